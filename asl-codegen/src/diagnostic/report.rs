@@ -1,0 +1,1 @@
+//! AWS ValidateStateMachineDefinition's JSON shape.

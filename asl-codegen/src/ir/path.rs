@@ -1,0 +1,237 @@
+//! JSONPath as AWS Step Functions accepts it, parsed once at build time.
+//!
+//! Two forms exist:
+//! - [`Path`]: full JSONPath (Jayway style, as AWS runs it): names, indexes,
+//!   wildcards, slices, unions, deep scan (`..`) and filters (`[?(...)]`). Used by
+//!   InputPath, OutputPath, Choice `Variable` and `...Path` operands, and `.$` values.
+//! - [`ReferencePath`]: a path that identifies exactly one node: only `.name`,
+//!   `['name']` and `[n]` steps. Used by ResultPath, ItemsPath, the `...SecondsPath`,
+//!   `TimestampPath`, `ErrorPath`, `CausePath`, `MaxConcurrencyPath` and
+//!   `Tolerated...Path` fields.
+//!
+//! Both start at a [`Root`]: `$` (the state's input), `$$` (the context object) or
+//! `$name` (a workflow variable).
+
+use std::fmt;
+
+/// Where a path starts.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Root {
+    /// `$`: the current input.
+    Input,
+    /// `$$`: the context object.
+    Context,
+    /// `$name`: the workflow variable `name`.
+    Variable(String),
+}
+
+/// A full JSONPath expression.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Path {
+    /// The path as written.
+    pub text: String,
+    /// Where it starts.
+    pub root: Root,
+    /// The steps after the root, in order.
+    pub segments: Vec<Segment>,
+}
+
+/// One step of a [`Path`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Segment {
+    /// `.x`, `['x']`, `[0]`, `[*]`, `.*`, `[1:3]`, `[?(...)]`: applies to the children.
+    Child(Selector),
+    /// `..x`, `..*`, `..[...]`: applies to all descendants.
+    Descendant(Selector),
+}
+
+/// What a [`Segment`] selects.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Selector {
+    /// A member by name.
+    Name(String),
+    /// An array element; negative counts from the end.
+    Index(i64),
+    /// Every member or element.
+    Wildcard,
+    /// `[start:end:step]`, each part optional.
+    Slice {
+        /// First index (inclusive).
+        start: Option<i64>,
+        /// Last index (exclusive).
+        end: Option<i64>,
+        /// Step, not zero.
+        step: Option<i64>,
+    },
+    /// `['a','b']`: several members by name.
+    Names(Vec<String>),
+    /// `[0,2]`: several elements by index.
+    Indexes(Vec<i64>),
+    /// `[?(...)]`: the children for which the filter holds.
+    Filter(Filter),
+}
+
+/// A filter expression inside `[?( ... )]`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Filter {
+    /// `a || b`.
+    Or(Box<Filter>, Box<Filter>),
+    /// `a && b`.
+    And(Box<Filter>, Box<Filter>),
+    /// `!a`.
+    Not(Box<Filter>),
+    /// `@.x` alone: true when the path exists (and, for Jayway, is not false/null).
+    Exists(FilterOperand),
+    /// `left op right`.
+    Compare {
+        /// Left side.
+        left: FilterOperand,
+        /// The comparison.
+        op: FilterOp,
+        /// Right side.
+        right: FilterOperand,
+    },
+}
+
+/// A value in a filter.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FilterOperand {
+    /// `@...`: a path from the element being filtered.
+    Current(Vec<Segment>),
+    /// `$...`: a path from the root of the document being queried.
+    Root(Vec<Segment>),
+    /// A JSON literal: number, `'string'`/`"string"`, `true`, `false`, `null`, or an
+    /// array of literals (for `in`, `nin`, `subsetof`, `anyof`, `noneof`).
+    Literal(serde_json::Value),
+    /// `/pattern/flags`, the right side of `=~`.
+    Regex {
+        /// The pattern between the slashes.
+        pattern: String,
+        /// Flags after the closing slash (e.g. `i`).
+        flags: String,
+    },
+}
+
+/// A comparison operator in a filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FilterOp {
+    /// `==`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `=~`
+    Matches,
+    /// `in`
+    In,
+    /// `nin`
+    Nin,
+    /// `subsetof`
+    SubsetOf,
+    /// `anyof`
+    AnyOf,
+    /// `noneof`
+    NoneOf,
+    /// `size`
+    Size,
+    /// `empty`
+    Empty,
+}
+
+/// A path that identifies at most one node.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ReferencePath {
+    /// The path as written.
+    pub text: String,
+    /// Where it starts.
+    pub root: Root,
+    /// The steps after the root, in order.
+    pub steps: Vec<Step>,
+}
+
+/// One step of a [`ReferencePath`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Step {
+    /// `.name` or `['name']`.
+    Field(String),
+    /// `[n]`.
+    Index(usize),
+}
+
+/// Why a path does not parse, with the byte range of the problem in the path text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathError {
+    /// First byte of the problem within the path text.
+    pub offset: usize,
+    /// Length in bytes of the problem (at least 1 when the text is not empty).
+    pub len: usize,
+    /// What is wrong, lowercase, no trailing period.
+    pub message: String,
+}
+
+impl fmt::Display for PathError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for PathError {}
+
+impl Path {
+    /// Parses a full JSONPath.
+    pub fn parse(text: &str) -> Result<Path, PathError> {
+        Err(PathError {
+            offset: 0,
+            len: text.len(),
+            message: "path parsing is not implemented".into(),
+        })
+    }
+
+    /// True when the path can only ever select one node (names and indexes only), so
+    /// that AWS yields the node itself rather than an array of matches.
+    pub fn is_definite(&self) -> bool {
+        self.segments
+            .iter()
+            .all(|segment| matches!(segment, Segment::Child(Selector::Name(_) | Selector::Index(_))))
+    }
+}
+
+impl ReferencePath {
+    /// Parses a reference path; wildcards, slices, unions, filters and `..` are
+    /// rejected with a message that says so.
+    pub fn parse(text: &str) -> Result<ReferencePath, PathError> {
+        Err(PathError {
+            offset: 0,
+            len: text.len(),
+            message: "reference path parsing is not implemented".into(),
+        })
+    }
+
+    /// The reference path `$` (the whole input).
+    pub fn input() -> ReferencePath {
+        ReferencePath {
+            text: "$".into(),
+            root: Root::Input,
+            steps: Vec::new(),
+        }
+    }
+}
+
+impl fmt::Display for Path {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl fmt::Display for ReferencePath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}

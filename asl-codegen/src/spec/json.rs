@@ -1,0 +1,161 @@
+//! Reads JSON text into a spanned [`Node`] tree, strictly (no comments, no trailing
+//! commas, no JSON5), keeping duplicate keys so that validation can report them.
+
+use jsonc_parser::ast::{ObjectPropName, Value};
+use jsonc_parser::errors::ParseErrorKind;
+use jsonc_parser::{CollectOptions, ParseOptions};
+
+use super::node::{Member, Node, NodeKind};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::{SourceFile, Span};
+
+/// Parses `source` as strict JSON.
+pub(crate) fn parse(source: &SourceFile) -> Result<Node, Diagnostic> {
+    let options = ParseOptions {
+        allow_comments: false,
+        allow_loose_object_property_names: false,
+        allow_trailing_commas: false,
+        allow_missing_commas: false,
+        allow_single_quoted_strings: false,
+        allow_hexadecimal_numbers: false,
+        allow_unary_plus_numbers: false,
+        allow_bare_decimal_point_numbers: false,
+        allow_non_finite_numbers: false,
+        allow_extended_string_escapes: false,
+    };
+    let parsed = jsonc_parser::parse_to_ast(source.text(), &CollectOptions::default(), &options)
+        .map_err(|error| {
+            let range = error.range();
+            let span = Span::new(range.start, range.end.max(range.start));
+            let code = match error.kind() {
+                ParseErrorKind::NestingDepthExceeded => Code::TooDeeplyNested,
+                _ => Code::InvalidJsonDescription,
+            };
+            let message = lowercase_first(&error.kind().to_string());
+            Diagnostic::new(code, "/", Some(span), format!("invalid JSON: {message}"))
+        })?;
+    match parsed.value {
+        Some(value) => Ok(convert(value)),
+        None => Err(Diagnostic::new(
+            Code::MissingDescription,
+            "/",
+            Some(Span::new(0, source.text().len())),
+            "the definition is empty",
+        )
+        .with_help("a definition is a JSON object with `StartAt` and `States`")),
+    }
+}
+
+fn convert(value: Value<'_>) -> Node {
+    match value {
+        Value::NullKeyword(null) => Node::new(span(null.range), NodeKind::Null),
+        Value::BooleanLit(lit) => Node::new(span(lit.range), NodeKind::Bool(lit.value)),
+        Value::NumberLit(lit) => {
+            // The parser has already checked the literal's syntax; serde_json reads it
+            // as an integer when it is one and as a float otherwise.
+            let number = serde_json::from_str::<serde_json::Number>(lit.value)
+                .or_else(|_| {
+                    lit.value
+                        .parse::<f64>()
+                        .ok()
+                        .and_then(serde_json::Number::from_f64)
+                        .ok_or(())
+                })
+                .unwrap_or_else(|()| serde_json::Number::from(0));
+            Node::new(span(lit.range), NodeKind::Number(number))
+        }
+        Value::StringLit(lit) => Node::new(span(lit.range), NodeKind::String(lit.value.into_owned())),
+        Value::Array(array) => Node::new(
+            span(array.range),
+            NodeKind::Array(array.elements.into_iter().map(convert).collect()),
+        ),
+        Value::Object(object) => Node::new(
+            span(object.range),
+            NodeKind::Object(
+                object
+                    .properties
+                    .into_iter()
+                    .map(|prop| {
+                        let (key, key_span) = match prop.name {
+                            ObjectPropName::String(lit) => (lit.value.into_owned(), span(lit.range)),
+                            ObjectPropName::Word(lit) => (lit.value.to_owned(), span(lit.range)),
+                        };
+                        Member {
+                            key,
+                            key_span,
+                            value: convert(prop.value),
+                        }
+                    })
+                    .collect(),
+            ),
+        ),
+    }
+}
+
+fn span(range: jsonc_parser::common::Range) -> Span {
+    Span::new(range.start, range.end)
+}
+
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_text(text: &str) -> Result<Node, Diagnostic> {
+        parse(&SourceFile::new("t.json", text))
+    }
+
+    #[test]
+    fn keeps_spans_and_duplicate_keys() {
+        let text = r#"{"a": 1, "a": [true, null, "x"]}"#;
+        let node = parse_text(text).unwrap();
+        let members = node.as_object().unwrap();
+        assert_eq!(members.len(), 2);
+        assert_eq!(&text[members[1].key_span.range()], r#""a""#);
+        assert_eq!(&text[members[1].value.span.range()], r#"[true, null, "x"]"#);
+    }
+
+    #[test]
+    fn numbers_keep_integer_and_float() {
+        let node = parse_text("[1, -2, 1.5, 1e3, 18446744073709551616]").unwrap();
+        let json = node.to_json();
+        assert_eq!(json, serde_json::json!([1, -2, 1.5, 1000.0, 18446744073709551616.0]));
+        assert!(json[0].is_u64());
+    }
+
+    #[test]
+    fn rejects_json5_and_comments() {
+        for text in [
+            "{\"a\": 1,}",
+            "{a: 1}",
+            "{\"a\": 'x'}",
+            "// c\n{}",
+            "{\"a\": 0x1}",
+            "{\"a\": .5}",
+            "{\"a\": NaN}",
+            "{} {}",
+            "{\"a\" 1}",
+        ] {
+            let error = parse_text(text).unwrap_err();
+            assert_eq!(error.code, Code::InvalidJsonDescription, "{text}");
+        }
+    }
+
+    #[test]
+    fn empty_text_is_missing_description() {
+        assert_eq!(parse_text("  \n").unwrap_err().code, Code::MissingDescription);
+    }
+
+    #[test]
+    fn deep_nesting_is_too_deeply_nested() {
+        let text = "[".repeat(10_000);
+        assert_eq!(parse_text(&text).unwrap_err().code, Code::TooDeeplyNested);
+    }
+}
