@@ -47,7 +47,12 @@ impl Diagnostic {
     }
 
     /// A diagnostic about a place given by pointer and span.
-    pub fn new(code: Code, pointer: impl Into<String>, span: Option<Span>, message: impl Into<String>) -> Self {
+    pub fn new(
+        code: Code,
+        pointer: impl Into<String>,
+        span: Option<Span>,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             code,
             message: message.into(),
@@ -116,7 +121,10 @@ impl Diagnostics {
 
     /// Number of errors.
     pub fn error_count(&self) -> usize {
-        self.items.iter().filter(|d| d.severity() == Severity::Error).count()
+        self.items
+            .iter()
+            .filter(|d| d.severity() == Severity::Error)
+            .count()
     }
 
     /// Number of warnings.
@@ -141,8 +149,9 @@ impl Diagnostics {
 
     /// Sorts by source position (then pointer), so output reads top to bottom.
     pub fn sort(&mut self) {
-        self.items
-            .sort_by(|a, b| (a.span.map(|s| s.start), &a.pointer).cmp(&(b.span.map(|s| s.start), &b.pointer)));
+        self.items.sort_by(|a, b| {
+            (a.span.map(|s| s.start), &a.pointer).cmp(&(b.span.map(|s| s.start), &b.pointer))
+        });
     }
 
     /// Renders every diagnostic like rustc, followed by a summary line.
@@ -153,7 +162,9 @@ impl Diagnostics {
 
 impl From<Diagnostic> for Diagnostics {
     fn from(diagnostic: Diagnostic) -> Self {
-        Diagnostics { items: vec![diagnostic] }
+        Diagnostics {
+            items: vec![diagnostic],
+        }
     }
 }
 

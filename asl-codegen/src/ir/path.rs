@@ -197,9 +197,12 @@ impl Path {
     /// True when the path can only ever select one node (names and indexes only), so
     /// that AWS yields the node itself rather than an array of matches.
     pub fn is_definite(&self) -> bool {
-        self.segments
-            .iter()
-            .all(|segment| matches!(segment, Segment::Child(Selector::Name(_) | Selector::Index(_))))
+        self.segments.iter().all(|segment| {
+            matches!(
+                segment,
+                Segment::Child(Selector::Name(_) | Selector::Index(_))
+            )
+        })
     }
 }
 

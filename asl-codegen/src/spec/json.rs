@@ -6,11 +6,11 @@ use jsonc_parser::errors::ParseErrorKind;
 use jsonc_parser::{CollectOptions, ParseOptions};
 
 use super::node::{Member, Node, NodeKind};
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::source::{SourceFile, Span};
 
 /// Parses `source` as strict JSON.
-pub(crate) fn parse(source: &SourceFile) -> Result<Node, Diagnostic> {
+pub(crate) fn parse(source: &SourceFile) -> Result<Node, Diagnostics> {
     let options = ParseOptions {
         allow_comments: false,
         allow_loose_object_property_names: false,
@@ -32,17 +32,24 @@ pub(crate) fn parse(source: &SourceFile) -> Result<Node, Diagnostic> {
                 _ => Code::InvalidJsonDescription,
             };
             let message = lowercase_first(&error.kind().to_string());
-            Diagnostic::new(code, "/", Some(span), format!("invalid JSON: {message}"))
+            Diagnostics::from(Diagnostic::new(
+                code,
+                "/",
+                Some(span),
+                format!("invalid JSON: {message}"),
+            ))
         })?;
     match parsed.value {
         Some(value) => Ok(convert(value)),
-        None => Err(Diagnostic::new(
-            Code::MissingDescription,
-            "/",
-            Some(Span::new(0, source.text().len())),
-            "the definition is empty",
-        )
-        .with_help("a definition is a JSON object with `StartAt` and `States`")),
+        None => Err(Diagnostics::from(
+            Diagnostic::new(
+                Code::MissingDescription,
+                "/",
+                Some(Span::new(0, source.text().len())),
+                "the definition is empty",
+            )
+            .with_help("a definition is a JSON object with `StartAt` and `States`"),
+        )),
     }
 }
 
@@ -64,7 +71,9 @@ fn convert(value: Value<'_>) -> Node {
                 .unwrap_or_else(|()| serde_json::Number::from(0));
             Node::new(span(lit.range), NodeKind::Number(number))
         }
-        Value::StringLit(lit) => Node::new(span(lit.range), NodeKind::String(lit.value.into_owned())),
+        Value::StringLit(lit) => {
+            Node::new(span(lit.range), NodeKind::String(lit.value.into_owned()))
+        }
         Value::Array(array) => Node::new(
             span(array.range),
             NodeKind::Array(array.elements.into_iter().map(convert).collect()),
@@ -77,7 +86,9 @@ fn convert(value: Value<'_>) -> Node {
                     .into_iter()
                     .map(|prop| {
                         let (key, key_span) = match prop.name {
-                            ObjectPropName::String(lit) => (lit.value.into_owned(), span(lit.range)),
+                            ObjectPropName::String(lit) => {
+                                (lit.value.into_owned(), span(lit.range))
+                            }
                             ObjectPropName::Word(lit) => (lit.value.to_owned(), span(lit.range)),
                         };
                         Member {
@@ -108,8 +119,12 @@ fn lowercase_first(text: &str) -> String {
 mod tests {
     use super::*;
 
-    fn parse_text(text: &str) -> Result<Node, Diagnostic> {
+    fn parse_text(text: &str) -> Result<Node, Diagnostics> {
         parse(&SourceFile::new("t.json", text))
+    }
+
+    fn first_code(result: Result<Node, Diagnostics>) -> Code {
+        result.unwrap_err().iter().next().unwrap().code
     }
 
     #[test]
@@ -126,7 +141,10 @@ mod tests {
     fn numbers_keep_integer_and_float() {
         let node = parse_text("[1, -2, 1.5, 1e3, 18446744073709551616]").unwrap();
         let json = node.to_json();
-        assert_eq!(json, serde_json::json!([1, -2, 1.5, 1000.0, 18446744073709551616.0]));
+        assert_eq!(
+            json,
+            serde_json::json!([1, -2, 1.5, 1000.0, 18446744073709551616.0])
+        );
         assert!(json[0].is_u64());
     }
 
@@ -144,18 +162,22 @@ mod tests {
             "{\"a\" 1}",
         ] {
             let error = parse_text(text).unwrap_err();
-            assert_eq!(error.code, Code::InvalidJsonDescription, "{text}");
+            assert_eq!(
+                error.iter().next().unwrap().code,
+                Code::InvalidJsonDescription,
+                "{text}"
+            );
         }
     }
 
     #[test]
     fn empty_text_is_missing_description() {
-        assert_eq!(parse_text("  \n").unwrap_err().code, Code::MissingDescription);
+        assert_eq!(first_code(parse_text("  \n")), Code::MissingDescription);
     }
 
     #[test]
     fn deep_nesting_is_too_deeply_nested() {
         let text = "[".repeat(10_000);
-        assert_eq!(parse_text(&text).unwrap_err().code, Code::TooDeeplyNested);
+        assert_eq!(first_code(parse_text(&text)), Code::TooDeeplyNested);
     }
 }

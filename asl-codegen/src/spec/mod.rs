@@ -8,14 +8,14 @@ mod yaml;
 
 pub use node::{Member, Node, NodeKind};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostics;
 use crate::source::{SourceFile, Syntax};
 
 /// Parses a definition's text into its spanned tree, with every node's JSON pointer set.
 ///
 /// The error is INVALID_JSON_DESCRIPTION (with the position of the syntax error),
 /// MISSING_DESCRIPTION for empty text, or TOO_DEEPLY_NESTED.
-pub fn parse(source: &SourceFile) -> Result<Node, Diagnostic> {
+pub fn parse(source: &SourceFile) -> Result<Node, Diagnostics> {
     let mut root = match source.syntax() {
         Syntax::Json => json::parse(source)?,
         Syntax::Yaml => yaml::parse(source)?,

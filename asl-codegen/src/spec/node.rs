@@ -261,13 +261,21 @@ mod tests {
             NodeKind::Object(vec![Member {
                 key: "a/b~c".into(),
                 key_span: Span::default(),
-                value: Node::new(Span::default(), NodeKind::Array(vec![Node::new(Span::default(), NodeKind::Null)])),
+                value: Node::new(
+                    Span::default(),
+                    NodeKind::Array(vec![Node::new(Span::default(), NodeKind::Null)]),
+                ),
             }]),
         );
         root.fill_pointers();
         assert_eq!(root.pointer, "/");
-        let NodeKind::Object(members) = &root.kind else { unreachable!() };
+        let NodeKind::Object(members) = &root.kind else {
+            unreachable!()
+        };
         assert_eq!(members[0].value.pointer, "/a~1b~0c");
-        assert_eq!(members[0].value.as_array().unwrap()[0].pointer, "/a~1b~0c/0");
+        assert_eq!(
+            members[0].value.as_array().unwrap()[0].pointer,
+            "/a~1b~0c/0"
+        );
     }
 }
