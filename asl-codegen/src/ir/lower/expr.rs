@@ -1,0 +1,160 @@
+//! Strings that hold an expression: JSONPaths, reference paths, intrinsic calls and
+//! `{% %}` JSONata. Errors point inside the string.
+
+use super::{Lowerer, Result};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::ir::intrinsic::IntrinsicCall;
+use crate::ir::jsonata::{Jsonata, UnterminatedJsonata};
+use crate::ir::param::Param;
+use crate::ir::path::{Path, PathError, ReferencePath, Root};
+use crate::ir::template::Template;
+use crate::spec::Node;
+
+impl Lowerer<'_> {
+    /// A full JSONPath (`$...`, `$$...` or `$var...`).
+    pub(super) fn path(&mut self, node: &Node, field: &str) -> Result<Path> {
+        let text = self.string(node, field)?;
+        Path::parse(text).map_err(|error| self.path_error(node, field, "a JSONPath", &error))
+    }
+
+    /// A reference path (`$...`, `$$...` or `$var...`, single node).
+    pub(super) fn reference_path(&mut self, node: &Node, field: &str) -> Result<ReferencePath> {
+        let text = self.string(node, field)?;
+        ReferencePath::parse(text)
+            .map_err(|error| self.path_error(node, field, "a reference path", &error))
+    }
+
+    /// A `ResultPath`: a reference path into the state input (`$...` only).
+    pub(super) fn result_path(&mut self, node: &Node, field: &str) -> Result<ReferencePath> {
+        let path = self.reference_path(node, field)?;
+        if path.root != Root::Input {
+            return Err(self.error_help(
+                node,
+                format!("`{field}` must start with `$`: it places the result in the state's input"),
+                "the context object (`$$`) and variables cannot be written by ResultPath; use `Assign` for variables",
+            ));
+        }
+        Ok(path)
+    }
+
+    /// The value of a `.$` key: a path or an intrinsic call.
+    pub(super) fn dynamic_value(&mut self, node: &Node, key: &str) -> Result<Template> {
+        let Some(text) = node.as_str() else {
+            return Err(self.error(
+                node,
+                format!("the value of `{key}` must be a string holding a JSONPath or an intrinsic function, found {}", node.type_name()),
+            ));
+        };
+        if text.starts_with('$') {
+            self.path(node, key).map(Template::Path)
+        } else if text.starts_with("States.") {
+            self.intrinsic(node, key).map(Template::Intrinsic)
+        } else {
+            Err(self.error_help(
+                node,
+                format!("the value of `{key}` must be a JSONPath or an intrinsic function, found `{text}`"),
+                format!(
+                    "start it with `$` (a path) or `States.` (an intrinsic function), or remove `.$` from `{key}` to use the text as is"
+                ),
+            ))
+        }
+    }
+
+    /// `ErrorPath` or `CausePath`: a reference path or an intrinsic call.
+    pub(super) fn path_or_intrinsic(&mut self, node: &Node, field: &str) -> Result<Param<String>> {
+        let text = self.string(node, field)?;
+        if text.starts_with("States.") {
+            self.intrinsic(node, field).map(Param::Intrinsic)
+        } else {
+            self.reference_path(node, field).map(Param::Path)
+        }
+    }
+
+    /// An intrinsic call.
+    pub(super) fn intrinsic(&mut self, node: &Node, field: &str) -> Result<IntrinsicCall> {
+        let text = node.as_str().unwrap_or_default();
+        IntrinsicCall::parse(text).map_err(|error| {
+            let span = node.span_within_string(self.source, error.offset, error.offset + error.len);
+            self.report(
+                Diagnostic::at(
+                    Code::SchemaValidationFailed,
+                    node,
+                    format!(
+                        "`{field}` is not a valid intrinsic function call: {}",
+                        error.message
+                    ),
+                )
+                .with_span(span),
+            )
+        })
+    }
+
+    /// The JSONata expression in `node` if it is a `{% ... %}` string; `None` for any
+    /// other value; an error for a string that opens with `{%` but does not close.
+    pub(super) fn jsonata(&mut self, node: &Node) -> Result<Option<Jsonata>> {
+        let Some(text) = node.as_str() else {
+            return Ok(None);
+        };
+        match Jsonata::delimited(text) {
+            Ok(None) => Ok(None),
+            Ok(Some(expression)) => {
+                let start = Jsonata::OPEN.len();
+                let span = node.span_within_string(self.source, start, start + expression.len());
+                Ok(Some(Jsonata {
+                    expression: expression.to_owned(),
+                    span,
+                }))
+            }
+            Err(UnterminatedJsonata) => Err(self.error_help(
+                node,
+                "unterminated JSONata expression: the string starts with `{%` but does not end with `%}`",
+                "a JSONata string must start with `{%` and end with `%}`, with nothing outside them",
+            )),
+        }
+    }
+
+    /// A value that must be a `{% %}` JSONata string.
+    pub(super) fn required_jsonata(&mut self, node: &Node, field: &str) -> Result<Jsonata> {
+        match self.jsonata(node)? {
+            Some(expression) => Ok(expression),
+            None => Err(self.error_help(
+                node,
+                format!("`{field}` must be a JSONata expression `{{% ... %}}`"),
+                "write the expression between `{%` and `%}`",
+            )),
+        }
+    }
+
+    fn path_error(
+        &mut self,
+        node: &Node,
+        field: &str,
+        what: &str,
+        error: &PathError,
+    ) -> super::Reported {
+        let span =
+            node.span_within_string(self.source, error.offset, error.offset + error.len.max(1));
+        self.report(
+            Diagnostic::at(
+                Code::SchemaValidationFailed,
+                node,
+                format!("`{field}` is not {what}: {}", error.message),
+            )
+            .with_span(span),
+        )
+    }
+}
+
+/// True when `text` looks like a path or an intrinsic call (for NO_DOLLAR and NO_PATH).
+pub(super) fn looks_like_path(text: &str) -> bool {
+    text == "$"
+        || text == "$$"
+        || text.starts_with("$.")
+        || text.starts_with("$$.")
+        || text.starts_with("$[")
+}
+
+/// True when `text` looks like an intrinsic function call.
+pub(super) fn looks_like_intrinsic(text: &str) -> bool {
+    text.starts_with("States.") && text.ends_with(')') && text.contains('(')
+}

@@ -1,0 +1,154 @@
+//! Task and Parallel states.
+
+use super::fields::Fields;
+use super::machine::Scope;
+use super::schema::{BRANCH, CREDENTIALS};
+use super::{Lowerer, Result, all_ok};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::ir::QueryLanguage;
+use crate::ir::param::Param;
+use crate::ir::resource::Resource;
+use crate::ir::state::{Parallel, Task};
+use crate::ir::template::Template;
+use crate::spec::Node;
+
+/// The largest `TimeoutSeconds` and `HeartbeatSeconds` of a Task.
+const MAX_TASK_SECONDS: u64 = 99_999_999;
+
+impl Lowerer<'_> {
+    pub(super) fn task(
+        &mut self,
+        fields: &Fields<'_>,
+        scope: &Scope,
+        language: QueryLanguage,
+    ) -> Result<Task> {
+        let resource = self
+            .required(fields, "Resource", "a Task state")
+            .and_then(|node| self.resource(node));
+        let timeout_seconds =
+            self.integer_param(fields, "TimeoutSeconds", 1..=MAX_TASK_SECONDS, language);
+        let heartbeat_seconds =
+            self.integer_param(fields, "HeartbeatSeconds", 1..=MAX_TASK_SECONDS, language);
+        let heartbeat_seconds = match (&heartbeat_seconds, &timeout_seconds) {
+            (Ok(Some(Param::Fixed(heartbeat))), Ok(timeout)) => {
+                let timeout = match timeout {
+                    Some(Param::Fixed(timeout)) => Some(*timeout),
+                    None => Some(Task::DEFAULT_TIMEOUT_SECONDS),
+                    Some(_) => None,
+                };
+                match timeout {
+                    Some(timeout) if *heartbeat >= timeout => {
+                        let node = fields
+                            .get("HeartbeatSeconds")
+                            .expect("fixed heartbeat is present");
+                        Err(self.error_help(
+                            node,
+                            format!("`HeartbeatSeconds` ({heartbeat}) must be less than `TimeoutSeconds` ({timeout})"),
+                            "lower HeartbeatSeconds, or raise TimeoutSeconds",
+                        ))
+                    }
+                    _ => heartbeat_seconds,
+                }
+            }
+            _ => heartbeat_seconds,
+        };
+        let credentials = fields
+            .get("Credentials")
+            .map(|node| self.credentials(node, language))
+            .transpose();
+        let retry = self.retriers(fields);
+        let catch = self.catchers(fields, scope, language);
+        let next = self.transition(fields, scope);
+        all_ok!(
+            resource,
+            timeout_seconds,
+            heartbeat_seconds,
+            credentials,
+            retry,
+            catch,
+            next
+        );
+        Ok(Task {
+            resource,
+            timeout_seconds,
+            heartbeat_seconds,
+            credentials,
+            retry,
+            catch,
+            next,
+        })
+    }
+
+    /// A resource ARN (INVALID_RESOURCE when it is not one Step Functions can run).
+    pub(super) fn resource(&mut self, node: &Node) -> Result<Resource> {
+        let arn = self.non_empty_string(node, "Resource")?;
+        Resource::parse(arn).map_err(|message| {
+            self.report(
+                Diagnostic::at(Code::InvalidResource, node, message).with_help(
+                    "tasks bind to Rust handlers by state name; any valid ARN works, e.g. arn:aws:states:::lambda:invoke",
+                ),
+            )
+        })
+    }
+
+    /// `Credentials`: `{"RoleArn": ...}` (or `"RoleArn.$"` in JSONPath).
+    fn credentials(&mut self, node: &Node, language: QueryLanguage) -> Result<Template> {
+        let fields = self.fields(node, &CREDENTIALS, language)?;
+        if fields.get("RoleArn").is_none() && fields.get("RoleArn.$").is_none() {
+            return Err(self.error_help(
+                node,
+                "`Credentials` needs `RoleArn`",
+                "add \"RoleArn\": \"arn:aws:iam::ACCOUNT:role/NAME\"",
+            ));
+        }
+        self.at_most_one(&fields, &["RoleArn", "RoleArn.$"])?;
+        self.template(node, "Credentials", language, true)
+    }
+
+    pub(super) fn parallel(
+        &mut self,
+        fields: &Fields<'_>,
+        scope: &Scope,
+        language: QueryLanguage,
+    ) -> Result<Parallel> {
+        let branches = self.branches(fields);
+        let retry = self.retriers(fields);
+        let catch = self.catchers(fields, scope, language);
+        let next = self.transition(fields, scope);
+        all_ok!(branches, retry, catch, next);
+        Ok(Parallel {
+            branches,
+            retry,
+            catch,
+            next,
+        })
+    }
+
+    fn branches(&mut self, fields: &Fields<'_>) -> Result<Vec<crate::ir::Machine>> {
+        let node = self.required(fields, "Branches", "a Parallel state")?;
+        let Some(items) = node.as_array() else {
+            return Err(self.error(
+                node,
+                format!(
+                    "`Branches` must be an array of branches, found {}",
+                    node.type_name()
+                ),
+            ));
+        };
+        if items.is_empty() {
+            return Err(self.error_help(
+                node,
+                "`Branches` must contain at least one branch",
+                "add a branch",
+            ));
+        }
+        let branches: Vec<Result<_>> = items
+            .iter()
+            .map(|item| {
+                let fields = self.fields(item, &BRANCH, self.top_language)?;
+                self.machine(&fields, "a Parallel branch")
+            })
+            .collect();
+        branches.into_iter().collect::<Result<Vec<_>>>()
+    }
+}

@@ -1,0 +1,216 @@
+//! Task resources: the ARN a Task names, classified.
+
+/// A Task's `Resource`, as written and classified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resource {
+    /// The ARN as written.
+    pub arn: String,
+    /// What kind of resource it names.
+    pub kind: ResourceKind,
+}
+
+/// The kinds of resource a Task can name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResourceKind {
+    /// `arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]`: a Lambda function
+    /// called directly (the legacy form).
+    LambdaFunction {
+        /// The function name (with its qualifier, if any).
+        function: String,
+    },
+    /// `arn:aws:states:REGION:ACCOUNT:activity:NAME`: an activity worked by pollers.
+    Activity {
+        /// The activity name.
+        name: String,
+    },
+    /// `arn:aws:states:::SERVICE:ACTION[.PATTERN]`: an optimized integration, an AWS
+    /// SDK call (`aws-sdk:SERVICE:ACTION`) or the HTTP task (`http:invoke`).
+    Integration {
+        /// The service, e.g. `lambda`, `sqs`, `states`, `aws-sdk:s3`, `http`.
+        service: String,
+        /// The action, e.g. `invoke`, `sendMessage`, `startExecution`.
+        action: String,
+        /// How Step Functions waits for it.
+        pattern: IntegrationPattern,
+    },
+}
+
+/// The integration pattern a resource ARN's suffix selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IntegrationPattern {
+    /// No suffix: call and continue with the response.
+    RequestResponse,
+    /// `.sync`: run a job and wait for it to finish.
+    Sync,
+    /// `.sync:2`: as `.sync`, with the output parsed as JSON.
+    Sync2,
+    /// `.waitForTaskToken`: pause until SendTaskSuccess/Failure with the task token.
+    WaitForTaskToken,
+}
+
+impl Resource {
+    /// Classifies a resource ARN, or says what is wrong with it.
+    pub fn parse(arn: &str) -> Result<Resource, String> {
+        let kind = classify(arn)?;
+        Ok(Resource {
+            arn: arn.to_owned(),
+            kind,
+        })
+    }
+}
+
+fn classify(arn: &str) -> Result<ResourceKind, String> {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let [prefix, partition, service, region, account, rest] = parts[..] else {
+        return Err(format!(
+            "`{arn}` is not an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE)"
+        ));
+    };
+    if prefix != "arn" || !partition.starts_with("aws") {
+        return Err(format!(
+            "`{arn}` is not an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE)"
+        ));
+    }
+    match service {
+        "lambda" => match rest.split_once(':') {
+            Some(("function", function))
+                if !function.is_empty() && !region.is_empty() && !account.is_empty() =>
+            {
+                Ok(ResourceKind::LambdaFunction {
+                    function: function.to_owned(),
+                })
+            }
+            _ => Err(format!(
+                "`{arn}` is not a Lambda function ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME)"
+            )),
+        },
+        "states" if region.is_empty() && account.is_empty() => integration(arn, rest),
+        "states" => match rest.split_once(':') {
+            Some(("activity", name)) if !name.is_empty() && !name.contains(':') => {
+                Ok(ResourceKind::Activity {
+                    name: name.to_owned(),
+                })
+            }
+            _ => Err(format!(
+                "`{arn}` is neither an activity ARN (arn:aws:states:REGION:ACCOUNT:activity:NAME) nor a service integration (arn:aws:states:::SERVICE:ACTION)"
+            )),
+        },
+        _ => Err(format!(
+            "`{arn}` is not a resource Step Functions can run: use a Lambda function, an activity or a service integration (arn:aws:states:::SERVICE:ACTION)"
+        )),
+    }
+}
+
+fn integration(arn: &str, rest: &str) -> Result<ResourceKind, String> {
+    // `aws-sdk:SERVICE:ACTION` keeps `aws-sdk:SERVICE` as its service.
+    let (service, action) = match rest.strip_prefix("aws-sdk:") {
+        Some(sdk) => match sdk.split_once(':') {
+            Some((service, action)) => (format!("aws-sdk:{service}"), action),
+            None => (String::new(), ""),
+        },
+        None => match rest.split_once(':') {
+            Some((service, action)) => (service.to_owned(), action),
+            None => (String::new(), ""),
+        },
+    };
+    let (action, pattern) = match action.split_once('.') {
+        None => (action, IntegrationPattern::RequestResponse),
+        Some((action, "sync")) => (action, IntegrationPattern::Sync),
+        Some((action, "sync:2")) => (action, IntegrationPattern::Sync2),
+        Some((action, "waitForTaskToken")) => (action, IntegrationPattern::WaitForTaskToken),
+        Some((_, suffix)) => {
+            return Err(format!(
+                "`.{suffix}` is not an integration pattern; use `.sync`, `.sync:2` or `.waitForTaskToken`"
+            ));
+        }
+    };
+    let valid_name = |name: &str| {
+        !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    };
+    let service_name = service.strip_prefix("aws-sdk:").unwrap_or(&service);
+    if !valid_name(service_name) || !valid_name(action) {
+        return Err(format!(
+            "`{arn}` is not a service integration ARN (arn:aws:states:::SERVICE:ACTION[.sync|.sync:2|.waitForTaskToken])"
+        ));
+    }
+    Ok(ResourceKind::Integration {
+        service,
+        action: action.to_owned(),
+        pattern,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(arn: &str) -> ResourceKind {
+        Resource::parse(arn).unwrap().kind
+    }
+
+    #[test]
+    fn classifies_resources() {
+        assert_eq!(
+            kind("arn:aws:lambda:us-east-1:123456789012:function:charge:live"),
+            ResourceKind::LambdaFunction {
+                function: "charge:live".into()
+            }
+        );
+        assert_eq!(
+            kind("arn:aws:states:us-east-1:123456789012:activity:approve"),
+            ResourceKind::Activity {
+                name: "approve".into()
+            }
+        );
+        assert_eq!(
+            kind("arn:aws:states:::lambda:invoke.waitForTaskToken"),
+            ResourceKind::Integration {
+                service: "lambda".into(),
+                action: "invoke".into(),
+                pattern: IntegrationPattern::WaitForTaskToken
+            }
+        );
+        assert_eq!(
+            kind("arn:aws:states:::states:startExecution.sync:2"),
+            ResourceKind::Integration {
+                service: "states".into(),
+                action: "startExecution".into(),
+                pattern: IntegrationPattern::Sync2
+            }
+        );
+        assert_eq!(
+            kind("arn:aws:states:::aws-sdk:s3:listObjectsV2"),
+            ResourceKind::Integration {
+                service: "aws-sdk:s3".into(),
+                action: "listObjectsV2".into(),
+                pattern: IntegrationPattern::RequestResponse
+            }
+        );
+        assert_eq!(
+            kind("arn:aws-cn:states:::http:invoke"),
+            ResourceKind::Integration {
+                service: "http".into(),
+                action: "invoke".into(),
+                pattern: IntegrationPattern::RequestResponse
+            }
+        );
+    }
+
+    #[test]
+    fn rejects_non_resources() {
+        for arn in [
+            "my-handler",
+            "arn:aws:lambda:us-east-1:123:layer:x",
+            "arn:aws:states:::lambda:invoke.wait",
+            "arn:aws:states:::lambda",
+            "arn:aws:states:us-east-1:1:stateMachine:x",
+            "arn:aws:s3:::bucket",
+            "arn:other:states:::lambda:invoke",
+        ] {
+            assert!(Resource::parse(arn).is_err(), "{arn}");
+        }
+    }
+}
