@@ -1174,6 +1174,216 @@ States:
         assert_eq!(error_text(&text, &error), "*d");
     }
 
+    /// Writes a JSON value as YAML in styles picked from `choices`, recording the text of
+    /// each scalar (keys included) in document order.
+    struct YamlWriter {
+        choices: Vec<u8>,
+        next: usize,
+        scalars: Vec<String>,
+    }
+
+    impl YamlWriter {
+        fn choose(&mut self, options: u8) -> u8 {
+            let choice = self.choices[self.next % self.choices.len()] % options;
+            self.next += 1;
+            choice
+        }
+
+        fn scalar(&mut self, value: &serde_json::Value, key: bool) -> String {
+            use serde_json::Value;
+            let text = match value {
+                Value::Null => ["null", "~", "Null"][usize::from(self.choose(3))].to_owned(),
+                Value::Bool(true) => ["true", "True"][usize::from(self.choose(2))].to_owned(),
+                Value::Bool(false) => "false".to_owned(),
+                Value::Number(number) => number.to_string(),
+                Value::String(text) => {
+                    let plain = text.starts_with(|c: char| c.is_alphabetic())
+                        && !text.ends_with(' ')
+                        && text
+                            .chars()
+                            .all(|c| c.is_alphanumeric() || " .$".contains(c))
+                        && (key || plain_kind(text) == Some(NodeKind::String(text.clone())));
+                    match self.choose(3) {
+                        0 if plain => text.clone(),
+                        1 if !text.contains(char::is_control) => {
+                            format!("'{}'", text.replace('\'', "''"))
+                        }
+                        _ => serde_json::to_string(text).unwrap(),
+                    }
+                }
+                Value::Array(_) | Value::Object(_) => unreachable!(),
+            };
+            self.scalars.push(text.clone());
+            text
+        }
+
+        fn flow(&mut self, value: &serde_json::Value) -> String {
+            use serde_json::Value;
+            match value {
+                Value::Array(items) => {
+                    let items: Vec<String> = items.iter().map(|item| self.flow(item)).collect();
+                    format!("[{}]", items.join(", "))
+                }
+                Value::Object(members) => {
+                    let mut written = Vec::new();
+                    for (key, value) in members {
+                        let key = self.scalar(&Value::String(key.clone()), true);
+                        written.push(format!("{key}: {}", self.flow(value)));
+                    }
+                    format!("{{{}}}", written.join(", "))
+                }
+                scalar => self.scalar(scalar, false),
+            }
+        }
+
+        /// What follows `key:` or `-` for `value`, the entry being at `indent`.
+        fn entry(&mut self, value: &serde_json::Value, indent: usize, in_mapping: bool) -> String {
+            use serde_json::Value;
+            match value {
+                Value::Null if in_mapping && self.choose(2) == 0 => {
+                    self.scalars.push(String::new());
+                    "\n".to_owned()
+                }
+                Value::String(text)
+                    if text
+                        .split('\n')
+                        .all(|line| !line.is_empty() && line.trim() == line)
+                        && self.choose(3) == 0 =>
+                {
+                    let mut block = "|- # ✓".to_owned();
+                    for line in text.split('\n') {
+                        block = format!("{block}\n{}{line}", " ".repeat(indent + 2));
+                    }
+                    self.scalars.push(block.clone());
+                    format!(" {block}\n")
+                }
+                Value::Object(members) if !members.is_empty() && self.choose(3) > 0 => {
+                    format!("\n{}", self.mapping(members, indent + 2, false))
+                }
+                Value::Array(items) if !items.is_empty() && self.choose(3) > 0 => {
+                    let indentless = in_mapping && self.choose(2) == 0;
+                    let indent = if indentless { indent } else { indent + 2 };
+                    format!("\n{}", self.sequence(items, indent))
+                }
+                value => format!(" {}  # ✓\n", self.flow(value)),
+            }
+        }
+
+        /// A block mapping at `indent`; its first key follows a `- ` when `compact`.
+        fn mapping(
+            &mut self,
+            members: &serde_json::Map<String, serde_json::Value>,
+            indent: usize,
+            compact: bool,
+        ) -> String {
+            let mut text = String::new();
+            for (index, (key, value)) in members.iter().enumerate() {
+                if index > 0 || !compact {
+                    text.push_str(&" ".repeat(indent));
+                }
+                text.push_str(&self.scalar(&serde_json::Value::String(key.clone()), true));
+                text.push(':');
+                text.push_str(&self.entry(value, indent, true));
+            }
+            text
+        }
+
+        fn sequence(&mut self, items: &[serde_json::Value], indent: usize) -> String {
+            let mut text = String::new();
+            for item in items {
+                text.push_str(&" ".repeat(indent));
+                text.push('-');
+                match item {
+                    serde_json::Value::Object(members)
+                        if !members.is_empty() && self.choose(2) == 0 =>
+                    {
+                        text.push(' ');
+                        text.push_str(&self.mapping(members, indent + 2, true));
+                    }
+                    item => text.push_str(&self.entry(item, indent, false)),
+                }
+            }
+            text
+        }
+
+        fn document(&mut self, value: &serde_json::Value) -> String {
+            match value {
+                serde_json::Value::Object(members) if !members.is_empty() => {
+                    self.mapping(members, 0, false)
+                }
+                serde_json::Value::Array(items) if !items.is_empty() => self.sequence(items, 0),
+                value => self.flow(value),
+            }
+        }
+    }
+
+    fn json_value() -> impl Strategy<Value = serde_json::Value> {
+        use serde_json::Value;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            (-1e6..1e6f64).prop_map(Value::from),
+            "[a-zé✓ .$\n'\"#:{}\\-]{0,8}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(5, 40, 5, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+                prop::collection::btree_map("[a-zé.$ ]{0,5}", inner, 0..5)
+                    .prop_map(|members| Value::Object(members.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// The spans of scalars (keys included) in document order; checks that each
+    /// collection spans from its bracket, first `-` or first key to its bracket or last
+    /// value.
+    fn scalar_spans(text: &str, node: &Node, spans: &mut Vec<Span>) {
+        let written = &text[node.span.range()];
+        let (first, last) = match &node.kind {
+            NodeKind::Array(items) => (
+                items.first().map(|item| item.span),
+                items.last().map(|item| item.span),
+            ),
+            NodeKind::Object(members) => (
+                members.first().map(|member| member.key_span),
+                members.last().map(|member| member.value.span),
+            ),
+            _ => {
+                spans.push(node.span);
+                return;
+            }
+        };
+        if written.starts_with('[') {
+            assert!(written.ends_with(']'), "{written:?}");
+        } else if written.starts_with('{') {
+            assert!(written.ends_with('}'), "{written:?}");
+        } else {
+            match node.kind {
+                NodeKind::Array(_) => assert!(written.starts_with('-'), "{written:?}"),
+                _ => assert_eq!(Some(node.span.start), first.map(|span| span.start)),
+            }
+            assert_eq!(
+                Some(node.span.end),
+                last.map(|span| span.end),
+                "{written:?}"
+            );
+        }
+        match &node.kind {
+            NodeKind::Array(items) => items
+                .iter()
+                .for_each(|item| scalar_spans(text, item, spans)),
+            NodeKind::Object(members) => {
+                for member in members {
+                    spans.push(member.key_span);
+                    scalar_spans(text, &member.value, spans);
+                }
+            }
+            _ => {}
+        }
+    }
+
     fn check_spans(text: &str) {
         if let Ok(node) = parse_text(text) {
             let mut spans = Vec::new();
@@ -1190,6 +1400,22 @@ States:
     }
 
     proptest! {
+        #[test]
+        fn reads_yaml_written_in_any_style(
+            value in json_value(),
+            choices in prop::collection::vec(any::<u8>(), 1..64),
+        ) {
+            let mut writer = YamlWriter { choices, next: 0, scalars: Vec::new() };
+            let text = format!("# ✓ é\n{}", writer.document(&value));
+            let node = parse_text(&text)
+                .unwrap_or_else(|errors| panic!("{text}\n{}", errors.iter().next().unwrap()));
+            prop_assert_eq!(node.to_json(), value, "{}", text);
+            let mut spans = Vec::new();
+            scalar_spans(&text, &node, &mut spans);
+            let written: Vec<&str> = spans.iter().map(|span| &text[span.range()]).collect();
+            prop_assert_eq!(written, writer.scalars, "{}", text);
+        }
+
         #[test]
         fn never_panics_on_any_text(text in "\\PC*") {
             check_spans(&text);
