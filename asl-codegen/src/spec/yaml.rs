@@ -185,10 +185,16 @@ impl<'t> Reader<'t> {
             return Err(missing_description(self.text).into());
         }
         let span = if nothing {
-            // saphyr puts an omitted value on the `:` before it (or on the next token);
-            // point just after the `:`.
-            let after_colon = !self.in_key_position() && self.byte_is(start, b':');
-            let at = start + usize::from(after_colon);
+            // saphyr puts an omitted key on its `:` and an omitted item after its `-`, but
+            // an omitted value on the `:` before it or, without one, on the next token:
+            // point just after the `:`, or else after the key.
+            let at = if self.in_key_position() || !self.in_mapping() {
+                start
+            } else if self.byte_is(start, b':') {
+                start + 1
+            } else {
+                self.last_end.min(start)
+            };
             Span::new(at, at)
         } else if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
             self.block_scalar_span(anchor, start, end)
@@ -429,9 +435,10 @@ impl<'t> Reader<'t> {
     }
 
     fn set_key(&mut self, key: String, span: Span, cost: usize) {
+        let end = self.last_end;
         if let Some(frame) = self.stack.last_mut() {
             frame.cost += cost;
-            frame.end = frame.end.max(span.end);
+            frame.end = frame.end.max(end);
             if let Items::Mapping { key: pending, .. } = &mut frame.items {
                 *pending = Some((key, span));
             }
@@ -439,14 +446,17 @@ impl<'t> Reader<'t> {
     }
 
     /// Puts a value in its collection (after its key, in a mapping), or makes it the root.
+    /// The collection extends to the end of what was read last: the value or, for a copy,
+    /// its alias.
     fn place(&mut self, node: Node, cost: usize, height: usize) {
+        let end = self.last_end;
         let Some(frame) = self.stack.last_mut() else {
             self.root = Some(node);
             return;
         };
         frame.cost += cost;
         frame.height = frame.height.max(height + 1);
-        frame.end = frame.end.max(node.span.end);
+        frame.end = frame.end.max(end);
         match &mut frame.items {
             Items::Sequence(items) => items.push(node),
             Items::Mapping { members, key } => {
@@ -1008,6 +1018,29 @@ States:
         let key = member(&root, "5");
         assert_eq!(&text[key.key_span.range()], "5");
         assert_eq!(member(&root, "again").value.to_json(), serde_json::json!(5));
+        // The mapping ends at the alias, not at the copy's span.
+        assert_eq!(&text[root.span.range()], text.trim_end());
+    }
+
+    #[test]
+    fn omitted_values_are_empty_spans_after_their_key() {
+        let text = "? a\n: b\n? c\nd:\ne: [x, {f, g: }]\nh:\n- i\n-\n";
+        let root = parse_text(text).unwrap();
+        assert_eq!(&text[root.span.range()], text.trim_end());
+        let offset_after = |needle: &str| text.find(needle).unwrap() + needle.len();
+        let at = |span: Span| (span.start, span.end);
+        let empty = |at: usize| (at, at);
+        assert_eq!(
+            at(member(&root, "c").value.span),
+            empty(offset_after("? c"))
+        );
+        assert_eq!(at(member(&root, "d").value.span), empty(offset_after("d:")));
+        let flow = &member(&root, "e").value.as_array().unwrap()[1];
+        assert_eq!(at(member(flow, "f").value.span), empty(offset_after("{f")));
+        assert_eq!(at(member(flow, "g").value.span), empty(offset_after("g:")));
+        let items = member(&root, "h").value.as_array().unwrap();
+        assert_eq!(items[1].kind, NodeKind::Null);
+        assert_eq!(at(items[1].span), empty(text.len() - 1));
     }
 
     #[test]
