@@ -549,7 +549,7 @@ impl<'t> Reader<'t> {
             Code::InvalidJsonDescription,
             self.pointer(),
             Some(span),
-            format!("invalid YAML: tag `{tag}` in a definition"),
+            format!("invalid YAML: tag `{tag}` is not allowed in a definition"),
         )
         .with_help(
             "CloudFormation intrinsic functions (`!Ref`, `!Sub`, `!GetAtt`, ...) belong in the \
