@@ -24,6 +24,9 @@ pub(crate) enum Escapes {
     /// Resolved: `\b`, `\f`, `\n`, `\r`, `\t` and `\uXXXX` give the control or unicode
     /// character, any other `\c` gives `c` (so `\'`, `\"`, `\\`, `\{`, `\}`, `\/`).
     Resolve,
+    /// As [`Escapes::Resolve`], except that `\{`, `\}` and `\\` are kept as written, so
+    /// that a `States.Format` template still tells escaped braces from `{}`.
+    FormatTemplate,
 }
 
 /// A reader over a text, one character at a time.
@@ -57,6 +60,11 @@ impl<'a> Cursor<'a> {
     /// The text between two offsets previously returned by [`Cursor::pos`].
     pub(crate) fn slice(&self, start: usize, end: usize) -> &'a str {
         &self.text[start..end]
+    }
+
+    /// Moves to `pos`, an offset previously found on a character boundary.
+    pub(crate) fn set_pos(&mut self, pos: usize) {
+        self.pos = pos;
     }
 
     /// True when everything has been read.
@@ -161,7 +169,7 @@ impl<'a> Cursor<'a> {
                 '\\' => {
                     let c = self.bump().ok_or_else(unclosed)?;
                     match (escapes, c) {
-                        (Escapes::Raw, _) => {
+                        (Escapes::Raw, _) | (Escapes::FormatTemplate, '{' | '}' | '\\') => {
                             value.push('\\');
                             value.push(c);
                         }
