@@ -148,58 +148,48 @@ fn count(value: &Value) -> usize {
     }
 }
 
-/// Applies `f` to the `target`-th node (pre-order); returns true once applied.
-fn visit(value: &mut Value, target: &mut usize, f: &mut dyn FnMut(&mut Value)) -> bool {
+/// Applies `mutation` to the `target`-th node (pre-order); returns true once applied.
+fn visit(value: &mut Value, target: &mut usize, mutation: &Mutation) -> bool {
     if *target == 0 {
-        f(value);
+        mutate(value, mutation);
         return true;
     }
     *target -= 1;
     match value {
-        Value::Array(items) => items.iter_mut().any(|item| visit(item, target, f)),
-        Value::Object(map) => map.values_mut().any(|item| visit(item, target, f)),
+        Value::Array(items) => items.iter_mut().any(|item| visit(item, target, mutation)),
+        Value::Object(map) => map.values_mut().any(|item| visit(item, target, mutation)),
         _ => false,
     }
 }
 
+fn mutate(node: &mut Value, mutation: &Mutation) {
+    match (mutation, node) {
+        (Mutation::Replace(_, new), node) => *node = new.clone(),
+        (Mutation::RemoveKey(_, key), Value::Object(map)) if !map.is_empty() => {
+            let name = map.keys().nth(key % map.len()).cloned().unwrap();
+            map.remove(&name);
+        }
+        (Mutation::RenameKey(_, key, new_name), Value::Object(map)) if !map.is_empty() => {
+            let name = map.keys().nth(key % map.len()).cloned().unwrap();
+            let value = map.remove(&name).unwrap();
+            map.insert((*new_name).to_owned(), value);
+        }
+        (Mutation::InsertKey(_, name, new), Value::Object(map)) => {
+            map.insert((*name).to_owned(), new.clone());
+        }
+        _ => {}
+    }
+}
+
 fn apply(value: &mut Value, mutation: &Mutation) {
-    let nodes = count(value);
-    let (at, mut change): (usize, Box<dyn FnMut(&mut Value)>) = match mutation.clone() {
-        Mutation::Replace(at, new) => (at, Box::new(move |node: &mut Value| *node = new.clone())),
-        Mutation::RemoveKey(at, key) => (
-            at,
-            Box::new(move |node: &mut Value| {
-                if let Value::Object(map) = node
-                    && !map.is_empty()
-                {
-                    let name = map.keys().nth(key % map.len()).cloned().unwrap();
-                    map.remove(&name);
-                }
-            }),
-        ),
-        Mutation::RenameKey(at, key, new_name) => (
-            at,
-            Box::new(move |node: &mut Value| {
-                if let Value::Object(map) = node
-                    && !map.is_empty()
-                {
-                    let name = map.keys().nth(key % map.len()).cloned().unwrap();
-                    let value = map.remove(&name).unwrap();
-                    map.insert(new_name.to_owned(), value);
-                }
-            }),
-        ),
-        Mutation::InsertKey(at, name, new) => (
-            at,
-            Box::new(move |node: &mut Value| {
-                if let Value::Object(map) = node {
-                    map.insert(name.to_owned(), new.clone());
-                }
-            }),
-        ),
+    let at = match mutation {
+        Mutation::Replace(at, _)
+        | Mutation::RemoveKey(at, _)
+        | Mutation::RenameKey(at, _, _)
+        | Mutation::InsertKey(at, _, _) => *at,
     };
-    let mut target = at % nodes;
-    visit(value, &mut target, &mut *change);
+    let mut target = at % count(value);
+    visit(value, &mut target, mutation);
 }
 
 fn check_both_syntaxes(text: &str) {
