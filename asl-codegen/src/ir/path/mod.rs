@@ -11,6 +11,23 @@
 //!
 //! Both start at a [`Root`]: `$` (the state's input), `$$` (the context object) or
 //! `$name` (a workflow variable).
+//!
+//! Lexical rules, following Jayway as AWS runs it:
+//! - A `.name` runs up to the next `.`, `[` or end, so `$.x-amz-id`, `$.a:b` and `$.0`
+//!   are names; whitespace and `(` (a Jayway path function) are errors. Inside a
+//!   filter a name also ends at operators and parentheses.
+//! - Bracket names (`['a']`, `["a"]`) are kept exactly as written between the quotes:
+//!   a backslash only stops the next character from closing the name. AWS looks up
+//!   `$['a\"b']` as the key `a\"b`, backslash included.
+//! - String literals inside filters resolve their escapes (`\'`, `\"`, `\\`, `\n`,
+//!   `\uXXXX`, ...).
+//! - No whitespace is allowed before, after or between segments; inside brackets it is.
+
+mod filter;
+pub(in crate::ir) mod lexer;
+mod parse;
+#[cfg(test)]
+mod tests;
 
 use std::fmt;
 
@@ -105,9 +122,10 @@ pub enum FilterOperand {
     Literal(serde_json::Value),
     /// `/pattern/flags`, the right side of `=~`.
     Regex {
-        /// The pattern between the slashes.
+        /// The pattern between the slashes, with `\/` read as `/`.
         pattern: String,
-        /// Flags after the closing slash (e.g. `i`).
+        /// Flags after the closing slash: empty or `i` (ignore case), the only flag
+        /// Jayway reads.
         flags: String,
     },
 }
@@ -187,11 +205,21 @@ impl std::error::Error for PathError {}
 impl Path {
     /// Parses a full JSONPath.
     pub fn parse(text: &str) -> Result<Path, PathError> {
-        Err(PathError {
-            offset: 0,
-            len: text.len(),
-            message: "path parsing is not implemented".into(),
+        let (root, segments) = parse::parse(text)?;
+        Ok(Path {
+            text: text.to_owned(),
+            root,
+            segments: segments.into_iter().map(|(segment, _)| segment).collect(),
         })
+    }
+
+    /// The path made of `root` alone: `$`, `$$` or `$name`.
+    pub fn root_only(root: Root) -> Path {
+        Path {
+            text: root.to_string(),
+            root,
+            segments: Vec::new(),
+        }
     }
 
     /// True when the path can only ever select one node (names and indexes only), so
@@ -210,10 +238,23 @@ impl ReferencePath {
     /// Parses a reference path; wildcards, slices, unions, filters and `..` are
     /// rejected with a message that says so.
     pub fn parse(text: &str) -> Result<ReferencePath, PathError> {
-        Err(PathError {
-            offset: 0,
-            len: text.len(),
-            message: "reference path parsing is not implemented".into(),
+        let (root, segments) = parse::parse(text)?;
+        let steps = segments
+            .into_iter()
+            .map(|(segment, span)| {
+                step(segment).map_err(|what| PathError {
+                    offset: span.start,
+                    len: span.end - span.start,
+                    message: format!(
+                        "{what} not allowed in a reference path; use only `.name`, `['name']` and `[n]`"
+                    ),
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(ReferencePath {
+            text: text.to_owned(),
+            root,
+            steps,
         })
     }
 
@@ -223,6 +264,52 @@ impl ReferencePath {
             text: "$".into(),
             root: Root::Input,
             steps: Vec::new(),
+        }
+    }
+}
+
+/// The [`Step`] for a segment of a reference path, or what the segment is (to say it
+/// is not allowed).
+fn step(segment: Segment) -> Result<Step, &'static str> {
+    match segment {
+        Segment::Child(Selector::Name(name)) => Ok(Step::Field(name)),
+        Segment::Child(Selector::Index(index)) => usize::try_from(index)
+            .map(Step::Index)
+            .map_err(|_| "negative indexes are"),
+        Segment::Descendant(_) => Err("`..` is"),
+        Segment::Child(Selector::Wildcard) => Err("wildcards are"),
+        Segment::Child(Selector::Slice { .. }) => Err("slices are"),
+        Segment::Child(Selector::Names(_) | Selector::Indexes(_)) => Err("unions are"),
+        Segment::Child(Selector::Filter(_)) => Err("filters are"),
+    }
+}
+
+impl From<ReferencePath> for Path {
+    fn from(path: ReferencePath) -> Path {
+        let segments = path
+            .steps
+            .into_iter()
+            .map(|step| {
+                Segment::Child(match step {
+                    Step::Field(name) => Selector::Name(name),
+                    Step::Index(index) => Selector::Index(i64::try_from(index).unwrap_or(i64::MAX)),
+                })
+            })
+            .collect();
+        Path {
+            text: path.text,
+            root: path.root,
+            segments,
+        }
+    }
+}
+
+impl fmt::Display for Root {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Root::Input => f.write_str("$"),
+            Root::Context => f.write_str("$$"),
+            Root::Variable(name) => write!(f, "${name}"),
         }
     }
 }
