@@ -11,30 +11,6 @@ use asl_codegen::diagnostic::render::Style;
 use asl_codegen::diagnostic::report::Report;
 use asl_codegen::{Checked, SourceFile, check};
 
-/// Fixtures that exercise JSONPath or intrinsic functions. Until the JSONPath parser
-/// lands, `Path::parse`, `ReferencePath::parse` and `IntrinsicCall::parse` are stubs
-/// that reject everything, so these fixtures cannot be snapshotted yet: while their
-/// diagnostics still show a stub's "not implemented", they are skipped.
-const PENDING_PATH_PARSER: &[&str] = &[
-    "catch-result-path-context",
-    "choice-boolean-equals-string",
-    "choice-default-missing-state",
-    "choice-nested-rule-with-next",
-    "choice-numeric-equals-string",
-    "choice-rule-without-next",
-    "choice-timestamp-equals-bad-timestamp",
-    "intrinsic-json-to-string-literal",
-    "intrinsic-nested-too-deep",
-    "intrinsic-unknown-function-typo",
-    "intrinsic-wrong-arity",
-    "path-input-path-unclosed-bracket",
-    "path-items-path-filter",
-    "path-result-path-context",
-    "path-result-path-wildcard",
-    "template-key-and-dollar-key",
-    "warning-no-path-string-equals",
-];
-
 /// Fixtures that AWS rejects but `check` accepts today (a missing diagnostic). They
 /// are kept, with a snapshot of what is reported now, so that the fix shows up as a
 /// snapshot change; the "must report an error" expectation is waived for them.
@@ -115,10 +91,6 @@ fn every_invalid_definition_is_reported() {
         let mut rendered = checked.diagnostics.render(&source, Style::Plain);
         if rendered.is_empty() {
             rendered = "(no diagnostics)\n".to_owned();
-        }
-        if PENDING_PATH_PARSER.contains(&stem.as_str()) && rendered.contains("not implemented") {
-            println!("skipped until the JSONPath parser lands: {stem}");
-            continue;
         }
         if let Err(problem) = check_expectations(&stem, &checked) {
             failures.push(format!("{stem}: {problem}"));
