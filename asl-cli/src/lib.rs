@@ -9,9 +9,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 pub use check::check;
 
-/// Compile Amazon States Language workflows into native Rust.
+/// Amazon States Language workflows, checked exactly as AWS checks them.
 #[derive(Debug, Parser)]
-#[command(name = "asl", version, about, long_about = None)]
+#[command(name = "asl", version)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]

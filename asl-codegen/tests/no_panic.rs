@@ -19,13 +19,55 @@ const YAML_SEED: &str = include_str!("../../examples/workflows/hello.asl.yaml");
 
 /// Field names and values that steer mutations into ASL's rules.
 const FIELDS: &[&str] = &[
-    "Type", "Next", "End", "StartAt", "States", "Resource", "Parameters", "ResultPath", "InputPath",
-    "OutputPath", "ResultSelector", "Retry", "Catch", "ErrorEquals", "Choices", "Default", "Variable",
-    "StringEquals", "NumericEqualsPath", "And", "Or", "Not", "Branches", "ItemProcessor", "Iterator",
-    "ProcessorConfig", "Mode", "ItemReader", "ItemBatcher", "ResultWriter", "Seconds", "TimestampPath",
-    "Timestamp", "Error", "CausePath", "QueryLanguage", "Arguments", "Output", "Assign", "Condition",
-    "Items", "ItemsPath", "ItemSelector", "MaxConcurrency", "Label", "HeartbeatSeconds", "TimeoutSeconds",
-    "x.$", "States.ALL",
+    "Type",
+    "Next",
+    "End",
+    "StartAt",
+    "States",
+    "Resource",
+    "Parameters",
+    "ResultPath",
+    "InputPath",
+    "OutputPath",
+    "ResultSelector",
+    "Retry",
+    "Catch",
+    "ErrorEquals",
+    "Choices",
+    "Default",
+    "Variable",
+    "StringEquals",
+    "NumericEqualsPath",
+    "And",
+    "Or",
+    "Not",
+    "Branches",
+    "ItemProcessor",
+    "Iterator",
+    "ProcessorConfig",
+    "Mode",
+    "ItemReader",
+    "ItemBatcher",
+    "ResultWriter",
+    "Seconds",
+    "TimestampPath",
+    "Timestamp",
+    "Error",
+    "CausePath",
+    "QueryLanguage",
+    "Arguments",
+    "Output",
+    "Assign",
+    "Condition",
+    "Items",
+    "ItemsPath",
+    "ItemSelector",
+    "MaxConcurrency",
+    "Label",
+    "HeartbeatSeconds",
+    "TimeoutSeconds",
+    "x.$",
+    "States.ALL",
 ];
 
 fn interesting_value() -> impl Strategy<Value = Value> {
@@ -33,13 +75,41 @@ fn interesting_value() -> impl Strategy<Value = Value> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(|n| json!(n)),
-        any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(|f| json!(f)),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(|f| json!(f)),
         prop::sample::select(vec![
-            "$", "$$", "$.a[", "$..x", "$.a[?(@.b > 1)]", "$.a[*]", "$var", "$$.Map.Item.Value",
-            "States.Format('{}', $.a)", "States.Fromat(", "States.Array(States.Array(", "{% $x %}",
-            "{% 1", "Pass", "Task", "Choice", "Map", "Parallel", "Wait", "Fail", "Succeed", "JSONata",
-            "JSONPath", "DISTRIBUTED", "INLINE", "arn:aws:states:::lambda:invoke", "2016-03-14T01:59:00Z",
-            "States.ALL", "", "A", "B",
+            "$",
+            "$$",
+            "$.a[",
+            "$..x",
+            "$.a[?(@.b > 1)]",
+            "$.a[*]",
+            "$var",
+            "$$.Map.Item.Value",
+            "States.Format('{}', $.a)",
+            "States.Fromat(",
+            "States.Array(States.Array(",
+            "{% $x %}",
+            "{% 1",
+            "Pass",
+            "Task",
+            "Choice",
+            "Map",
+            "Parallel",
+            "Wait",
+            "Fail",
+            "Succeed",
+            "JSONata",
+            "JSONPath",
+            "DISTRIBUTED",
+            "INLINE",
+            "arn:aws:states:::lambda:invoke",
+            "2016-03-14T01:59:00Z",
+            "States.ALL",
+            "",
+            "A",
+            "B",
         ])
         .prop_map(|s| Value::String(s.to_owned())),
         Just(json!({})),
@@ -63,8 +133,10 @@ fn mutation() -> impl Strategy<Value = Mutation> {
     prop_oneof![
         (any::<usize>(), interesting_value()).prop_map(|(at, value)| Mutation::Replace(at, value)),
         (any::<usize>(), any::<usize>()).prop_map(|(at, key)| Mutation::RemoveKey(at, key)),
-        (any::<usize>(), any::<usize>(), field.clone()).prop_map(|(at, key, name)| Mutation::RenameKey(at, key, name)),
-        (any::<usize>(), field, interesting_value()).prop_map(|(at, name, value)| Mutation::InsertKey(at, name, value)),
+        (any::<usize>(), any::<usize>(), field.clone())
+            .prop_map(|(at, key, name)| Mutation::RenameKey(at, key, name)),
+        (any::<usize>(), field, interesting_value())
+            .prop_map(|(at, name, value)| Mutation::InsertKey(at, name, value)),
     ]
 }
 
@@ -131,8 +203,16 @@ fn apply(value: &mut Value, mutation: &Mutation) {
 }
 
 fn check_both_syntaxes(text: &str) {
-    let _ = check(&SourceFile::with_syntax("fuzz.asl.json", text, Syntax::Json));
-    let _ = check(&SourceFile::with_syntax("fuzz.asl.yaml", text, Syntax::Yaml));
+    let _ = check(&SourceFile::with_syntax(
+        "fuzz.asl.json",
+        text,
+        Syntax::Json,
+    ));
+    let _ = check(&SourceFile::with_syntax(
+        "fuzz.asl.yaml",
+        text,
+        Syntax::Yaml,
+    ));
 }
 
 proptest! {

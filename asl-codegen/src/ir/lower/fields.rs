@@ -33,6 +33,15 @@ impl<'n> Fields<'n> {
         self.members.iter().rev().find(|member| member.key == name)
     }
 
+    /// True when some key of the object is a likely misspelling of one of `names`
+    /// (and so was reported as an unknown field).
+    pub fn has_misspelling(&self, names: &[&str]) -> bool {
+        self.members.iter().any(|member| {
+            !names.contains(&member.key.as_str())
+                && did_you_mean(&member.key, names.iter().copied()).is_some()
+        })
+    }
+
     /// True when the object has `name`, whatever its language.
     pub fn has(&self, name: &str) -> bool {
         self.members.iter().any(|member| member.key == name)

@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 
 use super::Lowerer;
+use super::fields::did_you_mean;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::spec::{Member, Node, NodeKind};
 
@@ -87,6 +88,9 @@ fn transition_names(state: &Node) -> Vec<&str> {
     for field in fields {
         match field.key.as_str() {
             "Next" | "Default" => names.extend(field.value.as_str()),
+            // A misspelled `Next` (reported on its own) still shows where the author
+            // meant to go, so its target is not reported as unreachable too.
+            key if did_you_mean(key, ["Next"]).is_some() => names.extend(field.value.as_str()),
             "Choices" | "Catch" => {
                 for entry in field.value.as_array().unwrap_or_default() {
                     let next = entry

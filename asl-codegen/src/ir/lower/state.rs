@@ -152,7 +152,14 @@ impl Lowerer<'_> {
                 "a state cannot have both `Next` and `End`",
                 "keep `Next` to continue, or `End` to stop here",
             )),
-            (None, None) if fields.has("Next") || fields.has("End") => Err(Reported),
+            // A misspelled `Next` or `End` is already reported as an unknown field.
+            (None, None)
+                if fields.has("Next")
+                    || fields.has("End")
+                    || fields.has_misspelling(&["Next", "End"]) =>
+            {
+                Err(Reported)
+            }
             (None, None) => Err(self.error_help(
                 fields.node,
                 "the state has neither `Next` nor `End`",
