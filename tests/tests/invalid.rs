@@ -25,25 +25,36 @@ fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("invalid")
 }
 
+/// The extensions of fixture files.
+const EXTENSIONS: &[&str] = &[".asl.json", ".asl.yaml"];
+
 /// Every fixture, sorted by name.
 fn fixtures() -> Vec<PathBuf> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(fixtures_dir())
         .expect("read tests/invalid")
         .map(|entry| entry.expect("directory entry").path())
-        .filter(|path| path.to_string_lossy().ends_with(".asl.json"))
+        .filter(|path| {
+            let name = path.to_string_lossy();
+            EXTENSIONS.iter().any(|ext| name.ends_with(ext))
+        })
         .collect();
     paths.sort();
     paths
 }
 
-/// The fixture's name without `.asl.json`, e.g. `choice-two-operators`.
+/// The fixture's name without its extension, e.g. `choice-two-operators`. YAML
+/// fixtures are named `yaml-...` so that stems (and snapshot names) stay unique.
 fn stem(path: &Path) -> String {
     let name = path.file_name().unwrap().to_string_lossy();
-    name.strip_suffix(".asl.json").unwrap_or(&name).to_owned()
+    EXTENSIONS
+        .iter()
+        .find_map(|ext| name.strip_suffix(ext))
+        .unwrap_or(&name)
+        .to_owned()
 }
 
 /// Reads and checks a fixture under a machine-independent name such as
-/// `invalid/choice-two-operators.asl.json`.
+/// `invalid/choice-two-operators.asl.json` (the extension picks JSON or YAML).
 fn check_fixture(path: &Path) -> (SourceFile, Checked) {
     let text = std::fs::read_to_string(path).expect("read fixture");
     let name = format!("invalid/{}", path.file_name().unwrap().to_string_lossy());
@@ -84,6 +95,9 @@ fn every_invalid_definition_is_reported() {
         "expected at least 70 fixtures, found {}",
         fixtures.len()
     );
+    let mut stems: Vec<String> = fixtures.iter().map(|path| stem(path)).collect();
+    stems.dedup();
+    assert_eq!(stems.len(), fixtures.len(), "two fixtures share a name");
     let mut failures = Vec::new();
     for path in &fixtures {
         let stem = stem(path);
