@@ -11,15 +11,6 @@ use asl_codegen::diagnostic::render::Style;
 use asl_codegen::diagnostic::report::Report;
 use asl_codegen::{Checked, SourceFile, check};
 
-/// Fixtures that AWS rejects but `check` accepts today (a missing diagnostic). They
-/// are kept, with a snapshot of what is reported now, so that the fix shows up as a
-/// snapshot change; the "must report an error" expectation is waived for them.
-const KNOWN_ACCEPTED: &[&str] = &[
-    // A raw line break inside a string is not JSON (control characters must be
-    // escaped as `\n`); AWS's parser rejects it, ours reads it as part of the string.
-    "json-raw-newline-in-string",
-];
-
 /// The directory of the fixtures, beside this crate's `tests/`.
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("invalid")
@@ -73,7 +64,7 @@ fn check_expectations(stem: &str, checked: &Checked) -> Result<(), String> {
         if diagnostics.warning_count() == 0 {
             return Err("a warning- fixture must have at least one warning".into());
         }
-    } else if !KNOWN_ACCEPTED.contains(&stem) {
+    } else {
         if !diagnostics.has_errors() {
             return Err("the definition was accepted: no error reported".into());
         }

@@ -44,10 +44,10 @@ fn render_one(renderer: &Renderer, diagnostic: &Diagnostic, source: &SourceFile)
         Severity::Warning => Level::WARNING,
     };
     let label = match &diagnostic.state {
-        Some(state) => format!("in state `{state}`"),
+        Some(state) => format!("in state `{}`", state.escape_debug()),
         None => String::new(),
     };
-    let note = format!("at {}", diagnostic.pointer);
+    let note = format!("at {}", diagnostic.pointer.escape_debug());
     let title = level
         .primary_title(&diagnostic.message)
         .id(diagnostic.code.as_str());

@@ -49,8 +49,8 @@ pub enum IntegrationPattern {
 }
 
 impl Resource {
-    /// Classifies a resource ARN, or says what is wrong with it.
-    pub fn parse(arn: &str) -> Result<Resource, String> {
+    /// Classifies a resource ARN, or says what is wrong with it and how to fix it.
+    pub fn parse(arn: &str) -> Result<Resource, ResourceError> {
         let kind = classify(arn)?;
         Ok(Resource {
             arn: arn.to_owned(),
@@ -59,17 +59,36 @@ impl Resource {
     }
 }
 
-fn classify(arn: &str) -> Result<ResourceKind, String> {
+/// Why a `Resource` is not one Step Functions can run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceError {
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub help: String,
+}
+
+/// The help for an ARN of the wrong shape.
+const ARN_HELP: &str = "use a service integration such as arn:aws:states:::lambda:invoke, a Lambda function ARN or an activity ARN; tasks bind to handlers by state name";
+
+fn error(message: String) -> ResourceError {
+    ResourceError {
+        message,
+        help: ARN_HELP.to_owned(),
+    }
+}
+
+fn classify(arn: &str) -> Result<ResourceKind, ResourceError> {
     let parts: Vec<&str> = arn.splitn(6, ':').collect();
     let [prefix, partition, service, region, account, rest] = parts[..] else {
-        return Err(format!(
+        return Err(error(format!(
             "`{arn}` is not an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE)"
-        ));
+        )));
     };
     if prefix != "arn" || !partition.starts_with("aws") {
-        return Err(format!(
+        return Err(error(format!(
             "`{arn}` is not an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE)"
-        ));
+        )));
     }
     match service {
         "lambda" => match rest.split_once(':') {
@@ -80,9 +99,9 @@ fn classify(arn: &str) -> Result<ResourceKind, String> {
                     function: function.to_owned(),
                 })
             }
-            _ => Err(format!(
+            _ => Err(error(format!(
                 "`{arn}` is not a Lambda function ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME)"
-            )),
+            ))),
         },
         "states" if region.is_empty() && account.is_empty() => integration(arn, rest),
         "states" => match rest.split_once(':') {
@@ -91,17 +110,17 @@ fn classify(arn: &str) -> Result<ResourceKind, String> {
                     name: name.to_owned(),
                 })
             }
-            _ => Err(format!(
+            _ => Err(error(format!(
                 "`{arn}` is neither an activity ARN (arn:aws:states:REGION:ACCOUNT:activity:NAME) nor a service integration (arn:aws:states:::SERVICE:ACTION)"
-            )),
+            ))),
         },
-        _ => Err(format!(
+        _ => Err(error(format!(
             "`{arn}` is not a resource Step Functions can run: use a Lambda function, an activity or a service integration (arn:aws:states:::SERVICE:ACTION)"
-        )),
+        ))),
     }
 }
 
-fn integration(arn: &str, rest: &str) -> Result<ResourceKind, String> {
+fn integration(arn: &str, rest: &str) -> Result<ResourceKind, ResourceError> {
     // `aws-sdk:SERVICE:ACTION` keeps `aws-sdk:SERVICE` as its service.
     let (service, action) = match rest.strip_prefix("aws-sdk:") {
         Some(sdk) => match sdk.split_once(':') {
@@ -119,9 +138,18 @@ fn integration(arn: &str, rest: &str) -> Result<ResourceKind, String> {
         Some((action, "sync:2")) => (action, IntegrationPattern::Sync2),
         Some((action, "waitForTaskToken")) => (action, IntegrationPattern::WaitForTaskToken),
         Some((_, suffix)) => {
-            return Err(format!(
-                "`.{suffix}` is not an integration pattern; use `.sync`, `.sync:2` or `.waitForTaskToken`"
-            ));
+            let lower = suffix.to_lowercase();
+            let help = if lower.starts_with("sync") {
+                "did you mean `.sync` (or `.sync:2`)?"
+            } else if lower.contains("wait") || lower.contains("token") {
+                "did you mean `.waitForTaskToken`?"
+            } else {
+                "use `.sync`, `.sync:2` or `.waitForTaskToken`, or no suffix to call and continue"
+            };
+            return Err(ResourceError {
+                message: format!("`.{suffix}` is not an integration pattern"),
+                help: help.to_owned(),
+            });
         }
     };
     let valid_name = |name: &str| {
@@ -132,9 +160,9 @@ fn integration(arn: &str, rest: &str) -> Result<ResourceKind, String> {
     };
     let service_name = service.strip_prefix("aws-sdk:").unwrap_or(&service);
     if !valid_name(service_name) || !valid_name(action) {
-        return Err(format!(
+        return Err(error(format!(
             "`{arn}` is not a service integration ARN (arn:aws:states:::SERVICE:ACTION[.sync|.sync:2|.waitForTaskToken])"
-        ));
+        )));
     }
     Ok(ResourceKind::Integration {
         service,

@@ -5,6 +5,7 @@ use jsonc_parser::ast::{ObjectPropName, Value};
 use jsonc_parser::errors::ParseErrorKind;
 use jsonc_parser::{CollectOptions, ParseOptions};
 
+use super::lowercase_first;
 use super::node::{Member, Node, NodeKind};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::source::{SourceFile, Span};
@@ -23,22 +24,45 @@ pub(crate) fn parse(source: &SourceFile) -> Result<Node, Diagnostics> {
         allow_non_finite_numbers: false,
         allow_extended_string_escapes: false,
     };
-    let parsed = jsonc_parser::parse_to_ast(source.text(), &CollectOptions::default(), &options)
-        .map_err(|error| {
+    let text = source.text();
+    if text.starts_with('\u{feff}') {
+        return Err(Diagnostics::from(
+            Diagnostic::new(
+                Code::InvalidJsonDescription,
+                "/",
+                Some(Span::new(0, '\u{feff}'.len_utf8())),
+                "invalid JSON: the file starts with a byte-order mark",
+            )
+            .with_help("save the file as UTF-8 without a BOM"),
+        ));
+    }
+    let parsed = match jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &options) {
+        // The parser tolerates raw control characters in strings; JSON does not.
+        Ok(parsed) => match control_character_in_string(text, text.len()) {
+            Some(at) => return Err(control_character_error(text, at)),
+            None => parsed,
+        },
+        Err(error) => {
             let range = error.range();
+            // A raw line break in a string makes the parser fail later, at a
+            // confusing place: report the line break, which is the cause.
+            if let Some(at) = control_character_in_string(text, range.start) {
+                return Err(control_character_error(text, at));
+            }
             let span = Span::new(range.start, range.end.max(range.start));
             let code = match error.kind() {
                 ParseErrorKind::NestingDepthExceeded => Code::TooDeeplyNested,
                 _ => Code::InvalidJsonDescription,
             };
             let message = lowercase_first(&error.kind().to_string());
-            Diagnostics::from(Diagnostic::new(
-                code,
-                "/",
-                Some(span),
-                format!("invalid JSON: {message}"),
-            ))
-        })?;
+            let mut diagnostic =
+                Diagnostic::new(code, "/", Some(span), format!("invalid JSON: {message}"));
+            if let Some(help) = syntax_help(error.kind()) {
+                diagnostic = diagnostic.with_help(help);
+            }
+            return Err(Diagnostics::from(diagnostic));
+        }
+    };
     match parsed.value {
         Some(value) => Ok(convert(value)),
         None => Err(Diagnostics::from(
@@ -51,6 +75,71 @@ pub(crate) fn parse(source: &SourceFile) -> Result<Node, Diagnostics> {
             .with_help("a definition is a JSON object with `StartAt` and `States`"),
         )),
     }
+}
+
+/// The offset of the first raw control character (U+0000 to U+001F) inside a
+/// string literal before `until`, reading the text as JSON tokens.
+fn control_character_in_string(text: &str, until: usize) -> Option<usize> {
+    let mut in_string = false;
+    let mut escaped = false;
+    for (at, byte) in text.bytes().enumerate().take(until) {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                0..=0x1f => return Some(at),
+                _ => {}
+            }
+        } else if byte == b'"' {
+            in_string = true;
+        }
+    }
+    None
+}
+
+fn control_character_error(text: &str, at: usize) -> Diagnostics {
+    let (message, help) = match text.as_bytes()[at] {
+        b'\n' | b'\r' => (
+            "invalid JSON: a line break inside a string",
+            "close the string with `\"` before the end of the line, or write the line break as `\\n`",
+        ),
+        b'\t' => (
+            "invalid JSON: a tab character inside a string",
+            "write the tab as `\\t`",
+        ),
+        _ => (
+            "invalid JSON: a control character inside a string",
+            "write it as a `\\u00XX` escape",
+        ),
+    };
+    Diagnostics::from(
+        Diagnostic::new(
+            Code::InvalidJsonDescription,
+            "/",
+            Some(Span::new(at, at + 1)),
+            message,
+        )
+        .with_help(help),
+    )
+}
+
+/// A fix for common syntax errors.
+fn syntax_help(kind: &ParseErrorKind) -> Option<&'static str> {
+    Some(match kind {
+        ParseErrorKind::CommentsNotAllowed => "JSON has no comments; use a `Comment` field instead",
+        ParseErrorKind::TrailingCommasNotAllowed => "remove the comma after the last item",
+        ParseErrorKind::ExpectedComma => "separate items with a comma",
+        ParseErrorKind::ExpectedColonAfterObjectKey => "put `:` between a key and its value",
+        ParseErrorKind::ExpectedStringObjectProperty => "keys must be double-quoted strings",
+        ParseErrorKind::SingleQuotedStringsNotAllowed => "use double quotes for strings",
+        ParseErrorKind::UnterminatedObject => "close the object with `}`",
+        ParseErrorKind::UnterminatedArray => "close the array with `]`",
+        ParseErrorKind::MultipleRootJsonValues => {
+            "a definition is one JSON object; remove what follows it"
+        }
+        _ => return None,
+    })
 }
 
 fn convert(value: Value<'_>) -> Node {
@@ -107,14 +196,6 @@ fn span(range: jsonc_parser::common::Range) -> Span {
     Span::new(range.start, range.end)
 }
 
-fn lowercase_first(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,6 +249,35 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn raw_control_characters_in_strings_are_rejected_where_they_are() {
+        for (text, at) in [
+            ("{\"a\": \"x\ny\"}", 8),
+            ("{\"a\": \"tab\there\"}", 10),
+            ("{\"a\": \"open,\n \"b\": 1}", 12),
+        ] {
+            let diagnostics = parse_text(text).unwrap_err();
+            let diagnostic = diagnostics.iter().next().unwrap();
+            assert_eq!(diagnostic.code, Code::InvalidJsonDescription, "{text:?}");
+            assert_eq!(diagnostic.span, Some(Span::new(at, at + 1)), "{text:?}");
+        }
+        // Escaped, they are fine.
+        assert!(parse_text(r#"{"a": "x\ny\t"}"#).is_ok());
+    }
+
+    #[test]
+    fn byte_order_mark_is_named() {
+        let diagnostics = parse_text("\u{feff}{}").unwrap_err();
+        assert!(
+            diagnostics
+                .iter()
+                .next()
+                .unwrap()
+                .message
+                .contains("byte-order mark")
+        );
     }
 
     #[test]

@@ -23,3 +23,13 @@ pub fn parse(source: &SourceFile) -> Result<Node, Diagnostics> {
     root.fill_pointers();
     Ok(root)
 }
+
+/// `text` with its first letter in lowercase: parser messages begin with a capital,
+/// ours do not.
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

@@ -15,6 +15,7 @@ use std::fmt::Write as _;
 
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError};
 
+use super::lowercase_first;
 use super::node::{Member, Node, NodeKind, push_pointer_token};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::source::{SourceFile, Span};
@@ -699,15 +700,6 @@ fn missing_description(text: &str) -> Diagnostic {
         "the definition is empty",
     )
     .with_help("a definition is a mapping with `StartAt` and `States`")
-}
-
-// Also in `json.rs`; the two could share it.
-fn lowercase_first(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@ use super::expr::looks_like_path;
 use super::fields::Fields;
 use super::machine::Scope;
 use super::schema::{CHOICE_OPERATORS, CHOICE_RULE, NESTED_CHOICE_RULE};
-use super::{Lowerer, Result, all_ok};
+use super::{Lowerer, Reported, Result, all_ok};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::ir::QueryLanguage;
 use crate::ir::choice::{
@@ -14,6 +14,15 @@ use crate::spec::{Member, Node, NodeKind};
 
 /// The operators that combine rules.
 const BOOLEAN_OPERATORS: &[&str] = &["And", "Or", "Not"];
+
+/// Every operator a JSONPath rule can have.
+static ALL_OPERATORS: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+    CHOICE_OPERATORS
+        .iter()
+        .chain(BOOLEAN_OPERATORS)
+        .copied()
+        .collect()
+});
 
 impl Lowerer<'_> {
     pub(super) fn choice(
@@ -119,6 +128,11 @@ impl Lowerer<'_> {
             })
             .collect();
         let operator = match operators.as_slice() {
+            // The operator is there, misspelled or in the wrong language, and was
+            // reported as such.
+            [] if fields.has("Condition") || fields.has_misspelling(&ALL_OPERATORS) => {
+                return Err(Reported);
+            }
             [] => {
                 return Err(self.error_help(
                     fields.node,
@@ -188,7 +202,11 @@ impl Lowerer<'_> {
             ));
         };
         if items.is_empty() {
-            return Err(self.error(node, format!("`{operator}` must contain at least one rule")));
+            return Err(self.error_help(
+                node,
+                format!("`{operator}` must contain at least one rule"),
+                format!("add rules to `{operator}`, or remove it"),
+            ));
         }
         let rules: Vec<Result<Rule>> = items.iter().map(|item| self.nested_rule(item)).collect();
         let rules = rules.into_iter().collect::<Result<Vec<_>>>()?;

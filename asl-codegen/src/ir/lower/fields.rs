@@ -209,11 +209,14 @@ pub(super) fn did_you_mean<'a>(
     let lower = word.to_lowercase();
     candidates
         .into_iter()
-        .map(|candidate| {
-            let distance = strsim::damerau_levenshtein(&lower, &candidate.to_lowercase());
-            (distance, candidate)
+        .filter_map(|candidate| {
+            let candidate_lower = candidate.to_lowercase();
+            let distance = strsim::damerau_levenshtein(&lower, &candidate_lower);
+            // A truncated name (`Role` for `RoleArn`) is a likely slip too.
+            let truncated = lower.chars().count() >= 3 && candidate_lower.starts_with(&lower);
+            (distance <= (candidate.chars().count() / 3).max(1) || truncated)
+                .then_some((distance, candidate))
         })
-        .filter(|(distance, candidate)| *distance <= (candidate.chars().count() / 3).max(1))
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, candidate)| candidate)
 }
@@ -229,6 +232,7 @@ mod tests {
         assert_eq!(did_you_mean("next", names), Some("Next"));
         assert_eq!(did_you_mean("Resuorce", names), Some("Resource"));
         assert_eq!(did_you_mean("ResultPth", names), Some("ResultPath"));
+        assert_eq!(did_you_mean("Resou", names), Some("Resource"));
         assert_eq!(did_you_mean("Banana", names), None);
     }
 }

@@ -131,7 +131,7 @@ impl Lowerer<'_> {
         if let Ok(start) = start_at {
             self.check_reachability(members, start.0);
         }
-        self.check_end_state(states_node, members);
+        self.check_end_state(states_node, members, what);
         all_ok!(comment, start_at);
         if failed {
             return Err(Reported);
@@ -144,12 +144,25 @@ impl Lowerer<'_> {
     }
 
     /// Registers the state names of one `States` object: checks each name and
-    /// reports names already used anywhere in the definition.
+    /// reports names used before, in this scope or anywhere in the definition.
     fn scope(&mut self, members: &[Member]) -> Scope {
         let mut ids = HashMap::with_capacity(members.len());
         for (index, member) in members.iter().enumerate() {
             self.check_state_name(member);
-            if let Some(first) = self.state_names.get(&member.key) {
+            let line = self.source.line_col(member.key_span.start).line;
+            let first_line = match self.state_names.get(&member.key) {
+                Some(&first_line) => Some(first_line),
+                None => {
+                    self.state_names.insert(member.key.clone(), line);
+                    None
+                }
+            };
+            // A name repeated in another scope still names its state here, so that
+            // this scope's own transitions to it resolve.
+            if !ids.contains_key(&member.key) {
+                ids.insert(member.key.clone(), StateId(index));
+            }
+            if let Some(first_line) = first_line {
                 let diagnostic = Diagnostic::new(
                     Code::DuplicateStateName,
                     member.value.pointer.clone(),
@@ -157,14 +170,11 @@ impl Lowerer<'_> {
                     format!("duplicate state name `{}`", member.key),
                 )
                 .with_help(format!(
-                    "`{}` is already a state at {first}; state names must be unique in the whole state machine, including Parallel branches and Map processors",
+                    "`{}` is already a state on line {first_line}; state names must be unique in the whole state machine, including Parallel branches and Map processors",
                     member.key
-                ));
+                ))
+                .in_state(Some(&member.key));
                 self.report(diagnostic);
-            } else {
-                self.state_names
-                    .insert(member.key.clone(), member.value.pointer.clone());
-                ids.insert(member.key.clone(), StateId(index));
             }
         }
         Scope { ids }
@@ -196,7 +206,8 @@ impl Lowerer<'_> {
                 Some(member.key_span),
                 message,
             )
-            .with_help("state names are 1 to 80 characters without control characters");
+            .with_help("state names are 1 to 80 characters without control characters")
+            .in_state(Some(name));
             self.report(diagnostic);
         }
     }
@@ -212,7 +223,7 @@ impl Lowerer<'_> {
         if let Some(id) = scope.ids.get(name) {
             return Ok(*id);
         }
-        let help = if self.state_names.contains_key(name) {
+        let help = if self.all_state_names.contains(name) {
             format!(
                 "`{name}` is in another scope: a transition cannot leave or enter a Parallel branch or Map processor"
             )

@@ -40,6 +40,7 @@ pub fn lower(root: &Node, source: &SourceFile) -> Lowered {
         top_language: QueryLanguage::JsonPath,
         state: None,
         state_names: HashMap::new(),
+        all_state_names: reachability::all_state_names(root),
         labels: HashSet::new(),
     };
     let workflow = lowerer.workflow(root).ok();
@@ -68,16 +69,23 @@ struct Lowerer<'a> {
     top_language: QueryLanguage,
     /// The name of the state being lowered, for diagnostics.
     state: Option<String>,
-    /// Every state name seen so far, for DUPLICATE_STATE_NAME across scopes.
-    state_names: HashMap<String, String>,
+    /// Every state name registered so far, with the line of its first use, for
+    /// DUPLICATE_STATE_NAME across scopes.
+    state_names: HashMap<String, usize>,
+    /// Every state name in the definition, in any scope, read before lowering (to
+    /// tell a transition into another scope from a typo).
+    all_state_names: HashSet<String>,
     /// Every Map `Label` seen so far, for DUPLICATE_LABEL_NAME.
     labels: HashSet<String>,
 }
 
 impl Lowerer<'_> {
-    /// Records a diagnostic in the current state.
+    /// Records a diagnostic, in the current state unless it names its own.
     fn report(&mut self, diagnostic: Diagnostic) -> Reported {
-        let diagnostic = diagnostic.in_state(self.state.as_deref());
+        let diagnostic = match diagnostic.state {
+            Some(_) => diagnostic,
+            None => diagnostic.in_state(self.state.as_deref()),
+        };
         self.diagnostics.push(diagnostic);
         Reported
     }

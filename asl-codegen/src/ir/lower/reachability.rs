@@ -4,12 +4,12 @@
 //! They read the tree rather than the IR so that they still run when a state has
 //! other errors.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::Lowerer;
 use super::fields::did_you_mean;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::spec::{Member, Node, NodeKind};
+use crate::spec::{Member, Node};
 
 impl Lowerer<'_> {
     /// Reports each state that no path of transitions leads to from the start.
@@ -20,6 +20,15 @@ impl Lowerer<'_> {
             .rev()
             .map(|(at, member)| (member.key.as_str(), at))
             .collect();
+        // With a transition to a missing state (reported on its own), what the
+        // author meant to reach is unknown: do not guess at unreachable states.
+        let broken = members
+            .iter()
+            .flat_map(|member| transition_names(&member.value))
+            .any(|name| !index.contains_key(name));
+        if broken {
+            return;
+        }
         let mut reached = vec![false; members.len()];
         let mut stack = vec![start];
         while let Some(at) = stack.pop() {
@@ -50,32 +59,78 @@ impl Lowerer<'_> {
         }
     }
 
-    /// Reports a `States` object in which no state ends the machine.
-    pub(super) fn check_end_state(&mut self, states: &Node, members: &[Member]) {
-        let ends = members.iter().any(|member| {
-            let field = |name: &str| {
-                member
-                    .value
-                    .as_object()
-                    .and_then(|m| m.iter().find(|f| f.key == name))
-            };
-            let end = field("End").is_some_and(|end| end.value.kind == NodeKind::Bool(true));
-            let terminal = field("Type")
-                .and_then(|ty| ty.value.as_str())
-                .is_some_and(|ty| ty == "Succeed" || ty == "Fail");
-            end || terminal
-        });
-        if !ends {
+    /// Reports a `States` object in which no state ends the machine. A state that
+    /// may have been meant to end it (one with any `End`, or whose type or `Next` is
+    /// missing or broken, which is reported on its own) counts as ending it, so that
+    /// one mistake gives one error.
+    pub(super) fn check_end_state(&mut self, states: &Node, members: &[Member], what: &str) {
+        let names: HashSet<&str> = members.iter().map(|member| member.key.as_str()).collect();
+        if !members.iter().any(|member| may_end(&member.value, &names)) {
             self.report(
                 Diagnostic::at(
                     Code::MissingEndState,
                     states,
-                    "no state ends this state machine",
+                    format!("no state ends {}", this(what)),
                 )
-                .with_help("give a state `\"End\": true`, or add a Succeed or Fail state"),
+                .with_help("set `End` to true on the last state, or add a Succeed or Fail state"),
             );
         }
     }
+}
+
+/// "a Parallel branch" becomes "this Parallel branch".
+fn this(what: &str) -> String {
+    match what.strip_prefix("a ") {
+        Some(rest) => format!("this {rest}"),
+        None => what.to_owned(),
+    }
+}
+
+fn may_end(state: &Node, names: &HashSet<&str>) -> bool {
+    let Some(fields) = state.as_object() else {
+        return true;
+    };
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|field| field.key == name)
+            .map(|field| &field.value)
+    };
+    match field("Type").and_then(Node::as_str) {
+        Some("Choice") => false,
+        Some("Pass" | "Task" | "Wait" | "Parallel" | "Map") => match field("Next") {
+            // A `Next` to a state outside this scope is reported on its own.
+            Some(next) => {
+                field("End").is_some() || next.as_str().is_none_or(|next| !names.contains(next))
+            }
+            None => true,
+        },
+        _ => true,
+    }
+}
+
+/// Every state name in the definition, in every scope.
+pub(super) fn all_state_names(root: &Node) -> HashSet<String> {
+    let mut names = HashSet::new();
+    let mut machines = vec![root];
+    while let Some(machine) = machines.pop() {
+        let states = machine
+            .as_object()
+            .and_then(|fields| fields.iter().find(|field| field.key == "States"))
+            .and_then(|field| field.value.as_object())
+            .unwrap_or_default();
+        for state in states {
+            names.insert(state.key.clone());
+            for field in state.value.as_object().unwrap_or_default() {
+                match field.key.as_str() {
+                    "Branches" => machines.extend(field.value.as_array().unwrap_or_default()),
+                    "ItemProcessor" | "Iterator" => machines.push(&field.value),
+                    _ => {}
+                }
+            }
+        }
+    }
+    names
 }
 
 /// The names a state may transition to: `Next`, `Default`, each Choice rule's `Next`

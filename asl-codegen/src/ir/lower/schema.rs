@@ -406,6 +406,10 @@ pub(super) static NESTED_CHOICE_RULE: Schema = Schema {
         ("Or", P),
         ("Not", P),
         ("Comment", Any),
+        // Not allowed in nested rules: listed so that the error can say why
+        // (see `nested_rule`) instead of calling them unknown.
+        ("Next", Any),
+        ("Assign", Any),
     ],
     extra: (CHOICE_OPERATORS, P),
 };

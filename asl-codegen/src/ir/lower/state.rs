@@ -334,9 +334,12 @@ impl Lowerer<'_> {
     ) -> Result<Option<Param<String>>> {
         let path_field = format!("{field}Path");
         if let (Some(_), Some(path)) = (fields.get(field), fields.get(&path_field)) {
-            return Err(self.error(
+            return Err(self.error_help(
                 path,
                 format!("`{field}` and `{path_field}` cannot both be set"),
+                format!(
+                    "keep `{field}` for a constant or `{path_field}` to read it from the input"
+                ),
             ));
         }
         if let Some(path) = fields.get(&path_field) {

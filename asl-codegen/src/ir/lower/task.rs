@@ -3,7 +3,7 @@
 use super::fields::Fields;
 use super::machine::Scope;
 use super::schema::{BRANCH, CREDENTIALS};
-use super::{Lowerer, Result, all_ok};
+use super::{Lowerer, Reported, Result, all_ok};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::ir::QueryLanguage;
 use crate::ir::param::Param;
@@ -31,10 +31,11 @@ impl Lowerer<'_> {
             self.integer_param(fields, "HeartbeatSeconds", 1..=MAX_TASK_SECONDS, language);
         let heartbeat_seconds = match (&heartbeat_seconds, &timeout_seconds) {
             (Ok(Some(Param::Fixed(heartbeat))), Ok(timeout)) => {
+                // Only a written TimeoutSeconds is compared: whether AWS also compares
+                // with its default of 99999999 is not known.
                 let timeout = match timeout {
                     Some(Param::Fixed(timeout)) => Some(*timeout),
-                    None => Some(Task::DEFAULT_TIMEOUT_SECONDS),
-                    Some(_) => None,
+                    _ => None,
                 };
                 match timeout {
                     Some(timeout) if *heartbeat >= timeout => {
@@ -82,11 +83,9 @@ impl Lowerer<'_> {
     /// A resource ARN (INVALID_RESOURCE when it is not one Step Functions can run).
     pub(super) fn resource(&mut self, node: &Node) -> Result<Resource> {
         let arn = self.non_empty_string(node, "Resource")?;
-        Resource::parse(arn).map_err(|message| {
+        Resource::parse(arn).map_err(|error| {
             self.report(
-                Diagnostic::at(Code::InvalidResource, node, message).with_help(
-                    "tasks bind to Rust handlers by state name; any valid ARN works, e.g. arn:aws:states:::lambda:invoke",
-                ),
+                Diagnostic::at(Code::InvalidResource, node, error.message).with_help(error.help),
             )
         })
     }
@@ -95,6 +94,9 @@ impl Lowerer<'_> {
     fn credentials(&mut self, node: &Node, language: QueryLanguage) -> Result<Template> {
         let fields = self.fields(node, &CREDENTIALS, language)?;
         if fields.get("RoleArn").is_none() && fields.get("RoleArn.$").is_none() {
+            if fields.has_misspelling(&["RoleArn"]) {
+                return Err(Reported);
+            }
             return Err(self.error_help(
                 node,
                 "`Credentials` needs `RoleArn`",

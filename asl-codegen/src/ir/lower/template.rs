@@ -69,10 +69,14 @@ impl Lowerer<'_> {
                         }
                     };
                     if !output_keys.insert(key) && key != member.key {
-                        self.error_help(
-                            &member.value,
-                            format!("`{}` and `{key}` produce the same key", member.key),
-                            "keep one of them",
+                        self.report(
+                            Diagnostic::new(
+                                Code::SchemaValidationFailed,
+                                member.value.pointer.clone(),
+                                Some(member.key_span),
+                                format!("`{}` and `{key}` produce the same key", member.key),
+                            )
+                            .with_help("keep one of them"),
                         );
                         failed = true;
                     }
@@ -151,15 +155,38 @@ impl Lowerer<'_> {
                     self.warn_no_dollar(&member.key, &member.value);
                     (member.key.as_str(), self.payload_template(&member.value))
                 }
-                (QueryLanguage::Jsonata, _) => {
+                (QueryLanguage::Jsonata, Some(name)) => {
+                    self.report(
+                        Diagnostic::new(
+                            Code::SchemaValidationFailed,
+                            member.value.pointer.clone(),
+                            Some(member.key_span),
+                            format!(
+                                "`{}`: keys ending in `.$` are JSONPath; this state uses JSONata",
+                                member.key
+                            ),
+                        )
+                        .with_help(format!(
+                            "write \"{name}\": \"{{% ... %}}\" with a JSONata expression"
+                        )),
+                    );
+                    failed = true;
+                    continue;
+                }
+                (QueryLanguage::Jsonata, None) => {
                     (member.key.as_str(), self.jsonata_template(&member.value))
                 }
             };
             let name_ok = self.check_variable_name(name, member);
             if name_ok && !names.insert(name) && name != member.key {
-                self.error(
-                    &member.value,
-                    format!("variable `{name}` is assigned twice"),
+                self.report(
+                    Diagnostic::new(
+                        Code::SchemaValidationFailed,
+                        member.value.pointer.clone(),
+                        Some(member.key_span),
+                        format!("variable `{name}` is assigned twice"),
+                    )
+                    .with_help("keep one of them"),
                 );
                 failed = true;
             }
@@ -199,12 +226,15 @@ impl Lowerer<'_> {
         };
         match problem {
             Some(message) => {
-                self.report(Diagnostic::new(
-                    Code::SchemaValidationFailed,
-                    member.value.pointer.clone(),
-                    Some(member.key_span),
-                    message,
-                ));
+                self.report(
+                    Diagnostic::new(
+                        Code::SchemaValidationFailed,
+                        member.value.pointer.clone(),
+                        Some(member.key_span),
+                        message,
+                    )
+                    .with_help("name variables like `orderTotal` or `retry_count`: letters, digits and `_`"),
+                );
                 false
             }
             None => true,
