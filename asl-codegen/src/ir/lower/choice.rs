@@ -34,27 +34,10 @@ impl Lowerer<'_> {
         let rules = self
             .required(fields, "Choices", "a Choice state")
             .and_then(|node| {
-                let Some(items) = node.as_array() else {
-                    return Err(self.error(
-                        node,
-                        format!(
-                            "`Choices` must be an array of rules, found {}",
-                            node.type_name()
-                        ),
-                    ));
-                };
-                if items.is_empty() {
-                    return Err(self.error_help(
-                        node,
-                        "`Choices` must contain at least one rule",
-                        "add a rule",
-                    ));
-                }
-                let rules: Vec<Result<ChoiceRule>> = items
-                    .iter()
-                    .map(|item| self.choice_rule(item, scope, language))
-                    .collect();
-                rules.into_iter().collect::<Result<Vec<_>>>()
+                let items = self.non_empty_array(node, "Choices", "rules", "rule")?;
+                self.each(items, |lowerer, item| {
+                    lowerer.choice_rule(item, scope, language)
+                })
             });
         let default = fields
             .get("Default")
@@ -192,24 +175,8 @@ impl Lowerer<'_> {
         if operator == "Not" {
             return self.nested_rule(node).map(|rule| Rule::Not(Box::new(rule)));
         }
-        let Some(items) = node.as_array() else {
-            return Err(self.error(
-                node,
-                format!(
-                    "`{operator}` must be an array of rules, found {}",
-                    node.type_name()
-                ),
-            ));
-        };
-        if items.is_empty() {
-            return Err(self.error_help(
-                node,
-                format!("`{operator}` must contain at least one rule"),
-                format!("add rules to `{operator}`, or remove it"),
-            ));
-        }
-        let rules: Vec<Result<Rule>> = items.iter().map(|item| self.nested_rule(item)).collect();
-        let rules = rules.into_iter().collect::<Result<Vec<_>>>()?;
+        let items = self.non_empty_array(node, operator, "rules", "rule")?;
+        let rules = self.each(items, Self::nested_rule)?;
         Ok(if operator == "And" {
             Rule::And(rules)
         } else {

@@ -569,20 +569,10 @@ impl Lowerer<'_> {
     }
 
     fn string_array(&mut self, node: &Node, field: &str) -> Result<Vec<String>> {
-        let Some(items) = node.as_array() else {
-            return Err(self.error(
-                node,
-                format!(
-                    "`{field}` must be an array of strings, found {}",
-                    node.type_name()
-                ),
-            ));
-        };
-        let strings: Vec<Result<String>> = items
-            .iter()
-            .map(|item| self.string(item, field).map(str::to_owned))
-            .collect();
-        strings.into_iter().collect()
+        let items = self.array(node, field, "strings")?;
+        self.each(items, |lowerer, item| {
+            lowerer.string(item, field).map(str::to_owned)
+        })
     }
 }
 

@@ -3,7 +3,7 @@
 use super::fields::Fields;
 use super::machine::Scope;
 use super::schema::{CATCHER, RETRIER};
-use super::{Lowerer, Reported, Result, all_ok};
+use super::{Lowerer, Result, all_ok};
 use crate::ir::QueryLanguage;
 use crate::ir::io::ResultPath;
 use crate::ir::path::ReferencePath;
@@ -23,13 +23,10 @@ impl Lowerer<'_> {
         let Some(node) = fields.get("Retry") else {
             return Ok(Vec::new());
         };
-        let items = self.policy_array(node, "Retry")?;
-        let retriers: Vec<Result<Retrier>> = items
-            .iter()
-            .enumerate()
-            .map(|(index, item)| self.retrier(item, index + 1 == items.len()))
-            .collect();
-        retriers.into_iter().collect()
+        let items = self.array(node, "Retry", "retriers")?;
+        self.each(items.iter().enumerate(), |lowerer, (index, item)| {
+            lowerer.retrier(item, index + 1 == items.len())
+        })
     }
 
     fn retrier(&mut self, node: &Node, is_last: bool) -> Result<Retrier> {
@@ -88,13 +85,10 @@ impl Lowerer<'_> {
         let Some(node) = fields.get("Catch") else {
             return Ok(Vec::new());
         };
-        let items = self.policy_array(node, "Catch")?;
-        let catchers: Vec<Result<Catcher>> = items
-            .iter()
-            .enumerate()
-            .map(|(index, item)| self.catcher(item, index + 1 == items.len(), scope, language))
-            .collect();
-        catchers.into_iter().collect()
+        let items = self.array(node, "Catch", "catchers")?;
+        self.each(items.iter().enumerate(), |lowerer, (index, item)| {
+            lowerer.catcher(item, index + 1 == items.len(), scope, language)
+        })
     }
 
     fn catcher(
@@ -139,16 +133,6 @@ impl Lowerer<'_> {
         })
     }
 
-    fn policy_array<'n>(&mut self, node: &'n Node, field: &str) -> Result<&'n [Node]> {
-        match node.as_array() {
-            Some(items) => Ok(items),
-            None => Err(self.error(
-                node,
-                format!("`{field}` must be an array, found {}", node.type_name()),
-            )),
-        }
-    }
-
     /// `ErrorEquals`: a non-empty array of error names; `States.ALL` alone, and only
     /// in the last retrier or catcher.
     fn error_equals(
@@ -158,15 +142,7 @@ impl Lowerer<'_> {
         what: &str,
     ) -> Result<ErrorMatcher> {
         let node = self.required(fields, "ErrorEquals", &format!("a {what}"))?;
-        let Some(items) = node.as_array() else {
-            return Err(self.error(
-                node,
-                format!(
-                    "`ErrorEquals` must be an array of error names, found {}",
-                    node.type_name()
-                ),
-            ));
-        };
+        let items = self.array(node, "ErrorEquals", "error names")?;
         if items.is_empty() {
             return Err(self.error_help(
                 node,
@@ -174,17 +150,11 @@ impl Lowerer<'_> {
                 "add an error name, e.g. \"States.TaskFailed\", or \"States.ALL\" for any error",
             ));
         }
-        let mut names = Vec::with_capacity(items.len());
-        let mut failed = false;
-        for item in items {
-            match self.non_empty_string(item, "ErrorEquals") {
-                Ok(name) => names.push((name, item)),
-                Err(Reported) => failed = true,
-            }
-        }
-        if failed {
-            return Err(Reported);
-        }
+        let names = self.each(items, |lowerer, item| {
+            lowerer
+                .non_empty_string(item, "ErrorEquals")
+                .map(|name| (name, item))
+        })?;
         let Some((_, all)) = names.iter().find(|(name, _)| *name == STATES_ALL) else {
             return Ok(ErrorMatcher::Names(
                 names.into_iter().map(|(name, _)| name.to_owned()).collect(),

@@ -128,29 +128,10 @@ impl Lowerer<'_> {
 
     fn branches(&mut self, fields: &Fields<'_>) -> Result<Vec<crate::ir::Machine>> {
         let node = self.required(fields, "Branches", "a Parallel state")?;
-        let Some(items) = node.as_array() else {
-            return Err(self.error(
-                node,
-                format!(
-                    "`Branches` must be an array of branches, found {}",
-                    node.type_name()
-                ),
-            ));
-        };
-        if items.is_empty() {
-            return Err(self.error_help(
-                node,
-                "`Branches` must contain at least one branch",
-                "add a branch",
-            ));
-        }
-        let branches: Vec<Result<_>> = items
-            .iter()
-            .map(|item| {
-                let fields = self.fields(item, &BRANCH, self.top_language)?;
-                self.machine(&fields, "a Parallel branch")
-            })
-            .collect();
-        branches.into_iter().collect::<Result<Vec<_>>>()
+        let items = self.non_empty_array(node, "Branches", "branches", "branch")?;
+        self.each(items, |lowerer, item| {
+            let fields = lowerer.fields(item, &BRANCH, lowerer.top_language)?;
+            lowerer.machine(&fields, "a Parallel branch")
+        })
     }
 }

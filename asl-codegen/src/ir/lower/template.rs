@@ -91,11 +91,7 @@ impl Lowerer<'_> {
                 Ok(collapse_object(node, entries))
             }
             NodeKind::Array(items) => {
-                let items: Vec<Result<Template>> = items
-                    .iter()
-                    .map(|item| self.payload_template(item))
-                    .collect();
-                let items: Vec<Template> = items.into_iter().collect::<Result<_>>()?;
+                let items = self.each(items, Self::payload_template)?;
                 Ok(collapse_array(node, items))
             }
             _ => Ok(Template::Literal(node.to_json())),
@@ -111,19 +107,13 @@ impl Lowerer<'_> {
             }),
             NodeKind::Object(members) => {
                 self.check_duplicate_keys(members, "key");
-                let entries: Vec<Result<(String, Template)>> = members
-                    .iter()
-                    .map(|member| Ok((member.key.clone(), self.jsonata_template(&member.value)?)))
-                    .collect();
-                let entries = entries.into_iter().collect::<Result<Vec<_>>>()?;
+                let entries = self.each(members, |lowerer, member| {
+                    Ok((member.key.clone(), lowerer.jsonata_template(&member.value)?))
+                })?;
                 Ok(collapse_object(node, entries))
             }
             NodeKind::Array(items) => {
-                let items: Vec<Result<Template>> = items
-                    .iter()
-                    .map(|item| self.jsonata_template(item))
-                    .collect();
-                let items: Vec<Template> = items.into_iter().collect::<Result<_>>()?;
+                let items = self.each(items, Self::jsonata_template)?;
                 Ok(collapse_array(node, items))
             }
             _ => Ok(Template::Literal(node.to_json())),

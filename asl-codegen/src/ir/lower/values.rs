@@ -232,6 +232,69 @@ impl Lowerer<'_> {
         }
     }
 
+    /// An array value; `items` names what it holds, e.g. "rules".
+    pub(super) fn array<'n>(
+        &mut self,
+        node: &'n Node,
+        field: &str,
+        items: &str,
+    ) -> Result<&'n [Node]> {
+        match node.as_array() {
+            Some(array) => Ok(array),
+            None => Err(self.error(
+                node,
+                format!(
+                    "`{field}` must be an array of {items}, found {}",
+                    node.type_name()
+                ),
+            )),
+        }
+    }
+
+    /// A non-empty array value; `item` names one element, e.g. "rule".
+    pub(super) fn non_empty_array<'n>(
+        &mut self,
+        node: &'n Node,
+        field: &str,
+        items: &str,
+        item: &str,
+    ) -> Result<&'n [Node]> {
+        let array = self.array(node, field, items)?;
+        if array.is_empty() {
+            return Err(self.error_help(
+                node,
+                format!("`{field}` must contain at least one {item}"),
+                format!(
+                    "add {} {item} to `{field}`",
+                    if item.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                        "an"
+                    } else {
+                        "a"
+                    }
+                ),
+            ));
+        }
+        Ok(array)
+    }
+
+    /// Lowers every item, so that all their diagnostics are reported, and fails if
+    /// any item failed.
+    pub(super) fn each<I: IntoIterator, T>(
+        &mut self,
+        items: I,
+        mut lower: impl FnMut(&mut Self, I::Item) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut lowered = Vec::new();
+        let mut failed = false;
+        for item in items {
+            match lower(self, item) {
+                Ok(value) => lowered.push(value),
+                Err(Reported) => failed = true,
+            }
+        }
+        if failed { Err(Reported) } else { Ok(lowered) }
+    }
+
     /// Reads `fields.Comment` if present (checked to be a string).
     pub(super) fn comment(&mut self, fields: &Fields<'_>) -> Result<Option<String>> {
         self.optional_string(fields, "Comment")
