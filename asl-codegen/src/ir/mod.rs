@@ -22,7 +22,7 @@ pub mod timestamp;
 
 use std::fmt;
 
-pub use lower::lower;
+pub use lower::{Lowered, lower};
 pub use state::{State, StateKind, Transition};
 
 /// A whole state machine definition.
