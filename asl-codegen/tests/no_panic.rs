@@ -192,6 +192,23 @@ fn apply(value: &mut Value, mutation: &Mutation) {
     visit(value, &mut target, mutation);
 }
 
+/// `seed` with each `(offset, bytes to delete, text to insert)` applied in turn.
+fn apply_edits(seed: &str, edits: Vec<(usize, usize, String)>) -> String {
+    let mut text = seed.to_owned();
+    for (at, delete, insert) in edits {
+        let mut at = at % (text.len() + 1);
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let mut end = (at + delete).min(text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.replace_range(at..end, &insert);
+    }
+    text
+}
+
 fn check_both_syntaxes(text: &str) {
     let _ = check(&SourceFile::with_syntax(
         "fuzz.asl.json",
@@ -218,27 +235,12 @@ proptest! {
         seed in prop::sample::select(SEEDS),
         edits in prop::collection::vec((any::<usize>(), 0usize..8, "[{}\\[\\]\":,.$\\\\ 0-9a-zA-Z%'()@*?-]{0,6}"), 1..6),
     ) {
-        let mut text = seed.to_owned();
-        for (at, delete, insert) in edits {
-            let mut at = at % (text.len() + 1);
-            while !text.is_char_boundary(at) { at -= 1; }
-            let mut end = (at + delete).min(text.len());
-            while !text.is_char_boundary(end) { end -= 1; }
-            text.replace_range(at..end, &insert);
-        }
-        check_both_syntaxes(&text);
+        check_both_syntaxes(&apply_edits(seed, edits));
     }
 
     #[test]
     fn damaged_yaml(edits in prop::collection::vec((any::<usize>(), 0usize..8, "[-:?\\[\\]{}&*!|>'\"#% \n a-z$.]{0,6}"), 1..6)) {
-        let mut text = YAML_SEED.to_owned();
-        for (at, delete, insert) in edits {
-            let mut at = at % (text.len() + 1);
-            while !text.is_char_boundary(at) { at -= 1; }
-            let mut end = (at + delete).min(text.len());
-            while !text.is_char_boundary(end) { end -= 1; }
-            text.replace_range(at..end, &insert);
-        }
+        let text = apply_edits(YAML_SEED, edits);
         let _ = check(&SourceFile::with_syntax("fuzz.asl.yaml", text, Syntax::Yaml));
     }
 

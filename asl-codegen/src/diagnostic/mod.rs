@@ -14,7 +14,7 @@ use std::fmt;
 pub use code::{Code, Severity};
 
 use crate::source::{SourceFile, Span};
-use crate::spec::Node;
+use crate::spec::{Member, Node};
 
 /// One problem found in a definition.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +44,17 @@ impl Diagnostic {
             state: None,
             help: None,
         }
+    }
+
+    /// A diagnostic about an object member's key (an unknown or misplaced field, a
+    /// bad state name): the caret goes under the key.
+    pub fn at_key(code: Code, member: &Member, message: impl Into<String>) -> Self {
+        Diagnostic::new(
+            code,
+            member.value.pointer.clone(),
+            Some(member.key_span),
+            message,
+        )
     }
 
     /// A diagnostic about a place given by pointer and span.

@@ -126,10 +126,9 @@ impl Lowerer<'_> {
             [operator] => *operator,
             [first, second, ..] => {
                 return Err(self.report(
-                    Diagnostic::new(
+                    Diagnostic::at_key(
                         Code::SchemaValidationFailed,
-                        second.value.pointer.clone(),
-                        Some(second.key_span),
+                        second,
                         format!(
                             "a Choice rule takes one operator, but this one has `{}` and `{}`",
                             first.key, second.key
@@ -192,10 +191,9 @@ impl Lowerer<'_> {
                 .filter(|m| m.key == "Next" || m.key == "Assign")
             {
                 self.report(
-                    Diagnostic::new(
+                    Diagnostic::at_key(
                         Code::SchemaValidationFailed,
-                        member.value.pointer.clone(),
-                        Some(member.key_span),
+                        member,
                         format!(
                             "a rule inside `And`, `Or` or `Not` cannot have `{}`",
                             member.key

@@ -112,10 +112,9 @@ impl Lowerer<'_> {
         for member in members {
             if let Some(first) = seen.insert(&member.key, member) {
                 let first_at = self.source.line_col(first.key_span.start);
-                let diagnostic = Diagnostic::new(
+                let diagnostic = Diagnostic::at_key(
                     Code::SchemaValidationFailed,
-                    member.value.pointer.clone(),
-                    Some(member.key_span),
+                    member,
                     format!("duplicate {what} `{}`", member.key),
                 )
                 .with_help(format!(
@@ -140,10 +139,9 @@ impl Lowerer<'_> {
                 schema.what
             ),
         };
-        let diagnostic = Diagnostic::new(
+        let diagnostic = Diagnostic::at_key(
             Code::SchemaValidationFailed,
-            member.value.pointer.clone(),
-            Some(member.key_span),
+            member,
             format!("unknown field `{}` in {}", member.key, schema.what),
         )
         .with_help(help);
@@ -162,10 +160,9 @@ impl Lowerer<'_> {
             }
             QueryLanguage::Jsonata => jsonata_alternative(&member.key),
         };
-        let diagnostic = Diagnostic::new(
+        let diagnostic = Diagnostic::at_key(
             Code::SchemaValidationFailed,
-            member.value.pointer.clone(),
-            Some(member.key_span),
+            member,
             format!(
                 "the QueryLanguage is {language}, but field `{}` is only supported for {other}",
                 member.key

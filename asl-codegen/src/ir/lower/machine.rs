@@ -163,11 +163,7 @@ impl Lowerer<'_> {
                 ids.insert(member.key.clone(), StateId(index));
             }
             if let Some(first_line) = first_line {
-                let diagnostic = Diagnostic::new(
-                    Code::DuplicateStateName,
-                    member.value.pointer.clone(),
-                    Some(member.key_span),
-                    format!("duplicate state name `{}`", member.key),
+                let diagnostic = Diagnostic::at_key(Code::DuplicateStateName, member, format!("duplicate state name `{}`", member.key),
                 )
                 .with_help(format!(
                     "`{}` is already a state on line {first_line}; state names must be unique in the whole state machine, including Parallel branches and Map processors",
@@ -200,14 +196,9 @@ impl Lowerer<'_> {
                 })
         };
         if let Some(message) = problem {
-            let diagnostic = Diagnostic::new(
-                Code::InvalidStateName,
-                member.value.pointer.clone(),
-                Some(member.key_span),
-                message,
-            )
-            .with_help("state names are 1 to 80 characters without control characters")
-            .in_state(Some(name));
+            let diagnostic = Diagnostic::at_key(Code::InvalidStateName, member, message)
+                .with_help("state names are 1 to 80 characters without control characters")
+                .in_state(Some(name));
             self.report(diagnostic);
         }
     }

@@ -118,11 +118,7 @@ impl Lowerer<'_> {
         let processor_fields = self.fields(node, &PROCESSOR, self.top_language)?;
         let _no_language = match processor_fields.member("QueryLanguage") {
             Some(member) => Err(self.report(
-                Diagnostic::new(
-                    Code::SchemaValidationFailed,
-                    member.value.pointer.clone(),
-                    Some(member.key_span),
-                    format!("`QueryLanguage` cannot be set on `{field}`"),
+                Diagnostic::at_key(Code::SchemaValidationFailed, member, format!("`QueryLanguage` cannot be set on `{field}`"),
                 )
                 .with_help("the processor's states use the state machine's QueryLanguage; set it on each state instead"),
             )),

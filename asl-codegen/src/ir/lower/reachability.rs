@@ -46,11 +46,7 @@ impl Lowerer<'_> {
         let start_name = &members[start].key;
         for (at, member) in members.iter().enumerate() {
             if !reached[at] && index.get(member.key.as_str()) == Some(&at) {
-                let diagnostic = Diagnostic::new(
-                    Code::SchemaValidationFailed,
-                    member.value.pointer.clone(),
-                    Some(member.key_span),
-                    format!("state `{}` is not reachable from `StartAt` (`{start_name}`)", member.key),
+                let diagnostic = Diagnostic::at_key(Code::SchemaValidationFailed, member, format!("state `{}` is not reachable from `StartAt` (`{start_name}`)", member.key),
                 )
                 .with_help("add a transition to it (`Next`, a Choice rule, `Default` or a `Catch`), or remove it")
                 .in_state(Some(&member.key));

@@ -260,11 +260,7 @@ impl Lowerer<'_> {
                 for member in members {
                     if member.key.ends_with(".$") {
                         self.report(
-                            Diagnostic::new(
-                                Code::PassResultIsStatic,
-                                member.value.pointer.clone(),
-                                Some(member.key_span),
-                                format!("`{}` in `Result` is not evaluated: a Pass state's Result is static", member.key),
+                            Diagnostic::at_key(Code::PassResultIsStatic, member, format!("`{}` in `Result` is not evaluated: a Pass state's Result is static", member.key),
                             )
                             .with_help("use `Parameters` to build a value from the input"),
                         );

@@ -70,10 +70,9 @@ impl Lowerer<'_> {
                     };
                     if !output_keys.insert(key) && key != member.key {
                         self.report(
-                            Diagnostic::new(
+                            Diagnostic::at_key(
                                 Code::SchemaValidationFailed,
-                                member.value.pointer.clone(),
-                                Some(member.key_span),
+                                member,
                                 format!("`{}` and `{key}` produce the same key", member.key),
                             )
                             .with_help("keep one of them"),
@@ -137,21 +136,18 @@ impl Lowerer<'_> {
         let mut variables = Vec::with_capacity(members.len());
         let mut failed = false;
         for member in members {
-            let (name, value) = match (language, member.key.strip_suffix(".$")) {
-                (QueryLanguage::JsonPath, Some(name)) => {
-                    (name, self.dynamic_value(&member.value, &member.key))
-                }
-                (QueryLanguage::JsonPath, None) => {
-                    self.warn_no_dollar(&member.key, &member.value);
-                    (member.key.as_str(), self.payload_template(&member.value))
-                }
-                (QueryLanguage::Jsonata, Some(name)) => {
-                    self.report(
-                        Diagnostic::new(
-                            Code::SchemaValidationFailed,
-                            member.value.pointer.clone(),
-                            Some(member.key_span),
-                            format!(
+            let (name, value) =
+                match (language, member.key.strip_suffix(".$")) {
+                    (QueryLanguage::JsonPath, Some(name)) => {
+                        (name, self.dynamic_value(&member.value, &member.key))
+                    }
+                    (QueryLanguage::JsonPath, None) => {
+                        self.warn_no_dollar(&member.key, &member.value);
+                        (member.key.as_str(), self.payload_template(&member.value))
+                    }
+                    (QueryLanguage::Jsonata, Some(name)) => {
+                        self.report(
+                        Diagnostic::at_key(Code::SchemaValidationFailed, member, format!(
                                 "`{}`: keys ending in `.$` are JSONPath; this state uses JSONata",
                                 member.key
                             ),
@@ -160,20 +156,19 @@ impl Lowerer<'_> {
                             "write \"{name}\": \"{{% ... %}}\" with a JSONata expression"
                         )),
                     );
-                    failed = true;
-                    continue;
-                }
-                (QueryLanguage::Jsonata, None) => {
-                    (member.key.as_str(), self.jsonata_template(&member.value))
-                }
-            };
+                        failed = true;
+                        continue;
+                    }
+                    (QueryLanguage::Jsonata, None) => {
+                        (member.key.as_str(), self.jsonata_template(&member.value))
+                    }
+                };
             let name_ok = self.check_variable_name(name, member);
             if name_ok && !names.insert(name) && name != member.key {
                 self.report(
-                    Diagnostic::new(
+                    Diagnostic::at_key(
                         Code::SchemaValidationFailed,
-                        member.value.pointer.clone(),
-                        Some(member.key_span),
+                        member,
                         format!("variable `{name}` is assigned twice"),
                     )
                     .with_help("keep one of them"),
@@ -217,11 +212,7 @@ impl Lowerer<'_> {
         match problem {
             Some(message) => {
                 self.report(
-                    Diagnostic::new(
-                        Code::SchemaValidationFailed,
-                        member.value.pointer.clone(),
-                        Some(member.key_span),
-                        message,
+                    Diagnostic::at_key(Code::SchemaValidationFailed, member, message,
                     )
                     .with_help("name variables like `orderTotal` or `retry_count`: letters, digits and `_`"),
                 );
