@@ -1,0 +1,1 @@
+//! choice (in progress)

@@ -1,0 +1,191 @@
+//! The Context object (`$$`): facts about the execution and the current state.
+
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use serde_json::{Map, Value};
+
+/// What is known about an execution when it starts; shared by all its states.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Execution {
+    /// `$$.Execution.Id`: the execution ARN.
+    pub id: String,
+    /// `$$.Execution.Name`.
+    pub name: String,
+    /// `$$.Execution.Input`: the input the execution started with.
+    pub input: Value,
+    /// `$$.Execution.StartTime`.
+    pub start_time: SystemTime,
+    /// `$$.Execution.RoleArn`.
+    pub role_arn: String,
+    /// `$$.Execution.RedriveCount`.
+    pub redrive_count: u32,
+    /// `$$.StateMachine.Id`: the state machine ARN.
+    pub state_machine_id: String,
+    /// `$$.StateMachine.Name`.
+    pub state_machine_name: String,
+}
+
+/// The account and region used in the ARNs of local executions.
+const ARN_PREFIX: &str = "arn:aws:states:us-east-1:123456789012";
+
+impl Execution {
+    /// A new execution of `state_machine` with `input`, named `name`, starting now;
+    /// ARNs use the account and region AWS's documentation examples use.
+    pub fn new(state_machine: &str, name: &str, input: Value) -> Execution {
+        Execution {
+            id: format!("{ARN_PREFIX}:execution:{state_machine}:{name}"),
+            name: name.to_owned(),
+            input,
+            start_time: SystemTime::now(),
+            role_arn: "arn:aws:iam::123456789012:role/service-role/StepFunctions-local".to_owned(),
+            redrive_count: 0,
+            state_machine_id: format!("{ARN_PREFIX}:stateMachine:{state_machine}"),
+            state_machine_name: state_machine.to_owned(),
+        }
+    }
+}
+
+/// The Context object of the state being run: the execution, plus the state's name,
+/// entry time, retry count and task token.
+#[derive(Debug, Clone)]
+pub struct Context {
+    execution: Arc<Execution>,
+    state_name: &'static str,
+    entered_time: SystemTime,
+    entered_event_id: u64,
+    last_event_id: u64,
+    retry_count: u32,
+    task_token: Option<String>,
+}
+
+impl Context {
+    /// The context of a new execution, before its first state.
+    pub fn new(execution: Arc<Execution>) -> Context {
+        Context {
+            execution,
+            state_name: "",
+            entered_time: SystemTime::UNIX_EPOCH,
+            entered_event_id: 0,
+            // ExecutionStarted is event 1.
+            last_event_id: 1,
+            retry_count: 0,
+            task_token: None,
+        }
+    }
+
+    /// Records entering `state`: its name, the time, and its `StateEntered` event.
+    pub fn enter(&mut self, state: &'static str) {
+        self.state_name = state;
+        self.entered_time = SystemTime::now();
+        self.last_event_id += 1;
+        self.entered_event_id = self.last_event_id;
+        self.retry_count = 0;
+        self.task_token = None;
+    }
+
+    /// Counts `count` more history events in the current state.
+    pub fn record_events(&mut self, count: u64) {
+        self.last_event_id += count;
+    }
+
+    /// Sets `$$.State.RetryCount` for the next attempt.
+    pub fn set_retry_count(&mut self, count: u32) {
+        self.retry_count = count;
+    }
+
+    /// Sets `$$.Task.Token` for a callback task.
+    pub fn set_task_token(&mut self, token: Option<String>) {
+        self.task_token = token;
+    }
+
+    /// The execution this context belongs to.
+    pub fn execution(&self) -> &Execution {
+        &self.execution
+    }
+
+    /// The name of the current state.
+    pub fn state_name(&self) -> &'static str {
+        self.state_name
+    }
+
+    /// The id of the current state's `StateEntered` history event.
+    pub fn entered_event_id(&self) -> u64 {
+        self.entered_event_id
+    }
+
+    /// `$$.State.RetryCount`.
+    pub fn retry_count(&self) -> u32 {
+        self.retry_count
+    }
+
+    /// `$$.Task.Token`, in callback tasks.
+    pub fn task_token(&self) -> Option<&str> {
+        self.task_token.as_deref()
+    }
+
+    /// The Context object as JSON, as `$$` paths see it.
+    pub fn to_value(&self) -> Value {
+        let execution = &self.execution;
+        let mut exec = Map::with_capacity(6);
+        exec.insert("Id".into(), execution.id.clone().into());
+        exec.insert("Input".into(), execution.input.clone());
+        exec.insert("Name".into(), execution.name.clone().into());
+        exec.insert("RoleArn".into(), execution.role_arn.clone().into());
+        exec.insert("StartTime".into(), timestamp(execution.start_time).into());
+        exec.insert("RedriveCount".into(), execution.redrive_count.into());
+        let mut state = Map::with_capacity(3);
+        state.insert("EnteredTime".into(), timestamp(self.entered_time).into());
+        state.insert("Name".into(), self.state_name.into());
+        state.insert("RetryCount".into(), self.retry_count.into());
+        let mut machine = Map::with_capacity(2);
+        machine.insert("Id".into(), execution.state_machine_id.clone().into());
+        machine.insert("Name".into(), execution.state_machine_name.clone().into());
+        let mut context = Map::with_capacity(4);
+        context.insert("Execution".into(), Value::Object(exec));
+        context.insert("State".into(), Value::Object(state));
+        context.insert("StateMachine".into(), Value::Object(machine));
+        if let Some(token) = &self.task_token {
+            let mut task = Map::with_capacity(1);
+            task.insert("Token".into(), token.clone().into());
+            context.insert("Task".into(), Value::Object(task));
+        }
+        Value::Object(context)
+    }
+}
+
+/// A time as the Context object writes it: `2019-03-26T20:14:13.192Z`.
+pub fn timestamp(time: SystemTime) -> String {
+    chrono::DateTime::<chrono::Utc>::from(time)
+        .format("%Y-%m-%dT%H:%M:%S%.3fZ")
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn context_object_has_the_fields_aws_documents() {
+        let execution = Arc::new(Execution::new("Orders", "run-1", serde_json::json!({"a": 1})));
+        let mut context = Context::new(execution);
+        context.enter("Validate");
+        context.set_retry_count(2);
+        let value = context.to_value();
+        assert_eq!(value["Execution"]["Input"], serde_json::json!({"a": 1}));
+        assert_eq!(value["Execution"]["Name"], "run-1");
+        assert_eq!(
+            value["Execution"]["Id"],
+            "arn:aws:states:us-east-1:123456789012:execution:Orders:run-1"
+        );
+        assert_eq!(value["Execution"]["RedriveCount"], 0);
+        assert_eq!(value["State"]["Name"], "Validate");
+        assert_eq!(value["State"]["RetryCount"], 2);
+        assert_eq!(value["StateMachine"]["Name"], "Orders");
+        assert!(value.get("Task").is_none());
+        let entered = value["State"]["EnteredTime"].as_str().unwrap();
+        assert_eq!(entered.len(), "2019-03-26T20:14:13.192Z".len());
+        assert!(entered.ends_with('Z'));
+        assert_eq!(context.entered_event_id(), 2);
+    }
+}

@@ -1,0 +1,124 @@
+//! The executor: runs a generated state machine from its first state to the end,
+//! one transition at a time.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::context::{Context, Execution};
+use crate::error::ExecutionError;
+use crate::limits;
+
+/// What a state's transition function returns.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step<S> {
+    /// Go on with this state (carrying its input).
+    Next(S),
+    /// The execution succeeded with this output.
+    Succeed(Value),
+}
+
+/// The type of an ASL state, which fixes the history events it records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StateType {
+    /// `Pass`
+    Pass,
+    /// `Task`
+    Task,
+    /// `Choice`
+    Choice,
+    /// `Wait`
+    Wait,
+    /// `Succeed`
+    Succeed,
+    /// `Fail`
+    Fail,
+    /// `Parallel`
+    Parallel,
+    /// `Map`
+    Map,
+}
+
+impl StateType {
+    /// History events after `StateEntered` when the state completes normally: a Task
+    /// adds `TaskScheduled`, `TaskStarted`, `TaskSucceeded`; every state but Fail
+    /// ends with `StateExited`.
+    fn events_after_entry(self) -> u64 {
+        match self {
+            StateType::Task => 4,
+            StateType::Fail => 0,
+            _ => 1,
+        }
+    }
+}
+
+/// A generated state enum: one variant per ASL state, each carrying its input.
+pub trait MachineState {
+    /// The state's name in the definition.
+    fn name(&self) -> &'static str;
+    /// The state's type.
+    fn state_type(&self) -> StateType;
+}
+
+/// A compiled state machine, implemented by generated code.
+pub trait Workflow: Sync {
+    /// The generated state enum.
+    type State: MachineState + Send;
+
+    /// The state machine's name (`$$.StateMachine.Name`).
+    fn name(&self) -> &str;
+
+    /// The first state, carrying the execution input.
+    fn start(&self, input: Value) -> Self::State;
+
+    /// Runs one state and says where to go next.
+    fn step(
+        &self,
+        state: Self::State,
+        context: &mut Context,
+    ) -> impl Future<Output = Result<Step<Self::State>, ExecutionError>> + Send;
+}
+
+/// Runs an execution named `name` of `workflow` with `input` to its end.
+///
+/// Errors AWS reports with the failing state's location (`States.Runtime`,
+/// `States.QueryEvaluationError`) get AWS's prefix naming the state and the id of
+/// its `StateEntered` event.
+pub async fn run<W: Workflow>(workflow: &W, name: &str, input: Value) -> Result<Value, ExecutionError> {
+    limits::check_execution_input(&input)?;
+    let execution = Arc::new(Execution::new(workflow.name(), name, input.clone()));
+    run_execution(workflow, execution, input).await
+}
+
+/// Runs `execution` of `workflow`, starting from `input`.
+pub async fn run_execution<W: Workflow>(
+    workflow: &W,
+    execution: Arc<Execution>,
+    input: Value,
+) -> Result<Value, ExecutionError> {
+    let mut context = Context::new(execution);
+    let mut state = workflow.start(input);
+    loop {
+        let state_type = state.state_type();
+        context.enter(state.name());
+        match workflow.step(state, &mut context).await {
+            Ok(Step::Next(next)) => state = next,
+            Ok(Step::Succeed(output)) => return Ok(output),
+            Err(error) => return Err(locate(error, &context)),
+        }
+        context.record_events(state_type.events_after_entry());
+    }
+}
+
+fn locate(mut error: ExecutionError, context: &Context) -> ExecutionError {
+    if error.is_located() {
+        error.cause = Some(format!(
+            "An error occurred while executing the state '{}' (entered at the event id #{}). {}",
+            context.state_name(),
+            context.entered_event_id(),
+            error.cause_text()
+        ));
+    }
+    error
+}

@@ -1,0 +1,1 @@
+//! intrinsics (in progress)

@@ -1,0 +1,123 @@
+//! The 256 KiB payload quota.
+
+use serde_json::Value;
+
+use crate::error::{ExecutionError, names};
+
+/// The largest state input, output or task result AWS accepts: 256 KiB of UTF-8.
+pub const MAX_PAYLOAD_BYTES: usize = 262_144;
+
+/// Fails with `States.DataLimitExceeded` when `result`, the result of state `state`,
+/// is larger than [`MAX_PAYLOAD_BYTES`] as JSON.
+pub fn check_result(result: &Value, state: &str) -> Result<(), ExecutionError> {
+    if exceeds_limit(result) {
+        return Err(ExecutionError::new(
+            names::DATA_LIMIT_EXCEEDED,
+            format!(
+                "The state/task '{state}' returned a result with a size exceeding the maximum number of bytes service limit."
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Fails with `States.DataLimitExceeded` when an execution input is too large.
+pub fn check_execution_input(input: &Value) -> Result<(), ExecutionError> {
+    if exceeds_limit(input) {
+        return Err(ExecutionError::new(
+            names::DATA_LIMIT_EXCEEDED,
+            "The execution input has a size exceeding the maximum number of bytes service limit.",
+        ));
+    }
+    Ok(())
+}
+
+/// Whether `value`, written as compact JSON, is over the limit. Stops counting as soon
+/// as it is, and allocates nothing.
+pub fn exceeds_limit(value: &Value) -> bool {
+    let mut budget = MAX_PAYLOAD_BYTES;
+    spend(value, &mut budget).is_none()
+}
+
+fn spend(value: &Value, budget: &mut usize) -> Option<()> {
+    let mut take = |bytes: usize| -> Option<()> {
+        *budget = budget.checked_sub(bytes)?;
+        Some(())
+    };
+    match value {
+        Value::Null => take(4),
+        Value::Bool(true) => take(4),
+        Value::Bool(false) => take(5),
+        Value::Number(number) => take(number_len(number)),
+        Value::String(text) => take(string_len(text)),
+        Value::Array(items) => {
+            take(2 + items.len().saturating_sub(1))?;
+            items.iter().try_for_each(|item| spend(item, budget))
+        }
+        Value::Object(members) => {
+            take(2 + members.len().saturating_sub(1))?;
+            members.iter().try_for_each(|(key, item)| {
+                *budget = budget.checked_sub(string_len(key) + 1)?;
+                spend(item, budget)
+            })
+        }
+    }
+}
+
+fn number_len(number: &serde_json::Number) -> usize {
+    if let Some(n) = number.as_u64() {
+        n.checked_ilog10().map_or(1, |digits| digits as usize + 1)
+    } else if let Some(n) = number.as_i64() {
+        n.unsigned_abs().checked_ilog10().map_or(1, |digits| digits as usize + 1) + 1
+    } else {
+        number.to_string().len()
+    }
+}
+
+/// The length of `text` as a JSON string literal, quotes and escapes included.
+fn string_len(text: &str) -> usize {
+    let escapes: usize = text
+        .bytes()
+        .map(|byte| match byte {
+            b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => 1,
+            0..=0x1f => 5,
+            _ => 0,
+        })
+        .sum();
+    text.len() + escapes + 2
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_count_matches_serde_json_output() {
+        for value in [
+            json!(null),
+            json!({"a": [1, -20, 3.5, true, false, null], "b\"\n\u{1}": "é\\"}),
+            json!([]),
+            json!({}),
+            json!(u64::MAX),
+            json!(i64::MIN),
+        ] {
+            let mut budget = MAX_PAYLOAD_BYTES;
+            spend(&value, &mut budget).unwrap();
+            assert_eq!(MAX_PAYLOAD_BYTES - budget, value.to_string().len(), "{value}");
+        }
+    }
+
+    #[test]
+    fn results_over_256_kib_fail_with_aws_error() {
+        let at_limit = Value::String("a".repeat(MAX_PAYLOAD_BYTES - 2));
+        assert!(check_result(&at_limit, "S").is_ok());
+        let over = Value::String("a".repeat(MAX_PAYLOAD_BYTES - 1));
+        let error = check_result(&over, "State_1").unwrap_err();
+        assert_eq!(error.name(), "States.DataLimitExceeded");
+        assert_eq!(
+            error.cause_text(),
+            "The state/task 'State_1' returned a result with a size exceeding the maximum number of bytes service limit."
+        );
+    }
+}

@@ -1,0 +1,3 @@
+/// Placeholder: what a path selects.
+#[derive(Debug)]
+pub enum Selected {}

@@ -1,0 +1,120 @@
+//! What Task handlers receive and return, and the dynamic route that binds Task
+//! states to handlers chosen at run time (command, HTTP ...).
+
+use std::fmt;
+use std::future::Future;
+
+use serde_json::Value;
+
+use crate::context::Context;
+use crate::error::{ExecutionError, names};
+
+/// A Task handler's failure: an error name and a cause, as a Lambda function would
+/// report them. Without a name the state fails with `States.TaskFailed`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskError {
+    /// The error name Retry and Catch match (`PaymentDeclined`).
+    pub error: Option<String>,
+    /// A human-readable explanation.
+    pub cause: Option<String>,
+}
+
+impl TaskError {
+    /// A named error with a cause: `TaskError::new("PaymentDeclined", "card expired")`.
+    pub fn new(error: impl Into<String>, cause: impl Into<String>) -> TaskError {
+        TaskError {
+            error: Some(error.into()),
+            cause: Some(cause.into()),
+        }
+    }
+
+    /// An unnamed failure (the state fails with `States.TaskFailed`).
+    pub fn failed(cause: impl Into<String>) -> TaskError {
+        TaskError {
+            error: None,
+            cause: Some(cause.into()),
+        }
+    }
+}
+
+impl fmt::Display for TaskError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let error = self.error.as_deref().unwrap_or(names::TASK_FAILED);
+        match &self.cause {
+            Some(cause) => write!(f, "{error}: {cause}"),
+            None => f.write_str(error),
+        }
+    }
+}
+
+impl std::error::Error for TaskError {}
+
+impl From<TaskError> for ExecutionError {
+    fn from(error: TaskError) -> ExecutionError {
+        ExecutionError {
+            error: Some(error.error.unwrap_or_else(|| names::TASK_FAILED.to_owned())),
+            cause: error.cause,
+        }
+    }
+}
+
+/// What a handler is told about the Task it runs.
+#[derive(Debug, Clone, Copy)]
+pub struct TaskContext<'a> {
+    state: &'static str,
+    resource: &'static str,
+    context: &'a Context,
+}
+
+impl<'a> TaskContext<'a> {
+    /// The context of Task state `state` with `resource`.
+    pub fn new(state: &'static str, resource: &'static str, context: &'a Context) -> TaskContext<'a> {
+        TaskContext {
+            state,
+            resource,
+            context,
+        }
+    }
+
+    /// The Task state's name.
+    pub fn state_name(&self) -> &'static str {
+        self.state
+    }
+
+    /// The Task state's `Resource`.
+    pub fn resource(&self) -> &'static str {
+        self.resource
+    }
+
+    /// `$$.State.RetryCount`: 0 on the first attempt.
+    pub fn retry_count(&self) -> u32 {
+        self.context.retry_count()
+    }
+
+    /// `$$.Task.Token`, for callback tasks.
+    pub fn task_token(&self) -> Option<&str> {
+        self.context.task_token()
+    }
+
+    /// The whole Context object.
+    pub fn context(&self) -> &Context {
+        self.context
+    }
+}
+
+/// Handlers chosen at run time rather than written against the generated `Tasks`
+/// trait: every Task state of a machine calls [`Dispatch::call`], which finds the
+/// handler by the state's name or Resource. Generated code implements `Tasks` for
+/// [`Dynamic`] over any `Dispatch`.
+pub trait Dispatch: Send + Sync {
+    /// Runs the Task described by `task` on `input`.
+    fn call(
+        &self,
+        task: TaskContext<'_>,
+        input: Value,
+    ) -> impl Future<Output = Result<Value, TaskError>> + Send;
+}
+
+/// Adapts a [`Dispatch`] to a generated `Tasks` trait.
+#[derive(Debug, Clone, Default)]
+pub struct Dynamic<D>(pub D);
