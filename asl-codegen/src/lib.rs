@@ -9,11 +9,13 @@
 #![deny(missing_docs)]
 
 mod check;
+pub mod codegen;
 pub mod diagnostic;
 pub mod ir;
 pub mod source;
 pub mod spec;
 
 pub use check::{Checked, check};
+pub use codegen::{Settings, generate, to_source};
 pub use diagnostic::{Code, Diagnostic, Diagnostics, Severity};
 pub use source::{LineCol, SourceFile, Span, Syntax};
