@@ -16,6 +16,6 @@ pub mod source;
 pub mod spec;
 
 pub use check::{Checked, check};
-pub use codegen::{Settings, generate, to_source};
+pub use codegen::{Settings, Unsupported, generate, to_source};
 pub use diagnostic::{Code, Diagnostic, Diagnostics, Severity};
 pub use source::{LineCol, SourceFile, Span, Syntax};

@@ -111,6 +111,17 @@ pub async fn run_execution<W: Workflow>(
     }
 }
 
+/// A fresh execution name, unique within this process (AWS uses a UUID).
+pub fn execution_name() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let started = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_micros();
+    format!("{started:x}-{:04x}", NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
 fn locate(mut error: ExecutionError, context: &Context) -> ExecutionError {
     if error.is_located() {
         error.cause = Some(format!(

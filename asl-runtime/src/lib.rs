@@ -21,6 +21,7 @@ pub mod exec;
 pub mod intrinsics;
 pub mod limits;
 pub mod path;
+pub mod retry;
 pub mod task;
 pub mod wait;
 

@@ -115,6 +115,38 @@ pub trait Dispatch: Send + Sync {
     ) -> impl Future<Output = Result<Value, TaskError>> + Send;
 }
 
+/// AWS's default Task timeout: 99999999 seconds.
+pub const DEFAULT_TIMEOUT_SECONDS: u64 = 99_999_999;
+
+/// Runs a handler's future, failing with `States.Timeout` (and dropping the future)
+/// when it takes longer than `timeout_seconds`.
+pub async fn call(
+    timeout_seconds: u64,
+    handler: impl Future<Output = Result<Value, TaskError>>,
+) -> Result<Value, ExecutionError> {
+    if timeout_seconds >= DEFAULT_TIMEOUT_SECONDS {
+        // Over three years: not worth a timer.
+        return handler.await.map_err(ExecutionError::from);
+    }
+    match tokio::time::timeout(std::time::Duration::from_secs(timeout_seconds), handler).await {
+        Ok(result) => result.map_err(ExecutionError::from),
+        Err(_) => Err(ExecutionError {
+            error: Some(names::TIMEOUT.to_owned()),
+            cause: None,
+        }),
+    }
+}
+
+/// The value of `TimeoutSecondsPath` (`path`): a positive integer, or `States.Runtime`.
+pub fn timeout_from(value: &Value, path: &str) -> Result<u64, ExecutionError> {
+    match value.as_u64() {
+        Some(seconds) if seconds > 0 => Ok(seconds),
+        _ => Err(ExecutionError::runtime(format!(
+            "The TimeoutSecondsPath parameter does not reference a valid positive integer: {path} == {value}"
+        ))),
+    }
+}
+
 /// Adapts a [`Dispatch`] to a generated `Tasks` trait.
 #[derive(Debug, Clone, Default)]
 pub struct Dynamic<D>(pub D);

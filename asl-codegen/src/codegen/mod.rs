@@ -1,9 +1,23 @@
 //! IR -> Rust tokens. Never reports user errors: a lowered workflow is valid by
 //! construction.
 
+mod choice;
+mod ident;
+mod intrinsic;
+mod json;
+mod machine;
+mod path;
+mod scope;
+mod state;
+mod template;
+mod unsupported;
+mod wait;
+
 use proc_macro2::TokenStream;
 
 use crate::ir::Workflow;
+
+pub use unsupported::Unsupported;
 
 /// How to generate a workflow's Rust code.
 #[derive(Debug, Clone)]
@@ -33,10 +47,17 @@ impl Settings {
 }
 
 /// The items of the module that runs `workflow`: `enum State`, `trait Tasks`,
-/// `struct Machine` and the transition functions. Callers wrap them in a module.
-pub fn generate(workflow: &Workflow, settings: &Settings) -> TokenStream {
-    let _ = (workflow, settings);
-    TokenStream::new()
+/// `struct Machine` with one transition function per state, `MACHINE_NAME` and
+/// `TASKS`. Callers wrap them in a module.
+///
+/// Fails, listing every use, when the workflow uses a feature that code generation
+/// does not support yet.
+pub fn generate(workflow: &Workflow, settings: &Settings) -> Result<TokenStream, Vec<Unsupported>> {
+    let unsupported = unsupported::find(workflow);
+    if !unsupported.is_empty() {
+        return Err(unsupported);
+    }
+    machine::items(&workflow.machine, &settings.machine_name)
 }
 
 /// `tokens` as formatted Rust source (prettyplease), with an `@generated` header.

@@ -1,0 +1,105 @@
+//! What one transition function needs while its body is generated: the statics it
+//! declares (compiled paths, constant values) and whether it reads the Context object.
+
+use std::collections::HashSet;
+
+use heck::ToShoutySnakeCase;
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::ir::path::{Path, ReferencePath, Root};
+
+use super::{json, path};
+
+/// The statics and flags of one generated function.
+#[derive(Debug, Default)]
+pub(super) struct Scope {
+    statics: Vec<TokenStream>,
+    names: HashSet<String>,
+    pub uses_context: bool,
+    /// Whether a path reads a workflow variable (not compiled yet).
+    pub uses_variables: bool,
+}
+
+impl Scope {
+    /// Declares `static NAME: Path` for `path` and returns `NAME`.
+    pub fn path(&mut self, hint: &str, path: &Path) -> Ident {
+        let name = self.name(hint);
+        let value = path::path(path);
+        self.statics
+            .push(quote!(static #name: path::Path = #value;));
+        name
+    }
+
+    /// Declares `static NAME: RefPath` for `path` and returns `NAME`.
+    pub fn reference(&mut self, hint: &str, path: &ReferencePath) -> Ident {
+        let name = self.name(hint);
+        let value = path::reference(path);
+        self.statics
+            .push(quote!(static #name: path::RefPath = #value;));
+        name
+    }
+
+    /// An expression of type `Value` for the constant `value`: built in place when it
+    /// is a scalar, built once (a `LazyLock` static) and cloned otherwise.
+    pub fn constant(&mut self, hint: &str, value: &serde_json::Value) -> TokenStream {
+        if !(value.is_object() || value.is_array()) {
+            return json::value(value);
+        }
+        let name = self.name(hint);
+        let build = json::value(value);
+        self.statics.push(quote!(
+            static #name: ::std::sync::LazyLock<Value> =
+                ::std::sync::LazyLock::new(|| #build);
+        ));
+        quote!(#name.clone())
+    }
+
+    /// The root value a path reads from, as an `&Value` expression; `input` is the
+    /// expression for `$`.
+    pub fn root(&mut self, root: &Root, input: &TokenStream) -> TokenStream {
+        match root {
+            Root::Input => input.clone(),
+            Root::Context => {
+                self.uses_context = true;
+                quote!(&context_object)
+            }
+            Root::Variable(_) => {
+                self.uses_variables = true;
+                quote!(&Value::Null)
+            }
+        }
+    }
+
+    /// The statics to put at the top of the function.
+    pub fn statics(&self) -> &[TokenStream] {
+        &self.statics
+    }
+
+    /// The `let` that builds the Context object, when a path reads it.
+    pub fn context_prelude(&self) -> TokenStream {
+        if self.uses_context {
+            quote!(let context_object = context.to_value();)
+        } else {
+            TokenStream::new()
+        }
+    }
+
+    fn name(&mut self, hint: &str) -> Ident {
+        let mut base: String = hint
+            .to_shouty_snake_case()
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        if base.is_empty() || base.starts_with(|c: char| c.is_ascii_digit()) {
+            base.insert_str(0, "VALUE_");
+        }
+        let mut name = base.clone();
+        let mut n = 2;
+        while !self.names.insert(name.clone()) || syn::parse_str::<Ident>(&name).is_err() {
+            name = format!("{base}_{n}");
+            n += 1;
+        }
+        Ident::new(&name, Span::call_site())
+    }
+}

@@ -1,0 +1,338 @@
+//! One transition function per state: JSONPath data flow in AWS order (InputPath,
+//! Parameters, the state's work, ResultSelector, ResultPath, OutputPath), then the
+//! next state or the end.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+use crate::ir::io::{JsonPathFlow, ResultPath, Selection};
+use crate::ir::param::Param;
+use crate::ir::state::{Fail, State, StateKind, Task, Transition};
+use crate::ir::choice::Choice;
+
+use super::machine::Names;
+use super::unsupported::Unsupported;
+use super::scope::Scope;
+use super::{choice, intrinsic, template, wait};
+
+/// The body of the transition function of `state` (number `index`), which takes
+/// `input: Value` and `context: &mut Context` and returns
+/// `Result<Step<State>, ExecutionError>`.
+pub(super) fn body(state: &State, index: usize, names: &Names) -> Result<TokenStream, Unsupported> {
+    let mut scope = Scope::default();
+    let flow = match &state.data_flow {
+        crate::ir::io::DataFlow::JsonPath(flow) => flow.as_ref(),
+        crate::ir::io::DataFlow::Jsonata(_) => unreachable!("JSONata is rejected before generation"),
+    };
+    let name = &state.name;
+    let statements = match &state.kind {
+        StateKind::Pass(pass) => {
+            let mut out = Vec::new();
+            let effective = select_input(&mut scope, flow, &mut out);
+            let result = match (&pass.result, &flow.parameters) {
+                (Some(value), _) => {
+                    let result = scope.constant("result", value);
+                    out.push(quote!(let result = #result;));
+                    if over_payload_limit(value) {
+                        out.push(quote!(limits::check_result(&result, #name)?;));
+                    }
+                    Owned::Local
+                }
+                (None, Some(parameters)) => {
+                    let reference = effective.reference();
+                    let parameters = template::build(&mut scope, parameters, "Parameters", &reference);
+                    out.push(quote!(let result = #parameters;));
+                    out.push(quote!(limits::check_result(&result, #name)?;));
+                    Owned::Local
+                }
+                (None, None) => effective.into_result(),
+            };
+            place_result(&mut scope, flow, result, &mut out);
+            select_output(&mut scope, flow, &mut out);
+            out.push(transition(names, &pass.next));
+            out
+        }
+        StateKind::Task(task) => task_body(&mut scope, state, task, flow, index, names),
+        StateKind::Choice(choice) => choice_body(&mut scope, flow, choice, names),
+        StateKind::Wait(wait) => {
+            let mut out = Vec::new();
+            let effective = select_input(&mut scope, flow, &mut out);
+            out.push(wait::wait(&mut scope, &wait.until, &effective.reference()));
+            let result = effective.into_result();
+            out.push(result.as_output());
+            select_output(&mut scope, flow, &mut out);
+            out.push(transition(names, &wait.next));
+            out
+        }
+        StateKind::Succeed => {
+            let mut out = Vec::new();
+            let effective = select_input(&mut scope, flow, &mut out);
+            out.push(effective.into_result().as_output());
+            select_output(&mut scope, flow, &mut out);
+            out.push(quote!(Ok(Step::Succeed(output))));
+            out
+        }
+        StateKind::Fail(fail) => fail_body(&mut scope, fail),
+        StateKind::Parallel(_) | StateKind::Map(_) => {
+            unreachable!("Parallel and Map are rejected before generation")
+        }
+    };
+    if scope.uses_variables {
+        return Err(Unsupported {
+            state: state.name.clone(),
+            feature: "a workflow variable in a path".to_owned(),
+        });
+    }
+    let statics = scope.statics();
+    let prelude = scope.context_prelude();
+    Ok(quote! {
+        #(#statics)*
+        #prelude
+        #(#statements)*
+    })
+}
+
+/// Where the state's effective input (after InputPath) lives.
+enum Effective {
+    /// It is the untouched state input, `input`.
+    Input,
+    /// It is the local `effective`.
+    Local,
+}
+
+impl Effective {
+    fn reference(&self) -> TokenStream {
+        match self {
+            Effective::Input => quote!(&input),
+            Effective::Local => quote!(&effective),
+        }
+    }
+
+    fn into_result(self) -> Owned {
+        match self {
+            Effective::Input => Owned::Input,
+            Effective::Local => Owned::Effective,
+        }
+    }
+}
+
+/// Where a state's result lives before ResultPath.
+enum Owned {
+    /// The untouched state input.
+    Input,
+    /// The local `effective`.
+    Effective,
+    /// The local `result`.
+    Local,
+}
+
+impl Owned {
+    fn ident(&self) -> Ident {
+        let name = match self {
+            Owned::Input => "input",
+            Owned::Effective => "effective",
+            Owned::Local => "result",
+        };
+        Ident::new(name, proc_macro2::Span::call_site())
+    }
+
+    /// `let output = <this>;`
+    fn as_output(&self) -> TokenStream {
+        let ident = self.ident();
+        quote!(let output = #ident;)
+    }
+}
+
+/// InputPath: pushes the statements that select the effective input.
+fn select_input(scope: &mut Scope, flow: &JsonPathFlow, out: &mut Vec<TokenStream>) -> Effective {
+    match &flow.input_path {
+        Selection::Path(path) if path.segments.is_empty() && path.root == crate::ir::path::Root::Input => {
+            Effective::Input
+        }
+        Selection::Path(path) => {
+            let name = scope.path("input_path", path);
+            let root = scope.root(&path.root, &quote!(&input));
+            out.push(quote!(let effective = dataflow::select(&#name, #root)?;));
+            Effective::Local
+        }
+        Selection::Empty => {
+            out.push(quote!(let effective = dataflow::empty_object();));
+            Effective::Local
+        }
+    }
+}
+
+/// ResultPath: pushes the statements that combine the state input and the result
+/// into `output`.
+fn place_result(scope: &mut Scope, flow: &JsonPathFlow, result: Owned, out: &mut Vec<TokenStream>) {
+    match &flow.result_path {
+        ResultPath::Discard => out.push(quote!(let output = input;)),
+        ResultPath::Replace(path) if path.steps.is_empty() => out.push(result.as_output()),
+        ResultPath::Replace(path) => {
+            let name = scope.reference("result_path", path);
+            let result = match result {
+                Owned::Input => quote!(input.clone()),
+                other => other.ident().into_token_stream(),
+            };
+            out.push(quote! {
+                let mut output = input;
+                dataflow::place(&#name, &mut output, #result)?;
+            });
+        }
+    }
+}
+
+/// OutputPath: pushes the statements that select the state output from `output`.
+fn select_output(scope: &mut Scope, flow: &JsonPathFlow, out: &mut Vec<TokenStream>) {
+    match &flow.output_path {
+        Selection::Path(path) if path.segments.is_empty() && path.root == crate::ir::path::Root::Input => {}
+        Selection::Path(path) => {
+            let name = scope.path("output_path", path);
+            let root = scope.root(&path.root, &quote!(&output));
+            out.push(quote!(let output = dataflow::select(&#name, #root)?;));
+        }
+        Selection::Empty => out.push(quote!(let output = dataflow::empty_object();)),
+    }
+}
+
+/// `Ok(Step::Next(State::X(output)))` or `Ok(Step::Succeed(output))`.
+fn transition(names: &Names, next: &Transition) -> TokenStream {
+    match next {
+        Transition::Next(id) => {
+            let variant = names.variant(*id);
+            quote!(Ok(Step::Next(State::#variant(output))))
+        }
+        Transition::End => quote!(Ok(Step::Succeed(output))),
+    }
+}
+
+fn task_body(
+    scope: &mut Scope,
+    state: &State,
+    task: &Task,
+    flow: &JsonPathFlow,
+    index: usize,
+    names: &Names,
+) -> Vec<TokenStream> {
+    let name = &state.name;
+    let resource = &task.resource.arn;
+    let method = names.function(crate::ir::StateId(index));
+    let mut out = Vec::new();
+    let effective = select_input(scope, flow, &mut out);
+    // The state input is needed after the task unless ResultPath replaces it.
+    let keeps_input = !matches!(&flow.result_path, ResultPath::Replace(path) if path.steps.is_empty());
+    let payload = match &flow.parameters {
+        Some(parameters) => {
+            let reference = effective.reference();
+            let parameters = template::build(scope, parameters, "Parameters", &reference);
+            out.push(quote!(let parameters = #parameters;));
+            out.push(quote!(limits::check_result(&parameters, #name)?;));
+            quote!(parameters)
+        }
+        None => match effective {
+            Effective::Input if keeps_input => quote!(input.clone()),
+            Effective::Input => quote!(input),
+            Effective::Local => quote!(effective),
+        },
+    };
+    let timeout = task_timeout(scope, task, &effective);
+    out.push(quote! {
+        let task = TaskContext::new(#name, #resource, context);
+        let result = task::call(#timeout, self.tasks.#method(#payload, task)).await?;
+        limits::check_result(&result, #name)?;
+    });
+    if let Some(selector) = &flow.result_selector {
+        let selector = template::build(scope, selector, "ResultSelector", &quote!(&result));
+        out.push(quote!(let result = #selector;));
+    }
+    place_result(scope, flow, Owned::Local, &mut out);
+    select_output(scope, flow, &mut out);
+    out.push(transition(names, &task.next));
+    out
+}
+
+/// The task's timeout in seconds, as a `u64` expression.
+fn task_timeout(scope: &mut Scope, task: &Task, effective: &Effective) -> TokenStream {
+    match &task.timeout_seconds {
+        None => {
+            let seconds = Task::DEFAULT_TIMEOUT_SECONDS;
+            quote!(#seconds)
+        }
+        Some(Param::Fixed(seconds)) => quote!(#seconds),
+        Some(Param::Path(path)) => {
+            let name = scope.reference("timeout_seconds_path", path);
+            let reference = effective.reference();
+            let text = &path.text;
+            quote!(task::timeout_from(
+                dataflow::reference(&#name, "TimeoutSecondsPath", #reference)?,
+                #text,
+            )?)
+        }
+        Some(Param::Intrinsic(_) | Param::Jsonata(_)) => {
+            unreachable!("TimeoutSeconds is a number or a path in JSONPath mode")
+        }
+    }
+}
+
+fn choice_body(scope: &mut Scope, flow: &JsonPathFlow, choice: &Choice, names: &Names) -> Vec<TokenStream> {
+    let mut out = Vec::new();
+    let effective = select_input(scope, flow, &mut out);
+    let reference = effective.reference();
+    let result = effective.into_result();
+    let mut output = vec![result.as_output()];
+    select_output(scope, flow, &mut output);
+    for rule in &choice.rules {
+        let crate::ir::choice::Condition::Rule(rule_tree) = &rule.condition else {
+            unreachable!("JSONata conditions are rejected before generation")
+        };
+        let condition = choice::condition(scope, rule_tree, &reference);
+        let next = transition(names, &Transition::Next(rule.next));
+        out.push(quote! {
+            if #condition {
+                #(#output)*
+                return #next;
+            }
+        });
+    }
+    match choice.default {
+        Some(default) => {
+            out.extend(output);
+            out.push(transition(names, &Transition::Next(default)));
+        }
+        None => out.push(quote!(Err(choice::no_choice_matched(context.state_name())))),
+    }
+    out
+}
+
+fn fail_body(scope: &mut Scope, fail: &Fail) -> Vec<TokenStream> {
+    let field = |scope: &mut Scope, param: &Option<Param<String>>, field: &str| match param {
+        None => quote!(None),
+        Some(Param::Fixed(text)) => quote!(Some(#text.to_owned())),
+        Some(Param::Path(path)) => {
+            let name = scope.reference(field, path);
+            quote!(Some(dataflow::text(
+                dataflow::reference(&#name, #field, &input)?,
+                #field,
+            )?))
+        }
+        Some(Param::Intrinsic(call)) => {
+            let value = intrinsic::call(scope, call, field, &quote!(&input));
+            quote!(Some(dataflow::text(&#value, #field)?))
+        }
+        Some(Param::Jsonata(_)) => unreachable!("JSONata is rejected before generation"),
+    };
+    let error = field(scope, &fail.error, "ErrorPath");
+    let cause = field(scope, &fail.cause, "CausePath");
+    vec![quote! {
+        Err(ExecutionError { error: #error, cause: #cause })
+    }]
+}
+
+/// Whether a constant is over AWS's 256 KiB payload limit (then the state fails at
+/// run time, as on AWS).
+fn over_payload_limit(value: &serde_json::Value) -> bool {
+    const MAX_PAYLOAD_BYTES: usize = 262_144;
+    value.to_string().len() > MAX_PAYLOAD_BYTES
+}
+
+use quote::ToTokens;

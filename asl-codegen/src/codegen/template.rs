@@ -1,0 +1,53 @@
+//! Payload templates (Parameters, ResultSelector) as expressions that build their
+//! value directly: constant parts built once, `.$` paths read through compiled paths,
+//! intrinsic calls as direct calls.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::template::Template;
+
+use super::intrinsic;
+use super::scope::Scope;
+
+/// An expression of type `Value` building `template` against `input` (an `&Value`
+/// expression for `$`). `key` is the member key the template sits under, for hints
+/// and error messages.
+pub(super) fn build(scope: &mut Scope, template: &Template, key: &str, input: &TokenStream) -> TokenStream {
+    match template {
+        Template::Literal(value) => scope.constant(key, value),
+        Template::Object(members) => {
+            let capacity = members.len();
+            let inserts = members.iter().map(|(member, value)| {
+                let field = field_name(member, value);
+                let value = build(scope, value, &field, input);
+                quote!(object.insert(#member.to_owned(), #value);)
+            });
+            quote!({
+                let mut object = Map::with_capacity(#capacity);
+                #(#inserts)*
+                Value::Object(object)
+            })
+        }
+        Template::Array(items) => {
+            let items = items.iter().map(|item| build(scope, item, key, input));
+            quote!(Value::Array(::std::vec![#(#items),*]))
+        }
+        Template::Path(path) => {
+            let name = scope.path(key, path);
+            let root = scope.root(&path.root, input);
+            quote!(dataflow::field(&#name, #key, #root)?.into_owned())
+        }
+        Template::Intrinsic(call) => intrinsic::call(scope, call, key, input),
+        Template::Jsonata(_) => unreachable!("JSONata is rejected before generation"),
+    }
+}
+
+/// The key as the definition spells it: `.$` is back on dynamic members, so that
+/// error messages name the field as AWS does (`'id.$'`).
+fn field_name(member: &str, value: &Template) -> String {
+    match value {
+        Template::Path(_) | Template::Intrinsic(_) => format!("{member}.$"),
+        _ => member.to_owned(),
+    }
+}

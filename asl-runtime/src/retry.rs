@@ -1,0 +1,233 @@
+//! Retry and Catch: which errors a retrier or catcher matches, and the retry schedule
+//! (`IntervalSeconds × BackoffRate^(n−1)`, capped by `MaxDelaySeconds`, with optional
+//! full jitter), slept on tokio time.
+
+use std::time::Duration;
+
+use crate::context::Context;
+use crate::error::{ExecutionError, names};
+
+/// One element of a state's `Retry`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Retrier {
+    /// `ErrorEquals`.
+    pub errors: &'static [&'static str],
+    /// `IntervalSeconds` (default 1).
+    pub interval_seconds: u64,
+    /// `MaxAttempts` (default 3; 0 never retries).
+    pub max_attempts: u64,
+    /// `BackoffRate` (default 2.0).
+    pub backoff_rate: f64,
+    /// `MaxDelaySeconds`.
+    pub max_delay_seconds: Option<u64>,
+    /// `JitterStrategy`.
+    pub jitter: Jitter,
+}
+
+/// `JitterStrategy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Jitter {
+    /// `NONE`: wait the computed delay.
+    None,
+    /// `FULL`: wait a uniformly random part of the computed delay.
+    Full,
+}
+
+impl Retrier {
+    /// The delay before retry number `retry` (1 for the first retry), before jitter.
+    pub fn delay(&self, retry: u64) -> Duration {
+        let exponent = i32::try_from(retry.saturating_sub(1)).unwrap_or(i32::MAX);
+        let seconds = self.interval_seconds as f64 * self.backoff_rate.powi(exponent);
+        let capped = match self.max_delay_seconds {
+            Some(max) => seconds.min(max as f64),
+            None => seconds,
+        };
+        // A year is the longest a Standard execution lives.
+        Duration::from_secs_f64(capped.clamp(0.0, 31_622_400.0))
+    }
+}
+
+/// Whether `ErrorEquals` names `error`, with AWS's wildcards: `States.ALL` matches
+/// every error but `States.Runtime` and `States.DataLimitExceeded`, which are
+/// terminal; `States.TaskFailed` matches those that `States.ALL` matches except
+/// `States.Timeout`.
+pub fn matches(error_equals: &[&str], error: &ExecutionError) -> bool {
+    let name = error.name();
+    let terminal = matches!(name, names::RUNTIME | names::DATA_LIMIT_EXCEEDED);
+    error_equals.iter().any(|&wanted| {
+        wanted == name
+            || (wanted == names::ALL && !terminal)
+            || (wanted == names::TASK_FAILED && !terminal && name != names::TIMEOUT)
+    })
+}
+
+/// The retry state of one state entry: how many times each retrier has fired.
+#[derive(Debug)]
+pub struct Retry {
+    retriers: &'static [Retrier],
+    used: Vec<u64>,
+    retries: u32,
+}
+
+impl Retry {
+    /// No retries yet. Allocates nothing until the first error.
+    pub fn new(retriers: &'static [Retrier]) -> Retry {
+        Retry {
+            retriers,
+            used: Vec::new(),
+            retries: 0,
+        }
+    }
+
+    /// After a failed attempt: when the first retrier matching `error` has attempts
+    /// left, waits its delay, counts the retry in `context` (`$$.State.RetryCount`)
+    /// and returns `Ok`; otherwise gives `error` back.
+    pub async fn after(&mut self, error: ExecutionError, context: &mut Context) -> Result<(), ExecutionError> {
+        let delay = self.next_delay(&error).ok_or(error)?;
+        // The failed attempt's TaskScheduled, TaskStarted and TaskFailed events.
+        context.record_events(3);
+        tokio::time::sleep(delay).await;
+        self.retries += 1;
+        context.set_retry_count(self.retries);
+        Ok(())
+    }
+
+    /// The delay before the next attempt, or `None` when `error` is not retried.
+    pub fn next_delay(&mut self, error: &ExecutionError) -> Option<Duration> {
+        let index = self.retriers.iter().position(|retrier| matches(retrier.errors, error))?;
+        let retrier = &self.retriers[index];
+        if self.used.is_empty() {
+            self.used = vec![0; self.retriers.len()];
+        }
+        if self.used[index] >= retrier.max_attempts {
+            return None;
+        }
+        self.used[index] += 1;
+        let delay = retrier.delay(self.used[index]);
+        Some(match retrier.jitter {
+            Jitter::None => delay,
+            Jitter::Full => delay.mul_f64(rand::random::<f64>()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FAILED: &str = "PaymentDeclined";
+
+    fn error(name: &str) -> ExecutionError {
+        ExecutionError::new(name, "cause")
+    }
+
+
+    #[test]
+    fn wildcards_follow_aws() {
+        assert!(matches(&["States.ALL"], &error(FAILED)));
+        assert!(matches(&["States.ALL"], &error("States.Timeout")));
+        assert!(!matches(&["States.ALL"], &error("States.Runtime")));
+        assert!(!matches(&["States.ALL"], &error("States.DataLimitExceeded")));
+        assert!(matches(&["States.TaskFailed"], &error(FAILED)));
+        assert!(!matches(&["States.TaskFailed"], &error("States.Timeout")));
+        assert!(matches(&["States.Runtime"], &error("States.Runtime")));
+        assert!(!matches(&["paymentdeclined"], &error(FAILED)));
+    }
+
+    #[test]
+    fn schedule_doubles_and_is_capped() {
+        static RETRIERS: [Retrier; 1] = [Retrier {
+            errors: &["States.ALL"],
+            interval_seconds: 2,
+            max_attempts: 4,
+            backoff_rate: 2.0,
+            max_delay_seconds: Some(10),
+            jitter: Jitter::None,
+        }];
+        let mut retry = Retry::new(&RETRIERS);
+        let delays: Vec<_> = std::iter::from_fn(|| retry.next_delay(&error(FAILED))).collect();
+        assert_eq!(delays, [2, 4, 8, 10].map(Duration::from_secs));
+    }
+
+    #[test]
+    fn each_retrier_counts_its_own_attempts_and_the_first_match_wins() {
+        static RETRIERS: [Retrier; 2] = [
+            Retrier {
+                errors: &["A"],
+                interval_seconds: 1,
+                max_attempts: 1,
+                backoff_rate: 1.0,
+                max_delay_seconds: None,
+                jitter: Jitter::None,
+            },
+            Retrier {
+                errors: &["States.ALL"],
+                interval_seconds: 5,
+                max_attempts: 2,
+                backoff_rate: 1.0,
+                max_delay_seconds: None,
+                jitter: Jitter::None,
+            },
+        ];
+        let mut retry = Retry::new(&RETRIERS);
+        assert_eq!(retry.next_delay(&error("A")), Some(Duration::from_secs(1)));
+        assert_eq!(retry.next_delay(&error("A")), None);
+        assert_eq!(retry.next_delay(&error("B")), Some(Duration::from_secs(5)));
+        assert_eq!(retry.next_delay(&error("B")), Some(Duration::from_secs(5)));
+        assert_eq!(retry.next_delay(&error("B")), None);
+    }
+
+    #[test]
+    fn zero_max_attempts_never_retries() {
+        static RETRIERS: [Retrier; 1] = [Retrier {
+            errors: &["States.ALL"],
+            interval_seconds: 1,
+            max_attempts: 0,
+            backoff_rate: 2.0,
+            max_delay_seconds: None,
+            jitter: Jitter::None,
+        }];
+        assert_eq!(Retry::new(&RETRIERS).next_delay(&error(FAILED)), None);
+    }
+
+    #[test]
+    fn full_jitter_stays_within_the_delay() {
+        static RETRIERS: [Retrier; 1] = [Retrier {
+            errors: &["States.ALL"],
+            interval_seconds: 8,
+            max_attempts: 50,
+            backoff_rate: 1.0,
+            max_delay_seconds: None,
+            jitter: Jitter::Full,
+        }];
+        let mut retry = Retry::new(&RETRIERS);
+        for _ in 0..50 {
+            let delay = retry.next_delay(&error(FAILED)).unwrap();
+            assert!(delay <= Duration::from_secs(8));
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn after_sleeps_and_counts_retries() {
+        static RETRIERS: [Retrier; 1] = [Retrier {
+            errors: &["States.ALL"],
+            interval_seconds: 2,
+            max_attempts: 2,
+            backoff_rate: 2.0,
+            max_delay_seconds: None,
+            jitter: Jitter::None,
+        }];
+        let execution = std::sync::Arc::new(crate::Execution::new("m", "e", serde_json::Value::Null));
+        let mut context = Context::new(execution);
+        context.enter("Pay");
+        let mut retry = Retry::new(&RETRIERS);
+        let start = tokio::time::Instant::now();
+        retry.after(error(FAILED), &mut context).await.unwrap();
+        assert_eq!(context.retry_count(), 1);
+        retry.after(error(FAILED), &mut context).await.unwrap();
+        assert_eq!(context.retry_count(), 2);
+        assert_eq!(start.elapsed(), Duration::from_secs(6));
+        let last = retry.after(error(FAILED), &mut context).await.unwrap_err();
+        assert_eq!(last.name(), FAILED);
+    }
+}

@@ -1,0 +1,68 @@
+//! Runs every conformance case whose definition the code generator covers, compiled
+//! into this crate by `build.rs`, and compares each result with what AWS recorded.
+//!
+//! `cargo test -p asl-tests --test conformance_run -- --nocapture` prints the counts.
+
+use std::collections::HashMap;
+
+use asl_tests::conformance::{CASES, EXCLUDED, run};
+use serde_json::Value;
+
+/// JSON equality as the corpus runner defines it: key order ignored, numbers by
+/// value (`1` equals `1.0`).
+fn same(left: &Value, right: &Value) -> bool {
+    match (left, right) {
+        (Value::Number(a), Value::Number(b)) => match (a.as_i64(), b.as_i64()) {
+            (Some(a), Some(b)) => a == b,
+            _ => a.as_f64() == b.as_f64(),
+        },
+        (Value::Array(a), Value::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| same(a, b))
+        }
+        (Value::Object(a), Value::Object(b)) => {
+            a.len() == b.len()
+                && a.iter().all(|(key, a)| b.get(key).is_some_and(|b| same(a, b)))
+        }
+        _ => left == right,
+    }
+}
+
+/// What the case expects and what the machine did, or `None` when they agree.
+fn mismatch(expected: &Value, actual: &Result<Value, asl_runtime::ExecutionError>) -> Option<String> {
+    let agrees = match (expected["status"].as_str(), actual) {
+        (Some("SUCCEEDED"), Ok(output)) => same(&expected["output"], output),
+        (Some("FAILED"), Err(error)) => {
+            expected["error"].as_str() == error.error.as_deref()
+                && expected["cause"].as_str() == error.cause.as_deref()
+        }
+        _ => false,
+    };
+    (!agrees).then(|| format!("expected {expected}\n      got {actual:?}"))
+}
+
+#[tokio::test(start_paused = true)]
+async fn conformance_cases_pass() {
+    let cases: HashMap<String, Value> = asl_tests::conformance_cases().into_iter().collect();
+    let excluded: HashMap<usize, &str> = EXCLUDED.iter().copied().collect();
+    let (mut passed, mut skipped) = (0, 0);
+    let mut failures = Vec::new();
+    for &(name, definition) in CASES {
+        let case = &cases[name];
+        let Some(actual) = run(definition, case["input"].clone()).await else {
+            skipped += 1;
+            assert!(excluded.contains_key(&definition));
+            continue;
+        };
+        match mismatch(&case["expected"], &actual) {
+            None => passed += 1,
+            Some(difference) => failures.push(format!("{name}:\n      {difference}")),
+        }
+    }
+    println!(
+        "conformance: {passed} passed, {} failed, {skipped} not compiled yet ({} of {} definitions)",
+        failures.len(),
+        EXCLUDED.len(),
+        EXCLUDED.len() + CASES.iter().map(|c| c.1).collect::<std::collections::HashSet<_>>().len() - EXCLUDED.len(),
+    );
+    assert!(failures.is_empty(), "{} cases failed:\n{}", failures.len(), failures.join("\n"));
+}
