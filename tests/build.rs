@@ -13,7 +13,10 @@ use std::path::PathBuf;
 fn main() {
     println!("cargo:rerun-if-env-changed=ASL_SHARED");
     let shared = cases::shared_dir();
-    println!("cargo:rerun-if-changed={}", shared.join("conformance/cases").display());
+    println!(
+        "cargo:rerun-if-changed={}",
+        shared.join("conformance/cases").display()
+    );
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR is set"));
     let defs = out.join("conformance");
     std::fs::create_dir_all(&defs).expect("create the definitions directory");
@@ -23,7 +26,8 @@ fn main() {
     let mut files = Vec::new();
     let mut case_table = String::new();
     for (name, case) in cases::conformance_cases() {
-        let definition = serde_json::to_string_pretty(&case["definition"]).expect("definition is JSON");
+        let definition =
+            serde_json::to_string_pretty(&case["definition"]).expect("definition is JSON");
         let next = modules.len();
         let index = *modules.entry(definition.clone()).or_insert(next);
         if index == next {
@@ -48,10 +52,17 @@ fn main() {
         match asl_codegen::generate(&workflow, &settings) {
             Ok(tokens) => {
                 let module = format!("m{index:03}");
-                std::fs::write(defs.join(format!("{module}.rs")), asl_codegen::to_source(tokens))
-                    .expect("write module");
+                std::fs::write(
+                    defs.join(format!("{module}.rs")),
+                    asl_codegen::to_source(tokens),
+                )
+                .expect("write module");
                 writeln!(code, "/// Definition {index}.\npub mod {module} {{ include!(concat!(env!(\"OUT_DIR\"), \"/conformance/{module}.rs\")); }}").unwrap();
-                writeln!(runs, "        {index} => Some({module}::Machine::new(()).run(input).await),").unwrap();
+                writeln!(
+                    runs,
+                    "        {index} => Some({module}::Machine::new(()).run(input).await),"
+                )
+                .unwrap();
             }
             Err(unsupported) => {
                 let reasons: Vec<String> = unsupported.iter().map(ToString::to_string).collect();

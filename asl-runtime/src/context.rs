@@ -167,7 +167,11 @@ mod tests {
 
     #[test]
     fn context_object_has_the_fields_aws_documents() {
-        let execution = Arc::new(Execution::new("Orders", "run-1", serde_json::json!({"a": 1})));
+        let execution = Arc::new(Execution::new(
+            "Orders",
+            "run-1",
+            serde_json::json!({"a": 1}),
+        ));
         let mut context = Context::new(execution);
         context.enter("Validate");
         context.set_retry_count(2);

@@ -85,7 +85,11 @@ pub trait Workflow: Sync {
 /// Errors AWS reports with the failing state's location (`States.Runtime`,
 /// `States.QueryEvaluationError`) get AWS's prefix naming the state and the id of
 /// its `StateEntered` event.
-pub async fn run<W: Workflow>(workflow: &W, name: &str, input: Value) -> Result<Value, ExecutionError> {
+pub async fn run<W: Workflow>(
+    workflow: &W,
+    name: &str,
+    input: Value,
+) -> Result<Value, ExecutionError> {
     limits::check_execution_input(&input)?;
     let execution = Arc::new(Execution::new(workflow.name(), name, input.clone()));
     run_execution(workflow, execution, input).await

@@ -16,6 +16,8 @@
 
 pub mod choice;
 pub mod context;
+pub mod dataflow;
+pub mod equality;
 pub mod error;
 pub mod exec;
 pub mod intrinsics;
@@ -23,6 +25,7 @@ pub mod limits;
 pub mod path;
 pub mod retry;
 pub mod task;
+pub mod timestamp;
 pub mod wait;
 
 pub use context::{Context, Execution};

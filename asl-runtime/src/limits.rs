@@ -68,7 +68,10 @@ fn number_len(number: &serde_json::Number) -> usize {
     if let Some(n) = number.as_u64() {
         n.checked_ilog10().map_or(1, |digits| digits as usize + 1)
     } else if let Some(n) = number.as_i64() {
-        n.unsigned_abs().checked_ilog10().map_or(1, |digits| digits as usize + 1) + 1
+        n.unsigned_abs()
+            .checked_ilog10()
+            .map_or(1, |digits| digits as usize + 1)
+            + 1
     } else {
         number.to_string().len()
     }
@@ -104,7 +107,11 @@ mod tests {
         ] {
             let mut budget = MAX_PAYLOAD_BYTES;
             spend(&value, &mut budget).unwrap();
-            assert_eq!(MAX_PAYLOAD_BYTES - budget, value.to_string().len(), "{value}");
+            assert_eq!(
+                MAX_PAYLOAD_BYTES - budget,
+                value.to_string().len(),
+                "{value}"
+            );
         }
     }
 

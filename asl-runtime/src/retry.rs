@@ -82,7 +82,11 @@ impl Retry {
     /// After a failed attempt: when the first retrier matching `error` has attempts
     /// left, waits its delay, counts the retry in `context` (`$$.State.RetryCount`)
     /// and returns `Ok`; otherwise gives `error` back.
-    pub async fn after(&mut self, error: ExecutionError, context: &mut Context) -> Result<(), ExecutionError> {
+    pub async fn after(
+        &mut self,
+        error: ExecutionError,
+        context: &mut Context,
+    ) -> Result<(), ExecutionError> {
         let delay = self.next_delay(&error).ok_or(error)?;
         // The failed attempt's TaskScheduled, TaskStarted and TaskFailed events.
         context.record_events(3);
@@ -94,7 +98,10 @@ impl Retry {
 
     /// The delay before the next attempt, or `None` when `error` is not retried.
     pub fn next_delay(&mut self, error: &ExecutionError) -> Option<Duration> {
-        let index = self.retriers.iter().position(|retrier| matches(retrier.errors, error))?;
+        let index = self
+            .retriers
+            .iter()
+            .position(|retrier| matches(retrier.errors, error))?;
         let retrier = &self.retriers[index];
         if self.used.is_empty() {
             self.used = vec![0; self.retriers.len()];
@@ -121,13 +128,15 @@ mod tests {
         ExecutionError::new(name, "cause")
     }
 
-
     #[test]
     fn wildcards_follow_aws() {
         assert!(matches(&["States.ALL"], &error(FAILED)));
         assert!(matches(&["States.ALL"], &error("States.Timeout")));
         assert!(!matches(&["States.ALL"], &error("States.Runtime")));
-        assert!(!matches(&["States.ALL"], &error("States.DataLimitExceeded")));
+        assert!(!matches(
+            &["States.ALL"],
+            &error("States.DataLimitExceeded")
+        ));
         assert!(matches(&["States.TaskFailed"], &error(FAILED)));
         assert!(!matches(&["States.TaskFailed"], &error("States.Timeout")));
         assert!(matches(&["States.Runtime"], &error("States.Runtime")));
@@ -217,7 +226,8 @@ mod tests {
             max_delay_seconds: None,
             jitter: Jitter::None,
         }];
-        let execution = std::sync::Arc::new(crate::Execution::new("m", "e", serde_json::Value::Null));
+        let execution =
+            std::sync::Arc::new(crate::Execution::new("m", "e", serde_json::Value::Null));
         let mut context = Context::new(execution);
         context.enter("Pay");
         let mut retry = Retry::new(&RETRIERS);

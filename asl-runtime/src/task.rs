@@ -68,7 +68,11 @@ pub struct TaskContext<'a> {
 
 impl<'a> TaskContext<'a> {
     /// The context of Task state `state` with `resource`.
-    pub fn new(state: &'static str, resource: &'static str, context: &'a Context) -> TaskContext<'a> {
+    pub fn new(
+        state: &'static str,
+        resource: &'static str,
+        context: &'a Context,
+    ) -> TaskContext<'a> {
         TaskContext {
             state,
             resource,

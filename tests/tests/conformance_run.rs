@@ -21,14 +21,18 @@ fn same(left: &Value, right: &Value) -> bool {
         }
         (Value::Object(a), Value::Object(b)) => {
             a.len() == b.len()
-                && a.iter().all(|(key, a)| b.get(key).is_some_and(|b| same(a, b)))
+                && a.iter()
+                    .all(|(key, a)| b.get(key).is_some_and(|b| same(a, b)))
         }
         _ => left == right,
     }
 }
 
 /// What the case expects and what the machine did, or `None` when they agree.
-fn mismatch(expected: &Value, actual: &Result<Value, asl_runtime::ExecutionError>) -> Option<String> {
+fn mismatch(
+    expected: &Value,
+    actual: &Result<Value, asl_runtime::ExecutionError>,
+) -> Option<String> {
     let agrees = match (expected["status"].as_str(), actual) {
         (Some("SUCCEEDED"), Ok(output)) => same(&expected["output"], output),
         (Some("FAILED"), Err(error)) => {
@@ -62,7 +66,18 @@ async fn conformance_cases_pass() {
         "conformance: {passed} passed, {} failed, {skipped} not compiled yet ({} of {} definitions)",
         failures.len(),
         EXCLUDED.len(),
-        EXCLUDED.len() + CASES.iter().map(|c| c.1).collect::<std::collections::HashSet<_>>().len() - EXCLUDED.len(),
+        EXCLUDED.len()
+            + CASES
+                .iter()
+                .map(|c| c.1)
+                .collect::<std::collections::HashSet<_>>()
+                .len()
+            - EXCLUDED.len(),
     );
-    assert!(failures.is_empty(), "{} cases failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -12,17 +12,38 @@ use super::scope::Scope;
 /// A `bool` expression for `rule` over `input` (an `&Value` expression); `?`
 /// propagates States.Runtime for a Variable that matches nothing.
 pub(super) fn condition(scope: &mut Scope, rule: &Rule, input: &TokenStream) -> TokenStream {
+    expression(scope, rule, input, false)
+}
+
+/// `nested` says whether the expression is an operand of `&&`, `||` or `!`, which
+/// needs parentheses around a compound condition.
+fn expression(scope: &mut Scope, rule: &Rule, input: &TokenStream, nested: bool) -> TokenStream {
     match rule {
+        Rule::And(rules) | Rule::Or(rules) if rules.len() == 1 => {
+            expression(scope, &rules[0], input, nested)
+        }
         Rule::And(rules) => {
-            let rules = rules.iter().map(|rule| condition(scope, rule, input));
-            quote!((#(#rules)&&*))
+            let rules = rules
+                .iter()
+                .map(|rule| expression(scope, rule, input, true));
+            if nested {
+                quote!((#(#rules)&&*))
+            } else {
+                quote!(#(#rules)&&*)
+            }
         }
         Rule::Or(rules) => {
-            let rules = rules.iter().map(|rule| condition(scope, rule, input));
-            quote!((#(#rules)||*))
+            let rules = rules
+                .iter()
+                .map(|rule| expression(scope, rule, input, true));
+            if nested {
+                quote!((#(#rules)||*))
+            } else {
+                quote!(#(#rules)||*)
+            }
         }
         Rule::Not(rule) => {
-            let rule = condition(scope, rule, input);
+            let rule = expression(scope, rule, input, true);
             quote!(!#rule)
         }
         Rule::Test {
@@ -32,7 +53,12 @@ pub(super) fn condition(scope: &mut Scope, rule: &Rule, input: &TokenStream) -> 
     }
 }
 
-fn test(scope: &mut Scope, variable: &Path, comparison: &Comparison, input: &TokenStream) -> TokenStream {
+fn test(
+    scope: &mut Scope,
+    variable: &Path,
+    comparison: &Comparison,
+    input: &TokenStream,
+) -> TokenStream {
     let name = scope.path("variable", variable);
     let root = scope.root(&variable.root, input);
     if let Comparison::Type {
@@ -64,7 +90,10 @@ fn test(scope: &mut Scope, variable: &Path, comparison: &Comparison, input: &Tok
                 quote!(choice::string_matches(#value, &[#(#parts),*]))
             }
             Err(message) => {
-                let cause = format!("StringMatches pattern '{}' is invalid: {message}", pattern.text);
+                let cause = format!(
+                    "StringMatches pattern '{}' is invalid: {message}",
+                    pattern.text
+                );
                 quote!({
                     let _ = #value;
                     return Err(ExecutionError::runtime(#cause));

@@ -56,7 +56,10 @@ impl Unique {
         if base.is_empty() || base == "_" {
             base = fallback.to_owned();
         } else if base.starts_with(|c: char| c.is_ascii_digit()) {
-            base = format!("{fallback}{}{base}", if fallback.ends_with('_') { "" } else { "_" });
+            base = format!(
+                "{fallback}{}{base}",
+                if fallback.ends_with('_') { "" } else { "_" }
+            );
         }
         if is_reserved(&base) {
             base.push('_');

@@ -10,7 +10,12 @@ use super::scope::Scope;
 
 /// An expression of type `Value` evaluating `call` (`?` propagates its error).
 /// `key` is the template key the call sits under.
-pub(super) fn call(scope: &mut Scope, call: &IntrinsicCall, key: &str, input: &TokenStream) -> TokenStream {
+pub(super) fn call(
+    scope: &mut Scope,
+    call: &IntrinsicCall,
+    key: &str,
+    input: &TokenStream,
+) -> TokenStream {
     let function = call.function;
     if function == IntrinsicFunction::Array {
         let items = call.args.iter().map(|arg| owned(scope, arg, key, input));

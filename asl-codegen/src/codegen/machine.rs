@@ -28,7 +28,10 @@ impl Names {
 }
 
 /// Every item of the generated code for `machine`, named `machine_name`.
-pub(super) fn items(machine: &Machine, machine_name: &str) -> Result<TokenStream, Vec<Unsupported>> {
+pub(super) fn items(
+    machine: &Machine,
+    machine_name: &str,
+) -> Result<TokenStream, Vec<Unsupported>> {
     let names = Names {
         idents: StateIdents::new(machine.states.iter().map(|state| state.name.as_str())),
     };
@@ -80,7 +83,8 @@ pub(super) fn items(machine: &Machine, machine_name: &str) -> Result<TokenStream
         #[allow(unused_imports)]
         use ::asl_runtime::__private::serde_json::{self, Map, Value};
         #[allow(unused_imports)]
-        use ::asl_runtime::{choice, dataflow, intrinsics, limits, path, task, timestamp, wait};
+        use ::asl_runtime::{choice, dataflow, intrinsics, limits, path, retry, task, timestamp, wait};
+        #[allow(unused_imports)]
         use ::asl_runtime::{Context, ExecutionError, Step, TaskContext, TaskError};
 
         /// The state machine's name (`$$.StateMachine.Name`).
@@ -158,7 +162,11 @@ pub(super) fn items(machine: &Machine, machine_name: &str) -> Result<TokenStream
 fn state_enum(machine: &Machine, names: &Names) -> TokenStream {
     let variants = machine.states.iter().enumerate().map(|(index, state)| {
         let variant = names.variant(StateId(index));
-        let doc = format!(" `{}` ({}), with its input.", state.name, state.kind.type_name());
+        let doc = format!(
+            " `{}` ({}), with its input.",
+            state.name,
+            state.kind.type_name()
+        );
         quote! {
             #[doc = #doc]
             #variant(Value),
@@ -267,7 +275,10 @@ fn doc(state: &crate::ir::State) -> Vec<String> {
     const MAX_DOC_JSON: usize = 2000;
     let mut json = serde_json::to_string_pretty(&state.definition).unwrap_or_default();
     if json.len() > MAX_DOC_JSON {
-        let cut = (0..=MAX_DOC_JSON).rev().find(|&i| json.is_char_boundary(i)).unwrap_or(0);
+        let cut = (0..=MAX_DOC_JSON)
+            .rev()
+            .find(|&i| json.is_char_boundary(i))
+            .unwrap_or(0);
         json.truncate(cut);
         json.push_str("\n...");
     }

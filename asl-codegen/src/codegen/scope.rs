@@ -55,6 +55,11 @@ impl Scope {
         quote!(#name.clone())
     }
 
+    /// Declares a static item built elsewhere.
+    pub fn push_static(&mut self, item: TokenStream) {
+        self.statics.push(item);
+    }
+
     /// The root value a path reads from, as an `&Value` expression; `input` is the
     /// expression for `$`.
     pub fn root(&mut self, root: &Root, input: &TokenStream) -> TokenStream {

@@ -5,14 +5,15 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
+use crate::ir::choice::Choice;
 use crate::ir::io::{JsonPathFlow, ResultPath, Selection};
 use crate::ir::param::Param;
+use crate::ir::retry::{Catcher, ErrorMatcher, JitterStrategy, Retrier};
 use crate::ir::state::{Fail, State, StateKind, Task, Transition};
-use crate::ir::choice::Choice;
 
 use super::machine::Names;
-use super::unsupported::Unsupported;
 use super::scope::Scope;
+use super::unsupported::Unsupported;
 use super::{choice, intrinsic, template, wait};
 
 /// The body of the transition function of `state` (number `index`), which takes
@@ -22,7 +23,9 @@ pub(super) fn body(state: &State, index: usize, names: &Names) -> Result<TokenSt
     let mut scope = Scope::default();
     let flow = match &state.data_flow {
         crate::ir::io::DataFlow::JsonPath(flow) => flow.as_ref(),
-        crate::ir::io::DataFlow::Jsonata(_) => unreachable!("JSONata is rejected before generation"),
+        crate::ir::io::DataFlow::Jsonata(_) => {
+            unreachable!("JSONata is rejected before generation")
+        }
     };
     let name = &state.name;
     let statements = match &state.kind {
@@ -40,7 +43,8 @@ pub(super) fn body(state: &State, index: usize, names: &Names) -> Result<TokenSt
                 }
                 (None, Some(parameters)) => {
                     let reference = effective.reference();
-                    let parameters = template::build(&mut scope, parameters, "Parameters", &reference);
+                    let parameters =
+                        template::build(&mut scope, parameters, "Parameters", &reference);
                     out.push(quote!(let result = #parameters;));
                     out.push(quote!(limits::check_result(&result, #name)?;));
                     Owned::Local
@@ -146,7 +150,9 @@ impl Owned {
 /// InputPath: pushes the statements that select the effective input.
 fn select_input(scope: &mut Scope, flow: &JsonPathFlow, out: &mut Vec<TokenStream>) -> Effective {
     match &flow.input_path {
-        Selection::Path(path) if path.segments.is_empty() && path.root == crate::ir::path::Root::Input => {
+        Selection::Path(path)
+            if path.segments.is_empty() && path.root == crate::ir::path::Root::Input =>
+        {
             Effective::Input
         }
         Selection::Path(path) => {
@@ -185,13 +191,24 @@ fn place_result(scope: &mut Scope, flow: &JsonPathFlow, result: Owned, out: &mut
 /// OutputPath: pushes the statements that select the state output from `output`.
 fn select_output(scope: &mut Scope, flow: &JsonPathFlow, out: &mut Vec<TokenStream>) {
     match &flow.output_path {
-        Selection::Path(path) if path.segments.is_empty() && path.root == crate::ir::path::Root::Input => {}
-        Selection::Path(path) => {
+        Selection::Path(path)
+            if path.segments.is_empty() && path.root == crate::ir::path::Root::Input => {}
+        Selection::Path(path) if path.root != crate::ir::path::Root::Input => {
             let name = scope.path("output_path", path);
             let root = scope.root(&path.root, &quote!(&output));
-            out.push(quote!(let output = dataflow::select(&#name, #root)?;));
+            out.push(quote! {
+                drop(output);
+                let output = dataflow::select(&#name, #root)?;
+            });
         }
-        Selection::Empty => out.push(quote!(let output = dataflow::empty_object();)),
+        Selection::Path(path) => {
+            let name = scope.path("output_path", path);
+            out.push(quote!(let output = dataflow::select(&#name, &output)?;));
+        }
+        Selection::Empty => out.push(quote! {
+            drop(output);
+            let output = dataflow::empty_object();
+        }),
     }
 }
 
@@ -219,8 +236,10 @@ fn task_body(
     let method = names.function(crate::ir::StateId(index));
     let mut out = Vec::new();
     let effective = select_input(scope, flow, &mut out);
+    let timeout = task_timeout(scope, task, &effective);
     // The state input is needed after the task unless ResultPath replaces it.
-    let keeps_input = !matches!(&flow.result_path, ResultPath::Replace(path) if path.steps.is_empty());
+    let keeps_input =
+        !matches!(&flow.result_path, ResultPath::Replace(path) if path.steps.is_empty());
     let payload = match &flow.parameters {
         Some(parameters) => {
             let reference = effective.reference();
@@ -235,12 +254,28 @@ fn task_body(
             Effective::Local => quote!(effective),
         },
     };
-    let timeout = task_timeout(scope, task, &effective);
-    out.push(quote! {
-        let task = TaskContext::new(#name, #resource, context);
-        let result = task::call(#timeout, self.tasks.#method(#payload, task)).await?;
-        limits::check_result(&result, #name)?;
-    });
+    if task.retry.is_empty() {
+        out.push(quote! {
+            let task = TaskContext::new(#name, #resource, context);
+            let result = task::call(#timeout, self.tasks.#method(#payload, task)).await?;
+        });
+    } else {
+        let retriers = task.retry.iter().map(retrier);
+        let count = task.retry.len();
+        scope.push_static(quote!(static RETRY: [retry::Retrier; #count] = [#(#retriers),*];));
+        out.push(quote! {
+            let payload = #payload;
+            let mut retry = retry::Retry::new(&RETRY);
+            let result = loop {
+                let task = TaskContext::new(#name, #resource, context);
+                match task::call(#timeout, self.tasks.#method(payload.clone(), task)).await {
+                    Ok(result) => break result,
+                    Err(error) => retry.after(error, context).await?,
+                }
+            };
+        });
+    }
+    out.push(quote!(limits::check_result(&result, #name)?;));
     if let Some(selector) = &flow.result_selector {
         let selector = template::build(scope, selector, "ResultSelector", &quote!(&result));
         out.push(quote!(let result = #selector;));
@@ -248,7 +283,89 @@ fn task_body(
     place_result(scope, flow, Owned::Local, &mut out);
     select_output(scope, flow, &mut out);
     out.push(transition(names, &task.next));
-    out
+    if task.catch.is_empty() {
+        return out;
+    }
+    catch(scope, &task.catch, out, names)
+}
+
+/// Wraps a state's statements so that errors its catchers match go to their `Next`
+/// with the error output placed by their ResultPath.
+fn catch(
+    scope: &mut Scope,
+    catchers: &[Catcher],
+    attempt: Vec<TokenStream>,
+    names: &Names,
+) -> Vec<TokenStream> {
+    let arms = catchers.iter().map(|catcher| {
+        let errors = error_names(&catcher.errors);
+        let mut placed = Vec::new();
+        match &catcher.result_path {
+            ResultPath::Discard => placed.push(quote!(let output = state_input;)),
+            ResultPath::Replace(path) if path.steps.is_empty() => {
+                placed.push(quote!(let output = error.to_output();));
+            }
+            ResultPath::Replace(path) => {
+                let name = scope.reference("catch_result_path", path);
+                placed.push(quote! {
+                    let mut output = state_input;
+                    dataflow::place(&#name, &mut output, error.to_output())?;
+                });
+            }
+        }
+        let next = transition(names, &Transition::Next(catcher.next));
+        quote! {
+            Err(error) if retry::matches(&[#(#errors),*], &error) => {
+                #(#placed)*
+                #next
+            }
+        }
+    });
+    vec![quote! {
+        // Kept for Catch, which places the error output into the state input.
+        let state_input = input.clone();
+        let outcome: Result<Step<State>, ExecutionError> = async {
+            #(#attempt)*
+        }
+        .await;
+        match outcome {
+            #(#arms)*
+            outcome => outcome,
+        }
+    }]
+}
+
+/// A `retry::Retrier` constant.
+fn retrier(retrier: &Retrier) -> TokenStream {
+    let errors = error_names(&retrier.errors);
+    let interval = retrier.interval_seconds;
+    let attempts = retrier.max_attempts;
+    let backoff = retrier.backoff_rate;
+    let max_delay = match retrier.max_delay_seconds {
+        Some(seconds) => quote!(Some(#seconds)),
+        None => quote!(None),
+    };
+    let jitter = match retrier.jitter {
+        JitterStrategy::Full => quote!(retry::Jitter::Full),
+        JitterStrategy::None => quote!(retry::Jitter::None),
+    };
+    quote! {
+        retry::Retrier {
+            errors: &[#(#errors),*],
+            interval_seconds: #interval,
+            max_attempts: #attempts,
+            backoff_rate: #backoff,
+            max_delay_seconds: #max_delay,
+            jitter: #jitter,
+        }
+    }
+}
+
+fn error_names(matcher: &ErrorMatcher) -> Vec<&str> {
+    match matcher {
+        ErrorMatcher::All => vec!["States.ALL"],
+        ErrorMatcher::Names(names) => names.iter().map(String::as_str).collect(),
+    }
 }
 
 /// The task's timeout in seconds, as a `u64` expression.
@@ -274,7 +391,12 @@ fn task_timeout(scope: &mut Scope, task: &Task, effective: &Effective) -> TokenS
     }
 }
 
-fn choice_body(scope: &mut Scope, flow: &JsonPathFlow, choice: &Choice, names: &Names) -> Vec<TokenStream> {
+fn choice_body(
+    scope: &mut Scope,
+    flow: &JsonPathFlow,
+    choice: &Choice,
+    names: &Names,
+) -> Vec<TokenStream> {
     let mut out = Vec::new();
     let effective = select_input(scope, flow, &mut out);
     let reference = effective.reference();

@@ -13,7 +13,12 @@ use super::scope::Scope;
 /// An expression of type `Value` building `template` against `input` (an `&Value`
 /// expression for `$`). `key` is the member key the template sits under, for hints
 /// and error messages.
-pub(super) fn build(scope: &mut Scope, template: &Template, key: &str, input: &TokenStream) -> TokenStream {
+pub(super) fn build(
+    scope: &mut Scope,
+    template: &Template,
+    key: &str,
+    input: &TokenStream,
+) -> TokenStream {
     match template {
         Template::Literal(value) => scope.constant(key, value),
         Template::Object(members) => {

@@ -43,7 +43,9 @@ fn machine(machine: &Machine, found: &mut Vec<Unsupported>) {
                 feature: feature.to_owned(),
             })
         };
-        if state.query_language == QueryLanguage::Jsonata || matches!(state.data_flow, DataFlow::Jsonata(_)) {
+        if state.query_language == QueryLanguage::Jsonata
+            || matches!(state.data_flow, DataFlow::Jsonata(_))
+        {
             report("the JSONata query language");
             continue;
         }
@@ -54,12 +56,6 @@ fn machine(machine: &Machine, found: &mut Vec<Unsupported>) {
             StateKind::Parallel(_) => report("a Parallel state"),
             StateKind::Map(_) => report("a Map state"),
             StateKind::Task(task) => {
-                if !task.retry.is_empty() {
-                    report("Retry");
-                }
-                if !task.catch.is_empty() {
-                    report("Catch");
-                }
                 if task.heartbeat_seconds.is_some() {
                     report("HeartbeatSeconds");
                 }

@@ -7,8 +7,14 @@
 //!   [`Path::select`], which returns what AWS returns: the value for a definite path,
 //!   an array of matches otherwise.
 
+mod errors;
+mod filter;
 mod select;
+#[cfg(test)]
+mod tests;
 mod write;
+
+pub use errors::normalized;
 
 pub use select::Selected;
 
@@ -131,9 +137,9 @@ pub enum Const {
 /// A regular expression in a filter (`=~ /p/i`), compiled on first use and kept.
 #[derive(Debug)]
 pub struct Regex {
-    pattern: &'static str,
-    flags: &'static str,
-    compiled: std::sync::OnceLock<Option<regex::Regex>>,
+    pub(super) pattern: &'static str,
+    pub(super) flags: &'static str,
+    pub(super) compiled: std::sync::OnceLock<Option<regex::Regex>>,
 }
 
 impl Regex {

@@ -1,1 +1,0 @@
-//! intrinsics (in progress)

@@ -1,0 +1,28 @@
+//! Compiles the bench workflows of `../shared/bench/workflows` (or
+//! `$ASL_SHARED/bench/workflows`) with the build.rs `Builder`.
+
+use std::path::PathBuf;
+
+/// The workloads this crate runs (the others need Map and Parallel).
+const WORKFLOWS: [&str; 3] = ["pass_chain", "choice_loop", "order_saga"];
+
+fn main() {
+    println!("cargo:rerun-if-env-changed=ASL_SHARED");
+    let shared = match std::env::var_os("ASL_SHARED") {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"),
+    };
+    let dir = shared.join("bench/workflows");
+    assert!(
+        dir.is_dir(),
+        "the bench workflows are missing: put `shared` beside the workspace or set ASL_SHARED (looked in {})",
+        dir.display()
+    );
+    let mut builder = asl_codegen::Builder::new();
+    for name in WORKFLOWS {
+        builder.file(dir.join(format!("{name}.asl.json")));
+    }
+    if let Err(error) = builder.compile() {
+        panic!("{error}");
+    }
+}
