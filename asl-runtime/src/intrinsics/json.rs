@@ -14,8 +14,26 @@ pub fn string_to_json(input: &Value) -> Result<Value, ExecutionError> {
     if input.trim().is_empty() {
         return Ok(Value::Null);
     }
-    serde_json::from_str(input)
-        .map_err(|error| failure(NAME, format!("the input is not JSON: {error}")))
+    let mut value = serde_json::from_str(input)
+        .map_err(|error| failure(NAME, format!("the input is not JSON: {error}")))?;
+    negative_zero_to_integer(&mut value);
+    Ok(value)
+}
+
+/// `-0` parses as the float -0.0; AWS (Java) reads it as the integer 0.
+fn negative_zero_to_integer(value: &mut Value) {
+    match value {
+        Value::Number(number)
+            if number
+                .as_f64()
+                .is_some_and(|n| n == 0.0 && n.is_sign_negative()) =>
+        {
+            *value = Value::from(0);
+        }
+        Value::Array(items) => items.iter_mut().for_each(negative_zero_to_integer),
+        Value::Object(members) => members.values_mut().for_each(negative_zero_to_integer),
+        _ => {}
+    }
 }
 
 /// `States.JsonToString(value)`: the value as compact JSON text.
