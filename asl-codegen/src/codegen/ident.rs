@@ -27,6 +27,12 @@ impl StateIdents {
             statics: Vec::new(),
         };
         for name in names {
+            // Keep word boundaries where characters are dropped.
+            let name: String = name
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+                .collect();
+            let name = name.as_str();
             idents
                 .variants
                 .push(ident(&variants.claim(name.to_upper_camel_case(), "State")));
@@ -56,10 +62,10 @@ impl Unique {
         if base.is_empty() || base == "_" {
             base = fallback.to_owned();
         } else if base.starts_with(|c: char| c.is_ascii_digit()) {
-            base = format!(
-                "{fallback}{}{base}",
-                if fallback.ends_with('_') { "" } else { "_" }
-            );
+            // `State1st`, `state_1st`, `STATE_1ST`.
+            let camel = fallback.chars().any(|c| c.is_ascii_lowercase())
+                && fallback.starts_with(|c: char| c.is_ascii_uppercase());
+            base = format!("{fallback}{}{base}", if camel { "" } else { "_" });
         }
         if is_reserved(&base) {
             base.push('_');
@@ -132,7 +138,7 @@ mod tests {
                 "state",
                 "state2",
                 "run_",
-                "nc_d_ok"
+                "n_c_d_ok"
             ]
         );
         assert_eq!(idents.statics[2], "STATE_1ST_STEP");
