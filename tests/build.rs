@@ -1,6 +1,6 @@
-//! Compiles the conformance corpus: every distinct definition in
-//! `../shared/conformance/cases` that the code generator covers becomes one module of
-//! `$OUT_DIR/conformance.rs`; the others are listed with the reason.
+//! Compiles the conformance corpus through `asl_codegen::Builder`, the build.rs path
+//! users take: every distinct definition in `../shared/conformance/cases` that the
+//! code generator covers becomes one module; the others are listed with the reason.
 
 #[path = "src/cases.rs"]
 #[allow(dead_code)]
@@ -42,32 +42,18 @@ fn main() {
     let mut runs = String::new();
     let mut excluded = String::new();
     for (index, path) in files.iter().enumerate() {
-        let text = std::fs::read_to_string(path).expect("read definition");
-        let source = asl_codegen::SourceFile::new(path.display().to_string(), text);
-        let workflow = asl_codegen::check(&source)
-            .workflow
-            .expect("every conformance definition is valid");
-        let mut settings = asl_codegen::Settings::default();
-        settings.with_machine_name(format!("m{index:03}"));
-        match asl_codegen::generate(&workflow, &settings) {
-            Ok(tokens) => {
-                let module = format!("m{index:03}");
-                std::fs::write(
-                    defs.join(format!("{module}.rs")),
-                    asl_codegen::to_source(tokens),
-                )
-                .expect("write module");
+        let module = format!("m{index:03}");
+        let mut builder = asl_codegen::Builder::new();
+        builder.file(path).out_dir(&defs);
+        match builder.compile_to(&mut std::io::sink()) {
+            Ok(_) => {
                 writeln!(code, "/// Definition {index}.\npub mod {module} {{ include!(concat!(env!(\"OUT_DIR\"), \"/conformance/{module}.rs\")); }}").unwrap();
-                writeln!(
-                    runs,
-                    "        {index} => Some({module}::Machine::new(()).run(input).await),"
-                )
-                .unwrap();
+                writeln!(runs, "        {index} => Some({module}::Machine::new(()).run(input).await),").unwrap();
             }
-            Err(unsupported) => {
-                let reasons: Vec<String> = unsupported.iter().map(ToString::to_string).collect();
-                writeln!(excluded, "    ({index}, {:?}),", reasons.join("; ")).unwrap();
+            Err(asl_codegen::BuildError::Invalid(reason)) => {
+                writeln!(excluded, "    ({index}, {:?}),", reason.trim()).unwrap();
             }
+            Err(error) => panic!("{error}"),
         }
     }
     write!(

@@ -8,6 +8,7 @@
 //! ValidateStateMachineDefinition JSON.
 #![deny(missing_docs)]
 
+pub mod builder;
 mod check;
 pub mod codegen;
 pub mod diagnostic;
@@ -15,6 +16,7 @@ pub mod ir;
 pub mod source;
 pub mod spec;
 
+pub use builder::{BuildError, Builder};
 pub use check::{Checked, check};
 pub use codegen::{Settings, Unsupported, generate, to_source};
 pub use diagnostic::{Code, Diagnostic, Diagnostics, Severity};
