@@ -1,0 +1,5 @@
+mod workflow {
+    asl_macros::asl!("defs/no_such_file.asl.json");
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+mod workflow {
+    asl_macros::asl!("defs/missing_start_at.asl.json");
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+mod workflow {
+    asl_macros::asl!("defs/unknown_next.asl.json");
+}
+
+fn main() {}

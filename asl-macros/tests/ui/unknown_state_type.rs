@@ -1,0 +1,5 @@
+mod workflow {
+    asl_macros::asl!("defs/unknown_state_type.asl.json");
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+mod workflow {
+    asl_macros::asl!("defs/uses_map.asl.json");
+}
+
+fn main() {}

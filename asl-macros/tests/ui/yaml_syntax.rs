@@ -1,0 +1,5 @@
+mod workflow {
+    asl_macros::asl!("defs/yaml_syntax.asl.yaml");
+}
+
+fn main() {}
