@@ -48,7 +48,11 @@ fn main() {
         match builder.compile_to(&mut std::io::sink()) {
             Ok(_) => {
                 writeln!(code, "/// Definition {index}.\npub mod {module} {{ include!(concat!(env!(\"OUT_DIR\"), \"/conformance/{module}.rs\")); }}").unwrap();
-                writeln!(runs, "        {index} => Some({module}::Machine::new(()).run(input).await),").unwrap();
+                writeln!(
+                    runs,
+                    "        {index} => Some({module}::Machine::new(()).run(input).await),"
+                )
+                .unwrap();
             }
             Err(asl_codegen::BuildError::Invalid(reason)) => {
                 writeln!(excluded, "    ({index}, {:?}),", reason.trim()).unwrap();

@@ -11,14 +11,13 @@ use crate::{Settings, check, generate, to_source};
 /// `<name>` is the file name up to its first `.` (`orders.asl.json` → `orders.rs`),
 /// and tells cargo to rerun when a definition changes.
 ///
+/// In `build.rs`'s `main`:
+///
 /// ```no_run
-/// // build.rs
-/// fn main() {
-///     asl_codegen::Builder::new()
-///         .file("workflows/orders.asl.json")
-///         .compile()
-///         .unwrap_or_else(|error| panic!("{error}"));
-/// }
+/// asl_codegen::Builder::new()
+///     .file("workflows/orders.asl.json")
+///     .compile()
+///     .unwrap_or_else(|error| panic!("{error}"));
 /// ```
 ///
 /// ```ignore
@@ -62,7 +61,10 @@ impl fmt::Display for BuildError {
                 "no output directory: run from a build script (OUT_DIR) or call Builder::out_dir",
             ),
             BuildError::DuplicateName(name) => {
-                write!(f, "two definitions would both be written to `{name}.rs`; rename one")
+                write!(
+                    f,
+                    "two definitions would both be written to `{name}.rs`; rename one"
+                )
             }
         }
     }
@@ -100,7 +102,9 @@ impl Builder {
     pub fn compile_to(&self, cargo: &mut impl std::io::Write) -> Result<Vec<PathBuf>, BuildError> {
         let out_dir = match &self.out_dir {
             Some(dir) => dir.clone(),
-            None => std::env::var_os("OUT_DIR").map(PathBuf::from).ok_or(BuildError::NoOutDir)?,
+            None => std::env::var_os("OUT_DIR")
+                .map(PathBuf::from)
+                .ok_or(BuildError::NoOutDir)?,
         };
         let mut report = String::new();
         let mut outputs = Vec::new();
@@ -152,7 +156,10 @@ impl Builder {
 
 /// The file name up to its first `.`, as a Rust-friendly name.
 fn stem(path: &Path) -> String {
-    let name = path.file_name().and_then(|name| name.to_str()).unwrap_or("workflow");
+    let name = path
+        .file_name()
+        .and_then(|name| name.to_str())
+        .unwrap_or("workflow");
     name.split('.').next().unwrap_or(name).replace('-', "_")
 }
 

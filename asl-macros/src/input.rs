@@ -69,7 +69,10 @@ impl Parse for Input {
 
 fn set(slot: &mut Option<Definition>, value: Definition, span: Span) -> syn::Result<()> {
     if slot.replace(value).is_some() {
-        return Err(syn::Error::new(span, "give one definition: a path or `definition = ...`, not both"));
+        return Err(syn::Error::new(
+            span,
+            "give one definition: a path or `definition = ...`, not both",
+        ));
     }
     Ok(())
 }

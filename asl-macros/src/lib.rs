@@ -59,11 +59,17 @@ fn expand(input: &Input) -> proc_macro2::TokenStream {
                 .to_owned();
             let full = full.display().to_string();
             // Recompiles the user's crate when the definition changes.
-            let rerun = quote!(const _: &str = include_str!(#full););
+            let rerun = quote!(
+                const _: &str = include_str!(#full);
+            );
             (SourceFile::new(name, text), rerun, stem)
         }
         Definition::Inline(text) => (
-            SourceFile::with_syntax("inline definition", text.value(), Syntax::sniff(&text.value())),
+            SourceFile::with_syntax(
+                "inline definition",
+                text.value(),
+                Syntax::sniff(&text.value()),
+            ),
             quote!(),
             "workflow".to_owned(),
         ),
@@ -78,9 +84,15 @@ fn expand(input: &Input) -> proc_macro2::TokenStream {
                 let single: asl_codegen::Diagnostics = diagnostic.clone().into();
                 let rendered = single.render(&source, Style::Plain);
                 // The summary line is for whole files; one error per message here.
-                let message = rendered.trim_end().rsplit_once('\n').map_or(rendered.as_str(), |(body, _)| body);
+                let message = rendered
+                    .trim_end()
+                    .rsplit_once('\n')
+                    .map_or(rendered.as_str(), |(body, _)| body);
                 // rustc prints `error: ` itself: `error: [CODE] message`.
-                let message = message.strip_prefix("error").unwrap_or(message).replacen("]:", "]", 1);
+                let message = message
+                    .strip_prefix("error")
+                    .unwrap_or(message)
+                    .replacen("]:", "]", 1);
                 syn::Error::new(span, message.trim_end()).to_compile_error()
             });
         return quote!(#(#errors)* #rerun);

@@ -6,24 +6,16 @@ use std::time::SystemTime;
 use serde_json::{Map, Value};
 
 /// What is known about an execution when it starts; shared by all its states.
+///
+/// The ARNs are derived from the names when asked for, so that starting an execution
+/// costs no formatting.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Execution {
-    /// `$$.Execution.Id`: the execution ARN.
-    pub id: String,
-    /// `$$.Execution.Name`.
-    pub name: String,
-    /// `$$.Execution.Input`: the input the execution started with.
-    pub input: Value,
-    /// `$$.Execution.StartTime`.
-    pub start_time: SystemTime,
-    /// `$$.Execution.RoleArn`.
-    pub role_arn: String,
-    /// `$$.Execution.RedriveCount`.
-    pub redrive_count: u32,
-    /// `$$.StateMachine.Id`: the state machine ARN.
-    pub state_machine_id: String,
-    /// `$$.StateMachine.Name`.
-    pub state_machine_name: String,
+    name: String,
+    input: Value,
+    start_time: SystemTime,
+    redrive_count: u32,
+    state_machine: String,
 }
 
 /// The account and region used in the ARNs of local executions.
@@ -32,17 +24,57 @@ const ARN_PREFIX: &str = "arn:aws:states:us-east-1:123456789012";
 impl Execution {
     /// A new execution of `state_machine` with `input`, named `name`, starting now;
     /// ARNs use the account and region AWS's documentation examples use.
-    pub fn new(state_machine: &str, name: &str, input: Value) -> Execution {
+    pub fn new(state_machine: &str, name: impl Into<String>, input: Value) -> Execution {
         Execution {
-            id: format!("{ARN_PREFIX}:execution:{state_machine}:{name}"),
-            name: name.to_owned(),
+            name: name.into(),
             input,
             start_time: SystemTime::now(),
-            role_arn: "arn:aws:iam::123456789012:role/service-role/StepFunctions-local".to_owned(),
             redrive_count: 0,
-            state_machine_id: format!("{ARN_PREFIX}:stateMachine:{state_machine}"),
-            state_machine_name: state_machine.to_owned(),
+            state_machine: state_machine.to_owned(),
         }
+    }
+
+    /// `$$.Execution.Name`.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// `$$.Execution.Input`: the input the execution started with.
+    pub fn input(&self) -> &Value {
+        &self.input
+    }
+
+    /// `$$.Execution.StartTime`.
+    pub fn start_time(&self) -> SystemTime {
+        self.start_time
+    }
+
+    /// `$$.Execution.RedriveCount`.
+    pub fn redrive_count(&self) -> u32 {
+        self.redrive_count
+    }
+
+    /// `$$.Execution.Id`: the execution ARN.
+    pub fn id(&self) -> String {
+        format!(
+            "{ARN_PREFIX}:execution:{}:{}",
+            self.state_machine, self.name
+        )
+    }
+
+    /// `$$.Execution.RoleArn`.
+    pub fn role_arn(&self) -> String {
+        "arn:aws:iam::123456789012:role/service-role/StepFunctions-local".to_owned()
+    }
+
+    /// `$$.StateMachine.Id`: the state machine ARN.
+    pub fn state_machine_id(&self) -> String {
+        format!("{ARN_PREFIX}:stateMachine:{}", self.state_machine)
+    }
+
+    /// `$$.StateMachine.Name`.
+    pub fn state_machine_name(&self) -> &str {
+        &self.state_machine
     }
 }
 
@@ -74,14 +106,21 @@ impl Context {
         }
     }
 
-    /// Records entering `state`: its name, the time, and its `StateEntered` event.
+    /// Records entering `state`: its name and its `StateEntered` event. The entry
+    /// time is read by [`Context::stamp_entry`], which generated code calls only in
+    /// states that can observe it (Task states and states reading `$$`): reading the
+    /// clock costs as much as a whole Pass transition.
     pub fn enter(&mut self, state: &'static str) {
         self.state_name = state;
-        self.entered_time = SystemTime::now();
         self.last_event_id += 1;
         self.entered_event_id = self.last_event_id;
         self.retry_count = 0;
         self.task_token = None;
+    }
+
+    /// Records now as `$$.State.EnteredTime`.
+    pub fn stamp_entry(&mut self) {
+        self.entered_time = SystemTime::now();
     }
 
     /// Counts `count` more history events in the current state.
@@ -128,10 +167,10 @@ impl Context {
     pub fn to_value(&self) -> Value {
         let execution = &self.execution;
         let mut exec = Map::with_capacity(6);
-        exec.insert("Id".into(), execution.id.clone().into());
+        exec.insert("Id".into(), execution.id().into());
         exec.insert("Input".into(), execution.input.clone());
         exec.insert("Name".into(), execution.name.clone().into());
-        exec.insert("RoleArn".into(), execution.role_arn.clone().into());
+        exec.insert("RoleArn".into(), execution.role_arn().into());
         exec.insert("StartTime".into(), timestamp(execution.start_time).into());
         exec.insert("RedriveCount".into(), execution.redrive_count.into());
         let mut state = Map::with_capacity(3);
@@ -139,8 +178,8 @@ impl Context {
         state.insert("Name".into(), self.state_name.into());
         state.insert("RetryCount".into(), self.retry_count.into());
         let mut machine = Map::with_capacity(2);
-        machine.insert("Id".into(), execution.state_machine_id.clone().into());
-        machine.insert("Name".into(), execution.state_machine_name.clone().into());
+        machine.insert("Id".into(), execution.state_machine_id().into());
+        machine.insert("Name".into(), execution.state_machine.clone().into());
         let mut context = Map::with_capacity(4);
         context.insert("Execution".into(), Value::Object(exec));
         context.insert("State".into(), Value::Object(state));
@@ -174,6 +213,7 @@ mod tests {
         ));
         let mut context = Context::new(execution);
         context.enter("Validate");
+        context.stamp_entry();
         context.set_retry_count(2);
         let value = context.to_value();
         assert_eq!(value["Execution"]["Input"], serde_json::json!({"a": 1}));

@@ -80,17 +80,19 @@ pub trait Workflow: Sync {
     ) -> impl Future<Output = Result<Step<Self::State>, ExecutionError>> + Send;
 }
 
-/// Runs an execution named `name` of `workflow` with `input` to its end.
+/// Runs an execution of `workflow` with `input` to its end. Without a `name`, the
+/// execution gets a fresh one (AWS uses a UUID; see [`execution_name`]).
 ///
 /// Errors AWS reports with the failing state's location (`States.Runtime`,
 /// `States.QueryEvaluationError`) get AWS's prefix naming the state and the id of
 /// its `StateEntered` event.
 pub async fn run<W: Workflow>(
     workflow: &W,
-    name: &str,
+    name: Option<&str>,
     input: Value,
 ) -> Result<Value, ExecutionError> {
     limits::check_execution_input(&input)?;
+    let name = name.map_or_else(execution_name, str::to_owned);
     let execution = Arc::new(Execution::new(workflow.name(), name, input.clone()));
     run_execution(workflow, execution, input).await
 }
@@ -115,15 +117,9 @@ pub async fn run_execution<W: Workflow>(
     }
 }
 
-/// A fresh execution name, unique within this process (AWS uses a UUID).
+/// A fresh execution name: a UUID, as AWS gives executions started without one.
 pub fn execution_name() -> String {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let started = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_micros();
-    format!("{started:x}-{:04x}", NEXT.fetch_add(1, Ordering::Relaxed))
+    uuid::Uuid::new_v4().to_string()
 }
 
 fn locate(mut error: ExecutionError, context: &Context) -> ExecutionError {

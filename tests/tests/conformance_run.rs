@@ -71,8 +71,13 @@ async fn conformance_cases_pass() {
     );
     let mut features: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
     for (_, reason) in EXCLUDED {
-        for feature in reason.lines().filter_map(|line| line.split(" uses ").nth(1)) {
-            *features.entry(feature.split(", which").next().unwrap_or(feature)).or_default() += 1;
+        for feature in reason
+            .lines()
+            .filter_map(|line| line.split(" uses ").nth(1))
+        {
+            *features
+                .entry(feature.split(", which").next().unwrap_or(feature))
+                .or_default() += 1;
         }
     }
     for (feature, count) in features {

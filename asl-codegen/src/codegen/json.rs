@@ -73,3 +73,8 @@ pub(super) fn number(number: &Number) -> TokenStream {
         }
     }
 }
+
+/// An integer literal without a type suffix (`3`, not `3u64`), for readability.
+pub(super) fn int(n: impl Into<u128>) -> Literal {
+    Literal::u128_unsuffixed(n.into())
+}

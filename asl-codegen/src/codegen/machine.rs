@@ -120,7 +120,7 @@ pub(super) fn items(
                 &self,
                 input: Value,
             ) -> Result<Value, ExecutionError> {
-                ::asl_runtime::exec::run(self, &::asl_runtime::exec::execution_name(), input).await
+                ::asl_runtime::exec::run(self, None, input).await
             }
 
             /// Runs an execution named `name` (`$$.Execution.Name`) with `input`.
@@ -129,7 +129,7 @@ pub(super) fn items(
                 name: &str,
                 input: Value,
             ) -> Result<Value, ExecutionError> {
-                ::asl_runtime::exec::run(self, name, input).await
+                ::asl_runtime::exec::run(self, Some(name), input).await
             }
 
             #(#functions)*

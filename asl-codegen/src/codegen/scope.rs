@@ -17,6 +17,9 @@ pub(super) struct Scope {
     statics: Vec<TokenStream>,
     names: HashSet<String>,
     pub uses_context: bool,
+    /// Whether the state records its entry time even without reading `$$` (Task
+    /// handlers can read it).
+    pub stamps_entry: bool,
     /// Whether a path reads a workflow variable (not compiled yet).
     pub uses_variables: bool,
 }
@@ -81,13 +84,15 @@ impl Scope {
         &self.statics
     }
 
-    /// The `let` that builds the Context object, when a path reads it.
+    /// The statements that record the entry time and build the Context object, when
+    /// the state can observe them.
     pub fn context_prelude(&self) -> TokenStream {
-        if self.uses_context {
-            quote!(let context_object = context.to_value();)
-        } else {
-            TokenStream::new()
-        }
+        let stamp =
+            (self.uses_context || self.stamps_entry).then(|| quote!(context.stamp_entry();));
+        let object = self
+            .uses_context
+            .then(|| quote!(let context_object = context.to_value();));
+        quote!(#stamp #object)
     }
 
     fn name(&mut self, hint: &str) -> Ident {

@@ -14,7 +14,7 @@ use crate::ir::state::{Fail, State, StateKind, Task, Transition};
 use super::machine::Names;
 use super::scope::Scope;
 use super::unsupported::Unsupported;
-use super::{choice, intrinsic, template, wait};
+use super::{choice, intrinsic, json, template, wait};
 
 /// The body of the transition function of `state` (number `index`), which takes
 /// `input: Value` and `context: &mut Context` and returns
@@ -231,118 +231,134 @@ fn task_body(
     index: usize,
     names: &Names,
 ) -> Vec<TokenStream> {
+    scope.stamps_entry = true;
     let name = &state.name;
     let resource = &task.resource.arn;
     let method = names.function(crate::ir::StateId(index));
-    let mut out = Vec::new();
-    let effective = select_input(scope, flow, &mut out);
+    // Producing the result: InputPath, Parameters, the handler (with Retry),
+    // ResultSelector. Catch covers these steps.
+    let mut produce = Vec::new();
+    let effective = select_input(scope, flow, &mut produce);
     let timeout = task_timeout(scope, task, &effective);
-    // The state input is needed after the task unless ResultPath replaces it.
-    let keeps_input =
-        !matches!(&flow.result_path, ResultPath::Replace(path) if path.steps.is_empty());
-    let payload = match &flow.parameters {
+    // The state input outlives the call when ResultPath merges into it or a catcher
+    // may need it; otherwise the handler can take it.
+    let keeps_input = !task.catch.is_empty()
+        || !matches!(&flow.result_path, ResultPath::Replace(path) if path.steps.is_empty());
+    // What the handler gets: the parameters, or the effective input.
+    let (payload, is_state_input) = match &flow.parameters {
         Some(parameters) => {
             let reference = effective.reference();
             let parameters = template::build(scope, parameters, "Parameters", &reference);
-            out.push(quote!(let parameters = #parameters;));
-            out.push(quote!(limits::check_result(&parameters, #name)?;));
-            quote!(parameters)
+            produce.push(quote!(let parameters = #parameters;));
+            produce.push(quote!(limits::check_result(&parameters, #name)?;));
+            (quote!(parameters), false)
         }
         None => match effective {
-            Effective::Input if keeps_input => quote!(input.clone()),
-            Effective::Input => quote!(input),
-            Effective::Local => quote!(effective),
+            Effective::Input => (quote!(input), true),
+            Effective::Local => (quote!(effective), false),
         },
     };
-    if task.retry.is_empty() {
-        out.push(quote! {
-            let task = TaskContext::new(#name, #resource, context);
-            let result = task::call(#timeout, self.tasks.#method(#payload, task)).await?;
-        });
+    let retrying = !task.retry.is_empty();
+    // Each attempt gets its own copy when retries may need the payload again.
+    let argument = if retrying || (is_state_input && keeps_input) {
+        quote!(#payload.clone())
     } else {
+        payload
+    };
+    if retrying {
         let retriers = task.retry.iter().map(retrier);
-        let count = task.retry.len();
+        let count = json::int(task.retry.len() as u64);
         scope.push_static(quote!(static RETRY: [retry::Retrier; #count] = [#(#retriers),*];));
-        out.push(quote! {
-            let payload = #payload;
+        produce.push(quote! {
             let mut retry = retry::Retry::new(&RETRY);
             let result = loop {
                 let task = TaskContext::new(#name, #resource, context);
-                match task::call(#timeout, self.tasks.#method(payload.clone(), task)).await {
+                match task::call(#timeout, self.tasks.#method(#argument, task)).await {
                     Ok(result) => break result,
                     Err(error) => retry.after(error, context).await?,
                 }
             };
         });
+    } else {
+        produce.push(quote! {
+            let task = TaskContext::new(#name, #resource, context);
+            let result = task::call(#timeout, self.tasks.#method(#argument, task)).await?;
+        });
     }
-    out.push(quote!(limits::check_result(&result, #name)?;));
+    produce.push(quote!(limits::check_result(&result, #name)?;));
     if let Some(selector) = &flow.result_selector {
         let selector = template::build(scope, selector, "ResultSelector", &quote!(&result));
-        out.push(quote!(let result = #selector;));
+        produce.push(quote!(let result = #selector;));
     }
+    let mut out = if task.catch.is_empty() {
+        produce
+    } else {
+        catch(scope, &task.catch, produce, names)
+    };
     place_result(scope, flow, Owned::Local, &mut out);
     select_output(scope, flow, &mut out);
     out.push(transition(names, &task.next));
-    if task.catch.is_empty() {
-        return out;
-    }
-    catch(scope, &task.catch, out, names)
+    out
 }
 
-/// Wraps a state's statements so that errors its catchers match go to their `Next`
-/// with the error output placed by their ResultPath.
+/// Wraps the statements that produce a state's `result` so that the errors its
+/// catchers match go to their `Next`, with the error output placed into the state
+/// input by their ResultPath.
 fn catch(
     scope: &mut Scope,
     catchers: &[Catcher],
-    attempt: Vec<TokenStream>,
+    produce: Vec<TokenStream>,
     names: &Names,
 ) -> Vec<TokenStream> {
     let arms = catchers.iter().map(|catcher| {
         let errors = error_names(&catcher.errors);
-        let mut placed = Vec::new();
-        match &catcher.result_path {
-            ResultPath::Discard => placed.push(quote!(let output = state_input;)),
-            ResultPath::Replace(path) if path.steps.is_empty() => {
-                placed.push(quote!(let output = error.to_output();));
-            }
+        let placed = match &catcher.result_path {
+            ResultPath::Discard => quote!(let output = input;),
+            ResultPath::Replace(path) if path.steps.is_empty() => quote! {
+                drop(input);
+                let output = error.to_output();
+            },
             ResultPath::Replace(path) => {
                 let name = scope.reference("catch_result_path", path);
-                placed.push(quote! {
-                    let mut output = state_input;
+                quote! {
+                    let mut output = input;
                     dataflow::place(&#name, &mut output, error.to_output())?;
-                });
+                }
             }
-        }
+        };
         let next = transition(names, &Transition::Next(catcher.next));
         quote! {
             Err(error) if retry::matches(&[#(#errors),*], &error) => {
-                #(#placed)*
-                #next
+                #placed
+                return #next;
             }
         }
     });
     vec![quote! {
-        // Kept for Catch, which places the error output into the state input.
-        let state_input = input.clone();
-        let outcome: Result<Step<State>, ExecutionError> = async {
-            #(#attempt)*
+        let result: Result<Value, ExecutionError> = async {
+            #(#produce)*
+            Ok(result)
         }
         .await;
-        match outcome {
+        let result = match result {
+            Ok(result) => result,
             #(#arms)*
-            outcome => outcome,
-        }
+            Err(error) => return Err(error),
+        };
     }]
 }
 
 /// A `retry::Retrier` constant.
 fn retrier(retrier: &Retrier) -> TokenStream {
     let errors = error_names(&retrier.errors);
-    let interval = retrier.interval_seconds;
-    let attempts = retrier.max_attempts;
-    let backoff = retrier.backoff_rate;
+    let interval = json::int(retrier.interval_seconds);
+    let attempts = json::int(retrier.max_attempts);
+    let backoff = proc_macro2::Literal::f64_unsuffixed(retrier.backoff_rate);
     let max_delay = match retrier.max_delay_seconds {
-        Some(seconds) => quote!(Some(#seconds)),
+        Some(seconds) => {
+            let seconds = json::int(seconds);
+            quote!(Some(#seconds))
+        }
         None => quote!(None),
     };
     let jitter = match retrier.jitter {
@@ -372,10 +388,13 @@ fn error_names(matcher: &ErrorMatcher) -> Vec<&str> {
 fn task_timeout(scope: &mut Scope, task: &Task, effective: &Effective) -> TokenStream {
     match &task.timeout_seconds {
         None => {
-            let seconds = Task::DEFAULT_TIMEOUT_SECONDS;
+            let seconds = json::int(Task::DEFAULT_TIMEOUT_SECONDS);
             quote!(#seconds)
         }
-        Some(Param::Fixed(seconds)) => quote!(#seconds),
+        Some(Param::Fixed(seconds)) => {
+            let seconds = json::int(*seconds);
+            quote!(#seconds)
+        }
         Some(Param::Path(path)) => {
             let name = scope.reference("timeout_seconds_path", path);
             let reference = effective.reference();

@@ -22,7 +22,7 @@ pub(super) fn build(
     match template {
         Template::Literal(value) => scope.constant(key, value),
         Template::Object(members) => {
-            let capacity = members.len();
+            let capacity = super::json::int(members.len() as u64);
             let inserts = members.iter().map(|(member, value)| {
                 let field = field_name(member, value);
                 let value = build(scope, value, &field, input);

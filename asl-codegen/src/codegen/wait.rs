@@ -22,7 +22,10 @@ pub(super) fn wait(scope: &mut Scope, until: &WaitFor, input: &TokenStream) -> T
     match until {
         WaitFor::Seconds(seconds) => {
             let seconds = match seconds {
-                Param::Fixed(seconds) => quote!(#seconds),
+                Param::Fixed(seconds) => {
+                    let seconds = super::json::int(*seconds);
+                    quote!(#seconds)
+                }
                 Param::Path(path) => {
                     let name = scope.reference("seconds_path", path);
                     let text = &path.text;
