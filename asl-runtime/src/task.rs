@@ -154,3 +154,47 @@ pub fn timeout_from(value: &Value, path: &str) -> Result<u64, ExecutionError> {
 /// Adapts a [`Dispatch`] to a generated `Tasks` trait.
 #[derive(Debug, Clone, Default)]
 pub struct Dynamic<D>(pub D);
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn an_unnamed_handler_error_is_states_task_failed() {
+        let error: ExecutionError = TaskError::failed("boom").into();
+        assert_eq!(error, ExecutionError::new("States.TaskFailed", "boom"));
+        let error: ExecutionError = TaskError::new("PaymentDeclined", "card expired").into();
+        assert_eq!(
+            error,
+            ExecutionError::new("PaymentDeclined", "card expired")
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_slow_handler_times_out_and_is_dropped() {
+        let started = tokio::time::Instant::now();
+        let slow = async {
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            Ok(json!(1))
+        };
+        let error = call(30, slow).await.unwrap_err();
+        assert_eq!(error.name(), "States.Timeout");
+        assert_eq!(started.elapsed(), Duration::from_secs(30));
+        assert_eq!(call(30, async { Ok(json!(2)) }).await, Ok(json!(2)));
+    }
+
+    #[test]
+    fn timeout_seconds_path_needs_a_positive_integer() {
+        assert_eq!(timeout_from(&json!(5), "$.t"), Ok(5));
+        for bad in [json!(0), json!(-1), json!(1.5), json!("5")] {
+            assert_eq!(
+                timeout_from(&bad, "$.t").unwrap_err().name(),
+                "States.Runtime"
+            );
+        }
+    }
+}

@@ -238,56 +238,68 @@ fn task_body(
     // Producing the result: InputPath, Parameters, the handler (with Retry),
     // ResultSelector. Catch covers these steps.
     let mut produce = Vec::new();
-    let effective = select_input(scope, flow, &mut produce);
+    // InputPath and Parameters run again for each attempt, which sees its own
+    // `$$.State.RetryCount`.
+    let mut prepare = Vec::new();
+    let effective = select_input(scope, flow, &mut prepare);
     let timeout = task_timeout(scope, task, &effective);
     // The state input outlives the call when ResultPath merges into it or a catcher
     // may need it; otherwise the handler can take it.
     let keeps_input = !task.catch.is_empty()
         || !matches!(&flow.result_path, ResultPath::Replace(path) if path.steps.is_empty());
+    let retrying = !task.retry.is_empty();
     // What the handler gets: the parameters, or the effective input.
-    let (payload, is_state_input) = match &flow.parameters {
+    let argument = match &flow.parameters {
         Some(parameters) => {
             let reference = effective.reference();
             let parameters = template::build(scope, parameters, "Parameters", &reference);
-            produce.push(quote!(let parameters = #parameters;));
-            produce.push(quote!(limits::check_result(&parameters, #name)?;));
-            (quote!(parameters), false)
+            prepare.push(quote!(let parameters = #parameters;));
+            prepare.push(quote!(limits::check_result(&parameters, #name)?;));
+            quote!(parameters)
         }
         None => match effective {
-            Effective::Input => (quote!(input), true),
-            Effective::Local => (quote!(effective), false),
+            Effective::Input if retrying || keeps_input => quote!(input.clone()),
+            Effective::Input => quote!(input),
+            Effective::Local => quote!(effective),
         },
     };
-    let retrying = !task.retry.is_empty();
-    // Each attempt gets its own copy when retries may need the payload again.
-    let argument = if retrying || (is_state_input && keeps_input) {
-        quote!(#payload.clone())
-    } else {
-        payload
+    let call = quote! {
+        let task = TaskContext::new(#name, #resource, context);
+        let attempt = task::call(#timeout, self.tasks.#method(#argument, task)).await;
     };
     if retrying {
         let retriers = task.retry.iter().map(retrier);
         let count = json::int(task.retry.len() as u64);
         scope.push_static(quote!(static RETRY: [retry::Retrier; #count] = [#(#retriers),*];));
+        let refresh = scope
+            .uses_context
+            .then(|| quote!(let context_object = context.to_value();));
         produce.push(quote! {
             let mut retry = retry::Retry::new(&RETRY);
             let result = loop {
-                let task = TaskContext::new(#name, #resource, context);
-                match task::call(#timeout, self.tasks.#method(#argument, task)).await {
+                #refresh
+                #(#prepare)*
+                #call
+                match attempt {
                     Ok(result) => break result,
                     Err(error) => retry.after(error, context).await?,
                 }
             };
         });
     } else {
+        produce.extend(prepare);
         produce.push(quote! {
-            let task = TaskContext::new(#name, #resource, context);
-            let result = task::call(#timeout, self.tasks.#method(#argument, task)).await?;
+            #call
+            let result = attempt?;
         });
     }
     produce.push(quote!(limits::check_result(&result, #name)?;));
     if let Some(selector) = &flow.result_selector {
         let selector = template::build(scope, selector, "ResultSelector", &quote!(&result));
+        if retrying && scope.uses_context {
+            // After retries: the Context object as the last attempt saw it.
+            produce.push(quote!(let context_object = context.to_value();));
+        }
         produce.push(quote!(let result = #selector;));
     }
     let mut out = if task.catch.is_empty() {
