@@ -40,16 +40,12 @@ pub fn field<'v>(
 }
 
 /// A Choice rule's `Variable` (or `...Path` operand): its value, or `States.Runtime`
-/// when it matches nothing.
+/// when it matches nothing (see [`crate::choice::missing_variable`]).
 pub fn variable<'v>(path: &Path, root: &'v Value) -> Result<Cow<'v, Value>, ExecutionError> {
     match path.select(root) {
         Some(Selected::One(value)) => Ok(Cow::Borrowed(value)),
         Some(many) => Ok(Cow::Owned(many.into_value())),
-        None => Err(ExecutionError::runtime(format!(
-            "Invalid path '{}' : No results for path: {}",
-            path.text,
-            normalized(path)
-        ))),
+        None => Err(crate::choice::missing_variable(path.text)),
     }
 }
 
@@ -74,11 +70,13 @@ pub fn reference<'v>(
     field: &str,
     root: &'v Value,
 ) -> Result<&'v Value, ExecutionError> {
-    path.get(root).ok_or_else(|| {
-        ExecutionError::runtime(format!(
+    path.get(root).ok_or_else(|| match field {
+        "SecondsPath" => crate::wait::missing_seconds_path(path.text),
+        "TimestampPath" => crate::wait::missing_timestamp_path(path.text),
+        _ => ExecutionError::runtime(format!(
             "The JSONPath '{}' specified for the field '{field}' could not be found in the input '{root}'",
             path.text
-        ))
+        )),
     })
 }
 

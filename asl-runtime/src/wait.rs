@@ -1,5 +1,27 @@
-//! Wait states, on tokio time: tests run them with paused time and never sleep.
+//! Wait states. Every wait sleeps on tokio time, so tests run them under
+//! `tokio::time::pause` (or `#[tokio::test(start_paused = true)]`) without sleeping
+//! for real.
+//!
+//! - `Seconds`: [`seconds`] with the literal (0 to [`MAX_SECONDS`], checked at build time).
+//! - `SecondsPath`: [`seconds_from`] validates the looked-up value, then [`seconds`].
+//! - `Timestamp`: [`until`] with the literal, built at compile time.
+//! - `TimestampPath`: [`timestamp_from`] validates the looked-up value, then [`until`].
+//!
+//! When the `SecondsPath` or `TimestampPath` path matches nothing, the caller fails the
+//! state with [`missing_seconds_path`] or [`missing_timestamp_path`].
+//!
+//! The errors are `States.Runtime` with AWS's causes; the executor prefixes them with the
+//! state (`An error occurred while executing the state 'Wait' (entered at the event id
+//! #2). `). A value in a cause appears after `==` as AWS prints it: a string as its bare
+//! text, without quotes; anything else as compact JSON. (A float with an exponent prints
+//! as serde_json writes it, `1e+300`; AWS's Java may write `1.0E300`.)
+//!
+//! How long a wait may last is the execution's business, not the Wait state's: AWS stops
+//! a Standard execution after a year (`States.Timeout`) and an Express one after five
+//! minutes, but accepts any `SecondsPath` value or future `TimestampPath` instant. tokio
+//! caps a single sleep at about 30 years, so nothing here overflows.
 
+use std::fmt;
 use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
@@ -7,119 +29,103 @@ use serde_json::Value;
 use crate::error::ExecutionError;
 use crate::timestamp::Timestamp;
 
-/// The longest wait: 99999999 seconds (the schema's bound for `Seconds`).
+/// The largest `Seconds` a definition may write: 99999999 (AWS's schema bound, enforced
+/// when the definition is compiled). `SecondsPath` values are not bounded by it.
 pub const MAX_SECONDS: u64 = 99_999_999;
 
-/// Waits `seconds`.
+/// `Seconds` (and `SecondsPath` after [`seconds_from`]): waits `seconds` on tokio time.
+/// Zero returns at once.
 pub async fn seconds(seconds: u64) {
     if seconds > 0 {
-        tokio::time::sleep(Duration::from_secs(seconds.min(MAX_SECONDS))).await;
+        tokio::time::sleep(Duration::from_secs(seconds)).await;
     }
 }
 
-/// Waits until `timestamp` (not at all when it has passed), measured against the
-/// wall clock and slept on tokio time.
+/// `Timestamp` (and `TimestampPath` after [`timestamp_from`]): waits until `timestamp`,
+/// measured against the wall clock when called and slept on tokio time. An instant in the
+/// past returns at once, as on AWS.
 pub async fn until(timestamp: &Timestamp) {
-    let wait = timestamp.duration_from(SystemTime::now());
-    if !wait.is_zero() {
-        tokio::time::sleep(wait).await;
+    let remaining = timestamp.duration_from(SystemTime::now());
+    if !remaining.is_zero() {
+        tokio::time::sleep(remaining).await;
     }
 }
 
-/// A `SecondsPath` value (`path` is the path as written): a non-negative integer,
-/// or `States.Runtime` with AWS's cause.
-pub fn seconds_from(value: &Value, path: &str) -> Result<u64, ExecutionError> {
-    if let Some(seconds) = value.as_u64() {
-        return Ok(seconds);
+/// Validates a `SecondsPath` value as AWS does: a JSON integer from 0 up to `i64::MAX`
+/// (a Java `long`). `path_text` is the path as written in the definition.
+///
+/// - A negative integer: `The SecondsPath parameter references a negative value: <path>
+///   == <value>`.
+/// - Anything else (a number with a fraction or exponent, an integer beyond `i64`, a
+///   string, even `"5"`, `null`, a boolean, an array or object): `The SecondsPath
+///   parameter cannot be parsed as a long value: <path> == <value>`.
+///
+/// `-0` is 0 (serde_json reads it as the float `-0.0`, which is accepted too).
+pub fn seconds_from(value: &Value, path_text: &str) -> Result<u64, ExecutionError> {
+    let Value::Number(number) = value else {
+        return Err(not_a_long(value, path_text));
+    };
+    if let Some(seconds) = number.as_i64() {
+        return u64::try_from(seconds).map_err(|_| {
+            ExecutionError::runtime(format!(
+                "The SecondsPath parameter references a negative value: {path_text} == {}",
+                Shown(value)
+            ))
+        });
     }
-    if value.as_i64().is_some() {
-        return Err(ExecutionError::runtime(format!(
-            "The SecondsPath parameter references a negative value: {path} == {value}"
-        )));
+    if number.as_f64() == Some(0.0) {
+        return Ok(0);
     }
-    Err(ExecutionError::runtime(format!(
-        "The SecondsPath parameter cannot be parsed as a long value: {path} == {value}"
-    )))
+    Err(not_a_long(value, path_text))
 }
 
-/// A `TimestampPath` value (`path` is the path as written): an RFC 3339 string, or
-/// `States.Runtime`.
-pub fn timestamp_from(value: &Value, path: &str) -> Result<Timestamp, ExecutionError> {
+fn not_a_long(value: &Value, path_text: &str) -> ExecutionError {
+    ExecutionError::runtime(format!(
+        "The SecondsPath parameter cannot be parsed as a long value: {path_text} == {}",
+        Shown(value)
+    ))
+}
+
+/// Validates a `TimestampPath` value as AWS does: a string [`Timestamp::parse`] accepts.
+/// Otherwise `The TimestampPath parameter does not reference a valid ISO-8601 extended
+/// offset date-time format string: <path> == <value>`, `path_text` being the path as
+/// written in the definition.
+pub fn timestamp_from(value: &Value, path_text: &str) -> Result<Timestamp, ExecutionError> {
     value.as_str().and_then(Timestamp::parse).ok_or_else(|| {
         ExecutionError::runtime(format!(
-            "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {path} == {value}"
+            "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {path_text} == {}",
+            Shown(value)
         ))
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-    use tokio::time::Instant;
+/// The failure when `SecondsPath` matches nothing in the state input: `The SecondsPath
+/// parameter does not reference an input value: <path>`.
+pub fn missing_seconds_path(path_text: &str) -> ExecutionError {
+    ExecutionError::runtime(format!(
+        "The SecondsPath parameter does not reference an input value: {path_text}"
+    ))
+}
 
-    #[tokio::test(start_paused = true)]
-    async fn seconds_sleep_on_tokio_time() {
-        let start = Instant::now();
-        seconds(90).await;
-        assert_eq!(start.elapsed(), Duration::from_secs(90));
-        seconds(0).await;
-        assert_eq!(start.elapsed(), Duration::from_secs(90));
-    }
+/// The failure when `TimestampPath` matches nothing in the state input: `The
+/// TimestampPath parameter does not reference an input value: <path>`.
+pub fn missing_timestamp_path(path_text: &str) -> ExecutionError {
+    ExecutionError::runtime(format!(
+        "The TimestampPath parameter does not reference an input value: {path_text}"
+    ))
+}
 
-    #[tokio::test(start_paused = true)]
-    async fn a_past_timestamp_does_not_wait() {
-        let start = Instant::now();
-        until(&Timestamp::parse("2016-03-14T01:59:00Z").unwrap()).await;
-        assert_eq!(start.elapsed(), Duration::ZERO);
-    }
+/// A value as AWS prints it after `==`: a string bare, anything else as compact JSON.
+struct Shown<'a>(&'a Value);
 
-    #[tokio::test(start_paused = true)]
-    async fn a_future_timestamp_waits_until_then() {
-        let now = SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .unwrap();
-        let at = Timestamp::from_unix(now.as_secs() as i64 + 3600, 0);
-        let start = Instant::now();
-        until(&at).await;
-        let waited = start.elapsed();
-        assert!(
-            waited > Duration::from_secs(3598) && waited <= Duration::from_secs(3600),
-            "{waited:?}"
-        );
-    }
-
-    #[test]
-    fn seconds_path_values_as_aws_reports_them() {
-        assert_eq!(seconds_from(&json!(5), "$.s"), Ok(5));
-        assert_eq!(
-            seconds_from(&json!(1.5), "$.input.waitSeconds")
-                .unwrap_err()
-                .cause_text(),
-            "The SecondsPath parameter cannot be parsed as a long value: $.input.waitSeconds == 1.5"
-        );
-        assert_eq!(
-            seconds_from(&json!(-1.5), "$.input.waitSeconds")
-                .unwrap_err()
-                .cause_text(),
-            "The SecondsPath parameter cannot be parsed as a long value: $.input.waitSeconds == -1.5"
-        );
-        assert_eq!(
-            seconds_from(&json!(-1), "$.input.waitSeconds")
-                .unwrap_err()
-                .cause_text(),
-            "The SecondsPath parameter references a negative value: $.input.waitSeconds == -1"
-        );
-        assert_eq!(
-            seconds_from(&json!("5"), "$.s").unwrap_err().name(),
-            "States.Runtime"
-        );
-    }
-
-    #[test]
-    fn timestamp_path_values() {
-        assert!(timestamp_from(&json!("2016-03-14T01:59:00Z"), "$.t").is_ok());
-        let error = timestamp_from(&json!("yesterday"), "$.t").unwrap_err();
-        assert_eq!(error.name(), "States.Runtime");
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Value::String(text) => f.write_str(text),
+            other => write!(f, "{other}"),
+        }
     }
 }
+
+#[cfg(test)]
+mod tests;
