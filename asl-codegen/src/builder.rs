@@ -32,8 +32,8 @@ pub struct Builder {
     out_dir: Option<PathBuf>,
 }
 
-/// Why [`Builder::compile`] failed. Its `Display` is what a build should print.
-#[derive(Debug)]
+/// Why [`Builder::compile`] failed. `Display` and `Debug` print the same text, so that
+/// `.unwrap()` or `?` in a build script show the diagnostics readably.
 pub enum BuildError {
     /// A definition or the output could not be read or written.
     Io {
@@ -67,6 +67,12 @@ impl fmt::Display for BuildError {
                 )
             }
         }
+    }
+}
+
+impl fmt::Debug for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
     }
 }
 
