@@ -1,47 +1,68 @@
 //! The Context object (`$$`): facts about the execution and the current state.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::SystemTime;
 
 use serde_json::{Map, Value};
 
 /// What is known about an execution when it starts; shared by all its states.
 ///
-/// The ARNs are derived from the names when asked for, so that starting an execution
-/// costs no formatting.
-#[derive(Debug, Clone, PartialEq)]
+/// Starting one costs no formatting and no copying that nothing will read: the ARNs
+/// are derived when asked for, a generated name is made on first use, and the input
+/// is kept only for machines that read `$$`.
+#[derive(Debug, Clone)]
 pub struct Execution {
-    name: String,
-    input: Value,
+    name: OnceLock<String>,
+    input: Option<Value>,
     start_time: SystemTime,
     redrive_count: u32,
     state_machine: String,
+}
+
+impl PartialEq for Execution {
+    fn eq(&self, other: &Execution) -> bool {
+        self.name() == other.name()
+            && self.input == other.input
+            && self.start_time == other.start_time
+            && self.redrive_count == other.redrive_count
+            && self.state_machine == other.state_machine
+    }
 }
 
 /// The account and region used in the ARNs of local executions.
 const ARN_PREFIX: &str = "arn:aws:states:us-east-1:123456789012";
 
 impl Execution {
-    /// A new execution of `state_machine` with `input`, named `name`, starting now;
-    /// ARNs use the account and region AWS's documentation examples use.
-    pub fn new(state_machine: &str, name: impl Into<String>, input: Value) -> Execution {
+    /// A new execution of `state_machine` with `input`, named `name` (a UUID, made
+    /// when first asked for, when `None`), starting now. ARNs use the account and
+    /// region AWS's documentation examples use.
+    pub fn new(state_machine: &str, name: Option<String>, input: Value) -> Execution {
         Execution {
-            name: name.into(),
-            input,
+            name: name.map(OnceLock::from).unwrap_or_default(),
+            input: Some(input),
             start_time: SystemTime::now(),
             redrive_count: 0,
             state_machine: state_machine.to_owned(),
         }
     }
 
+    /// An execution whose input nothing will read (the machine never reads `$$`):
+    /// `$$.Execution.Input` is then `null`.
+    pub fn without_input(state_machine: &str, name: Option<String>) -> Execution {
+        Execution {
+            input: None,
+            ..Execution::new(state_machine, name, Value::Null)
+        }
+    }
+
     /// `$$.Execution.Name`.
     pub fn name(&self) -> &str {
-        &self.name
+        self.name.get_or_init(crate::exec::execution_name)
     }
 
     /// `$$.Execution.Input`: the input the execution started with.
     pub fn input(&self) -> &Value {
-        &self.input
+        self.input.as_ref().unwrap_or(&Value::Null)
     }
 
     /// `$$.Execution.StartTime`.
@@ -58,7 +79,8 @@ impl Execution {
     pub fn id(&self) -> String {
         format!(
             "{ARN_PREFIX}:execution:{}:{}",
-            self.state_machine, self.name
+            self.state_machine,
+            self.name()
         )
     }
 
@@ -168,8 +190,8 @@ impl Context {
         let execution = &self.execution;
         let mut exec = Map::with_capacity(6);
         exec.insert("Id".into(), execution.id().into());
-        exec.insert("Input".into(), execution.input.clone());
-        exec.insert("Name".into(), execution.name.clone().into());
+        exec.insert("Input".into(), execution.input().clone());
+        exec.insert("Name".into(), execution.name().into());
         exec.insert("RoleArn".into(), execution.role_arn().into());
         exec.insert("StartTime".into(), timestamp(execution.start_time).into());
         exec.insert("RedriveCount".into(), execution.redrive_count.into());
@@ -208,7 +230,7 @@ mod tests {
     fn context_object_has_the_fields_aws_documents() {
         let execution = Arc::new(Execution::new(
             "Orders",
-            "run-1",
+            Some("run-1".to_owned()),
             serde_json::json!({"a": 1}),
         ));
         let mut context = Context::new(execution);

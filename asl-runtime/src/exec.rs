@@ -66,6 +66,10 @@ pub trait Workflow: Sync {
     /// The generated state enum.
     type State: MachineState + Send;
 
+    /// Whether any state reads the Context object (`$$`), which then needs a copy
+    /// of the execution input.
+    const READS_CONTEXT: bool;
+
     /// The state machine's name (`$$.StateMachine.Name`).
     fn name(&self) -> &str;
 
@@ -92,8 +96,13 @@ pub async fn run<W: Workflow>(
     input: Value,
 ) -> Result<Value, ExecutionError> {
     limits::check_execution_input(&input)?;
-    let name = name.map_or_else(execution_name, str::to_owned);
-    let execution = Arc::new(Execution::new(workflow.name(), name, input.clone()));
+    let name = name.map(str::to_owned);
+    let execution = if W::READS_CONTEXT {
+        Execution::new(workflow.name(), name, input.clone())
+    } else {
+        Execution::without_input(workflow.name(), name)
+    };
+    let execution = Arc::new(execution);
     run_execution(workflow, execution, input).await
 }
 

@@ -227,7 +227,7 @@ mod tests {
             jitter: Jitter::None,
         }];
         let execution =
-            std::sync::Arc::new(crate::Execution::new("m", "e", serde_json::Value::Null));
+            std::sync::Arc::new(crate::Execution::new("m", None, serde_json::Value::Null));
         let mut context = Context::new(execution);
         context.enter("Pay");
         let mut retry = Retry::new(&RETRIERS);

@@ -100,9 +100,9 @@ impl<'a> TaskContext<'a> {
         self.context.task_token()
     }
 
-    /// The whole Context object.
-    pub fn context(&self) -> &Context {
-        self.context
+    /// `$$.Execution.Name`.
+    pub fn execution_name(&self) -> &str {
+        self.context.execution().name()
     }
 }
 

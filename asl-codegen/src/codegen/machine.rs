@@ -39,9 +39,13 @@ pub(super) fn items(
     let tasks = tasks_trait(machine, &names);
     let mut unsupported = Vec::new();
     let mut functions = Vec::new();
+    let mut reads_context = false;
     for (index, state) in machine.states.iter().enumerate() {
         let body = match state::body(state, index, &names) {
-            Ok(body) => body,
+            Ok(body) => {
+                reads_context |= body.reads_context;
+                body.tokens
+            }
             Err(error) => {
                 unsupported.push(error);
                 continue;
@@ -137,6 +141,8 @@ pub(super) fn items(
 
         impl<T: Tasks> ::asl_runtime::Workflow for Machine<T> {
             type State = State;
+
+            const READS_CONTEXT: bool = #reads_context;
 
             fn name(&self) -> &str {
                 MACHINE_NAME

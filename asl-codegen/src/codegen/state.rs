@@ -16,10 +16,17 @@ use super::scope::Scope;
 use super::unsupported::Unsupported;
 use super::{choice, intrinsic, json, template, wait};
 
-/// The body of the transition function of `state` (number `index`), which takes
-/// `input: Value` and `context: &mut Context` and returns
-/// `Result<Step<State>, ExecutionError>`.
-pub(super) fn body(state: &State, index: usize, names: &Names) -> Result<TokenStream, Unsupported> {
+/// The body of a transition function.
+pub(super) struct Body {
+    /// Statements; the function takes `input: Value` and `context: &mut Context` and
+    /// returns `Result<Step<State>, ExecutionError>`.
+    pub tokens: TokenStream,
+    /// Whether the state reads the Context object (`$$`).
+    pub reads_context: bool,
+}
+
+/// The body of the transition function of `state` (number `index`).
+pub(super) fn body(state: &State, index: usize, names: &Names) -> Result<Body, Unsupported> {
     let mut scope = Scope::default();
     let flow = match &state.data_flow {
         crate::ir::io::DataFlow::JsonPath(flow) => flow.as_ref(),
@@ -89,10 +96,13 @@ pub(super) fn body(state: &State, index: usize, names: &Names) -> Result<TokenSt
     }
     let statics = scope.statics();
     let prelude = scope.context_prelude();
-    Ok(quote! {
-        #(#statics)*
-        #prelude
-        #(#statements)*
+    Ok(Body {
+        tokens: quote! {
+            #(#statics)*
+            #prelude
+            #(#statements)*
+        },
+        reads_context: scope.uses_context,
     })
 }
 
