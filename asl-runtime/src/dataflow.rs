@@ -1,83 +1,64 @@
-//! The data-flow steps generated code calls, each with the error AWS reports when a
-//! path matches nothing: InputPath and OutputPath ([`select`]), payload template
-//! fields ([`field`]), Choice variables ([`variable`], [`present`]), ResultPath
-//! ([`place`]) and the `*Path` fields of Wait, Task and Fail ([`reference`]).
+//! The data-flow steps generated code calls, each failing with the error AWS reports
+//! when a path matches nothing: InputPath and OutputPath ([`input_path`],
+//! [`output_path`]), payload template fields ([`field`]), Choice variables
+//! ([`variable`], [`present`]), ResultPath ([`place`]) and the `*Path` fields of Wait,
+//! Task and Fail ([`reference()`]). The texts live in [`crate::path`].
 
 use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
 use crate::error::ExecutionError;
-use crate::path::{Path, RefPath, Selected, normalized};
+use crate::path::{self, Path, RefPath};
 
-/// InputPath or OutputPath: the selected value (an array for indefinite paths).
-pub fn select(path: &Path, root: &Value) -> Result<Value, ExecutionError> {
-    match path.select(root) {
-        Some(selected) => Ok(selected.into_value()),
-        None => Err(ExecutionError::runtime(format!(
-            "Invalid path '{}' : No results for path: {}",
-            path.text,
-            normalized(path)
-        ))),
-    }
+/// InputPath: the selected value (an array for an indefinite path).
+pub fn input_path(path: &Path, root: &Value) -> Result<Value, ExecutionError> {
+    path::input_path(path, root).map(Cow::into_owned)
+}
+
+/// OutputPath: the selected value (an array for an indefinite path).
+pub fn output_path(path: &Path, root: &Value) -> Result<Value, ExecutionError> {
+    path::output_path(path, root).map(Cow::into_owned)
 }
 
 /// A payload template's `key.$` path (Parameters, ResultSelector, intrinsic
-/// arguments): borrowed for a definite path, an array for an indefinite one.
+/// arguments) evaluated against `root`: borrowed for a definite path.
 pub fn field<'v>(
     path: &Path,
     key: &str,
     root: &'v Value,
 ) -> Result<Cow<'v, Value>, ExecutionError> {
-    match path.select(root) {
-        Some(Selected::One(value)) => Ok(Cow::Borrowed(value)),
-        Some(many) => Ok(Cow::Owned(many.into_value())),
-        None => Err(ExecutionError::runtime(format!(
-            "The JSONPath '{}' specified for the field '{key}' could not be found in the input '{root}'",
-            path.text
-        ))),
-    }
+    path::parameter(path, key, root, root)
 }
 
-/// A Choice rule's `Variable` (or `...Path` operand): its value, or `States.Runtime`
-/// when it matches nothing (see [`crate::choice::missing_variable`]).
+/// A Choice rule's `Variable` (or `...Path` operand).
 pub fn variable<'v>(path: &Path, root: &'v Value) -> Result<Cow<'v, Value>, ExecutionError> {
-    match path.select(root) {
-        Some(Selected::One(value)) => Ok(Cow::Borrowed(value)),
-        Some(many) => Ok(Cow::Owned(many.into_value())),
-        None => Err(crate::choice::missing_variable(path.text)),
-    }
+    path::choice_variable(path, root)
 }
 
-/// `IsPresent`: whether the path matches anything.
+/// `IsPresent`: whether the path matches anything (an indefinite path must match at
+/// least one node).
 pub fn present(path: &Path, root: &Value) -> bool {
     match path.select(root) {
-        Some(Selected::One(_)) => true,
-        Some(Selected::Many(values)) => !values.is_empty(),
+        Some(Cow::Owned(Value::Array(items))) if !path.is_definite() => !items.is_empty(),
+        Some(_) => true,
         None => false,
     }
 }
 
 /// ResultPath: puts `result` at `path` inside `input`.
 pub fn place(path: &RefPath, input: &mut Value, result: Value) -> Result<(), ExecutionError> {
-    path.set(input, result)
+    path::set(path, input, result)
 }
 
 /// A `*Path` field's reference path (`SecondsPath`, `ErrorPath` ...): its value, or
-/// `States.Runtime` naming the field.
+/// the error AWS gives for that field.
 pub fn reference<'v>(
     path: &RefPath,
     field: &str,
     root: &'v Value,
 ) -> Result<&'v Value, ExecutionError> {
-    path.get(root).ok_or_else(|| match field {
-        "SecondsPath" => crate::wait::missing_seconds_path(path.text),
-        "TimestampPath" => crate::wait::missing_timestamp_path(path.text),
-        _ => ExecutionError::runtime(format!(
-            "The JSONPath '{}' specified for the field '{field}' could not be found in the input '{root}'",
-            path.text
-        )),
-    })
+    path::reference(path, field, root)
 }
 
 /// A Fail state's `ErrorPath` or `CausePath` value, which must be a string.

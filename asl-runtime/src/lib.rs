@@ -17,7 +17,6 @@
 pub mod choice;
 pub mod context;
 pub mod dataflow;
-pub mod equality;
 pub mod error;
 pub mod exec;
 pub mod intrinsics;

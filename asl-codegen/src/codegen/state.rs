@@ -168,7 +168,7 @@ fn select_input(scope: &mut Scope, flow: &JsonPathFlow, out: &mut Vec<TokenStrea
         Selection::Path(path) => {
             let name = scope.path("input_path", path);
             let root = scope.root(&path.root, &quote!(&input));
-            out.push(quote!(let effective = dataflow::select(&#name, #root)?;));
+            out.push(quote!(let effective = dataflow::input_path(&#name, #root)?;));
             Effective::Local
         }
         Selection::Empty => {
@@ -208,12 +208,12 @@ fn select_output(scope: &mut Scope, flow: &JsonPathFlow, out: &mut Vec<TokenStre
             let root = scope.root(&path.root, &quote!(&output));
             out.push(quote! {
                 drop(output);
-                let output = dataflow::select(&#name, #root)?;
+                let output = dataflow::output_path(&#name, #root)?;
             });
         }
         Selection::Path(path) => {
             let name = scope.path("output_path", path);
-            out.push(quote!(let output = dataflow::select(&#name, &output)?;));
+            out.push(quote!(let output = dataflow::output_path(&#name, &output)?;));
         }
         Selection::Empty => out.push(quote! {
             drop(output);

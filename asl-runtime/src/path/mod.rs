@@ -2,21 +2,59 @@
 //! generated code hands to these functions. Nothing here parses a path.
 //!
 //! - [`RefPath`]: a Reference Path (`$.a.b[0]`), read with [`RefPath::get`] and written
-//!   with [`RefPath::set`] (ResultPath).
+//!   with [`set`] (ResultPath).
 //! - [`Path`]: full JSONPath (wildcards, slices, unions, filters, `..`), read with
 //!   [`Path::select`], which returns what AWS returns: the value for a definite path,
 //!   an array of matches otherwise.
+//! - Field lookups that fail with AWS's own error texts: [`input_path`],
+//!   [`output_path`], [`parameter`], [`reference()`], [`choice_variable`].
+//!
+//! The root a path starts from (`$` the input, `$$` the context object, `$name` a
+//! variable) is chosen by the caller; every function here takes that root's value.
+//!
+//! # Semantics
+//!
+//! AWS evaluates paths with Jayway JsonPath (the AWS documentation links it, and its
+//! miss texts are Jayway's, e.g. `No results for path: $['a']`). This module follows
+//! Jayway where AWS's behaviour is not otherwise known:
+//! - A path is *definite* when every step is a name or a single index, or when it ends
+//!   in a union of names. A definite path yields its value, or misses. Any other path
+//!   yields an array of its matches, `[]` when there are none; its misses are never
+//!   errors (AWS: `$.item.items[1:5]` on `{}` gives `[]`).
+//! - A union of names at the end of a path (`$['a','b']`) yields one object with the
+//!   members that exist, not an array (Jayway's "multi-property merge").
+//! - A negative index counts from the end. A slice's step is ignored (`[0:4:2]` is
+//!   `[0:4]`). `[from:to]` visits the indexes `from..to` with only `to` clamped to the
+//!   length, each negative index counted from the end, so `[-2:1]` on `[a,b,c]` gives
+//!   `[b,c,a]` and `[1:-1]` gives `[]`, exactly as Jayway does.
+//! - A filter applied to an object tests the object itself; applied to an array it
+//!   tests each element. Missing members in a filter make the comparison false, never
+//!   an error; `!=` and `nin` are the negations of `==` and `in`, so they are true.
+//! - `==` between a number and a string: a number on the left reads the string as a
+//!   number, a string on the left is compared with the number's text, so `42` and
+//!   `"42"` match `== 42`. `<`, `<=`, `>`, `>=` compare only number with number and
+//!   string with string.
+//! - `=~` must match the whole string; `size` counts the characters of a string or the
+//!   elements of an array; `empty` holds for `""`, `[]` and `{}`.
+//! - `..` visits a node before its descendants, objects' members in order. As in
+//!   Jayway, `..[1].x` (an index or slice followed by more) applies `.x` to
+//!   every element of every array it visits.
 
 mod errors;
 mod filter;
+mod render;
 mod select;
-#[cfg(test)]
-mod tests;
 mod write;
 
-pub use errors::normalized;
+#[cfg(test)]
+mod tests;
 
+pub use errors::{
+    REFERENCE_PATH_CONFLICT, choice_variable, input_path, output_path, parameter, reference,
+    template_input,
+};
 pub use select::Selected;
+pub use write::set;
 
 /// One step of a [`RefPath`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,7 +127,7 @@ pub enum Filter {
     And(&'static Filter, &'static Filter),
     /// `!a`.
     Not(&'static Filter),
-    /// `@.x`: the operand exists.
+    /// `@.x` alone: the path resolves, whatever its value (`null` and `false` included).
     Exists(Operand),
     /// `left op right`.
     Compare {
@@ -137,9 +175,9 @@ pub enum Const {
 /// A regular expression in a filter (`=~ /p/i`), compiled on first use and kept.
 #[derive(Debug)]
 pub struct Regex {
-    pub(super) pattern: &'static str,
-    pub(super) flags: &'static str,
-    pub(super) compiled: std::sync::OnceLock<Option<regex::Regex>>,
+    pattern: &'static str,
+    flags: &'static str,
+    compiled: std::sync::OnceLock<Option<regex::Regex>>,
 }
 
 impl Regex {
@@ -150,6 +188,16 @@ impl Regex {
             flags,
             compiled: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The pattern between the slashes.
+    pub fn pattern(&self) -> &'static str {
+        self.pattern
+    }
+
+    /// The flags after the closing slash (`i` or nothing).
+    pub fn flags(&self) -> &'static str {
+        self.flags
     }
 }
 

@@ -1,198 +1,421 @@
-//! Reading paths: Reference Paths and full JSONPath, with AWS's result shapes.
+//! Reading: Reference Paths and full JSONPath, with Jayway JsonPath's semantics (see
+//! the module documentation of [`crate::path`]).
+//!
+//! A definite path is walked step by step and borrows what it finds; only a path that
+//! collects several matches (or merges a union of names) builds a new value.
 
-use serde_json::Value;
+use std::borrow::Cow;
 
-use super::filter;
-use super::{Path, RefPath, Segment, Selector, Step};
+use serde_json::{Map, Value};
 
-/// What a [`Path`] selects.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Selected<'v> {
-    /// A definite path's value.
-    One(&'v Value),
-    /// An indefinite path's matches (wildcards, slices, unions, filters, `..`), in
-    /// document order; AWS returns them as an array, `[]` when there are none.
-    Many(Vec<&'v Value>),
-}
+use super::{Path, RefPath, Segment, Selector, Step, filter};
 
-impl Selected<'_> {
-    /// The selection as one value: the value itself, or an array of the matches.
-    pub fn into_value(self) -> Value {
-        match self {
-            Selected::One(value) => value.clone(),
-            Selected::Many(values) => Value::Array(values.into_iter().cloned().collect()),
-        }
-    }
-}
+/// What a [`Path`] selects: the node itself (borrowed) for a definite path, or a new
+/// array of the matches (owned) otherwise.
+pub type Selected<'v> = Cow<'v, Value>;
 
 impl RefPath {
-    /// The value at this path inside `root`, or `None` when a step is missing.
+    /// The node this path names inside `root`, or `None` when a step is missing or
+    /// lands on the wrong kind of node. Never allocates.
     pub fn get<'v>(&self, root: &'v Value) -> Option<&'v Value> {
-        self.steps.iter().try_fold(root, |value, step| match step {
-            Step::Field(name) => value.as_object()?.get(*name),
-            Step::Index(index) => value.as_array()?.get(*index),
-        })
+        self.lookup(root).ok()
+    }
+
+    /// The node this path names, mutably, or `None` as for [`RefPath::get`].
+    pub fn get_mut<'v>(&self, root: &'v mut Value) -> Option<&'v mut Value> {
+        let mut node = root;
+        for step in self.steps {
+            node = match (step, node) {
+                (Step::Field(name), Value::Object(members)) => members.get_mut(*name)?,
+                (Step::Index(index), Value::Array(items)) => items.get_mut(*index)?,
+                _ => return None,
+            };
+        }
+        Some(node)
+    }
+
+    /// Moves the node this path names out of `root`, leaving `null` in its place, so a
+    /// large array (ItemsPath) can be taken without a copy. `None` as for
+    /// [`RefPath::get`].
+    pub fn take(&self, root: &mut Value) -> Option<Value> {
+        self.get_mut(root).map(std::mem::take)
+    }
+
+    /// The node this path names, or the position in `steps` of the first step that
+    /// could not be applied.
+    pub(super) fn lookup<'v>(&self, root: &'v Value) -> Result<&'v Value, usize> {
+        let mut node = root;
+        for (position, step) in self.steps.iter().enumerate() {
+            let next = match (step, node) {
+                (Step::Field(name), Value::Object(members)) => members.get(*name),
+                (Step::Index(index), Value::Array(items)) => items.get(*index),
+                _ => None,
+            };
+            node = next.ok_or(position)?;
+        }
+        Ok(node)
     }
 }
 
 impl Path {
-    /// Whether this path names at most one value (only names and single indexes).
-    pub fn is_definite(&self) -> bool {
-        definite(self.segments)
-    }
-
-    /// What this path selects inside `root`: for a definite path its value, or `None`
-    /// when it is missing; otherwise every match (possibly none).
+    /// What this path selects in `root`, as AWS returns it: a definite path (names and
+    /// single indexes only, or ending in a union of names) yields its value, or `None`
+    /// when it misses; any other path yields an array of its matches, `[]` when none.
+    ///
+    /// A definite path of names and indexes borrows the value and never allocates.
     pub fn select<'v>(&self, root: &'v Value) -> Option<Selected<'v>> {
-        select(self.segments, root, root)
+        self.resolve(root).ok()
+    }
+
+    /// True when this path yields a value rather than an array of matches.
+    pub fn is_definite(&self) -> bool {
+        is_definite(self.segments)
+    }
+
+    /// Like [`Path::select`], but a miss says why, for the error texts.
+    pub(super) fn resolve<'v>(&self, root: &'v Value) -> Result<Selected<'v>, Miss<'v>> {
+        evaluate(self.segments, root, root).or_else(|miss| {
+            if is_definite(self.segments) {
+                Err(miss)
+            } else {
+                // Jayway throws on a missing member before the first wildcard, slice or
+                // filter too; AWS answers `[]` for such a path all the same.
+                Ok(Cow::Owned(Value::Array(Vec::new())))
+            }
+        })
     }
 }
 
-pub(super) fn definite(segments: &[Segment]) -> bool {
-    segments.iter().all(|segment| {
-        matches!(
-            segment,
-            Segment::Child(Selector::Name(_) | Selector::Index(_))
-        )
-    })
-}
-
-/// Selects `segments` from `current`; `root` is what `$` means inside filters.
-pub(super) fn select<'v>(
+/// Evaluates `segments` from `start`: the leading names and indexes strictly (a miss
+/// there is returned, even if the path goes on), a final union of names as a merged
+/// object, anything else as the array of its matches.
+pub(super) fn evaluate<'v>(
     segments: &[Segment],
-    current: &'v Value,
+    start: &'v Value,
     root: &'v Value,
-) -> Option<Selected<'v>> {
-    if definite(segments) {
-        return walk(segments, current).map(Selected::One);
+) -> Result<Selected<'v>, Miss<'v>> {
+    let (node, walked) = walk_definite(segments, start)?;
+    match &segments[walked..] {
+        [] => Ok(Cow::Borrowed(node)),
+        [Segment::Child(Selector::Names(names))] => match node {
+            Value::Object(members) => Ok(Cow::Owned(merge(members, names))),
+            found => Err(Miss::NotAnObject { at: walked, found }),
+        },
+        rest => Ok(Cow::Owned(Value::Array(collect(rest, node, root)))),
     }
-    let mut nodes = vec![current];
-    for segment in segments {
-        let mut next = Vec::new();
-        match segment {
-            Segment::Child(selector) => {
-                for node in nodes {
-                    apply(selector, node, root, &mut next);
-                }
-            }
-            Segment::Descendant(selector) => {
-                for node in nodes {
-                    descend(selector, node, root, &mut next);
-                }
-            }
-        }
-        nodes = next;
-    }
-    Some(Selected::Many(nodes))
 }
 
-/// A definite path's value, without allocating.
-fn walk<'v>(segments: &[Segment], current: &'v Value) -> Option<&'v Value> {
+/// Why a definite path found nothing, with what Jayway needs to describe it. `at` is
+/// the position of the segment where evaluation stopped.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Miss<'v> {
+    /// The last member is missing, or an index is out of range.
+    NoResults,
+    /// A member before the last one is missing.
+    MissingProperty {
+        /// The missing member's segment.
+        at: usize,
+    },
+    /// A name was applied to something other than an object.
+    NotAnObject {
+        /// The name's segment.
+        at: usize,
+        /// What was there instead.
+        found: &'v Value,
+    },
+    /// An index was applied to `null`.
+    NullArray {
+        /// The index's segment.
+        at: usize,
+    },
+    /// An index was applied to something other than an array or `null`.
+    NotAnArray {
+        /// The index's segment.
+        at: usize,
+        /// What was there instead.
+        found: &'v Value,
+    },
+}
+
+/// Whether `segments` make a definite path (Jayway's `isDefinite`).
+pub(super) fn is_definite(segments: &[Segment]) -> bool {
+    let last = segments.len().saturating_sub(1);
     segments
         .iter()
-        .try_fold(current, |value, segment| match segment {
-            Segment::Child(Selector::Name(name)) => value.as_object()?.get(*name),
-            Segment::Child(Selector::Index(index)) => {
-                let items = value.as_array()?;
-                items.get(resolve_index(*index, items.len())?)
-            }
-            _ => None,
+        .enumerate()
+        .all(|(position, segment)| match segment {
+            Segment::Child(Selector::Name(_) | Selector::Index(_)) => true,
+            Segment::Child(Selector::Names(_)) => position == last,
+            _ => false,
         })
 }
 
-fn resolve_index(index: i64, len: usize) -> Option<usize> {
-    if index >= 0 {
-        usize::try_from(index).ok()
-    } else {
-        len.checked_sub(usize::try_from(index.unsigned_abs()).ok()?)
+/// Walks the leading names and single indexes of `segments` from `start`, stopping at
+/// the first other segment. Returns the node reached and how many segments it walked,
+/// or why it stopped, with Jayway's distinctions (a missing last member is "no
+/// results", a missing member before it is a "missing property").
+pub(super) fn walk_definite<'v>(
+    segments: &[Segment],
+    start: &'v Value,
+) -> Result<(&'v Value, usize), Miss<'v>> {
+    let mut node = start;
+    for (at, segment) in segments.iter().enumerate() {
+        let leaf = at + 1 == segments.len();
+        node = match segment {
+            Segment::Child(Selector::Name(name)) => match node {
+                Value::Object(members) => match members.get(*name) {
+                    Some(value) => value,
+                    None if leaf => return Err(Miss::NoResults),
+                    None => return Err(Miss::MissingProperty { at }),
+                },
+                found => return Err(Miss::NotAnObject { at, found }),
+            },
+            Segment::Child(Selector::Index(index)) => match node {
+                // Jayway swallows an index out of range, so the path just has no result.
+                Value::Array(items) => element(items, *index).ok_or(Miss::NoResults)?,
+                Value::Null => return Err(Miss::NullArray { at }),
+                found => return Err(Miss::NotAnArray { at, found }),
+            },
+            _ => return Ok((node, at)),
+        };
     }
+    Ok((node, segments.len()))
 }
 
-fn descend<'v>(selector: &Selector, node: &'v Value, root: &'v Value, out: &mut Vec<&'v Value>) {
-    apply(selector, node, root, out);
-    match node {
-        Value::Array(items) => items
-            .iter()
-            .for_each(|item| descend(selector, item, root, out)),
-        Value::Object(members) => members
-            .values()
-            .for_each(|item| descend(selector, item, root, out)),
-        _ => {}
-    }
-}
-
-fn apply<'v>(selector: &Selector, node: &'v Value, root: &'v Value, out: &mut Vec<&'v Value>) {
-    match selector {
-        Selector::Name(name) => out.extend(node.as_object().and_then(|m| m.get(*name))),
-        Selector::Index(index) => {
-            if let Some(items) = node.as_array() {
-                out.extend(resolve_index(*index, items.len()).and_then(|i| items.get(i)));
-            }
-        }
-        Selector::Wildcard => match node {
-            Value::Array(items) => out.extend(items),
-            Value::Object(members) => out.extend(members.values()),
-            _ => {}
-        },
-        Selector::Slice { start, end, step } => {
-            if let Some(items) = node.as_array() {
-                slice(items, *start, *end, *step, out);
-            }
-        }
-        Selector::Names(names) => {
-            if let Some(members) = node.as_object() {
-                out.extend(names.iter().filter_map(|name| members.get(*name)));
-            }
-        }
-        Selector::Indexes(indexes) => {
-            if let Some(items) = node.as_array() {
-                out.extend(indexes.iter().filter_map(|index| {
-                    resolve_index(*index, items.len()).and_then(|i| items.get(i))
-                }));
-            }
-        }
-        Selector::Filter(predicate) => match node {
-            Value::Array(items) => out.extend(
-                items
-                    .iter()
-                    .filter(|item| filter::test(predicate, item, root)),
-            ),
-            // Jayway tests an object itself against the filter.
-            Value::Object(_) if filter::test(predicate, node, root) => out.push(node),
-            _ => {}
-        },
-    }
-}
-
-/// Python-style slicing: negative bounds count from the end, bounds are clamped.
-fn slice<'v>(
-    items: &'v [Value],
-    start: Option<i64>,
-    end: Option<i64>,
-    step: Option<i64>,
-    out: &mut Vec<&'v Value>,
-) {
-    let len = i64::try_from(items.len()).unwrap_or(i64::MAX);
-    let step = step.unwrap_or(1);
-    let clamp = |bound: i64, low: i64, high: i64| {
-        let bound = if bound < 0 { bound + len } else { bound };
-        bound.clamp(low, high)
+/// All matches of `segments` from `start`, in Jayway's order; misses are skipped.
+pub(super) fn collect<'v>(segments: &[Segment], start: &'v Value, root: &'v Value) -> Vec<Value> {
+    let mut walk = Walk {
+        root,
+        strict: false,
+        out: Some(Vec::new()),
     };
-    if step > 0 {
-        let from = start.map_or(0, |s| clamp(s, 0, len));
-        let to = end.map_or(len, |e| clamp(e, 0, len));
-        let mut i = from;
-        while i < to {
-            out.push(&items[i as usize]);
-            i += step;
+    // Not strict, so the walk cannot fail.
+    let _ = walk.run(segments, start);
+    walk.out.unwrap_or_default()
+}
+
+/// Whether `segments` resolve from `start` with every member they name present, as
+/// Jayway checks a filter's existence test (`[?(@.a[*].b)]`, option
+/// `REQUIRE_PROPERTIES`). Matching nothing without a missing member still counts.
+pub(super) fn all_present(segments: &[Segment], start: &Value, root: &Value) -> bool {
+    let mut walk = Walk {
+        root,
+        strict: true,
+        out: None,
+    };
+    walk.run(segments, start).is_ok()
+}
+
+/// An element by index, negative counting from the end.
+pub(super) fn element(items: &[Value], index: i64) -> Option<&Value> {
+    let len = i64::try_from(items.len()).ok()?;
+    let effective = if index < 0 { len + index } else { index };
+    usize::try_from(effective)
+        .ok()
+        .and_then(|effective| items.get(effective))
+}
+
+/// The indexes `[start:end]` visits on an array of `len` elements, as Jayway computes
+/// them (its slice operation). Negative results are resolved by [`element`]; the
+/// range starts no lower than `-len`, below which nothing resolves.
+fn slice_indexes(len: usize, start: Option<i64>, end: Option<i64>) -> std::ops::Range<i64> {
+    let len = i64::try_from(len).unwrap_or(i64::MAX);
+    if len == 0 {
+        return 0..0;
+    }
+    match (start, end) {
+        (Some(from), None) => {
+            let from = if from < 0 { len + from } else { from };
+            from.max(0)..len
         }
-    } else if step < 0 {
-        let from = start.map_or(len - 1, |s| clamp(s, -1, len - 1));
-        let to = end.map_or(-1, |e| clamp(e, -1, len - 1));
-        let mut i = from;
-        while i > to {
-            out.push(&items[i as usize]);
-            i += step;
+        // Jayway leaves a negative `from` as it is here, so `[-2:1]` on [a,b,c] visits
+        // -2, -1, 0: b, c, a.
+        (Some(from), Some(to)) => from.max(-len)..to.min(len),
+        (None, Some(to)) => {
+            let to = if to < 0 { len + to } else { to };
+            0..to.min(len)
+        }
+        // Jayway cannot parse `[:]`; AWS rejects such a definition. Take everything.
+        (None, None) => 0..len,
+    }
+}
+
+/// The object of the members of `members` named in `names` that exist, in the order
+/// of `names` (Jayway's merge of a union of names at the end of a path).
+fn merge(members: &Map<String, Value>, names: &[&str]) -> Value {
+    let mut merged = Map::with_capacity(names.len());
+    for name in names {
+        if let Some(value) = members.get(*name) {
+            merged.insert((*name).to_owned(), value.clone());
+        }
+    }
+    Value::Object(merged)
+}
+
+/// A member was missing in a strict walk.
+struct Missing;
+
+/// One evaluation of segments below a start node.
+struct Walk<'v> {
+    /// The document root, for `$` in filters.
+    root: &'v Value,
+    /// Whether a missing member aborts the walk (existence tests).
+    strict: bool,
+    /// Where matches go; `None` when only success matters.
+    out: Option<Vec<Value>>,
+}
+
+impl<'v> Walk<'v> {
+    fn emit(&mut self, value: Value) {
+        if let Some(out) = &mut self.out {
+            out.push(value);
+        }
+    }
+
+    fn run(&mut self, segments: &[Segment], node: &'v Value) -> Result<(), Missing> {
+        match segments.split_first() {
+            None => {
+                if self.out.is_some() {
+                    self.emit(node.clone());
+                }
+                Ok(())
+            }
+            Some((Segment::Child(selector), rest)) => self.child(selector, rest, node),
+            Some((Segment::Descendant(selector), rest)) => self.descend(selector, rest, node),
+        }
+    }
+
+    /// Applies `selector` to `node`, then `rest` to what it selects.
+    fn child(
+        &mut self,
+        selector: &Selector,
+        rest: &[Segment],
+        node: &'v Value,
+    ) -> Result<(), Missing> {
+        match (selector, node) {
+            (Selector::Name(name), Value::Object(members)) => match members.get(*name) {
+                Some(value) => self.run(rest, value),
+                None if self.strict => Err(Missing),
+                None => Ok(()),
+            },
+            (Selector::Names(names), Value::Object(members)) => {
+                if self.strict && !names.iter().all(|name| members.contains_key(*name)) {
+                    return Err(Missing);
+                }
+                if rest.is_empty() {
+                    self.emit(merge(members, names));
+                    return Ok(());
+                }
+                for name in *names {
+                    if let Some(value) = members.get(*name) {
+                        self.run(rest, value)?;
+                    }
+                }
+                Ok(())
+            }
+            (Selector::Index(index), Value::Array(items)) => match element(items, *index) {
+                Some(value) => self.run(rest, value),
+                None => Ok(()),
+            },
+            (Selector::Indexes(indexes), Value::Array(items)) => {
+                for index in *indexes {
+                    if let Some(value) = element(items, *index) {
+                        self.run(rest, value)?;
+                    }
+                }
+                Ok(())
+            }
+            (Selector::Slice { start, end, .. }, Value::Array(items)) => {
+                for index in slice_indexes(items.len(), *start, *end) {
+                    if let Some(value) = element(items, index) {
+                        self.run(rest, value)?;
+                    }
+                }
+                Ok(())
+            }
+            (Selector::Wildcard, Value::Object(members)) => {
+                for value in members.values() {
+                    self.run(rest, value)?;
+                }
+                Ok(())
+            }
+            (Selector::Wildcard, Value::Array(items)) => {
+                for value in items {
+                    self.run(rest, value)?;
+                }
+                Ok(())
+            }
+            // A filter on an object tests the object itself (Jayway).
+            (Selector::Filter(test), Value::Object(_)) => {
+                if filter::accept(test, node, self.root) {
+                    self.run(rest, node)?;
+                }
+                Ok(())
+            }
+            (Selector::Filter(test), Value::Array(items)) => {
+                for item in items {
+                    if filter::accept(test, item, self.root) {
+                        self.run(rest, item)?;
+                    }
+                }
+                Ok(())
+            }
+            // The wrong kind of node for the selector: no match, never an error.
+            _ => Ok(()),
+        }
+    }
+
+    /// `..selector` then `rest`: Jayway's deep scan. Each object or array is offered to
+    /// the selector before its members are scanned, in document order.
+    fn descend(
+        &mut self,
+        selector: &Selector,
+        rest: &[Segment],
+        node: &'v Value,
+    ) -> Result<(), Missing> {
+        match node {
+            Value::Object(members) => {
+                if self.scan_matches(selector, rest.is_empty(), node) {
+                    self.child(selector, rest, node)?;
+                }
+                for value in members.values() {
+                    self.descend(selector, rest, value)?;
+                }
+            }
+            Value::Array(items) => {
+                if self.scan_matches(selector, rest.is_empty(), node) {
+                    if rest.is_empty() {
+                        self.child(selector, rest, node)?;
+                    } else {
+                        // Jayway applies what follows to every element of a matching
+                        // array, whatever the index, slice or filter: `$..[1].a` yields
+                        // the `a` of every element of every array. Kept, as AWS runs it.
+                        for item in items {
+                            self.run(rest, item)?;
+                        }
+                    }
+                }
+                for item in items {
+                    self.descend(selector, rest, item)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Whether a deep scan applies `selector` at `node` (Jayway's scan predicates).
+    fn scan_matches(&self, selector: &Selector, leaf: bool, node: &Value) -> bool {
+        match selector {
+            Selector::Name(name) => node
+                .as_object()
+                .is_some_and(|members| members.contains_key(*name)),
+            Selector::Names(names) => node.as_object().is_some_and(|members| {
+                !leaf || names.iter().all(|name| members.contains_key(*name))
+            }),
+            Selector::Index(_) | Selector::Indexes(_) | Selector::Slice { .. } => node.is_array(),
+            Selector::Wildcard => true,
+            Selector::Filter(test) => filter::accept(test, node, self.root),
         }
     }
 }
