@@ -50,6 +50,7 @@ pub(super) fn body(state: &State, index: usize, names: &Names) -> Result<Body, U
                 }
                 (None, Some(parameters)) => {
                     let reference = effective.reference();
+                    out.extend(template::check_input(parameters, &reference));
                     let parameters =
                         template::build(&mut scope, parameters, "Parameters", &reference);
                     out.push(quote!(let result = #parameters;));
@@ -262,6 +263,7 @@ fn task_body(
     let argument = match &flow.parameters {
         Some(parameters) => {
             let reference = effective.reference();
+            prepare.extend(template::check_input(parameters, &reference));
             let parameters = template::build(scope, parameters, "Parameters", &reference);
             prepare.push(quote!(let parameters = #parameters;));
             prepare.push(quote!(limits::check_result(&parameters, #name)?;));
@@ -305,6 +307,7 @@ fn task_body(
     }
     produce.push(quote!(limits::check_result(&result, #name)?;));
     if let Some(selector) = &flow.result_selector {
+        produce.extend(template::check_input(selector, &quote!(&result)));
         let selector = template::build(scope, selector, "ResultSelector", &quote!(&result));
         if retrying && scope.uses_context {
             // After retries: the Context object as the last attempt saw it.

@@ -48,6 +48,30 @@ pub(super) fn build(
     }
 }
 
+/// A statement failing the state as AWS does when the input a template reads with
+/// `$` paths is `null`; nothing when the template reads no `$` path.
+pub(super) fn check_input(template: &Template, input: &TokenStream) -> Option<TokenStream> {
+    reads_input(template).then(|| quote!(path::template_input(#input)?;))
+}
+
+fn reads_input(template: &Template) -> bool {
+    use crate::ir::intrinsic::{IntrinsicArg, IntrinsicCall};
+    fn call_reads(call: &IntrinsicCall) -> bool {
+        call.args.iter().any(|arg| match arg {
+            IntrinsicArg::Path(path) => path.root == crate::ir::path::Root::Input,
+            IntrinsicArg::Call(inner) => call_reads(inner),
+            IntrinsicArg::Literal(_) => false,
+        })
+    }
+    match template {
+        Template::Object(members) => members.iter().any(|(_, value)| reads_input(value)),
+        Template::Array(items) => items.iter().any(reads_input),
+        Template::Path(path) => path.root == crate::ir::path::Root::Input,
+        Template::Intrinsic(call) => call_reads(call),
+        Template::Literal(_) | Template::Jsonata(_) => false,
+    }
+}
+
 /// The key as the definition spells it: `.$` is back on dynamic members, so that
 /// error messages name the field as AWS does (`'id.$'`).
 fn field_name(member: &str, value: &Template) -> String {

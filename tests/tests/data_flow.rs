@@ -1,0 +1,137 @@
+//! Data-flow rules of generated machines that the AWS corpus does not cover.
+
+use asl_runtime::ExecutionError;
+use serde_json::json;
+
+mod flow {
+    asl_macros::asl!(
+        name = "Flow",
+        definition = r#"{
+        "StartAt": "Pick",
+        "States": {
+            "Pick": {
+                "Type": "Pass",
+                "InputPath": "$.data",
+                "Parameters": {
+                    "value.$": "$.value",
+                    "machine.$": "$$.StateMachine.Name",
+                    "execution.$": "$$.Execution.Name",
+                    "state.$": "$$.State.Name",
+                    "input.$": "$$.Execution.Input.data.value",
+                    "all.$": "$.list[*].n",
+                    "cheap.$": "$.list[?(@.n < 2)].n"
+                },
+                "ResultPath": "$.picked",
+                "Next": "Drop"
+            },
+            "Drop": {"Type": "Pass", "OutputPath": "$.picked", "End": true}
+        }
+    }"#
+    );
+}
+
+#[tokio::test]
+async fn paths_read_the_input_and_the_context_object() {
+    let input = json!({"data": {"value": 7, "list": [{"n": 1}, {"n": 3}]}});
+    let output = flow::Machine::new(())
+        .run_named("run-7", input)
+        .await
+        .unwrap();
+    assert_eq!(
+        output,
+        json!({"value": 7, "machine": "Flow", "execution": "run-7", "state": "Pick", "input": 7, "all": [1, 3], "cheap": [1]})
+    );
+}
+
+#[tokio::test]
+async fn a_template_over_a_null_input_fails_as_on_aws() {
+    let error = flow::Machine::new(())
+        .run(json!({"data": null}))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error,
+        ExecutionError::runtime(
+            "An error occurred while executing the state 'Pick' (entered at the event id #2). Unable to apply Path transformation to null or empty input."
+        )
+    );
+}
+
+#[tokio::test]
+async fn a_missing_field_names_the_field_and_the_input() {
+    let error = flow::Machine::new(())
+        .run(json!({"data": {"list": []}}))
+        .await
+        .unwrap_err();
+    assert_eq!(error.name(), "States.Runtime");
+    assert!(
+        error.cause_text().ends_with(
+            "The JSONPath '$.value' specified for the field 'value.$' could not be found in the input '{\"list\":[]}'"
+        ),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn an_execution_input_over_256_kib_is_refused() {
+    let big = json!({"data": "x".repeat(262_144)});
+    let error = flow::Machine::new(()).run(big).await.unwrap_err();
+    assert_eq!(error.name(), "States.DataLimitExceeded");
+}
+
+mod large {
+    asl_macros::asl!(
+        definition = r#"{
+        "StartAt": "Grow",
+        "States": {
+            "Grow": {"Type": "Pass", "Parameters": {"a.$": "$.s", "b.$": "$.s"}, "End": true}
+        }
+    }"#
+    );
+}
+
+#[tokio::test]
+async fn a_result_over_256_kib_fails_the_state() {
+    let error = large::Machine::new(())
+        .run(json!({"s": "x".repeat(140_000)}))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error,
+        ExecutionError::new(
+            "States.DataLimitExceeded",
+            "The state/task 'Grow' returned a result with a size exceeding the maximum number of bytes service limit."
+        )
+    );
+}
+
+mod waits {
+    asl_macros::asl!(
+        definition = r#"{
+        "StartAt": "Short",
+        "States": {
+            "Short": {"Type": "Wait", "Seconds": 30, "Next": "Long"},
+            "Long": {"Type": "Wait", "SecondsPath": "$.delay", "Next": "Past"},
+            "Past": {"Type": "Wait", "Timestamp": "2016-03-14T01:59:00Z", "End": true}
+        }
+    }"#
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn waits_run_on_tokio_time() {
+    let started = tokio::time::Instant::now();
+    let output = waits::Machine::new(())
+        .run(json!({"delay": 3600}))
+        .await
+        .unwrap();
+    assert_eq!(output, json!({"delay": 3600}));
+    assert_eq!(started.elapsed(), std::time::Duration::from_secs(3630));
+    let error = waits::Machine::new(()).run(json!({})).await.unwrap_err();
+    assert!(
+        error
+            .cause_text()
+            .ends_with("The SecondsPath parameter does not reference an input value: $.delay"),
+        "{error}"
+    );
+}
