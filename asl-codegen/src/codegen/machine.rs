@@ -55,9 +55,12 @@ pub(super) fn items(
         let doc = doc(state).into_iter().map(|line| quote!(#[doc = #line]));
         let input = parameter(&body, "input");
         let context = parameter(&body, "context");
+        // Only Task and Wait states wait; the others are plain functions, which keeps
+        // the executor's future small.
+        let asyncness = waits(state).then(|| quote!(async));
         functions.push(quote! {
             #(#doc)*
-            async fn #function(
+            #asyncness fn #function(
                 &self,
                 #input: Value,
                 #context: &mut Context,
@@ -69,10 +72,11 @@ pub(super) fn items(
     if !unsupported.is_empty() {
         return Err(unsupported);
     }
-    let arms = machine.states.iter().enumerate().map(|(index, _)| {
+    let arms = machine.states.iter().enumerate().map(|(index, state)| {
         let variant = names.variant(StateId(index));
         let function = names.function(StateId(index));
-        quote!(State::#variant(input) => self.#function(input, context).await,)
+        let wait = waits(state).then(|| quote!(.await));
+        quote!(State::#variant(input) => self.#function(input, context) #wait,)
     });
     let start = names.variant(machine.start_at);
     let task_list = machine.states.iter().filter_map(|state| match &state.kind {
@@ -296,6 +300,11 @@ fn doc(state: &crate::ir::State) -> Vec<String> {
     lines.extend(json.lines().map(|line| format!(" {line}")));
     lines.push(" ```".to_owned());
     lines
+}
+
+/// Whether the state's transition function awaits (a Task's handler, a Wait's timer).
+fn waits(state: &crate::ir::State) -> bool {
+    matches!(state.kind, StateKind::Task(_) | StateKind::Wait(_))
 }
 
 /// `name`, or `_name` when `body` never mentions it (so unused parameters do not warn).
