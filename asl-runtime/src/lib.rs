@@ -24,6 +24,11 @@ pub mod path;
 pub mod task;
 pub mod wait;
 
+#[cfg(feature = "standalone")]
+pub mod bindings;
+#[cfg(feature = "standalone")]
+pub mod standalone;
+
 pub use context::{Context, Execution};
 pub use error::ExecutionError;
 pub use exec::{MachineState, StateType, Step, Workflow};
