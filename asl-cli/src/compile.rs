@@ -132,6 +132,15 @@ fn runtime_path() -> Result<PathBuf, CompileError> {
 fn cargo_build(dir: &Path, target: &Path, profile: Profile) -> Result<(), CompileError> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
+    // When asl itself runs under cargo (`cargo run`, `cargo test`), cargo's variables
+    // for the running crate would reach the build scripts of the cached crates, and
+    // some rebuild when they change (ring watches CARGO_MANIFEST_DIR): every switch
+    // between a shell and cargo would recompile the runtime.
+    for (name, _) in std::env::vars_os() {
+        if name.to_str().is_some_and(is_set_by_cargo_for_a_crate) {
+            command.env_remove(name);
+        }
+    }
     command
         .arg("build")
         .arg("--quiet")
@@ -149,6 +158,22 @@ fn cargo_build(dir: &Path, target: &Path, profile: Profile) -> Result<(), Compil
     let mut message = String::from_utf8_lossy(&output.stderr).into_owned();
     message.push_str(&String::from_utf8_lossy(&output.stdout));
     Err(CompileError::Build(message))
+}
+
+/// Whether cargo sets the variable `name` for the crate it builds or runs (as
+/// opposed to the variables that configure cargo itself).
+fn is_set_by_cargo_for_a_crate(name: &str) -> bool {
+    const EXACT: [&str; 8] = [
+        "CARGO_MANIFEST_DIR",
+        "CARGO_MANIFEST_PATH",
+        "CARGO_CRATE_NAME",
+        "CARGO_BIN_NAME",
+        "CARGO_PRIMARY_PACKAGE",
+        "CARGO_TARGET_TMPDIR",
+        "CARGO_RUSTC_CURRENT_DIR",
+        "OUT_DIR",
+    ];
+    EXACT.contains(&name) || name.starts_with("CARGO_PKG_") || name.starts_with("CARGO_BIN_EXE_")
 }
 
 /// `asl build`: compiles `args.file` in release mode and copies the binary to
@@ -193,4 +218,30 @@ fn install(binary: &Path, output: &Path) -> io::Result<()> {
         let _ = std::fs::remove_file(&temporary);
     }
     copied
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_variables_cargo_sets_for_a_crate_are_removed() {
+        for name in [
+            "CARGO_MANIFEST_DIR",
+            "CARGO_PKG_NAME",
+            "CARGO_BIN_EXE_asl",
+            "OUT_DIR",
+        ] {
+            assert!(is_set_by_cargo_for_a_crate(name), "{name}");
+        }
+        for name in [
+            "CARGO",
+            "CARGO_HOME",
+            "CARGO_NET_OFFLINE",
+            "CARGO_TARGET_DIR",
+            "PATH",
+        ] {
+            assert!(!is_set_by_cargo_for_a_crate(name), "{name}");
+        }
+    }
 }
