@@ -141,3 +141,27 @@ fn a_module_that_does_not_compile_reports_the_compiler_errors() {
     );
     assert!(message.contains("mismatched types"), "{message}");
 }
+
+#[test]
+fn a_release_binary_runs_like_the_run_binary() {
+    let cache = cache();
+    let started = Instant::now();
+    let binary = compile(&fresh_greeter("release"), Profile::Release, &cache)
+        .unwrap_or_else(|error| panic!("{error}"));
+    eprintln!("release compile: {:?}", started.elapsed());
+    assert!(
+        binary.starts_with(cache.root().join("target/release")),
+        "{}",
+        binary.display()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let bindings = dir.path().join("bindings.toml");
+    std::fs::write(
+        &bindings,
+        "[states.Greet]\ncommand = \"echo '\\\"hi\\\"'\"\n",
+    )
+    .unwrap();
+    let output = run(&binary, &["--bindings", bindings.to_str().unwrap()], "");
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(text(&output.stdout), "\"hi\"\n");
+}
