@@ -89,12 +89,10 @@ fn machine_name(file: &str) -> String {
         ".yaml",
         ".yml",
     ];
-    let Some(name) = Path::new(file).file_name().and_then(|name| name.to_str()) else {
+    let name = Path::new(file).file_name().and_then(|name| name.to_str());
+    let Some(name) = name.filter(|_| file != "-") else {
         return "workflow".to_owned();
     };
-    if file == "-" {
-        return "workflow".to_owned();
-    }
     EXTENSIONS
         .iter()
         .find_map(|extension| name.strip_suffix(extension))

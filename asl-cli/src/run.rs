@@ -16,6 +16,13 @@ const NOT_RUN: u8 = 2;
 pub fn execute(args: &RunArgs, io: &mut Io<'_>) -> io::Result<u8> {
     // Everything that can be wrong with the command line is reported before the
     // definition is compiled, which may take a while the first time.
+    if args.file == "-" && args.input == "-" {
+        writeln!(
+            io.stderr,
+            "error: the definition and the input cannot both come from stdin"
+        )?;
+        return Ok(NOT_RUN);
+    }
     let input = match read_input(&args.input, io.stdin) {
         Ok(input) => input,
         Err(message) => {
@@ -30,13 +37,6 @@ pub fn execute(args: &RunArgs, io: &mut Io<'_>) -> io::Result<u8> {
             io.stderr,
             "error: cannot read the bindings file `{}`: {error}",
             bindings.display()
-        )?;
-        return Ok(NOT_RUN);
-    }
-    if args.file == "-" && args.input == "-" {
-        writeln!(
-            io.stderr,
-            "error: the definition and the input cannot both come from stdin"
         )?;
         return Ok(NOT_RUN);
     }

@@ -187,7 +187,7 @@ fn bindings(args: &Args, tasks: &[(&str, &str)]) -> Result<Bindings, Refusal> {
         .check(tasks)
         .map_err(|unbound| match &args.bindings {
             Some(path) => format!("{unbound}\n(in `{}`)", path.display()),
-            None => format!("{unbound}\nand pass it with --bindings FILE"),
+            None => format!("{unbound}\nthen pass that file with --bindings FILE"),
         })?;
     Ok(bindings)
 }
@@ -415,7 +415,7 @@ mod tests {
             run.stderr
         );
         assert!(
-            run.stderr.ends_with("\nand pass it with --bindings FILE\n"),
+            run.stderr.ends_with("\nthen pass that file with --bindings FILE\n"),
             "{}",
             run.stderr
         );
