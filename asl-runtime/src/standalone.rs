@@ -415,7 +415,8 @@ mod tests {
             run.stderr
         );
         assert!(
-            run.stderr.ends_with("\nthen pass that file with --bindings FILE\n"),
+            run.stderr
+                .ends_with("\nthen pass that file with --bindings FILE\n"),
             "{}",
             run.stderr
         );
