@@ -135,9 +135,10 @@ fn only_with(kind: &str, key: &str, present: bool) -> Result<(), String> {
         "env" | "dir" => "command",
         _ => "http",
     };
+    let article = if kind == "http" { "an" } else { "a" };
     if present {
         return Err(format!(
-            "`{key}` applies to `{owner}` bindings, not to a `{kind}` binding"
+            "`{key}` applies to `{owner}` bindings, not to {article} `{kind}` binding"
         ));
     }
     Ok(())

@@ -138,7 +138,7 @@ fn each_binding_has_one_kind_and_only_its_keys() {
         ),
         (
             "http = \"http://h/\"\ndir = \"x\"",
-            "`dir` applies to `command` bindings, not to a `http` binding",
+            "`dir` applies to `command` bindings, not to an `http` binding",
         ),
         (
             "http = \"ftp://h/\"",
