@@ -1,13 +1,24 @@
 //! The `asl` command line: a library, so that it can be tested without a process.
 #![deny(missing_docs)]
 
+mod cache;
 mod check;
+mod compile;
+mod definition;
+mod generate;
+mod run;
+mod scaffold;
 
 use std::io::{self, Read, Write};
+use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+pub use cache::Cache;
 pub use check::check;
+pub use compile::{CompileError, Profile, build, compile};
+pub use generate::generate;
+pub use run::execute;
 
 /// Amazon States Language workflows, checked exactly as AWS checks them.
 #[derive(Debug, Parser)]
@@ -26,6 +37,34 @@ pub enum Command {
     /// Exit status: 0 when all definitions are valid (warnings allowed), 1 when any
     /// has an error, 2 for usage or I/O errors.
     Check(CheckArgs),
+    /// Print the Rust module generated for a definition.
+    ///
+    /// The module's items, with no `mod` around them: `enum State`, `trait Tasks`,
+    /// `struct Machine`.
+    ///
+    /// Exit status: 0 when the module was generated, 1 when the definition is invalid
+    /// (its diagnostics are on stderr), 2 for I/O errors.
+    Gen(GenArgs),
+    /// Compile a definition into a standalone binary.
+    ///
+    /// The binary runs one execution as `asl run` does: `BIN [--input JSON|@FILE|-]
+    /// [--bindings FILE] [--name NAME]`. Compiling needs cargo, and shares the cache
+    /// of `asl run`.
+    ///
+    /// Exit status: 0 when the binary was written, 1 when the definition is invalid
+    /// (its diagnostics are on stderr), 2 for I/O or compile errors.
+    Build(BuildArgs),
+    /// Compile a definition (cached) and run one execution.
+    ///
+    /// Compiled workflows are cached in $ASL_CACHE_DIR, else $XDG_CACHE_HOME/asl,
+    /// else ~/.cache/asl: the first run compiles the runtime (about a minute), a new
+    /// definition then compiles in seconds, and one run before starts at once.
+    ///
+    /// Exit status: 0 when the execution succeeded (its output JSON is on stdout), 1
+    /// when it failed ({"error": ..., "cause": ...} on stdout), 2 when it could not
+    /// run: bad usage or input, an invalid definition, Tasks without a binding,
+    /// compile errors (the message is on stderr).
+    Run(RunArgs),
 }
 
 /// Arguments of `asl check`.
@@ -40,6 +79,57 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// When to colour text output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// Arguments of `asl gen`.
+#[derive(Debug, clap::Args)]
+pub struct GenArgs {
+    /// The definition (`.asl.json`, `.json`, `.asl.yaml`, `.asl.yml`); `-` reads
+    /// standard input.
+    #[arg(value_name = "FILE")]
+    pub file: String,
+    /// Write the module to this file instead of standard output.
+    #[arg(short, long, value_name = "OUT.rs")]
+    pub output: Option<PathBuf>,
+    /// When to colour diagnostics.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// Arguments of `asl build`.
+#[derive(Debug, clap::Args)]
+pub struct BuildArgs {
+    /// The definition; `-` reads standard input.
+    #[arg(value_name = "FILE")]
+    pub file: String,
+    /// Where to write the binary.
+    #[arg(short, long, value_name = "BIN")]
+    pub output: PathBuf,
+    /// When to colour diagnostics.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// Arguments of `asl run`.
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// The definition; `-` reads standard input.
+    #[arg(value_name = "FILE")]
+    pub file: String,
+    /// The execution input: JSON text, `@FILE` to read a file, or `-` to read
+    /// standard input.
+    #[arg(long, value_name = "JSON|@FILE|-", default_value = "{}")]
+    pub input: String,
+    /// The TOML file binding Task states, by name or by Resource, to commands and HTTP
+    /// endpoints.
+    #[arg(long, value_name = "FILE")]
+    pub bindings: Option<PathBuf>,
+    /// The execution's name (`$$.Execution.Name`); a random UUID by default.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// When to colour diagnostics.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 }
@@ -86,5 +176,8 @@ impl std::fmt::Debug for Io<'_> {
 pub fn run(cli: Cli, io: &mut Io<'_>) -> io::Result<u8> {
     match cli.command {
         Command::Check(args) => check(&args, io),
+        Command::Gen(args) => generate(&args, io),
+        Command::Build(args) => build(&args, io),
+        Command::Run(args) => execute(&args, io),
     }
 }

@@ -27,6 +27,11 @@ pub mod task;
 pub mod timestamp;
 pub mod wait;
 
+#[cfg(feature = "standalone")]
+pub mod bindings;
+#[cfg(feature = "standalone")]
+pub mod standalone;
+
 pub use context::{Context, Execution};
 pub use error::ExecutionError;
 pub use exec::{MachineState, StateType, Step, Workflow};

@@ -1,0 +1,466 @@
+//! The `main` of a standalone workflow binary, as `asl build` and `asl run` make them:
+//! reads the execution input and the Task bindings from the command line, runs one
+//! execution and prints how it ended.
+//!
+//! ```text
+//! workflow [--input JSON|@FILE|-] [--bindings FILE] [--name NAME]
+//! ```
+//!
+//! Exit status 0: the output JSON is on stdout. 1: the execution failed, and
+//! `{"error": ..., "cause": ...}` is on stdout. 2: bad usage, an unreadable or invalid
+//! input or bindings file, or Tasks without a binding; the message is on stderr.
+
+use std::ffi::OsString;
+
+use std::io::{self, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{CommandFactory, FromArgMatches};
+use serde_json::Value;
+
+use crate::bindings::Bindings;
+use crate::exec::{self, Workflow};
+
+/// Exit status of an execution that succeeded.
+const SUCCEEDED: u8 = 0;
+/// Exit status of an execution that failed.
+const FAILED: u8 = 1;
+/// Exit status when no execution could start.
+const USAGE: u8 = 2;
+
+/// Runs one execution of the state machine that `make` builds from the Task
+/// bindings, with the process's arguments and standard streams.
+///
+/// `tasks` lists every Task state as (state name, Resource), as the generated
+/// module's `TASKS` does; all must be bound before the execution starts.
+///
+/// ```ignore
+/// fn main() -> std::process::ExitCode {
+///     asl_runtime::standalone::main(workflow::TASKS, |bindings| {
+///         workflow::Machine::new(asl_runtime::Dynamic(bindings))
+///     })
+/// }
+/// ```
+pub fn main<W, F>(tasks: &[(&str, &str)], make: F) -> ExitCode
+where
+    W: Workflow,
+    F: FnOnce(Bindings) -> W,
+{
+    let status = execute(
+        std::env::args_os(),
+        tasks,
+        make,
+        Streams {
+            stdin: &mut io::stdin().lock(),
+            stdout: &mut io::stdout().lock(),
+            stderr: &mut io::stderr().lock(),
+        },
+    );
+    ExitCode::from(status)
+}
+
+/// The command line of a standalone workflow binary.
+#[derive(Debug, clap::Parser)]
+#[command(
+    about = "Runs a state machine compiled by asl and prints how the execution ended",
+    long_about = "Runs a state machine compiled by asl and prints how the execution ended.\n\n\
+        Exit status: 0 when it succeeded (the output JSON is on stdout), 1 when it failed \
+        ({\"error\", \"cause\"} on stdout), 2 when it could not start (the message is on stderr)."
+)]
+struct Args {
+    /// The execution input: JSON text, `@FILE` to read a file, or `-` to read
+    /// standard input.
+    #[arg(long, value_name = "JSON|@FILE|-", default_value = "{}")]
+    input: String,
+    /// The TOML file binding Task states, by name or by Resource, to commands and
+    /// HTTP endpoints.
+    #[arg(long, value_name = "FILE")]
+    bindings: Option<PathBuf>,
+    /// The execution's name (`$$.Execution.Name`); a random UUID by default.
+    #[arg(long)]
+    name: Option<String>,
+}
+
+/// The standard streams, replaceable in tests.
+struct Streams<'a> {
+    stdin: &'a mut dyn Read,
+    stdout: &'a mut dyn Write,
+    stderr: &'a mut dyn Write,
+}
+
+/// A reason no execution could start, for stderr.
+type Refusal = String;
+
+fn execute<W, F>(
+    args: impl IntoIterator<Item = OsString>,
+    tasks: &[(&str, &str)],
+    make: F,
+    streams: Streams<'_>,
+) -> u8
+where
+    W: Workflow,
+    F: FnOnce(Bindings) -> W,
+{
+    let args = match parse_args(args) {
+        Ok(args) => args,
+        Err(error) => {
+            let output = if error.use_stderr() {
+                &mut *streams.stderr
+            } else {
+                &mut *streams.stdout
+            };
+            let _ = write!(output, "{}", error.render());
+            return if error.use_stderr() { USAGE } else { SUCCEEDED };
+        }
+    };
+    let prepared = read_input(&args.input, streams.stdin)
+        .and_then(|input| Ok((input, bindings(&args, tasks)?)))
+        .and_then(|(input, bindings)| Ok((input, bindings, runtime()?)));
+    let (input, bindings, runtime) = match prepared {
+        Ok(prepared) => prepared,
+        Err(refusal) => {
+            let _ = writeln!(streams.stderr, "error: {refusal}");
+            return USAGE;
+        }
+    };
+    let workflow = make(bindings);
+    let outcome = runtime.block_on(exec::run(&workflow, args.name.as_deref(), input));
+    // Blocking work a Task abandoned (an HTTP call past its TimeoutSeconds) must not
+    // hold the process.
+    runtime.shutdown_background();
+    let (status, printed) = match outcome {
+        Ok(output) => (
+            SUCCEEDED,
+            serde_json::to_writer(&mut *streams.stdout, &output),
+        ),
+        Err(error) => (FAILED, serde_json::to_writer(&mut *streams.stdout, &error)),
+    };
+    match printed
+        .map_err(io::Error::from)
+        .and_then(|()| writeln!(streams.stdout))
+    {
+        Ok(()) => status,
+        Err(error) => {
+            let _ = writeln!(streams.stderr, "error: cannot write the outcome: {error}");
+            USAGE
+        }
+    }
+}
+
+fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Args, clap::Error> {
+    let matches = Args::command().try_get_matches_from(args)?;
+    Args::from_arg_matches(&matches)
+}
+
+/// The execution input `--input` gives: JSON text, `@FILE` or `-` (stdin).
+fn read_input(input: &str, stdin: &mut dyn Read) -> Result<Value, Refusal> {
+    let (text, origin) = match input {
+        "-" => {
+            let mut text = String::new();
+            stdin
+                .read_to_string(&mut text)
+                .map_err(|error| format!("cannot read the input from stdin: {error}"))?;
+            (text, "the input on stdin".to_owned())
+        }
+        _ => match input.strip_prefix('@') {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|error| format!("cannot read the input file `{path}`: {error}"))?;
+                (text, format!("the input file `{path}`"))
+            }
+            None => (input.to_owned(), "--input".to_owned()),
+        },
+    };
+    serde_json::from_str(&text).map_err(|error| format!("{origin} is not valid JSON: {error}"))
+}
+
+/// The bindings `--bindings` names (none without it), checked to bind every Task.
+fn bindings(args: &Args, tasks: &[(&str, &str)]) -> Result<Bindings, Refusal> {
+    let bindings = match &args.bindings {
+        Some(path) => Bindings::load(path).map_err(|error| error.to_string())?,
+        None => Bindings::default(),
+    };
+    bindings
+        .check(tasks)
+        .map_err(|unbound| match &args.bindings {
+            Some(path) => format!("{unbound}\n(in `{}`)", path.display()),
+            None => format!("{unbound}\nthen pass that file with --bindings FILE"),
+        })?;
+    Ok(bindings)
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Refusal> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| format!("cannot start the tokio runtime: {error}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::context::Context;
+    use crate::error::ExecutionError;
+    use crate::exec::{MachineState, StateType, Step};
+    use crate::task::{Dispatch, TaskContext};
+
+    const RESOURCE: &str = "arn:aws:lambda:us-east-1:123456789012:function:greet";
+    const TASKS: &[(&str, &str)] = &[("Greet", RESOURCE)];
+
+    /// A hand-written machine: `Greet`, a Task bound through `Bindings`, then the
+    /// end; or, when the input has `"fail"`, a failure.
+    #[derive(Debug)]
+    struct Greeter {
+        bindings: Bindings,
+    }
+
+    #[derive(Debug)]
+    struct Greet(Value);
+
+    impl MachineState for Greet {
+        fn name(&self) -> &'static str {
+            "Greet"
+        }
+
+        fn state_type(&self) -> StateType {
+            StateType::Task
+        }
+    }
+
+    impl Workflow for Greeter {
+        type State = Greet;
+
+        const READS_CONTEXT: bool = false;
+
+        fn name(&self) -> &str {
+            "Greeter"
+        }
+
+        fn start(&self, input: Value) -> Greet {
+            Greet(input)
+        }
+
+        async fn step(
+            &self,
+            Greet(input): Greet,
+            context: &mut Context,
+        ) -> Result<Step<Greet>, ExecutionError> {
+            if input.get("fail").is_some() {
+                return Err(ExecutionError {
+                    error: Some("Boom".to_owned()),
+                    cause: None,
+                });
+            }
+            let task = TaskContext::new("Greet", RESOURCE, context);
+            Ok(Step::Succeed(self.bindings.call(task, input).await?))
+        }
+    }
+
+    /// What a run printed, and its exit status.
+    #[derive(Debug)]
+    struct Run {
+        status: u8,
+        stdout: String,
+        stderr: String,
+    }
+
+    fn run(args: &[&str], stdin: &str) -> Run {
+        let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+        let argv = std::iter::once("greeter")
+            .chain(args.iter().copied())
+            .map(OsString::from);
+        let status = execute(
+            argv,
+            TASKS,
+            |bindings| Greeter { bindings },
+            Streams {
+                stdin: &mut stdin.as_bytes(),
+                stdout: &mut stdout,
+                stderr: &mut stderr,
+            },
+        );
+        Run {
+            status,
+            stdout: String::from_utf8(stdout).unwrap(),
+            stderr: String::from_utf8(stderr).unwrap(),
+        }
+    }
+
+    /// A bindings file in a temporary directory binding `Greet` to `command`.
+    fn bindings_file(command: &str) -> (tempfile::TempDir, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bindings.toml");
+        std::fs::write(&path, format!("[states.Greet]\ncommand = {command}\n")).unwrap();
+        let path = path.to_str().unwrap().to_owned();
+        (dir, path)
+    }
+
+    #[test]
+    fn the_output_is_printed_as_json_and_the_status_is_zero() {
+        let (_dir, bindings) = bindings_file("\"cat\"");
+        let run = run(
+            &["--bindings", &bindings, "--input", r#"{"name": "Ada"}"#],
+            "",
+        );
+        assert_eq!(
+            (run.status, run.stdout.as_str(), run.stderr.as_str()),
+            (0, "{\"name\":\"Ada\"}\n", "")
+        );
+    }
+
+    #[test]
+    fn the_input_defaults_to_an_empty_object_and_can_come_from_a_file_or_stdin() {
+        let (dir, bindings) = bindings_file("\"cat\"");
+        assert_eq!(run(&["--bindings", &bindings], "").stdout, "{}\n");
+        let input = dir.path().join("input.json");
+        std::fs::write(&input, "[1, 2]").unwrap();
+        let at_file = format!("@{}", input.display());
+        assert_eq!(
+            run(&["--bindings", &bindings, "--input", &at_file], "").stdout,
+            "[1,2]\n"
+        );
+        assert_eq!(
+            run(&["--bindings", &bindings, "--input", "-"], "\"text\"").stdout,
+            "\"text\"\n"
+        );
+    }
+
+    #[test]
+    fn a_failed_execution_prints_error_and_cause_and_exits_one() {
+        let (_dir, bindings) = bindings_file("\"cat\"");
+        let run = run(&["--bindings", &bindings, "--input", r#"{"fail": 1}"#], "");
+        assert_eq!(
+            (run.status, run.stdout.as_str()),
+            (1, "{\"error\":\"Boom\",\"cause\":null}\n")
+        );
+        let (_dir, bindings) = bindings_file("\"echo 'no' >&2; exit 1\"");
+        let run = super::tests::run(&["--bindings", &bindings], "");
+        assert_eq!(run.status, 1);
+        let failure: Value = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!(
+            failure,
+            json!({"error": "States.TaskFailed", "cause": "no"})
+        );
+    }
+
+    #[test]
+    fn the_execution_name_can_be_given() {
+        let (_dir, bindings) = bindings_file("\"printf '\\\"%s\\\"' \\\"$ASL_EXECUTION_NAME\\\"\"");
+        let run = run(&["--bindings", &bindings, "--name", "nightly-1"], "");
+        assert_eq!(run.stdout, "\"nightly-1\"\n", "{}", run.stderr);
+    }
+
+    #[test]
+    fn bad_input_exits_two_with_a_message() {
+        let (_dir, bindings) = bindings_file("\"cat\"");
+        let cases = [
+            (
+                vec!["--input", "{oops"],
+                "",
+                "error: --input is not valid JSON: key must be a string at line 1 column 2\n",
+            ),
+            (
+                vec!["--input", "-"],
+                "",
+                "error: the input on stdin is not valid JSON: EOF while parsing a value at line 1 column 0\n",
+            ),
+            (
+                vec!["--input", "@/no/such.json"],
+                "",
+                "error: cannot read the input file `/no/such.json`: No such file or directory (os error 2)\n",
+            ),
+        ];
+        for (args, stdin, expected) in cases {
+            let args: Vec<&str> = ["--bindings", bindings.as_str()]
+                .into_iter()
+                .chain(args)
+                .collect();
+            let run = run(&args, stdin);
+            assert_eq!(
+                (run.status, run.stdout.as_str(), run.stderr.as_str()),
+                (2, "", expected)
+            );
+        }
+    }
+
+    #[test]
+    fn unbound_tasks_are_reported_before_running() {
+        let run = run(&[], "");
+        assert_eq!(run.status, 2);
+        assert!(
+            run.stderr.starts_with(&format!(
+                "error: Task state `Greet` (Resource `{RESOURCE}`) has no binding\n"
+            )),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr
+                .ends_with("\nthen pass that file with --bindings FILE\n"),
+            "{}",
+            run.stderr
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bindings.toml");
+        std::fs::write(&path, "[states.Other]\ncommand = \"cat\"\n").unwrap();
+        let run = super::tests::run(&["--bindings", path.to_str().unwrap()], "");
+        assert_eq!(run.status, 2);
+        assert!(
+            run.stderr
+                .ends_with(&format!("\n(in `{}`)\n", path.display())),
+            "{}",
+            run.stderr
+        );
+    }
+
+    #[test]
+    fn an_invalid_bindings_file_exits_two() {
+        let run = run(&["--bindings", "/no/such/bindings.toml"], "");
+        assert_eq!(run.status, 2);
+        assert!(
+            run.stderr
+                .starts_with("error: cannot read the bindings file `/no/such/bindings.toml`"),
+            "{}",
+            run.stderr
+        );
+        let (_dir, bindings) = bindings_file("[");
+        let run = super::tests::run(&["--bindings", &bindings], "");
+        assert_eq!(run.status, 2);
+        assert!(
+            run.stderr.contains("TOML parse error at line 2, column 1"),
+            "{}",
+            run.stderr
+        );
+    }
+
+    #[test]
+    fn usage_errors_exit_two_and_help_exits_zero() {
+        let run = run(&["--inptu", "{}"], "");
+        assert_eq!(run.status, 2);
+        assert!(
+            run.stderr.contains("unexpected argument '--inptu'"),
+            "{}",
+            run.stderr
+        );
+        let help = super::tests::run(&["--help"], "");
+        assert_eq!(help.status, 0);
+        assert!(
+            help.stdout.contains("Usage: greeter [OPTIONS]"),
+            "{}",
+            help.stdout
+        );
+        assert!(
+            help.stdout.contains("--input <JSON|@FILE|->"),
+            "{}",
+            help.stdout
+        );
+        assert!(
+            help.stdout.contains("Exit status: 0 when it succeeded"),
+            "{}",
+            help.stdout
+        );
+    }
+}
