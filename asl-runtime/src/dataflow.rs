@@ -31,6 +31,24 @@ pub fn field<'v>(
     path::parameter(path, key, root, root)
 }
 
+/// [`field`] for a path of names and indexes only, compiled to a [`RefPath`]: a
+/// direct lookup.
+pub fn field_at<'v>(
+    path: &RefPath,
+    key: &str,
+    root: &'v Value,
+) -> Result<&'v Value, ExecutionError> {
+    path.get(root)
+        .ok_or_else(|| path::errors::not_found(path.text, key, root))
+}
+
+/// [`variable`] for a path of names and indexes only, compiled to a [`RefPath`]: a
+/// direct lookup.
+pub fn variable_at<'v>(path: &RefPath, root: &'v Value) -> Result<&'v Value, ExecutionError> {
+    path.get(root)
+        .ok_or_else(|| crate::choice::missing_variable(path.text))
+}
+
 /// A Choice rule's `Variable` (or `...Path` operand).
 pub fn variable<'v>(path: &Path, root: &'v Value) -> Result<Cow<'v, Value>, ExecutionError> {
     path::choice_variable(path, root)

@@ -19,6 +19,15 @@ pub enum Step<S> {
     Succeed(Value),
 }
 
+/// What [`Workflow::step_now`] did with a state.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Now<S> {
+    /// The state ran.
+    Ran(Result<Step<S>, ExecutionError>),
+    /// The state waits (a Task or a Wait): run it with [`Workflow::step`].
+    Waits(S),
+}
+
 /// The type of an ASL state, which fixes the history events it records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StateType {
@@ -76,7 +85,11 @@ pub trait Workflow: Sync {
     /// The first state, carrying the execution input.
     fn start(&self, input: Value) -> Self::State;
 
-    /// Runs one state and says where to go next.
+    /// Runs a state that does not wait (Pass, Choice, Succeed, Fail) at once, without
+    /// a future; hands back the others (Task, Wait) for [`Workflow::step`].
+    fn step_now(&self, state: Self::State, context: &mut Context) -> Now<Self::State>;
+
+    /// Runs one state, waiting as it needs to, and says where to go next.
     fn step(
         &self,
         state: Self::State,
@@ -117,7 +130,11 @@ pub async fn run_execution<W: Workflow>(
     loop {
         let state_type = state.state_type();
         context.enter(state.name());
-        match workflow.step(state, &mut context).await {
+        let outcome = match workflow.step_now(state, &mut context) {
+            Now::Ran(outcome) => outcome,
+            Now::Waits(state) => workflow.step(state, &mut context).await,
+        };
+        match outcome {
             Ok(Step::Next(next)) => state = next,
             Ok(Step::Succeed(output)) => return Ok(output),
             Err(error) => return Err(locate(error, &context)),

@@ -34,7 +34,7 @@ pub mod standalone;
 
 pub use context::{Context, Execution};
 pub use error::ExecutionError;
-pub use exec::{MachineState, StateType, Step, Workflow};
+pub use exec::{MachineState, Now, StateType, Step, Workflow};
 pub use task::{Dispatch, Dynamic, TaskContext, TaskError};
 
 /// Re-exports generated code names; not a public API.

@@ -204,7 +204,7 @@ mod tests {
     use super::*;
     use crate::context::Context;
     use crate::error::ExecutionError;
-    use crate::exec::{MachineState, StateType, Step};
+    use crate::exec::{MachineState, Now, StateType, Step};
     use crate::task::{Dispatch, TaskContext};
 
     const RESOURCE: &str = "arn:aws:lambda:us-east-1:123456789012:function:greet";
@@ -241,6 +241,10 @@ mod tests {
 
         fn start(&self, input: Value) -> Greet {
             Greet(input)
+        }
+
+        fn step_now(&self, state: Greet, _: &mut Context) -> Now<Greet> {
+            Now::Waits(state)
         }
 
         async fn step(

@@ -59,17 +59,23 @@ fn test(
     comparison: &Comparison,
     input: &TokenStream,
 ) -> TokenStream {
-    let name = scope.path("variable", variable);
     let root = scope.root(&variable.root, input);
     if let Comparison::Type {
         test: TypeTest::Present,
         expected,
     } = comparison
     {
+        let name = scope.path("variable", variable);
         let test = quote!(dataflow::present(&#name, #root));
         return if *expected { test } else { quote!(!#test) };
     }
-    let value = quote!(&*dataflow::variable(&#name, #root)?);
+    let value = match scope.definite("variable", variable) {
+        Some(name) => quote!(dataflow::variable_at(&#name, #root)?),
+        None => {
+            let name = scope.path("variable", variable);
+            quote!(&*dataflow::variable(&#name, #root)?)
+        }
+    };
     match comparison {
         Comparison::String { op, operand } => {
             let op = compare(*op);
@@ -149,9 +155,14 @@ fn test(
 }
 
 fn operand_path(scope: &mut Scope, path: &Path, input: &TokenStream) -> TokenStream {
-    let name = scope.path("operand", path);
     let root = scope.root(&path.root, input);
-    quote!(&*dataflow::variable(&#name, #root)?)
+    match scope.definite("operand", path) {
+        Some(name) => quote!(dataflow::variable_at(&#name, #root)?),
+        None => {
+            let name = scope.path("operand", path);
+            quote!(&*dataflow::variable(&#name, #root)?)
+        }
+    }
 }
 
 fn compare(op: CompareOp) -> TokenStream {

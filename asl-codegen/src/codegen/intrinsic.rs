@@ -56,9 +56,14 @@ fn borrowed(scope: &mut Scope, arg: &IntrinsicArg, key: &str, input: &TokenStrea
             quote!(&#value)
         }
         IntrinsicArg::Path(path) => {
-            let name = scope.path(key, path);
             let root = scope.root(&path.root, input);
-            quote!(&*dataflow::field(&#name, #key, #root)?)
+            match scope.definite(key, path) {
+                Some(name) => quote!(dataflow::field_at(&#name, #key, #root)?),
+                None => {
+                    let name = scope.path(key, path);
+                    quote!(&*dataflow::field(&#name, #key, #root)?)
+                }
+            }
         }
         IntrinsicArg::Call(inner) => {
             let inner = self::call(scope, inner, key, input);
@@ -72,9 +77,14 @@ fn owned(scope: &mut Scope, arg: &IntrinsicArg, key: &str, input: &TokenStream) 
     match arg {
         IntrinsicArg::Literal(value) => json::value(value),
         IntrinsicArg::Path(path) => {
-            let name = scope.path(key, path);
             let root = scope.root(&path.root, input);
-            quote!(dataflow::field(&#name, #key, #root)?.into_owned())
+            match scope.definite(key, path) {
+                Some(name) => quote!(dataflow::field_at(&#name, #key, #root)?.clone()),
+                None => {
+                    let name = scope.path(key, path);
+                    quote!(dataflow::field(&#name, #key, #root)?.into_owned())
+                }
+            }
         }
         IntrinsicArg::Call(inner) => self::call(scope, inner, key, input),
     }

@@ -72,12 +72,43 @@ pub(super) fn items(
     if !unsupported.is_empty() {
         return Err(unsupported);
     }
-    let arms = machine.states.iter().enumerate().map(|(index, state)| {
-        let variant = names.variant(StateId(index));
-        let function = names.function(StateId(index));
-        let wait = waits(state).then(|| quote!(.await));
-        quote!(State::#variant(input) => self.#function(input, context) #wait,)
-    });
+    let arms: Vec<_> = machine
+        .states
+        .iter()
+        .enumerate()
+        .map(|(index, state)| {
+            let variant = names.variant(StateId(index));
+            let function = names.function(StateId(index));
+            let wait = waits(state).then(|| quote!(.await));
+            quote!(State::#variant(input) => self.#function(input, context) #wait,)
+        })
+        .collect();
+    let now_arms: Vec<_> = machine
+        .states
+        .iter()
+        .enumerate()
+        .filter(|(_, state)| !waits(state))
+        .map(|(index, _)| {
+            let variant = names.variant(StateId(index));
+            let function = names.function(StateId(index));
+            quote!(State::#variant(input) => ::asl_runtime::Now::Ran(self.#function(input, context)),)
+        })
+        .collect();
+    let waiting = (now_arms.len() < machine.states.len())
+        .then(|| quote!(state => ::asl_runtime::Now::Waits(state),));
+    let step_now = if now_arms.is_empty() {
+        quote!(::asl_runtime::Now::Waits(state))
+    } else {
+        quote!(match state {
+            #(#now_arms)*
+            #waiting
+        })
+    };
+    let now_context = if now_arms.is_empty() {
+        format_ident!("_context")
+    } else {
+        format_ident!("context")
+    };
     let start = names.variant(machine.start_at);
     let task_list = machine.states.iter().filter_map(|state| match &state.kind {
         StateKind::Task(task) => {
@@ -154,6 +185,10 @@ pub(super) fn items(
 
             fn start(&self, input: Value) -> State {
                 State::#start(input)
+            }
+
+            fn step_now(&self, state: State, #now_context: &mut Context) -> ::asl_runtime::Now<State> {
+                #step_now
             }
 
             async fn step(

@@ -34,6 +34,29 @@ impl Scope {
         name
     }
 
+    /// When `path` is only names and non-negative indexes, declares it as a
+    /// `static NAME: RefPath` (read by a direct lookup) and returns `NAME`.
+    pub fn definite(&mut self, hint: &str, path: &Path) -> Option<Ident> {
+        use crate::ir::path::{Segment, Selector, Step};
+        let steps = path
+            .segments
+            .iter()
+            .map(|segment| match segment {
+                Segment::Child(Selector::Name(name)) => Some(Step::Field(name.clone())),
+                Segment::Child(Selector::Index(index)) => {
+                    usize::try_from(*index).ok().map(Step::Index)
+                }
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let reference = ReferencePath {
+            text: path.text.clone(),
+            root: path.root.clone(),
+            steps,
+        };
+        Some(self.reference(hint, &reference))
+    }
+
     /// Declares `static NAME: RefPath` for `path` and returns `NAME`.
     pub fn reference(&mut self, hint: &str, path: &ReferencePath) -> Ident {
         let name = self.name(hint);

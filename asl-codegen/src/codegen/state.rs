@@ -51,10 +51,9 @@ pub(super) fn body(state: &State, index: usize, names: &Names) -> Result<Body, U
                 (None, Some(parameters)) => {
                     let reference = effective.reference();
                     out.extend(template::check_input(parameters, &reference));
-                    let parameters =
-                        template::build(&mut scope, parameters, "Parameters", &reference);
-                    out.push(quote!(let result = #parameters;));
-                    out.push(quote!(limits::check_result(&result, #name)?;));
+                    let built = template::build(&mut scope, parameters, "Parameters", &reference);
+                    out.push(quote!(let result = #built;));
+                    out.extend(template::check_size(parameters, &quote!(result), name));
                     Owned::Local
                 }
                 (None, None) => effective.into_result(),
@@ -264,9 +263,9 @@ fn task_body(
         Some(parameters) => {
             let reference = effective.reference();
             prepare.extend(template::check_input(parameters, &reference));
-            let parameters = template::build(scope, parameters, "Parameters", &reference);
-            prepare.push(quote!(let parameters = #parameters;));
-            prepare.push(quote!(limits::check_result(&parameters, #name)?;));
+            let built = template::build(scope, parameters, "Parameters", &reference);
+            prepare.push(quote!(let parameters = #built;));
+            prepare.extend(template::check_size(parameters, &quote!(parameters), name));
             quote!(parameters)
         }
         None => match effective {

@@ -39,9 +39,14 @@ pub(super) fn build(
             quote!(Value::Array(::std::vec![#(#items),*]))
         }
         Template::Path(path) => {
-            let name = scope.path(key, path);
             let root = scope.root(&path.root, input);
-            quote!(dataflow::field(&#name, #key, #root)?.into_owned())
+            match scope.definite(key, path) {
+                Some(name) => quote!(dataflow::field_at(&#name, #key, #root)?.clone()),
+                None => {
+                    let name = scope.path(key, path);
+                    quote!(dataflow::field(&#name, #key, #root)?.into_owned())
+                }
+            }
         }
         Template::Intrinsic(call) => intrinsic::call(scope, call, key, input),
         Template::Jsonata(_) => unreachable!("JSONata is rejected before generation"),
@@ -69,6 +74,45 @@ fn reads_input(template: &Template) -> bool {
         Template::Path(path) => path.root == crate::ir::path::Root::Input,
         Template::Intrinsic(call) => call_reads(call),
         Template::Literal(_) | Template::Jsonata(_) => false,
+    }
+}
+
+/// A statement failing the state with `States.DataLimitExceeded` when `value`, built
+/// from `template`, is over the payload limit; nothing when the template's size has
+/// a bound below the limit (constants and fixed-size intrinsic results), which saves
+/// measuring the value on every transition.
+pub(super) fn check_size(
+    template: &Template,
+    value: &TokenStream,
+    state: &str,
+) -> Option<TokenStream> {
+    const MAX_PAYLOAD_BYTES: usize = 262_144;
+    let bounded = max_size(template).is_some_and(|size| size <= MAX_PAYLOAD_BYTES);
+    (!bounded).then(|| quote!(limits::check_result(&#value, #state)?;))
+}
+
+/// The largest the JSON text of `template`'s value can be, when that is known.
+fn max_size(template: &Template) -> Option<usize> {
+    use crate::ir::intrinsic::IntrinsicFunction;
+    match template {
+        Template::Literal(value) => Some(value.to_string().len()),
+        Template::Object(members) => members.iter().try_fold(2, |total, (key, value)| {
+            Some(total + key.len() * 6 + 4 + max_size(value)?)
+        }),
+        Template::Array(items) => items
+            .iter()
+            .try_fold(2, |total, item| Some(total + 1 + max_size(item)?)),
+        Template::Intrinsic(call) => match call.function {
+            // An integer, a boolean, a UUID, a hex digest.
+            IntrinsicFunction::MathAdd
+            | IntrinsicFunction::MathRandom
+            | IntrinsicFunction::ArrayLength => Some(20),
+            IntrinsicFunction::ArrayContains => Some(5),
+            IntrinsicFunction::Uuid => Some(38),
+            IntrinsicFunction::Hash => Some(130),
+            _ => None,
+        },
+        Template::Path(_) | Template::Jsonata(_) => None,
     }
 }
 

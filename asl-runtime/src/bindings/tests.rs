@@ -22,7 +22,11 @@ fn parse_error(text: &str) -> String {
 
 /// Runs Task state `state` (Resource [`RESOURCE`]) through `bindings`.
 async fn call(bindings: &Bindings, state: &'static str, input: Value) -> Result<Value, TaskError> {
-    let execution = Arc::new(Execution::new("Machine", Some("run-1".to_owned()), json!({})));
+    let execution = Arc::new(Execution::new(
+        "Machine",
+        Some("run-1".to_owned()),
+        json!({}),
+    ));
     let mut context = Context::new(execution);
     context.enter(state);
     bindings

@@ -127,19 +127,15 @@ pub fn reference<'v>(
 /// from AWS; not in the corpus). `IsPresent` tests should use [`Path::select`]
 /// instead, which never fails.
 pub fn choice_variable<'v>(path: &Path, root: &'v Value) -> Result<Selected<'v>, ExecutionError> {
-    path.resolve(root).map_err(|_| {
-        ExecutionError::runtime(format!(
-            "Invalid path '{}': The choice state's condition path references an invalid value.",
-            path.text
-        ))
-    })
+    path.resolve(root)
+        .map_err(|_| crate::choice::missing_variable(path.text))
 }
 
 // Inputs are printed as `Value`'s `Display` prints them: compact JSON, members in
 // their order, as AWS prints them (Java prints some numbers differently, e.g.
 // `1.0E20` for `1e20`).
 
-fn not_found(text: &str, field: &str, input: &Value) -> ExecutionError {
+pub(crate) fn not_found(text: &str, field: &str, input: &Value) -> ExecutionError {
     ExecutionError::runtime(format!(
         "The JSONPath '{text}' specified for the field '{field}' could not be found in the input '{input}'"
     ))

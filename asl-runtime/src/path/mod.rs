@@ -40,7 +40,7 @@
 //!   Jayway, `..[1].x` (an index or slice followed by more) applies `.x` to
 //!   every element of every array it visits.
 
-mod errors;
+pub(crate) mod errors;
 mod filter;
 mod render;
 mod select;
