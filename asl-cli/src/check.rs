@@ -2,11 +2,10 @@
 
 use std::io;
 
-use asl_codegen::diagnostic::render::Style;
 use asl_codegen::diagnostic::report::Report;
-use asl_codegen::{SourceFile, Syntax};
 
-use crate::{CheckArgs, ColorChoice, Format, Io};
+use crate::definition;
+use crate::{CheckArgs, Format, Io};
 
 /// Exit status when every definition is valid.
 const VALID: u8 = 0;
@@ -17,17 +16,10 @@ const IO_ERROR: u8 = 2;
 
 /// Checks each file and prints its diagnostics; returns the exit status.
 pub fn check(args: &CheckArgs, io: &mut Io<'_>) -> io::Result<u8> {
-    let style = match args.color {
-        ColorChoice::Always => Style::Color,
-        ColorChoice::Never => Style::Plain,
-        ColorChoice::Auto if io.stderr_is_terminal && std::env::var_os("NO_COLOR").is_none() => {
-            Style::Color
-        }
-        ColorChoice::Auto => Style::Plain,
-    };
+    let style = definition::style(args.color, io);
     let mut status = VALID;
     for file in &args.files {
-        let source = match read_source(file, io) {
+        let source = match definition::read(file, io) {
             Ok(source) => source,
             Err(error) => {
                 writeln!(io.stderr, "error: cannot read `{file}`: {error}")?;
@@ -53,17 +45,6 @@ pub fn check(args: &CheckArgs, io: &mut Io<'_>) -> io::Result<u8> {
         }
     }
     Ok(status)
-}
-
-fn read_source(file: &str, io: &mut Io<'_>) -> io::Result<SourceFile> {
-    if file == "-" {
-        let mut text = String::new();
-        io.stdin.read_to_string(&mut text)?;
-        let syntax = Syntax::sniff(&text);
-        return Ok(SourceFile::with_syntax("<stdin>", text, syntax));
-    }
-    let text = std::fs::read_to_string(file)?;
-    Ok(SourceFile::new(file, text))
 }
 
 fn summary(name: &str, diagnostics: &asl_codegen::Diagnostics) -> String {

@@ -75,7 +75,8 @@ pub(crate) fn style(color: ColorChoice, io: &Io<'_>) -> Style {
     }
 }
 
-fn read(file: &str, io: &mut Io<'_>) -> io::Result<SourceFile> {
+/// The definition in `file` (`-`: stdin, its syntax sniffed).
+pub(crate) fn read(file: &str, io: &mut Io<'_>) -> io::Result<SourceFile> {
     if file == "-" {
         let mut text = String::new();
         io.stdin.read_to_string(&mut text)?;

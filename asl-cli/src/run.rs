@@ -105,25 +105,5 @@ pub fn execute(args: &RunArgs, io: &mut Io<'_>) -> io::Result<u8> {
 /// The execution input `--input` gives (JSON text, `@FILE` or `-` for stdin), as
 /// JSON text, checked.
 fn read_input(input: &str, stdin: &mut dyn Read) -> Result<String, String> {
-    let (text, origin) = match input {
-        "-" => {
-            let mut text = String::new();
-            stdin
-                .read_to_string(&mut text)
-                .map_err(|error| format!("cannot read the input from stdin: {error}"))?;
-            (text, "the input on stdin".to_owned())
-        }
-        _ => match input.strip_prefix('@') {
-            Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .map_err(|error| format!("cannot read the input file `{path}`: {error}"))?;
-                (text, format!("the input file `{path}`"))
-            }
-            None => (input.to_owned(), "--input".to_owned()),
-        },
-    };
-    match serde_json::from_str::<serde::de::IgnoredAny>(&text) {
-        Ok(_) => Ok(text),
-        Err(error) => Err(format!("{origin} is not valid JSON: {error}")),
-    }
+    asl_runtime::standalone::read_input(input, stdin).map(|value| value.to_string())
 }

@@ -25,8 +25,6 @@ publish = false
 
 [dependencies]
 asl-runtime = { path = {runtime}, features = ["standalone"] }
-serde = { version = "1", features = ["derive"] }
-serde_json = "1"
 
 [profile.dev]
 debug = false

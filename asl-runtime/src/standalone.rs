@@ -153,8 +153,9 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Args, clap::Er
     Args::from_arg_matches(&matches)
 }
 
-/// The execution input `--input` gives: JSON text, `@FILE` or `-` (stdin).
-fn read_input(input: &str, stdin: &mut dyn Read) -> Result<Value, Refusal> {
+/// The execution input an `--input` argument gives: JSON text, `@FILE` or `-`
+/// (stdin); the error says which and why. `asl run` reads its `--input` with it too.
+pub fn read_input(input: &str, stdin: &mut dyn Read) -> Result<Value, String> {
     let (text, origin) = match input {
         "-" => {
             let mut text = String::new();

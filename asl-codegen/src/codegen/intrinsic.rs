@@ -55,16 +55,7 @@ fn borrowed(scope: &mut Scope, arg: &IntrinsicArg, key: &str, input: &TokenStrea
             let value = json::value(value);
             quote!(&#value)
         }
-        IntrinsicArg::Path(path) => {
-            let root = scope.root(&path.root, input);
-            match scope.definite(key, path) {
-                Some(name) => quote!(dataflow::field_at(&#name, #key, #root)?),
-                None => {
-                    let name = scope.path(key, path);
-                    quote!(&*dataflow::field(&#name, #key, #root)?)
-                }
-            }
-        }
+        IntrinsicArg::Path(path) => scope.field(key, path, input),
         IntrinsicArg::Call(inner) => {
             let inner = self::call(scope, inner, key, input);
             quote!(&#inner)
@@ -76,16 +67,7 @@ fn borrowed(scope: &mut Scope, arg: &IntrinsicArg, key: &str, input: &TokenStrea
 fn owned(scope: &mut Scope, arg: &IntrinsicArg, key: &str, input: &TokenStream) -> TokenStream {
     match arg {
         IntrinsicArg::Literal(value) => json::value(value),
-        IntrinsicArg::Path(path) => {
-            let root = scope.root(&path.root, input);
-            match scope.definite(key, path) {
-                Some(name) => quote!(dataflow::field_at(&#name, #key, #root)?.clone()),
-                None => {
-                    let name = scope.path(key, path);
-                    quote!(dataflow::field(&#name, #key, #root)?.into_owned())
-                }
-            }
-        }
+        IntrinsicArg::Path(path) => scope.field_owned(key, path, input),
         IntrinsicArg::Call(inner) => self::call(scope, inner, key, input),
     }
 }

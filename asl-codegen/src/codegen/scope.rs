@@ -57,6 +57,31 @@ impl Scope {
         Some(self.reference(hint, &reference))
     }
 
+    /// An `&Value` expression reading the payload template field `key` (`name.$`) at
+    /// `path`, where `input` is the `&Value` expression for `$`.
+    pub fn field(&mut self, key: &str, path: &Path, input: &TokenStream) -> TokenStream {
+        let root = self.root(&path.root, input);
+        match self.definite(key, path) {
+            Some(name) => quote!(dataflow::field_at(&#name, #key, #root)?),
+            None => {
+                let name = self.path(key, path);
+                quote!(&*dataflow::field(&#name, #key, #root)?)
+            }
+        }
+    }
+
+    /// [`Scope::field`] as an owned `Value`.
+    pub fn field_owned(&mut self, key: &str, path: &Path, input: &TokenStream) -> TokenStream {
+        let root = self.root(&path.root, input);
+        match self.definite(key, path) {
+            Some(name) => quote!(dataflow::field_at(&#name, #key, #root)?.clone()),
+            None => {
+                let name = self.path(key, path);
+                quote!(dataflow::field(&#name, #key, #root)?.into_owned())
+            }
+        }
+    }
+
     /// Declares `static NAME: RefPath` for `path` and returns `NAME`.
     pub fn reference(&mut self, hint: &str, path: &ReferencePath) -> Ident {
         let name = self.name(hint);

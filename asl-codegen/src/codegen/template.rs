@@ -38,16 +38,7 @@ pub(super) fn build(
             let items = items.iter().map(|item| build(scope, item, key, input));
             quote!(Value::Array(::std::vec![#(#items),*]))
         }
-        Template::Path(path) => {
-            let root = scope.root(&path.root, input);
-            match scope.definite(key, path) {
-                Some(name) => quote!(dataflow::field_at(&#name, #key, #root)?.clone()),
-                None => {
-                    let name = scope.path(key, path);
-                    quote!(dataflow::field(&#name, #key, #root)?.into_owned())
-                }
-            }
-        }
+        Template::Path(path) => scope.field_owned(key, path, input),
         Template::Intrinsic(call) => intrinsic::call(scope, call, key, input),
         Template::Jsonata(_) => unreachable!("JSONata is rejected before generation"),
     }
