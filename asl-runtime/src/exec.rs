@@ -82,6 +82,12 @@ pub trait Workflow: Sync {
     /// The state machine's name (`$$.StateMachine.Name`).
     fn name(&self) -> &str;
 
+    /// The machine's `TimeoutSeconds`: past it the execution fails with
+    /// `States.Timeout`.
+    fn timeout(&self) -> Option<std::time::Duration> {
+        None
+    }
+
     /// The first state, carrying the execution input.
     fn start(&self, input: Value) -> Self::State;
 
@@ -116,7 +122,17 @@ pub async fn run<W: Workflow>(
         Execution::without_input(workflow.name(), name)
     };
     let execution = Arc::new(execution);
-    run_execution(workflow, execution, input).await
+    match workflow.timeout() {
+        None => run_execution(workflow, execution, input).await,
+        Some(limit) => tokio::time::timeout(limit, run_execution(workflow, execution, input))
+            .await
+            .unwrap_or_else(|_| {
+                Err(ExecutionError {
+                    error: Some(crate::error::names::TIMEOUT.to_owned()),
+                    cause: None,
+                })
+            }),
+    }
 }
 
 /// Runs `execution` of `workflow`, starting from `input`.

@@ -135,3 +135,31 @@ async fn waits_run_on_tokio_time() {
         "{error}"
     );
 }
+
+mod slow {
+    asl_macros::asl!(
+        definition = r#"{
+        "StartAt": "Nap",
+        "TimeoutSeconds": 60,
+        "States": {"Nap": {"Type": "Wait", "SecondsPath": "$.nap", "End": true}}
+    }"#
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_machine_timeout_fails_the_execution_with_states_timeout() {
+    let started = tokio::time::Instant::now();
+    let error = slow::Machine::new(())
+        .run(json!({"nap": 3600}))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error,
+        ExecutionError {
+            error: Some("States.Timeout".to_owned()),
+            cause: None
+        }
+    );
+    assert_eq!(started.elapsed(), std::time::Duration::from_secs(60));
+    assert!(slow::Machine::new(()).run(json!({"nap": 59})).await.is_ok());
+}

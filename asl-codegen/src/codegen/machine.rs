@@ -27,10 +27,12 @@ impl Names {
     }
 }
 
-/// Every item of the generated code for `machine`, named `machine_name`.
+/// Every item of the generated code for `machine`, named `machine_name`, failing
+/// after `timeout_seconds` (the definition's `TimeoutSeconds`) when set.
 pub(super) fn items(
     machine: &Machine,
     machine_name: &str,
+    timeout_seconds: Option<u64>,
 ) -> Result<TokenStream, Vec<Unsupported>> {
     let names = Names {
         idents: StateIdents::new(machine.states.iter().map(|state| state.name.as_str())),
@@ -96,6 +98,15 @@ pub(super) fn items(
         .collect();
     let waiting = (now_arms.len() < machine.states.len())
         .then(|| quote!(state => ::asl_runtime::Now::Waits(state),));
+    let timeout = timeout_seconds.map(|seconds| {
+        let seconds = super::json::int(seconds);
+        quote! {
+            /// The definition's `TimeoutSeconds`.
+            fn timeout(&self) -> Option<::std::time::Duration> {
+                Some(::std::time::Duration::from_secs(#seconds))
+            }
+        }
+    });
     let step_now = if now_arms.is_empty() {
         quote!(::asl_runtime::Now::Waits(state))
     } else {
@@ -182,6 +193,8 @@ pub(super) fn items(
             fn name(&self) -> &str {
                 MACHINE_NAME
             }
+
+            #timeout
 
             fn start(&self, input: Value) -> State {
                 State::#start(input)

@@ -57,7 +57,11 @@ pub fn generate(workflow: &Workflow, settings: &Settings) -> Result<TokenStream,
     if !unsupported.is_empty() {
         return Err(unsupported);
     }
-    machine::items(&workflow.machine, &settings.machine_name)
+    machine::items(
+        &workflow.machine,
+        &settings.machine_name,
+        workflow.timeout_seconds,
+    )
 }
 
 /// `tokens` as formatted Rust source (prettyplease), with an `@generated` header.
