@@ -26,40 +26,52 @@ pub(super) fn wait(scope: &mut Scope, until: &WaitFor, input: &TokenStream) -> T
                     let seconds = super::json::int(*seconds);
                     quote!(#seconds)
                 }
-                Param::Path(path) => {
-                    let name = scope.reference("seconds_path", path);
-                    let text = &path.text;
-                    quote!(wait::seconds_from(
-                        dataflow::reference(&#name, "SecondsPath", #input)?,
-                        #text,
-                    )?)
-                }
-                Param::Intrinsic(call) => {
-                    let value = intrinsic::call(scope, call, "SecondsPath", input);
-                    quote!(wait::seconds_from(&#value, "SecondsPath")?)
-                }
-                Param::Jsonata(_) => unreachable!("JSONata is rejected before generation"),
+                dynamic => read(
+                    scope,
+                    dynamic,
+                    "SecondsPath",
+                    quote!(wait::seconds_from),
+                    input,
+                ),
             };
             quote!(wait::seconds(#seconds).await;)
         }
         WaitFor::Timestamp(timestamp) => {
             let instant = match timestamp {
                 Param::Fixed(timestamp) => self::timestamp(timestamp),
-                Param::Path(path) => {
-                    let name = scope.reference("timestamp_path", path);
-                    let text = &path.text;
-                    quote!(wait::timestamp_from(
-                        dataflow::reference(&#name, "TimestampPath", #input)?,
-                        #text,
-                    )?)
-                }
-                Param::Intrinsic(call) => {
-                    let value = intrinsic::call(scope, call, "TimestampPath", input);
-                    quote!(wait::timestamp_from(&#value, "TimestampPath")?)
-                }
-                Param::Jsonata(_) => unreachable!("JSONata is rejected before generation"),
+                dynamic => read(
+                    scope,
+                    dynamic,
+                    "TimestampPath",
+                    quote!(wait::timestamp_from),
+                    input,
+                ),
             };
             quote!(wait::until(&#instant).await;)
         }
+    }
+}
+
+/// The value of a `SecondsPath` or `TimestampPath` (`field`) read from `input` and
+/// checked by `convert` (`wait::seconds_from`, `wait::timestamp_from`).
+fn read<T>(
+    scope: &mut Scope,
+    param: &Param<T>,
+    field: &str,
+    convert: TokenStream,
+    input: &TokenStream,
+) -> TokenStream {
+    match param {
+        Param::Path(path) => {
+            let name = scope.reference(field, path);
+            let text = &path.text;
+            quote!(#convert(dataflow::reference(&#name, #field, #input)?, #text)?)
+        }
+        Param::Intrinsic(call) => {
+            let value = intrinsic::call(scope, call, field, input);
+            quote!(#convert(&#value, #field)?)
+        }
+        Param::Fixed(_) => unreachable!("fixed values are handled by the caller"),
+        Param::Jsonata(_) => unreachable!("JSONata is rejected before generation"),
     }
 }
