@@ -60,24 +60,27 @@ impl Scope {
     /// An `&Value` expression reading the payload template field `key` (`name.$`) at
     /// `path`, where `input` is the `&Value` expression for `$`.
     pub fn field(&mut self, key: &str, path: &Path, input: &TokenStream) -> TokenStream {
-        let root = self.root(&path.root, input);
-        match self.definite(key, path) {
-            Some(name) => quote!(dataflow::field_at(&#name, #key, #root)?),
-            None => {
-                let name = self.path(key, path);
-                quote!(&*dataflow::field(&#name, #key, #root)?)
-            }
+        match self.read_field(key, path, input) {
+            FieldRead::Lookup(value) => value,
+            FieldRead::Selection(cow) => quote!(&*#cow),
         }
     }
 
     /// [`Scope::field`] as an owned `Value`.
     pub fn field_owned(&mut self, key: &str, path: &Path, input: &TokenStream) -> TokenStream {
+        match self.read_field(key, path, input) {
+            FieldRead::Lookup(value) => quote!(#value.clone()),
+            FieldRead::Selection(cow) => quote!(#cow.into_owned()),
+        }
+    }
+
+    fn read_field(&mut self, key: &str, path: &Path, input: &TokenStream) -> FieldRead {
         let root = self.root(&path.root, input);
         match self.definite(key, path) {
-            Some(name) => quote!(dataflow::field_at(&#name, #key, #root)?.clone()),
+            Some(name) => FieldRead::Lookup(quote!(dataflow::field_at(&#name, #key, #root)?)),
             None => {
                 let name = self.path(key, path);
-                quote!(dataflow::field(&#name, #key, #root)?.into_owned())
+                FieldRead::Selection(quote!(dataflow::field(&#name, #key, #root)?))
             }
         }
     }
@@ -160,4 +163,11 @@ impl Scope {
         }
         Ident::new(&name, Span::call_site())
     }
+}
+
+/// How a template field is read: a direct lookup (`&Value`) for a path of names and
+/// indexes, a selection (`Cow<Value>`) otherwise.
+enum FieldRead {
+    Lookup(TokenStream),
+    Selection(TokenStream),
 }
