@@ -4,14 +4,18 @@
 //!
 //! `cargo bench -p asl-benches` (add `-- pass_chain` to run one workload).
 
-// The hand-written baseline, compiled in from the shared folder as it is.
+// The hand-written baseline, compiled in from the shared folder as it is (rustfmt
+// leaves it alone: it is not ours to format).
 #[allow(dead_code, clippy::all)]
+#[rustfmt::skip]
 #[path = "../../../shared/bench/handwritten/src/flows.rs"]
 mod flows;
 #[allow(dead_code, clippy::all)]
+#[rustfmt::skip]
 #[path = "../../../shared/bench/handwritten/src/iterations.rs"]
 mod iterations;
 #[allow(dead_code, clippy::all)]
+#[rustfmt::skip]
 #[path = "../../../shared/bench/handwritten/src/retry.rs"]
 mod retry;
 
