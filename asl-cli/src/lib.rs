@@ -129,6 +129,10 @@ pub struct RunArgs {
     /// The execution's name (`$$.Execution.Name`); a random UUID by default.
     #[arg(long)]
     pub name: Option<String>,
+    /// Seeds the execution's random numbers (FULL retry jitter), to repeat a run
+    /// exactly.
+    #[arg(long)]
+    pub seed: Option<u64>,
     /// When to colour diagnostics.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

@@ -62,6 +62,9 @@ pub fn execute(args: &RunArgs, io: &mut Io<'_>) -> io::Result<u8> {
     if let Some(name) = &args.name {
         command.args(["--name", name]);
     }
+    if let Some(seed) = args.seed {
+        command.args(["--seed", &seed.to_string()]);
+    }
     // The binary's stderr (its messages and its Tasks' logs) goes straight through.
     let mut child = match command
         .stdin(Stdio::piped())

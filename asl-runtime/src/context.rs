@@ -3,6 +3,8 @@
 use std::sync::{Arc, OnceLock};
 use std::time::SystemTime;
 
+use rand::rngs::Xoshiro256PlusPlus;
+use rand::{RngExt, SeedableRng};
 use serde_json::{Map, Value};
 
 /// What is known about an execution when it starts; shared by all its states.
@@ -17,6 +19,7 @@ pub struct Execution {
     start_time: SystemTime,
     redrive_count: u32,
     state_machine: String,
+    seed: Option<u64>,
 }
 
 impl PartialEq for Execution {
@@ -26,6 +29,7 @@ impl PartialEq for Execution {
             && self.start_time == other.start_time
             && self.redrive_count == other.redrive_count
             && self.state_machine == other.state_machine
+            && self.seed == other.seed
     }
 }
 
@@ -43,7 +47,14 @@ impl Execution {
             start_time: SystemTime::now(),
             redrive_count: 0,
             state_machine: state_machine.to_owned(),
+            seed: None,
         }
+    }
+
+    /// The same execution, drawing its random numbers (retry jitter) from a
+    /// generator seeded with `seed`, so that a run can be repeated exactly.
+    pub fn with_seed(self, seed: Option<u64>) -> Execution {
+        Execution { seed, ..self }
     }
 
     /// An execution whose input nothing will read (the machine never reads `$$`):
@@ -111,6 +122,7 @@ pub struct Context {
     last_event_id: u64,
     retry_count: u32,
     task_token: Option<String>,
+    random: Option<Xoshiro256PlusPlus>,
 }
 
 impl Context {
@@ -125,6 +137,7 @@ impl Context {
             last_event_id: 1,
             retry_count: 0,
             task_token: None,
+            random: None,
         }
     }
 
@@ -158,6 +171,18 @@ impl Context {
     /// Sets `$$.Task.Token` for a callback task.
     pub fn set_task_token(&mut self, token: Option<String>) {
         self.task_token = token;
+    }
+
+    /// A random number in `[0, 1)`: from the execution's seeded generator when it
+    /// has a seed ([`Execution::with_seed`]), otherwise from the thread's generator.
+    pub fn random_fraction(&mut self) -> f64 {
+        match (self.execution.seed, &mut self.random) {
+            (None, _) => rand::random(),
+            (Some(_), Some(random)) => random.random(),
+            (Some(seed), random @ None) => random
+                .insert(Xoshiro256PlusPlus::seed_from_u64(seed))
+                .random(),
+        }
     }
 
     /// The execution this context belongs to.
@@ -253,5 +278,18 @@ mod tests {
         assert_eq!(entered.len(), "2019-03-26T20:14:13.192Z".len());
         assert!(entered.ends_with('Z'));
         assert_eq!(context.entered_event_id(), 2);
+    }
+
+    #[test]
+    fn a_seeded_execution_draws_the_same_numbers_every_time() {
+        let draws = |seed| {
+            let execution = Execution::new("m", None, Value::Null).with_seed(seed);
+            let mut context = Context::new(Arc::new(execution));
+            [(); 4].map(|()| context.random_fraction())
+        };
+        assert_eq!(draws(Some(7)), draws(Some(7)));
+        assert_ne!(draws(Some(7)), draws(Some(8)));
+        assert_ne!(draws(None), draws(None));
+        assert!(draws(None).iter().all(|x| (0.0..1.0).contains(x)));
     }
 }

@@ -28,6 +28,9 @@ pub mod names {
     pub const QUERY_EVALUATION_ERROR: &str = "States.QueryEvaluationError";
 }
 
+/// The cause of a missed heartbeat.
+const HEARTBEAT_CAUSE: &str = "The Task sent no heartbeat for longer than its HeartbeatSeconds.";
+
 /// How an execution (or a state inside it) failed: the `error` name and the `cause`,
 /// exactly as AWS reports them in `ExecutionFailed`. Either may be absent, as with a
 /// Fail state that names neither.
@@ -56,6 +59,26 @@ impl ExecutionError {
     /// `States.IntrinsicFailure` with `cause`.
     pub fn intrinsic_failure(cause: impl Into<String>) -> Self {
         ExecutionError::new(names::INTRINSIC_FAILURE, cause)
+    }
+
+    /// `States.Timeout`: a Task's `TimeoutSeconds` or the machine's `TimeoutSeconds`
+    /// ran out.
+    pub fn timeout() -> Self {
+        ExecutionError {
+            error: Some(names::TIMEOUT.to_owned()),
+            cause: None,
+        }
+    }
+
+    /// A missed heartbeat. AWS reports it as `States.Timeout` (in a `TaskTimedOut`
+    /// event); Retry and Catch match it by `States.HeartbeatTimeout` too.
+    pub fn heartbeat_timeout() -> Self {
+        ExecutionError::new(names::TIMEOUT, HEARTBEAT_CAUSE)
+    }
+
+    /// Whether this is a missed heartbeat ([`ExecutionError::heartbeat_timeout`]).
+    pub fn is_heartbeat_timeout(&self) -> bool {
+        self.name() == names::TIMEOUT && self.cause_text() == HEARTBEAT_CAUSE
     }
 
     /// The error name, or `""` when there is none (how AWS matches and prints it).

@@ -103,35 +103,53 @@ pub trait Workflow: Sync {
     ) -> impl Future<Output = Result<Step<Self::State>, ExecutionError>> + Send;
 }
 
-/// Runs an execution of `workflow` with `input` to its end. Without a `name`, the
-/// execution gets a fresh one (AWS uses a UUID; see [`execution_name`]).
+/// How to start an execution.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunOptions {
+    name: Option<String>,
+    seed: Option<u64>,
+}
+
+impl RunOptions {
+    /// Names the execution (`$$.Execution.Name`); without a name it gets a fresh
+    /// one (AWS uses a UUID; see [`execution_name`]).
+    pub fn name(mut self, name: impl Into<String>) -> RunOptions {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Seeds the execution's random numbers (the `FULL` retry jitter), so that a run
+    /// can be repeated exactly; otherwise they come from the thread's generator.
+    pub fn seed(mut self, seed: u64) -> RunOptions {
+        self.seed = Some(seed);
+        self
+    }
+}
+
+/// Runs an execution of `workflow` with `input` to its end, started as `options`
+/// say.
 ///
 /// Errors AWS reports with the failing state's location (`States.Runtime`,
 /// `States.QueryEvaluationError`) get AWS's prefix naming the state and the id of
 /// its `StateEntered` event.
 pub async fn run<W: Workflow>(
     workflow: &W,
-    name: Option<&str>,
+    options: RunOptions,
     input: Value,
 ) -> Result<Value, ExecutionError> {
     limits::check_execution_input(&input)?;
-    let name = name.map(str::to_owned);
+    let RunOptions { name, seed } = options;
     let execution = if W::READS_CONTEXT {
         Execution::new(workflow.name(), name, input.clone())
     } else {
         Execution::without_input(workflow.name(), name)
     };
-    let execution = Arc::new(execution);
+    let execution = Arc::new(execution.with_seed(seed));
     match workflow.timeout() {
         None => run_execution(workflow, execution, input).await,
         Some(limit) => tokio::time::timeout(limit, run_execution(workflow, execution, input))
             .await
-            .unwrap_or_else(|_| {
-                Err(ExecutionError {
-                    error: Some(crate::error::names::TIMEOUT.to_owned()),
-                    cause: None,
-                })
-            }),
+            .unwrap_or_else(|_| Err(ExecutionError::timeout())),
     }
 }
 

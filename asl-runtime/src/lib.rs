@@ -34,8 +34,8 @@ pub mod standalone;
 
 pub use context::{Context, Execution};
 pub use error::ExecutionError;
-pub use exec::{MachineState, Now, StateType, Step, Workflow};
-pub use task::{Dispatch, Dynamic, TaskContext, TaskError};
+pub use exec::{MachineState, Now, RunOptions, StateType, Step, Workflow};
+pub use task::{Dispatch, Dynamic, Heartbeat, TaskContext, TaskError};
 
 /// Re-exports generated code names; not a public API.
 #[doc(hidden)]

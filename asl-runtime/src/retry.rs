@@ -58,6 +58,7 @@ pub fn matches(error_equals: &[&str], error: &ExecutionError) -> bool {
         wanted == name
             || (wanted == names::ALL && !terminal)
             || (wanted == names::TASK_FAILED && !terminal && name != names::TIMEOUT)
+            || (wanted == names::HEARTBEAT_TIMEOUT && error.is_heartbeat_timeout())
     })
 }
 
@@ -87,7 +88,9 @@ impl Retry {
         error: ExecutionError,
         context: &mut Context,
     ) -> Result<(), ExecutionError> {
-        let delay = self.next_delay(&error).ok_or(error)?;
+        let delay = self
+            .next_delay(&error, || context.random_fraction())
+            .ok_or(error)?;
         // The failed attempt's TaskScheduled, TaskStarted and TaskFailed events.
         context.record_events(3);
         tokio::time::sleep(delay).await;
@@ -97,7 +100,12 @@ impl Retry {
     }
 
     /// The delay before the next attempt, or `None` when `error` is not retried.
-    pub fn next_delay(&mut self, error: &ExecutionError) -> Option<Duration> {
+    /// `random` draws the fraction of the delay waited under `FULL` jitter.
+    pub fn next_delay(
+        &mut self,
+        error: &ExecutionError,
+        random: impl FnOnce() -> f64,
+    ) -> Option<Duration> {
         let index = self
             .retriers
             .iter()
@@ -113,7 +121,7 @@ impl Retry {
         let delay = retrier.delay(self.used[index]);
         Some(match retrier.jitter {
             Jitter::None => delay,
-            Jitter::Full => delay.mul_f64(rand::random::<f64>()),
+            Jitter::Full => delay.mul_f64(random()),
         })
     }
 }
@@ -154,7 +162,8 @@ mod tests {
             jitter: Jitter::None,
         }];
         let mut retry = Retry::new(&RETRIERS);
-        let delays: Vec<_> = std::iter::from_fn(|| retry.next_delay(&error(FAILED))).collect();
+        let delays: Vec<_> =
+            std::iter::from_fn(|| retry.next_delay(&error(FAILED), rand::random)).collect();
         assert_eq!(delays, [2, 4, 8, 10].map(Duration::from_secs));
     }
 
@@ -179,11 +188,20 @@ mod tests {
             },
         ];
         let mut retry = Retry::new(&RETRIERS);
-        assert_eq!(retry.next_delay(&error("A")), Some(Duration::from_secs(1)));
-        assert_eq!(retry.next_delay(&error("A")), None);
-        assert_eq!(retry.next_delay(&error("B")), Some(Duration::from_secs(5)));
-        assert_eq!(retry.next_delay(&error("B")), Some(Duration::from_secs(5)));
-        assert_eq!(retry.next_delay(&error("B")), None);
+        assert_eq!(
+            retry.next_delay(&error("A"), rand::random),
+            Some(Duration::from_secs(1))
+        );
+        assert_eq!(retry.next_delay(&error("A"), rand::random), None);
+        assert_eq!(
+            retry.next_delay(&error("B"), rand::random),
+            Some(Duration::from_secs(5))
+        );
+        assert_eq!(
+            retry.next_delay(&error("B"), rand::random),
+            Some(Duration::from_secs(5))
+        );
+        assert_eq!(retry.next_delay(&error("B"), rand::random), None);
     }
 
     #[test]
@@ -196,7 +214,10 @@ mod tests {
             max_delay_seconds: None,
             jitter: Jitter::None,
         }];
-        assert_eq!(Retry::new(&RETRIERS).next_delay(&error(FAILED)), None);
+        assert_eq!(
+            Retry::new(&RETRIERS).next_delay(&error(FAILED), rand::random),
+            None
+        );
     }
 
     #[test]
@@ -211,9 +232,49 @@ mod tests {
         }];
         let mut retry = Retry::new(&RETRIERS);
         for _ in 0..50 {
-            let delay = retry.next_delay(&error(FAILED)).unwrap();
+            let delay = retry.next_delay(&error(FAILED), rand::random).unwrap();
             assert!(delay <= Duration::from_secs(8));
         }
+    }
+
+    /// The delays `Retry::after` sleeps through for `RETRIERS` with FULL jitter,
+    /// in an execution seeded with `seed`.
+    async fn jittered_schedule(seed: Option<u64>) -> Vec<Duration> {
+        static RETRIERS: [Retrier; 1] = [Retrier {
+            errors: &["States.ALL"],
+            interval_seconds: 2,
+            max_attempts: 5,
+            backoff_rate: 2.0,
+            max_delay_seconds: Some(10),
+            jitter: Jitter::Full,
+        }];
+        let execution = crate::Execution::new("m", None, serde_json::Value::Null).with_seed(seed);
+        let mut context = Context::new(std::sync::Arc::new(execution));
+        let mut retry = Retry::new(&RETRIERS);
+        let mut delays = Vec::new();
+        loop {
+            let start = tokio::time::Instant::now();
+            if retry.after(error(FAILED), &mut context).await.is_err() {
+                return delays;
+            }
+            delays.push(start.elapsed());
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn full_jitter_is_reproducible_under_a_seed_and_bounded_by_the_capped_delay() {
+        let first = jittered_schedule(Some(42)).await;
+        assert_eq!(first, jittered_schedule(Some(42)).await);
+        assert_ne!(first, jittered_schedule(Some(43)).await);
+        assert_eq!(first.len(), 5);
+        // Without jitter: 2, 4, 8, 10 (capped), 10 seconds.
+        for (delay, bound) in first.iter().zip([2, 4, 8, 10, 10]) {
+            assert!(
+                *delay <= Duration::from_secs(bound),
+                "{delay:?} > {bound} s"
+            );
+        }
+        assert_ne!(first, [2, 4, 8, 10, 10].map(Duration::from_secs));
     }
 
     #[tokio::test(start_paused = true)]

@@ -80,6 +80,10 @@ struct Args {
     /// The execution's name (`$$.Execution.Name`); a random UUID by default.
     #[arg(long)]
     name: Option<String>,
+    /// Seeds the execution's random numbers (FULL retry jitter), to repeat a run
+    /// exactly.
+    #[arg(long)]
+    seed: Option<u64>,
 }
 
 /// The standard streams, replaceable in tests.
@@ -125,7 +129,14 @@ where
         }
     };
     let workflow = make(bindings);
-    let outcome = runtime.block_on(exec::run(&workflow, args.name.as_deref(), input));
+    let mut options = exec::RunOptions::default();
+    if let Some(name) = args.name {
+        options = options.name(name);
+    }
+    if let Some(seed) = args.seed {
+        options = options.seed(seed);
+    }
+    let outcome = runtime.block_on(exec::run(&workflow, options, input));
     // Blocking work a Task abandoned (an HTTP call past its TimeoutSeconds) must not
     // hold the process.
     runtime.shutdown_background();

@@ -170,7 +170,7 @@ pub(super) fn items(
                 &self,
                 input: Value,
             ) -> Result<Value, ExecutionError> {
-                ::asl_runtime::exec::run(self, None, input).await
+                self.run_with(::asl_runtime::RunOptions::default(), input).await
             }
 
             /// Runs an execution named `name` (`$$.Execution.Name`) with `input`.
@@ -179,7 +179,17 @@ pub(super) fn items(
                 name: &str,
                 input: Value,
             ) -> Result<Value, ExecutionError> {
-                ::asl_runtime::exec::run(self, Some(name), input).await
+                self.run_with(::asl_runtime::RunOptions::default().name(name), input).await
+            }
+
+            /// Runs an execution with `input`, started as `options` say (its name,
+            /// the seed of its retry jitter).
+            pub async fn run_with(
+                &self,
+                options: ::asl_runtime::RunOptions,
+                input: Value,
+            ) -> Result<Value, ExecutionError> {
+                ::asl_runtime::exec::run(self, options, input).await
             }
 
             #(#functions)*

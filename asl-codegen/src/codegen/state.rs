@@ -252,7 +252,17 @@ fn task_body(
     // `$$.State.RetryCount`.
     let mut prepare = Vec::new();
     let effective = select_input(scope, flow, &mut prepare);
-    let timeout = task_timeout(scope, task, &effective);
+    let timeout = match &task.timeout_seconds {
+        None => json::int(Task::DEFAULT_TIMEOUT_SECONDS).into_token_stream(),
+        Some(seconds) => task_seconds(scope, seconds, "TimeoutSecondsPath", &effective),
+    };
+    let heartbeat = match &task.heartbeat_seconds {
+        None => quote!(None),
+        Some(seconds) => {
+            let seconds = task_seconds(scope, seconds, "HeartbeatSecondsPath", &effective);
+            quote!(Some(#seconds))
+        }
+    };
     // The state input outlives the call when ResultPath merges into it or a catcher
     // may need it; otherwise the handler can take it.
     let keeps_input = !task.catch.is_empty()
@@ -275,8 +285,9 @@ fn task_body(
         },
     };
     let call = quote! {
-        let task = TaskContext::new(#name, #resource, context);
-        let attempt = task::call(#timeout, self.tasks.#method(#argument, task)).await;
+        let attempt = task::Attempt::new(#timeout, #heartbeat);
+        let task = attempt.context(#name, #resource, context);
+        let outcome = attempt.run(self.tasks.#method(#argument, task)).await;
     };
     if retrying {
         let retriers = task.retry.iter().map(retrier);
@@ -291,7 +302,7 @@ fn task_body(
                 #refresh
                 #(#prepare)*
                 #call
-                match attempt {
+                match outcome {
                     Ok(result) => break result,
                     Err(error) => retry.after(error, context).await?,
                 }
@@ -301,7 +312,7 @@ fn task_body(
         produce.extend(prepare);
         produce.push(quote! {
             #call
-            let result = attempt?;
+            let result = outcome?;
         });
     }
     produce.push(quote!(limits::check_result(&result, #name)?;));
@@ -408,28 +419,28 @@ fn error_names(matcher: &ErrorMatcher) -> Vec<&str> {
     }
 }
 
-/// The task's timeout in seconds, as a `u64` expression.
-fn task_timeout(scope: &mut Scope, task: &Task, effective: &Effective) -> TokenStream {
-    match &task.timeout_seconds {
-        None => {
-            let seconds = json::int(Task::DEFAULT_TIMEOUT_SECONDS);
-            quote!(#seconds)
-        }
-        Some(Param::Fixed(seconds)) => {
-            let seconds = json::int(*seconds);
-            quote!(#seconds)
-        }
-        Some(Param::Path(path)) => {
-            let name = scope.reference("timeout_seconds_path", path);
+/// A Task's `TimeoutSeconds` or `HeartbeatSeconds` (the path variant named `field`)
+/// as a `u64` expression.
+fn task_seconds(
+    scope: &mut Scope,
+    seconds: &Param<u64>,
+    field: &str,
+    effective: &Effective,
+) -> TokenStream {
+    match seconds {
+        Param::Fixed(seconds) => json::int(*seconds).into_token_stream(),
+        Param::Path(path) => {
+            let name = scope.reference(&field.to_snake_case(), path);
             let reference = effective.reference();
             let text = &path.text;
-            quote!(task::timeout_from(
-                dataflow::reference(&#name, "TimeoutSecondsPath", #reference)?,
+            quote!(task::seconds_from(
+                dataflow::reference(&#name, #field, #reference)?,
+                #field,
                 #text,
             )?)
         }
-        Some(Param::Intrinsic(_) | Param::Jsonata(_)) => {
-            unreachable!("TimeoutSeconds is a number or a path in JSONPath mode")
+        Param::Intrinsic(_) | Param::Jsonata(_) => {
+            unreachable!("{field} is a number or a path in JSONPath mode")
         }
     }
 }
@@ -500,4 +511,5 @@ fn over_payload_limit(value: &serde_json::Value) -> bool {
     value.to_string().len() > MAX_PAYLOAD_BYTES
 }
 
+use heck::ToSnakeCase;
 use quote::ToTokens;

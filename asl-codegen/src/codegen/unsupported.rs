@@ -55,7 +55,6 @@ fn machine(machine: &Machine, found: &mut Vec<Unsupported>) {
         match &state.kind {
             StateKind::Parallel(_) => report("a Parallel state"),
             StateKind::Map(_) => report("a Map state"),
-            StateKind::Task(task) if task.heartbeat_seconds.is_some() => report("HeartbeatSeconds"),
             _ => {}
         }
     }

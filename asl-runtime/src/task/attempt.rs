@@ -1,0 +1,137 @@
+//! One attempt at a Task: the handler's future raced against `TimeoutSeconds` and
+//! `HeartbeatSeconds` on tokio time, with a panic turned into `States.TaskFailed`.
+
+use std::any::Any;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::time::Duration;
+
+use futures::FutureExt;
+use serde_json::Value;
+use tokio::time::Instant;
+
+use super::context::TaskContext;
+use super::error::TaskError;
+use super::heartbeat::Heartbeat;
+use crate::context::Context;
+use crate::error::{ExecutionError, names};
+
+/// AWS's default Task timeout: 99999999 seconds.
+pub const DEFAULT_TIMEOUT_SECONDS: u64 = 99_999_999;
+
+/// One attempt at a Task state: when it times out and which heartbeat it listens
+/// to. Generated code makes one per attempt (each retry gets fresh limits):
+///
+/// ```ignore
+/// let attempt = task::Attempt::new(30, Some(10));
+/// let result = attempt
+///     .run(handlers.charge(input, attempt.context("Charge", RESOURCE, context)))
+///     .await;
+/// ```
+#[derive(Debug)]
+pub struct Attempt {
+    deadline: Option<Instant>,
+    heartbeat_every: Option<Duration>,
+    heartbeat: Heartbeat,
+}
+
+impl Attempt {
+    /// An attempt starting now, limited to `timeout_seconds` (no timer at AWS's
+    /// default of 99999999 seconds, over three years) and, with `heartbeat_seconds`,
+    /// to that long between two heartbeats.
+    pub fn new(timeout_seconds: u64, heartbeat_seconds: Option<u64>) -> Attempt {
+        let deadline = (timeout_seconds < DEFAULT_TIMEOUT_SECONDS)
+            .then(|| Instant::now() + Duration::from_secs(timeout_seconds));
+        Attempt {
+            deadline,
+            heartbeat_every: heartbeat_seconds.map(Duration::from_secs),
+            heartbeat: if heartbeat_seconds.is_some() {
+                Heartbeat::listened()
+            } else {
+                Heartbeat::NONE
+            },
+        }
+    }
+
+    /// What the handler is told: the state, its Resource, the Context object, and
+    /// this attempt's deadline and heartbeat.
+    pub fn context<'a>(
+        &'a self,
+        state: &'static str,
+        resource: &'static str,
+        context: &'a Context,
+    ) -> TaskContext<'a> {
+        TaskContext::new(state, resource, context).limited(self.deadline, &self.heartbeat)
+    }
+
+    /// Runs the handler's future to its result. Past the deadline, or when no
+    /// heartbeat came for `HeartbeatSeconds`, the future is dropped (cancelled at its
+    /// current `.await`) and the attempt fails with `States.Timeout`. A panic in the
+    /// handler fails it with `States.TaskFailed`, the panic message as the cause.
+    pub async fn run(
+        &self,
+        handler: impl Future<Output = Result<Value, TaskError>>,
+    ) -> Result<Value, ExecutionError> {
+        let handler = AssertUnwindSafe(handler).catch_unwind();
+        let outcome = match (self.deadline, self.heartbeat_every) {
+            (None, None) => handler.await,
+            (Some(deadline), None) => tokio::time::timeout_at(deadline, handler)
+                .await
+                .map_err(|_| ExecutionError::timeout())?,
+            (deadline, Some(every)) => {
+                let mut handler = std::pin::pin!(handler);
+                let mut silent_until = Instant::now() + every;
+                loop {
+                    tokio::select! {
+                        biased;
+                        outcome = &mut handler => break outcome,
+                        () = until(deadline) => return Err(ExecutionError::timeout()),
+                        () = tokio::time::sleep_until(silent_until) => {
+                            return Err(ExecutionError::heartbeat_timeout());
+                        }
+                        () = self.heartbeat.next() => silent_until = Instant::now() + every,
+                    }
+                }
+            }
+        };
+        match outcome {
+            Ok(result) => result.map_err(ExecutionError::from),
+            Err(panic) => Err(panicked(panic.as_ref())),
+        }
+    }
+}
+
+/// Sleeps until `deadline`, or forever without one.
+async fn until(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// `States.TaskFailed` for a handler that panicked with `panic`.
+fn panicked(panic: &(dyn Any + Send)) -> ExecutionError {
+    let message = panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(a panic payload that is not a string)");
+    ExecutionError::new(
+        names::TASK_FAILED,
+        format!("The Task handler panicked: {message}"),
+    )
+}
+
+/// The value of `TimeoutSecondsPath` or `HeartbeatSecondsPath` (`field`, reading
+/// `path`): a positive integer, or `States.Runtime`.
+pub fn seconds_from(value: &Value, field: &str, path: &str) -> Result<u64, ExecutionError> {
+    match value.as_u64() {
+        Some(seconds) if seconds > 0 => Ok(seconds),
+        _ => Err(ExecutionError::runtime(format!(
+            "The {field} parameter does not reference a valid positive integer: {path} == {value}"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests;

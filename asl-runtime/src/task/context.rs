@@ -1,0 +1,96 @@
+//! What a Task handler is told about the Task it runs.
+
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use super::heartbeat::Heartbeat;
+use crate::context::Context;
+
+/// What a handler is told about the Task it runs: the state, the Context object's
+/// facts, the time left, and the heartbeat handle.
+#[derive(Debug, Clone, Copy)]
+pub struct TaskContext<'a> {
+    state: &'static str,
+    resource: &'static str,
+    context: &'a Context,
+    heartbeat: &'a Heartbeat,
+    deadline: Option<Instant>,
+}
+
+impl<'a> TaskContext<'a> {
+    /// The context of Task state `state` with `resource`, without a time limit or a
+    /// heartbeat (generated code makes the context of each attempt with
+    /// [`Attempt::context`](super::Attempt::context)).
+    pub fn new(
+        state: &'static str,
+        resource: &'static str,
+        context: &'a Context,
+    ) -> TaskContext<'a> {
+        TaskContext {
+            state,
+            resource,
+            context,
+            heartbeat: &Heartbeat::NONE,
+            deadline: None,
+        }
+    }
+
+    /// The same context, with the attempt's deadline and heartbeat.
+    pub(super) fn limited(
+        self,
+        deadline: Option<Instant>,
+        heartbeat: &'a Heartbeat,
+    ) -> TaskContext<'a> {
+        TaskContext {
+            deadline,
+            heartbeat,
+            ..self
+        }
+    }
+
+    /// The Task state's name.
+    pub fn state_name(&self) -> &'static str {
+        self.state
+    }
+
+    /// The Task state's `Resource`.
+    pub fn resource(&self) -> &'static str {
+        self.resource
+    }
+
+    /// `$$.State.RetryCount`: 0 on the first attempt.
+    pub fn retry_count(&self) -> u32 {
+        self.context.retry_count()
+    }
+
+    /// `$$.Task.Token`, for callback tasks.
+    pub fn task_token(&self) -> Option<&str> {
+        self.context.task_token()
+    }
+
+    /// `$$.Execution.Name`.
+    pub fn execution_name(&self) -> &str {
+        self.context.execution().name()
+    }
+
+    /// The heartbeat: when the state sets `HeartbeatSeconds`, call
+    /// [`Heartbeat::beat`] at least that often, or the state fails with
+    /// `States.Timeout`.
+    pub fn heartbeat(&self) -> &'a Heartbeat {
+        self.heartbeat
+    }
+
+    /// When this attempt times out (`TimeoutSeconds` after it started), on tokio's
+    /// clock; `None` when it has no practical limit.
+    pub fn deadline(&self) -> Option<Instant> {
+        self.deadline
+    }
+
+    /// The time this attempt has left before it times out, like Lambda's
+    /// `getRemainingTimeInMillis`; `None` when it has no practical limit.
+    pub fn remaining(&self) -> Option<Duration> {
+        self.deadline
+            .map(|deadline| deadline.saturating_duration_since(Instant::now()))
+    }
+}
