@@ -28,6 +28,8 @@ const SUCCEEDED: u8 = 0;
 const FAILED: u8 = 1;
 /// Exit status when no execution could start.
 const USAGE: u8 = 2;
+/// Exit status when Ctrl-C stopped the execution (128 + SIGINT, as shells report).
+const INTERRUPTED: u8 = 130;
 
 /// Runs one execution of the state machine that `make` builds from the Task
 /// bindings, with the process's arguments and standard streams.
@@ -66,7 +68,8 @@ where
     about = "Runs a state machine compiled by asl and prints how the execution ended",
     long_about = "Runs a state machine compiled by asl and prints how the execution ended.\n\n\
         Exit status: 0 when it succeeded (the output JSON is on stdout), 1 when it failed \
-        ({\"error\", \"cause\"} on stdout), 2 when it could not start (the message is on stderr)."
+        ({\"error\", \"cause\"} on stdout), 2 when it could not start (the message is on stderr), \
+        130 when Ctrl-C stopped it (its running commands are killed)."
 )]
 struct Args {
     /// The execution input: JSON text, `@FILE` to read a file, or `-` to read
@@ -136,10 +139,23 @@ where
     if let Some(seed) = args.seed {
         options = options.seed(seed);
     }
-    let outcome = runtime.block_on(exec::run(&workflow, options, input));
+    let outcome = runtime.block_on(async {
+        tokio::select! {
+            outcome = exec::run(&workflow, options, input) => Some(outcome),
+            // Dropping the execution kills the commands its Tasks run.
+            _ = tokio::signal::ctrl_c() => None,
+        }
+    });
     // Blocking work a Task abandoned (an HTTP call past its TimeoutSeconds) must not
     // hold the process.
     runtime.shutdown_background();
+    let Some(outcome) = outcome else {
+        let _ = writeln!(
+            streams.stderr,
+            "interrupted: the execution was stopped and its running commands killed"
+        );
+        return INTERRUPTED;
+    };
     let (status, printed) = match outcome {
         Ok(output) => (
             SUCCEEDED,

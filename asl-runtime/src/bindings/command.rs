@@ -64,8 +64,9 @@ impl Command {
     /// Runs the command with `input` on its stdin and reads its answer.
     ///
     /// Besides `env`, the command sees `ASL_STATE_NAME`, `ASL_RESOURCE`,
-    /// `ASL_EXECUTION_NAME` and `ASL_RETRY_COUNT`. It is killed if the Task is
-    /// abandoned (a `TimeoutSeconds` ran out).
+    /// `ASL_EXECUTION_NAME` and `ASL_RETRY_COUNT`. It runs in a process group of
+    /// its own, which is killed (with everything the command started) if the Task is
+    /// abandoned: its `TimeoutSeconds` or `HeartbeatSeconds` ran out.
     pub(super) async fn call(
         &self,
         task: TaskContext<'_>,
@@ -99,6 +100,8 @@ impl Command {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .kill_on_drop(true);
+        #[cfg(unix)]
+        command.process_group(0);
         let mut child = command.spawn().map_err(|error| {
             TaskError::failed(format!(
                 "cannot run `{}` in `{}`: {error}",
@@ -106,6 +109,7 @@ impl Command {
                 self.dir.display()
             ))
         })?;
+        let group = ProcessGroup::of(&child);
         let stdin = child.stdin.take();
         let payload = input.to_string();
         let feed = async move {
@@ -116,6 +120,7 @@ impl Command {
             }
         };
         let ((), output) = tokio::join!(feed, child.wait_with_output());
+        group.ended();
         let output = output.map_err(|error| {
             TaskError::failed(format!(
                 "cannot read the output of `{}`: {error}",
@@ -140,5 +145,35 @@ impl Command {
             .find(|text| !text.is_empty())
             .unwrap_or_else(|| format!("`{}` failed ({})", self.line, output.status));
         Err(TaskError::failed(cause))
+    }
+}
+
+/// The process group a command leads. Dropped before the command ended (the Task
+/// was abandoned), it kills the whole group, so that a shell's children die with it.
+struct ProcessGroup {
+    leader: Option<u32>,
+}
+
+impl ProcessGroup {
+    fn of(child: &tokio::process::Child) -> ProcessGroup {
+        ProcessGroup { leader: child.id() }
+    }
+
+    /// The command ended: what it left running in the background is its business.
+    fn ended(mut self) {
+        self.leader = None;
+    }
+}
+
+impl Drop for ProcessGroup {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        if let Some(leader) = self.leader.and_then(|id| i32::try_from(id).ok()) {
+            // The group may be gone already; nothing is left to do then.
+            let _ = nix::sys::signal::killpg(
+                nix::unistd::Pid::from_raw(leader),
+                nix::sys::signal::Signal::SIGKILL,
+            );
+        }
     }
 }

@@ -10,13 +10,17 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::answer;
-use crate::task::TaskError;
+use crate::task::{TaskContext, TaskError};
 
 /// The error a non-2xx status fails with when the body names none, as AWS's HTTP
 /// Task names it: `States.Http.StatusCode.404`.
 const STATUS_ERROR_PREFIX: &str = "States.Http.StatusCode.";
 /// The error a request that timed out fails with, as AWS's HTTP Task names it.
 const SOCKET_ERROR: &str = "States.Http.Socket";
+/// How long a request may outlive its Task's deadline: the Task's own
+/// `States.Timeout` ends the attempt first, and the request on the blocking pool
+/// ends soon after rather than hanging on.
+const DEADLINE_GRACE: Duration = Duration::from_secs(1);
 
 /// An HTTP binding.
 #[derive(Debug, Clone)]
@@ -38,11 +42,22 @@ struct Response {
 }
 
 impl Http {
-    /// POSTs `input` and reads the answer.
-    pub(super) async fn call(&self, input: &Value) -> Result<Value, TaskError> {
+    /// POSTs `input` and reads the answer. The request is limited by the binding's
+    /// `timeout_seconds` and by the Task's own deadline.
+    pub(super) async fn call(
+        &self,
+        task: TaskContext<'_>,
+        input: &Value,
+    ) -> Result<Value, TaskError> {
+        let deadline = task.remaining().map(|left| left + DEADLINE_GRACE);
+        let timeout = match (self.timeout, deadline) {
+            (Some(own), Some(deadline)) => Some(own.min(deadline)),
+            (own, deadline) => own.or(deadline),
+        };
         let request = Request {
             http: self.clone(),
             body: input.to_string(),
+            timeout,
         };
         let response = tokio::task::spawn_blocking(move || request.send())
             .await
@@ -70,6 +85,8 @@ impl Http {
 struct Request {
     http: Http,
     body: String,
+    /// The longest the whole request may take.
+    timeout: Option<Duration>,
 }
 
 impl Request {
@@ -80,7 +97,7 @@ impl Request {
             .agent
             .post(url)
             .config()
-            .timeout_global(self.http.timeout)
+            .timeout_global(self.timeout)
             .build()
             .header("content-type", "application/json")
             .header("accept", "application/json");

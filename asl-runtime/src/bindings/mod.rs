@@ -21,6 +21,12 @@
 //! fails with that error and cause, which Retry and Catch match. Otherwise a command
 //! fails with `States.TaskFailed` and its stderr (or stdout) as the cause, and an
 //! endpoint with `States.Http.StatusCode.<status>` and its body as the cause.
+//!
+//! Bound Tasks keep their state's `Retry`, `Catch` and `TimeoutSeconds`: each retry
+//! runs the command (or request) again, with `ASL_RETRY_COUNT` counting up; at the
+//! timeout a command is killed with its whole process group and a request is cut
+//! off, and the state fails with `States.Timeout`. Neither can send heartbeats, so a
+//! `HeartbeatSeconds` on a bound Task limits each attempt to that long.
 
 mod answer;
 mod command;
@@ -140,7 +146,7 @@ impl Dispatch for Bindings {
     async fn call(&self, task: TaskContext<'_>, input: Value) -> Result<Value, TaskError> {
         match self.find(task.state_name(), task.resource()) {
             Some(Binding::Command(command)) => command.call(task, &input).await,
-            Some(Binding::Http(http)) => http.call(&input).await,
+            Some(Binding::Http(http)) => http.call(task, &input).await,
             None => {
                 let unbound = UnboundTasks {
                     tasks: vec![(task.state_name().to_owned(), task.resource().to_owned())],

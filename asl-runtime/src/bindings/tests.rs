@@ -34,6 +34,32 @@ async fn call(bindings: &Bindings, state: &'static str, input: Value) -> Result<
         .await
 }
 
+/// Runs Task state `state` through `bindings` as one attempt limited to
+/// `timeout_seconds`, as generated code runs it.
+async fn attempt(
+    bindings: &Bindings,
+    state: &'static str,
+    timeout_seconds: u64,
+) -> Result<Value, crate::ExecutionError> {
+    let execution = Arc::new(Execution::new("Machine", None, json!({})));
+    let mut context = Context::new(execution);
+    context.enter(state);
+    let attempt = crate::task::Attempt::new(timeout_seconds, None);
+    let task = attempt.context(state, RESOURCE, &context);
+    attempt.run(bindings.call(task, json!({}))).await
+}
+
+/// Whether process `pid` has ended (gone, or a zombie waiting to be reaped).
+#[cfg(target_os = "linux")]
+fn ended(pid: &str) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Err(_) => true,
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z')),
+    }
+}
+
 /// Bindings with one command, bound to state `Greet`.
 fn command(command: &str) -> Bindings {
     parse(&format!("[states.Greet]\ncommand = {command}\n")).unwrap()
@@ -248,6 +274,29 @@ dir = "/"
         result,
         json!({"state": "Greet", "resource": RESOURCE, "retry": 0, "level": "strict", "dir": "/"})
     );
+}
+
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn a_timed_out_command_is_killed_with_everything_it_started() {
+    let dir = tempfile::tempdir().unwrap();
+    let pid_file = dir.path().join("sleep.pid");
+    let bindings = command(&format!(
+        "\"sleep 60 & echo $! > '{}'; wait\"",
+        pid_file.display()
+    ));
+    let started = std::time::Instant::now();
+    let error = attempt(&bindings, "Greet", 1).await.unwrap_err();
+    assert_eq!(error, crate::ExecutionError::timeout());
+    assert!(started.elapsed() < Duration::from_secs(10));
+    let pid = std::fs::read_to_string(&pid_file).unwrap();
+    let pid = pid.trim();
+    // The kill is immediate; reaping the orphan may take the init process a moment.
+    let gone = (0..50).any(|_| {
+        thread::sleep(Duration::from_millis(100));
+        ended(pid)
+    });
+    assert!(gone, "the command's child {pid} outlived the Task");
 }
 
 #[tokio::test]
@@ -470,6 +519,16 @@ async fn an_unreachable_endpoint_fails_the_task() {
         cause.starts_with(&format!("POST {url} failed: ")),
         "{cause}"
     );
+}
+
+#[tokio::test]
+async fn a_slow_endpoint_is_cut_off_by_the_task_timeout() {
+    let (url, server) = serve_once("200 OK", "{}", Duration::from_millis(3000));
+    let started = std::time::Instant::now();
+    let error = attempt(&http(&url, ""), "Greet", 1).await.unwrap_err();
+    assert_eq!(error, crate::ExecutionError::timeout());
+    assert!(started.elapsed() < Duration::from_millis(2500));
+    server.join().unwrap();
 }
 
 #[tokio::test]
