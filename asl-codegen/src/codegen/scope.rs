@@ -17,6 +17,10 @@ pub(super) struct Scope {
     statics: Vec<TokenStream>,
     names: HashSet<String>,
     pub uses_context: bool,
+    /// Whether the body builds the Context object itself, right where it reads it
+    /// (a retried Task: each attempt sees its own `$$.State.RetryCount`), so that
+    /// the prelude need not.
+    pub builds_context_object: bool,
     /// Whether the state records its entry time even without reading `$$` (Task
     /// handlers can read it).
     pub stamps_entry: bool,
@@ -25,6 +29,15 @@ pub(super) struct Scope {
 }
 
 impl Scope {
+    /// Runs `build` and says whether what it built reads the Context object.
+    pub fn reads_context<T>(&mut self, build: impl FnOnce(&mut Scope) -> T) -> (T, bool) {
+        let before = std::mem::take(&mut self.uses_context);
+        let built = build(self);
+        let reads = self.uses_context;
+        self.uses_context |= before;
+        (built, reads)
+    }
+
     /// Declares `static NAME: Path` for `path` and returns `NAME`.
     pub fn path(&mut self, hint: &str, path: &Path) -> Ident {
         let name = self.name(hint);
@@ -140,8 +153,7 @@ impl Scope {
     pub fn context_prelude(&self) -> TokenStream {
         let stamp =
             (self.uses_context || self.stamps_entry).then(|| quote!(context.stamp_entry();));
-        let object = self
-            .uses_context
+        let object = (self.uses_context && !self.builds_context_object)
             .then(|| quote!(let context_object = context.to_value();));
         quote!(#stamp #object)
     }

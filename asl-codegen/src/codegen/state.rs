@@ -318,8 +318,10 @@ fn task_body(
     produce.push(quote!(limits::check_result(&result, #name)?;));
     if let Some(selector) = &flow.result_selector {
         produce.extend(template::check_input(selector, &quote!(&result)));
-        let selector = template::build(scope, selector, "ResultSelector", &quote!(&result));
-        if retrying && scope.uses_context {
+        let (selector, reads_context) = scope.reads_context(|scope| {
+            template::build(scope, selector, "ResultSelector", &quote!(&result))
+        });
+        if retrying && reads_context {
             // After retries: the Context object as the last attempt saw it.
             produce.push(quote!(let context_object = context.to_value();));
         }
@@ -330,8 +332,13 @@ fn task_body(
     } else {
         catch(scope, &task.catch, produce, names)
     };
-    place_result(scope, flow, Owned::Local, &mut out);
-    select_output(scope, flow, &mut out);
+    let ((), output_reads_context) = scope.reads_context(|scope| {
+        place_result(scope, flow, Owned::Local, &mut out);
+        select_output(scope, flow, &mut out);
+    });
+    // A retried Task builds the Context object in each attempt and for its
+    // ResultSelector; only an OutputPath into `$$` needs the prelude's.
+    scope.builds_context_object = retrying && !output_reads_context;
     out.push(transition(names, &task.next));
     out
 }
