@@ -89,18 +89,20 @@ fn invalid_definitions_fail_with_every_located_diagnostic_and_write_nothing() {
 #[test]
 fn unsupported_features_and_clashing_names_are_errors() {
     let dir = temp_dir("builder-unsupported");
-    let map = write(
+    let jsonata = write(
         &dir,
-        "fan.asl.json",
-        r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "ItemProcessor": {"StartAt": "I", "States": {"I": {"Type": "Succeed"}}}, "End": true}}}"#,
+        "query.asl.json",
+        r#"{"QueryLanguage": "JSONata", "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#,
     );
     let error = Builder::new()
-        .file(&map)
+        .file(&jsonata)
         .out_dir(dir.join("out"))
         .compile_to(&mut std::io::sink())
         .unwrap_err();
     assert!(
-        error.to_string().contains("state `M` uses a Map state"),
+        error
+            .to_string()
+            .contains("state `P` uses the JSONata query language"),
         "{error}"
     );
     let one = write(

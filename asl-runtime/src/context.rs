@@ -190,6 +190,11 @@ impl Context {
         &self.execution
     }
 
+    /// The execution, shared: Parallel branches and Map iterations run in it.
+    pub fn shared_execution(&self) -> Arc<Execution> {
+        Arc::clone(&self.execution)
+    }
+
     /// The name of the current state.
     pub fn state_name(&self) -> &'static str {
         self.state_name
@@ -238,6 +243,21 @@ impl Context {
         }
         Value::Object(context)
     }
+}
+
+/// The Context object an `ItemSelector` sees for the item at `index`: `context`
+/// (from [`Context::to_value`]) with `Map.Item.Index` and `Map.Item.Value` added.
+pub fn with_map_item(context: &Value, index: usize, value: &Value) -> Value {
+    let mut context = context.clone();
+    if let Value::Object(fields) = &mut context {
+        let mut item = Map::with_capacity(2);
+        item.insert("Index".into(), index.into());
+        item.insert("Value".into(), value.clone());
+        let mut map = Map::with_capacity(1);
+        map.insert("Item".into(), Value::Object(item));
+        fields.insert("Map".into(), Value::Object(map));
+    }
+    context
 }
 
 /// A time as the Context object writes it: `2019-03-26T20:14:13.192Z`.

@@ -24,6 +24,8 @@ pub mod names {
     pub const TIMEOUT: &str = "States.Timeout";
     /// A heartbeat was missed (AWS reports it as `States.Timeout` in history).
     pub const HEARTBEAT_TIMEOUT: &str = "States.HeartbeatTimeout";
+    /// More Map iterations failed than `ToleratedFailureCount`/`Percentage` allow.
+    pub const EXCEED_TOLERATED_FAILURE_THRESHOLD: &str = "States.ExceedToleratedFailureThreshold";
     /// A JSONata expression failed or returned an unusable value.
     pub const QUERY_EVALUATION_ERROR: &str = "States.QueryEvaluationError";
 }

@@ -160,18 +160,39 @@ pub async fn run_execution<W: Workflow>(
     input: Value,
 ) -> Result<Value, ExecutionError> {
     let mut context = Context::new(execution);
+    drive(workflow, &mut context, input)
+        .await
+        .map_err(|error| locate(error, &context))
+}
+
+/// Runs a Parallel branch or a Map iteration of `execution`: the sub-machine
+/// `workflow` from `input` to its end. Its errors are not located here: the
+/// execution reports them at the Parallel or Map state of the top-level machine.
+pub async fn run_branch<W: Workflow>(
+    workflow: &W,
+    execution: Arc<Execution>,
+    input: Value,
+) -> Result<Value, ExecutionError> {
+    drive(workflow, &mut Context::new(execution), input).await
+}
+
+/// The executor loop: one transition at a time until the machine ends.
+async fn drive<W: Workflow>(
+    workflow: &W,
+    context: &mut Context,
+    input: Value,
+) -> Result<Value, ExecutionError> {
     let mut state = workflow.start(input);
     loop {
         let state_type = state.state_type();
         context.enter(state.name());
-        let outcome = match workflow.step_now(state, &mut context) {
+        let outcome = match workflow.step_now(state, context) {
             Now::Ran(outcome) => outcome,
-            Now::Waits(state) => workflow.step(state, &mut context).await,
+            Now::Waits(state) => workflow.step(state, context).await,
         };
-        match outcome {
-            Ok(Step::Next(next)) => state = next,
-            Ok(Step::Succeed(output)) => return Ok(output),
-            Err(error) => return Err(locate(error, &context)),
+        match outcome? {
+            Step::Next(next) => state = next,
+            Step::Succeed(output) => return Ok(output),
         }
         context.record_events(state_type.events_after_entry());
     }

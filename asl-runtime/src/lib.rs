@@ -8,6 +8,7 @@
 //! - [`path`]: compiled Reference Paths and JSONPath.
 //! - [`intrinsics`]: the 18 `States.*` intrinsic functions.
 //! - [`choice`]: Choice rule comparisons.
+//! - [`map`]: Map items and iterations.
 //! - [`wait`]: Wait state durations on tokio time.
 //! - [`task`]: what Task handlers see and return.
 //! - [`context`]: the Context object (`$$`).
@@ -21,6 +22,7 @@ pub mod error;
 pub mod exec;
 pub mod intrinsics;
 pub mod limits;
+pub mod map;
 pub mod path;
 pub mod retry;
 pub mod task;
@@ -40,6 +42,7 @@ pub use task::{Dispatch, Dynamic, Heartbeat, TaskContext, TaskError};
 /// Re-exports generated code names; not a public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use futures;
     pub use serde;
     pub use serde_json;
 }

@@ -11,35 +11,80 @@ use super::ident::StateIdents;
 use super::state;
 use super::unsupported::Unsupported;
 
-/// Identifiers of a machine's states.
-#[derive(Debug)]
-pub(super) struct Names {
-    idents: StateIdents,
+/// Identifiers of a machine's states: views into the identifiers of every state of
+/// the definition, nested machines included. State names are unique across the
+/// whole definition, and so are these, so a Task method is named the same wherever
+/// its state sits.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Names<'a> {
+    idents: &'a StateIdents,
+    offset: usize,
 }
 
-impl Names {
+impl Names<'_> {
     pub fn variant(&self, id: StateId) -> &Ident {
-        &self.idents.variants[id.0]
+        &self.idents.variants[self.offset + id.0]
     }
 
     pub fn function(&self, id: StateId) -> &Ident {
-        &self.idents.functions[id.0]
+        &self.idents.functions[self.offset + id.0]
+    }
+
+    /// The module of branch `branch` (from 0) of Parallel state `id`.
+    pub fn branch_module(&self, id: StateId, branch: usize) -> Ident {
+        format_ident!("{}_branch_{}", self.function(id), branch + 1)
+    }
+
+    /// The module of Map state `id`'s item processor.
+    pub fn processor_module(&self, id: StateId) -> Ident {
+        format_ident!("{}_processor", self.function(id))
     }
 }
 
-/// Every item of the generated code for `machine`, named `machine_name`, failing
-/// after `timeout_seconds` (the definition's `TimeoutSeconds`) when set.
-pub(super) fn items(
+/// The machines nested in `state`: a Parallel state's branches, a Map's processor.
+pub(super) fn sub_machines(state: &crate::ir::State) -> Vec<&Machine> {
+    match &state.kind {
+        StateKind::Parallel(parallel) => parallel.branches.iter().collect(),
+        StateKind::Map(map) => vec![&map.processor.machine],
+        _ => Vec::new(),
+    }
+}
+
+/// Every state of `machine` and of the machines nested in it, in the order their
+/// identifiers are laid out: a machine's own states, then each nested machine's
+/// (state by state, branch by branch), recursively.
+fn all_states(machine: &Machine) -> Vec<&crate::ir::State> {
+    let mut states: Vec<_> = machine.states.iter().collect();
+    for state in &machine.states {
+        for sub in sub_machines(state) {
+            states.extend(all_states(sub));
+        }
+    }
+    states
+}
+
+/// The generated code of one (sub)machine, before it is wrapped in its struct.
+struct MachineCode {
+    state_enum: TokenStream,
+    /// The transition functions.
+    functions: Vec<TokenStream>,
+    /// The `Workflow` items shared by all machines: `start`, `step_now`, `step`.
+    workflow: TokenStream,
+    /// Whether any state here or in a nested machine reads `$$`.
+    reads_context: bool,
+    /// The modules of the nested machines.
+    modules: Vec<TokenStream>,
+}
+
+/// Generates `machine`, whose states' identifiers start at `offset`; nested
+/// machines follow it in the layout of [`all_states`].
+fn machine_code(
     machine: &Machine,
-    machine_name: &str,
-    timeout_seconds: Option<u64>,
-) -> Result<TokenStream, Vec<Unsupported>> {
-    let names = Names {
-        idents: StateIdents::new(machine.states.iter().map(|state| state.name.as_str())),
-    };
-    let state_enum = state_enum(machine, &names);
-    let tasks = tasks_trait(machine, &names);
-    let mut unsupported = Vec::new();
+    idents: &StateIdents,
+    offset: usize,
+    unsupported: &mut Vec<Unsupported>,
+) -> MachineCode {
+    let names = Names { idents, offset };
     let mut functions = Vec::new();
     let mut reads_context = false;
     for (index, state) in machine.states.iter().enumerate() {
@@ -57,8 +102,8 @@ pub(super) fn items(
         let doc = doc(state).into_iter().map(|line| quote!(#[doc = #line]));
         let input = parameter(&body, "input");
         let context = parameter(&body, "context");
-        // Only Task and Wait states wait; the others are plain functions, which keeps
-        // the executor's future small.
+        // Only Task, Wait, Parallel and Map states wait; the others are plain
+        // functions, which keeps the executor's future small.
         let asyncness = waits(state).then(|| quote!(async));
         functions.push(quote! {
             #(#doc)*
@@ -71,9 +116,97 @@ pub(super) fn items(
             }
         });
     }
-    if !unsupported.is_empty() {
-        return Err(unsupported);
+    let mut modules = Vec::new();
+    let mut next_offset = offset + machine.states.len();
+    for (index, state) in machine.states.iter().enumerate() {
+        let id = StateId(index);
+        for (branch, sub) in sub_machines(state).into_iter().enumerate() {
+            let (module, doc) = match &state.kind {
+                StateKind::Map(_) => (
+                    names.processor_module(id),
+                    format!(" The item processor of the Map state `{}`.", state.name),
+                ),
+                _ => (
+                    names.branch_module(id, branch),
+                    format!(
+                        " Branch {} of the Parallel state `{}`.",
+                        branch + 1,
+                        state.name
+                    ),
+                ),
+            };
+            let code = machine_code(sub, idents, next_offset, unsupported);
+            next_offset += all_states(sub).len();
+            reads_context |= code.reads_context;
+            modules.push(sub_module(&module, &doc, code));
+        }
     }
+    MachineCode {
+        state_enum: state_enum(machine, &names),
+        workflow: workflow_items(machine, &names),
+        functions,
+        reads_context,
+        modules,
+    }
+}
+
+/// The module of a nested machine: its own `State` enum and a `Machine` borrowing
+/// the top-level machine's Task handlers.
+fn sub_module(module: &Ident, doc: &str, code: MachineCode) -> TokenStream {
+    let MachineCode {
+        state_enum,
+        functions,
+        workflow,
+        reads_context,
+        modules,
+    } = code;
+    quote! {
+        #[doc = #doc]
+        pub mod #module {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #state_enum
+
+            /// This machine, run with the top-level machine's Task handlers.
+            #[derive(Debug)]
+            pub struct Machine<'a, T> {
+                tasks: &'a T,
+            }
+
+            impl<'a, T: Tasks> Machine<'a, T> {
+                /// This machine, calling `tasks`.
+                pub fn new(tasks: &'a T) -> Self {
+                    Machine { tasks }
+                }
+
+                /// The Task handlers.
+                pub fn tasks(&self) -> &'a T {
+                    self.tasks
+                }
+
+                #(#functions)*
+            }
+
+            impl<T: Tasks> ::asl_runtime::Workflow for Machine<'_, T> {
+                type State = State;
+
+                const READS_CONTEXT: bool = #reads_context;
+
+                fn name(&self) -> &str {
+                    MACHINE_NAME
+                }
+
+                #workflow
+            }
+
+            #(#modules)*
+        }
+    }
+}
+
+/// `start`, `step_now` and `step` of the `Workflow` impl of `machine`.
+fn workflow_items(machine: &Machine, names: &Names) -> TokenStream {
     let arms: Vec<_> = machine
         .states
         .iter()
@@ -98,15 +231,6 @@ pub(super) fn items(
         .collect();
     let waiting = (now_arms.len() < machine.states.len())
         .then(|| quote!(state => ::asl_runtime::Now::Waits(state),));
-    let timeout = timeout_seconds.map(|seconds| {
-        let seconds = super::json::int(seconds);
-        quote! {
-            /// The definition's `TimeoutSeconds`.
-            fn timeout(&self) -> Option<::std::time::Duration> {
-                Some(::std::time::Duration::from_secs(#seconds))
-            }
-        }
-    });
     let step_now = if now_arms.is_empty() {
         quote!(::asl_runtime::Now::Waits(state))
     } else {
@@ -121,7 +245,62 @@ pub(super) fn items(
         format_ident!("context")
     };
     let start = names.variant(machine.start_at);
-    let task_list = machine.states.iter().filter_map(|state| match &state.kind {
+    quote! {
+        fn start(&self, input: Value) -> State {
+            State::#start(input)
+        }
+
+        fn step_now(&self, state: State, #now_context: &mut Context) -> ::asl_runtime::Now<State> {
+            #step_now
+        }
+
+        async fn step(
+            &self,
+            state: State,
+            context: &mut Context,
+        ) -> Result<Step<State>, ExecutionError> {
+            match state {
+                #(#arms)*
+            }
+        }
+    }
+}
+
+/// Every item of the generated code for `machine`, named `machine_name`, failing
+/// after `timeout_seconds` (the definition's `TimeoutSeconds`) when set.
+pub(super) fn items(
+    machine: &Machine,
+    machine_name: &str,
+    timeout_seconds: Option<u64>,
+) -> Result<TokenStream, Vec<Unsupported>> {
+    let states = all_states(machine);
+    let idents = StateIdents::new(states.iter().map(|state| state.name.as_str()));
+    let everything = Names {
+        idents: &idents,
+        offset: 0,
+    };
+    let mut unsupported = Vec::new();
+    let MachineCode {
+        state_enum,
+        functions,
+        workflow,
+        reads_context,
+        modules,
+    } = machine_code(machine, &idents, 0, &mut unsupported);
+    if !unsupported.is_empty() {
+        return Err(unsupported);
+    }
+    let tasks = tasks_trait(&states, &everything);
+    let timeout = timeout_seconds.map(|seconds| {
+        let seconds = super::json::int(seconds);
+        quote! {
+            /// The definition's `TimeoutSeconds`.
+            fn timeout(&self) -> Option<::std::time::Duration> {
+                Some(::std::time::Duration::from_secs(#seconds))
+            }
+        }
+    });
+    let task_list = states.iter().filter_map(|state| match &state.kind {
         StateKind::Task(task) => {
             let (name, resource) = (&state.name, &task.resource.arn);
             Some(quote!((#name, #resource)))
@@ -133,7 +312,7 @@ pub(super) fn items(
         #[allow(unused_imports)]
         use ::asl_runtime::__private::serde_json::{self, Map, Value};
         #[allow(unused_imports)]
-        use ::asl_runtime::{choice, dataflow, intrinsics, limits, path, retry, task, timestamp, wait};
+        use ::asl_runtime::{choice, dataflow, exec, intrinsics, limits, map, path, retry, task, timestamp, wait};
         #[allow(unused_imports)]
         use ::asl_runtime::{Context, ExecutionError, Step, TaskContext, TaskError};
 
@@ -206,24 +385,10 @@ pub(super) fn items(
 
             #timeout
 
-            fn start(&self, input: Value) -> State {
-                State::#start(input)
-            }
-
-            fn step_now(&self, state: State, #now_context: &mut Context) -> ::asl_runtime::Now<State> {
-                #step_now
-            }
-
-            async fn step(
-                &self,
-                state: State,
-                context: &mut Context,
-            ) -> Result<Step<State>, ExecutionError> {
-                match state {
-                    #(#arms)*
-                }
-            }
+            #workflow
         }
+
+        #(#modules)*
     })
 }
 
@@ -282,9 +447,8 @@ fn state_enum(machine: &Machine, names: &Names) -> TokenStream {
     }
 }
 
-fn tasks_trait(machine: &Machine, names: &Names) -> TokenStream {
-    let tasks: Vec<_> = machine
-        .states
+fn tasks_trait(states: &[&crate::ir::State], names: &Names) -> TokenStream {
+    let tasks: Vec<_> = states
         .iter()
         .enumerate()
         .filter_map(|(index, state)| match &state.kind {
@@ -360,9 +524,13 @@ fn doc(state: &crate::ir::State) -> Vec<String> {
     lines
 }
 
-/// Whether the state's transition function awaits (a Task's handler, a Wait's timer).
+/// Whether the state's transition function awaits (a Task's handler, a Wait's timer,
+/// the branches of a Parallel, the iterations of a Map).
 fn waits(state: &crate::ir::State) -> bool {
-    matches!(state.kind, StateKind::Task(_) | StateKind::Wait(_))
+    matches!(
+        state.kind,
+        StateKind::Task(_) | StateKind::Wait(_) | StateKind::Parallel(_) | StateKind::Map(_)
+    )
 }
 
 /// `name`, or `_name` when `body` never mentions it (so unused parameters do not warn).

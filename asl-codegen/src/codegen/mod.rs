@@ -1,7 +1,9 @@
 //! IR -> Rust tokens. Never reports user errors: a lowered workflow is valid by
 //! construction.
 
+mod attempt;
 mod choice;
+mod fan_out;
 mod ident;
 mod intrinsic;
 mod json;
@@ -9,6 +11,7 @@ mod machine;
 mod path;
 mod scope;
 mod state;
+mod task;
 mod template;
 mod unsupported;
 mod wait;

@@ -52,10 +52,19 @@ fn machine(machine: &Machine, found: &mut Vec<Unsupported>) {
         if state.assign.is_some() {
             report("Assign (workflow variables)");
         }
-        match &state.kind {
-            StateKind::Parallel(_) => report("a Parallel state"),
-            StateKind::Map(_) => report("a Map state"),
-            _ => {}
+        if let StateKind::Map(map) = &state.kind {
+            if map.item_reader.is_some() {
+                report("a Map ItemReader");
+            }
+            if map.item_batcher.is_some() {
+                report("a Map ItemBatcher");
+            }
+            if map.result_writer.is_some() {
+                report("a Map ResultWriter");
+            }
+        }
+        for sub in super::machine::sub_machines(state) {
+            self::machine(sub, found);
         }
     }
 }

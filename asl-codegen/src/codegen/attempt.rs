@@ -1,0 +1,224 @@
+//! What Task, Parallel and Map states share: their result is made in attempts that
+//! `Retry` may repeat and `Catch` may end, then goes through ResultSelector,
+//! ResultPath and OutputPath.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::io::{JsonPathFlow, ResultPath};
+use crate::ir::retry::{Catcher, ErrorMatcher, JitterStrategy, Retrier};
+use crate::ir::state::{State, Transition};
+
+use super::machine::Names;
+use super::scope::Scope;
+use super::state::{Effective, Owned, place_result, select_output, transition};
+use super::{json, template};
+
+/// One attempt at making a state's result.
+pub(super) struct Attempt {
+    /// Statements run before each attempt (InputPath, Parameters ...), which sees
+    /// its own `$$.State.RetryCount`.
+    pub prepare: Vec<TokenStream>,
+    /// Statements that leave the attempt's `outcome: Result<Value, ExecutionError>`.
+    pub run: TokenStream,
+}
+
+/// The fields that make a state resilient.
+pub(super) struct Resilience<'a> {
+    pub retry: &'a [Retrier],
+    pub catch: &'a [Catcher],
+    pub next: &'a Transition,
+}
+
+/// Whether the state input must outlive the attempt: ResultPath merges into it, or
+/// a catcher may place the error output into it.
+pub(super) fn keeps_input(flow: &JsonPathFlow, catch: &[Catcher]) -> bool {
+    !catch.is_empty()
+        || !matches!(&flow.result_path, ResultPath::Replace(path) if path.steps.is_empty())
+}
+
+/// What a Task's handler or a Parallel's branches get: the Parameters (built by
+/// statements pushed onto `prepare`), or the effective input. `reused` says whether
+/// the value must be copied out of the state input (which a retry or ResultPath
+/// still needs).
+pub(super) fn argument(
+    scope: &mut Scope,
+    flow: &JsonPathFlow,
+    effective: &Effective,
+    state: &State,
+    reused: bool,
+    prepare: &mut Vec<TokenStream>,
+) -> TokenStream {
+    match &flow.parameters {
+        Some(parameters) => {
+            let reference = effective.reference();
+            prepare.extend(template::check_input(parameters, &reference));
+            let built = template::build(scope, parameters, "Parameters", &reference);
+            prepare.push(quote!(let parameters = #built;));
+            prepare.extend(template::check_size(
+                parameters,
+                &quote!(parameters),
+                &state.name,
+            ));
+            quote!(parameters)
+        }
+        None => match effective {
+            Effective::Input if reused => quote!(input.clone()),
+            Effective::Input => quote!(input),
+            Effective::Local => quote!(effective),
+        },
+    }
+}
+
+/// The statements of a resilient state: its attempts (retried as `Retry` says), the
+/// size check and ResultSelector, `Catch`, ResultPath, OutputPath and the
+/// transition. `scope` must already hold what `attempt` was built with.
+pub(super) fn body(
+    scope: &mut Scope,
+    state: &State,
+    flow: &JsonPathFlow,
+    resilience: Resilience<'_>,
+    attempt: Attempt,
+    names: &Names,
+) -> Vec<TokenStream> {
+    let name = &state.name;
+    let Attempt { prepare, run } = attempt;
+    let retrying = !resilience.retry.is_empty();
+    // Producing the result: the attempts, ResultSelector. Catch covers these steps.
+    let mut produce = Vec::new();
+    if retrying {
+        let retriers = resilience.retry.iter().map(retrier);
+        let count = json::int(resilience.retry.len() as u64);
+        scope.push_static(quote!(static RETRY: [retry::Retrier; #count] = [#(#retriers),*];));
+        let refresh = scope
+            .uses_context
+            .then(|| quote!(let context_object = context.to_value();));
+        produce.push(quote! {
+            let mut retry = retry::Retry::new(&RETRY);
+            let result = loop {
+                #refresh
+                #(#prepare)*
+                #run
+                match outcome {
+                    Ok(result) => break result,
+                    Err(error) => retry.after(error, context).await?,
+                }
+            };
+        });
+    } else {
+        produce.extend(prepare);
+        produce.push(quote! {
+            #run
+            let result = outcome?;
+        });
+    }
+    produce.push(quote!(limits::check_result(&result, #name)?;));
+    if let Some(selector) = &flow.result_selector {
+        produce.extend(template::check_input(selector, &quote!(&result)));
+        let (selector, reads_context) = scope.reads_context(|scope| {
+            template::build(scope, selector, "ResultSelector", &quote!(&result))
+        });
+        if retrying && reads_context {
+            // After retries: the Context object as the last attempt saw it.
+            produce.push(quote!(let context_object = context.to_value();));
+        }
+        produce.push(quote!(let result = #selector;));
+    }
+    let mut out = if resilience.catch.is_empty() {
+        produce
+    } else {
+        catch(scope, resilience.catch, produce, names)
+    };
+    let ((), output_reads_context) = scope.reads_context(|scope| {
+        place_result(scope, flow, Owned::Local, &mut out);
+        select_output(scope, flow, &mut out);
+    });
+    // A retried state builds the Context object in each attempt and for its
+    // ResultSelector; only an OutputPath into `$$` needs the prelude's.
+    scope.builds_context_object = retrying && !output_reads_context;
+    out.push(transition(names, resilience.next));
+    out
+}
+
+/// Wraps the statements that produce a state's `result` so that the errors its
+/// catchers match go to their `Next`, with the error output placed into the state
+/// input by their ResultPath.
+fn catch(
+    scope: &mut Scope,
+    catchers: &[Catcher],
+    produce: Vec<TokenStream>,
+    names: &Names,
+) -> Vec<TokenStream> {
+    let arms = catchers.iter().map(|catcher| {
+        let errors = error_names(&catcher.errors);
+        let placed = match &catcher.result_path {
+            ResultPath::Discard => quote!(let output = input;),
+            ResultPath::Replace(path) if path.steps.is_empty() => quote! {
+                drop(input);
+                let output = error.to_output();
+            },
+            ResultPath::Replace(path) => {
+                let name = scope.reference("catch_result_path", path);
+                quote! {
+                    let mut output = input;
+                    dataflow::place(&#name, &mut output, error.to_output())?;
+                }
+            }
+        };
+        let next = transition(names, &Transition::Next(catcher.next));
+        quote! {
+            Err(error) if retry::matches(&[#(#errors),*], &error) => {
+                #placed
+                return #next;
+            }
+        }
+    });
+    vec![quote! {
+        let result: Result<Value, ExecutionError> = async {
+            #(#produce)*
+            Ok(result)
+        }
+        .await;
+        let result = match result {
+            Ok(result) => result,
+            #(#arms)*
+            Err(error) => return Err(error),
+        };
+    }]
+}
+
+/// A `retry::Retrier` constant.
+fn retrier(retrier: &Retrier) -> TokenStream {
+    let errors = error_names(&retrier.errors);
+    let interval = json::int(retrier.interval_seconds);
+    let attempts = json::int(retrier.max_attempts);
+    let backoff = proc_macro2::Literal::f64_unsuffixed(retrier.backoff_rate);
+    let max_delay = match retrier.max_delay_seconds {
+        Some(seconds) => {
+            let seconds = json::int(seconds);
+            quote!(Some(#seconds))
+        }
+        None => quote!(None),
+    };
+    let jitter = match retrier.jitter {
+        JitterStrategy::Full => quote!(retry::Jitter::Full),
+        JitterStrategy::None => quote!(retry::Jitter::None),
+    };
+    quote! {
+        retry::Retrier {
+            errors: &[#(#errors),*],
+            interval_seconds: #interval,
+            max_attempts: #attempts,
+            backoff_rate: #backoff,
+            max_delay_seconds: #max_delay,
+            jitter: #jitter,
+        }
+    }
+}
+
+fn error_names(matcher: &ErrorMatcher) -> Vec<&str> {
+    match matcher {
+        ErrorMatcher::All => vec!["States.ALL"],
+        ErrorMatcher::Names(names) => names.iter().map(String::as_str).collect(),
+    }
+}

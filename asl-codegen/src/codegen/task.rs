@@ -1,0 +1,102 @@
+//! Task states: the handler called with the effective input or Parameters, within
+//! TimeoutSeconds and HeartbeatSeconds.
+
+use proc_macro2::TokenStream;
+use quote::{ToTokens, quote};
+
+use heck::ToSnakeCase;
+
+use crate::ir::io::JsonPathFlow;
+use crate::ir::param::Param;
+use crate::ir::state::{State, Task};
+
+use super::attempt::{self, Attempt, Resilience};
+use super::json;
+use super::machine::Names;
+use super::scope::Scope;
+use super::state::{Effective, select_input};
+
+/// The statements of Task state `state` (number `index`).
+pub(super) fn body(
+    scope: &mut Scope,
+    state: &State,
+    task: &Task,
+    flow: &JsonPathFlow,
+    index: usize,
+    names: &Names,
+) -> Vec<TokenStream> {
+    scope.stamps_entry = true;
+    let name = &state.name;
+    let resource = &task.resource.arn;
+    let method = names.function(crate::ir::StateId(index));
+    // InputPath and Parameters run again for each attempt, which sees its own
+    // `$$.State.RetryCount`.
+    let mut prepare = Vec::new();
+    let effective = select_input(scope, flow, &mut prepare);
+    let timeout = match &task.timeout_seconds {
+        None => json::int(Task::DEFAULT_TIMEOUT_SECONDS).into_token_stream(),
+        Some(seconds) => seconds_of(scope, seconds, "TimeoutSecondsPath", &effective),
+    };
+    let heartbeat = match &task.heartbeat_seconds {
+        None => quote!(None),
+        Some(seconds) => {
+            let seconds = seconds_of(scope, seconds, "HeartbeatSecondsPath", &effective);
+            quote!(Some(#seconds))
+        }
+    };
+    let keeps_input = attempt::keeps_input(flow, &task.catch);
+    let retrying = !task.retry.is_empty();
+    // What the handler gets: the parameters, or the effective input.
+    let argument = attempt::argument(
+        scope,
+        flow,
+        &effective,
+        state,
+        retrying || keeps_input,
+        &mut prepare,
+    );
+    let run = quote! {
+        let attempt = task::Attempt::new(#timeout, #heartbeat);
+        let task = attempt.context(#name, #resource, context);
+        let outcome = attempt.run(self.tasks.#method(#argument, task)).await;
+    };
+    let resilience = Resilience {
+        retry: &task.retry,
+        catch: &task.catch,
+        next: &task.next,
+    };
+    attempt::body(
+        scope,
+        state,
+        flow,
+        resilience,
+        Attempt { prepare, run },
+        names,
+    )
+}
+
+/// A Task's `TimeoutSeconds` or `HeartbeatSeconds` (the path variant named `field`)
+/// as a `u64` expression.
+fn seconds_of(
+    scope: &mut Scope,
+    seconds: &Param<u64>,
+    field: &str,
+    effective: &Effective,
+) -> TokenStream {
+    match seconds {
+        Param::Fixed(seconds) => json::int(*seconds).into_token_stream(),
+        Param::Path(path) => {
+            let name = scope.reference(&field.to_snake_case(), path);
+            let reference = effective.reference();
+            let text = &path.text;
+            quote!(task::seconds_from(
+                dataflow::reference(&#name, #field, #reference)?,
+                #field,
+                #text,
+            )?)
+        }
+        Param::Intrinsic(_) | Param::Jsonata(_) => {
+            unreachable!("{field} is a number or a path in JSONPath mode")
+        }
+    }
+}
