@@ -1,0 +1,321 @@
+//! Parallel and Map states in generated machines, with Rust handlers inside the
+//! branches and iterations, on paused tokio time: ordering, concurrency limits,
+//! cancellation of siblings, tolerated failures, Retry and Catch around and inside
+//! them, and nesting.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use asl_runtime::{ExecutionError, TaskContext, TaskError};
+use serde_json::{Value, json};
+use tokio::time::{Instant, sleep};
+
+/// Handlers that take `input.seconds` seconds, fail when `input.fail` names an
+/// error, and record what ran.
+#[derive(Default)]
+struct Work {
+    running: AtomicUsize,
+    peak: AtomicUsize,
+    /// (state, input) of every call that finished.
+    finished: Mutex<Vec<(&'static str, Value)>>,
+    /// How many calls were dropped before finishing.
+    cancelled: AtomicUsize,
+}
+
+/// Counts a call as cancelled unless it is disarmed.
+struct Cancelled<'a>(Option<&'a AtomicUsize>);
+
+impl Drop for Cancelled<'_> {
+    fn drop(&mut self) {
+        if let Some(count) = self.0 {
+            count.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+}
+
+impl Work {
+    async fn work(&self, input: Value, task: TaskContext<'_>) -> Result<Value, TaskError> {
+        let now = self.running.fetch_add(1, Ordering::SeqCst) + 1;
+        self.peak.fetch_max(now, Ordering::SeqCst);
+        let mut guard = Cancelled(Some(&self.cancelled));
+        let seconds = input["seconds"].as_u64().unwrap_or(0);
+        sleep(Duration::from_secs(seconds)).await;
+        guard.0 = None;
+        self.running.fetch_sub(1, Ordering::SeqCst);
+        if let Some(error) = input["fail"].as_str() {
+            return Err(TaskError::new(
+                error,
+                format!("{} failed", task.state_name()),
+            ));
+        }
+        self.finished
+            .lock()
+            .unwrap()
+            .push((task.state_name(), input.clone()));
+        Ok(json!({"done": task.state_name(), "input": input}))
+    }
+
+    fn finished(&self) -> Vec<&'static str> {
+        self.finished
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(s, _)| *s)
+            .collect()
+    }
+}
+
+mod fork {
+    asl_macros::asl!(
+        definition = r#"{
+        "StartAt": "Fork",
+        "States": {
+            "Fork": {
+                "Type": "Parallel",
+                "Branches": [
+                    {"StartAt": "Left", "States": {"Left": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:left", "InputPath": "$.left", "End": true}}},
+                    {"StartAt": "Right", "States": {"Right": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:right", "InputPath": "$.right", "End": true}}}
+                ],
+                "ResultSelector": {"left.$": "$[0].input", "right.$": "$[1].input"},
+                "ResultPath": "$.results",
+                "Retry": [{"ErrorEquals": ["Flaky"], "IntervalSeconds": 3, "MaxAttempts": 1}],
+                "Catch": [{"ErrorEquals": ["Broken"], "ResultPath": "$.error", "Next": "Recover"}],
+                "End": true
+            },
+            "Recover": {"Type": "Pass", "End": true}
+        }
+    }"#
+    );
+}
+
+impl fork::Tasks for Work {
+    async fn left(&self, input: Value, task: TaskContext<'_>) -> Result<Value, TaskError> {
+        self.work(input, task).await
+    }
+
+    async fn right(&self, input: Value, task: TaskContext<'_>) -> Result<Value, TaskError> {
+        self.work(input, task).await
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn branches_run_at_once_and_give_their_outputs_in_order() {
+    let machine = fork::Machine::new(Work::default());
+    let started = Instant::now();
+    let input = json!({"left": {"seconds": 5}, "right": {"seconds": 2}});
+    let output = machine.run(input).await.unwrap();
+    assert_eq!(started.elapsed(), Duration::from_secs(5));
+    assert_eq!(machine.tasks().peak.load(Ordering::SeqCst), 2);
+    assert_eq!(machine.tasks().finished(), ["Right", "Left"]);
+    assert_eq!(
+        output["results"],
+        json!({"left": {"seconds": 5}, "right": {"seconds": 2}})
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failing_branch_cancels_the_other_and_is_caught_with_its_own_error() {
+    let machine = fork::Machine::new(Work::default());
+    let started = Instant::now();
+    let input = json!({"left": {"seconds": 60}, "right": {"seconds": 1, "fail": "Broken"}});
+    let output = machine.run(input).await.unwrap();
+    assert_eq!(started.elapsed(), Duration::from_secs(1));
+    assert_eq!(machine.tasks().cancelled.load(Ordering::SeqCst), 1);
+    assert_eq!(
+        output["error"],
+        json!({"Error": "Broken", "Cause": "Right failed"})
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn retry_runs_every_branch_again() {
+    let machine = fork::Machine::new(Work::default());
+    let started = Instant::now();
+    let input = json!({"left": {"seconds": 4}, "right": {"seconds": 1, "fail": "Flaky"}});
+    let error = machine.run(input).await.unwrap_err();
+    // 1 s to the failure, 3 s of backoff, 1 s to the second failure.
+    assert_eq!(started.elapsed(), Duration::from_secs(5));
+    assert_eq!(machine.tasks().cancelled.load(Ordering::SeqCst), 2);
+    assert_eq!(error, ExecutionError::new("Flaky", "Right failed"));
+}
+
+mod each {
+    asl_macros::asl!(
+        definition = r#"{
+        "StartAt": "Each",
+        "States": {
+            "Each": {
+                "Type": "Map",
+                "ItemsPath": "$.items",
+                "MaxConcurrencyPath": "$.limit",
+                "ItemSelector": {"index.$": "$$.Map.Item.Index", "seconds.$": "$$.Map.Item.Value.seconds", "fail.$": "$$.Map.Item.Value.fail", "batch.$": "$.batch"},
+                "ItemProcessor": {
+                    "StartAt": "Item",
+                    "States": {
+                        "Item": {
+                            "Type": "Task",
+                            "Resource": "arn:aws:lambda:us-east-1:123456789012:function:item",
+                            "Catch": [{"ErrorEquals": ["Skippable"], "ResultPath": "$.skipped", "Next": "Skipped"}],
+                            "End": true
+                        },
+                        "Skipped": {"Type": "Pass", "Parameters": {"skipped.$": "$.index"}, "End": true}
+                    }
+                },
+                "ToleratedFailureCountPath": "$.tolerated",
+                "End": true
+            }
+        }
+    }"#
+    );
+}
+
+impl each::Tasks for Work {
+    async fn item(&self, input: Value, task: TaskContext<'_>) -> Result<Value, TaskError> {
+        self.work(input, task)
+            .await
+            .map(|output| output["input"]["index"].clone())
+    }
+}
+
+fn items(seconds: &[u64]) -> Vec<Value> {
+    seconds
+        .iter()
+        .map(|s| json!({"seconds": s, "fail": null}))
+        .collect()
+}
+
+#[tokio::test(start_paused = true)]
+async fn iterations_stay_within_max_concurrency_and_keep_item_order() {
+    let machine = each::Machine::new(Work::default());
+    let started = Instant::now();
+    let input =
+        json!({"items": items(&[4, 1, 1, 1, 1, 4]), "limit": 2, "tolerated": 0, "batch": "b"});
+    let output = machine.run(input).await.unwrap();
+    assert_eq!(output, json!([0, 1, 2, 3, 4, 5]));
+    assert_eq!(machine.tasks().peak.load(Ordering::SeqCst), 2);
+    // Lane 1: 4 s, then 4 s for the last item; lane 2: the four 1 s items.
+    assert_eq!(started.elapsed(), Duration::from_secs(8));
+    let first = machine.tasks().finished.lock().unwrap()[0].1.clone();
+    assert_eq!(
+        first,
+        json!({"index": 1, "seconds": 1, "fail": null, "batch": "b"})
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_catch_inside_an_iteration_keeps_the_map_going() {
+    let machine = each::Machine::new(Work::default());
+    let mut list = items(&[1, 1, 1]);
+    list[1]["fail"] = json!("Skippable");
+    let input = json!({"items": list, "limit": 0, "tolerated": 0, "batch": null});
+    let output = machine.run(input).await.unwrap();
+    assert_eq!(output, json!([0, {"skipped": 1}, 2]));
+}
+
+#[tokio::test(start_paused = true)]
+async fn failures_within_the_tolerated_count_leave_their_error_output() {
+    let machine = each::Machine::new(Work::default());
+    let mut list = items(&[1, 2, 3]);
+    list[0]["fail"] = json!("Fatal");
+    let input = json!({"items": list, "limit": 0, "tolerated": 1, "batch": null});
+    let output = machine.run(input).await.unwrap();
+    assert_eq!(
+        output,
+        json!([{"Error": "Fatal", "Cause": "Item failed"}, 1, 2])
+    );
+    let mut list = items(&[1, 2, 3]);
+    list[0]["fail"] = json!("Fatal");
+    list[1]["fail"] = json!("Fatal");
+    let machine = each::Machine::new(Work::default());
+    let input = json!({"items": list, "limit": 0, "tolerated": 1, "batch": null});
+    let error = machine.run(input).await.unwrap_err();
+    assert_eq!(error.name(), "States.ExceedToleratedFailureThreshold");
+    assert_eq!(machine.tasks().cancelled.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_tolerated_count_of_zero_fails_at_the_first_failure_and_cancels_the_rest() {
+    let machine = each::Machine::new(Work::default());
+    let mut list = items(&[5, 1, 5]);
+    list[1]["fail"] = json!("Fatal");
+    let input = json!({"items": list, "limit": 0, "tolerated": 0, "batch": null});
+    let started = Instant::now();
+    let error = machine.run(input).await.unwrap_err();
+    assert_eq!(error.name(), "States.ExceedToleratedFailureThreshold");
+    assert_eq!(started.elapsed(), Duration::from_secs(1));
+    assert_eq!(machine.tasks().cancelled.load(Ordering::SeqCst), 2);
+}
+
+mod nested {
+    asl_macros::asl!(
+        definition = r#"{
+        "StartAt": "Rows",
+        "States": {
+            "Rows": {
+                "Type": "Map",
+                "ItemsPath": "$.rows",
+                "ItemProcessor": {
+                    "StartAt": "Cells",
+                    "States": {
+                        "Cells": {
+                            "Type": "Map",
+                            "ItemsPath": "$.cells",
+                            "ItemProcessor": {
+                                "StartAt": "Both",
+                                "States": {
+                                    "Both": {
+                                        "Type": "Parallel",
+                                        "Branches": [
+                                            {"StartAt": "Double", "States": {"Double": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:double", "End": true}}},
+                                            {"StartAt": "Same", "States": {"Same": {"Type": "Pass", "End": true}}}
+                                        ],
+                                        "End": true
+                                    }
+                                }
+                            },
+                            "End": true
+                        }
+                    }
+                },
+                "End": true
+            }
+        }
+    }"#
+    );
+}
+
+struct Double;
+
+impl nested::Tasks for Double {
+    async fn double(&self, input: Value, _: TaskContext<'_>) -> Result<Value, TaskError> {
+        Ok(json!(input.as_i64().unwrap_or(0) * 2))
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn maps_nest_in_maps_and_parallels_in_maps() {
+    let output = nested::Machine::new(Double)
+        .run(json!({"rows": [{"cells": [1, 2]}, {"cells": [3]}]}))
+        .await
+        .unwrap();
+    assert_eq!(output, json!([[[2, 1], [4, 2]], [[6, 3]]]));
+    // Without tolerance, an iteration's error is the Map's (and the execution's).
+    let error = nested::Machine::new(Double)
+        .run(json!({"rows": [{"cells": [1]}, {"cells": "not an array"}]}))
+        .await
+        .unwrap_err();
+    assert_eq!(error.name(), "States.Runtime");
+    assert_eq!(
+        error.cause_text(),
+        "An error occurred while executing the state 'Rows' (entered at the event id #2). \
+         The ItemsPath field refers to value \"not an array\" which is not a valid array: $.cells"
+    );
+    assert_eq!(
+        nested::TASKS,
+        [(
+            "Double",
+            "arn:aws:lambda:us-east-1:123456789012:function:double"
+        )]
+    );
+}
