@@ -3,8 +3,14 @@
 
 use std::path::PathBuf;
 
-/// The workloads this crate runs (the others need Map and Parallel).
-const WORKFLOWS: [&str; 3] = ["pass_chain", "choice_loop", "order_saga"];
+/// The workloads this crate runs.
+const WORKFLOWS: [&str; 5] = [
+    "pass_chain",
+    "choice_loop",
+    "map_fanout",
+    "parallel_nested",
+    "order_saga",
+];
 
 fn main() {
     println!("cargo:rerun-if-env-changed=ASL_SHARED");

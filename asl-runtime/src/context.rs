@@ -245,19 +245,18 @@ impl Context {
     }
 }
 
-/// The Context object an `ItemSelector` sees for the item at `index`: `context`
-/// (from [`Context::to_value`]) with `Map.Item.Index` and `Map.Item.Value` added.
-pub fn with_map_item(context: &Value, index: usize, value: &Value) -> Value {
-    let mut context = context.clone();
-    if let Value::Object(fields) = &mut context {
-        let mut item = Map::with_capacity(2);
-        item.insert("Index".into(), index.into());
-        item.insert("Value".into(), value.clone());
-        let mut map = Map::with_capacity(1);
-        map.insert("Item".into(), Value::Object(item));
-        fields.insert("Map".into(), Value::Object(map));
-    }
-    context
+/// What an `ItemSelector` reads under `$$.Map` for the item at `index`:
+/// `{"Map": {"Item": {"Index": index, "Value": value}}}`. The rest of the Context
+/// object is read from [`Context::to_value`] as anywhere else.
+pub fn map_item(index: usize, value: Value) -> Value {
+    let mut item = Map::with_capacity(2);
+    item.insert("Index".into(), index.into());
+    item.insert("Value".into(), value);
+    let mut map = Map::with_capacity(1);
+    map.insert("Item".into(), Value::Object(item));
+    let mut context = Map::with_capacity(1);
+    context.insert("Map".into(), Value::Object(map));
+    Value::Object(context)
 }
 
 /// A time as the Context object writes it: `2019-03-26T20:14:13.192Z`.

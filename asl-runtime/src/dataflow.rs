@@ -16,9 +16,27 @@ pub fn input_path(path: &Path, root: &Value) -> Result<Value, ExecutionError> {
     path::input_path(path, root).map(Cow::into_owned)
 }
 
+/// [`input_path`] of a state input nothing reads afterwards: a definite path's
+/// node is moved out rather than copied.
+pub fn input_path_owned(path: &Path, mut root: Value) -> Result<Value, ExecutionError> {
+    match path.take(&mut root) {
+        Some(node) => Ok(node),
+        None => input_path(path, &root),
+    }
+}
+
 /// OutputPath: the selected value (an array for an indefinite path).
 pub fn output_path(path: &Path, root: &Value) -> Result<Value, ExecutionError> {
     path::output_path(path, root).map(Cow::into_owned)
+}
+
+/// [`output_path`] of a state's own output, which nothing reads afterwards: a
+/// definite path's node is moved out rather than copied.
+pub fn output_path_owned(path: &Path, mut root: Value) -> Result<Value, ExecutionError> {
+    match path.take(&mut root) {
+        Some(node) => Ok(node),
+        None => output_path(path, &root),
+    }
 }
 
 /// A payload template's `key.$` path (Parameters, ResultSelector, intrinsic
@@ -77,6 +95,21 @@ pub fn reference<'v>(
     root: &'v Value,
 ) -> Result<&'v Value, ExecutionError> {
     path::reference(path, field, root)
+}
+
+/// [`field_at`], moving the value out of `root` (leaving `null` there), for a
+/// template or Map that is the last to read `root`: a copy saved. Fails as
+/// [`field_at`] does, or, for `ItemsPath`, as [`reference`] does.
+pub fn take(path: &RefPath, key: &str, root: &mut Value) -> Result<Value, ExecutionError> {
+    if let Some(value) = path.take(root) {
+        return Ok(value);
+    }
+    Err(match key {
+        "ItemsPath" => path::reference(path, key, root)
+            .err()
+            .unwrap_or_else(|| path::errors::not_found(path.text, key, root)),
+        _ => path::errors::not_found(path.text, key, root),
+    })
 }
 
 /// A Fail state's `ErrorPath` or `CausePath` value, which must be a string.

@@ -21,7 +21,7 @@ mod retry;
 
 use std::path::PathBuf;
 
-use asl_benches::{SagaTasks, choice_loop, order_saga, pass_chain};
+use asl_benches::{SagaTasks, choice_loop, map_fanout, order_saga, parallel_nested, pass_chain};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use serde_json::Value;
 
@@ -91,6 +91,22 @@ fn benches(c: &mut Criterion) {
         2_001,
         |input| machine.run(input),
         flows::choice_loop,
+    );
+    let machine = map_fanout::Machine::new(());
+    workload(
+        c,
+        "map_fanout_1k",
+        3_001,
+        |input| machine.run(input),
+        flows::map_fanout,
+    );
+    let machine = parallel_nested::Machine::new(());
+    workload(
+        c,
+        "parallel_nested",
+        1_005,
+        |input| machine.run(input),
+        flows::parallel_nested,
     );
     let machine = order_saga::Machine::new(SagaTasks);
     workload(

@@ -15,6 +15,16 @@ pub mod choice_loop {
     include!(concat!(env!("OUT_DIR"), "/choice_loop.rs"));
 }
 
+/// An inline Map whose ItemSelector reads `$$.Map.Item`, Pass and Choice inside.
+pub mod map_fanout {
+    include!(concat!(env!("OUT_DIR"), "/map_fanout.rs"));
+}
+
+/// A Parallel of four branches, each a Map.
+pub mod parallel_nested {
+    include!(concat!(env!("OUT_DIR"), "/parallel_nested.rs"));
+}
+
 /// Six Tasks with Retry and Catch and compensation Tasks.
 pub mod order_saga {
     include!(concat!(env!("OUT_DIR"), "/order_saga.rs"));

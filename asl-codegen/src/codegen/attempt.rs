@@ -12,7 +12,7 @@ use crate::ir::state::{State, Transition};
 use super::machine::Names;
 use super::scope::Scope;
 use super::state::{Effective, Owned, place_result, select_output, transition};
-use super::{json, template};
+use super::{json, ownership, template};
 
 /// One attempt at making a state's result.
 pub(super) struct Attempt {
@@ -115,9 +115,16 @@ pub(super) fn body(
     produce.push(quote!(limits::check_result(&result, #name)?;));
     if let Some(selector) = &flow.result_selector {
         produce.extend(template::check_input(selector, &quote!(&result)));
+        // The result is read for the last time: its values can be moved.
+        let moving = ownership::can_move_from(selector);
+        if moving {
+            produce.push(quote!(let mut result = result;));
+            scope.moving_from = Some(quote!(result));
+        }
         let (selector, reads_context) = scope.reads_context(|scope| {
             template::build(scope, selector, "ResultSelector", &quote!(&result))
         });
+        scope.moving_from = None;
         if retrying && reads_context {
             // After retries: the Context object as the last attempt saw it.
             produce.push(quote!(let context_object = context.to_value();));

@@ -8,13 +8,14 @@ use crate::ir::StateId;
 use crate::ir::io::JsonPathFlow;
 use crate::ir::map::{Items, Map};
 use crate::ir::param::Param;
+use crate::ir::path::Root;
 use crate::ir::state::{Parallel, State};
 
 use super::attempt::{self, Attempt, Resilience};
 use super::machine::Names;
 use super::scope::Scope;
-use super::state::select_input;
-use super::{json, template};
+use super::state::{Effective, select_input};
+use super::{json, ownership, template};
 
 /// The statements of Parallel state `state` (number `index`): every branch runs
 /// from the Parameters (or the effective input); the first branch to fail fails
@@ -28,8 +29,8 @@ pub(super) fn parallel(
     names: &Names,
 ) -> Vec<TokenStream> {
     let mut prepare = Vec::new();
-    let effective = select_input(scope, flow, &mut prepare);
     let reused = !parallel.retry.is_empty() || attempt::keeps_input(flow, &parallel.catch);
+    let effective = select_input(scope, flow, !reused, &mut prepare);
     let argument = attempt::argument(scope, flow, &effective, state, reused, &mut prepare);
     prepare.push(quote!(let branch_input = #argument;));
     let count = parallel.branches.len();
@@ -81,33 +82,53 @@ pub(super) fn map(
     names: &Names,
 ) -> Vec<TokenStream> {
     let mut prepare = Vec::new();
-    let effective = select_input(scope, flow, &mut prepare);
+    let reused = !map.retry.is_empty() || attempt::keeps_input(flow, &map.catch);
+    let effective = select_input(scope, flow, !reused, &mut prepare);
     let reference = effective.reference();
     let Items::Path(items_path) = &map.items else {
         unreachable!("JSONata Items are rejected before generation")
     };
-    let items = {
-        let name = scope.reference("items_path", items_path);
+    // The items can be moved out of the effective input when nothing reads them
+    // there again: no retry or catcher, no ResultPath into the input, and an
+    // ItemSelector that reads beside them.
+    let movable = !reused
+        && items_path.root == Root::Input
+        && map
+            .item_selector
+            .as_ref()
+            .is_none_or(|selector| ownership::reads_apart(selector, &items_path.steps));
+    let name = scope.reference("items_path", items_path);
+    let text = &items_path.text;
+    if movable {
+        let source = match effective {
+            Effective::Input => quote!(input),
+            Effective::Local => quote!(effective),
+        };
+        prepare.push(quote! {
+            let mut #source = #source;
+            let items = map::items(dataflow::take(&#name, "ItemsPath", &mut #source)?, #text)?;
+        });
+    } else {
         let root = scope.root(&items_path.root, &reference);
-        let text = &items_path.text;
-        quote!(map::items(dataflow::reference(&#name, "ItemsPath", #root)?.clone(), #text)?)
-    };
-    prepare.push(quote!(let items = #items;));
+        prepare.push(quote! {
+            let items = map::items(dataflow::reference(&#name, "ItemsPath", #root)?.clone(), #text)?;
+        });
+    }
     let inputs = match &map.item_selector {
         None => quote!(items),
         Some(selector) => {
             prepare.extend(template::check_input(selector, &reference));
-            let (built, reads_context) = scope.reads_context(|scope| {
-                template::build(scope, selector, "ItemSelector", &reference)
-            });
-            if reads_context {
+            scope.in_item_selector = true;
+            let built = template::build(scope, selector, "ItemSelector", &reference);
+            scope.in_item_selector = false;
+            if std::mem::take(&mut scope.reads_map_item) {
                 // `$$.Map.Item.Index` and `$$.Map.Item.Value` for each item.
                 quote! {
                     items
                         .into_iter()
                         .enumerate()
                         .map(|(index, item)| {
-                            let context_object = ::asl_runtime::context::with_map_item(&context_object, index, &item);
+                            let item_context = ::asl_runtime::context::map_item(index, item);
                             Ok(#built)
                         })
                         .collect::<Result<Vec<Value>, ExecutionError>>()?

@@ -8,6 +8,7 @@ mod ident;
 mod intrinsic;
 mod json;
 mod machine;
+mod ownership;
 mod path;
 mod scope;
 mod state;

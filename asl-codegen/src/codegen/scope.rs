@@ -26,6 +26,21 @@ pub(super) struct Scope {
     pub stamps_entry: bool,
     /// Whether a path reads a workflow variable (not compiled yet).
     pub uses_variables: bool,
+    /// Whether paths are read inside a Map's ItemSelector, where `$$.Map...` reads
+    /// the item's own small Context object, `item_context`.
+    pub in_item_selector: bool,
+    /// Whether such a path read `item_context`.
+    pub reads_map_item: bool,
+    /// The local a template being built may move its `$` values out of (see
+    /// `ownership::can_move_from`), rather than copy them.
+    pub moving_from: Option<TokenStream>,
+}
+
+/// Whether `path` starts `$$.Map`.
+fn reads_map(path: &Path) -> bool {
+    use crate::ir::path::{Segment, Selector};
+    path.root == Root::Context
+        && matches!(path.segments.first(), Some(Segment::Child(Selector::Name(name))) if name == "Map")
 }
 
 impl Scope {
@@ -50,22 +65,10 @@ impl Scope {
     /// When `path` is only names and non-negative indexes, declares it as a
     /// `static NAME: RefPath` (read by a direct lookup) and returns `NAME`.
     pub fn definite(&mut self, hint: &str, path: &Path) -> Option<Ident> {
-        use crate::ir::path::{Segment, Selector, Step};
-        let steps = path
-            .segments
-            .iter()
-            .map(|segment| match segment {
-                Segment::Child(Selector::Name(name)) => Some(Step::Field(name.clone())),
-                Segment::Child(Selector::Index(index)) => {
-                    usize::try_from(*index).ok().map(Step::Index)
-                }
-                _ => None,
-            })
-            .collect::<Option<Vec<_>>>()?;
         let reference = ReferencePath {
             text: path.text.clone(),
             root: path.root.clone(),
-            steps,
+            steps: path.steps()?,
         };
         Some(self.reference(hint, &reference))
     }
@@ -79,8 +82,15 @@ impl Scope {
         }
     }
 
-    /// [`Scope::field`] as an owned `Value`.
+    /// [`Scope::field`] as an owned `Value`: moved out of the input when the
+    /// template may move its values ([`Scope::moving_from`]), copied otherwise.
     pub fn field_owned(&mut self, key: &str, path: &Path, input: &TokenStream) -> TokenStream {
+        if path.root == Root::Input
+            && let Some(source) = self.moving_from.clone()
+            && let Some(name) = self.definite(key, path)
+        {
+            return quote!(dataflow::take(&#name, #key, &mut #source)?);
+        }
         match self.read_field(key, path, input) {
             FieldRead::Lookup(value) => quote!(#value.clone()),
             FieldRead::Selection(cow) => quote!(#cow.into_owned()),
@@ -88,7 +98,12 @@ impl Scope {
     }
 
     fn read_field(&mut self, key: &str, path: &Path, input: &TokenStream) -> FieldRead {
-        let root = self.root(&path.root, input);
+        let root = if self.in_item_selector && reads_map(path) {
+            self.reads_map_item = true;
+            quote!(&item_context)
+        } else {
+            self.root(&path.root, input)
+        };
         match self.definite(key, path) {
             Some(name) => FieldRead::Lookup(quote!(dataflow::field_at(&#name, #key, #root)?)),
             None => {

@@ -37,7 +37,10 @@ pub(super) fn body(state: &State, index: usize, names: &Names) -> Result<Body, U
     let statements = match &state.kind {
         StateKind::Pass(pass) => {
             let mut out = Vec::new();
-            let effective = select_input(&mut scope, flow, &mut out);
+            // The input is read again only when ResultPath keeps it.
+            let consume =
+                matches!(&flow.result_path, ResultPath::Replace(path) if path.steps.is_empty());
+            let effective = select_input(&mut scope, flow, consume, &mut out);
             let result = match (&pass.result, &flow.parameters) {
                 (Some(value), _) => {
                     let result = scope.constant("result", value);
@@ -70,7 +73,7 @@ pub(super) fn body(state: &State, index: usize, names: &Names) -> Result<Body, U
         StateKind::Choice(choice) => choice_body(&mut scope, flow, choice, names),
         StateKind::Wait(wait) => {
             let mut out = Vec::new();
-            let effective = select_input(&mut scope, flow, &mut out);
+            let effective = select_input(&mut scope, flow, true, &mut out);
             out.push(wait::wait(&mut scope, &wait.until, &effective.reference()));
             let result = effective.into_result();
             out.push(result.as_output());
@@ -80,7 +83,7 @@ pub(super) fn body(state: &State, index: usize, names: &Names) -> Result<Body, U
         }
         StateKind::Succeed => {
             let mut out = Vec::new();
-            let effective = select_input(&mut scope, flow, &mut out);
+            let effective = select_input(&mut scope, flow, true, &mut out);
             out.push(effective.into_result().as_output());
             select_output(&mut scope, flow, &mut out);
             out.push(quote!(Ok(Step::Succeed(output))));
@@ -157,10 +160,13 @@ impl Owned {
     }
 }
 
-/// InputPath: pushes the statements that select the effective input.
+/// InputPath: pushes the statements that select the effective input. With
+/// `consume`, nothing reads the state input afterwards, and the effective input is
+/// moved out of it.
 pub(super) fn select_input(
     scope: &mut Scope,
     flow: &JsonPathFlow,
+    consume: bool,
     out: &mut Vec<TokenStream>,
 ) -> Effective {
     match &flow.input_path {
@@ -168,6 +174,11 @@ pub(super) fn select_input(
             if path.segments.is_empty() && path.root == crate::ir::path::Root::Input =>
         {
             Effective::Input
+        }
+        Selection::Path(path) if consume && path.root == crate::ir::path::Root::Input => {
+            let name = scope.path("input_path", path);
+            out.push(quote!(let effective = dataflow::input_path_owned(&#name, input)?;));
+            Effective::Local
         }
         Selection::Path(path) => {
             let name = scope.path("input_path", path);
@@ -232,7 +243,7 @@ pub(super) fn select_output(scope: &mut Scope, flow: &JsonPathFlow, out: &mut Ve
         }
         Selection::Path(path) => {
             let name = scope.path("output_path", path);
-            out.push(quote!(let output = dataflow::output_path(&#name, &output)?;));
+            out.push(quote!(let output = dataflow::output_path_owned(&#name, output)?;));
         }
         Selection::Empty => out.push(quote! {
             drop(output);
@@ -259,7 +270,7 @@ fn choice_body(
     names: &Names,
 ) -> Vec<TokenStream> {
     let mut out = Vec::new();
-    let effective = select_input(scope, flow, &mut out);
+    let effective = select_input(scope, flow, true, &mut out);
     let reference = effective.reference();
     let result = effective.into_result();
     let mut output = vec![result.as_output()];

@@ -32,7 +32,9 @@ pub(super) fn body(
     // InputPath and Parameters run again for each attempt, which sees its own
     // `$$.State.RetryCount`.
     let mut prepare = Vec::new();
-    let effective = select_input(scope, flow, &mut prepare);
+    let keeps_input = attempt::keeps_input(flow, &task.catch);
+    let retrying = !task.retry.is_empty();
+    let effective = select_input(scope, flow, !retrying && !keeps_input, &mut prepare);
     let timeout = match &task.timeout_seconds {
         None => json::int(Task::DEFAULT_TIMEOUT_SECONDS).into_token_stream(),
         Some(seconds) => seconds_of(scope, seconds, "TimeoutSecondsPath", &effective),
@@ -44,8 +46,6 @@ pub(super) fn body(
             quote!(Some(#seconds))
         }
     };
-    let keeps_input = attempt::keeps_input(flow, &task.catch);
-    let retrying = !task.retry.is_empty();
     // What the handler gets: the parameters, or the effective input.
     let argument = attempt::argument(
         scope,

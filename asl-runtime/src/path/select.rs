@@ -67,6 +67,25 @@ impl Path {
         self.resolve(root).ok()
     }
 
+    /// Moves the node a path of names and non-negative indexes names out of `root`
+    /// (leaving `null`), for a document nothing reads afterwards. `None` when the path
+    /// has other segments or misses: then [`Path::select`] decides.
+    pub fn take(&self, root: &mut Value) -> Option<Value> {
+        let mut node = root;
+        for segment in self.segments {
+            node = match (segment, node) {
+                (Segment::Child(Selector::Name(name)), Value::Object(members)) => {
+                    members.get_mut(*name)?
+                }
+                (Segment::Child(Selector::Index(index)), Value::Array(items)) => {
+                    items.get_mut(usize::try_from(*index).ok()?)?
+                }
+                _ => return None,
+            };
+        }
+        Some(std::mem::take(node))
+    }
+
     /// True when this path yields a value rather than an array of matches.
     pub fn is_definite(&self) -> bool {
         is_definite(self.segments)

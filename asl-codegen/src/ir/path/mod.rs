@@ -222,6 +222,21 @@ impl Path {
         }
     }
 
+    /// The path as reference-path steps, when it is only names and non-negative
+    /// indexes.
+    pub fn steps(&self) -> Option<Vec<Step>> {
+        self.segments
+            .iter()
+            .map(|segment| match segment {
+                Segment::Child(Selector::Name(name)) => Some(Step::Field(name.clone())),
+                Segment::Child(Selector::Index(index)) => {
+                    usize::try_from(*index).ok().map(Step::Index)
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
     /// True when the path can only ever select one node (names and indexes only), so
     /// that AWS yields the node itself rather than an array of matches.
     pub fn is_definite(&self) -> bool {

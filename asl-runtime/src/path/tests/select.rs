@@ -415,3 +415,70 @@ fn normalized_rendering_of_every_segment_kind() {
     }
     assert_eq!(refpath("$.a[3]['b c']").normalized(), "$['a'][3]['b c']");
 }
+
+#[test]
+fn definite_paths_move_their_node_out() {
+    let mut doc = json!({"a": {"b": [1, {"c": "x"}]}, "keep": true});
+    assert_eq!(path("$.a.b[1].c").take(&mut doc), Some(json!("x")));
+    assert_eq!(doc, json!({"a": {"b": [1, {"c": null}]}, "keep": true}));
+    assert_eq!(path("$.missing").take(&mut doc), None);
+    assert_eq!(
+        path("$.a.b[-1]").take(&mut doc),
+        None,
+        "negative: left to select"
+    );
+    assert_eq!(path("$.a.b[*]").take(&mut doc), None, "not definite");
+    assert_eq!(
+        path("$").take(&mut doc).map(|v| v["keep"].clone()),
+        Some(json!(true))
+    );
+    assert_eq!(doc, json!(null));
+}
+
+#[test]
+fn owned_input_and_output_paths_agree_with_the_borrowing_ones() {
+    use crate::dataflow::{input_path, input_path_owned, output_path, output_path_owned};
+    let doc = json!({"a": {"b": 1}, "list": [{"x": 1}, {"x": 2}]});
+    for text in [
+        "$",
+        "$.a",
+        "$.a.b",
+        "$.list[*].x",
+        "$.list[-1]",
+        "$.nope",
+        "$.a.b.c",
+    ] {
+        let p = path(text);
+        assert_eq!(
+            input_path_owned(&p, doc.clone()),
+            input_path(&p, &doc),
+            "{text}"
+        );
+        assert_eq!(
+            output_path_owned(&p, doc.clone()),
+            output_path(&p, &doc),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn take_moves_a_reference_and_fails_as_a_lookup_would() {
+    use crate::dataflow::{field_at, reference, take};
+    let mut doc = json!({"items": [1, 2], "n": 3});
+    assert_eq!(
+        take(&refpath("$.items"), "ItemsPath", &mut doc),
+        Ok(json!([1, 2]))
+    );
+    assert_eq!(doc["items"], json!(null));
+    let missing = refpath("$.nope");
+    assert_eq!(
+        take(&missing, "a.$", &mut doc).unwrap_err(),
+        field_at(&missing, "a.$", &doc).unwrap_err()
+    );
+    let through_number = refpath("$.n.x");
+    assert_eq!(
+        take(&through_number, "ItemsPath", &mut doc).unwrap_err(),
+        reference(&through_number, "ItemsPath", &doc).unwrap_err()
+    );
+}

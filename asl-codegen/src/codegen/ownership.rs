@@ -1,0 +1,125 @@
+//! When generated code may move values out of a state's data instead of copying
+//! them: a template that is the last reader of its input, a Map whose items are not
+//! read again. Moving is only safe when no two reads overlap (one path a prefix of
+//! the other), which these functions decide from the paths alone.
+
+use crate::ir::intrinsic::{IntrinsicArg, IntrinsicCall};
+use crate::ir::path::{Path, Root, Step};
+use crate::ir::template::Template;
+
+/// Whether two definite paths overlap: one is a prefix of the other (or they are
+/// the same), so moving one out changes what the other reads.
+fn overlap(a: &[Step], b: &[Step]) -> bool {
+    a.iter().zip(b).all(|(a, b)| a == b)
+}
+
+/// Every `$` path `template` reads, in its members and its intrinsic arguments.
+fn input_paths(template: &Template) -> Vec<&Path> {
+    fn call_paths<'t>(call: &'t IntrinsicCall, paths: &mut Vec<&'t Path>) {
+        for arg in &call.args {
+            match arg {
+                IntrinsicArg::Path(path) if path.root == Root::Input => paths.push(path),
+                IntrinsicArg::Call(inner) => call_paths(inner, paths),
+                IntrinsicArg::Path(_) | IntrinsicArg::Literal(_) => {}
+            }
+        }
+    }
+    fn collect<'t>(template: &'t Template, paths: &mut Vec<&'t Path>) {
+        match template {
+            Template::Object(members) => {
+                members.iter().for_each(|(_, value)| collect(value, paths))
+            }
+            Template::Array(items) => items.iter().for_each(|item| collect(item, paths)),
+            Template::Path(path) if path.root == Root::Input => paths.push(path),
+            Template::Intrinsic(call) => call_paths(call, paths),
+            Template::Path(_) | Template::Literal(_) | Template::Jsonata(_) => {}
+        }
+    }
+    let mut paths = Vec::new();
+    collect(template, &mut paths);
+    paths
+}
+
+/// Whether `template` may move each `$` value it reads out of its input: every
+/// path is definite and none overlaps another.
+pub(super) fn can_move_from(template: &Template) -> bool {
+    let Some(steps) = input_paths(template)
+        .into_iter()
+        .map(Path::steps)
+        .collect::<Option<Vec<_>>>()
+    else {
+        return false;
+    };
+    steps
+        .iter()
+        .enumerate()
+        .all(|(index, a)| steps[index + 1..].iter().all(|b| !overlap(a, b)))
+}
+
+/// Whether `template` reads nothing at or under `taken`, nor any value holding it:
+/// `taken` may be moved out of the input before the template is built.
+pub(super) fn reads_apart(template: &Template, taken: &[Step]) -> bool {
+    input_paths(template)
+        .into_iter()
+        .all(|path| path.steps().is_some_and(|steps| !overlap(&steps, taken)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path(text: &str) -> Template {
+        Template::Path(Path::parse(text).unwrap())
+    }
+
+    fn object(members: &[(&str, Template)]) -> Template {
+        Template::Object(
+            members
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn disjoint_definite_paths_may_move() {
+        assert!(can_move_from(&object(&[
+            ("a", path("$.a")),
+            ("b", path("$.b.c"))
+        ])));
+        assert!(can_move_from(&object(&[
+            ("x", path("$[0].items")),
+            ("y", path("$[1].items"))
+        ])));
+        assert!(can_move_from(&object(&[
+            ("all", path("$")),
+            ("c", path("$$.Execution.Id"))
+        ])));
+        assert!(!can_move_from(&object(&[
+            ("a", path("$.a")),
+            ("b", path("$.a.b"))
+        ])));
+        assert!(!can_move_from(&object(&[
+            ("a", path("$.a")),
+            ("b", path("$.a"))
+        ])));
+        assert!(!can_move_from(&object(&[
+            ("all", path("$")),
+            ("b", path("$.b"))
+        ])));
+        assert!(!can_move_from(&object(&[("many", path("$.a[*]"))])));
+    }
+
+    #[test]
+    fn a_template_reading_beside_the_items_leaves_them_movable() {
+        let items = [Step::Field("items".to_owned())];
+        assert!(reads_apart(&object(&[("b", path("$.batch"))]), &items));
+        assert!(reads_apart(
+            &object(&[("v", path("$$.Map.Item.Value"))]),
+            &items
+        ));
+        assert!(!reads_apart(&object(&[("n", path("$.items[0]"))]), &items));
+        assert!(!reads_apart(&object(&[("all", path("$"))]), &items));
+        assert!(!reads_apart(&object(&[("any", path("$..x"))]), &items));
+    }
+}
