@@ -20,6 +20,7 @@ pub struct Execution {
     redrive_count: u32,
     state_machine: String,
     seed: Option<u64>,
+    storage: Option<crate::map::storage::Storage>,
 }
 
 impl PartialEq for Execution {
@@ -30,6 +31,7 @@ impl PartialEq for Execution {
             && self.redrive_count == other.redrive_count
             && self.state_machine == other.state_machine
             && self.seed == other.seed
+            && self.storage == other.storage
     }
 }
 
@@ -48,6 +50,35 @@ impl Execution {
             redrive_count: 0,
             state_machine: state_machine.to_owned(),
             seed: None,
+            storage: None,
+        }
+    }
+
+    /// The same execution, with Distributed Map readers and writers using
+    /// `storage` (otherwise [`Storage::from_env`](crate::map::storage::Storage::from_env)).
+    pub fn with_storage(self, storage: Option<crate::map::storage::Storage>) -> Execution {
+        Execution { storage, ..self }
+    }
+
+    /// Where Distributed Map readers and writers find buckets.
+    pub fn storage(&self) -> crate::map::storage::Storage {
+        self.storage
+            .clone()
+            .unwrap_or_else(crate::map::storage::Storage::from_env)
+    }
+
+    /// A child execution of a Distributed Map run: named `name`, of the state machine
+    /// `<this machine>/<label>`, started with `input`, sharing this execution's
+    /// seed and storage.
+    pub fn child(&self, label: &str, name: String, input: Option<Value>) -> Execution {
+        Execution {
+            name: OnceLock::from(name),
+            input,
+            start_time: SystemTime::now(),
+            redrive_count: 0,
+            state_machine: format!("{}/{label}", self.state_machine),
+            seed: self.seed,
+            storage: self.storage.clone(),
         }
     }
 

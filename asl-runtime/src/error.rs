@@ -26,6 +26,10 @@ pub mod names {
     pub const HEARTBEAT_TIMEOUT: &str = "States.HeartbeatTimeout";
     /// More Map iterations failed than `ToleratedFailureCount`/`Percentage` allow.
     pub const EXCEED_TOLERATED_FAILURE_THRESHOLD: &str = "States.ExceedToleratedFailureThreshold";
+    /// A Distributed Map's ItemReader could not read its items.
+    pub const ITEM_READER_FAILED: &str = "States.ItemReaderFailed";
+    /// A Distributed Map's ResultWriter could not write its results.
+    pub const RESULT_WRITER_FAILED: &str = "States.ResultWriterFailed";
     /// A JSONata expression failed or returned an unusable value.
     pub const QUERY_EVALUATION_ERROR: &str = "States.QueryEvaluationError";
 }

@@ -108,6 +108,7 @@ pub trait Workflow: Sync {
 pub struct RunOptions {
     name: Option<String>,
     seed: Option<u64>,
+    storage: Option<crate::map::storage::Storage>,
 }
 
 impl RunOptions {
@@ -124,6 +125,14 @@ impl RunOptions {
         self.seed = Some(seed);
         self
     }
+
+    /// Where Distributed Map readers and writers find buckets: object `Key` of
+    /// `Bucket` is the file `<root>/<Bucket>/<Key>` (default `$ASL_S3_ROOT`, else
+    /// `./s3`).
+    pub fn storage_root(mut self, root: impl Into<std::path::PathBuf>) -> RunOptions {
+        self.storage = Some(crate::map::storage::Storage::new(root));
+        self
+    }
 }
 
 /// Runs an execution of `workflow` with `input` to its end, started as `options`
@@ -138,13 +147,17 @@ pub async fn run<W: Workflow>(
     input: Value,
 ) -> Result<Value, ExecutionError> {
     limits::check_execution_input(&input)?;
-    let RunOptions { name, seed } = options;
+    let RunOptions {
+        name,
+        seed,
+        storage,
+    } = options;
     let execution = if W::READS_CONTEXT {
         Execution::new(workflow.name(), name, input.clone())
     } else {
         Execution::without_input(workflow.name(), name)
     };
-    let execution = Arc::new(execution.with_seed(seed));
+    let execution = Arc::new(execution.with_seed(seed).with_storage(storage));
     match workflow.timeout() {
         None => run_execution(workflow, execution, input).await,
         Some(limit) => tokio::time::timeout(limit, run_execution(workflow, execution, input))
@@ -173,6 +186,20 @@ pub async fn run_branch<W: Workflow>(
     execution: Arc<Execution>,
     input: Value,
 ) -> Result<Value, ExecutionError> {
+    drive(workflow, &mut Context::new(execution), input).await
+}
+
+/// Runs a child execution of a Distributed Map: the processor `workflow` from
+/// `input`, as its own execution (`$$.Execution` is the child's) named `name`.
+pub async fn run_child<W: Workflow>(
+    workflow: &W,
+    parent: &Execution,
+    label: &str,
+    name: String,
+    input: Value,
+) -> Result<Value, ExecutionError> {
+    let kept = W::READS_CONTEXT.then(|| input.clone());
+    let execution = Arc::new(parent.child(label, name, kept));
     drive(workflow, &mut Context::new(execution), input).await
 }
 

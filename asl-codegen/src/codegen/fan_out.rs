@@ -2,11 +2,11 @@
 //! input, their outputs gathered into an array in order.
 
 use proc_macro2::TokenStream;
-use quote::{ToTokens, format_ident, quote};
+use quote::{format_ident, quote};
 
 use crate::ir::StateId;
 use crate::ir::io::JsonPathFlow;
-use crate::ir::map::{Items, Map};
+use crate::ir::map::{Items, Map, ProcessorMode};
 use crate::ir::param::Param;
 use crate::ir::path::Root;
 use crate::ir::state::{Parallel, State};
@@ -15,7 +15,7 @@ use super::attempt::{self, Attempt, Resilience};
 use super::machine::Names;
 use super::scope::Scope;
 use super::state::{Effective, select_input};
-use super::{json, ownership, template};
+use super::{distributed, ownership, template};
 
 /// The statements of Parallel state `state` (number `index`): every branch runs
 /// from the Parameters (or the effective input); the first branch to fail fails
@@ -85,89 +85,42 @@ pub(super) fn map(
     let reused = !map.retry.is_empty() || attempt::keeps_input(flow, &map.catch);
     let effective = select_input(scope, flow, !reused, &mut prepare);
     let reference = effective.reference();
-    let Items::Path(items_path) = &map.items else {
-        unreachable!("JSONata Items are rejected before generation")
-    };
-    // The items can be moved out of the effective input when nothing reads them
-    // there again: no retry or catcher, no ResultPath into the input, and an
-    // ItemSelector that reads beside them.
-    let movable = !reused
-        && items_path.root == Root::Input
-        && map
-            .item_selector
-            .as_ref()
-            .is_none_or(|selector| ownership::reads_apart(selector, &items_path.steps));
-    let name = scope.reference("items_path", items_path);
-    let text = &items_path.text;
-    if movable {
-        let source = match effective {
-            Effective::Input => quote!(input),
-            Effective::Local => quote!(effective),
-        };
-        prepare.push(quote! {
-            let mut #source = #source;
-            let items = map::items(dataflow::take(&#name, "ItemsPath", &mut #source)?, #text)?;
-        });
-    } else {
-        let root = scope.root(&items_path.root, &reference);
-        prepare.push(quote! {
-            let items = map::items(dataflow::reference(&#name, "ItemsPath", #root)?.clone(), #text)?;
-        });
+    // `items`: in memory from ItemsPath, or a stream from the ItemReader.
+    let mut streamed = map.item_reader.is_some();
+    match &map.item_reader {
+        Some(reader) => prepare.push(distributed::reader(scope, reader, &reference)),
+        None => prepare.push(items_from_path(scope, map, &effective, reused)),
     }
-    let inputs = match &map.item_selector {
-        None => quote!(items),
-        Some(selector) => {
-            prepare.extend(template::check_input(selector, &reference));
-            scope.in_item_selector = true;
-            let built = template::build(scope, selector, "ItemSelector", &reference);
-            scope.in_item_selector = false;
-            if std::mem::take(&mut scope.reads_map_item) {
-                // `$$.Map.Item.Index` and `$$.Map.Item.Value` for each item.
-                quote! {
-                    items
-                        .into_iter()
-                        .enumerate()
-                        .map(|(index, item)| {
-                            let item_context = ::asl_runtime::context::map_item(index, item);
-                            Ok(#built)
-                        })
-                        .collect::<Result<Vec<Value>, ExecutionError>>()?
-                }
-            } else {
-                quote! {
-                    items
-                        .iter()
-                        .map(|_| Ok(#built))
-                        .collect::<Result<Vec<Value>, ExecutionError>>()?
-                }
-            }
-        }
-    };
-    prepare.push(quote!(let inputs = #inputs;));
-    let max_concurrency = match &map.max_concurrency {
-        Param::Fixed(limit) => json::int(*limit).into_token_stream(),
-        Param::Path(path) => {
-            let read = read(scope, path, "MaxConcurrencyPath", &reference);
-            let text = &path.text;
-            quote!(map::max_concurrency_from(#read, #text)?)
-        }
-        Param::Intrinsic(_) | Param::Jsonata(_) => {
-            unreachable!("MaxConcurrency is a number or a path in JSONPath mode")
-        }
-    };
+    if let Some(selector) = &map.item_selector {
+        prepare.extend(template::check_input(selector, &reference));
+        prepare.push(select_items(scope, selector, &reference, streamed));
+    }
+    if let Some(batcher) = &map.item_batcher {
+        let inputs = if streamed {
+            quote!(items)
+        } else {
+            quote!(Box::new(items.into_iter().map(Ok)))
+        };
+        let batches = distributed::batches(scope, batcher, &reference, inputs);
+        prepare.push(quote!(let items: map::reader::Items<'_> = #batches;));
+        streamed = true;
+    }
+    let max_concurrency = distributed::count(
+        scope,
+        &map.max_concurrency,
+        "MaxConcurrencyPath",
+        &reference,
+    );
     let count = match &map.tolerated_failure_count {
         None => quote!(None),
-        Some(Param::Fixed(count)) => {
-            let count = json::int(*count);
-            quote!(Some(#count))
-        }
         Some(Param::Path(path)) => {
             let read = read(scope, path, "ToleratedFailureCountPath", &reference);
             let text = &path.text;
             quote!(Some(map::tolerated_count_from(#read, #text)?))
         }
-        Some(Param::Intrinsic(_) | Param::Jsonata(_)) => {
-            unreachable!("ToleratedFailureCount is a number or a path in JSONPath mode")
+        Some(count) => {
+            let count = distributed::count(scope, count, "ToleratedFailureCount", &reference);
+            quote!(Some(#count))
         }
     };
     let percentage = match &map.tolerated_failure_percentage {
@@ -185,20 +138,87 @@ pub(super) fn map(
             unreachable!("ToleratedFailurePercentage is a number or a path in JSONPath mode")
         }
     };
+    let writer = map.result_writer.as_ref();
+    let writer_arguments =
+        writer.and_then(|writer| distributed::writer_arguments(scope, writer, &reference));
+    if let Some(arguments) = &writer_arguments {
+        prepare.push(quote!(let writer_arguments = #arguments;));
+    }
+    let keep_inputs = writer.is_some();
     prepare.push(quote! {
-        let max_concurrency = #max_concurrency;
-        let tolerance = map::Tolerance { count: #count, percentage: #percentage };
+        let run = map::Run {
+            max_concurrency: #max_concurrency,
+            tolerance: map::Tolerance { count: #count, percentage: #percentage },
+            keep_inputs: #keep_inputs,
+        };
     });
     let module = names.processor_module(StateId(index));
+    let distributed = map.processor.mode == ProcessorMode::Distributed;
+    let (setup, iteration) = if distributed {
+        let label = map.label.as_deref().unwrap_or(&state.name);
+        (
+            quote! {
+                let parent = context.shared_execution();
+                let parent = &*parent;
+                let map_run = map::MapRun::start(parent, #label);
+                let map_run = &map_run;
+            },
+            quote!(move |index, input| {
+                exec::run_child(processor, parent, #label, map_run.child_name(index), input)
+            }),
+        )
+    } else {
+        (
+            quote!(let execution = context.shared_execution();),
+            quote!(move |_, input| exec::run_branch(processor, execution.clone(), input)),
+        )
+    };
+    let stream = if streamed {
+        quote!(items)
+    } else {
+        quote!(Box::new(items.into_iter().map(Ok)))
+    };
+    let outcome = match (writer, &writer_arguments) {
+        (Some(writer), Some(_)) => {
+            let (output_type, transformation) = distributed::writer_format(writer);
+            quote! {
+                async {
+                    let mut writer = map::writer::Writer::open(
+                        &parent.storage(),
+                        &writer_arguments,
+                        #output_type,
+                        #transformation,
+                        map_run,
+                    )?;
+                    run.each(#stream, None, #iteration, |finished| {
+                        writer.write_finished(map_run, &finished)
+                    })
+                    .await?;
+                    writer.finish()
+                }
+                .await
+            }
+        }
+        (Some(writer), None) => {
+            let (_, transformation) = distributed::writer_format(writer);
+            quote! {
+                run.transformed(#stream, map_run, #transformation, #iteration)
+                    .await
+                    .map(Value::Array)
+            }
+        }
+        (None, _) if streamed => quote! {
+            run.collect_stream(items, #iteration).await.map(Value::Array)
+        },
+        (None, _) => quote! {
+            run.collect(items, #iteration).await.map(Value::Array)
+        },
+    };
     let run = quote! {
         let processor = #module::Machine::new(self.tasks());
         let processor = &processor;
-        let execution = context.shared_execution();
-        let outcome = map::run(inputs, max_concurrency, tolerance, move |input| {
-            exec::run_branch(processor, execution.clone(), input)
-        })
-        .await
-        .map(Value::Array);
+        #setup
+        let outcome = #outcome;
     };
     let resilience = Resilience {
         retry: &map.retry,
@@ -213,6 +233,86 @@ pub(super) fn map(
         Attempt { prepare, run },
         names,
     )
+}
+
+/// Statements leaving `items: Vec<Value>`, the array ItemsPath selects. The items
+/// are moved out of the effective input when nothing reads them there again: no
+/// retry or catcher, no ResultPath into the input (`reused` is false), and an
+/// ItemSelector that reads beside them.
+fn items_from_path(
+    scope: &mut Scope,
+    map: &Map,
+    effective: &Effective,
+    reused: bool,
+) -> TokenStream {
+    let Items::Path(items_path) = &map.items else {
+        unreachable!("JSONata Items are rejected before generation")
+    };
+    let movable = !reused
+        && items_path.root == Root::Input
+        && map
+            .item_selector
+            .as_ref()
+            .is_none_or(|selector| ownership::reads_apart(selector, &items_path.steps));
+    let name = scope.reference("items_path", items_path);
+    let text = &items_path.text;
+    if movable {
+        let source = match effective {
+            Effective::Input => quote!(input),
+            Effective::Local => quote!(effective),
+        };
+        quote! {
+            let mut #source = #source;
+            let items = map::items(dataflow::take(&#name, "ItemsPath", &mut #source)?, #text)?;
+        }
+    } else {
+        let root = scope.root(&items_path.root, &effective.reference());
+        quote! {
+            let items = map::items(dataflow::reference(&#name, "ItemsPath", #root)?.clone(), #text)?;
+        }
+    }
+}
+
+/// A statement replacing `items` by the ItemSelector's value for each: a `Vec` for
+/// items in memory, a stream for `streamed` ones. `$$.Map.Item.Index` and
+/// `$$.Map.Item.Value` come from a small object made per item.
+fn select_items(
+    scope: &mut Scope,
+    selector: &crate::ir::template::Template,
+    reference: &TokenStream,
+    streamed: bool,
+) -> TokenStream {
+    scope.in_item_selector = true;
+    let built = template::build(scope, selector, "ItemSelector", reference);
+    scope.in_item_selector = false;
+    let item_context = std::mem::take(&mut scope.reads_map_item)
+        .then(|| quote!(let item_context = ::asl_runtime::context::map_item(index, item);));
+    let (index, item) = if item_context.is_some() {
+        (quote!(index), quote!(item))
+    } else {
+        (quote!(_), quote!(_))
+    };
+    if streamed {
+        quote! {
+            let items: map::reader::Items<'_> = Box::new(items.enumerate().map(|(#index, item)| {
+                item.and_then(|#item| {
+                    #item_context
+                    Ok(#built)
+                })
+            }));
+        }
+    } else {
+        quote! {
+            let items = items
+                .into_iter()
+                .enumerate()
+                .map(|(#index, #item)| {
+                    #item_context
+                    Ok(#built)
+                })
+                .collect::<Result<Vec<Value>, ExecutionError>>()?;
+        }
+    }
 }
 
 /// The value a `...Path` field (`field`) reads from the effective input.

@@ -3,6 +3,7 @@
 
 mod attempt;
 mod choice;
+mod distributed;
 mod fan_out;
 mod ident;
 mod intrinsic;

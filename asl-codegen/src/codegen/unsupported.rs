@@ -52,15 +52,21 @@ fn machine(machine: &Machine, found: &mut Vec<Unsupported>) {
         if state.assign.is_some() {
             report("Assign (workflow variables)");
         }
-        if let StateKind::Map(map) = &state.kind {
-            if map.item_reader.is_some() {
-                report("a Map ItemReader");
+        if let StateKind::Map(map) = &state.kind
+            && let Some(reader) = &map.item_reader
+        {
+            use crate::ir::map::{InputType, ReaderTransformation};
+            let config = &reader.config;
+            match config.input_type {
+                Some(InputType::Parquet) => report("an ItemReader of PARQUET files"),
+                Some(InputType::Manifest) => report("an ItemReader of a MANIFEST"),
+                _ => {}
             }
-            if map.item_batcher.is_some() {
-                report("a Map ItemBatcher");
+            if config.manifest_type.is_some() {
+                report("an ItemReader ManifestType");
             }
-            if map.result_writer.is_some() {
-                report("a Map ResultWriter");
+            if config.transformation == Some(ReaderTransformation::LoadAndFlatten) {
+                report("an ItemReader with Transformation LOAD_AND_FLATTEN");
             }
         }
         for sub in super::machine::sub_machines(state) {

@@ -115,7 +115,7 @@ pub fn hash(data: &Value, algorithm: &Value) -> Result<Value, ExecutionError> {
     Ok(Value::String(hex))
 }
 
-fn to_hex(digest: &[u8]) -> String {
+pub(crate) fn to_hex(digest: &[u8]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut hex = String::with_capacity(digest.len() * 2);
     for &byte in digest {

@@ -43,7 +43,7 @@ use serde_json::Value;
 use crate::error::ExecutionError;
 
 mod array;
-mod encoding;
+pub(crate) mod encoding;
 mod format;
 mod java;
 mod java_hash;

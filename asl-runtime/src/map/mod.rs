@@ -2,11 +2,18 @@
 //! failure fields, and running the iterations with at most `MaxConcurrency` in
 //! flight.
 
+pub mod batcher;
+pub mod reader;
+pub mod storage;
+pub mod writer;
+
 use std::future::Future;
+use std::time::SystemTime;
 
 use futures::StreamExt;
 use serde_json::Value;
 
+use crate::context::Execution;
 use crate::error::{ExecutionError, names};
 
 /// The items a Map iterates over: the array `ItemsPath` (`path`) selected.
@@ -20,11 +27,13 @@ pub fn items(value: Value, path: &str) -> Result<Vec<Value>, ExecutionError> {
     }
 }
 
-/// The value of `MaxConcurrencyPath` (`path`): an integer of at least 0.
-pub fn max_concurrency_from(value: &Value, path: &str) -> Result<u64, ExecutionError> {
+/// The value of a count's `...Path` field (`field`, reading `path`:
+/// `MaxConcurrencyPath`, `MaxItemsPath`, `MaxItemsPerBatchPath` ...): an integer
+/// of at least 0.
+pub fn count_from(value: &Value, field: &str, path: &str) -> Result<u64, ExecutionError> {
     value
         .as_u64()
-        .ok_or_else(|| not_valid("MaxConcurrencyPath", value, "integer", path))
+        .ok_or_else(|| not_valid(field, value, "integer", path))
 }
 
 /// The value of `ToleratedFailureCountPath` (`path`): an integer of at least 0.
@@ -97,54 +106,262 @@ impl Tolerance {
     }
 }
 
-/// Runs `iteration` on each of `inputs`, at most `max_concurrency` at a time (0: no
-/// limit), and gives their outputs in item order.
-///
-/// Iterations run concurrently within the calling task. The first failure past the
-/// `tolerance` fails the Map and drops (cancels) the iterations still running:
-/// with no tolerance, the iteration's own error; otherwise
-/// `States.ExceedToleratedFailureThreshold`. A tolerated failure leaves the
-/// iteration's error output (`{"Error", "Cause"}`) in its place.
-pub async fn run<F, Fut>(
-    inputs: Vec<Value>,
-    max_concurrency: u64,
-    tolerance: Tolerance,
-    iteration: F,
-) -> Result<Vec<Value>, ExecutionError>
-where
-    F: Fn(Value) -> Fut,
-    Fut: Future<Output = Result<Value, ExecutionError>>,
-{
-    let total = inputs.len();
-    let limit = match usize::try_from(max_concurrency) {
-        Ok(0) | Err(_) => total.max(1),
-        Ok(limit) => limit,
-    };
-    let mut outputs = vec![Value::Null; total];
-    let mut failed = 0;
-    let mut running = futures::stream::iter(inputs.into_iter().enumerate())
-        .map(|(index, input)| {
-            let iteration = &iteration;
-            async move { (index, iteration(input).await) }
-        })
-        .buffer_unordered(limit);
-    while let Some((index, outcome)) = running.next().await {
-        outputs[index] = match outcome {
-            Ok(output) => output,
-            Err(error) if !tolerance.is_set() => return Err(error),
-            Err(error) => {
-                failed += 1;
-                if tolerance.exceeded(failed, total) {
-                    return Err(ExecutionError::new(
-                        names::EXCEED_TOLERATED_FAILURE_THRESHOLD,
-                        "The specified tolerated failure threshold was exceeded",
-                    ));
-                }
-                error.to_output()
-            }
+/// An iteration (or child execution) that ended.
+#[derive(Debug)]
+pub struct Finished {
+    /// The item's (or batch's) position, from 0.
+    pub index: usize,
+    /// The iteration's input as JSON text, when kept for a ResultWriter.
+    pub input: Option<String>,
+    /// When it started.
+    pub started: SystemTime,
+    /// Its output or error. A tolerated failure is still an error here.
+    pub outcome: Result<Value, ExecutionError>,
+}
+
+/// How iterations run: at most `max_concurrency` at a time (0: no limit for
+/// `total` known items, 10,000 otherwise, as AWS runs a Distributed Map), failing
+/// past `tolerance`, with `keep_inputs` saving each input for [`Finished::input`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Run {
+    /// `MaxConcurrency`.
+    pub max_concurrency: u64,
+    /// `ToleratedFailureCount` / `Percentage`.
+    pub tolerance: Tolerance,
+    /// Whether the inputs are kept (for a ResultWriter's records).
+    pub keep_inputs: bool,
+}
+
+/// The most child executions a Distributed Map runs at once when MaxConcurrency
+/// is 0.
+const DISTRIBUTED_CONCURRENCY: usize = 10_000;
+
+impl Run {
+    /// Runs `iteration` on each of `inputs` (whose number is `total`, when known)
+    /// and hands each ending to `done`, in the order they end.
+    ///
+    /// Iterations run concurrently within the calling task; only the running ones
+    /// (and the next input) are held, so a reader of any length runs in bounded
+    /// memory. An input that could not be read fails the Map with its error. The
+    /// first failure past the tolerance fails the Map and drops (cancels) the
+    /// iterations still running: with no tolerance, the iteration's own error;
+    /// otherwise `States.ExceedToleratedFailureThreshold`.
+    pub async fn each<I, F, Fut, D>(
+        &self,
+        inputs: I,
+        total: Option<usize>,
+        iteration: F,
+        mut done: D,
+    ) -> Result<(), ExecutionError>
+    where
+        I: Iterator<Item = Result<Value, ExecutionError>>,
+        F: Fn(usize, Value) -> Fut,
+        Fut: Future<Output = Result<Value, ExecutionError>>,
+        D: FnMut(Finished) -> Result<(), ExecutionError>,
+    {
+        let limit = match usize::try_from(self.max_concurrency) {
+            Ok(0) | Err(_) => total.map_or(DISTRIBUTED_CONCURRENCY, |total| total.max(1)),
+            Ok(limit) => limit,
         };
+        let keep_inputs = self.keep_inputs;
+        let mut running = futures::stream::iter(inputs.enumerate())
+            .map(|(index, input)| {
+                let iteration = &iteration;
+                async move {
+                    let input = input?;
+                    let text = keep_inputs.then(|| input.to_string());
+                    let started = SystemTime::now();
+                    let outcome = iteration(index, input).await;
+                    Ok::<_, ExecutionError>(Finished {
+                        index,
+                        input: text,
+                        started,
+                        outcome,
+                    })
+                }
+            })
+            .buffer_unordered(limit);
+        let (mut count, mut failed) = (0, 0);
+        while let Some(finished) = running.next().await {
+            let finished = finished?;
+            count += 1;
+            if let Err(error) = &finished.outcome {
+                if !self.tolerance.is_set() {
+                    return Err(error.clone());
+                }
+                failed += 1;
+                let over = match total {
+                    Some(total) => self.tolerance.exceeded(failed, total),
+                    None => self
+                        .tolerance
+                        .count
+                        .is_some_and(|count| failed as u64 > count),
+                };
+                if over {
+                    return Err(threshold_exceeded());
+                }
+            }
+            done(finished)?;
+        }
+        if self.tolerance.exceeded(failed, count) {
+            return Err(threshold_exceeded());
+        }
+        Ok(())
     }
-    Ok(outputs)
+
+    /// [`Run::each`] over items in memory, giving the outputs in item order; a
+    /// tolerated failure leaves its error output (`{"Error", "Cause"}`) in place.
+    pub async fn collect<F, Fut>(
+        &self,
+        inputs: Vec<Value>,
+        iteration: F,
+    ) -> Result<Vec<Value>, ExecutionError>
+    where
+        F: Fn(usize, Value) -> Fut,
+        Fut: Future<Output = Result<Value, ExecutionError>>,
+    {
+        let total = inputs.len();
+        let mut outputs = vec![Value::Null; total];
+        self.each(
+            inputs.into_iter().map(Ok),
+            Some(total),
+            iteration,
+            |finished| {
+                outputs[finished.index] =
+                    finished.outcome.unwrap_or_else(|error| error.to_output());
+                Ok(())
+            },
+        )
+        .await?;
+        Ok(outputs)
+    }
+
+    /// [`Run::each`] for a `WriterConfig` without storage: the results in item
+    /// order, as `transformation` shapes them (records, outputs, or flattened
+    /// outputs).
+    pub async fn transformed<F, Fut>(
+        &self,
+        inputs: reader::Items<'_>,
+        map_run: &MapRun,
+        transformation: writer::Transformation,
+        iteration: F,
+    ) -> Result<Vec<Value>, ExecutionError>
+    where
+        F: Fn(usize, Value) -> Fut,
+        Fut: Future<Output = Result<Value, ExecutionError>>,
+    {
+        let mut results: Vec<Vec<Value>> = Vec::new();
+        let run = Run {
+            keep_inputs: true,
+            ..*self
+        };
+        run.each(inputs, None, iteration, |finished| {
+            if results.len() <= finished.index {
+                results.resize(finished.index + 1, Vec::new());
+            }
+            let failed = finished.outcome.is_err();
+            results[finished.index] =
+                writer::transform(transformation, map_run.record(&finished), failed);
+            Ok(())
+        })
+        .await?;
+        Ok(results.into_iter().flatten().collect())
+    }
+
+    /// [`Run::each`] over a stream of items, giving the outputs in item order.
+    pub async fn collect_stream<F, Fut>(
+        &self,
+        inputs: reader::Items<'_>,
+        iteration: F,
+    ) -> Result<Vec<Value>, ExecutionError>
+    where
+        F: Fn(usize, Value) -> Fut,
+        Fut: Future<Output = Result<Value, ExecutionError>>,
+    {
+        let mut outputs = Vec::new();
+        self.each(inputs, None, iteration, |finished| {
+            if outputs.len() <= finished.index {
+                outputs.resize(finished.index + 1, Value::Null);
+            }
+            outputs[finished.index] = finished.outcome.unwrap_or_else(|error| error.to_output());
+            Ok(())
+        })
+        .await?;
+        Ok(outputs)
+    }
+}
+
+/// One run of a Distributed Map: its id, ARN, and how its child executions are
+/// named.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MapRun {
+    id: String,
+    arn: String,
+    state_machine: String,
+}
+
+impl MapRun {
+    /// A new run of the Map state labelled `label` (its `Label`, or its name) in
+    /// `execution`.
+    pub fn start(execution: &Execution, label: &str) -> MapRun {
+        let id = crate::exec::execution_name();
+        let state_machine = format!("{}/{label}", execution.state_machine_name());
+        MapRun {
+            arn: format!("{ARN_PREFIX}:mapRun:{state_machine}:{id}"),
+            id,
+            state_machine,
+        }
+    }
+
+    /// The run's id (a UUID).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The Map Run ARN.
+    pub fn arn(&self) -> &str {
+        &self.arn
+    }
+
+    /// The name of the child execution of item (or batch) `index`.
+    pub fn child_name(&self, index: usize) -> String {
+        format!("{}-{index}", self.id)
+    }
+
+    /// The ARN of the child execution of item `index`.
+    pub fn child_arn(&self, index: usize) -> String {
+        format!(
+            "{ARN_PREFIX}:execution:{}:{}",
+            self.state_machine,
+            self.child_name(index)
+        )
+    }
+
+    /// The ARN of the child executions' state machine.
+    pub fn state_machine_arn(&self) -> String {
+        format!("{ARN_PREFIX}:stateMachine:{}", self.state_machine)
+    }
+
+    /// The record AWS keeps of a finished child execution.
+    pub fn record(&self, finished: &Finished) -> Value {
+        writer::record(
+            finished,
+            &self.child_arn(finished.index),
+            &self.child_name(finished.index),
+            &self.state_machine_arn(),
+        )
+    }
+}
+
+/// The account and region of local ARNs.
+const ARN_PREFIX: &str = "arn:aws:states:us-east-1:123456789012";
+
+/// `States.ExceedToleratedFailureThreshold`.
+fn threshold_exceeded() -> ExecutionError {
+    ExecutionError::new(
+        names::EXCEED_TOLERATED_FAILURE_THRESHOLD,
+        "The specified tolerated failure threshold was exceeded",
+    )
 }
 
 #[cfg(test)]

@@ -28,9 +28,12 @@ async fn outputs_keep_item_order_and_concurrency_stays_within_the_limit() {
     let (running, peak) = (AtomicUsize::new(0), AtomicUsize::new(0));
     let inputs = [5, 1, 3, 2, 4, 1].map(|n| json!(n)).to_vec();
     let started = tokio::time::Instant::now();
-    let outputs = run(inputs, 2, Tolerance::default(), |input| {
-        timed(input, &running, &peak)
-    })
+    let outputs = Run {
+        max_concurrency: 2,
+        tolerance: Tolerance::default(),
+        keep_inputs: false,
+    }
+    .collect(inputs, |_, input| timed(input, &running, &peak))
     .await
     .unwrap();
     assert_eq!(outputs, [50, 10, 30, 20, 40, 10].map(|n| json!(n)));
@@ -44,15 +47,21 @@ async fn outputs_keep_item_order_and_concurrency_stays_within_the_limit() {
 async fn zero_means_all_at_once() {
     let (running, peak) = (AtomicUsize::new(0), AtomicUsize::new(0));
     let inputs = vec![json!(1); 50];
-    run(inputs, 0, Tolerance::default(), |input| {
-        timed(input, &running, &peak)
-    })
+    Run {
+        max_concurrency: 0,
+        tolerance: Tolerance::default(),
+        keep_inputs: false,
+    }
+    .collect(inputs, |_, input| timed(input, &running, &peak))
     .await
     .unwrap();
     assert_eq!(peak.load(Ordering::SeqCst), 50);
-    let empty = run(Vec::new(), 0, Tolerance::default(), |input| {
-        timed(input, &running, &peak)
-    });
+    let run = Run {
+        max_concurrency: 0,
+        tolerance: Tolerance::default(),
+        keep_inputs: false,
+    };
+    let empty = run.collect(Vec::new(), |_, input| timed(input, &running, &peak));
     assert_eq!(empty.await, Ok(Vec::new()));
 }
 
@@ -61,9 +70,12 @@ async fn the_first_failure_fails_the_map_and_cancels_the_rest() {
     let (running, peak) = (AtomicUsize::new(0), AtomicUsize::new(0));
     let inputs = [10, -2, 30].map(|n| json!(n)).to_vec();
     let started = tokio::time::Instant::now();
-    let error = run(inputs, 0, Tolerance::default(), |input| {
-        timed(input, &running, &peak)
-    })
+    let error = Run {
+        max_concurrency: 0,
+        tolerance: Tolerance::default(),
+        keep_inputs: false,
+    }
+    .collect(inputs, |_, input| timed(input, &running, &peak))
     .await
     .unwrap_err();
     assert_eq!(error, ExecutionError::new("Negative", "-2"));
@@ -80,9 +92,12 @@ async fn tolerated_failures_leave_their_error_output() {
         count: Some(2),
         percentage: None,
     };
-    let outputs = run(inputs.clone(), 0, tolerance, |input| {
-        timed(input, &running, &peak)
-    })
+    let outputs = Run {
+        max_concurrency: 0,
+        tolerance,
+        keep_inputs: false,
+    }
+    .collect(inputs.clone(), |_, input| timed(input, &running, &peak))
     .await
     .unwrap();
     assert_eq!(
@@ -98,9 +113,12 @@ async fn tolerated_failures_leave_their_error_output() {
         count: Some(1),
         percentage: None,
     };
-    let error = run(inputs.clone(), 0, tolerance, |input| {
-        timed(input, &running, &peak)
-    })
+    let error = Run {
+        max_concurrency: 0,
+        tolerance,
+        keep_inputs: false,
+    }
+    .collect(inputs.clone(), |_, input| timed(input, &running, &peak))
     .await
     .unwrap_err();
     assert_eq!(error.name(), "States.ExceedToleratedFailureThreshold");
@@ -110,9 +128,12 @@ async fn tolerated_failures_leave_their_error_output() {
             count: None,
             percentage: Some(percentage),
         };
-        let outcome = run(inputs.clone(), 0, tolerance, |input| {
-            timed(input, &running, &peak)
-        })
+        let outcome = Run {
+            max_concurrency: 0,
+            tolerance,
+            keep_inputs: false,
+        }
+        .collect(inputs.clone(), |_, input| timed(input, &running, &peak))
         .await;
         assert_eq!(outcome.is_err(), fails, "{percentage}%");
     }
@@ -128,11 +149,15 @@ fn path_values_are_checked_with_aws_causes() {
         items(json!({"a": 1}), "$.items").unwrap_err().cause_text(),
         r#"The ItemsPath field refers to value "{"a":1}" which is not a valid array: $.items"#
     );
-    assert_eq!(max_concurrency_from(&json!(3), "$.m"), Ok(3));
+    assert_eq!(count_from(&json!(3), "MaxConcurrencyPath", "$.m"), Ok(3));
     assert_eq!(
-        max_concurrency_from(&json!("NoNumber"), "$.MaxConcurrencyValue")
-            .unwrap_err()
-            .cause_text(),
+        count_from(
+            &json!("NoNumber"),
+            "MaxConcurrencyPath",
+            "$.MaxConcurrencyValue"
+        )
+        .unwrap_err()
+        .cause_text(),
         r#"The MaxConcurrencyPath field refers to value "NoNumber" which is not a valid integer: $.MaxConcurrencyValue"#
     );
     assert_eq!(
