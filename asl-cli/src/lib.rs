@@ -133,6 +133,10 @@ pub struct RunArgs {
     /// exactly.
     #[arg(long)]
     pub seed: Option<u64>,
+    /// The directory standing in for S3 in Distributed Map readers and writers:
+    /// object KEY of bucket BUCKET is DIR/BUCKET/KEY [default: $ASL_S3_ROOT, else ./s3]
+    #[arg(long, value_name = "DIR")]
+    pub s3_root: Option<PathBuf>,
     /// When to colour diagnostics.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

@@ -65,6 +65,9 @@ pub fn execute(args: &RunArgs, io: &mut Io<'_>) -> io::Result<u8> {
     if let Some(seed) = args.seed {
         command.args(["--seed", &seed.to_string()]);
     }
+    if let Some(root) = &args.s3_root {
+        command.arg("--s3-root").arg(root);
+    }
     // The binary's stderr (its messages and its Tasks' logs) goes straight through.
     let mut child = match command
         .stdin(Stdio::piped())

@@ -392,3 +392,44 @@ fn build_leaves_a_standalone_binary() {
         "{\"greeting\":\"Hello, Ada!\"}\n"
     );
 }
+
+#[test]
+fn run_reads_and_writes_distributed_map_data_under_s3_root() {
+    let root = tempfile::tempdir().unwrap();
+    let bucket = root.path().join("sales/2026");
+    std::fs::create_dir_all(&bucket).unwrap();
+    std::fs::copy(
+        "../examples/data/s3/sales/2026/november.csv",
+        bucket.join("november.csv"),
+    )
+    .unwrap();
+    let output = asl()
+        .args(["run", "examples/workflows/distributed-etl.asl.json"])
+        .args(["--input", "@examples/bindings/etl-input.json"])
+        .args(["--bindings", "examples/bindings/etl.toml", "--s3-root"])
+        .arg(root.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let result: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let key = result["ResultWriterDetails"]["Key"].as_str().unwrap();
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.path().join("sales").join(key)).unwrap(),
+    )
+    .unwrap();
+    let results = manifest["ResultFiles"]["SUCCEEDED"][0]["Key"]
+        .as_str()
+        .unwrap();
+    let lines = std::fs::read_to_string(root.path().join("sales").join(results)).unwrap();
+    // 1,000 rows in batches of 100: ten child executions, one line each.
+    assert_eq!(lines.lines().count(), 10);
+    let rows: u64 = lines
+        .lines()
+        .map(|line| {
+            serde_json::from_str::<serde_json::Value>(line).unwrap()["rows"]
+                .as_u64()
+                .unwrap()
+        })
+        .sum();
+    assert_eq!(rows, 1000);
+}

@@ -87,6 +87,10 @@ struct Args {
     /// exactly.
     #[arg(long)]
     seed: Option<u64>,
+    /// The directory standing in for S3 in Distributed Map readers and writers:
+    /// object KEY of bucket BUCKET is DIR/BUCKET/KEY [default: $ASL_S3_ROOT, else ./s3]
+    #[arg(long, value_name = "DIR")]
+    s3_root: Option<PathBuf>,
 }
 
 /// The standard streams, replaceable in tests.
@@ -138,6 +142,9 @@ where
     }
     if let Some(seed) = args.seed {
         options = options.seed(seed);
+    }
+    if let Some(root) = args.s3_root {
+        options = options.storage_root(root);
     }
     let outcome = runtime.block_on(async {
         tokio::select! {
