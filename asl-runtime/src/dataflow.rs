@@ -97,6 +97,16 @@ pub fn reference<'v>(
     path::reference(path, field, root)
 }
 
+/// Fails as [`field_at`] would for the first of `fields` (a path and its template
+/// key) missing from `root`: checked before a template moves values out of `root`,
+/// so that the error shows `root` whole.
+pub fn require(fields: &[(&RefPath, &str)], root: &Value) -> Result<(), ExecutionError> {
+    for (path, key) in fields {
+        field_at(path, key, root)?;
+    }
+    Ok(())
+}
+
 /// [`field_at`], moving the value out of `root` (leaving `null` there), for a
 /// template or Map that is the last to read `root`: a copy saved. Fails as
 /// [`field_at`] does, or, for `ItemsPath`, as [`reference`] does.

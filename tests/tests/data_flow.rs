@@ -163,3 +163,69 @@ async fn the_machine_timeout_fails_the_execution_with_states_timeout() {
     assert_eq!(started.elapsed(), std::time::Duration::from_secs(60));
     assert!(slow::Machine::new(()).run(json!({"nap": 59})).await.is_ok());
 }
+
+mod moved {
+    asl_macros::asl!(
+        definition = r#"{
+        "StartAt": "Pick",
+        "States": {
+            "Pick": {"Type": "Pass", "Parameters": {"a.$": "$.a", "b.$": "$.b"}, "Next": "Each"},
+            "Each": {
+                "Type": "Map",
+                "ItemsPath": "$.a",
+                "ItemSelector": {"item.$": "$$.Map.Item.Value", "b.$": "$.b"},
+                "ItemProcessor": {"StartAt": "Keep", "States": {"Keep": {"Type": "Pass", "End": true}}},
+                "End": true
+            }
+        }
+    }"#
+    );
+}
+
+/// Templates and Maps move values out of inputs nothing reads again; a missing path
+/// must still be reported with the input as it was.
+#[tokio::test]
+async fn moving_values_out_of_an_input_keeps_error_messages_whole() {
+    let machine = moved::Machine::new(());
+    let output = machine.run(json!({"a": [1, 2], "b": "x"})).await.unwrap();
+    assert_eq!(
+        output,
+        json!([{"item": 1, "b": "x"}, {"item": 2, "b": "x"}])
+    );
+    let error = machine.run(json!({"a": [1], "c": 3})).await.unwrap_err();
+    assert_eq!(
+        error.cause_text(),
+        "An error occurred while executing the state 'Pick' (entered at the event id #2). \
+         The JSONPath '$.b' specified for the field 'b.$' could not be found in the input '{\"a\":[1],\"c\":3}'"
+    );
+}
+
+mod selected {
+    asl_macros::asl!(
+        definition = r#"{
+        "StartAt": "Each",
+        "States": {
+            "Each": {
+                "Type": "Map",
+                "ItemsPath": "$.a",
+                "ItemSelector": {"item.$": "$$.Map.Item.Value", "b.$": "$.b"},
+                "ItemProcessor": {"StartAt": "Keep", "States": {"Keep": {"Type": "Pass", "End": true}}},
+                "End": true
+            }
+        }
+    }"#
+    );
+}
+
+#[tokio::test]
+async fn a_map_that_moves_its_items_reports_an_item_selector_miss_with_them() {
+    let machine = selected::Machine::new(());
+    let error = machine.run(json!({"a": [1, 2]})).await.unwrap_err();
+    assert_eq!(
+        error.cause_text(),
+        "An error occurred while executing the state 'Each' (entered at the event id #2). \
+         The JSONPath '$.b' specified for the field 'b.$' could not be found in the input '{\"a\":[1,2]}'"
+    );
+    // No items: the ItemSelector is never evaluated.
+    assert_eq!(machine.run(json!({"a": []})).await, Ok(json!([])));
+}

@@ -118,6 +118,7 @@ pub(super) fn body(
         // The result is read for the last time: its values can be moved.
         let moving = ownership::can_move_from(selector);
         if moving {
+            produce.extend(scope.require_paths(selector, &quote!(&result)));
             produce.push(quote!(let mut result = result;));
             scope.moving_from = Some(quote!(result));
         }

@@ -261,7 +261,21 @@ fn items_from_path(
             Effective::Input => quote!(input),
             Effective::Local => quote!(effective),
         };
+        // The ItemSelector's `$` paths are checked while the input is whole, so
+        // that a miss shows it as AWS does (only when there are items to select).
+        let check = map.item_selector.as_ref().and_then(|selector| {
+            let check = scope.require_paths(selector, &quote!(&#source))?;
+            Some(quote! {
+                if dataflow::reference(&#name, "ItemsPath", &#source)?
+                    .as_array()
+                    .is_some_and(|items| !items.is_empty())
+                {
+                    #check
+                }
+            })
+        });
         quote! {
+            #check
             let mut #source = #source;
             let items = map::items(dataflow::take(&#name, "ItemsPath", &mut #source)?, #text)?;
         }
@@ -274,8 +288,9 @@ fn items_from_path(
 }
 
 /// A statement replacing `items` by the ItemSelector's value for each: a `Vec` for
-/// items in memory, a stream for `streamed` ones. `$$.Map.Item.Index` and
-/// `$$.Map.Item.Value` come from a small object made per item.
+/// items in memory, a stream for `streamed` ones. `$$.Map.Item.Value` reads the
+/// item itself and `$$.Map.Item.Index` its index; other `$$.Map` paths read a
+/// small object made per item.
 fn select_items(
     scope: &mut Scope,
     selector: &crate::ir::template::Template,
@@ -285,31 +300,46 @@ fn select_items(
     scope.in_item_selector = true;
     let built = template::build(scope, selector, "ItemSelector", reference);
     scope.in_item_selector = false;
-    let item_context = std::mem::take(&mut scope.reads_map_item)
-        .then(|| quote!(let item_context = ::asl_runtime::context::map_item(index, item);));
-    let (index, item) = if item_context.is_some() {
-        (quote!(index), quote!(item))
+    let reads = std::mem::take(&mut scope.reads_map_item);
+    let item_index = reads
+        .index
+        .then(|| quote!(let item_index = Value::from(index);));
+    let item_context = reads
+        .context
+        .then(|| quote!(let item_context = ::asl_runtime::context::map_item(index, item.clone());));
+    let item = if reads.value || reads.context {
+        quote!(item)
     } else {
-        (quote!(_), quote!(_))
+        quote!(_)
+    };
+    // `(index, item)` pairs only when the index is read.
+    let (enumerate, pair) = if reads.index || reads.context {
+        (quote!(.enumerate()), quote!((index, item)))
+    } else {
+        (quote!(), quote!(item))
+    };
+    let body = quote! {
+        #item_index
+        #item_context
+        Ok(#built)
     };
     if streamed {
         quote! {
-            let items: map::reader::Items<'_> = Box::new(items.enumerate().map(|(#index, item)| {
-                item.and_then(|#item| {
-                    #item_context
-                    Ok(#built)
-                })
+            let items: map::reader::Items<'_> = Box::new(items #enumerate .map(|#pair| {
+                item.and_then(|#item| { #body })
             }));
         }
     } else {
+        let pair = if reads.index || reads.context {
+            quote!((index, #item))
+        } else {
+            item
+        };
         quote! {
             let items = items
                 .into_iter()
-                .enumerate()
-                .map(|(#index, #item)| {
-                    #item_context
-                    Ok(#built)
-                })
+                #enumerate
+                .map(|#pair| { #body })
                 .collect::<Result<Vec<Value>, ExecutionError>>()?;
         }
     }

@@ -40,9 +40,49 @@ fn input_paths(template: &Template) -> Vec<&Path> {
     paths
 }
 
-/// Whether `template` may move each `$` value it reads out of its input: every
-/// path is definite and none overlaps another.
+/// The `$` path members of `template`, with the field names errors give them
+/// (`key.$`), in the order the template reads them.
+pub(super) fn path_members(template: &Template) -> Vec<(&Path, String)> {
+    fn collect<'t>(template: &'t Template, key: &str, members: &mut Vec<(&'t Path, String)>) {
+        match template {
+            Template::Object(fields) => {
+                for (member, value) in fields {
+                    collect(value, member, members);
+                }
+            }
+            Template::Array(items) => items.iter().for_each(|item| collect(item, key, members)),
+            Template::Path(path) if path.root == Root::Input => {
+                members.push((path, format!("{key}.$")));
+            }
+            _ => {}
+        }
+    }
+    let mut members = Vec::new();
+    collect(template, "", &mut members);
+    members
+}
+
+/// Whether every dynamic member of `template` is a `$` path (no intrinsic call, no
+/// `$$` or variable path), so that checking the paths first fails exactly as
+/// building the template would.
+fn only_input_paths(template: &Template) -> bool {
+    match template {
+        Template::Object(members) => members.iter().all(|(_, value)| only_input_paths(value)),
+        Template::Array(items) => items.iter().all(only_input_paths),
+        Template::Path(path) => path.root == Root::Input,
+        Template::Literal(_) => true,
+        Template::Intrinsic(_) | Template::Jsonata(_) => false,
+    }
+}
+
+/// Whether `template` may move each `$` value it reads out of its input, and has
+/// any to move: its dynamic members are all `$` paths, definite, none overlapping
+/// another. Generated code checks that they all resolve before moving any (see
+/// [`path_members`]), so a miss reports the input as it was.
 pub(super) fn can_move_from(template: &Template) -> bool {
+    if path_members(template).is_empty() || !only_input_paths(template) {
+        return false;
+    }
     let Some(steps) = input_paths(template)
         .into_iter()
         .map(Path::steps)
@@ -91,9 +131,13 @@ mod tests {
             ("x", path("$[0].items")),
             ("y", path("$[1].items"))
         ])));
-        assert!(can_move_from(&object(&[
+        assert!(!can_move_from(&object(&[
             ("all", path("$")),
             ("c", path("$$.Execution.Id"))
+        ])));
+        assert!(can_move_from(&object(&[
+            ("all", path("$")),
+            ("k", Template::Literal(1.into()))
         ])));
         assert!(!can_move_from(&object(&[
             ("a", path("$.a")),
@@ -108,6 +152,10 @@ mod tests {
             ("b", path("$.b"))
         ])));
         assert!(!can_move_from(&object(&[("many", path("$.a[*]"))])));
+        assert!(
+            !can_move_from(&object(&[("c", path("$$.Execution.Id"))])),
+            "nothing to move"
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use heck::ToShoutySnakeCase;
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::quote;
+use quote::{format_ident, quote};
 
 use crate::ir::path::{Path, ReferencePath, Root};
 
@@ -26,21 +26,57 @@ pub(super) struct Scope {
     pub stamps_entry: bool,
     /// Whether a path reads a workflow variable (not compiled yet).
     pub uses_variables: bool,
-    /// Whether paths are read inside a Map's ItemSelector, where `$$.Map...` reads
-    /// the item's own small Context object, `item_context`.
+    /// Whether paths are read inside a Map's ItemSelector, where
+    /// `$$.Map.Item.Value...` reads the local `item`, `$$.Map.Item.Index` the local
+    /// `item_index`, and other `$$.Map...` paths the item's own small Context object,
+    /// `item_context`.
     pub in_item_selector: bool,
-    /// Whether such a path read `item_context`.
-    pub reads_map_item: bool,
+    /// What such paths read.
+    pub reads_map_item: MapItemReads,
     /// The local a template being built may move its `$` values out of (see
     /// `ownership::can_move_from`), rather than copy them.
     pub moving_from: Option<TokenStream>,
 }
 
-/// Whether `path` starts `$$.Map`.
-fn reads_map(path: &Path) -> bool {
+/// What an ItemSelector read under `$$.Map`.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(super) struct MapItemReads {
+    /// `$$.Map.Item.Value`, or inside it: the local `item`.
+    pub value: bool,
+    /// `$$.Map.Item.Index`: the local `item_index`.
+    pub index: bool,
+    /// Anything else under `$$.Map`: the local `item_context`.
+    pub context: bool,
+}
+
+/// Where a `$$.Map...` path leads in an ItemSelector.
+enum MapRead {
+    /// Under `$$.Map.Item.Value`: these segments inside the item.
+    Value(Vec<crate::ir::path::Segment>),
+    /// `$$.Map.Item.Index`.
+    Index,
+    /// Elsewhere under `$$.Map`.
+    Context,
+}
+
+/// Where `path` leads when it starts `$$.Map`.
+fn map_read(path: &Path) -> Option<MapRead> {
     use crate::ir::path::{Segment, Selector};
-    path.root == Root::Context
-        && matches!(path.segments.first(), Some(Segment::Child(Selector::Name(name))) if name == "Map")
+    fn name(segment: Option<&Segment>) -> Option<&str> {
+        match segment {
+            Some(Segment::Child(Selector::Name(name))) => Some(name.as_str()),
+            _ => None,
+        }
+    }
+    let segments = &path.segments;
+    if path.root != Root::Context || name(segments.first()) != Some("Map") {
+        return None;
+    }
+    Some(match (name(segments.get(1)), name(segments.get(2))) {
+        (Some("Item"), Some("Value")) => MapRead::Value(segments[3..].to_vec()),
+        (Some("Item"), Some("Index")) if segments.len() == 3 => MapRead::Index,
+        _ => MapRead::Context,
+    })
 }
 
 impl Scope {
@@ -79,7 +115,25 @@ impl Scope {
         match self.read_field(key, path, input) {
             FieldRead::Lookup(value) => value,
             FieldRead::Selection(cow) => quote!(&*#cow),
+            FieldRead::Local(local) => quote!(&#local),
         }
+    }
+
+    /// A statement failing as building `template` would when one of its `$` path
+    /// members is missing from `input`: run before the template moves any value out.
+    pub fn require_paths(
+        &mut self,
+        template: &crate::ir::template::Template,
+        input: &TokenStream,
+    ) -> Option<TokenStream> {
+        let checks: Vec<_> = super::ownership::path_members(template)
+            .into_iter()
+            .filter_map(|(path, key)| {
+                let name = self.definite(&key, path)?;
+                Some(quote!((&#name, #key)))
+            })
+            .collect();
+        (!checks.is_empty()).then(|| quote!(dataflow::require(&[#(#checks),*], #input)?;))
     }
 
     /// [`Scope::field`] as an owned `Value`: moved out of the input when the
@@ -94,16 +148,43 @@ impl Scope {
         match self.read_field(key, path, input) {
             FieldRead::Lookup(value) => quote!(#value.clone()),
             FieldRead::Selection(cow) => quote!(#cow.into_owned()),
+            FieldRead::Local(local) => quote!(#local.clone()),
         }
     }
 
     fn read_field(&mut self, key: &str, path: &Path, input: &TokenStream) -> FieldRead {
-        let root = if self.in_item_selector && reads_map(path) {
-            self.reads_map_item = true;
-            quote!(&item_context)
+        let map_read = if self.in_item_selector {
+            map_read(path)
         } else {
-            self.root(&path.root, input)
+            None
         };
+        let (path, root) = match map_read {
+            Some(MapRead::Index) => {
+                self.reads_map_item.index = true;
+                return FieldRead::Local(format_ident!("item_index"));
+            }
+            Some(MapRead::Value(segments)) => {
+                self.reads_map_item.value = true;
+                let inside = Path {
+                    text: path.text.clone(),
+                    root: Root::Input,
+                    segments,
+                };
+                if inside.segments.is_empty() {
+                    return FieldRead::Local(format_ident!("item"));
+                }
+                (std::borrow::Cow::Owned(inside), quote!(&item))
+            }
+            Some(MapRead::Context) => {
+                self.reads_map_item.context = true;
+                (std::borrow::Cow::Borrowed(path), quote!(&item_context))
+            }
+            None => (
+                std::borrow::Cow::Borrowed(path),
+                self.root(&path.root, input),
+            ),
+        };
+        let path = path.as_ref();
         match self.definite(key, path) {
             Some(name) => FieldRead::Lookup(quote!(dataflow::field_at(&#name, #key, #root)?)),
             None => {
@@ -194,7 +275,12 @@ impl Scope {
 
 /// How a template field is read: a direct lookup (`&Value`) for a path of names and
 /// indexes, a selection (`Cow<Value>`) otherwise.
+/// How a template field's value is read.
 enum FieldRead {
+    /// An `&Value` expression.
     Lookup(TokenStream),
+    /// A `Cow<Value>` expression.
     Selection(TokenStream),
+    /// A local `Value`.
+    Local(Ident),
 }

@@ -53,7 +53,16 @@ pub(super) fn body(state: &State, index: usize, names: &Names) -> Result<Body, U
                 (None, Some(parameters)) => {
                     let reference = effective.reference();
                     out.extend(template::check_input(parameters, &reference));
+                    // Nothing reads the effective input after Parameters: its values
+                    // can be moved into the result.
+                    if consume && super::ownership::can_move_from(parameters) {
+                        let source = effective.ident();
+                        out.extend(scope.require_paths(parameters, &reference));
+                        out.push(quote!(let mut #source = #source;));
+                        scope.moving_from = Some(source.into_token_stream());
+                    }
                     let built = template::build(&mut scope, parameters, "Parameters", &reference);
+                    scope.moving_from = None;
                     out.push(quote!(let result = #built;));
                     out.extend(template::check_size(parameters, &quote!(result), name));
                     Owned::Local
@@ -123,6 +132,15 @@ impl Effective {
             Effective::Input => quote!(&input),
             Effective::Local => quote!(&effective),
         }
+    }
+
+    /// The local holding the effective input.
+    fn ident(&self) -> Ident {
+        let name = match self {
+            Effective::Input => "input",
+            Effective::Local => "effective",
+        };
+        Ident::new(name, proc_macro2::Span::call_site())
     }
 
     pub(super) fn into_result(self) -> Owned {
