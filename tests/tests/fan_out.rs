@@ -319,3 +319,42 @@ async fn maps_nest_in_maps_and_parallels_in_maps() {
         )]
     );
 }
+
+mod members {
+    asl_macros::asl!(
+        definition = r#"{
+        "StartAt": "Each",
+        "States": {
+            "Each": {
+                "Type": "Map",
+                "ItemsPath": "$.prices",
+                "ItemSelector": {"sku.$": "$$.Map.Item.Key", "price.$": "$$.Map.Item.Value", "at.$": "$$.Map.Item.Index"},
+                "ItemProcessor": {"StartAt": "Keep", "States": {"Keep": {"Type": "Pass", "End": true}}},
+                "End": true
+            }
+        }
+    }"#
+    );
+}
+
+#[tokio::test]
+async fn a_map_over_an_object_iterates_its_members_with_their_keys() {
+    let machine = members::Machine::new(());
+    let output = machine
+        .run(json!({"prices": {"lamp": 45, "desk": 180}}))
+        .await
+        .unwrap();
+    assert_eq!(
+        output,
+        json!([{"sku": "lamp", "price": 45, "at": 0}, {"sku": "desk", "price": 180, "at": 1}])
+    );
+    // Array items have no key: the path misses.
+    let error = machine.run(json!({"prices": [45]})).await.unwrap_err();
+    assert_eq!(error.name(), "States.Runtime");
+    assert!(
+        error.cause_text().contains(
+            "The JSONPath '$$.Map.Item.Key' specified for the field 'sku.$' could not be found"
+        ),
+        "{error}"
+    );
+}

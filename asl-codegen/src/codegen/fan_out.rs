@@ -85,15 +85,27 @@ pub(super) fn map(
     let reused = !map.retry.is_empty() || attempt::keeps_input(flow, &map.catch);
     let effective = select_input(scope, flow, !reused, &mut prepare);
     let reference = effective.reference();
-    // `items`: in memory from ItemsPath, or a stream from the ItemReader.
+    // `items`: in memory from ItemsPath, or a stream from the ItemReader. The
+    // ItemSelector is built first: whether it reads `$$.Map.Item.Key` decides
+    // whether the keys are kept.
     let mut streamed = map.item_reader.is_some();
+    let selection = map
+        .item_selector
+        .as_ref()
+        .map(|selector| select_items(scope, selector, &reference, streamed));
+    let keys = selection.as_ref().is_some_and(|(_, keys)| *keys);
     match &map.item_reader {
-        Some(reader) => prepare.push(distributed::reader(scope, reader, &reference)),
-        None => prepare.push(items_from_path(scope, map, &effective, reused)),
+        Some(reader) => {
+            prepare.push(distributed::reader(scope, reader, &reference));
+            if keys {
+                prepare.push(quote!(let keys: Option<Vec<String>> = None;));
+            }
+        }
+        None => prepare.push(items_from_path(scope, map, &effective, reused, keys)),
     }
-    if let Some(selector) = &map.item_selector {
+    if let (Some(selector), Some((select, _))) = (&map.item_selector, selection) {
         prepare.extend(template::check_input(selector, &reference));
-        prepare.push(select_items(scope, selector, &reference, streamed));
+        prepare.push(select);
     }
     if let Some(batcher) = &map.item_batcher {
         let inputs = if streamed {
@@ -238,12 +250,14 @@ pub(super) fn map(
 /// Statements leaving `items: Vec<Value>`, the array ItemsPath selects. The items
 /// are moved out of the effective input when nothing reads them there again: no
 /// retry or catcher, no ResultPath into the input (`reused` is false), and an
-/// ItemSelector that reads beside them.
+/// ItemSelector that reads beside them. With `keys`, also `keys`: the members'
+/// keys when the items are an object's.
 fn items_from_path(
     scope: &mut Scope,
     map: &Map,
     effective: &Effective,
     reused: bool,
+    keys: bool,
 ) -> TokenStream {
     let Items::Path(items_path) = &map.items else {
         unreachable!("JSONata Items are rejected before generation")
@@ -256,6 +270,11 @@ fn items_from_path(
             .is_none_or(|selector| ownership::reads_apart(selector, &items_path.steps));
     let name = scope.reference("items_path", items_path);
     let text = &items_path.text;
+    // `$$.Map.Item.Key`: the keys of an object's members, read before the move.
+    let keys = keys.then(|| {
+        let root = scope.root(&items_path.root, &effective.reference());
+        quote!(let keys = map::item_keys(dataflow::reference(&#name, "ItemsPath", #root)?);)
+    });
     if movable {
         let source = match effective {
             Effective::Input => quote!(input),
@@ -275,6 +294,7 @@ fn items_from_path(
             })
         });
         quote! {
+            #keys
             #check
             let mut #source = #source;
             let items = map::items(dataflow::take(&#name, "ItemsPath", &mut #source)?, #text)?;
@@ -282,6 +302,7 @@ fn items_from_path(
     } else {
         let root = scope.root(&items_path.root, &effective.reference());
         quote! {
+            #keys
             let items = map::items(dataflow::reference(&#name, "ItemsPath", #root)?.clone(), #text)?;
         }
     }
@@ -296,7 +317,7 @@ fn select_items(
     selector: &crate::ir::template::Template,
     reference: &TokenStream,
     streamed: bool,
-) -> TokenStream {
+) -> (TokenStream, bool) {
     scope.in_item_selector = true;
     let built = template::build(scope, selector, "ItemSelector", reference);
     scope.in_item_selector = false;
@@ -313,7 +334,8 @@ fn select_items(
         quote!(_)
     };
     // `(index, item)` pairs only when the index is read.
-    let (enumerate, pair) = if reads.index || reads.context {
+    let indexed = reads.index || reads.context || reads.key;
+    let (enumerate, pair) = if indexed {
         (quote!(.enumerate()), quote!((index, item)))
     } else {
         (quote!(), quote!(item))
@@ -323,14 +345,14 @@ fn select_items(
         #item_context
         Ok(#built)
     };
-    if streamed {
+    let tokens = if streamed {
         quote! {
             let items: map::reader::Items<'_> = Box::new(items #enumerate .map(|#pair| {
                 item.and_then(|#item| { #body })
             }));
         }
     } else {
-        let pair = if reads.index || reads.context {
+        let pair = if indexed {
             quote!((index, #item))
         } else {
             item
@@ -342,7 +364,8 @@ fn select_items(
                 .map(|#pair| { #body })
                 .collect::<Result<Vec<Value>, ExecutionError>>()?;
         }
-    }
+    };
+    (tokens, reads.key)
 }
 
 /// The value a `...Path` field (`field`) reads from the effective input.

@@ -45,6 +45,8 @@ pub(super) struct MapItemReads {
     pub value: bool,
     /// `$$.Map.Item.Index`: the local `item_index`.
     pub index: bool,
+    /// `$$.Map.Item.Key`: the item's key, from the local `keys`.
+    pub key: bool,
     /// Anything else under `$$.Map`: the local `item_context`.
     pub context: bool,
 }
@@ -55,6 +57,8 @@ enum MapRead {
     Value(Vec<crate::ir::path::Segment>),
     /// `$$.Map.Item.Index`.
     Index,
+    /// `$$.Map.Item.Key`.
+    Key,
     /// Elsewhere under `$$.Map`.
     Context,
 }
@@ -75,6 +79,7 @@ fn map_read(path: &Path) -> Option<MapRead> {
     Some(match (name(segments.get(1)), name(segments.get(2))) {
         (Some("Item"), Some("Value")) => MapRead::Value(segments[3..].to_vec()),
         (Some("Item"), Some("Index")) if segments.len() == 3 => MapRead::Index,
+        (Some("Item"), Some("Key")) if segments.len() == 3 => MapRead::Key,
         _ => MapRead::Context,
     })
 }
@@ -116,6 +121,7 @@ impl Scope {
             FieldRead::Lookup(value) => value,
             FieldRead::Selection(cow) => quote!(&*#cow),
             FieldRead::Local(local) => quote!(&#local),
+            FieldRead::Owned(value) => quote!(&#value),
         }
     }
 
@@ -149,6 +155,7 @@ impl Scope {
             FieldRead::Lookup(value) => quote!(#value.clone()),
             FieldRead::Selection(cow) => quote!(#cow.into_owned()),
             FieldRead::Local(local) => quote!(#local.clone()),
+            FieldRead::Owned(value) => value,
         }
     }
 
@@ -162,6 +169,13 @@ impl Scope {
             Some(MapRead::Index) => {
                 self.reads_map_item.index = true;
                 return FieldRead::Local(format_ident!("item_index"));
+            }
+            Some(MapRead::Key) => {
+                self.reads_map_item.key = true;
+                let text = &path.text;
+                return FieldRead::Owned(
+                    quote!(map::item_key(keys.as_deref(), index, #text, #key)?),
+                );
             }
             Some(MapRead::Value(segments)) => {
                 self.reads_map_item.value = true;
@@ -283,4 +297,6 @@ enum FieldRead {
     Selection(TokenStream),
     /// A local `Value`.
     Local(Ident),
+    /// An expression of type `Value`.
+    Owned(TokenStream),
 }

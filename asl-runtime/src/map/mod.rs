@@ -16,14 +16,42 @@ use serde_json::Value;
 use crate::context::Execution;
 use crate::error::{ExecutionError, names};
 
-/// The items a Map iterates over: the array `ItemsPath` (`path`) selected.
+/// The items a Map iterates over: the array `ItemsPath` (`path`) selected, or the
+/// values of an object (whose keys are `$$.Map.Item.Key`, see [`item_keys`]).
 pub fn items(value: Value, path: &str) -> Result<Vec<Value>, ExecutionError> {
     match value {
         Value::Array(items) => Ok(items),
+        Value::Object(members) => Ok(members.into_iter().map(|(_, value)| value).collect()),
         other => Err(ExecutionError::runtime(format!(
             "The ItemsPath field refers to value \"{}\" which is not a valid array: {path}",
             text(&other)
         ))),
+    }
+}
+
+/// The keys of the object ItemsPath selected, in order; `None` for an array.
+pub fn item_keys(value: &Value) -> Option<Vec<String>> {
+    value
+        .as_object()
+        .map(|members| members.keys().cloned().collect())
+}
+
+/// `$$.Map.Item.Key` of the item at `index`, read by template field `key` at `path`:
+/// the item's key when the items are an object's members. For array items the path
+/// misses, as any path into the Context object that names nothing.
+pub fn item_key(
+    keys: Option<&[String]>,
+    index: usize,
+    path: &str,
+    key: &str,
+) -> Result<Value, ExecutionError> {
+    match keys.and_then(|keys| keys.get(index)) {
+        Some(name) => Ok(Value::String(name.clone())),
+        None => Err(crate::path::errors::not_found(
+            path,
+            key,
+            &crate::context::map_item(index, Value::Null),
+        )),
     }
 }
 

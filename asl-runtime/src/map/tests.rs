@@ -146,8 +146,8 @@ fn path_values_are_checked_with_aws_causes() {
         Ok(vec![json!(1), json!(2)])
     );
     assert_eq!(
-        items(json!({"a": 1}), "$.items").unwrap_err().cause_text(),
-        r#"The ItemsPath field refers to value "{"a":1}" which is not a valid array: $.items"#
+        items(json!("a"), "$.items").unwrap_err().cause_text(),
+        r#"The ItemsPath field refers to value "a" which is not a valid array: $.items"#
     );
     assert_eq!(count_from(&json!(3), "MaxConcurrencyPath", "$.m"), Ok(3));
     assert_eq!(
@@ -184,5 +184,27 @@ fn path_values_are_checked_with_aws_causes() {
             .unwrap_err()
             .cause_text(),
         r#"The ToleratedFailurePercentagePath field refers to value "NoNumber" which is not a valid float: $.ToleratedFailurePercentage"#
+    );
+}
+
+#[test]
+fn object_items_are_its_member_values_with_their_keys() {
+    let object = json!({"b": 2, "a": 1});
+    assert_eq!(
+        item_keys(&object),
+        Some(vec!["b".to_owned(), "a".to_owned()])
+    );
+    assert_eq!(items(object, "$.o"), Ok(vec![json!(2), json!(1)]));
+    assert_eq!(item_keys(&json!([1])), None);
+    let keys = ["b".to_owned()];
+    assert_eq!(
+        item_key(Some(&keys), 0, "$$.Map.Item.Key", "k.$"),
+        Ok(json!("b"))
+    );
+    assert_eq!(
+        item_key(None, 0, "$$.Map.Item.Key", "k.$")
+            .unwrap_err()
+            .name(),
+        "States.Runtime"
     );
 }
