@@ -109,7 +109,7 @@ pub fn require(fields: &[(&RefPath, &str)], root: &Value) -> Result<(), Executio
 
 /// [`field_at`], moving the value out of `root` (leaving `null` there), for a
 /// template or Map that is the last to read `root`: a copy saved. Fails as
-/// [`field_at`] does, or, for `ItemsPath`, as [`reference`] does.
+/// [`field_at`] does, or, for `ItemsPath`, as [`reference()`] does.
 pub fn take(path: &RefPath, key: &str, root: &mut Value) -> Result<Value, ExecutionError> {
     if let Some(value) = path.take(root) {
         return Ok(value);
