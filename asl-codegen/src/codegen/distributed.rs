@@ -166,11 +166,9 @@ pub(super) fn count(
     match count {
         Param::Fixed(count) => json::int(*count).into_token_stream(),
         Param::Path(path) => {
-            use heck::ToSnakeCase;
-            let name = scope.reference(&field.to_snake_case(), path);
-            let root = scope.root(&path.root, input);
+            let value = scope.read_reference(field, path, input);
             let text = &path.text;
-            quote!(map::count_from(dataflow::reference(&#name, #field, #root)?, #field, #text)?)
+            quote!(map::count_from(#value, #field, #text)?)
         }
         Param::Intrinsic(_) | Param::Jsonata(_) => {
             unreachable!("{field} is a number or a path in JSONPath mode")

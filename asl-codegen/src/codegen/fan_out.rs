@@ -126,7 +126,7 @@ pub(super) fn map(
     let count = match &map.tolerated_failure_count {
         None => quote!(None),
         Some(Param::Path(path)) => {
-            let read = read(scope, path, "ToleratedFailureCountPath", &reference);
+            let read = scope.read_reference("ToleratedFailureCountPath", path, &reference);
             let text = &path.text;
             quote!(Some(map::tolerated_count_from(#read, #text)?))
         }
@@ -142,7 +142,7 @@ pub(super) fn map(
             quote!(Some(#percentage))
         }
         Some(Param::Path(path)) => {
-            let read = read(scope, path, "ToleratedFailurePercentagePath", &reference);
+            let read = scope.read_reference("ToleratedFailurePercentagePath", path, &reference);
             let text = &path.text;
             quote!(Some(map::tolerated_percentage_from(#read, #text)?))
         }
@@ -366,17 +366,4 @@ fn select_items(
         }
     };
     (tokens, reads.key)
-}
-
-/// The value a `...Path` field (`field`) reads from the effective input.
-fn read(
-    scope: &mut Scope,
-    path: &crate::ir::path::ReferencePath,
-    field: &str,
-    reference: &TokenStream,
-) -> TokenStream {
-    use heck::ToSnakeCase;
-    let name = scope.reference(&field.to_snake_case(), path);
-    let root = scope.root(&path.root, reference);
-    quote!(dataflow::reference(&#name, #field, #root)?)
 }

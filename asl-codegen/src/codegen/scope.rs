@@ -217,6 +217,21 @@ impl Scope {
         name
     }
 
+    /// An `&Value` expression reading the `...Path` field `field` (SecondsPath,
+    /// TimeoutSecondsPath, MaxConcurrencyPath ...) at `path`, from `input` (the
+    /// `&Value` expression for `$`) or from the Context object; a miss fails with
+    /// the error AWS gives for that field.
+    pub fn read_reference(
+        &mut self,
+        field: &str,
+        path: &ReferencePath,
+        input: &TokenStream,
+    ) -> TokenStream {
+        let name = self.reference(field, path);
+        let root = self.root(&path.root, input);
+        quote!(dataflow::reference(&#name, #field, #root)?)
+    }
+
     /// An expression of type `Value` for the constant `value`: built in place when it
     /// is a scalar, built once (a `LazyLock` static) and cloned otherwise.
     pub fn constant(&mut self, hint: &str, value: &serde_json::Value) -> TokenStream {

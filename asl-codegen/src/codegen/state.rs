@@ -321,11 +321,8 @@ fn fail_body(scope: &mut Scope, fail: &Fail) -> Vec<TokenStream> {
         None => quote!(None),
         Some(Param::Fixed(text)) => quote!(Some(#text.to_owned())),
         Some(Param::Path(path)) => {
-            let name = scope.reference(field, path);
-            quote!(Some(dataflow::text(
-                dataflow::reference(&#name, #field, &input)?,
-                #field,
-            )?))
+            let value = scope.read_reference(field, path, &quote!(&input));
+            quote!(Some(dataflow::text(#value, #field)?))
         }
         Some(Param::Intrinsic(call)) => {
             let value = intrinsic::call(scope, call, field, &quote!(&input));

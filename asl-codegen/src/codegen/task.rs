@@ -4,8 +4,6 @@
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
 
-use heck::ToSnakeCase;
-
 use crate::ir::io::JsonPathFlow;
 use crate::ir::param::Param;
 use crate::ir::state::{State, Task};
@@ -86,14 +84,9 @@ fn seconds_of(
     match seconds {
         Param::Fixed(seconds) => json::int(*seconds).into_token_stream(),
         Param::Path(path) => {
-            let name = scope.reference(&field.to_snake_case(), path);
-            let reference = effective.reference();
+            let value = scope.read_reference(field, path, &effective.reference());
             let text = &path.text;
-            quote!(task::seconds_from(
-                dataflow::reference(&#name, #field, #reference)?,
-                #field,
-                #text,
-            )?)
+            quote!(task::seconds_from(#value, #field, #text)?)
         }
         Param::Intrinsic(_) | Param::Jsonata(_) => {
             unreachable!("{field} is a number or a path in JSONPath mode")

@@ -63,9 +63,9 @@ fn read<T>(
 ) -> TokenStream {
     match param {
         Param::Path(path) => {
-            let name = scope.reference(field, path);
+            let value = scope.read_reference(field, path, input);
             let text = &path.text;
-            quote!(#convert(dataflow::reference(&#name, #field, #input)?, #text)?)
+            quote!(#convert(#value, #text)?)
         }
         Param::Intrinsic(call) => {
             let value = intrinsic::call(scope, call, field, input);
