@@ -1,0 +1,1 @@
+//! JSONata as AWS Step Functions runs it.
