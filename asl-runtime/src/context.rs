@@ -21,6 +21,33 @@ pub struct Execution {
     state_machine: String,
     seed: Option<u64>,
     storage: Option<crate::map::storage::Storage>,
+    execution_type: ExecutionType,
+}
+
+/// Whether an execution is a Standard or an Express workflow execution. Top-level
+/// executions here are Standard; a Distributed Map's `ProcessorConfig.ExecutionType`
+/// chooses for its children.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ExecutionType {
+    /// `STANDARD`: runs for up to a year.
+    #[default]
+    Standard,
+    /// `EXPRESS`: runs for at most [`ExecutionType::EXPRESS_DURATION`]; its ARN is an
+    /// `express:` one.
+    Express,
+}
+
+impl ExecutionType {
+    /// How long an Express execution may run before it fails with `States.Timeout`.
+    pub const EXPRESS_DURATION: std::time::Duration = std::time::Duration::from_secs(5 * 60);
+
+    /// The word in the ARN of an execution of this type: `execution` or `express`.
+    pub fn arn_kind(self) -> &'static str {
+        match self {
+            ExecutionType::Standard => "execution",
+            ExecutionType::Express => "express",
+        }
+    }
 }
 
 impl PartialEq for Execution {
@@ -32,6 +59,7 @@ impl PartialEq for Execution {
             && self.state_machine == other.state_machine
             && self.seed == other.seed
             && self.storage == other.storage
+            && self.execution_type == other.execution_type
     }
 }
 
@@ -51,6 +79,7 @@ impl Execution {
             state_machine: state_machine.to_owned(),
             seed: None,
             storage: None,
+            execution_type: ExecutionType::Standard,
         }
     }
 
@@ -67,10 +96,16 @@ impl Execution {
             .unwrap_or_else(crate::map::storage::Storage::from_env)
     }
 
-    /// A child execution of a Distributed Map run: named `name`, of the state machine
-    /// `<this machine>/<label>`, started with `input`, sharing this execution's
-    /// seed and storage.
-    pub fn child(&self, label: &str, name: String, input: Option<Value>) -> Execution {
+    /// A child execution of a Distributed Map run, of type `execution_type`: named
+    /// `name`, of the state machine `<this machine>/<label>`, started with `input`,
+    /// sharing this execution's seed and storage.
+    pub fn child(
+        &self,
+        label: &str,
+        execution_type: ExecutionType,
+        name: String,
+        input: Option<Value>,
+    ) -> Execution {
         Execution {
             name: OnceLock::from(name),
             input,
@@ -79,7 +114,13 @@ impl Execution {
             state_machine: format!("{}/{label}", self.state_machine),
             seed: self.seed,
             storage: self.storage.clone(),
+            execution_type,
         }
+    }
+
+    /// Whether this is a Standard or an Express execution.
+    pub fn execution_type(&self) -> ExecutionType {
+        self.execution_type
     }
 
     /// The same execution, drawing its random numbers (retry jitter) from a
@@ -117,10 +158,12 @@ impl Execution {
         self.redrive_count
     }
 
-    /// `$$.Execution.Id`: the execution ARN.
+    /// `$$.Execution.Id`: the execution ARN (an `express:` one for an Express
+    /// execution).
     pub fn id(&self) -> String {
         format!(
-            "{ARN_PREFIX}:execution:{}:{}",
+            "{ARN_PREFIX}:{}:{}:{}",
+            self.execution_type.arn_kind(),
             self.state_machine,
             self.name()
         )

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::context::{Context, Execution};
+use crate::context::{Context, Execution, ExecutionType};
 use crate::error::ExecutionError;
 use crate::limits;
 
@@ -190,17 +190,31 @@ pub async fn run_branch<W: Workflow>(
 }
 
 /// Runs a child execution of a Distributed Map: the processor `workflow` from
-/// `input`, as its own execution (`$$.Execution` is the child's) named `name`.
+/// `input`, as its own execution (`$$.Execution` is the child's) named `name`. An
+/// Express child that runs longer than 5 minutes fails with `States.Timeout`.
 pub async fn run_child<W: Workflow>(
     workflow: &W,
     parent: &Execution,
     label: &str,
+    execution_type: ExecutionType,
     name: String,
     input: Value,
 ) -> Result<Value, ExecutionError> {
     let kept = W::READS_CONTEXT.then(|| input.clone());
-    let execution = Arc::new(parent.child(label, name, kept));
-    drive(workflow, &mut Context::new(execution), input).await
+    let execution = Arc::new(parent.child(label, execution_type, name, kept));
+    let mut context = Context::new(execution);
+    let run = drive(workflow, &mut context, input);
+    match execution_type {
+        ExecutionType::Standard => run.await,
+        ExecutionType::Express => tokio::time::timeout(ExecutionType::EXPRESS_DURATION, run)
+            .await
+            .unwrap_or_else(|_| {
+                Err(ExecutionError::new(
+                    crate::error::names::TIMEOUT,
+                    "The Express execution ran for longer than 5 minutes.",
+                ))
+            }),
+    }
 }
 
 /// The executor loop: one transition at a time until the machine ends.

@@ -184,7 +184,7 @@ async fn an_unreadable_object_fails_with_states_item_reader_failed() {
         output["Cause"]
             .as_str()
             .unwrap()
-            .contains("s3://data/bad.jsonl, line 2: not JSON"),
+            .contains("S3://data/bad.jsonl, line 2: not JSON"),
         "{output}"
     );
     let output = machine
@@ -285,5 +285,271 @@ async fn json_csv_and_listing_readers() {
             .as_str()
             .unwrap()
             .contains(":execution:workflow/Listing:")
+    );
+}
+
+/// Writes `contents` gzip-compressed as object `key` of `bucket` under `root`.
+fn put_gzipped(root: &Path, bucket: &str, key: &str, contents: &str) {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(contents.as_bytes()).unwrap();
+    let path = root.join(bucket).join(key);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, encoder.finish().unwrap()).unwrap();
+}
+
+mod manifests {
+    asl_macros::asl!(
+        definition = r#"{
+        "StartAt": "Kind",
+        "States": {
+            "Kind": {
+                "Type": "Choice",
+                "Choices": [
+                    {"Variable": "$.kind", "StringEquals": "inventory", "Next": "Inventory"},
+                    {"Variable": "$.kind", "StringEquals": "athena", "Next": "Athena"}
+                ],
+                "Default": "Flatten"
+            },
+            "Inventory": {
+                "Type": "Map",
+                "ItemReader": {
+                    "Resource": "arn:aws:states:::s3:getObject",
+                    "ReaderConfig": {"InputType": "MANIFEST"},
+                    "Parameters": {"Bucket": "inventory", "Key": "reports/manifest.json"}
+                },
+                "ItemSelector": {"key.$": "$$.Map.Item.Value.Key", "size.$": "$$.Map.Item.Value.Size", "from.$": "$$.Map.Item.Source"},
+                "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "I", "States": {"I": {"Type": "Pass", "End": true}}},
+                "End": true
+            },
+            "Athena": {
+                "Type": "Map",
+                "ItemReader": {
+                    "Resource": "arn:aws:states:::s3:getObject",
+                    "ReaderConfig": {"ManifestType": "ATHENA_DATA", "InputType": "CSV", "CSVHeaderLocation": "GIVEN", "CSVHeaders": ["id", "total"], "MaxItems": 3},
+                    "Parameters": {"Bucket": "athena", "Key": "unload/manifest.csv"}
+                },
+                "ItemSelector": {"row.$": "$$.Map.Item.Value", "from.$": "$$.Map.Item.Source"},
+                "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}},
+                "End": true
+            },
+            "Flatten": {
+                "Type": "Map",
+                "ItemReader": {
+                    "Resource": "arn:aws:states:::s3:listObjectsV2",
+                    "ReaderConfig": {"Transformation": "LOAD_AND_FLATTEN", "InputType": "JSONL"},
+                    "Parameters": {"Bucket": "orders", "Prefix": "2026/"}
+                },
+                "ItemSelector": {"order.$": "$$.Map.Item.Value.id", "from.$": "$$.Map.Item.Source", "at.$": "$$.Map.Item.Index"},
+                "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"}, "StartAt": "F", "States": {"F": {"Type": "Pass", "End": true}}},
+                "End": true
+            }
+        }
+    }"#
+    );
+}
+
+#[tokio::test]
+async fn an_s3_inventory_manifest_yields_the_rows_of_its_gzipped_csv_files() {
+    let root = tempfile::tempdir().unwrap();
+    put(
+        root.path(),
+        "inventory",
+        "reports/manifest.json",
+        r#"{
+            "sourceBucket": "photos",
+            "destinationBucket": "arn:aws:s3:::inventory",
+            "version": "2016-11-30",
+            "fileFormat": "CSV",
+            "fileSchema": "Bucket, Key, Size, LastModifiedDate",
+            "files": [
+                {"key": "reports/data/a.csv.gz", "size": 1, "MD5checksum": "x"},
+                {"key": "reports/data/b.csv.gz", "size": 1, "MD5checksum": "y"}
+            ]
+        }"#,
+    );
+    put_gzipped(
+        root.path(),
+        "inventory",
+        "reports/data/a.csv.gz",
+        "\"photos\",\"cat.jpg\",\"120\",\"2026-11-01T00:00:00.000Z\"\n\"photos\",\"dog.jpg\",\"80\",\"2026-11-02T00:00:00.000Z\"\n",
+    );
+    put_gzipped(
+        root.path(),
+        "inventory",
+        "reports/data/b.csv.gz",
+        "\"photos\",\"owl.jpg\",\"7\",\"2026-11-03T00:00:00.000Z\"\n",
+    );
+    let options = RunOptions::default().storage_root(root.path());
+    let output = manifests::Machine::new(())
+        .run_with(options, json!({"kind": "inventory"}))
+        .await
+        .unwrap();
+    assert_eq!(
+        output,
+        json!([
+            {"key": "cat.jpg", "size": "120", "from": "S3://inventory/reports/data/a.csv.gz"},
+            {"key": "dog.jpg", "size": "80", "from": "S3://inventory/reports/data/a.csv.gz"},
+            {"key": "owl.jpg", "size": "7", "from": "S3://inventory/reports/data/b.csv.gz"}
+        ])
+    );
+}
+
+#[tokio::test]
+async fn an_athena_manifest_yields_the_rows_of_the_files_it_lists_up_to_max_items() {
+    let root = tempfile::tempdir().unwrap();
+    put(
+        root.path(),
+        "athena",
+        "unload/manifest.csv",
+        "s3://athena/unload/part-1.gz\n\ns3://athena/unload/part-2\n",
+    );
+    put_gzipped(root.path(), "athena", "unload/part-1.gz", "1,10\n2,20\n");
+    put(root.path(), "athena", "unload/part-2", "3,30\n4,40\n");
+    let options = RunOptions::default().storage_root(root.path());
+    let machine = manifests::Machine::new(());
+    let output = machine
+        .run_with(options.clone(), json!({"kind": "athena"}))
+        .await
+        .unwrap();
+    assert_eq!(
+        output,
+        json!([
+            {"row": {"id": "1", "total": "10"}, "from": "S3://athena/unload/part-1.gz"},
+            {"row": {"id": "2", "total": "20"}, "from": "S3://athena/unload/part-1.gz"},
+            {"row": {"id": "3", "total": "30"}, "from": "S3://athena/unload/part-2"}
+        ])
+    );
+    // A line that is not an s3:// URI fails the reader.
+    put(root.path(), "athena", "unload/manifest.csv", "part-1.gz\n");
+    let error = machine
+        .run_with(options, json!({"kind": "athena"}))
+        .await
+        .unwrap_err();
+    assert_eq!(error.name(), "States.ItemReaderFailed");
+    assert!(error.cause_text().contains("\"part-1.gz\""), "{error}");
+}
+
+#[tokio::test]
+async fn load_and_flatten_reads_every_listed_object_in_key_order() {
+    let root = tempfile::tempdir().unwrap();
+    put(
+        root.path(),
+        "orders",
+        "2026/11.jsonl",
+        "{\"id\": 3}\n{\"id\": 4}\n",
+    );
+    put(
+        root.path(),
+        "orders",
+        "2026/10.jsonl",
+        "{\"id\": 1}\n{\"id\": 2}\n",
+    );
+    put(root.path(), "orders", "2025/12.jsonl", "{\"id\": 0}\n");
+    let options = RunOptions::default().storage_root(root.path());
+    let output = manifests::Machine::new(())
+        .run_with(options, json!({"kind": "flatten"}))
+        .await
+        .unwrap();
+    assert_eq!(
+        output,
+        json!([
+            {"order": 1, "from": "S3://orders/2026/10.jsonl", "at": 0},
+            {"order": 2, "from": "S3://orders/2026/10.jsonl", "at": 1},
+            {"order": 3, "from": "S3://orders/2026/11.jsonl", "at": 2},
+            {"order": 4, "from": "S3://orders/2026/11.jsonl", "at": 3}
+        ])
+    );
+}
+
+mod sources {
+    asl_macros::asl!(
+        definition = r#"{
+        "StartAt": "Inline",
+        "States": {
+            "Inline": {
+                "Type": "Map",
+                "ItemsPath": "$.names",
+                "ItemSelector": {"name.$": "$$.Map.Item.Value", "from.$": "$$.Map.Item.Source"},
+                "ItemProcessor": {"StartAt": "N", "States": {"N": {"Type": "Pass", "End": true}}},
+                "ResultPath": "$.inline",
+                "Next": "Listing"
+            },
+            "Listing": {
+                "Type": "Map",
+                "ItemReader": {
+                    "Resource": "arn:aws:states:::s3:listObjectsV2",
+                    "Parameters": {"Bucket": "logs"}
+                },
+                "ItemSelector": {"key.$": "$$.Map.Item.Value.Key", "from.$": "$$.Map.Item.Source"},
+                "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"}, "StartAt": "L", "States": {"L": {"Type": "Pass", "Parameters": {"key.$": "$.key", "from.$": "$.from", "id.$": "$$.Execution.Id"}, "End": true}}},
+                "ResultPath": "$.listing",
+                "End": true
+            }
+        }
+    }"#
+    );
+}
+
+#[tokio::test]
+async fn map_item_source_says_where_each_item_came_from() {
+    let root = tempfile::tempdir().unwrap();
+    put(root.path(), "logs", "a.log", "a");
+    let options = RunOptions::default().storage_root(root.path());
+    let output = sources::Machine::new(())
+        .run_with(options, json!({"names": ["x"]}))
+        .await
+        .unwrap();
+    assert_eq!(
+        output["inline"],
+        json!([{"name": "x", "from": "STATE_DATA"}])
+    );
+    let child = &output["listing"][0];
+    assert_eq!(child["key"], "a.log");
+    assert_eq!(child["from"], "S3://logs");
+    // An EXPRESS child's ARN is an `express:` one.
+    let id = child["id"].as_str().unwrap();
+    assert!(
+        id.starts_with("arn:aws:states:us-east-1:123456789012:express:workflow/Listing:"),
+        "{id}"
+    );
+}
+
+mod express {
+    asl_macros::asl!(
+        definition = r#"{
+        "StartAt": "Each",
+        "States": {
+            "Each": {
+                "Type": "Map",
+                "ItemsPath": "$.waits",
+                "ItemProcessor": {
+                    "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+                    "StartAt": "Wait",
+                    "States": {"Wait": {"Type": "Wait", "SecondsPath": "$", "End": true}}
+                },
+                "ToleratedFailureCount": 5,
+                "ResultWriter": {"WriterConfig": {"OutputType": "JSON", "Transformation": "NONE"}},
+                "End": true
+            }
+        }
+    }"#
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_express_child_fails_with_states_timeout_after_five_minutes() {
+    let records = express::Machine::new(())
+        .run(json!({"waits": [299, 301]}))
+        .await
+        .unwrap();
+    assert_eq!(records[0]["Status"], "SUCCEEDED");
+    assert_eq!(records[1]["Status"], "FAILED");
+    assert_eq!(records[1]["Error"], "States.Timeout");
+    assert!(
+        records[1]["ExecutionArn"]
+            .as_str()
+            .unwrap()
+            .contains(":express:workflow/Each:")
     );
 }

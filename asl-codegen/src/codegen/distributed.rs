@@ -5,16 +5,22 @@ use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
 
 use crate::ir::map::{
-    CsvDelimiter, CsvHeaderLocation, InputType, ItemBatcher, ItemReader, OutputType, ResultWriter,
-    WriterTransformation,
+    CsvDelimiter, CsvHeaderLocation, InputType, ItemBatcher, ItemReader, ManifestType, OutputType,
+    ReaderTransformation, ResultWriter, WriterTransformation,
 };
 use crate::ir::param::Param;
 
 use super::scope::Scope;
 use super::{json, template};
 
-/// Statements opening the ItemReader: `items`, a stream of the items.
-pub(super) fn reader(scope: &mut Scope, reader: &ItemReader, input: &TokenStream) -> TokenStream {
+/// Statements opening the ItemReader: `items`, a stream of the items, each with
+/// its `$$.Map.Item.Source` when `sourced`.
+pub(super) fn reader(
+    scope: &mut Scope,
+    reader: &ItemReader,
+    input: &TokenStream,
+    sourced: bool,
+) -> TokenStream {
     let config = &reader.config;
     let source = if reader.resource.arn.ends_with("listObjectsV2") {
         quote!(map::reader::Source::ListObjects)
@@ -23,10 +29,18 @@ pub(super) fn reader(scope: &mut Scope, reader: &ItemReader, input: &TokenStream
     };
     let input_type = match config.input_type {
         Some(InputType::Jsonl) => quote!(map::reader::InputType::Jsonl),
-        Some(InputType::Csv) => quote!(map::reader::InputType::Csv),
-        // PARQUET and MANIFEST are refused before generation.
+        Some(InputType::Csv | InputType::Manifest) => quote!(map::reader::InputType::Csv),
+        // PARQUET is refused before generation.
         _ => quote!(map::reader::InputType::Json),
     };
+    let manifest = match (config.manifest_type, config.input_type) {
+        (Some(ManifestType::AthenaData), _) => quote!(Some(map::reader::Manifest::AthenaData)),
+        (Some(ManifestType::S3Inventory), _) | (None, Some(InputType::Manifest)) => {
+            quote!(Some(map::reader::Manifest::S3Inventory))
+        }
+        (None, _) => quote!(None),
+    };
+    let load_and_flatten = config.transformation == Some(ReaderTransformation::LoadAndFlatten);
     let delimiter = match config.csv_delimiter {
         None | Some(CsvDelimiter::Comma) => b',',
         Some(CsvDelimiter::Pipe) => b'|',
@@ -47,6 +61,8 @@ pub(super) fn reader(scope: &mut Scope, reader: &ItemReader, input: &TokenStream
         static READER: map::reader::Reader = map::reader::Reader {
             source: #source,
             input_type: #input_type,
+            manifest: #manifest,
+            load_and_flatten: #load_and_flatten,
             csv_delimiter: #delimiter,
             csv_headers: #headers,
             items_pointer: #pointer,
@@ -54,9 +70,14 @@ pub(super) fn reader(scope: &mut Scope, reader: &ItemReader, input: &TokenStream
     });
     let arguments = arguments(scope, reader.arguments.as_ref(), input);
     let max_items = optional_count(scope, config.max_items.as_ref(), "MaxItemsPath", input);
+    let open = if sourced {
+        quote!(open_sourced)
+    } else {
+        quote!(open)
+    };
     quote! {
         let reader_arguments = #arguments;
-        let items = READER.open(&context.execution().storage(), &reader_arguments, #max_items)?;
+        let items = READER.#open(&context.execution().storage(), &reader_arguments, #max_items)?;
     }
 }
 

@@ -6,14 +6,14 @@ use quote::{format_ident, quote};
 
 use crate::ir::StateId;
 use crate::ir::io::JsonPathFlow;
-use crate::ir::map::{Items, Map, ProcessorMode};
+use crate::ir::map::{ExecutionType, Items, Map, ProcessorMode};
 use crate::ir::param::Param;
 use crate::ir::path::Root;
 use crate::ir::state::{Parallel, State};
 
 use super::attempt::{self, Attempt, Resilience};
 use super::machine::Names;
-use super::scope::Scope;
+use super::scope::{MapItemReads, Scope};
 use super::state::{Effective, select_input};
 use super::{distributed, ownership, template};
 
@@ -93,10 +93,14 @@ pub(super) fn map(
         .item_selector
         .as_ref()
         .map(|selector| select_items(scope, selector, &reference, streamed));
-    let keys = selection.as_ref().is_some_and(|(_, keys)| *keys);
+    let reads = selection
+        .as_ref()
+        .map(|(_, reads)| *reads)
+        .unwrap_or_default();
+    let keys = reads.key;
     match &map.item_reader {
         Some(reader) => {
-            prepare.push(distributed::reader(scope, reader, &reference));
+            prepare.push(distributed::reader(scope, reader, &reference, reads.source));
             if keys {
                 prepare.push(quote!(let keys: Option<Vec<String>> = None;));
             }
@@ -168,15 +172,26 @@ pub(super) fn map(
     let distributed = map.processor.mode == ProcessorMode::Distributed;
     let (setup, iteration) = if distributed {
         let label = map.label.as_deref().unwrap_or(&state.name);
+        let execution_type = match map.processor.execution_type {
+            Some(ExecutionType::Express) => quote!(map::ExecutionType::Express),
+            Some(ExecutionType::Standard) | None => quote!(map::ExecutionType::Standard),
+        };
         (
             quote! {
                 let parent = context.shared_execution();
                 let parent = &*parent;
-                let map_run = map::MapRun::start(parent, #label);
+                let map_run = map::MapRun::start(parent, #label, #execution_type);
                 let map_run = &map_run;
             },
             quote!(move |index, input| {
-                exec::run_child(processor, parent, #label, map_run.child_name(index), input)
+                exec::run_child(
+                    processor,
+                    parent,
+                    #label,
+                    map_run.execution_type(),
+                    map_run.child_name(index),
+                    input,
+                )
             }),
         )
     } else {
@@ -309,15 +324,16 @@ fn items_from_path(
 }
 
 /// A statement replacing `items` by the ItemSelector's value for each: a `Vec` for
-/// items in memory, a stream for `streamed` ones. `$$.Map.Item.Value` reads the
-/// item itself and `$$.Map.Item.Index` its index; other `$$.Map` paths read a
-/// small object made per item.
+/// items in memory, a stream for `streamed` ones (each with its source, when the
+/// selector reads `$$.Map.Item.Source`). `$$.Map.Item.Value` reads the item itself
+/// and `$$.Map.Item.Index` its index; other `$$.Map` paths read a small object
+/// made per item. Also says what the selector read under `$$.Map`.
 fn select_items(
     scope: &mut Scope,
     selector: &crate::ir::template::Template,
     reference: &TokenStream,
     streamed: bool,
-) -> (TokenStream, bool) {
+) -> (TokenStream, MapItemReads) {
     scope.in_item_selector = true;
     let built = template::build(scope, selector, "ItemSelector", reference);
     scope.in_item_selector = false;
@@ -340,12 +356,20 @@ fn select_items(
     } else {
         (quote!(), quote!(item))
     };
+    // Items in memory come from the state's data.
+    let state_data = (reads.source && !streamed).then(|| quote!(let item_source = "STATE_DATA";));
     let body = quote! {
         #item_index
         #item_context
+        #state_data
         Ok(#built)
     };
     let tokens = if streamed {
+        let item = if reads.source {
+            quote!((#item, item_source))
+        } else {
+            item
+        };
         quote! {
             let items: map::reader::Items<'_> = Box::new(items #enumerate .map(|#pair| {
                 item.and_then(|#item| { #body })
@@ -365,5 +389,5 @@ fn select_items(
                 .collect::<Result<Vec<Value>, ExecutionError>>()?;
         }
     };
-    (tokens, reads.key)
+    (tokens, reads)
 }

@@ -47,6 +47,8 @@ pub(super) struct MapItemReads {
     pub index: bool,
     /// `$$.Map.Item.Key`: the item's key, from the local `keys`.
     pub key: bool,
+    /// `$$.Map.Item.Source`: where the item was read from, the local `item_source`.
+    pub source: bool,
     /// Anything else under `$$.Map`: the local `item_context`.
     pub context: bool,
 }
@@ -59,6 +61,8 @@ enum MapRead {
     Index,
     /// `$$.Map.Item.Key`.
     Key,
+    /// `$$.Map.Item.Source`.
+    Source,
     /// Elsewhere under `$$.Map`.
     Context,
 }
@@ -80,6 +84,7 @@ fn map_read(path: &Path) -> Option<MapRead> {
         (Some("Item"), Some("Value")) => MapRead::Value(segments[3..].to_vec()),
         (Some("Item"), Some("Index")) if segments.len() == 3 => MapRead::Index,
         (Some("Item"), Some("Key")) if segments.len() == 3 => MapRead::Key,
+        (Some("Item"), Some("Source")) if segments.len() == 3 => MapRead::Source,
         _ => MapRead::Context,
     })
 }
@@ -176,6 +181,10 @@ impl Scope {
                 return FieldRead::Owned(
                     quote!(map::item_key(keys.as_deref(), index, #text, #key)?),
                 );
+            }
+            Some(MapRead::Source) => {
+                self.reads_map_item.source = true;
+                return FieldRead::Owned(quote!(Value::from(&*item_source)));
             }
             Some(MapRead::Value(segments)) => {
                 self.reads_map_item.value = true;

@@ -54,20 +54,9 @@ fn machine(machine: &Machine, found: &mut Vec<Unsupported>) {
         }
         if let StateKind::Map(map) = &state.kind
             && let Some(reader) = &map.item_reader
+            && reader.config.input_type == Some(crate::ir::map::InputType::Parquet)
         {
-            use crate::ir::map::{InputType, ReaderTransformation};
-            let config = &reader.config;
-            match config.input_type {
-                Some(InputType::Parquet) => report("an ItemReader of PARQUET files"),
-                Some(InputType::Manifest) => report("an ItemReader of a MANIFEST"),
-                _ => {}
-            }
-            if config.manifest_type.is_some() {
-                report("an ItemReader ManifestType");
-            }
-            if config.transformation == Some(ReaderTransformation::LoadAndFlatten) {
-                report("an ItemReader with Transformation LOAD_AND_FLATTEN");
-            }
+            report("an ItemReader of PARQUET files");
         }
         for sub in super::machine::sub_machines(state) {
             self::machine(sub, found);

@@ -14,6 +14,7 @@ use futures::StreamExt;
 use serde_json::Value;
 
 use crate::context::Execution;
+pub use crate::context::ExecutionType;
 use crate::error::{ExecutionError, names};
 
 /// The items a Map iterates over: the array `ItemsPath` (`path`) selected, or the
@@ -326,19 +327,26 @@ pub struct MapRun {
     id: String,
     arn: String,
     state_machine: String,
+    execution_type: ExecutionType,
 }
 
 impl MapRun {
     /// A new run of the Map state labelled `label` (its `Label`, or its name) in
-    /// `execution`.
-    pub fn start(execution: &Execution, label: &str) -> MapRun {
+    /// `execution`, whose children are `execution_type` executions.
+    pub fn start(execution: &Execution, label: &str, execution_type: ExecutionType) -> MapRun {
         let id = crate::exec::execution_name();
         let state_machine = format!("{}/{label}", execution.state_machine_name());
         MapRun {
             arn: format!("{ARN_PREFIX}:mapRun:{state_machine}:{id}"),
             id,
             state_machine,
+            execution_type,
         }
+    }
+
+    /// Whether the children are Standard or Express executions.
+    pub fn execution_type(&self) -> ExecutionType {
+        self.execution_type
     }
 
     /// The run's id (a UUID).
@@ -359,7 +367,8 @@ impl MapRun {
     /// The ARN of the child execution of item `index`.
     pub fn child_arn(&self, index: usize) -> String {
         format!(
-            "{ARN_PREFIX}:execution:{}:{}",
+            "{ARN_PREFIX}:{}:{}:{}",
+            self.execution_type.arn_kind(),
             self.state_machine,
             self.child_name(index)
         )

@@ -128,7 +128,10 @@ impl Lowerer<'_> {
             Some(config) => self.processor_config(config),
             None => Ok((ProcessorMode::Inline, None)),
         };
+        let outer_express = self.in_express;
+        self.in_express |= matches!(config, Ok((_, Some(ExecutionType::Express))));
         let machine = self.machine(&processor_fields, "a Map processor");
+        self.in_express = outer_express;
         all_ok!(_no_language, config, machine);
         let (mode, execution_type) = config;
         Ok(Processor {
@@ -303,11 +306,67 @@ impl Lowerer<'_> {
                 "add \"ReaderConfig\": {\"InputType\": \"JSON\"} (or CSV, JSONL, PARQUET, MANIFEST)",
             ));
         }
+        let config_node = fields.get("ReaderConfig").unwrap_or(node);
+        self.check_reader_combination(config_node, &config, reads_object)?;
         Ok(ItemReader {
             resource,
             arguments,
             config,
         })
+    }
+
+    /// The ReaderConfig fields that only go with one Resource, or with each other:
+    /// `Transformation: LOAD_AND_FLATTEN` reads a listing's objects (listObjectsV2)
+    /// as `InputType`; `ManifestType` reads a manifest object (getObject), an
+    /// Athena one as `InputType` (CSV, JSONL or PARQUET), an S3 Inventory one
+    /// without InputType.
+    fn check_reader_combination(
+        &mut self,
+        node: &Node,
+        config: &ReaderConfig,
+        reads_object: bool,
+    ) -> Result<()> {
+        let complaint = match (
+            config.transformation,
+            config.manifest_type,
+            config.input_type,
+        ) {
+            (Some(ReaderTransformation::LoadAndFlatten), _, _) if reads_object => Some((
+                "`Transformation: LOAD_AND_FLATTEN` reads the objects of a listing",
+                "use it with arn:aws:states:::s3:listObjectsV2, or remove it",
+            )),
+            (Some(ReaderTransformation::LoadAndFlatten), _, None | Some(InputType::Manifest)) => {
+                Some((
+                    "`Transformation: LOAD_AND_FLATTEN` needs the `InputType` of the listed objects",
+                    "add \"InputType\": \"JSON\" (or CSV, JSONL, PARQUET)",
+                ))
+            }
+            (_, Some(_), _) if !reads_object => Some((
+                "`ManifestType` reads a manifest object",
+                "use it with arn:aws:states:::s3:getObject and the manifest's Key",
+            )),
+            (_, Some(ManifestType::S3Inventory), Some(input_type))
+                if input_type != InputType::Manifest =>
+            {
+                Some((
+                    "an S3 Inventory manifest lists CSV files; `InputType` cannot be given with `ManifestType: S3_INVENTORY`",
+                    "remove InputType",
+                ))
+            }
+            (
+                _,
+                Some(ManifestType::AthenaData),
+                None | Some(InputType::Json | InputType::Manifest),
+            ) => Some((
+                "`ManifestType: ATHENA_DATA` needs the `InputType` of the data files",
+                "add \"InputType\": \"CSV\" (or JSONL, PARQUET)",
+            )),
+            _ => None,
+        };
+        match complaint {
+            Some((message, help)) => Err(self.error_help(node, message, help)),
+            None => Ok(()),
+        }
     }
 
     fn reader_config(&mut self, node: &Node, language: QueryLanguage) -> Result<ReaderConfig> {

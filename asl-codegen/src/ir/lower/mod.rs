@@ -42,6 +42,7 @@ pub fn lower(root: &Node, source: &SourceFile) -> Lowered {
         state_names: HashMap::new(),
         all_state_names: reachability::all_state_names(root),
         labels: HashSet::new(),
+        in_express: false,
     };
     let workflow = lowerer.workflow(root).ok();
     let mut diagnostics = lowerer.diagnostics;
@@ -77,6 +78,8 @@ struct Lowerer<'a> {
     all_state_names: HashSet<String>,
     /// Every Map `Label` seen so far, for DUPLICATE_LABEL_NAME.
     labels: HashSet<String>,
+    /// Whether the states being lowered run in an EXPRESS child execution.
+    in_express: bool,
 }
 
 impl Lowerer<'_> {

@@ -7,7 +7,7 @@ use super::{Lowerer, Reported, Result, all_ok};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::ir::QueryLanguage;
 use crate::ir::param::Param;
-use crate::ir::resource::Resource;
+use crate::ir::resource::{IntegrationPattern, Resource, ResourceKind};
 use crate::ir::state::{Parallel, Task};
 use crate::ir::template::Template;
 use crate::spec::Node;
@@ -24,7 +24,11 @@ impl Lowerer<'_> {
     ) -> Result<Task> {
         let resource = self
             .required(fields, "Resource", "a Task state")
-            .and_then(|node| self.resource(node));
+            .and_then(|node| {
+                let resource = self.resource(node)?;
+                self.check_express_resource(node, &resource)?;
+                Ok(resource)
+            });
         let timeout_seconds =
             self.integer_param(fields, "TimeoutSeconds", 1..=MAX_TASK_SECONDS, language);
         let heartbeat_seconds =
@@ -88,6 +92,29 @@ impl Lowerer<'_> {
                 Diagnostic::at(Code::InvalidResource, node, error.message).with_help(error.help),
             )
         })
+    }
+
+    /// Inside an EXPRESS Distributed Map processor, a Task cannot wait for a job
+    /// (`.sync`), a callback (`.waitForTaskToken`) or an activity: AWS rejects the
+    /// definition, as it does for an Express state machine.
+    fn check_express_resource(&mut self, node: &Node, resource: &Resource) -> Result<()> {
+        if !self.in_express {
+            return Ok(());
+        }
+        let what = match &resource.kind {
+            ResourceKind::Activity { .. } => "an activity",
+            ResourceKind::Integration { pattern, .. } => match pattern {
+                IntegrationPattern::RequestResponse => return Ok(()),
+                IntegrationPattern::Sync | IntegrationPattern::Sync2 => "the `.sync` pattern",
+                IntegrationPattern::WaitForTaskToken => "the `.waitForTaskToken` pattern",
+            },
+            ResourceKind::LambdaFunction { .. } => return Ok(()),
+        };
+        Err(self.error_help(
+            node,
+            format!("an EXPRESS child execution cannot use {what}"),
+            "call the service without waiting (no suffix), or set \"ExecutionType\": \"STANDARD\" in the Map's ProcessorConfig",
+        ))
     }
 
     /// `Credentials`: `{"RoleArn": ...}` (or `"RoleArn.$"` in JSONPath).
