@@ -107,6 +107,38 @@ pub fn require(fields: &[(&RefPath, &str)], root: &Value) -> Result<(), Executio
     Ok(())
 }
 
+/// The members of `root` that `paths` (of field names only) lead to, copied into
+/// objects of the same shape and nothing else: what a Parallel branch that reads
+/// only those gets instead of a copy of the whole input. `None` when a path misses
+/// or `paths` overlap; the branch then gets `root` whole, so that its errors show
+/// the input as it is.
+pub fn project(paths: &[&RefPath], root: &Value) -> Option<Value> {
+    let mut projected = Value::Object(Map::new());
+    for path in paths {
+        let value = path.get(root)?;
+        let (last, parents) = path.steps.split_last()?;
+        let mut place = &mut projected;
+        for step in parents {
+            let crate::path::Step::Field(name) = step else {
+                return None;
+            };
+            place = place
+                .as_object_mut()?
+                .entry(*name)
+                .or_insert_with(|| Value::Object(Map::new()));
+        }
+        let crate::path::Step::Field(name) = last else {
+            return None;
+        };
+        let object = place.as_object_mut()?;
+        if object.contains_key(*name) {
+            return None;
+        }
+        object.insert((*name).to_owned(), value.clone());
+    }
+    Some(projected)
+}
+
 /// [`field_at`], moving the value out of `root` (leaving `null` there), for a
 /// template or Map that is the last to read `root`: a copy saved. Fails as
 /// [`field_at`] does, or, for `ItemsPath`, as [`reference()`] does.
@@ -135,4 +167,44 @@ pub fn text(value: &Value, field: &str) -> Result<String, ExecutionError> {
 /// `{}`: what a `null` InputPath or OutputPath gives.
 pub fn empty_object() -> Value {
     Value::Object(Map::new())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::path::Step;
+
+    static LAMPS: RefPath = RefPath {
+        text: "$.stock.lamps",
+        steps: &[Step::Field("stock"), Step::Field("lamps")],
+    };
+    static STOCK: RefPath = RefPath {
+        text: "$.stock",
+        steps: &[Step::Field("stock")],
+    };
+    static FIRST: RefPath = RefPath {
+        text: "$.stock[0]",
+        steps: &[Step::Field("stock"), Step::Index(0)],
+    };
+
+    #[test]
+    fn a_projection_keeps_only_the_members_its_paths_lead_to() {
+        let input = json!({"stock": {"lamps": [1], "desks": [2]}, "store": "north"});
+        assert_eq!(
+            project(&[&LAMPS], &input),
+            Some(json!({"stock": {"lamps": [1]}}))
+        );
+    }
+
+    #[test]
+    fn a_missing_member_an_index_or_overlapping_paths_give_no_projection() {
+        let input = json!({"stock": {"desks": [2]}});
+        assert_eq!(project(&[&LAMPS], &input), None);
+        assert_eq!(project(&[&FIRST], &json!({"stock": [1]})), None);
+        let input = json!({"stock": {"lamps": [1]}});
+        assert_eq!(project(&[&STOCK, &LAMPS], &input), None);
+        assert_eq!(project(&[&LAMPS, &STOCK], &input), None);
+    }
 }

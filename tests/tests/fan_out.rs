@@ -358,3 +358,45 @@ async fn a_map_over_an_object_iterates_its_members_with_their_keys() {
         "{error}"
     );
 }
+
+mod projected {
+    asl_macros::asl!(
+        definition = r#"{
+        "StartAt": "Fork",
+        "States": {
+            "Fork": {
+                "Type": "Parallel",
+                "Branches": [
+                    {"StartAt": "Lamps", "States": {"Lamps": {"Type": "Map", "ItemsPath": "$.stock.lamps", "ItemProcessor": {"StartAt": "L", "States": {"L": {"Type": "Pass", "End": true}}}, "End": true}}},
+                    {"StartAt": "Desks", "States": {"Desks": {"Type": "Map", "ItemsPath": "$.stock.desks", "ItemProcessor": {"StartAt": "D", "States": {"D": {"Type": "Pass", "End": true}}}, "End": true}}},
+                    {"StartAt": "Whole", "States": {"Whole": {"Type": "Pass", "End": true}}}
+                ],
+                "ResultPath": "$.counted",
+                "End": true
+            }
+        }
+    }"#
+    );
+}
+
+/// Branches that start with a Map over a member of the input get only that member
+/// (a copy saved); what they compute, and how they fail, is as with the whole input.
+#[tokio::test]
+async fn branches_reading_one_member_behave_as_with_the_whole_input() {
+    let machine = projected::Machine::new(());
+    let input = json!({"stock": {"lamps": [1, 2], "desks": [3]}, "store": "north"});
+    let output = machine.run(input.clone()).await.unwrap();
+    assert_eq!(output["counted"], json!([[1, 2], [3], input]));
+    assert_eq!(output["store"], "north");
+    // A missing member: the error shows the input whole, as AWS does.
+    let error = machine
+        .run(json!({"stock": {"lamps": [1]}, "store": "south"}))
+        .await
+        .unwrap_err();
+    assert_eq!(error.name(), "States.ReferencePathConflict", "{error}");
+    assert!(
+        error.cause_text()
+            == r#"Unable to apply step "desks" to input {"stock":{"lamps":[1]},"store":"south"}"#,
+        "{error}"
+    );
+}

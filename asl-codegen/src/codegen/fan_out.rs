@@ -31,23 +31,63 @@ pub(super) fn parallel(
     let mut prepare = Vec::new();
     let reused = !parallel.retry.is_empty() || attempt::keeps_input(flow, &parallel.catch);
     let effective = select_input(scope, flow, !reused, &mut prepare);
-    let argument = attempt::argument(scope, flow, &effective, state, reused, &mut prepare);
-    prepare.push(quote!(let branch_input = #argument;));
+    // A branch that reads only some members of the input (`ownership::start_reads`)
+    // gets a copy of just those; the others share `branch_input`, the last of them
+    // taking it.
+    let projections: Vec<_> = parallel
+        .branches
+        .iter()
+        .map(ownership::start_reads)
+        .collect();
+    let mut whole = projections.iter().filter(|reads| reads.is_none()).count();
+    let source = if whole == 0 && flow.parameters.is_none() {
+        effective.reference()
+    } else {
+        let argument = attempt::argument(scope, flow, &effective, state, reused, &mut prepare);
+        prepare.push(quote!(let branch_input = #argument;));
+        quote!(&branch_input)
+    };
     let count = parallel.branches.len();
     let machines: Vec<_> = (1..=count).map(|n| format_ident!("branch_{n}")).collect();
     let outputs: Vec<_> = (1..=count).map(|n| format_ident!("output_{n}")).collect();
+    let inputs: Vec<_> = (1..=count).map(|n| format_ident!("input_{n}")).collect();
     let modules = (0..count).map(|branch| names.branch_module(StateId(index), branch));
-    // The last branch takes what the others get copies of.
-    let last = |branch: usize, value: TokenStream| {
-        if branch + 1 == count {
-            value
-        } else {
-            quote!(#value.clone())
+    let mut projected = Vec::new();
+    let mut shared = Vec::new();
+    for (input, reads) in inputs.iter().zip(&projections) {
+        match reads {
+            Some(paths) => {
+                let paths: Vec<_> = paths
+                    .iter()
+                    .map(|path| scope.reference("branch_reads", path))
+                    .collect();
+                projected.push(quote! {
+                    let #input = dataflow::project(&[#(&#paths),*], #source)
+                        .unwrap_or_else(|| Value::clone(#source));
+                });
+            }
+            None => {
+                whole -= 1;
+                let value = if whole == 0 {
+                    quote!(branch_input)
+                } else {
+                    quote!(branch_input.clone())
+                };
+                shared.push(quote!(let #input = #value;));
+            }
         }
-    };
-    let inputs = (0..count).map(|branch| last(branch, quote!(branch_input)));
-    let executions = (0..count).map(|branch| last(branch, quote!(execution)));
+    }
+    // The last branch takes the execution the others get copies of.
+    let executions = (0..count).map(|branch| {
+        if branch + 1 == count {
+            quote!(execution)
+        } else {
+            quote!(execution.clone())
+        }
+    });
     let run = quote! {
+        #(#projected)*
+        #(#shared)*
         let execution = context.shared_execution();
         #(let #machines = #modules::Machine::new(self.tasks());)*
         let outcome = ::asl_runtime::__private::futures::try_join!(

@@ -3,8 +3,13 @@
 //! read again. Moving is only safe when no two reads overlap (one path a prefix of
 //! the other), which these functions decide from the paths alone.
 
+use crate::ir::Machine;
 use crate::ir::intrinsic::{IntrinsicArg, IntrinsicCall};
-use crate::ir::path::{Path, Root, Step};
+use crate::ir::io::{DataFlow, ResultPath, Selection};
+use crate::ir::map::{Items, ProcessorMode};
+use crate::ir::param::Param;
+use crate::ir::path::{Path, ReferencePath, Root, Step};
+use crate::ir::state::StateKind;
 use crate::ir::template::Template;
 
 /// Whether two definite paths overlap: one is a prefix of the other (or they are
@@ -102,6 +107,60 @@ pub(super) fn reads_apart(template: &Template, taken: &[Step]) -> bool {
     input_paths(template)
         .into_iter()
         .all(|path| path.steps().is_some_and(|steps| !overlap(&steps, taken)))
+}
+
+/// The paths the first state of `machine` reads from its input, when they are all
+/// it reads and nothing of that input survives into its output or a catcher's: an
+/// inline Map over an `ItemsPath` of names, with ResultPath `$` and no `$` path in
+/// its ItemSelector or its counts. A Parallel branch starting so can be given just
+/// those members of the Parallel's input (see `dataflow::project`) instead of a
+/// whole copy.
+pub(super) fn start_reads(machine: &Machine) -> Option<Vec<&ReferencePath>> {
+    let state = machine.start();
+    let DataFlow::JsonPath(flow) = &state.data_flow else {
+        return None;
+    };
+    let StateKind::Map(map) = &state.kind else {
+        return None;
+    };
+    let Items::Path(items) = &map.items else {
+        return None;
+    };
+    let whole_input = matches!(&flow.input_path, Selection::Path(path) if path.root == Root::Input && path.segments.is_empty());
+    let replaces = |result_path: &ResultPath| matches!(result_path, ResultPath::Replace(path) if path.root == Root::Input && path.steps.is_empty());
+    let fixed_counts = matches!(map.max_concurrency, Param::Fixed(_))
+        && map
+            .tolerated_failure_count
+            .as_ref()
+            .is_none_or(|count| matches!(count, Param::Fixed(_)))
+        && map
+            .tolerated_failure_percentage
+            .as_ref()
+            .is_none_or(|percentage| matches!(percentage, Param::Fixed(_)));
+    let names_only = items.root == Root::Input
+        && !items.steps.is_empty()
+        && items
+            .steps
+            .iter()
+            .all(|step| matches!(step, Step::Field(_)));
+    let reads_only_items = whole_input
+        && state.assign.is_none()
+        && flow.parameters.is_none()
+        && replaces(&flow.result_path)
+        && map
+            .catch
+            .iter()
+            .all(|catcher| replaces(&catcher.result_path))
+        && map.processor.mode == ProcessorMode::Inline
+        && map.item_reader.is_none()
+        && map.item_batcher.is_none()
+        && map.result_writer.is_none()
+        && fixed_counts
+        && map
+            .item_selector
+            .as_ref()
+            .is_none_or(|selector| input_paths(selector).is_empty());
+    (reads_only_items && names_only).then(|| vec![items])
 }
 
 #[cfg(test)]
