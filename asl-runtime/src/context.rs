@@ -7,6 +7,8 @@ use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
 use serde_json::{Map, Value};
 
+use crate::variables::Variables;
+
 /// What is known about an execution when it starts; shared by all its states.
 ///
 /// Starting one costs no formatting and no copying that nothing will read: the ARNs
@@ -197,11 +199,22 @@ pub struct Context {
     retry_count: u32,
     task_token: Option<String>,
     random: Option<Xoshiro256PlusPlus>,
+    variables: Arc<Variables>,
 }
 
 impl Context {
     /// The context of a new execution, before its first state.
     pub fn new(execution: Arc<Execution>) -> Context {
+        Context::with_variables(execution, Variables::default())
+    }
+
+    /// The context of a Parallel branch or Map iteration of `execution`, whose
+    /// variables are a scope inside `outer`.
+    pub fn inner(execution: Arc<Execution>, outer: Arc<Variables>) -> Context {
+        Context::with_variables(execution, Variables::inner(outer))
+    }
+
+    fn with_variables(execution: Arc<Execution>, variables: Variables) -> Context {
         Context {
             execution,
             state_name: "",
@@ -212,7 +225,24 @@ impl Context {
             retry_count: 0,
             task_token: None,
             random: None,
+            variables: Arc::new(variables),
         }
+    }
+
+    /// The workflow variables the running state can read.
+    pub fn variables(&self) -> &Variables {
+        &self.variables
+    }
+
+    /// The variables of the running machine's scope, to assign to.
+    pub fn variables_mut(&mut self) -> &mut Variables {
+        Arc::make_mut(&mut self.variables)
+    }
+
+    /// The variables, shared with the branches or iterations a Parallel or Map
+    /// state runs (see [`Context::inner`]).
+    pub fn shared_variables(&self) -> Arc<Variables> {
+        Arc::clone(&self.variables)
     }
 
     /// Records entering `state`: its name and its `StateEntered` event. The entry

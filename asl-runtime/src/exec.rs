@@ -9,6 +9,7 @@ use serde_json::Value;
 use crate::context::{Context, Execution, ExecutionType};
 use crate::error::ExecutionError;
 use crate::limits;
+use crate::variables::Variables;
 
 /// What a state's transition function returns.
 #[derive(Debug, Clone, PartialEq)]
@@ -179,14 +180,15 @@ pub async fn run_execution<W: Workflow>(
 }
 
 /// Runs a Parallel branch or a Map iteration of `execution`: the sub-machine
-/// `workflow` from `input` to its end. Its errors are not located here: the
+/// `workflow` from `input` to its end, its variables a scope inside `variables`. Its errors are not located here: the
 /// execution reports them at the Parallel or Map state of the top-level machine.
 pub async fn run_branch<W: Workflow>(
     workflow: &W,
     execution: Arc<Execution>,
+    variables: Arc<Variables>,
     input: Value,
 ) -> Result<Value, ExecutionError> {
-    drive(workflow, &mut Context::new(execution), input).await
+    drive(workflow, &mut Context::inner(execution, variables), input).await
 }
 
 /// Runs a child execution of a Distributed Map: the processor `workflow` from

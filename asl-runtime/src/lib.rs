@@ -27,6 +27,7 @@ pub mod path;
 pub mod retry;
 pub mod task;
 pub mod timestamp;
+pub mod variables;
 pub mod wait;
 
 #[cfg(feature = "standalone")]

@@ -39,6 +39,14 @@ pub fn exceeds_limit(value: &Value) -> bool {
     spend(value, &mut budget).is_none()
 }
 
+/// The size of `value` written as compact JSON, when it is at most `limit` bytes.
+/// Stops counting as soon as it is over, and allocates nothing.
+pub fn size_within(value: &Value, limit: usize) -> Option<usize> {
+    let mut budget = limit;
+    spend(value, &mut budget)?;
+    Some(limit - budget)
+}
+
 fn spend(value: &Value, budget: &mut usize) -> Option<()> {
     let mut take = |bytes: usize| -> Option<()> {
         *budget = budget.checked_sub(bytes)?;

@@ -113,6 +113,12 @@ pub(super) fn body(
         });
     }
     produce.push(quote!(limits::check_result(&result, #name)?;));
+    // Assign reads the raw result as `$`, before ResultSelector.
+    let apply = state.assign.as_ref().map(|assign| {
+        let (evaluate, apply) = super::variables::assign(scope, assign, &quote!(&result));
+        produce.push(evaluate);
+        apply
+    });
     if let Some(selector) = &flow.result_selector {
         produce.extend(template::check_input(selector, &quote!(&result)));
         // The result is read for the last time: its values can be moved.
@@ -135,12 +141,13 @@ pub(super) fn body(
     let mut out = if resilience.catch.is_empty() {
         produce
     } else {
-        catch(scope, resilience.catch, produce, names)
+        catch(scope, resilience.catch, produce, apply.is_some(), names)
     };
     let ((), output_reads_context) = scope.reads_context(|scope| {
         place_result(scope, flow, Owned::Local, &mut out);
         select_output(scope, flow, &mut out);
     });
+    out.extend(apply);
     // A retried state builds the Context object in each attempt and for its
     // ResultSelector; only an OutputPath into `$$` needs the prelude's.
     scope.builds_context_object = retrying && !output_reads_context;
@@ -148,47 +155,62 @@ pub(super) fn body(
     out
 }
 
-/// Wraps the statements that produce a state's `result` so that the errors its
-/// catchers match go to their `Next`, with the error output placed into the state
-/// input by their ResultPath.
+/// Wraps the statements that produce a state's `result` (and, when `assigns`, the
+/// state's evaluated Assign, `assigned`) so that the errors its catchers match go
+/// to their `Next`, with the error output placed into the state input by their
+/// ResultPath and their own Assign (reading the error output as `$`) written.
 fn catch(
     scope: &mut Scope,
     catchers: &[Catcher],
     produce: Vec<TokenStream>,
+    assigns: bool,
     names: &Names,
 ) -> Vec<TokenStream> {
     let arms = catchers.iter().map(|catcher| {
         let errors = error_names(&catcher.errors);
+        let (evaluate, apply) = catcher
+            .assign
+            .as_ref()
+            .map(|assign| super::variables::assign(scope, assign, &quote!(&error_output)))
+            .unzip();
         let placed = match &catcher.result_path {
             ResultPath::Discard => quote!(let output = input;),
             ResultPath::Replace(path) if path.steps.is_empty() => quote! {
                 drop(input);
-                let output = error.to_output();
+                let output = error_output;
             },
             ResultPath::Replace(path) => {
                 let name = scope.reference("catch_result_path", path);
                 quote! {
                     let mut output = input;
-                    dataflow::place(&#name, &mut output, error.to_output())?;
+                    dataflow::place(&#name, &mut output, error_output)?;
                 }
             }
         };
         let next = transition(names, &Transition::Next(catcher.next));
         quote! {
             Err(error) if retry::matches(&[#(#errors),*], &error) => {
+                let error_output = error.to_output();
+                #evaluate
                 #placed
+                #apply
                 return #next;
             }
         }
     });
+    let (produced, ok) = if assigns {
+        (quote!((Value, _)), quote!((result, assigned)))
+    } else {
+        (quote!(Value), quote!(result))
+    };
     vec![quote! {
-        let result: Result<Value, ExecutionError> = async {
+        let produced: Result<#produced, ExecutionError> = async {
             #(#produce)*
-            Ok(result)
+            Ok(#ok)
         }
         .await;
-        let result = match result {
-            Ok(result) => result,
+        let #ok = match produced {
+            Ok(produced) => produced,
             #(#arms)*
             Err(error) => return Err(error),
         };

@@ -77,21 +77,25 @@ pub(super) fn parallel(
             }
         }
     }
-    // The last branch takes the execution the others get copies of.
-    let executions = (0..count).map(|branch| {
+    // The last branch takes the execution and variables the others get copies of
+    // (so that the state's own Assign writes them without a copy).
+    let last = |branch: usize, value: TokenStream| {
         if branch + 1 == count {
-            quote!(execution)
+            value
         } else {
-            quote!(execution.clone())
+            quote!(#value.clone())
         }
-    });
+    };
+    let executions = (0..count).map(|branch| last(branch, quote!(execution)));
+    let variables = (0..count).map(|branch| last(branch, quote!(variables)));
     let run = quote! {
         #(#projected)*
         #(#shared)*
         let execution = context.shared_execution();
+        let variables = context.shared_variables();
         #(let #machines = #modules::Machine::new(self.tasks());)*
         let outcome = ::asl_runtime::__private::futures::try_join!(
-            #(exec::run_branch(&#machines, #executions, #inputs)),*
+            #(exec::run_branch(&#machines, #executions, #variables, #inputs)),*
         )
         .map(|(#(#outputs,)*)| Value::Array(vec![#(#outputs),*]));
     };
@@ -223,21 +227,26 @@ pub(super) fn map(
                 let map_run = map::MapRun::start(parent, #label, #execution_type);
                 let map_run = &map_run;
             },
-            quote!(move |index, input| {
+            quote!(move |index, item| {
                 exec::run_child(
                     processor,
                     parent,
                     #label,
                     map_run.execution_type(),
                     map_run.child_name(index),
-                    input,
+                    item,
                 )
             }),
         )
     } else {
         (
-            quote!(let execution = context.shared_execution();),
-            quote!(move |_, input| exec::run_branch(processor, execution.clone(), input)),
+            quote! {
+                let execution = context.shared_execution();
+                let variables = context.shared_variables();
+            },
+            quote!(move |_, item| {
+                exec::run_branch(processor, execution.clone(), variables.clone(), item)
+            }),
         )
     };
     let stream = if streamed {

@@ -10,6 +10,7 @@ use crate::ir::{Machine, StateId};
 use super::ident::StateIdents;
 use super::state;
 use super::unsupported::Unsupported;
+use super::variables::Scopes;
 
 /// Identifiers of a machine's states: views into the identifiers of every state of
 /// the definition, nested machines included. State names are unique across the
@@ -19,6 +20,8 @@ use super::unsupported::Unsupported;
 pub(super) struct Names<'a> {
     idents: &'a StateIdents,
     offset: usize,
+    /// The workflow variables this machine's states see.
+    pub variables: &'a Scopes,
 }
 
 impl Names<'_> {
@@ -82,9 +85,14 @@ fn machine_code(
     machine: &Machine,
     idents: &StateIdents,
     offset: usize,
+    variables: &Scopes,
     unsupported: &mut Vec<Unsupported>,
 ) -> MachineCode {
-    let names = Names { idents, offset };
+    let names = Names {
+        idents,
+        offset,
+        variables,
+    };
     let mut functions = Vec::new();
     let mut reads_context = false;
     for (index, state) in machine.states.iter().enumerate() {
@@ -135,7 +143,9 @@ fn machine_code(
                     ),
                 ),
             };
-            let code = machine_code(sub, idents, next_offset, unsupported);
+            let distributed = matches!(&state.kind, StateKind::Map(map) if map.processor.mode == crate::ir::map::ProcessorMode::Distributed);
+            let inner = variables.inner(sub, !distributed);
+            let code = machine_code(sub, idents, next_offset, &inner, unsupported);
             next_offset += all_states(sub).len();
             reads_context |= code.reads_context;
             modules.push(sub_module(&module, &doc, code));
@@ -275,9 +285,11 @@ pub(super) fn items(
 ) -> Result<TokenStream, Vec<Unsupported>> {
     let states = all_states(machine);
     let idents = StateIdents::new(states.iter().map(|state| state.name.as_str()));
+    let variables = Scopes::top(machine);
     let everything = Names {
         idents: &idents,
         offset: 0,
+        variables: &variables,
     };
     let mut unsupported = Vec::new();
     let MachineCode {
@@ -286,7 +298,7 @@ pub(super) fn items(
         workflow,
         reads_context,
         modules,
-    } = machine_code(machine, &idents, 0, &mut unsupported);
+    } = machine_code(machine, &idents, 0, &variables, &mut unsupported);
     if !unsupported.is_empty() {
         return Err(unsupported);
     }
@@ -312,7 +324,7 @@ pub(super) fn items(
         #[allow(unused_imports)]
         use ::asl_runtime::__private::serde_json::{self, Map, Value};
         #[allow(unused_imports)]
-        use ::asl_runtime::{choice, dataflow, exec, intrinsics, limits, map, path, retry, task, timestamp, wait};
+        use ::asl_runtime::{choice, dataflow, exec, intrinsics, limits, map, path, retry, task, timestamp, variables, wait};
         #[allow(unused_imports)]
         use ::asl_runtime::{Context, ExecutionError, Step, TaskContext, TaskError};
 

@@ -16,6 +16,7 @@ mod state;
 mod task;
 mod template;
 mod unsupported;
+mod variables;
 mod wait;
 
 use proc_macro2::TokenStream;

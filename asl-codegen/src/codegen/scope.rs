@@ -24,8 +24,8 @@ pub(super) struct Scope {
     /// Whether the state records its entry time even without reading `$$` (Task
     /// handlers can read it).
     pub stamps_entry: bool,
-    /// Whether a path reads a workflow variable (not compiled yet).
-    pub uses_variables: bool,
+    /// The workflow variables the state can read and assign.
+    pub variables: super::variables::Scopes,
     /// Whether paths are read inside a Map's ItemSelector, where
     /// `$$.Map.Item.Value...` reads the local `item`, `$$.Map.Item.Index` the local
     /// `item_index`, and other `$$.Map...` paths the item's own small Context object,
@@ -90,6 +90,14 @@ fn map_read(path: &Path) -> Option<MapRead> {
 }
 
 impl Scope {
+    /// A scope for a state that sees the workflow variables of `variables`.
+    pub fn with_variables(variables: super::variables::Scopes) -> Scope {
+        Scope {
+            variables,
+            ..Scope::default()
+        }
+    }
+
     /// Runs `build` and says whether what it built reads the Context object.
     pub fn reads_context<T>(&mut self, build: impl FnOnce(&mut Scope) -> T) -> (T, bool) {
         let before = std::mem::take(&mut self.uses_context);
@@ -270,10 +278,7 @@ impl Scope {
                 self.uses_context = true;
                 quote!(&context_object)
             }
-            Root::Variable(_) => {
-                self.uses_variables = true;
-                quote!(&Value::Null)
-            }
+            Root::Variable(name) => super::variables::read(&self.variables, name),
         }
     }
 

@@ -26,7 +26,7 @@ pub(super) struct Body {
 
 /// The body of the transition function of `state` (number `index`).
 pub(super) fn body(state: &State, index: usize, names: &Names) -> Result<Body, Unsupported> {
-    let mut scope = Scope::default();
+    let mut scope = Scope::with_variables(names.variables.clone());
     let flow = match &state.data_flow {
         crate::ir::io::DataFlow::JsonPath(flow) => flow.as_ref(),
         crate::ir::io::DataFlow::Jsonata(_) => {
@@ -69,8 +69,16 @@ pub(super) fn body(state: &State, index: usize, names: &Names) -> Result<Body, U
                 }
                 (None, None) => effective.into_result(),
             };
+            // Assign reads the result as `$`.
+            let apply = state.assign.as_ref().map(|assign| {
+                let (evaluate, apply) =
+                    super::variables::assign(&mut scope, assign, &result.reference());
+                out.push(evaluate);
+                apply
+            });
             place_result(&mut scope, flow, result, &mut out);
             select_output(&mut scope, flow, &mut out);
+            out.extend(apply);
             out.push(transition(names, &pass.next));
             out
         }
@@ -79,33 +87,31 @@ pub(super) fn body(state: &State, index: usize, names: &Names) -> Result<Body, U
             super::fan_out::parallel(&mut scope, state, parallel, flow, index, names)
         }
         StateKind::Map(map) => super::fan_out::map(&mut scope, state, map, flow, index, names),
-        StateKind::Choice(choice) => choice_body(&mut scope, flow, choice, names),
+        StateKind::Choice(choice) => choice_body(&mut scope, state, flow, choice, names),
         StateKind::Wait(wait) => {
             let mut out = Vec::new();
             let effective = select_input(&mut scope, flow, true, &mut out);
             out.push(wait::wait(&mut scope, &wait.until, &effective.reference()));
+            let apply = assign_input(&mut scope, state, &effective, &mut out);
             let result = effective.into_result();
             out.push(result.as_output());
             select_output(&mut scope, flow, &mut out);
+            out.extend(apply);
             out.push(transition(names, &wait.next));
             out
         }
         StateKind::Succeed => {
             let mut out = Vec::new();
             let effective = select_input(&mut scope, flow, true, &mut out);
+            let apply = assign_input(&mut scope, state, &effective, &mut out);
             out.push(effective.into_result().as_output());
             select_output(&mut scope, flow, &mut out);
+            out.extend(apply);
             out.push(quote!(Ok(Step::Succeed(output))));
             out
         }
         StateKind::Fail(fail) => fail_body(&mut scope, fail),
     };
-    if scope.uses_variables {
-        return Err(Unsupported {
-            state: state.name.clone(),
-            feature: "a workflow variable in a path".to_owned(),
-        });
-    }
     let statics = scope.statics();
     let prelude = scope.context_prelude();
     Ok(Body {
@@ -161,7 +167,27 @@ pub(super) enum Owned {
     Local,
 }
 
+/// For states whose `$` in Assign is their effective input (Wait, Succeed): the
+/// statement evaluating `state`'s Assign, pushed onto `out`, and the one writing it.
+fn assign_input(
+    scope: &mut Scope,
+    state: &State,
+    effective: &Effective,
+    out: &mut Vec<TokenStream>,
+) -> Option<TokenStream> {
+    let assign = state.assign.as_ref()?;
+    let (evaluate, apply) = super::variables::assign(scope, assign, &effective.reference());
+    out.push(evaluate);
+    Some(apply)
+}
+
 impl Owned {
+    /// An `&Value` expression for it.
+    fn reference(&self) -> TokenStream {
+        let ident = self.ident();
+        quote!(&#ident)
+    }
+
     fn ident(&self) -> Ident {
         let name = match self {
             Owned::Input => "input",
@@ -281,8 +307,11 @@ pub(super) fn transition(names: &Names, next: &Transition) -> TokenStream {
     }
 }
 
+/// A Choice state: the first matching rule's `Next` (and its Assign), else the
+/// Default (with the state's Assign). Assign reads the effective input as `$`.
 fn choice_body(
     scope: &mut Scope,
+    state: &State,
     flow: &JsonPathFlow,
     choice: &Choice,
     names: &Names,
@@ -293,22 +322,35 @@ fn choice_body(
     let result = effective.into_result();
     let mut output = vec![result.as_output()];
     select_output(scope, flow, &mut output);
+    let assign = |scope: &mut Scope, assign: &Option<crate::ir::template::Assign>| {
+        let (evaluate, apply) = assign
+            .as_ref()
+            .map(|assign| super::variables::assign(scope, assign, &reference))
+            .unzip();
+        (evaluate, apply)
+    };
     for rule in &choice.rules {
         let crate::ir::choice::Condition::Rule(rule_tree) = &rule.condition else {
             unreachable!("JSONata conditions are rejected before generation")
         };
         let condition = choice::condition(scope, rule_tree, &reference);
+        let (evaluate, apply) = assign(scope, &rule.assign);
         let next = transition(names, &Transition::Next(rule.next));
         out.push(quote! {
             if #condition {
+                #evaluate
                 #(#output)*
+                #apply
                 return #next;
             }
         });
     }
     match choice.default {
         Some(default) => {
+            let (evaluate, apply) = assign(scope, &state.assign);
+            out.extend(evaluate);
             out.extend(output);
+            out.extend(apply);
             out.push(transition(names, &Transition::Next(default)));
         }
         None => out.push(quote!(Err(choice::no_choice_matched(context.state_name())))),

@@ -109,7 +109,7 @@ fn max_size(template: &Template) -> Option<usize> {
 
 /// The key as the definition spells it: `.$` is back on dynamic members, so that
 /// error messages name the field as AWS does (`'id.$'`).
-fn field_name(member: &str, value: &Template) -> String {
+pub(super) fn field_name(member: &str, value: &Template) -> String {
     match value {
         Template::Path(_) | Template::Intrinsic(_) => format!("{member}.$"),
         _ => member.to_owned(),

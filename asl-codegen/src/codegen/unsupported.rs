@@ -49,9 +49,6 @@ fn machine(machine: &Machine, found: &mut Vec<Unsupported>) {
             report("the JSONata query language");
             continue;
         }
-        if state.assign.is_some() {
-            report("Assign (workflow variables)");
-        }
         if let StateKind::Map(map) = &state.kind
             && let Some(reader) = &map.item_reader
             && reader.config.input_type == Some(crate::ir::map::InputType::Parquet)

@@ -14,6 +14,7 @@ mod state;
 mod task;
 mod template;
 mod values;
+mod variable_scopes;
 
 use std::collections::{HashMap, HashSet};
 
@@ -46,6 +47,9 @@ pub fn lower(root: &Node, source: &SourceFile) -> Lowered {
     };
     let workflow = lowerer.workflow(root).ok();
     let mut diagnostics = lowerer.diagnostics;
+    for diagnostic in variable_scopes::check(root) {
+        diagnostics.push(diagnostic);
+    }
     diagnostics.sort();
     let workflow = workflow.filter(|_| !diagnostics.has_errors());
     Lowered {
