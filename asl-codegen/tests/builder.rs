@@ -89,20 +89,20 @@ fn invalid_definitions_fail_with_every_located_diagnostic_and_write_nothing() {
 #[test]
 fn unsupported_features_and_clashing_names_are_errors() {
     let dir = temp_dir("builder-unsupported");
-    let jsonata = write(
+    let parquet = write(
         &dir,
-        "query.asl.json",
-        r#"{"QueryLanguage": "JSONata", "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#,
+        "parquet.asl.json",
+        r#"{"StartAt": "P", "States": {"P": {"Type": "Map", "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "PARQUET"}, "Parameters": {"Bucket": "b", "Key": "k"}}, "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "K", "States": {"K": {"Type": "Pass", "End": true}}}, "End": true}}}"#,
     );
     let error = Builder::new()
-        .file(&jsonata)
+        .file(&parquet)
         .out_dir(dir.join("out"))
         .compile_to(&mut std::io::sink())
         .unwrap_err();
     assert!(
         error
             .to_string()
-            .contains("state `P` uses the JSONata query language"),
+            .contains("state `P` uses an ItemReader of PARQUET files"),
         "{error}"
     );
     let one = write(

@@ -21,6 +21,7 @@ pub mod dataflow;
 pub mod error;
 pub mod exec;
 pub mod intrinsics;
+pub mod jsonata;
 pub mod limits;
 pub mod map;
 pub mod path;

@@ -43,14 +43,17 @@ impl Variables {
     /// The value of variable `name`, at `slot` of the scope `depth` levels out.
     /// A variable not assigned yet fails the state with `States.Runtime`.
     pub fn read(&self, depth: usize, slot: usize, name: &str) -> Result<&Value, ExecutionError> {
+        self.get(depth, slot).ok_or_else(|| unassigned(name))
+    }
+
+    /// The value at `slot` of the scope `depth` levels out, if assigned (what a
+    /// JSONata expression binds).
+    pub fn get(&self, depth: usize, slot: usize) -> Option<&Value> {
         let mut scope = self;
         for _ in 0..depth {
-            scope = scope.outer.as_deref().ok_or_else(|| unassigned(name))?;
+            scope = scope.outer.as_deref()?;
         }
-        match scope.slots.get(slot) {
-            Some(Some((value, _))) => Ok(value),
-            _ => Err(unassigned(name)),
-        }
+        scope.slots.get(slot)?.as_ref().map(|(value, _)| value)
     }
 
     /// Writes one state's `Assign`: `(slot, name, value)` for each variable, all

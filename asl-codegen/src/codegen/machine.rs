@@ -324,7 +324,7 @@ pub(super) fn items(
         #[allow(unused_imports)]
         use ::asl_runtime::__private::serde_json::{self, Map, Value};
         #[allow(unused_imports)]
-        use ::asl_runtime::{choice, dataflow, exec, intrinsics, limits, map, path, retry, task, timestamp, variables, wait};
+        use ::asl_runtime::{choice, dataflow, exec, intrinsics, jsonata, limits, map, path, retry, task, timestamp, variables, wait};
         #[allow(unused_imports)]
         use ::asl_runtime::{Context, ExecutionError, Step, TaskContext, TaskError};
 

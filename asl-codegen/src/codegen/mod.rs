@@ -8,6 +8,8 @@ mod fan_out;
 mod ident;
 mod intrinsic;
 mod json;
+mod jsonata;
+mod jsonata_state;
 mod machine;
 mod ownership;
 mod path;

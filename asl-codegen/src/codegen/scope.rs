@@ -26,6 +26,9 @@ pub(super) struct Scope {
     pub stamps_entry: bool,
     /// The workflow variables the state can read and assign.
     pub variables: super::variables::Scopes,
+    /// Whether the state is in JSONata mode: its templates' `{% %}` leaves are
+    /// evaluated with the local `bindings`, and fields are named by path.
+    pub jsonata: bool,
     /// Whether paths are read inside a Map's ItemSelector, where
     /// `$$.Map.Item.Value...` reads the local `item`, `$$.Map.Item.Index` the local
     /// `item_index`, and other `$$.Map...` paths the item's own small Context object,
@@ -297,7 +300,7 @@ impl Scope {
         quote!(#stamp #object)
     }
 
-    fn name(&mut self, hint: &str) -> Ident {
+    pub fn name(&mut self, hint: &str) -> Ident {
         let mut base: String = hint
             .to_shouty_snake_case()
             .chars()

@@ -29,8 +29,9 @@ pub(super) fn body(state: &State, index: usize, names: &Names) -> Result<Body, U
     let mut scope = Scope::with_variables(names.variables.clone());
     let flow = match &state.data_flow {
         crate::ir::io::DataFlow::JsonPath(flow) => flow.as_ref(),
-        crate::ir::io::DataFlow::Jsonata(_) => {
-            unreachable!("JSONata is rejected before generation")
+        crate::ir::io::DataFlow::Jsonata(flow) => {
+            let statements = super::jsonata_state::body(&mut scope, state, flow, names);
+            return Ok(finish(scope, statements));
         }
     };
     let name = &state.name;
@@ -112,16 +113,21 @@ pub(super) fn body(state: &State, index: usize, names: &Names) -> Result<Body, U
         }
         StateKind::Fail(fail) => fail_body(&mut scope, fail),
     };
+    Ok(finish(scope, statements))
+}
+
+/// A body of `statements`, after the statics and the prelude `scope` asks for.
+fn finish(scope: Scope, statements: Vec<TokenStream>) -> Body {
     let statics = scope.statics();
     let prelude = scope.context_prelude();
-    Ok(Body {
+    Body {
         tokens: quote! {
             #(#statics)*
             #prelude
             #(#statements)*
         },
         reads_context: scope.uses_context,
-    })
+    }
 }
 
 /// Where the state's effective input (after InputPath) lives.
@@ -358,7 +364,7 @@ fn choice_body(
     out
 }
 
-fn fail_body(scope: &mut Scope, fail: &Fail) -> Vec<TokenStream> {
+pub(super) fn fail_body(scope: &mut Scope, fail: &Fail) -> Vec<TokenStream> {
     let field = |scope: &mut Scope, param: &Option<Param<String>>, field: &str| match param {
         None => quote!(None),
         Some(Param::Fixed(text)) => quote!(Some(#text.to_owned())),
@@ -370,7 +376,11 @@ fn fail_body(scope: &mut Scope, fail: &Fail) -> Vec<TokenStream> {
             let value = intrinsic::call(scope, call, field, &quote!(&input));
             quote!(Some(dataflow::text(&#value, #field)?))
         }
-        Some(Param::Jsonata(_)) => unreachable!("JSONata is rejected before generation"),
+        Some(Param::Jsonata(expression)) => {
+            let name = field.trim_end_matches("Path");
+            let value = super::jsonata::evaluate_as(scope, expression, name, "string");
+            quote!(Some(dataflow::text(&#value, #name)?))
+        }
     };
     let error = field(scope, &fail.error, "ErrorPath");
     let cause = field(scope, &fail.cause, "CausePath");

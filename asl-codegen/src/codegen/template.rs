@@ -24,7 +24,12 @@ pub(super) fn build(
         Template::Object(members) => {
             let capacity = super::json::int(members.len() as u64);
             let inserts = members.iter().map(|(member, value)| {
-                let field = field_name(member, value);
+                // JSONata errors name the field by its path (`Output/total`).
+                let field = if scope.jsonata {
+                    format!("{key}/{member}")
+                } else {
+                    field_name(member, value)
+                };
                 let value = build(scope, value, &field, input);
                 quote!(object.insert(#member.to_owned(), #value);)
             });
@@ -40,7 +45,7 @@ pub(super) fn build(
         }
         Template::Path(path) => scope.field_owned(key, path, input),
         Template::Intrinsic(call) => intrinsic::call(scope, call, key, input),
-        Template::Jsonata(_) => unreachable!("JSONata is rejected before generation"),
+        Template::Jsonata(expression) => super::jsonata::evaluate(scope, expression, key),
     }
 }
 

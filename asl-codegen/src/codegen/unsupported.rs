@@ -43,11 +43,14 @@ fn machine(machine: &Machine, found: &mut Vec<Unsupported>) {
                 feature: feature.to_owned(),
             })
         };
-        if state.query_language == QueryLanguage::Jsonata
-            || matches!(state.data_flow, DataFlow::Jsonata(_))
+        if (state.query_language == QueryLanguage::Jsonata
+            || matches!(state.data_flow, DataFlow::Jsonata(_)))
+            && matches!(
+                state.kind,
+                StateKind::Task(_) | StateKind::Parallel(_) | StateKind::Map(_)
+            )
         {
-            report("the JSONata query language");
-            continue;
+            report("a Task, Parallel or Map state in the JSONata query language");
         }
         if let StateKind::Map(map) = &state.kind
             && let Some(reader) = &map.item_reader

@@ -43,7 +43,7 @@ impl Scopes {
     }
 
     /// `(depth, slot)` of `name`, when a visible scope assigns it.
-    fn resolve(&self, name: &str) -> Option<(usize, usize)> {
+    pub fn resolve(&self, name: &str) -> Option<(usize, usize)> {
         self.scopes.iter().enumerate().find_map(|(depth, names)| {
             let slot = names.iter().position(|own| own == name)?;
             Some((depth, slot))
@@ -101,7 +101,11 @@ pub(super) fn assign(
                 Some((0, slot)) => slot,
                 _ => unreachable!("`{name}` is assigned in this scope"),
             };
-            let field = template::field_name(name, value);
+            let field = if scope.jsonata {
+                format!("Assign/{name}")
+            } else {
+                template::field_name(name, value)
+            };
             let built = template::build(scope, value, &field, input);
             quote!((#slot, #name, #built))
         })

@@ -99,6 +99,31 @@ impl Lowerer<'_> {
             Ok(None) => Ok(None),
             Ok(Some(expression)) => {
                 let start = Jsonata::OPEN.len();
+                if let Err(error) = asl_jsonata::Expression::parse(expression) {
+                    // The engine counts characters; the caret goes under that one.
+                    let at = expression
+                        .char_indices()
+                        .nth(error.position())
+                        .map_or(expression.len(), |(at, _)| at);
+                    let end = expression[at..]
+                        .chars()
+                        .next()
+                        .map_or(at, |c| at + c.len_utf8());
+                    let span = node.span_within_string(self.source, start + at, start + end);
+                    return Err(self.report(
+                        Diagnostic::new(
+                            Code::SchemaValidationFailed,
+                            node.pointer.clone(),
+                            Some(span),
+                            format!(
+                                "the JSONata expression does not parse: {} ({})",
+                                error.message(),
+                                error.code()
+                            ),
+                        )
+                        .with_help("fix the expression between `{%` and `%}`; it is checked with JSONata 2.0 syntax, as AWS runs it"),
+                    ));
+                }
                 let span = node.span_within_string(self.source, start, start + expression.len());
                 Ok(Some(Jsonata {
                     expression: expression.to_owned(),

@@ -1,0 +1,189 @@
+//! JSONata-mode states: their input is `$states.input`, `Output` (default: the
+//! input) shapes what they pass on, `Assign` sets variables, Choice rules test a
+//! `Condition`, and Wait and Fail take their values from `{% %}` expressions.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::choice::{Choice, Condition};
+use crate::ir::io::JsonataFlow;
+use crate::ir::state::{State, StateKind, Transition, WaitFor};
+use crate::ir::template::{Assign, Template};
+
+use super::jsonata::{self, Reads};
+use super::machine::Names;
+use super::scope::Scope;
+use super::state::transition;
+
+/// The statements of JSONata-mode `state`, one that does not run work of its own
+/// (Pass, Succeed, Wait, Choice, Fail).
+pub(super) fn body(
+    scope: &mut Scope,
+    state: &State,
+    flow: &JsonataFlow,
+    names: &Names,
+) -> Vec<TokenStream> {
+    scope.jsonata = true;
+    let reads = jsonata::reads(state, &scope.variables);
+    match &state.kind {
+        StateKind::Pass(pass) => passing(
+            scope,
+            state,
+            flow,
+            &reads,
+            None,
+            transition(names, &pass.next),
+        ),
+        StateKind::Succeed => passing(
+            scope,
+            state,
+            flow,
+            &reads,
+            None,
+            quote!(Ok(Step::Succeed(output))),
+        ),
+        StateKind::Wait(wait) => {
+            let work = wait_for(scope, &wait.until);
+            passing(
+                scope,
+                state,
+                flow,
+                &reads,
+                work,
+                transition(names, &wait.next),
+            )
+        }
+        StateKind::Choice(choice) => self::choice(scope, state, flow, &reads, choice, names),
+        StateKind::Fail(fail) => {
+            let mut out = vec![
+                jsonata::states(&reads, quote!(input), false),
+                jsonata::bindings(&reads),
+            ];
+            out.extend(super::state::fail_body(scope, fail));
+            out
+        }
+        StateKind::Task(_) | StateKind::Parallel(_) | StateKind::Map(_) => {
+            unreachable!("states with work are generated with their attempts")
+        }
+    }
+}
+
+/// A state that outputs its input unless `Output` says otherwise, after `work`
+/// (statements that may evaluate with `bindings`), and ends with `end`.
+fn passing(
+    scope: &mut Scope,
+    state: &State,
+    flow: &JsonataFlow,
+    reads: &Reads,
+    work: Option<TokenStream>,
+    end: TokenStream,
+) -> Vec<TokenStream> {
+    if flow.output.is_none() && state.assign.is_none() && work.is_none() {
+        return vec![quote!(let output = input;), end];
+    }
+    let mut out = vec![
+        jsonata::states(reads, quote!(input), flow.output.is_none()),
+        jsonata::bindings(reads),
+    ];
+    out.extend(work);
+    // Assign before Output: Output may take the input back out of `states`.
+    let (evaluate, apply) = assign(scope, state.assign.as_ref());
+    out.extend(evaluate);
+    out.push(output(scope, flow.output.as_ref()));
+    out.extend(apply);
+    out.push(end);
+    out
+}
+
+/// `let output = ...;`: `Output`'s value, or the input taken back from `states`.
+fn output(scope: &mut Scope, output: Option<&Template>) -> TokenStream {
+    match output {
+        Some(template) => {
+            let value = super::template::build(scope, template, "Output", &quote!(&input));
+            quote!(let output = #value;)
+        }
+        None => quote!(let output = jsonata::take_input(&mut states);),
+    }
+}
+
+/// The statements evaluating and writing `assign`, when there is one.
+fn assign(
+    scope: &mut Scope,
+    assign: Option<&Assign>,
+) -> (Option<TokenStream>, Option<TokenStream>) {
+    assign
+        .map(|assign| super::variables::assign(scope, assign, &quote!(&input)))
+        .unzip()
+}
+
+/// Statements waiting as a JSONata Wait says.
+fn wait_for(scope: &mut Scope, until: &WaitFor) -> Option<TokenStream> {
+    use crate::ir::param::Param;
+    match until {
+        WaitFor::Seconds(Param::Jsonata(expression)) => {
+            let seconds = jsonata::evaluate_count(scope, expression, "Seconds");
+            Some(quote! {
+                let seconds = #seconds;
+                wait::seconds(seconds).await;
+            })
+        }
+        WaitFor::Timestamp(Param::Jsonata(expression)) => {
+            let text = jsonata::evaluate_as(scope, expression, "Timestamp", "string");
+            Some(quote! {
+                let instant = wait::timestamp_from(&#text, "Timestamp")?;
+                wait::until(&instant).await;
+            })
+        }
+        fixed => Some(super::wait::wait(scope, fixed, &quote!(&Value::Null))),
+    }
+}
+
+/// A JSONata Choice state: the first rule whose Condition holds decides, with its
+/// own Output and Assign; the Default takes the state's.
+fn choice(
+    scope: &mut Scope,
+    state: &State,
+    flow: &JsonataFlow,
+    reads: &Reads,
+    choice: &Choice,
+    names: &Names,
+) -> Vec<TokenStream> {
+    let takes_input = choice.rules.iter().any(|rule| rule.output.is_none())
+        || (choice.default.is_some() && flow.output.is_none());
+    let mut out = vec![
+        jsonata::states(reads, quote!(input), takes_input),
+        jsonata::bindings(reads),
+    ];
+    for rule in &choice.rules {
+        let condition = match &rule.condition {
+            Condition::Constant(holds) => quote!(#holds),
+            Condition::Jsonata(expression) => {
+                let value = jsonata::evaluate_as(scope, expression, "Condition", "boolean");
+                quote!(#value == Value::Bool(true))
+            }
+            Condition::Rule(_) => unreachable!("JSONPath rules are not in JSONata states"),
+        };
+        let (evaluate, apply) = assign(scope, rule.assign.as_ref());
+        let output = output(scope, rule.output.as_ref());
+        let next = transition(names, &Transition::Next(rule.next));
+        out.push(quote! {
+            if #condition {
+                #evaluate
+                #output
+                #apply
+                return #next;
+            }
+        });
+    }
+    match choice.default {
+        Some(default) => {
+            let (evaluate, apply) = assign(scope, state.assign.as_ref());
+            out.extend(evaluate);
+            out.push(output(scope, flow.output.as_ref()));
+            out.extend(apply);
+            out.push(transition(names, &Transition::Next(default)));
+        }
+        None => out.push(quote!(Err(choice::no_choice_matched(context.state_name())))),
+    }
+    out
+}

@@ -1,0 +1,5 @@
+mod workflow {
+    asl_macros::asl!("defs/uses_parquet.asl.json");
+}
+
+fn main() {}

@@ -1,0 +1,132 @@
+//! JSONata in generated code: `{% %}` expressions (parsed once, on first use, from
+//! text checked at build time), the `$states` object they read, and the
+//! `States.QueryEvaluationError`s AWS reports for their results.
+
+use serde_json::{Map, Value};
+
+pub use asl_jsonata::{Bindings, Expression};
+
+use crate::error::{ExecutionError, names};
+
+/// Parses an expression the generator has already checked.
+pub fn parse(text: &str) -> Expression {
+    Expression::parse(text).unwrap_or_else(|error| {
+        panic!("the expression {text:?} was checked when the workflow was generated: {error}")
+    })
+}
+
+/// `$states`: `input`, and `context` when an expression reads it. `result` and
+/// `errorOutput` are added with [`with_member`] where they exist.
+pub fn states(input: Value, context: Option<Value>) -> Value {
+    let mut states = Map::with_capacity(3);
+    states.insert("input".to_owned(), input);
+    if let Some(context) = context {
+        states.insert("context".to_owned(), context);
+    }
+    Value::Object(states)
+}
+
+/// Sets `$states.<name>` (`result` or `errorOutput`).
+pub fn with_member(states: &mut Value, name: &str, value: Value) {
+    if let Value::Object(members) = states {
+        members.insert(name.to_owned(), value);
+    }
+}
+
+/// Takes `$states.input` back out of `states` (what a state outputs without
+/// `Output`).
+pub fn take_input(states: &mut Value) -> Value {
+    states
+        .get_mut("input")
+        .map(std::mem::take)
+        .unwrap_or_default()
+}
+
+/// The value of `expression`, written for field `field` (`Output`,
+/// `Assign/total`, `Items` ...). An undefined result, a result JSON cannot hold, or
+/// an evaluation error fails the state with `States.QueryEvaluationError`, its
+/// cause as AWS words it.
+pub fn evaluate(
+    expression: &Expression,
+    field: &str,
+    bindings: &Bindings<'_>,
+) -> Result<Value, ExecutionError> {
+    let text = expression.source().trim();
+    match expression.evaluate(None, bindings) {
+        Ok(Some(value)) => Ok(value),
+        Ok(None) => Err(query_error(format!(
+            "The JSONata expression '{text}' specified for the field '{field}' returned nothing (undefined)."
+        ))),
+        Err(error) if error.kind() == asl_jsonata::EvaluationErrorKind::UnsupportedResult => {
+            Err(query_error(format!(
+                "The JSONata expression '{text}' specified for the field '{field}' returned an unsupported result type."
+            )))
+        }
+        Err(error) => Err(query_error(format!(
+            "An error occurred while evaluating the JSONata expression '{text}' specified for the field '{field}': {}{}",
+            error
+                .code()
+                .map(|code| format!("{code}: "))
+                .unwrap_or_default(),
+            error.message()
+        ))),
+    }
+}
+
+/// `value`, the result of `expression` for `field`, when it is of JSON type
+/// `expected` (`array`, `boolean`, `string`, `number`, `object`); otherwise the
+/// `States.QueryEvaluationError` AWS gives.
+pub fn expect(
+    value: Value,
+    expected: &str,
+    expression: &Expression,
+    field: &str,
+) -> Result<Value, ExecutionError> {
+    let actual = type_name(&value);
+    if actual == expected {
+        return Ok(value);
+    }
+    Err(query_error(format!(
+        "The JSONata expression '{}' specified for the field '{field}' returned an unexpected result type. Expected '{expected}', but was '{actual}' for value: {value}",
+        expression.source().trim()
+    )))
+}
+
+/// A count (`MaxConcurrency`, `TimeoutSeconds`, `MaxItems` ...) from `expression`'s
+/// value for `field`: a non-negative integer.
+pub fn count(value: Value, expression: &Expression, field: &str) -> Result<u64, ExecutionError> {
+    let value = expect(value, "number", expression, field)?;
+    match value.as_u64() {
+        Some(count) => Ok(count),
+        None => Err(query_error(format!(
+            "The JSONata expression '{}' specified for the field '{field}' returned an unexpected result. Expected a non-negative integer, but was: {value}",
+            expression.source().trim()
+        ))),
+    }
+}
+
+/// The items of a JSONata Map without `Items`: its input, which must be an array.
+pub fn map_input(input: Value) -> Result<Vec<Value>, ExecutionError> {
+    match input {
+        Value::Array(items) => Ok(items),
+        other => Err(query_error(format!(
+            "Map state input must be an array but was: {other}"
+        ))),
+    }
+}
+
+/// The JSON type name AWS's messages use.
+fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+fn query_error(cause: String) -> ExecutionError {
+    ExecutionError::new(names::QUERY_EVALUATION_ERROR, cause)
+}
