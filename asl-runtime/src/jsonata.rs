@@ -26,6 +26,23 @@ pub fn states(input: Value, context: Option<Value>) -> Value {
     Value::Object(states)
 }
 
+/// `$states` for the ItemSelector of the item at `index`: the Map's `$states`
+/// with `context.Map.Item` set to `{"Index": index, "Value": item}`.
+pub fn item_states(states: &Value, index: usize, item: Value) -> Value {
+    let mut context = match states.get("context") {
+        Some(Value::Object(context)) => context.clone(),
+        _ => Map::new(),
+    };
+    context.insert(
+        "Map".to_owned(),
+        crate::context::map_item(index, item)["Map"].take(),
+    );
+    let mut item_states = Map::with_capacity(2);
+    item_states.insert("input".to_owned(), states["input"].clone());
+    item_states.insert("context".to_owned(), Value::Object(context));
+    Value::Object(item_states)
+}
+
 /// Sets `$states.<name>` (`result` or `errorOutput`).
 pub fn with_member(states: &mut Value, name: &str, value: Value) {
     if let Value::Object(members) = states {
@@ -36,10 +53,18 @@ pub fn with_member(states: &mut Value, name: &str, value: Value) {
 /// Takes `$states.input` back out of `states` (what a state outputs without
 /// `Output`).
 pub fn take_input(states: &mut Value) -> Value {
-    states
-        .get_mut("input")
-        .map(std::mem::take)
-        .unwrap_or_default()
+    take_member(states, "input")
+}
+
+/// Takes `$states.<name>` back out of `states` (`result`, `errorOutput`: what a
+/// state outputs without `Output`).
+pub fn take_member(states: &mut Value, name: &str) -> Value {
+    states.get_mut(name).map(std::mem::take).unwrap_or_default()
+}
+
+/// `$states.input`.
+pub fn input(states: &Value) -> &Value {
+    &states["input"]
 }
 
 /// The value of `expression`, written for field `field` (`Output`,
@@ -100,6 +125,23 @@ pub fn count(value: Value, expression: &Expression, field: &str) -> Result<u64, 
         Some(count) => Ok(count),
         None => Err(query_error(format!(
             "The JSONata expression '{}' specified for the field '{field}' returned an unexpected result. Expected a non-negative integer, but was: {value}",
+            expression.source().trim()
+        ))),
+    }
+}
+
+/// A percentage (`ToleratedFailurePercentage`) from `expression`'s value for
+/// `field`: a number from 0 to 100.
+pub fn percentage(
+    value: Value,
+    expression: &Expression,
+    field: &str,
+) -> Result<f64, ExecutionError> {
+    let value = expect(value, "number", expression, field)?;
+    match value.as_f64() {
+        Some(percentage) if (0.0..=100.0).contains(&percentage) => Ok(percentage),
+        _ => Err(query_error(format!(
+            "The JSONata expression '{}' specified for the field '{field}' returned an unexpected result. Expected a number from 0 to 100, but was: {value}",
             expression.source().trim()
         ))),
     }

@@ -70,25 +70,25 @@ pub(super) fn argument(
     }
 }
 
-/// The statements of a resilient state: its attempts (retried as `Retry` says), the
-/// size check and ResultSelector, `Catch`, ResultPath, OutputPath and the
-/// transition. `scope` must already hold what `attempt` was built with.
-pub(super) fn body(
+/// The attempts of a state (retried as `retry` says) leaving its checked `result`.
+pub(super) fn attempts(
     scope: &mut Scope,
     state: &State,
-    flow: &JsonPathFlow,
-    resilience: Resilience<'_>,
+    retry: &[Retrier],
     attempt: Attempt,
-    names: &Names,
 ) -> Vec<TokenStream> {
     let name = &state.name;
     let Attempt { prepare, run } = attempt;
-    let retrying = !resilience.retry.is_empty();
-    // Producing the result: the attempts, ResultSelector. Catch covers these steps.
     let mut produce = Vec::new();
-    if retrying {
-        let retriers = resilience.retry.iter().map(retrier);
-        let count = json::int(resilience.retry.len() as u64);
+    if retry.is_empty() {
+        produce.extend(prepare);
+        produce.push(quote! {
+            #run
+            let result = outcome?;
+        });
+    } else {
+        let retriers = retry.iter().map(retrier);
+        let count = json::int(retry.len() as u64);
         scope.push_static(quote!(static RETRY: [retry::Retrier; #count] = [#(#retriers),*];));
         let refresh = scope
             .uses_context
@@ -105,14 +105,28 @@ pub(super) fn body(
                 }
             };
         });
-    } else {
-        produce.extend(prepare);
-        produce.push(quote! {
-            #run
-            let result = outcome?;
-        });
     }
     produce.push(quote!(limits::check_result(&result, #name)?;));
+    produce
+}
+
+/// The statements of a resilient state: its attempts (retried as `Retry` says), the
+/// size check and ResultSelector, `Catch`, ResultPath, OutputPath and the
+/// transition. `scope` must already hold what `attempt` was built with.
+pub(super) fn body(
+    scope: &mut Scope,
+    state: &State,
+    flow: &JsonPathFlow,
+    resilience: Resilience<'_>,
+    attempt: Attempt,
+    names: &Names,
+) -> Vec<TokenStream> {
+    if let crate::ir::io::DataFlow::Jsonata(jsonata) = &state.data_flow {
+        return super::jsonata_state::work(scope, state, jsonata, resilience, attempt, names);
+    }
+    let retrying = !resilience.retry.is_empty();
+    // Producing the result: the attempts, ResultSelector. Catch covers these steps.
+    let mut produce = attempts(scope, state, resilience.retry, attempt);
     // Assign reads the raw result as `$`, before ResultSelector.
     let apply = state.assign.as_ref().map(|assign| {
         let (evaluate, apply) = super::variables::assign(scope, assign, &quote!(&result));
@@ -246,7 +260,7 @@ fn retrier(retrier: &Retrier) -> TokenStream {
     }
 }
 
-fn error_names(matcher: &ErrorMatcher) -> Vec<&str> {
+pub(super) fn error_names(matcher: &ErrorMatcher) -> Vec<&str> {
     match matcher {
         ErrorMatcher::All => vec!["States.ALL"],
         ErrorMatcher::Names(names) => names.iter().map(String::as_str).collect(),

@@ -156,6 +156,10 @@ fn arguments(
     input: &TokenStream,
 ) -> TokenStream {
     match arguments {
+        Some(template) if scope.jsonata.is_some() => {
+            let value = template::build(scope, template, "Arguments", input);
+            scope.with_bindings(value)
+        }
         Some(template) => template::build(scope, template, "Parameters", input),
         None => quote!(Value::Null),
     }
@@ -191,8 +195,9 @@ pub(super) fn count(
             let text = &path.text;
             quote!(map::count_from(#value, #field, #text)?)
         }
-        Param::Intrinsic(_) | Param::Jsonata(_) => {
-            unreachable!("{field} is a number or a path in JSONPath mode")
+        Param::Jsonata(expression) => {
+            super::jsonata_state::count(scope, expression, field.trim_end_matches("Path"))
         }
+        Param::Intrinsic(_) => unreachable!("{field} is a number or a path"),
     }
 }

@@ -34,16 +34,24 @@ pub(super) fn parallel(
     // A branch that reads only some members of the input (`ownership::start_reads`)
     // gets a copy of just those; the others share `branch_input`, the last of them
     // taking it.
-    let projections: Vec<_> = parallel
-        .branches
-        .iter()
-        .map(ownership::start_reads)
-        .collect();
+    let projections: Vec<_> = if scope.jsonata.is_some() {
+        vec![None; parallel.branches.len()]
+    } else {
+        parallel
+            .branches
+            .iter()
+            .map(ownership::start_reads)
+            .collect()
+    };
     let mut whole = projections.iter().filter(|reads| reads.is_none()).count();
     let source = if whole == 0 && flow.parameters.is_none() {
         effective.reference()
     } else {
-        let argument = attempt::argument(scope, flow, &effective, state, reused, &mut prepare);
+        let argument = if scope.jsonata.is_some() {
+            super::jsonata_state::arguments(scope, state)
+        } else {
+            attempt::argument(scope, flow, &effective, state, reused, &mut prepare)
+        };
         prepare.push(quote!(let branch_input = #argument;));
         quote!(&branch_input)
     };
@@ -149,6 +157,7 @@ pub(super) fn map(
                 prepare.push(quote!(let keys: Option<Vec<String>> = None;));
             }
         }
+        None if scope.jsonata.is_some() => prepare.push(jsonata_items(scope, map)),
         None => prepare.push(items_from_path(scope, map, &effective, reused, keys)),
     }
     if let (Some(selector), Some((select, _))) = (&map.item_selector, selection) {
@@ -194,8 +203,14 @@ pub(super) fn map(
             let text = &path.text;
             quote!(Some(map::tolerated_percentage_from(#read, #text)?))
         }
-        Some(Param::Intrinsic(_) | Param::Jsonata(_)) => {
-            unreachable!("ToleratedFailurePercentage is a number or a path in JSONPath mode")
+        Some(Param::Jsonata(expression)) => {
+            let field = "ToleratedFailurePercentage";
+            let (value, name) = super::jsonata::evaluate_named(scope, expression, field);
+            let value = scope.with_bindings(quote!(jsonata::percentage(#value, &#name, #field)?));
+            quote!(Some(#value))
+        }
+        Some(Param::Intrinsic(_)) => {
+            unreachable!("ToleratedFailurePercentage is a number or a path")
         }
     };
     let writer = map.result_writer.as_ref();
@@ -372,6 +387,26 @@ fn items_from_path(
     }
 }
 
+/// The statement leaving `items: Vec<Value>` in a JSONata Map: the array `Items`
+/// gives, or else the state input.
+fn jsonata_items(scope: &mut Scope, map: &Map) -> TokenStream {
+    match &map.items {
+        Items::Template(crate::ir::template::Template::Jsonata(expression)) => {
+            let value = super::jsonata::evaluate_as(scope, expression, "Items", "array");
+            let value = scope.with_bindings(value);
+            quote!(let items = map::items(#value, "Items")?;)
+        }
+        Items::Template(template) => {
+            let value = template::build(scope, template, "Items", &quote!(&Value::Null));
+            let value = scope.with_bindings(value);
+            quote!(let items = map::items(#value, "Items")?;)
+        }
+        Items::Path(_) => {
+            quote!(let items = jsonata::map_input(jsonata::input(&states).clone())?;)
+        }
+    }
+}
+
 /// A statement replacing `items` by the ItemSelector's value for each: a `Vec` for
 /// items in memory, a stream for `streamed` ones (each with its source, when the
 /// selector reads `$$.Map.Item.Source`). `$$.Map.Item.Value` reads the item itself
@@ -387,19 +422,27 @@ fn select_items(
     let built = template::build(scope, selector, "ItemSelector", reference);
     scope.in_item_selector = false;
     let reads = std::mem::take(&mut scope.reads_map_item);
+    // JSONata: `$states.context.Map.Item` for each item, bound as `$states`.
+    let item_states = scope.jsonata.as_ref().map(|jsonata_reads| {
+        let bindings = super::jsonata::bindings(jsonata_reads);
+        quote! {
+            let states = jsonata::item_states(&states, index, item);
+            #bindings
+        }
+    });
     let item_index = reads
         .index
         .then(|| quote!(let item_index = Value::from(index);));
     let item_context = reads
         .context
         .then(|| quote!(let item_context = ::asl_runtime::context::map_item(index, item.clone());));
-    let item = if reads.value || reads.context {
+    let item = if reads.value || reads.context || item_states.is_some() {
         quote!(item)
     } else {
         quote!(_)
     };
     // `(index, item)` pairs only when the index is read.
-    let indexed = reads.index || reads.context || reads.key;
+    let indexed = reads.index || reads.context || reads.key || item_states.is_some();
     let (enumerate, pair) = if indexed {
         (quote!(.enumerate()), quote!((index, item)))
     } else {
@@ -411,6 +454,7 @@ fn select_items(
         #item_index
         #item_context
         #state_data
+        #item_states
         Ok(#built)
     };
     let tokens = if streamed {

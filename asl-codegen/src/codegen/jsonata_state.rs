@@ -10,6 +10,7 @@ use crate::ir::io::JsonataFlow;
 use crate::ir::state::{State, StateKind, Transition, WaitFor};
 use crate::ir::template::{Assign, Template};
 
+use super::attempt::{Attempt, Resilience};
 use super::jsonata::{self, Reads};
 use super::machine::Names;
 use super::scope::Scope;
@@ -23,8 +24,8 @@ pub(super) fn body(
     flow: &JsonataFlow,
     names: &Names,
 ) -> Vec<TokenStream> {
-    scope.jsonata = true;
     let reads = jsonata::reads(state, &scope.variables);
+    scope.jsonata = Some(reads.clone());
     match &state.kind {
         StateKind::Pass(pass) => passing(
             scope,
@@ -186,4 +187,109 @@ fn choice(
         None => out.push(quote!(Err(choice::no_choice_matched(context.state_name())))),
     }
     out
+}
+
+/// The statements of a JSONata Task, Parallel or Map state: its input moved into
+/// `$states`, the attempts (which evaluate `Arguments` and the like with
+/// `bindings`), then `Assign` and `Output` reading `$states.result`; a matching
+/// catcher's `Assign` and `Output` read `$states.errorOutput` (its Output defaults
+/// to the error output).
+pub(super) fn work(
+    scope: &mut Scope,
+    state: &State,
+    flow: &JsonataFlow,
+    resilience: Resilience<'_>,
+    attempt: Attempt,
+    names: &Names,
+) -> Vec<TokenStream> {
+    let reads = scope.jsonata.clone().unwrap_or_default();
+    // `states` gains the result or error output when something reads them.
+    let mutable = !resilience.catch.is_empty() || state.assign.is_some() || flow.output.is_some();
+    let mut out = vec![jsonata::states(&reads, quote!(input), mutable)];
+    let produce = super::attempt::attempts(scope, state, resilience.retry, attempt);
+    if resilience.catch.is_empty() {
+        out.extend(produce);
+    } else {
+        let arms = resilience.catch.iter().map(|catcher| {
+            let errors = super::attempt::error_names(&catcher.errors);
+            let (evaluate, apply) = assign(scope, catcher.assign.as_ref());
+            let output = match &catcher.output {
+                Some(template) => {
+                    let value = super::template::build(scope, template, "Output", &quote!(&input));
+                    quote!(let output = #value;)
+                }
+                None => quote!(let output = jsonata::take_member(&mut states, "errorOutput");),
+            };
+            let bindings = jsonata::bindings(&reads);
+            let next = transition(names, &Transition::Next(catcher.next));
+            quote! {
+                Err(error) if retry::matches(&[#(#errors),*], &error) => {
+                    jsonata::with_member(&mut states, "errorOutput", error.to_output());
+                    #bindings
+                    #evaluate
+                    #output
+                    #apply
+                    return #next;
+                }
+            }
+        });
+        out.push(quote! {
+            let produced: Result<Value, ExecutionError> = async {
+                #(#produce)*
+                Ok(result)
+            }
+            .await;
+            let result = match produced {
+                Ok(result) => result,
+                #(#arms)*
+                Err(error) => return Err(error),
+            };
+        });
+    }
+    let (evaluate, apply) = assign(scope, state.assign.as_ref());
+    let output = match &flow.output {
+        Some(template) => {
+            let value = super::template::build(scope, template, "Output", &quote!(&input));
+            quote!(let output = #value;)
+        }
+        None => quote!(let output = jsonata::take_member(&mut states, "result");),
+    };
+    if evaluate.is_none() && flow.output.is_none() {
+        out.push(quote!(let output = result;));
+    } else {
+        out.push(quote!(jsonata::with_member(&mut states, "result", result);));
+        out.push(jsonata::bindings(&reads));
+        out.extend(evaluate);
+        out.push(output);
+        out.extend(apply);
+    }
+    out.push(transition(names, resilience.next));
+    out
+}
+
+/// What a JSONata Task's handler or Parallel's branches get: `Arguments`, or the
+/// state input.
+pub(super) fn arguments(scope: &mut Scope, state: &State) -> TokenStream {
+    let arguments = match &state.data_flow {
+        crate::ir::io::DataFlow::Jsonata(flow) => flow.arguments.as_ref(),
+        crate::ir::io::DataFlow::JsonPath(_) => None,
+    };
+    match arguments {
+        Some(template) => {
+            let value = super::template::build(scope, template, "Arguments", &quote!(&Value::Null));
+            scope.with_bindings(value)
+        }
+        None => quote!(jsonata::input(&states).clone()),
+    }
+}
+
+/// A `u64` expression for a count field `field` given as `{% %}`, in a JSONata
+/// state.
+pub(super) fn count(
+    scope: &mut Scope,
+    expression: &crate::ir::jsonata::Jsonata,
+    field: &str,
+) -> TokenStream {
+    let value = jsonata::evaluate_count(scope, expression, field);
+    scope.with_bindings(value)
 }

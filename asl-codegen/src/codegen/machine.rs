@@ -35,12 +35,21 @@ impl Names<'_> {
 
     /// The module of branch `branch` (from 0) of Parallel state `id`.
     pub fn branch_module(&self, id: StateId, branch: usize) -> Ident {
-        format_ident!("{}_branch_{}", self.function(id), branch + 1)
+        format_ident!("{}_branch_{}", self.module_stem(id), branch + 1)
     }
 
     /// The module of Map state `id`'s item processor.
     pub fn processor_module(&self, id: StateId) -> Ident {
-        format_ident!("{}_processor", self.function(id))
+        format_ident!("{}_processor", self.module_stem(id))
+    }
+
+    /// The start of the names of state `id`'s nested modules: its function's name
+    /// without trailing underscores (`start_` would give `start__processor`).
+    fn module_stem(&self, id: StateId) -> String {
+        self.function(id)
+            .to_string()
+            .trim_end_matches('_')
+            .to_owned()
     }
 }
 

@@ -26,9 +26,10 @@ pub(super) struct Scope {
     pub stamps_entry: bool,
     /// The workflow variables the state can read and assign.
     pub variables: super::variables::Scopes,
-    /// Whether the state is in JSONata mode: its templates' `{% %}` leaves are
-    /// evaluated with the local `bindings`, and fields are named by path.
-    pub jsonata: bool,
+    /// Set for a state in JSONata mode, with what its expressions read: its
+    /// templates' `{% %}` leaves are evaluated with the local `bindings`, and fields
+    /// are named by path.
+    pub jsonata: Option<super::jsonata::Reads>,
     /// Whether paths are read inside a Map's ItemSelector, where
     /// `$$.Map.Item.Value...` reads the local `item`, `$$.Map.Item.Index` the local
     /// `item_index`, and other `$$.Map...` paths the item's own small Context object,
@@ -93,6 +94,17 @@ fn map_read(path: &Path) -> Option<MapRead> {
 }
 
 impl Scope {
+    /// A block evaluating `value` (an expression using `bindings`) with `$states`
+    /// and the variables bound, for a JSONata state.
+    pub fn with_bindings(&self, value: TokenStream) -> TokenStream {
+        let bindings =
+            super::jsonata::bindings(self.jsonata.as_ref().unwrap_or(&Default::default()));
+        quote!({
+            #bindings
+            #value
+        })
+    }
+
     /// A scope for a state that sees the workflow variables of `variables`.
     pub fn with_variables(variables: super::variables::Scopes) -> Scope {
         Scope {

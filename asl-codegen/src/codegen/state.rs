@@ -27,8 +27,20 @@ pub(super) struct Body {
 /// The body of the transition function of `state` (number `index`).
 pub(super) fn body(state: &State, index: usize, names: &Names) -> Result<Body, Unsupported> {
     let mut scope = Scope::with_variables(names.variables.clone());
+    // A JSONata Task, Parallel or Map state runs its work as in JSONPath mode, with
+    // the default (empty) JSONPath steps; its fields are evaluated as JSONata.
+    let jsonata_work = JsonPathFlow::default();
     let flow = match &state.data_flow {
         crate::ir::io::DataFlow::JsonPath(flow) => flow.as_ref(),
+        crate::ir::io::DataFlow::Jsonata(_)
+            if matches!(
+                state.kind,
+                StateKind::Task(_) | StateKind::Parallel(_) | StateKind::Map(_)
+            ) =>
+        {
+            scope.jsonata = Some(super::jsonata::reads(state, &scope.variables));
+            &jsonata_work
+        }
         crate::ir::io::DataFlow::Jsonata(flow) => {
             let statements = super::jsonata_state::body(&mut scope, state, flow, names);
             return Ok(finish(scope, statements));

@@ -44,15 +44,20 @@ pub(super) fn body(
             quote!(Some(#seconds))
         }
     };
-    // What the handler gets: the parameters, or the effective input.
-    let argument = attempt::argument(
-        scope,
-        flow,
-        &effective,
-        state,
-        retrying || keeps_input,
-        &mut prepare,
-    );
+    // What the handler gets: the parameters (or JSONata Arguments), or the
+    // effective input.
+    let argument = if scope.jsonata.is_some() {
+        super::jsonata_state::arguments(scope, state)
+    } else {
+        attempt::argument(
+            scope,
+            flow,
+            &effective,
+            state,
+            retrying || keeps_input,
+            &mut prepare,
+        )
+    };
     let run = quote! {
         let attempt = task::Attempt::new(#timeout, #heartbeat);
         let task = attempt.context(#name, #resource, context);
@@ -88,8 +93,9 @@ fn seconds_of(
             let text = &path.text;
             quote!(task::seconds_from(#value, #field, #text)?)
         }
-        Param::Intrinsic(_) | Param::Jsonata(_) => {
-            unreachable!("{field} is a number or a path in JSONPath mode")
+        Param::Jsonata(expression) => {
+            super::jsonata_state::count(scope, expression, field.trim_end_matches("Path"))
         }
+        Param::Intrinsic(_) => unreachable!("{field} is a number or a path"),
     }
 }

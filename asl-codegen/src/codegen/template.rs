@@ -25,7 +25,7 @@ pub(super) fn build(
             let capacity = super::json::int(members.len() as u64);
             let inserts = members.iter().map(|(member, value)| {
                 // JSONata errors name the field by its path (`Output/total`).
-                let field = if scope.jsonata {
+                let field = if scope.jsonata.is_some() {
                     format!("{key}/{member}")
                 } else {
                     field_name(member, value)

@@ -3,9 +3,8 @@
 
 use std::fmt;
 
-use crate::ir::io::DataFlow;
 use crate::ir::state::StateKind;
-use crate::ir::{Machine, QueryLanguage, Workflow};
+use crate::ir::{Machine, Workflow};
 
 /// A feature of the definition that code generation does not support yet.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,15 +42,6 @@ fn machine(machine: &Machine, found: &mut Vec<Unsupported>) {
                 feature: feature.to_owned(),
             })
         };
-        if (state.query_language == QueryLanguage::Jsonata
-            || matches!(state.data_flow, DataFlow::Jsonata(_)))
-            && matches!(
-                state.kind,
-                StateKind::Task(_) | StateKind::Parallel(_) | StateKind::Map(_)
-            )
-        {
-            report("a Task, Parallel or Map state in the JSONata query language");
-        }
         if let StateKind::Map(map) = &state.kind
             && let Some(reader) = &map.item_reader
             && reader.config.input_type == Some(crate::ir::map::InputType::Parquet)

@@ -101,7 +101,7 @@ pub(super) fn assign(
                 Some((0, slot)) => slot,
                 _ => unreachable!("`{name}` is assigned in this scope"),
             };
-            let field = if scope.jsonata {
+            let field = if scope.jsonata.is_some() {
                 format!("Assign/{name}")
             } else {
                 template::field_name(name, value)

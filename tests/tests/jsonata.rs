@@ -1,0 +1,215 @@
+//! JSONata-mode states in generated machines: `$states` (input, result,
+//! errorOutput, context), Arguments, Output (and its defaults), Assign, Choice
+//! Conditions, Items and ItemSelector, `{% %}` in Wait, Fail and counts, the
+//! `States.QueryEvaluationError`s AWS gives, and machines mixing both languages.
+
+use asl_runtime::{TaskContext, TaskError};
+use serde_json::{Value, json};
+
+mod order {
+    asl_macros::asl!(
+        definition = r#"{
+        "QueryLanguage": "JSONata",
+        "StartAt": "Price",
+        "States": {
+            "Price": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::lambda:invoke",
+                "Arguments": {"sku": "{% $states.input.sku %}", "count": "{% $count($states.input.lines) %}"},
+                "Assign": {"price": "{% $states.result.Payload.price %}"},
+                "Output": "{% $states.result.Payload %}",
+                "TimeoutSeconds": "{% 5 * 2 %}",
+                "Catch": [{
+                    "ErrorEquals": ["States.ALL"],
+                    "Assign": {"failure": "{% $states.errorOutput.Error %}"},
+                    "Output": {"failed": "{% $states.errorOutput.Cause %}", "sku": "{% $states.input.sku %}"},
+                    "Next": "Failed"
+                }],
+                "Next": "Route"
+            },
+            "Route": {
+                "Type": "Choice",
+                "Choices": [
+                    {"Condition": "{% $price > 100 %}", "Output": {"band": "high", "price": "{% $price %}"}, "Next": "Done"}
+                ],
+                "Default": "Done",
+                "Output": {"band": "low"}
+            },
+            "Done": {"Type": "Succeed"},
+            "Failed": {"Type": "Fail", "Error": "{% $failure %}", "Cause": "{% $states.input.failed %}"}
+        }
+    }"#
+    );
+}
+
+struct Prices;
+
+impl order::Tasks for Prices {
+    async fn price(&self, input: Value, _: TaskContext<'_>) -> Result<Value, TaskError> {
+        match input["sku"].as_str() {
+            Some("lamp") => Ok(json!({"Payload": {"price": 120, "seen": input}})),
+            Some("pen") => Ok(json!({"Payload": {"price": 2}})),
+            _ => Err(TaskError::new("UnknownSku", "no such product")),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_task_takes_arguments_and_outputs_and_assigns_from_its_result() {
+    let machine = order::Machine::new(Prices);
+    let output = machine
+        .run(json!({"sku": "lamp", "lines": [1, 2, 3]}))
+        .await
+        .unwrap();
+    assert_eq!(output, json!({"band": "high", "price": 120}));
+    let output = machine
+        .run(json!({"sku": "pen", "lines": []}))
+        .await
+        .unwrap();
+    assert_eq!(output, json!({"band": "low"}));
+}
+
+#[tokio::test]
+async fn a_catcher_assigns_and_outputs_from_the_error_output() {
+    let error = order::Machine::new(Prices)
+        .run(json!({"sku": "desk", "lines": []}))
+        .await
+        .unwrap_err();
+    // The Fail state read the catcher's variable and its Output.
+    assert_eq!(error.name(), "UnknownSku");
+    assert_eq!(error.cause_text(), "no such product");
+}
+
+mod items {
+    asl_macros::asl!(
+        definition = r#"{
+        "QueryLanguage": "JSONata",
+        "StartAt": "Each",
+        "States": {
+            "Each": {
+                "Type": "Map",
+                "Items": "{% $states.input.skus %}",
+                "MaxConcurrency": "{% $count($states.input.skus) %}",
+                "ItemSelector": {"sku": "{% $states.context.Map.Item.Value %}", "at": "{% $states.context.Map.Item.Index %}", "store": "{% $states.input.store %}"},
+                "ItemProcessor": {
+                    "StartAt": "Label",
+                    "States": {"Label": {"Type": "Pass", "Output": "{% $states.input.store & '/' & $states.input.sku & '#' & $states.input.at %}", "End": true}}
+                },
+                "Output": {"labels": "{% $states.result %}"},
+                "End": true
+            }
+        }
+    }"#
+    );
+}
+
+#[tokio::test]
+async fn a_map_iterates_items_with_their_context_in_the_item_selector() {
+    let output = items::Machine::new(())
+        .run(json!({"skus": ["lamp", "desk"], "store": "north"}))
+        .await
+        .unwrap();
+    assert_eq!(output, json!({"labels": ["north/lamp#0", "north/desk#1"]}));
+    let error = items::Machine::new(())
+        .run(json!({"skus": "lamp", "store": "north"}))
+        .await
+        .unwrap_err();
+    assert_eq!(error.name(), "States.QueryEvaluationError");
+    assert!(
+        error.cause_text().ends_with(
+            "The JSONata expression '$states.input.skus' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was 'string' for value: \"lamp\""
+        ),
+        "{error}"
+    );
+}
+
+mod fork {
+    asl_macros::asl!(
+        definition = r#"{
+        "QueryLanguage": "JSONata",
+        "StartAt": "Init",
+        "States": {
+            "Init": {"Type": "Pass", "Assign": {"rate": 3}, "Next": "Fork"},
+            "Fork": {
+                "Type": "Parallel",
+                "Arguments": {"n": "{% $states.input.n %}"},
+                "Branches": [
+                    {"StartAt": "Double", "States": {"Double": {"Type": "Pass", "Output": "{% $states.input.n * 2 %}", "End": true}}},
+                    {"StartAt": "Rate", "States": {"Rate": {"Type": "Pass", "Output": "{% $states.input.n * $rate %}", "End": true}}}
+                ],
+                "Output": "{% $sum($states.result) %}",
+                "Next": "Pause"
+            },
+            "Pause": {"Type": "Wait", "Seconds": "{% $states.input %}", "End": true}
+        }
+    }"#
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn parallel_branches_get_the_arguments_and_read_outer_variables() {
+    let started = tokio::time::Instant::now();
+    let output = fork::Machine::new(()).run(json!({"n": 2})).await.unwrap();
+    assert_eq!(output, json!(10));
+    assert_eq!(started.elapsed().as_secs(), 10);
+}
+
+mod errors {
+    asl_macros::asl!(
+        definition = r#"{
+        "QueryLanguage": "JSONata",
+        "StartAt": "Check",
+        "States": {
+            "Check": {
+                "Type": "Choice",
+                "Choices": [{"Condition": "{% $states.input.flag %}", "Next": "Nothing"}],
+                "Default": "Nothing"
+            },
+            "Nothing": {"Type": "Pass", "Output": {"value": "{% $states.input.missing %}"}, "End": true}
+        }
+    }"#
+    );
+}
+
+#[tokio::test]
+async fn undefined_and_mistyped_results_are_query_evaluation_errors() {
+    let machine = errors::Machine::new(());
+    let error = machine.run(json!({"flag": "yes"})).await.unwrap_err();
+    assert_eq!(error.name(), "States.QueryEvaluationError");
+    assert!(
+        error.cause_text().contains(
+            "The JSONata expression '$states.input.flag' specified for the field 'Condition' returned an unexpected result type. Expected 'boolean', but was 'string'"
+        ),
+        "{error}"
+    );
+    let error = machine.run(json!({"flag": false})).await.unwrap_err();
+    assert_eq!(
+        error.cause_text(),
+        "An error occurred while executing the state 'Nothing' (entered at the event id #4). The JSONata expression '$states.input.missing' specified for the field 'Output/value' returned nothing (undefined)."
+    );
+}
+
+mod mixed {
+    asl_macros::asl!(
+        definition = r#"{
+        "StartAt": "Path",
+        "States": {
+            "Path": {"Type": "Pass", "Parameters": {"total.$": "States.MathAdd($.a, $.b)"}, "Assign": {"total.$": "$.total"}, "Next": "Query"},
+            "Query": {"Type": "Pass", "QueryLanguage": "JSONata", "Output": {"total": "{% $total %}", "parts": "{% $partition([1,2,3], 2) %}"}, "Assign": {"seen": "{% $total * 10 %}"}, "Next": "Back"},
+            "Back": {"Type": "Pass", "Parameters": {"seen.$": "$seen", "from.$": "$"}, "End": true}
+        }
+    }"#
+    );
+}
+
+#[tokio::test]
+async fn a_machine_mixes_both_languages_sharing_its_variables() {
+    let output = mixed::Machine::new(())
+        .run(json!({"a": 1, "b": 2}))
+        .await
+        .unwrap();
+    assert_eq!(
+        output,
+        json!({"seen": 30, "from": {"total": 3, "parts": [[1, 2], [3]]}})
+    );
+}
