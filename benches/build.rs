@@ -1,5 +1,6 @@
 //! Compiles the bench workflows of `../shared/bench/workflows` (or
-//! `$ASL_SHARED/bench/workflows`) with the build.rs `Builder`.
+//! `$ASL_SHARED/bench/workflows`), and this crate's own twins of them in
+//! `workflows/`, with the build.rs `Builder`.
 
 use std::path::PathBuf;
 
@@ -28,6 +29,10 @@ fn main() {
     for name in WORKFLOWS {
         builder.file(dir.join(format!("{name}.asl.json")));
     }
+    // choice_loop written in JSONata, timed beside its JSONPath original.
+    let own = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("workflows");
+    println!("cargo:rerun-if-changed={}", own.display());
+    builder.file(own.join("choice_loop_jsonata.asl.json"));
     if let Err(error) = builder.compile() {
         panic!("{error}");
     }

@@ -21,7 +21,10 @@ mod retry;
 
 use std::path::PathBuf;
 
-use asl_benches::{SagaTasks, choice_loop, map_fanout, order_saga, parallel_nested, pass_chain};
+use asl_benches::{
+    SagaTasks, choice_loop, choice_loop_jsonata, map_fanout, order_saga, parallel_nested,
+    pass_chain,
+};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use serde_json::Value;
 
@@ -51,7 +54,8 @@ fn workload<G, H, GF, HF>(
         .enable_time()
         .build()
         .expect("tokio runtime");
-    let input = input(name);
+    // A JSONata twin runs from its original's input.
+    let input = input(&name.replace("_jsonata", ""));
     // Both must agree before they are timed.
     let ours = runtime
         .block_on(generated(input.clone()))
@@ -88,6 +92,14 @@ fn benches(c: &mut Criterion) {
     workload(
         c,
         "choice_loop_1k",
+        2_001,
+        |input| machine.run(input),
+        flows::choice_loop,
+    );
+    let machine = choice_loop_jsonata::Machine::new(());
+    workload(
+        c,
+        "choice_loop_jsonata_1k",
         2_001,
         |input| machine.run(input),
         flows::choice_loop,

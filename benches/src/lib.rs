@@ -15,6 +15,11 @@ pub mod choice_loop {
     include!(concat!(env!("OUT_DIR"), "/choice_loop.rs"));
 }
 
+/// choice_loop in JSONata (`workflows/choice_loop_jsonata.asl.json`).
+pub mod choice_loop_jsonata {
+    include!(concat!(env!("OUT_DIR"), "/choice_loop_jsonata.rs"));
+}
+
 /// An inline Map whose ItemSelector reads `$$.Map.Item`, Pass and Choice inside.
 pub mod map_fanout {
     include!(concat!(env!("OUT_DIR"), "/map_fanout.rs"));

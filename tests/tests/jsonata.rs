@@ -213,3 +213,82 @@ async fn a_machine_mixes_both_languages_sharing_its_variables() {
         json!({"seen": 30, "from": {"total": 3, "parts": [[1, 2], [3]]}})
     );
 }
+
+/// Simple expressions, which run as Rust rather than through the engine.
+const SIMPLE: [&str; 12] = [
+    "$states.input.a + $states.input.b * 2",
+    "($states.input.a - $states.input.b) / 4",
+    "$states.input.a % 3",
+    "-$states.input.nested.x",
+    "$states.input.a < $states.input.b",
+    "$states.input.name = 'lamp' and $states.input.flag",
+    "$states.input.missing > 1 or $states.input.flag",
+    "$states.input.name & '-' & $states.input.missing",
+    "$states.input.nested.x >= 2.5",
+    "$states.input.list",
+    "$states.input.nested.list.x",
+    "$states.input.a = $states.input.c",
+];
+
+mod simple {
+    asl_macros::asl!(
+        definition = r#"{
+        "QueryLanguage": "JSONata",
+        "StartAt": "All",
+        "States": {
+            "All": {
+                "Type": "Pass",
+                "Output": [
+                    "{% $states.input.a + $states.input.b * 2 %}",
+                    "{% ($states.input.a - $states.input.b) / 4 %}",
+                    "{% $states.input.a % 3 %}",
+                    "{% -$states.input.nested.x %}",
+                    "{% $states.input.a < $states.input.b %}",
+                    "{% $states.input.name = 'lamp' and $states.input.flag %}",
+                    "{% $states.input.missing > 1 or $states.input.flag %}",
+                    "{% $states.input.name & '-' & $states.input.missing %}",
+                    "{% $states.input.nested.x >= 2.5 %}",
+                    "{% $states.input.list %}",
+                    "{% $states.input.nested.list.x %}",
+                    "{% $states.input.a = $states.input.c %}"
+                ],
+                "End": true
+            }
+        }
+    }"#
+    );
+}
+
+/// What the engine alone gives for each of [`SIMPLE`].
+fn engine(input: &Value) -> Value {
+    let states = json!({ "input": input });
+    let mut bindings = asl_jsonata::Bindings::default();
+    bindings.bind("states", &states);
+    SIMPLE
+        .iter()
+        .map(|text| {
+            asl_jsonata::Expression::parse(text)
+                .unwrap()
+                .evaluate(None, &bindings)
+                .unwrap()
+                .unwrap()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn simple_expressions_compiled_to_rust_give_what_the_engine_gives() {
+    let machine = simple::Machine::new(());
+    for input in [
+        json!({"a": 7, "b": 2, "c": 7.0, "name": "lamp", "flag": true, "list": [1, 2],
+               "nested": {"x": 2.5, "list": [{"x": 1}, {"x": 2}]}}),
+        json!({"a": -1.5, "b": 1e3, "c": "7", "name": "desk", "flag": false, "list": [],
+               "nested": {"x": -4, "list": {"x": "only"}}}),
+    ] {
+        assert_eq!(
+            machine.run(input.clone()).await.unwrap(),
+            engine(&input),
+            "{input}"
+        );
+    }
+}

@@ -117,7 +117,12 @@ pub(super) fn evaluate_named(
         static #name: ::std::sync::LazyLock<jsonata::Expression> =
             ::std::sync::LazyLock::new(|| jsonata::parse(#text));
     });
-    (quote!(jsonata::evaluate(&#name, #field, &bindings)?), name)
+    let value = match super::jsonata_direct::compile(text, &scope.variables) {
+        // A simple expression runs as Rust, the engine standing by.
+        Some(direct) => quote!(jsonata::direct::evaluate(#direct, &#name, #field, &bindings)?),
+        None => quote!(jsonata::evaluate(&#name, #field, &bindings)?),
+    };
+    (value, name)
 }
 
 /// [`evaluate_named`], for a value of any type.

@@ -9,6 +9,7 @@ mod ident;
 mod intrinsic;
 mod json;
 mod jsonata;
+mod jsonata_direct;
 mod jsonata_state;
 mod machine;
 mod ownership;

@@ -2,6 +2,8 @@
 //! text checked at build time), the `$states` object they read, and the
 //! `States.QueryEvaluationError`s AWS reports for their results.
 
+pub mod direct;
+
 use serde_json::{Map, Value};
 
 pub use asl_jsonata::{Bindings, Expression};
