@@ -13,7 +13,14 @@ use std::time::Duration;
 use asl_jsonata::{Bindings, Expression, Limits};
 use serde_json::Value;
 
-const SUITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/jsonata-suite");
+/// `../shared/jsonata-suite` beside the workspace, or under `$ASL_SHARED`.
+fn suite() -> std::path::PathBuf {
+    let shared = match std::env::var_os("ASL_SHARED") {
+        Some(dir) => std::path::PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"),
+    };
+    shared.join("jsonata-suite")
+}
 const EVAL_CASES: &str = include_str!("eval-cases.txt");
 
 /// One case of the suite, read from its JSON.
@@ -36,11 +43,13 @@ enum Expected {
 
 #[test]
 fn jsonata_suite() {
-    let cases = read_cases(Path::new(SUITE));
+    let suite = suite();
+    let cases = read_cases(&suite);
     assert!(
         cases.len() > 1600,
-        "found only {} cases in {SUITE}",
-        cases.len()
+        "found only {} cases in {}",
+        cases.len(),
+        suite.display()
     );
 
     let using_eval: BTreeSet<&str> = cases
