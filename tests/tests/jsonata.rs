@@ -292,3 +292,47 @@ async fn simple_expressions_compiled_to_rust_give_what_the_engine_gives() {
         );
     }
 }
+
+mod distributed {
+    asl_macros::asl!(
+        definition = r#"{
+        "QueryLanguage": "JSONata",
+        "StartAt": "Batches",
+        "States": {
+            "Batches": {
+                "Type": "Map",
+                "ItemReader": {
+                    "Resource": "arn:aws:states:::s3:getObject",
+                    "ReaderConfig": {"InputType": "JSONL", "MaxItems": "{% $states.input.max %}"},
+                    "Arguments": {"Bucket": "data", "Key": "{% $states.input.key %}"}
+                },
+                "ItemSelector": {"v": "{% $states.context.Map.Item.Value.n * 10 %}"},
+                "ItemBatcher": {"MaxItemsPerBatch": "{% 2 %}", "BatchInput": {"tag": "{% $states.input.tag %}"}},
+                "ItemProcessor": {
+                    "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                    "StartAt": "Sum",
+                    "States": {"Sum": {"Type": "Pass", "Output": "{% $states.input.BatchInput.tag & ':' & $string($sum($states.input.Items.v)) %}", "End": true}}
+                },
+                "End": true
+            }
+        }
+    }"#
+    );
+}
+
+#[tokio::test]
+async fn a_distributed_map_reads_batches_and_selects_items_in_jsonata() {
+    let root = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(root.path().join("data")).unwrap();
+    std::fs::write(
+        root.path().join("data/n.jsonl"),
+        "{\"n\": 1}\n{\"n\": 2}\n{\"n\": 3}\n{\"n\": 4}\n",
+    )
+    .unwrap();
+    let options = asl_runtime::RunOptions::default().storage_root(root.path());
+    let output = distributed::Machine::new(())
+        .run_with(options, json!({"key": "n.jsonl", "max": 3, "tag": "t"}))
+        .await
+        .unwrap();
+    assert_eq!(output, json!(["t:30", "t:30"]));
+}

@@ -217,7 +217,19 @@ fn catch(
     } else {
         (quote!(Value), quote!(result))
     };
-    vec![quote! {
+    vec![guarded(produce, arms, produced, ok)]
+}
+
+/// Runs `produce` (statements leaving what `ok`, of type `produced`, names) so that
+/// an error it fails with goes to the first of `arms` that matches it, or fails the
+/// state.
+pub(super) fn guarded(
+    produce: Vec<TokenStream>,
+    arms: impl Iterator<Item = TokenStream>,
+    produced: TokenStream,
+    ok: TokenStream,
+) -> TokenStream {
+    quote! {
         let produced: Result<#produced, ExecutionError> = async {
             #(#produce)*
             Ok(#ok)
@@ -228,7 +240,7 @@ fn catch(
             #(#arms)*
             Err(error) => return Err(error),
         };
-    }]
+    }
 }
 
 /// A `retry::Retrier` constant.

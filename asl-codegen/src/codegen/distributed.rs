@@ -102,7 +102,10 @@ pub(super) fn batches(
     );
     let batch_input = match &batcher.batch_input {
         Some(template) => {
-            let built = template::build(scope, template, "BatchInput", input);
+            let mut built = template::build(scope, template, "BatchInput", input);
+            if scope.jsonata.is_some() {
+                built = scope.with_bindings(built);
+            }
             quote!(Some(#built))
         }
         None => quote!(None),

@@ -90,20 +90,21 @@ fn passing(
     // Assign before Output: Output may take the input back out of `states`.
     let (evaluate, apply) = assign(scope, state.assign.as_ref());
     out.extend(evaluate);
-    out.push(output(scope, flow.output.as_ref()));
+    out.push(output(scope, flow.output.as_ref(), "input"));
     out.extend(apply);
     out.push(end);
     out
 }
 
-/// `let output = ...;`: `Output`'s value, or the input taken back from `states`.
-fn output(scope: &mut Scope, output: Option<&Template>) -> TokenStream {
+/// `let output = ...;`: `Output`'s value, or else `$states.<default>` (`input`,
+/// `result`, `errorOutput`) taken back out of `states`.
+fn output(scope: &mut Scope, output: Option<&Template>, default: &str) -> TokenStream {
     match output {
         Some(template) => {
             let value = super::template::build(scope, template, "Output", &quote!(&input));
             quote!(let output = #value;)
         }
-        None => quote!(let output = jsonata::take_input(&mut states);),
+        None => quote!(let output = jsonata::take_member(&mut states, #default);),
     }
 }
 
@@ -165,7 +166,7 @@ fn choice(
             Condition::Rule(_) => unreachable!("JSONPath rules are not in JSONata states"),
         };
         let (evaluate, apply) = assign(scope, rule.assign.as_ref());
-        let output = output(scope, rule.output.as_ref());
+        let output = output(scope, rule.output.as_ref(), "input");
         let next = transition(names, &Transition::Next(rule.next));
         out.push(quote! {
             if #condition {
@@ -180,7 +181,7 @@ fn choice(
         Some(default) => {
             let (evaluate, apply) = assign(scope, state.assign.as_ref());
             out.extend(evaluate);
-            out.push(output(scope, flow.output.as_ref()));
+            out.push(output(scope, flow.output.as_ref(), "input"));
             out.extend(apply);
             out.push(transition(names, &Transition::Next(default)));
         }
@@ -213,13 +214,7 @@ pub(super) fn work(
         let arms = resilience.catch.iter().map(|catcher| {
             let errors = super::attempt::error_names(&catcher.errors);
             let (evaluate, apply) = assign(scope, catcher.assign.as_ref());
-            let output = match &catcher.output {
-                Some(template) => {
-                    let value = super::template::build(scope, template, "Output", &quote!(&input));
-                    quote!(let output = #value;)
-                }
-                None => quote!(let output = jsonata::take_member(&mut states, "errorOutput");),
-            };
+            let output = output(scope, catcher.output.as_ref(), "errorOutput");
             let bindings = jsonata::bindings(&reads);
             let next = transition(names, &Transition::Next(catcher.next));
             quote! {
@@ -233,27 +228,16 @@ pub(super) fn work(
                 }
             }
         });
-        out.push(quote! {
-            let produced: Result<Value, ExecutionError> = async {
-                #(#produce)*
-                Ok(result)
-            }
-            .await;
-            let result = match produced {
-                Ok(result) => result,
-                #(#arms)*
-                Err(error) => return Err(error),
-            };
-        });
+        let arms: Vec<_> = arms.collect();
+        out.push(super::attempt::guarded(
+            produce,
+            arms.into_iter(),
+            quote!(Value),
+            quote!(result),
+        ));
     }
     let (evaluate, apply) = assign(scope, state.assign.as_ref());
-    let output = match &flow.output {
-        Some(template) => {
-            let value = super::template::build(scope, template, "Output", &quote!(&input));
-            quote!(let output = #value;)
-        }
-        None => quote!(let output = jsonata::take_member(&mut states, "result");),
-    };
+    let output = output(scope, flow.output.as_ref(), "result");
     if evaluate.is_none() && flow.output.is_none() {
         out.push(quote!(let output = result;));
     } else {

@@ -52,12 +52,6 @@ pub fn with_member(states: &mut Value, name: &str, value: Value) {
     }
 }
 
-/// Takes `$states.input` back out of `states` (what a state outputs without
-/// `Output`).
-pub fn take_input(states: &mut Value) -> Value {
-    take_member(states, "input")
-}
-
 /// Takes `$states.<name>` back out of `states` (`result`, `errorOutput`: what a
 /// state outputs without `Output`).
 pub fn take_member(states: &mut Value, name: &str) -> Value {
