@@ -68,6 +68,9 @@ impl PartialEq for Execution {
 /// The account and region used in the ARNs of local executions.
 const ARN_PREFIX: &str = "arn:aws:states:us-east-1:123456789012";
 
+/// The region of local executions (the one in their ARNs).
+pub const REGION: &str = "us-east-1";
+
 impl Execution {
     /// A new execution of `state_machine` with `input`, named `name` (a UUID, made
     /// when first asked for, when `None`), starting now. ARNs use the account and
@@ -117,6 +120,14 @@ impl Execution {
             seed: self.seed,
             storage: self.storage.clone(),
             execution_type,
+        }
+    }
+
+    /// The same execution, started at `time` (a resumed one keeps its start).
+    pub fn started_at(self, time: SystemTime) -> Execution {
+        Execution {
+            start_time: time,
+            ..self
         }
     }
 
@@ -187,6 +198,31 @@ impl Execution {
     }
 }
 
+/// A Map iteration: its index, inside the iteration of any Map around it. Task
+/// idempotency keys name it, so that iterations running the same state differ.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Iteration {
+    outer: Option<Arc<Iteration>>,
+    index: usize,
+}
+
+impl Iteration {
+    /// Iteration `index` of a Map running in `outer`.
+    pub fn within(outer: Option<Arc<Iteration>>, index: usize) -> Option<Arc<Iteration>> {
+        Some(Arc::new(Iteration { outer, index }))
+    }
+}
+
+impl std::fmt::Display for Iteration {
+    /// The indexes from the outermost Map in: `[3][0]`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(outer) = &self.outer {
+            write!(f, "{outer}")?;
+        }
+        write!(f, "[{}]", self.index)
+    }
+}
+
 /// The Context object of the state being run: the execution, plus the state's name,
 /// entry time, retry count and task token.
 #[derive(Debug, Clone)]
@@ -200,6 +236,11 @@ pub struct Context {
     task_token: Option<String>,
     random: Option<Xoshiro256PlusPlus>,
     variables: Arc<Variables>,
+    /// The Map iteration this context runs in (innermost last), if any.
+    iteration: Option<Arc<Iteration>>,
+    /// Whether the entry time was recorded by the durable engine (and survives a
+    /// restart), rather than stamped by the state.
+    entry_recorded: bool,
 }
 
 impl Context {
@@ -214,6 +255,22 @@ impl Context {
         Context::with_variables(execution, Variables::inner(outer))
     }
 
+    /// The same context, running in Map iteration `iteration`.
+    pub fn in_iteration(self, iteration: Option<Arc<Iteration>>) -> Context {
+        Context { iteration, ..self }
+    }
+
+    /// The Map iteration this context runs in: what a Parallel branch inherits and a
+    /// nested Map iteration extends (see [`Iteration::within`]).
+    pub fn iteration(&self) -> Option<Arc<Iteration>> {
+        self.iteration.clone()
+    }
+
+    /// The context of an execution resumed with its top-level `variables`.
+    pub fn resumed(execution: Arc<Execution>, variables: Variables) -> Context {
+        Context::with_variables(execution, variables)
+    }
+
     fn with_variables(execution: Arc<Execution>, variables: Variables) -> Context {
         Context {
             execution,
@@ -226,6 +283,8 @@ impl Context {
             task_token: None,
             random: None,
             variables: Arc::new(variables),
+            iteration: None,
+            entry_recorded: false,
         }
     }
 
@@ -257,9 +316,42 @@ impl Context {
         self.task_token = None;
     }
 
-    /// Records now as `$$.State.EnteredTime`.
+    /// Records entering `state` as the durable engine does: its `StateEntered` event is
+    /// `event_id`, recorded at `time`. Both are persisted, so a resumed state keeps
+    /// them: `$$.State.EnteredTime` stays, and a Wait counts from `time`.
+    pub fn enter_at(&mut self, state: &'static str, event_id: u64, time: SystemTime) {
+        self.state_name = state;
+        self.last_event_id = event_id;
+        self.entered_event_id = event_id;
+        self.entered_time = time;
+        self.entry_recorded = true;
+        self.retry_count = 0;
+        self.task_token = None;
+    }
+
+    /// Records now as `$$.State.EnteredTime` (unless the engine recorded the entry).
     pub fn stamp_entry(&mut self) {
-        self.entered_time = SystemTime::now();
+        if !self.entry_recorded {
+            self.entered_time = SystemTime::now();
+        }
+    }
+
+    /// How long ago the engine recorded the current state's entry: zero unless it
+    /// did (see [`Context::enter_at`]), so that a resumed Wait sleeps only what is
+    /// left.
+    pub fn since_recorded_entry(&self) -> std::time::Duration {
+        if self.entry_recorded {
+            SystemTime::now()
+                .duration_since(self.entered_time)
+                .unwrap_or_default()
+        } else {
+            std::time::Duration::ZERO
+        }
+    }
+
+    /// The id of the last history event counted.
+    pub fn last_event_id(&self) -> u64 {
+        self.last_event_id
     }
 
     /// Counts `count` more history events in the current state.

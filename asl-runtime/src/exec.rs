@@ -69,6 +69,11 @@ pub trait MachineState {
     fn name(&self) -> &'static str;
     /// The state's type.
     fn state_type(&self) -> StateType;
+    /// A Task state's `Resource` (what its history events name); `None` for the
+    /// other states.
+    fn resource(&self) -> Option<&'static str> {
+        None
+    }
 }
 
 /// A compiled state machine, implemented by generated code.
@@ -180,15 +185,19 @@ pub async fn run_execution<W: Workflow>(
 }
 
 /// Runs a Parallel branch or a Map iteration of `execution`: the sub-machine
-/// `workflow` from `input` to its end, its variables a scope inside `variables`. Its errors are not located here: the
-/// execution reports them at the Parallel or Map state of the top-level machine.
+/// `workflow` from `input` to its end, its variables a scope inside `variables`, in
+/// Map iteration `iteration` (see [`Context::iteration`]). Its errors are not located
+/// here: the execution reports them at the Parallel or Map state of the top-level
+/// machine.
 pub async fn run_branch<W: Workflow>(
     workflow: &W,
     execution: Arc<Execution>,
     variables: Arc<Variables>,
+    iteration: Option<Arc<crate::context::Iteration>>,
     input: Value,
 ) -> Result<Value, ExecutionError> {
-    drive(workflow, &mut Context::inner(execution, variables), input).await
+    let mut context = Context::inner(execution, variables).in_iteration(iteration);
+    drive(workflow, &mut context, input).await
 }
 
 /// Runs a child execution of a Distributed Map: the processor `workflow` from
@@ -246,7 +255,7 @@ pub fn execution_name() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
-fn locate(mut error: ExecutionError, context: &Context) -> ExecutionError {
+pub(crate) fn locate(mut error: ExecutionError, context: &Context) -> ExecutionError {
     if error.is_located() {
         error.cause = Some(format!(
             "An error occurred while executing the state '{}' (entered at the event id #{}). {}",

@@ -5,6 +5,8 @@
 //!
 //! - [`exec`]: the executor loop and the [`exec::Workflow`] trait generated machines
 //!   implement.
+//! - [`engine`]: durable executions: every transition checkpointed to a [`store`],
+//!   resumed after a restart, with their [`history`].
 //! - [`path`]: compiled Reference Paths and JSONPath.
 //! - [`intrinsics`]: the 18 `States.*` intrinsic functions.
 //! - [`choice`]: Choice rule comparisons.
@@ -18,14 +20,17 @@
 pub mod choice;
 pub mod context;
 pub mod dataflow;
+pub mod engine;
 pub mod error;
 pub mod exec;
+pub mod history;
 pub mod intrinsics;
 pub mod jsonata;
 pub mod limits;
 pub mod map;
 pub mod path;
 pub mod retry;
+pub mod store;
 pub mod task;
 pub mod timestamp;
 pub mod variables;
@@ -37,6 +42,7 @@ pub mod bindings;
 pub mod standalone;
 
 pub use context::{Context, Execution};
+pub use engine::{Engine, EngineError};
 pub use error::ExecutionError;
 pub use exec::{MachineState, Now, RunOptions, StateType, Step, Workflow};
 pub use task::{Dispatch, Dynamic, Heartbeat, TaskContext, TaskError};

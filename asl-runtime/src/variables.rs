@@ -99,6 +99,41 @@ impl Variables {
         }
         Ok(())
     }
+
+    /// The values of this scope, for a checkpoint: a JSON array with, for each slot,
+    /// `[value]` or `null` when not assigned; `None` when nothing is assigned.
+    pub fn to_json(&self) -> Option<String> {
+        if self.slots.iter().all(Option::is_none) {
+            return None;
+        }
+        let slots: Vec<Option<[&Value; 1]>> = self
+            .slots
+            .iter()
+            .map(|slot| slot.as_ref().map(|(value, _)| [value]))
+            .collect();
+        serde_json::to_string(&slots).ok()
+    }
+
+    /// A top-level scope holding the values [`Variables::to_json`] wrote, or `None`
+    /// when `text` is not such an array.
+    pub fn from_json(text: &str) -> Option<Variables> {
+        let slots: Vec<Option<[Value; 1]>> = serde_json::from_str(text).ok()?;
+        let slots: Vec<_> = slots
+            .into_iter()
+            .map(|slot| {
+                slot.map(|[value]| {
+                    let size = size_within(&value, usize::MAX).unwrap_or(0);
+                    (value, size)
+                })
+            })
+            .collect();
+        let total = slots.iter().flatten().map(|(_, size)| size).sum();
+        Some(Variables {
+            slots,
+            total,
+            outer: None,
+        })
+    }
 }
 
 /// A read of variable `name`, which no scope the reading state sees ever assigns:

@@ -26,6 +26,7 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
 
+use crate::context::Context;
 use crate::error::ExecutionError;
 use crate::timestamp::Timestamp;
 
@@ -33,11 +34,13 @@ use crate::timestamp::Timestamp;
 /// when the definition is compiled). `SecondsPath` values are not bounded by it.
 pub const MAX_SECONDS: u64 = 99_999_999;
 
-/// `Seconds` (and `SecondsPath` after [`seconds_from`]): waits `seconds` on tokio time.
-/// Zero returns at once.
-pub async fn seconds(seconds: u64) {
-    if seconds > 0 {
-        tokio::time::sleep(Duration::from_secs(seconds)).await;
+/// `Seconds` (and `SecondsPath` after [`seconds_from`]): waits `seconds` on tokio time,
+/// counted from the state's entry when the durable engine recorded it (so a Wait
+/// resumed after a restart sleeps only what is left). Zero returns at once.
+pub async fn seconds(context: &Context, seconds: u64) {
+    let remaining = Duration::from_secs(seconds).saturating_sub(context.since_recorded_entry());
+    if !remaining.is_zero() {
+        tokio::time::sleep(remaining).await;
     }
 }
 

@@ -96,14 +96,16 @@ pub(super) fn parallel(
     };
     let executions = (0..count).map(|branch| last(branch, quote!(execution)));
     let variables = (0..count).map(|branch| last(branch, quote!(variables)));
+    let iterations = (0..count).map(|branch| last(branch, quote!(iteration)));
     let run = quote! {
         #(#projected)*
         #(#shared)*
         let execution = context.shared_execution();
         let variables = context.shared_variables();
+        let iteration = context.iteration();
         #(let #machines = #modules::Machine::new(self.tasks());)*
         let outcome = ::asl_runtime::__private::futures::try_join!(
-            #(exec::run_branch(&#machines, #executions, #variables, #inputs)),*
+            #(exec::run_branch(&#machines, #executions, #variables, #iterations, #inputs)),*
         )
         .map(|(#(#outputs,)*)| Value::Array(vec![#(#outputs),*]));
     };
@@ -258,9 +260,17 @@ pub(super) fn map(
             quote! {
                 let execution = context.shared_execution();
                 let variables = context.shared_variables();
+                let iteration = context.iteration();
             },
-            quote!(move |_, item| {
-                exec::run_branch(processor, execution.clone(), variables.clone(), item)
+            quote!(move |index, item| {
+                let iteration = ::asl_runtime::context::Iteration::within(iteration.clone(), index);
+                exec::run_branch(
+                    processor,
+                    execution.clone(),
+                    variables.clone(),
+                    iteration,
+                    item,
+                )
             }),
         )
     };

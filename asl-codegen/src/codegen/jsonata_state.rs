@@ -126,7 +126,7 @@ fn wait_for(scope: &mut Scope, until: &WaitFor) -> Option<TokenStream> {
             let seconds = jsonata::evaluate_count(scope, expression, "Seconds");
             Some(quote! {
                 let seconds = #seconds;
-                wait::seconds(seconds).await;
+                wait::seconds(context, seconds).await;
             })
         }
         WaitFor::Timestamp(Param::Jsonata(expression)) => {

@@ -74,6 +74,27 @@ impl<'a> TaskContext<'a> {
         self.context.execution().name()
     }
 
+    /// A key naming this attempt of this Task in this execution:
+    /// `<execution ARN>/<state>[<Map iteration indexes>]/<StateEntered id>/<retry
+    /// count>`. Tasks run at least once: after a crash the durable engine runs again
+    /// the Task that was in flight, with the same key, so a handler with side effects
+    /// can use the key to make them once (an idempotency token for the services it
+    /// calls).
+    pub fn idempotency_key(&self) -> String {
+        let iteration = self
+            .context
+            .iteration()
+            .map(|iteration| iteration.to_string())
+            .unwrap_or_default();
+        format!(
+            "{}/{}{iteration}/{}/{}",
+            self.context.execution().id(),
+            self.state,
+            self.context.entered_event_id(),
+            self.context.retry_count()
+        )
+    }
+
     /// The heartbeat: when the state sets `HeartbeatSeconds`, call
     /// [`Heartbeat::beat`] at least that often, or the state fails with
     /// `States.Timeout`.

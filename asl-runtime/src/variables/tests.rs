@@ -45,3 +45,17 @@ fn values_over_the_limits_fail_with_states_data_limit_exceeded_and_write_nothing
     scope.assign([(0, "v", json!(1))]).unwrap();
     scope.assign([(slot, "v", json!(2))]).unwrap();
 }
+
+#[test]
+fn a_checkpoint_keeps_values_sizes_and_unassigned_slots() {
+    let mut top = Variables::default();
+    assert_eq!(top.to_json(), None);
+    top.assign([(0, "a", json!(null)), (2, "c", json!({"x": [1, "y"]}))])
+        .unwrap();
+    let text = top.to_json().unwrap();
+    assert_eq!(text, r#"[[null],null,[{"x":[1,"y"]}]]"#);
+    let back = Variables::from_json(&text).unwrap();
+    assert_eq!(back, top);
+    assert_eq!(back.get(0, 1), None);
+    assert_eq!(Variables::from_json("{}"), None);
+}

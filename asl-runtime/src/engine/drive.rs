@@ -1,0 +1,361 @@
+//! One durable run: the executor loop with a checkpoint after every transition.
+
+use std::time::SystemTime;
+
+use serde::Serialize;
+use tokio::sync::oneshot;
+
+use super::{EngineError, Stop};
+use crate::context::Context;
+use crate::error::ExecutionError;
+use crate::exec::{self, MachineState, Now, StateType, Step, Workflow};
+use crate::history::{
+    Details, Entered, EventType, Exited, Failure, MAX_EVENTS, Output, Recorder, Resource,
+    Scheduled, TaskFailure, TaskOutput, Truncated,
+};
+use crate::store::{Checkpoint, Position, Status, Store};
+
+/// An execution between two transitions: the state to run and all it needs.
+#[derive(Debug)]
+pub(super) struct Run<W: Workflow> {
+    arn: String,
+    state: W::State,
+    /// The state as committed: `{"<name>": <input>}`.
+    state_text: String,
+    context: Context,
+    recorder: Recorder,
+    seq: u64,
+}
+
+/// How a state's run ended.
+enum Outcome<S> {
+    Ran(Result<Step<S>, ExecutionError>),
+    Stopped(Stop),
+    TimedOut,
+}
+
+/// How the execution ended, as its last checkpoint records it.
+struct End {
+    status: Status,
+    output: Option<String>,
+    error: Option<String>,
+    cause: Option<String>,
+}
+
+impl<W> Run<W>
+where
+    W: Workflow,
+    W::State: Serialize,
+{
+    /// The run of `arn` from `state` (committed as checkpoint `seq`), whose last
+    /// event is `recorder`'s.
+    pub(super) fn new(
+        arn: String,
+        state: W::State,
+        context: Context,
+        recorder: Recorder,
+        seq: u64,
+    ) -> Result<Run<W>, EngineError> {
+        Ok(Run {
+            arn,
+            state_text: self::state_text(&state)?,
+            state,
+            context,
+            recorder,
+            seq,
+        })
+    }
+
+    /// The execution's ARN.
+    pub(super) fn arn(&self) -> &str {
+        &self.arn
+    }
+
+    /// Runs the execution to its end, committing each transition before the next
+    /// state starts. A refused or failed commit ends the run (another process runs
+    /// the execution, or the store is gone); what was committed stays.
+    pub(super) async fn run(self, workflow: &W, store: &dyn Store, stop: oneshot::Receiver<Stop>) {
+        let arn = self.arn.clone();
+        if let Err(error) = self.transitions(workflow, store, stop).await {
+            eprintln!("asl: execution {arn} stopped without ending: {error}");
+        }
+    }
+
+    async fn transitions(
+        self,
+        workflow: &W,
+        store: &dyn Store,
+        stop: oneshot::Receiver<Stop>,
+    ) -> Result<(), EngineError> {
+        let Run {
+            arn,
+            mut state,
+            mut state_text,
+            mut context,
+            mut recorder,
+            mut seq,
+        } = self;
+        let deadline = workflow.timeout().map(|limit| {
+            let end = context.execution().start_time() + limit;
+            let left = end.duration_since(SystemTime::now()).unwrap_or_default();
+            tokio::time::Instant::now() + left
+        });
+        let stopped = async move {
+            match stop.await {
+                Ok(stop) => stop,
+                // The engine dropped the handle: nobody can stop this run any more.
+                Err(_) => std::future::pending().await,
+            }
+        };
+        tokio::pin!(stopped);
+        loop {
+            let name = state.name();
+            let state_type = state.state_type();
+            let resource = state.resource();
+            let step = async {
+                match workflow.step_now(state, &mut context) {
+                    Now::Ran(outcome) => outcome,
+                    Now::Waits(state) => workflow.step(state, &mut context).await,
+                }
+            };
+            let outcome = tokio::select! {
+                biased;
+                stop = &mut stopped => Outcome::Stopped(stop),
+                () = expiry(deadline) => Outcome::TimedOut,
+                ran = step => Outcome::Ran(ran),
+            };
+            let input = input_text(&state_text, name);
+            let before = recorder.last_id();
+            let end = match outcome {
+                Outcome::Ran(Ok(Step::Next(next))) => {
+                    let next_text = self::state_text(&next)?;
+                    let output = input_text(&next_text, next.name());
+                    let task = resource.map(Resource::of);
+                    if let Some(task) = &task {
+                        task_ran(&mut recorder, task, input, Ok(output));
+                    }
+                    exited(&mut recorder, state_type, name, output);
+                    let entered = SystemTime::now();
+                    recorder.record_at(
+                        entered,
+                        EventType::entered(next.state_type()),
+                        Details::StateEntered(Entered {
+                            name: next.name().to_owned(),
+                            input: output.to_owned(),
+                            input_details: Truncated::default(),
+                        }),
+                    );
+                    if recorder.last_id() < MAX_EVENTS {
+                        context.enter_at(next.name(), recorder.last_id(), entered);
+                        seq += 1;
+                        let position = Position {
+                            seq,
+                            status: Status::Running,
+                            state: Some(next_text.clone()),
+                            variables: context.variables().to_json(),
+                            last_event_id: recorder.last_id(),
+                            entered_event_id: recorder.last_id(),
+                            entered,
+                            stop: None,
+                            output: None,
+                            error: None,
+                            cause: None,
+                        };
+                        commit(store, &arn, position, recorder.take()).await?;
+                        state = next;
+                        state_text = next_text;
+                        continue;
+                    }
+                    recorder = Recorder::after(before);
+                    failed(
+                        &mut recorder,
+                        ExecutionError::runtime(format!(
+                            "The execution reached the limit of {MAX_EVENTS} history events."
+                        )),
+                    )
+                }
+                Outcome::Ran(Ok(Step::Succeed(output))) => {
+                    let output = output.to_string();
+                    if let Some(task) = resource.map(Resource::of) {
+                        task_ran(&mut recorder, &task, input, Ok(&output));
+                    }
+                    exited(&mut recorder, state_type, name, &output);
+                    recorder.record(
+                        EventType::ExecutionSucceeded,
+                        Details::ExecutionSucceeded(Output {
+                            output: output.clone(),
+                            output_details: Truncated::default(),
+                        }),
+                    );
+                    End {
+                        status: Status::Succeeded,
+                        output: Some(output),
+                        error: None,
+                        cause: None,
+                    }
+                }
+                Outcome::Ran(Err(error)) => {
+                    let error = exec::locate(error, &context);
+                    if let Some(task) = resource.map(Resource::of) {
+                        task_ran(&mut recorder, &task, input, Err(&error));
+                    }
+                    failed(&mut recorder, error)
+                }
+                Outcome::Stopped(Stop { error, cause }) => {
+                    let failure = Failure { error, cause };
+                    recorder.record(
+                        EventType::ExecutionAborted,
+                        Details::ExecutionAborted(failure.clone()),
+                    );
+                    End {
+                        status: Status::Aborted,
+                        output: None,
+                        error: failure.error,
+                        cause: failure.cause,
+                    }
+                }
+                Outcome::TimedOut => {
+                    let ExecutionError { error, cause } = ExecutionError::timeout();
+                    let failure = Failure { error, cause };
+                    recorder.record(
+                        EventType::ExecutionTimedOut,
+                        Details::ExecutionTimedOut(failure.clone()),
+                    );
+                    End {
+                        status: Status::TimedOut,
+                        output: None,
+                        error: failure.error,
+                        cause: failure.cause,
+                    }
+                }
+            };
+            let position = Position {
+                seq: seq + 1,
+                status: end.status,
+                state: None,
+                variables: None,
+                last_event_id: recorder.last_id(),
+                entered_event_id: context.entered_event_id(),
+                entered: SystemTime::now(),
+                stop: Some(SystemTime::now()),
+                output: end.output,
+                error: end.error,
+                cause: end.cause,
+            };
+            return commit(store, &arn, position, recorder.take()).await;
+        }
+    }
+}
+
+async fn commit(
+    store: &dyn Store,
+    arn: &str,
+    position: Position,
+    events: Vec<crate::history::HistoryEvent>,
+) -> Result<(), EngineError> {
+    store
+        .commit(Checkpoint {
+            arn: arn.to_owned(),
+            start: None,
+            position,
+            events,
+        })
+        .await?;
+    Ok(())
+}
+
+/// Sleeps until the machine's `TimeoutSeconds` ran out; never without one.
+async fn expiry(deadline: Option<tokio::time::Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// A Task's events between its entry and its exit.
+fn task_ran(
+    recorder: &mut Recorder,
+    task: &Resource,
+    parameters: &str,
+    outcome: Result<&str, &ExecutionError>,
+) {
+    recorder.record(
+        EventType::TaskScheduled,
+        Details::TaskScheduled(Scheduled {
+            resource_type: task.resource_type.clone(),
+            resource: task.resource.clone(),
+            region: crate::context::REGION.to_owned(),
+            parameters: parameters.to_owned(),
+        }),
+    );
+    recorder.record(EventType::TaskStarted, Details::TaskStarted(task.clone()));
+    match outcome {
+        Ok(output) => recorder.record(
+            EventType::TaskSucceeded,
+            Details::TaskSucceeded(TaskOutput {
+                resource_type: task.resource_type.clone(),
+                resource: task.resource.clone(),
+                output: output.to_owned(),
+                output_details: Truncated::default(),
+            }),
+        ),
+        Err(error) => recorder.record(
+            EventType::TaskFailed,
+            Details::TaskFailed(TaskFailure {
+                resource_type: task.resource_type.clone(),
+                resource: task.resource.clone(),
+                error: error.error.clone(),
+                cause: error.cause.clone(),
+            }),
+        ),
+    }
+}
+
+/// `<Type>StateExited` (a Fail state has none).
+fn exited(recorder: &mut Recorder, state_type: StateType, name: &str, output: &str) {
+    if let Some(kind) = EventType::exited(state_type) {
+        recorder.record(
+            kind,
+            Details::StateExited(Exited {
+                name: name.to_owned(),
+                output: output.to_owned(),
+                output_details: Truncated::default(),
+            }),
+        );
+    }
+}
+
+fn failed(recorder: &mut Recorder, error: ExecutionError) -> End {
+    let ExecutionError { error, cause } = error;
+    recorder.record(
+        EventType::ExecutionFailed,
+        Details::ExecutionFailed(Failure {
+            error: error.clone(),
+            cause: cause.clone(),
+        }),
+    );
+    End {
+        status: Status::Failed,
+        output: None,
+        error,
+        cause,
+    }
+}
+
+/// `state` as committed: the generated enum's JSON, `{"<name>": <input>}`.
+pub(super) fn state_text(state: &impl Serialize) -> Result<String, EngineError> {
+    serde_json::to_string(state).map_err(|error| {
+        EngineError::Store(crate::store::StoreError::Corrupt(format!(
+            "a state that cannot be written as JSON: {error}"
+        )))
+    })
+}
+
+/// The input inside `state_text` of the state `name`, as JSON text.
+pub(super) fn input_text<'a>(state_text: &'a str, name: &str) -> &'a str {
+    // `{` + the name as a JSON string + `:` ... `}`
+    let key = serde_json::to_string(name).map_or(0, |key| key.len());
+    state_text
+        .get(key + 2..state_text.len().saturating_sub(1))
+        .unwrap_or("null")
+}

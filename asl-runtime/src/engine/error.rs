@@ -1,0 +1,36 @@
+//! What the engine's API calls fail with, named after the AWS API errors.
+
+use crate::error::ExecutionError;
+use crate::store::StoreError;
+
+/// Why an engine call failed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum EngineError {
+    /// `ExecutionAlreadyExists`: an execution of that name exists, ended or started
+    /// with another input (the same name and input while it runs is not an error).
+    #[error("ExecutionAlreadyExists: an execution named '{0}' already exists")]
+    AlreadyExists(String),
+    /// `ExecutionDoesNotExist`: no execution of that name.
+    #[error("ExecutionDoesNotExist: no execution named '{0}'")]
+    DoesNotExist(String),
+    /// `InvalidName`: not 1 to 80 characters, or holding a character AWS refuses.
+    #[error(
+        "InvalidName: '{0}' must be 1 to 80 characters without whitespace, brackets, wildcards, quotes or any of #%\\^|~`$&,;:/"
+    )]
+    InvalidName(String),
+    /// `InvalidExecutionInput`: the input is over the payload limit.
+    #[error("InvalidExecutionInput: {}", .0.cause_text())]
+    InvalidInput(ExecutionError),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Whether `name` is a valid execution name, as AWS checks it.
+pub fn valid_name(name: &str) -> bool {
+    let length = name.chars().count();
+    (1..=80).contains(&length)
+        && !name
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "<>{}[]?*\"#%\\^|~`$&,;:/".contains(c))
+}

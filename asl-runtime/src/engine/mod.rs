@@ -1,0 +1,340 @@
+//! The durable engine: runs executions of one compiled state machine, checkpointing
+//! every transition to a [`Store`], and resumes the unfinished ones after a restart.
+//!
+//! ```text
+//! start ─► ExecutionStarted + first StateEntered committed (seq 0)
+//!   each transition ─► its events + the next state and its input committed (seq n)
+//!   end ─► ExecutionSucceeded / Failed / TimedOut / Aborted committed
+//! ```
+//!
+//! A transition is acknowledged by the store before the next state runs, so a crash
+//! loses at most the state in flight, which runs again on [`Engine::resume`]. Tasks are
+//! therefore at least once: each attempt has an
+//! [`idempotency_key`](crate::TaskContext::idempotency_key) that stays the same when it
+//! runs again. Wait states count from their recorded entry, and the machine's
+//! `TimeoutSeconds` from the recorded start, so both survive restarts.
+//!
+//! The unit of a checkpoint is a top-level transition: a Parallel or Map state that is
+//! interrupted runs again as a whole.
+
+mod drive;
+mod error;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::SystemTime;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use tokio::sync::{oneshot, watch};
+
+pub use error::{EngineError, valid_name};
+
+use crate::context::Execution;
+use crate::exec::{MachineState, Workflow};
+use crate::history::{Details, Entered, EventType, HistoryEvent, Recorder, Started, Truncated};
+use crate::limits;
+use crate::store::{Checkpoint, Created, ExecutionRecord, Identity, Position, Status, Store};
+use crate::variables::Variables;
+use drive::Run;
+
+/// Runs and keeps executions of the state machine `W`.
+#[derive(Debug)]
+pub struct Engine<W> {
+    shared: Arc<Shared<W>>,
+}
+
+impl<W> Clone for Engine<W> {
+    fn clone(&self) -> Self {
+        Engine {
+            shared: Arc::clone(&self.shared),
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Shared<W> {
+    workflow: W,
+    store: Arc<dyn Store>,
+    running: Mutex<HashMap<String, Handle>>,
+}
+
+/// An execution running in this process.
+#[derive(Debug)]
+struct Handle {
+    /// Becomes `true` when it ended (and its last checkpoint is committed).
+    ended: watch::Receiver<bool>,
+    /// Stops it with the error and cause given.
+    stop: Option<oneshot::Sender<Stop>>,
+}
+
+/// The error and cause a stop records in `ExecutionAborted`.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Stop {
+    error: Option<String>,
+    cause: Option<String>,
+}
+
+impl<W> Engine<W>
+where
+    W: Workflow + Send + 'static,
+    W::State: Serialize + DeserializeOwned + 'static,
+{
+    /// An engine running `workflow`, checkpointing to `store`. Call
+    /// [`Engine::resume`] to go on with the executions a previous process left
+    /// unfinished.
+    pub fn new(workflow: W, store: impl Store) -> Engine<W> {
+        Engine::with_store(workflow, Arc::new(store))
+    }
+
+    /// An engine sharing `store` with others (one per state machine).
+    pub fn with_store(workflow: W, store: Arc<dyn Store>) -> Engine<W> {
+        Engine {
+            shared: Arc::new(Shared {
+                workflow,
+                store,
+                running: Mutex::new(HashMap::new()),
+            }),
+        }
+    }
+
+    /// The store the engine checkpoints to.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.shared.store
+    }
+
+    /// The ARN of this machine's execution `name`.
+    pub fn arn(&self, name: &str) -> String {
+        Execution::without_input(self.shared.workflow.name(), Some(name.to_owned())).id()
+    }
+
+    /// Starts execution `name` with `input` and returns its ARN once its start is
+    /// committed. Starting a name that is running with the same input returns the
+    /// same ARN and starts nothing, as `StartExecution` does; any other reuse of a
+    /// name is [`EngineError::AlreadyExists`].
+    pub async fn start(&self, name: &str, input: Value) -> Result<String, EngineError> {
+        if !valid_name(name) {
+            return Err(EngineError::InvalidName(name.to_owned()));
+        }
+        limits::check_execution_input(&input).map_err(EngineError::InvalidInput)?;
+        let shared = &self.shared;
+        let input_text = input.to_string();
+        let execution = self.execution(name, &input, SystemTime::now());
+        let arn = execution.id();
+        let state = shared.workflow.start(input);
+        let state_text = drive::state_text(&state)?;
+        let entered = SystemTime::now();
+        let mut recorder = Recorder::after(0);
+        recorder.record_at(
+            execution.start_time(),
+            EventType::ExecutionStarted,
+            Details::ExecutionStarted(Started {
+                input: input_text.clone(),
+                input_details: Truncated::default(),
+                role_arn: execution.role_arn(),
+            }),
+        );
+        recorder.record_at(
+            entered,
+            EventType::entered(state.state_type()),
+            Details::StateEntered(Entered {
+                name: state.name().to_owned(),
+                input: drive::input_text(&state_text, state.name()).to_owned(),
+                input_details: Truncated::default(),
+            }),
+        );
+        let checkpoint = Checkpoint {
+            arn: arn.clone(),
+            start: Some(Identity {
+                arn: arn.clone(),
+                machine: shared.workflow.name().to_owned(),
+                name: name.to_owned(),
+                input: input_text.clone(),
+                start: execution.start_time(),
+            }),
+            position: Position {
+                seq: 0,
+                status: Status::Running,
+                state: Some(state_text),
+                variables: None,
+                last_event_id: recorder.last_id(),
+                entered_event_id: recorder.last_id(),
+                entered,
+                stop: None,
+                output: None,
+                error: None,
+                cause: None,
+            },
+            events: recorder.take(),
+        };
+        match shared.store.commit(checkpoint).await? {
+            Created::New => {
+                let mut context = crate::Context::new(Arc::new(execution));
+                context.enter_at(state.name(), recorder.last_id(), entered);
+                self.spawn(Run::new(arn.clone(), state, context, recorder, 0)?);
+                Ok(arn)
+            }
+            Created::Existing(record) => {
+                let same = record.position.status == Status::Running
+                    && serde_json::from_str::<Value>(&record.identity.input).ok()
+                        == serde_json::from_str::<Value>(&input_text).ok();
+                if same {
+                    Ok(arn)
+                } else {
+                    Err(EngineError::AlreadyExists(name.to_owned()))
+                }
+            }
+        }
+    }
+
+    /// Starts execution `name` and waits for it to end.
+    pub async fn run(&self, name: &str, input: Value) -> Result<ExecutionRecord, EngineError> {
+        self.start(name, input).await?;
+        self.wait(name).await
+    }
+
+    /// Goes on with every execution of this machine the store holds as running and
+    /// this engine does not run yet (those a stopped or crashed process left); returns
+    /// how many.
+    pub fn resume(&self) -> Result<usize, EngineError> {
+        let machine = self.shared.workflow.name();
+        let mut resumed = 0;
+        for record in self.shared.store.executions()? {
+            let running = record.position.status == Status::Running
+                && record.identity.machine == machine
+                && !self.running().contains_key(&record.identity.arn);
+            if running {
+                self.spawn(self.resumed(record)?);
+                resumed += 1;
+            }
+        }
+        Ok(resumed)
+    }
+
+    /// Execution `name` as last committed.
+    pub fn describe(&self, name: &str) -> Result<ExecutionRecord, EngineError> {
+        self.shared
+            .store
+            .execution(&self.arn(name))?
+            .ok_or_else(|| EngineError::DoesNotExist(name.to_owned()))
+    }
+
+    /// This machine's executions, in the order they started.
+    pub fn list(&self) -> Result<Vec<ExecutionRecord>, EngineError> {
+        let machine = self.shared.workflow.name();
+        let mut executions = self.shared.store.executions()?;
+        executions.retain(|record| record.identity.machine == machine);
+        Ok(executions)
+    }
+
+    /// The history of execution `name`, oldest event first.
+    pub fn history(&self, name: &str) -> Result<Vec<HistoryEvent>, EngineError> {
+        self.describe(name)?;
+        Ok(self.shared.store.history(&self.arn(name))?)
+    }
+
+    /// Waits until execution `name` has ended, and returns it as committed.
+    pub async fn wait(&self, name: &str) -> Result<ExecutionRecord, EngineError> {
+        let ended = self
+            .running()
+            .get(&self.arn(name))
+            .map(|handle| handle.ended.clone());
+        if let Some(mut ended) = ended {
+            // An error means the run is gone, and then it has committed its end.
+            let _ = ended.wait_for(|ended| *ended).await;
+        }
+        self.describe(name)
+    }
+
+    /// `StopExecution`: aborts execution `name` with `error` and `cause` (both
+    /// optional, as AWS allows), and waits until `ExecutionAborted` is committed.
+    /// Stopping an execution that has ended changes nothing.
+    pub async fn stop(
+        &self,
+        name: &str,
+        error: Option<String>,
+        cause: Option<String>,
+    ) -> Result<ExecutionRecord, EngineError> {
+        let stop = self
+            .running()
+            .get_mut(&self.arn(name))
+            .and_then(|handle| handle.stop.take());
+        if let Some(stop) = stop {
+            // A closed channel means the run ended meanwhile: nothing to stop.
+            let _ = stop.send(Stop { error, cause });
+        }
+        self.wait(name).await
+    }
+
+    /// A fresh execution of this machine, named `name`, started at `start`.
+    fn execution(&self, name: &str, input: &Value, start: SystemTime) -> Execution {
+        let machine = self.shared.workflow.name();
+        let execution = if W::READS_CONTEXT {
+            Execution::new(machine, Some(name.to_owned()), input.clone())
+        } else {
+            Execution::without_input(machine, Some(name.to_owned()))
+        };
+        execution.started_at(start)
+    }
+
+    /// The run that goes on with `record` where it was committed.
+    fn resumed(&self, record: ExecutionRecord) -> Result<Run<W>, EngineError> {
+        let ExecutionRecord { identity, position } = record;
+        let corrupt = |what: &str| {
+            EngineError::Store(crate::store::StoreError::Corrupt(format!(
+                "{what} of {}",
+                identity.arn
+            )))
+        };
+        let state_text = position.state.as_deref().ok_or_else(|| corrupt("state"))?;
+        let state: W::State = serde_json::from_str(state_text).map_err(|_| corrupt("the state"))?;
+        let input: Value =
+            serde_json::from_str(&identity.input).map_err(|_| corrupt("the input"))?;
+        let variables = match &position.variables {
+            Some(text) => Variables::from_json(text).ok_or_else(|| corrupt("the variables"))?,
+            None => Variables::default(),
+        };
+        let execution = self.execution(&identity.name, &input, identity.start);
+        let mut context = crate::Context::resumed(Arc::new(execution), variables);
+        context.enter_at(state.name(), position.entered_event_id, position.entered);
+        Run::new(
+            identity.arn,
+            state,
+            context,
+            Recorder::after(position.last_event_id),
+            position.seq,
+        )
+    }
+
+    fn spawn(&self, run: Run<W>) {
+        let (stop, stopped) = oneshot::channel();
+        let (ended_sender, ended) = watch::channel(false);
+        let arn = run.arn().to_owned();
+        self.running().insert(
+            arn.clone(),
+            Handle {
+                ended,
+                stop: Some(stop),
+            },
+        );
+        let shared = Arc::clone(&self.shared);
+        tokio::spawn(async move {
+            run.run(&shared.workflow, &*shared.store, stopped).await;
+            shared.lock_running().remove(&arn);
+            ended_sender.send_replace(true);
+        });
+    }
+
+    fn running(&self) -> MutexGuard<'_, HashMap<String, Handle>> {
+        self.shared.lock_running()
+    }
+}
+
+impl<W> Shared<W> {
+    fn lock_running(&self) -> MutexGuard<'_, HashMap<String, Handle>> {
+        self.running
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}

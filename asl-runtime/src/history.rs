@@ -1,0 +1,390 @@
+//! Execution history: the events AWS records for an execution, shaped as
+//! `GetExecutionHistory` returns them (`{timestamp, type, id, previousEventId,
+//! <type>EventDetails}`).
+//!
+//! The durable [`engine`](crate::engine) records them as it goes: `ExecutionStarted`,
+//! then for each state `<Type>StateEntered`, a Task's `TaskScheduled`, `TaskStarted`
+//! and `TaskSucceeded` or `TaskFailed`, `<Type>StateExited`, and finally one of
+//! `ExecutionSucceeded`, `ExecutionFailed`, `ExecutionTimedOut` or `ExecutionAborted`.
+//! Ids count from 1 without a gap; each event's `previousEventId` is the event before
+//! it (0 for the first), as AWS numbers a sequential execution.
+
+use std::time::SystemTime;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::exec::StateType;
+
+/// The most events a Standard execution's history may hold; the event past it fails
+/// the execution with `States.Runtime`.
+pub const MAX_EVENTS: u64 = 25_000;
+
+/// One history event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryEvent {
+    /// When it happened, as the AWS CLI prints it (`2024-12-27T16:02:37.123000+00:00`).
+    pub timestamp: String,
+    /// The event type.
+    #[serde(rename = "type")]
+    pub kind: EventType,
+    /// Its id: 1 for `ExecutionStarted`, then one more for each event.
+    pub id: u64,
+    /// The id of the event before it (0 for the first).
+    pub previous_event_id: u64,
+    /// The details object AWS attaches to events of this type.
+    #[serde(flatten)]
+    pub details: Details,
+}
+
+/// The event types the engine records (AWS's names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[allow(missing_docs)]
+pub enum EventType {
+    ExecutionStarted,
+    ExecutionSucceeded,
+    ExecutionFailed,
+    ExecutionTimedOut,
+    ExecutionAborted,
+    PassStateEntered,
+    PassStateExited,
+    TaskStateEntered,
+    TaskStateExited,
+    TaskScheduled,
+    TaskStarted,
+    TaskSucceeded,
+    TaskFailed,
+    ChoiceStateEntered,
+    ChoiceStateExited,
+    WaitStateEntered,
+    WaitStateExited,
+    SucceedStateEntered,
+    SucceedStateExited,
+    FailStateEntered,
+    ParallelStateEntered,
+    ParallelStateExited,
+    MapStateEntered,
+    MapStateExited,
+}
+
+impl EventType {
+    /// `<Type>StateEntered` for a state of `state_type`.
+    pub fn entered(state_type: StateType) -> EventType {
+        match state_type {
+            StateType::Pass => EventType::PassStateEntered,
+            StateType::Task => EventType::TaskStateEntered,
+            StateType::Choice => EventType::ChoiceStateEntered,
+            StateType::Wait => EventType::WaitStateEntered,
+            StateType::Succeed => EventType::SucceedStateEntered,
+            StateType::Fail => EventType::FailStateEntered,
+            StateType::Parallel => EventType::ParallelStateEntered,
+            StateType::Map => EventType::MapStateEntered,
+        }
+    }
+
+    /// `<Type>StateExited` for a state of `state_type`; a Fail state has none.
+    pub fn exited(state_type: StateType) -> Option<EventType> {
+        Some(match state_type {
+            StateType::Pass => EventType::PassStateExited,
+            StateType::Task => EventType::TaskStateExited,
+            StateType::Choice => EventType::ChoiceStateExited,
+            StateType::Wait => EventType::WaitStateExited,
+            StateType::Succeed => EventType::SucceedStateExited,
+            StateType::Fail => return None,
+            StateType::Parallel => EventType::ParallelStateExited,
+            StateType::Map => EventType::MapStateExited,
+        })
+    }
+}
+
+/// An event's details, under the key AWS uses for them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(missing_docs)]
+pub enum Details {
+    #[serde(rename = "executionStartedEventDetails")]
+    ExecutionStarted(Started),
+    #[serde(rename = "executionSucceededEventDetails")]
+    ExecutionSucceeded(Output),
+    #[serde(rename = "executionFailedEventDetails")]
+    ExecutionFailed(Failure),
+    #[serde(rename = "executionTimedOutEventDetails")]
+    ExecutionTimedOut(Failure),
+    #[serde(rename = "executionAbortedEventDetails")]
+    ExecutionAborted(Failure),
+    #[serde(rename = "stateEnteredEventDetails")]
+    StateEntered(Entered),
+    #[serde(rename = "stateExitedEventDetails")]
+    StateExited(Exited),
+    #[serde(rename = "taskScheduledEventDetails")]
+    TaskScheduled(Scheduled),
+    #[serde(rename = "taskStartedEventDetails")]
+    TaskStarted(Resource),
+    #[serde(rename = "taskSucceededEventDetails")]
+    TaskSucceeded(TaskOutput),
+    #[serde(rename = "taskFailedEventDetails")]
+    TaskFailed(TaskFailure),
+}
+
+/// `executionStartedEventDetails`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Started {
+    /// The execution input, as JSON text.
+    pub input: String,
+    /// Always `{"truncated": false}`.
+    pub input_details: Truncated,
+    /// The role the execution runs as.
+    pub role_arn: String,
+}
+
+/// `<x>Details: {"truncated": false}`: nothing is truncated here.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct Truncated {
+    /// Whether the payload was cut (never).
+    pub truncated: bool,
+}
+
+/// `executionSucceededEventDetails`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Output {
+    /// The output, as JSON text.
+    pub output: String,
+    /// Always `{"truncated": false}`.
+    pub output_details: Truncated,
+}
+
+/// The details of a failed, timed-out or aborted execution.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Failure {
+    /// The error name.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub error: Option<String>,
+    /// The cause.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub cause: Option<String>,
+}
+
+/// `stateEnteredEventDetails`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Entered {
+    /// The state's name.
+    pub name: String,
+    /// Its input, as JSON text.
+    pub input: String,
+    /// Always `{"truncated": false}`.
+    pub input_details: Truncated,
+}
+
+/// `stateExitedEventDetails`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Exited {
+    /// The state's name.
+    pub name: String,
+    /// Its output, as JSON text.
+    pub output: String,
+    /// Always `{"truncated": false}`.
+    pub output_details: Truncated,
+}
+
+/// `taskScheduledEventDetails`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Scheduled {
+    /// The service (`lambda`, `states` ...) or `activity`; `local` for handlers.
+    pub resource_type: String,
+    /// The action, or the resource itself.
+    pub resource: String,
+    /// The region of the resource.
+    pub region: String,
+    /// The Task's input, as JSON text.
+    pub parameters: String,
+}
+
+/// `taskStartedEventDetails`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Resource {
+    /// As in [`Scheduled::resource_type`].
+    pub resource_type: String,
+    /// As in [`Scheduled::resource`].
+    pub resource: String,
+}
+
+/// `taskSucceededEventDetails`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskOutput {
+    /// As in [`Scheduled::resource_type`].
+    pub resource_type: String,
+    /// As in [`Scheduled::resource`].
+    pub resource: String,
+    /// The state's output, as JSON text.
+    pub output: String,
+    /// Always `{"truncated": false}`.
+    pub output_details: Truncated,
+}
+
+/// `taskFailedEventDetails`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskFailure {
+    /// As in [`Scheduled::resource_type`].
+    pub resource_type: String,
+    /// As in [`Scheduled::resource`].
+    pub resource: String,
+    /// The error name.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub error: Option<String>,
+    /// The cause.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub cause: Option<String>,
+}
+
+impl Resource {
+    /// How AWS splits a Task's `Resource` in its events: `arn:aws:states:::lambda:invoke`
+    /// is type `lambda`, resource `invoke`; an activity ARN is type `activity`; a
+    /// Lambda function ARN is type `lambda`, resource the ARN; anything else (a local
+    /// handler name) is type `local`.
+    pub fn of(resource: &str) -> Resource {
+        let (resource_type, name) = if let Some(rest) = resource.strip_prefix("arn:aws:states:::") {
+            let rest = rest.split('.').next().unwrap_or(rest);
+            match rest.split_once(':') {
+                Some((service, action)) => (service.to_owned(), action.to_owned()),
+                None => (rest.to_owned(), rest.to_owned()),
+            }
+        } else if resource.contains(":activity:") {
+            ("activity".to_owned(), resource.to_owned())
+        } else if resource.contains(":lambda:") {
+            ("lambda".to_owned(), resource.to_owned())
+        } else {
+            ("local".to_owned(), resource.to_owned())
+        };
+        Resource {
+            resource_type,
+            resource: name,
+        }
+    }
+}
+
+/// Appends events with the next ids, each pointing at the one before.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Recorder {
+    last_id: u64,
+    events: Vec<HistoryEvent>,
+}
+
+impl Recorder {
+    /// A recorder whose next event gets id `last_id + 1`.
+    pub fn after(last_id: u64) -> Recorder {
+        Recorder {
+            last_id,
+            events: Vec::new(),
+        }
+    }
+
+    /// The id of the last event recorded (or the one recorded before this recorder).
+    pub fn last_id(&self) -> u64 {
+        self.last_id
+    }
+
+    /// Records an event of `kind` with `details`, happening now.
+    pub fn record(&mut self, kind: EventType, details: Details) {
+        self.record_at(SystemTime::now(), kind, details);
+    }
+
+    /// Records an event of `kind` with `details`, at `time`.
+    pub fn record_at(&mut self, time: SystemTime, kind: EventType, details: Details) {
+        self.last_id += 1;
+        self.events.push(HistoryEvent {
+            timestamp: timestamp(time),
+            kind,
+            id: self.last_id,
+            previous_event_id: self.last_id - 1,
+            details,
+        });
+    }
+
+    /// The events recorded since the last take.
+    pub fn take(&mut self) -> Vec<HistoryEvent> {
+        std::mem::take(&mut self.events)
+    }
+}
+
+/// JSON text of `value`, as events carry payloads.
+pub fn text(value: &Value) -> String {
+    value.to_string()
+}
+
+/// `time` as the AWS CLI prints event timestamps.
+pub fn timestamp(time: SystemTime) -> String {
+    chrono::DateTime::<chrono::Utc>::from(time)
+        .format("%Y-%m-%dT%H:%M:%S%.6f+00:00")
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_serialize_as_get_execution_history_returns_them() {
+        let mut recorder = Recorder::after(0);
+        recorder.record_at(
+            SystemTime::UNIX_EPOCH,
+            EventType::PassStateEntered,
+            Details::StateEntered(Entered {
+                name: "Hello".into(),
+                input: "{}".into(),
+                input_details: Truncated::default(),
+            }),
+        );
+        let events = recorder.take();
+        assert_eq!(
+            serde_json::to_value(&events[0]).unwrap(),
+            serde_json::json!({
+                "timestamp": "1970-01-01T00:00:00.000000+00:00",
+                "type": "PassStateEntered",
+                "id": 1,
+                "previousEventId": 0,
+                "stateEnteredEventDetails": {
+                    "name": "Hello",
+                    "input": "{}",
+                    "inputDetails": {"truncated": false}
+                }
+            })
+        );
+        let back: HistoryEvent =
+            serde_json::from_value(serde_json::to_value(&events[0]).unwrap()).unwrap();
+        assert_eq!(back, events[0]);
+        assert!(recorder.take().is_empty());
+        assert_eq!(recorder.last_id(), 1);
+    }
+
+    #[test]
+    fn resources_split_as_aws_reports_them() {
+        let of = |text| {
+            let resource = Resource::of(text);
+            (resource.resource_type, resource.resource)
+        };
+        assert_eq!(
+            of("arn:aws:states:::lambda:invoke"),
+            ("lambda".into(), "invoke".into())
+        );
+        assert_eq!(
+            of("arn:aws:states:::states:startExecution.sync:2"),
+            ("states".into(), "startExecution".into())
+        );
+        assert_eq!(
+            of("arn:aws:states:us-east-1:123456789012:activity:approve"),
+            (
+                "activity".into(),
+                "arn:aws:states:us-east-1:123456789012:activity:approve".into()
+            )
+        );
+        assert_eq!(of("charge"), ("local".into(), "charge".into()));
+    }
+}

@@ -1,0 +1,107 @@
+//! The in-memory store: checkpoints kept in the process, gone when it ends.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use super::{Ack, Checkpoint, Created, ExecutionRecord, Store, StoreError};
+use crate::history::HistoryEvent;
+
+/// Keeps executions in memory, with the same rules as a durable store: a first
+/// checkpoint of an existing ARN writes nothing, and checkpoint `n` must follow
+/// `n - 1`.
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    executions: Mutex<Executions>,
+}
+
+#[derive(Debug, Default)]
+struct Executions {
+    order: Vec<String>,
+    by_arn: HashMap<String, (ExecutionRecord, Vec<HistoryEvent>)>,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> MemoryStore {
+        MemoryStore::default()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Executions> {
+        // A panic elsewhere cannot leave a half-applied checkpoint: each is applied
+        // by one assignment or push after every check.
+        self.executions
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Store for MemoryStore {
+    fn commit(&self, checkpoint: Checkpoint) -> Ack {
+        Ack::ready(self.lock().apply(checkpoint))
+    }
+
+    fn execution(&self, arn: &str) -> Result<Option<ExecutionRecord>, StoreError> {
+        Ok(self
+            .lock()
+            .by_arn
+            .get(arn)
+            .map(|(record, _)| record.clone()))
+    }
+
+    fn executions(&self) -> Result<Vec<ExecutionRecord>, StoreError> {
+        let executions = self.lock();
+        Ok(executions
+            .order
+            .iter()
+            .map(|arn| executions.by_arn[arn].0.clone())
+            .collect())
+    }
+
+    fn history(&self, arn: &str) -> Result<Vec<HistoryEvent>, StoreError> {
+        Ok(self
+            .lock()
+            .by_arn
+            .get(arn)
+            .map(|(_, events)| events.clone())
+            .unwrap_or_default())
+    }
+}
+
+impl Executions {
+    fn apply(&mut self, checkpoint: Checkpoint) -> Result<Created, StoreError> {
+        let Checkpoint {
+            arn,
+            start,
+            position,
+            events,
+        } = checkpoint;
+        let conflict = || StoreError::Conflict {
+            arn: arn.clone(),
+            seq: position.seq,
+        };
+        match start {
+            Some(identity) => {
+                if let Some((record, _)) = self.by_arn.get(&arn) {
+                    return Ok(Created::Existing(Box::new(record.clone())));
+                }
+                if position.seq != 0 {
+                    return Err(conflict());
+                }
+                self.order.push(arn.clone());
+                let record = ExecutionRecord { identity, position };
+                self.by_arn.insert(arn, (record, events));
+            }
+            None => {
+                let Some((record, history)) = self.by_arn.get_mut(&arn) else {
+                    return Err(conflict());
+                };
+                if position.seq != record.position.seq + 1 {
+                    return Err(conflict());
+                }
+                record.position = position;
+                history.extend(events);
+            }
+        }
+        Ok(Created::New)
+    }
+}

@@ -1,0 +1,241 @@
+//! Execution stores: where the durable [`engine`](crate::engine) checkpoints each
+//! transition of each execution, and finds them again after a restart.
+//!
+//! A checkpoint is one atomic commit: the transition's history events and the
+//! execution's new [`Position`] (its current state and data, variables, sequence
+//! number, and the outcome once it ended). Sequence numbers count the transitions of
+//! one execution from 0 (its start); a store accepts checkpoint `n` only on top of
+//! `n - 1`, so a transition can never be committed twice.
+//!
+//! - [`MemoryStore`]: in the process, for tests and runs that need no durability.
+//! - [`SqliteStore`] (feature `sqlite`): an embedded SQLite database file, one writer
+//!   thread committing many executions' transitions per transaction.
+
+mod memory;
+#[cfg(feature = "sqlite")]
+mod sqlite;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::{Duration, SystemTime};
+
+use tokio::sync::oneshot;
+
+pub use memory::MemoryStore;
+#[cfg(feature = "sqlite")]
+pub use sqlite::{SqliteStore, Synchronous};
+
+use crate::history::HistoryEvent;
+
+/// An execution's status, as `DescribeExecution` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// Not ended yet: resumed when the engine starts.
+    Running,
+    /// Ended with an output.
+    Succeeded,
+    /// Ended with an error.
+    Failed,
+    /// Ran past the machine's `TimeoutSeconds`.
+    TimedOut,
+    /// Stopped by `StopExecution`.
+    Aborted,
+}
+
+impl Status {
+    /// AWS's name: `RUNNING`, `SUCCEEDED`, `FAILED`, `TIMED_OUT`, `ABORTED`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Running => "RUNNING",
+            Status::Succeeded => "SUCCEEDED",
+            Status::Failed => "FAILED",
+            Status::TimedOut => "TIMED_OUT",
+            Status::Aborted => "ABORTED",
+        }
+    }
+
+    /// The status named `text` (see [`Status::as_str`]).
+    pub fn parse(text: &str) -> Option<Status> {
+        [
+            Status::Running,
+            Status::Succeeded,
+            Status::Failed,
+            Status::TimedOut,
+            Status::Aborted,
+        ]
+        .into_iter()
+        .find(|status| status.as_str() == text)
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// What never changes about an execution: written with its first checkpoint.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Identity {
+    /// The execution ARN, the key of everything stored about it.
+    pub arn: String,
+    /// The state machine's name.
+    pub machine: String,
+    /// The execution's name.
+    pub name: String,
+    /// The execution input, as JSON text.
+    pub input: String,
+    /// When it started.
+    pub start: SystemTime,
+}
+
+/// Where an execution stands after a transition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Position {
+    /// The transition's sequence number: 0 at the start, one more per transition.
+    pub seq: u64,
+    /// Running or how it ended.
+    pub status: Status,
+    /// The current state and its input (the generated state enum as JSON text);
+    /// `None` once ended.
+    pub state: Option<String>,
+    /// The top-level workflow variables as JSON text, when any are assigned.
+    pub variables: Option<String>,
+    /// The id of the last history event.
+    pub last_event_id: u64,
+    /// The id of the current state's `StateEntered` event.
+    pub entered_event_id: u64,
+    /// When the current state was entered (Wait durations count from it).
+    pub entered: SystemTime,
+    /// When the execution ended.
+    pub stop: Option<SystemTime>,
+    /// The output as JSON text, once succeeded.
+    pub output: Option<String>,
+    /// The error, once failed, timed out or aborted.
+    pub error: Option<String>,
+    /// The cause, with the error.
+    pub cause: Option<String>,
+}
+
+/// One transition to commit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checkpoint {
+    /// The execution's ARN.
+    pub arn: String,
+    /// The execution's identity, on its first checkpoint (`position.seq == 0`) only.
+    pub start: Option<Identity>,
+    /// Where the execution stands after it.
+    pub position: Position,
+    /// The history events it adds.
+    pub events: Vec<HistoryEvent>,
+}
+
+/// An execution as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecutionRecord {
+    /// What never changes.
+    pub identity: Identity,
+    /// Its last committed position.
+    pub position: Position,
+}
+
+/// What a first checkpoint found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Created {
+    /// A new execution was stored (or, for later checkpoints, the transition was).
+    New,
+    /// An execution with that ARN already exists; nothing was written.
+    Existing(Box<ExecutionRecord>),
+}
+
+/// What went wrong in a store.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum StoreError {
+    /// Checkpoint `seq` of `arn` does not follow the stored one: another writer runs
+    /// the same execution, or the transition was already committed.
+    #[error("checkpoint {seq} of {arn} does not follow the stored transition")]
+    Conflict {
+        /// The execution.
+        arn: String,
+        /// The refused sequence number.
+        seq: u64,
+    },
+    /// The store could not be read or opened.
+    #[error("the execution store failed: {0}")]
+    Backend(String),
+    /// What is stored cannot be read back as written.
+    #[error("the execution store holds unreadable data: {0}")]
+    Corrupt(String),
+}
+
+/// Where executions are checkpointed.
+///
+/// Writes go through [`Store::commit`], which returns at once and acknowledges
+/// through the [`Ack`] when the checkpoint is durable. A store that cannot write
+/// (a full disk, an fsync error) stops the process rather than acknowledge or retry
+/// over lost data; the next start recovers from what was committed.
+pub trait Store: Send + Sync + std::fmt::Debug + 'static {
+    /// Commits one transition (see [`Checkpoint`]).
+    fn commit(&self, checkpoint: Checkpoint) -> Ack;
+
+    /// The execution `arn`, if stored.
+    fn execution(&self, arn: &str) -> Result<Option<ExecutionRecord>, StoreError>;
+
+    /// All executions, in the order they started.
+    fn executions(&self) -> Result<Vec<ExecutionRecord>, StoreError>;
+
+    /// The history of execution `arn`, oldest event first.
+    fn history(&self, arn: &str) -> Result<Vec<HistoryEvent>, StoreError>;
+}
+
+/// The acknowledgement of a [`Store::commit`]: resolves once the checkpoint is
+/// durable (or refused).
+#[derive(Debug)]
+pub struct Ack(oneshot::Receiver<Result<Created, StoreError>>);
+
+impl Ack {
+    /// An acknowledgement and the sender that resolves it.
+    pub fn channel() -> (oneshot::Sender<Result<Created, StoreError>>, Ack) {
+        let (sender, receiver) = oneshot::channel();
+        (sender, Ack(receiver))
+    }
+
+    /// An acknowledgement already resolved with `result`.
+    pub fn ready(result: Result<Created, StoreError>) -> Ack {
+        let (sender, ack) = Ack::channel();
+        // The receiver is alive: it is in `ack`.
+        let _ = sender.send(result);
+        ack
+    }
+}
+
+impl Future for Ack {
+    type Output = Result<Created, StoreError>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        Pin::new(&mut self.0).poll(cx).map(|received| {
+            received.unwrap_or_else(|_| {
+                Err(StoreError::Backend(
+                    "the store's writer stopped before acknowledging".into(),
+                ))
+            })
+        })
+    }
+}
+
+/// Milliseconds since the Unix epoch, as stores keep times.
+pub fn millis(time: SystemTime) -> i64 {
+    time.duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |since| {
+            i64::try_from(since.as_millis()).unwrap_or(i64::MAX)
+        })
+}
+
+/// The time `millis` milliseconds after the Unix epoch.
+pub fn from_millis(millis: i64) -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_millis(u64::try_from(millis).unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,366 @@
+//! The SQLite store: one database file (WAL mode), written by one thread that
+//! commits the checkpoints of many executions in one transaction (group commit).
+//!
+//! Tables: `executions` (one row per execution: its identity and last position) and
+//! `transitions` (one row per committed checkpoint, keyed by `(arn, seq)`, holding its
+//! history events as a JSON array). The key makes a duplicate commit impossible.
+
+use std::path::Path;
+use std::sync::mpsc;
+use std::sync::{Mutex, MutexGuard};
+use std::thread::JoinHandle;
+
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+use tokio::sync::oneshot;
+
+use super::{
+    Ack, Checkpoint, Created, ExecutionRecord, Identity, Position, Status, Store, StoreError,
+    from_millis, millis,
+};
+use crate::history::HistoryEvent;
+
+/// How hard each commit waits for the disk (SQLite's `synchronous` in WAL mode).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Synchronous {
+    /// `FULL` (the default): an acknowledged checkpoint survives a crash of the
+    /// process and of the machine (power loss).
+    #[default]
+    Full,
+    /// `NORMAL`: an acknowledged checkpoint survives a crash of the process, but the
+    /// last transactions before a power loss or OS crash may be rolled back (the
+    /// database stays consistent). Faster: the WAL is synced at checkpoints only.
+    Normal,
+}
+
+/// Checkpoints are committed at most this many to a transaction.
+const MAX_GROUP: usize = 1024;
+
+type Job = (Checkpoint, oneshot::Sender<Result<Created, StoreError>>);
+
+/// An execution store in a SQLite database file.
+#[derive(Debug)]
+pub struct SqliteStore {
+    writer: Option<mpsc::Sender<Job>>,
+    thread: Option<JoinHandle<()>>,
+    reader: Mutex<Connection>,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS executions (
+    arn TEXT PRIMARY KEY NOT NULL,
+    machine TEXT NOT NULL,
+    name TEXT NOT NULL,
+    input TEXT NOT NULL,
+    start_ms INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    state TEXT,
+    variables TEXT,
+    last_event_id INTEGER NOT NULL,
+    entered_event_id INTEGER NOT NULL,
+    entered_ms INTEGER NOT NULL,
+    stop_ms INTEGER,
+    output TEXT,
+    error TEXT,
+    cause TEXT
+);
+CREATE TABLE IF NOT EXISTS transitions (
+    arn TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    events TEXT NOT NULL,
+    PRIMARY KEY (arn, seq)
+) WITHOUT ROWID;
+";
+
+const COLUMNS: &str = "arn, machine, name, input, start_ms, seq, status, state, variables, \
+    last_event_id, entered_event_id, entered_ms, stop_ms, output, error, cause";
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path`, with `synchronous=FULL`.
+    pub fn open(path: impl AsRef<Path>) -> Result<SqliteStore, StoreError> {
+        SqliteStore::open_with(path, Synchronous::Full)
+    }
+
+    /// Opens (creating if needed) the database at `path`, syncing as `sync` says.
+    pub fn open_with(path: impl AsRef<Path>, sync: Synchronous) -> Result<SqliteStore, StoreError> {
+        let path = path.as_ref();
+        let writer = connect(path)?;
+        let synchronous = match sync {
+            Synchronous::Full => "FULL",
+            Synchronous::Normal => "NORMAL",
+        };
+        writer
+            .pragma_update(None, "synchronous", synchronous)
+            .map_err(backend)?;
+        writer.execute_batch(SCHEMA).map_err(backend)?;
+        let reader = connect(path)?;
+        let (sender, jobs) = mpsc::channel();
+        let thread = std::thread::Builder::new()
+            .name("asl-store-writer".into())
+            .spawn(move || write(writer, jobs))
+            .map_err(|error| StoreError::Backend(error.to_string()))?;
+        Ok(SqliteStore {
+            writer: Some(sender),
+            thread: Some(thread),
+            reader: Mutex::new(reader),
+        })
+    }
+
+    /// SQLite's `PRAGMA integrity_check`: `"ok"` when the file is sound.
+    pub fn integrity_check(&self) -> Result<String, StoreError> {
+        self.read()
+            .query_row("PRAGMA integrity_check", [], |row| row.get(0))
+            .map_err(backend)
+    }
+
+    fn read(&self) -> MutexGuard<'_, Connection> {
+        self.reader
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Drop for SqliteStore {
+    fn drop(&mut self) {
+        // Closing the channel ends the writer after the checkpoints already sent.
+        self.writer = None;
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Store for SqliteStore {
+    fn commit(&self, checkpoint: Checkpoint) -> Ack {
+        let (sender, ack) = Ack::channel();
+        if let Some(writer) = &self.writer {
+            // A send fails only when the writer thread is gone, and then the
+            // dropped sender resolves the Ack with an error.
+            let _ = writer.send((checkpoint, sender));
+        }
+        ack
+    }
+
+    fn execution(&self, arn: &str) -> Result<Option<ExecutionRecord>, StoreError> {
+        select_execution(&self.read(), arn)
+    }
+
+    fn executions(&self) -> Result<Vec<ExecutionRecord>, StoreError> {
+        let reader = self.read();
+        let mut statement = reader
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM executions ORDER BY start_ms, rowid"
+            ))
+            .map_err(backend)?;
+        let rows = statement.query_map([], record).map_err(backend)?;
+        rows.map(|row| row.map_err(backend)?).collect()
+    }
+
+    fn history(&self, arn: &str) -> Result<Vec<HistoryEvent>, StoreError> {
+        let reader = self.read();
+        let mut statement = reader
+            .prepare_cached("SELECT events FROM transitions WHERE arn = ?1 ORDER BY seq")
+            .map_err(backend)?;
+        let rows = statement
+            .query_map([arn], |row| row.get::<_, String>(0))
+            .map_err(backend)?;
+        let mut history = Vec::new();
+        for events in rows {
+            let events: Vec<HistoryEvent> = serde_json::from_str(&events.map_err(backend)?)
+                .map_err(|error| StoreError::Corrupt(format!("history of {arn}: {error}")))?;
+            history.extend(events);
+        }
+        Ok(history)
+    }
+}
+
+fn connect(path: &Path) -> Result<Connection, StoreError> {
+    let connection = Connection::open(path).map_err(backend)?;
+    connection
+        .pragma_update(None, "journal_mode", "WAL")
+        .map_err(backend)?;
+    connection
+        .busy_timeout(std::time::Duration::from_secs(30))
+        .map_err(backend)?;
+    Ok(connection)
+}
+
+fn backend(error: rusqlite::Error) -> StoreError {
+    StoreError::Backend(error.to_string())
+}
+
+/// The writer thread: takes every checkpoint waiting, commits them in one
+/// transaction, then acknowledges each.
+fn write(mut connection: Connection, jobs: mpsc::Receiver<Job>) {
+    while let Ok(first) = jobs.recv() {
+        let mut group = vec![first];
+        while group.len() < MAX_GROUP {
+            match jobs.try_recv() {
+                Ok(job) => group.push(job),
+                Err(_) => break,
+            }
+        }
+        let results = commit_group(&mut connection, &group).unwrap_or_else(|error| fatal(&error));
+        for ((_, acknowledge), result) in group.into_iter().zip(results) {
+            // A dropped Ack means its execution stopped waiting; the commit stands.
+            let _ = acknowledge.send(result);
+        }
+    }
+}
+
+/// A write error leaves no safe way on: stop the process so that nothing is
+/// acknowledged that was not written; the next start recovers from the file.
+fn fatal(error: &rusqlite::Error) -> ! {
+    eprintln!("asl: the execution store could not commit ({error}); stopping the process");
+    std::process::abort()
+}
+
+fn commit_group(
+    connection: &mut Connection,
+    group: &[Job],
+) -> Result<Vec<Result<Created, StoreError>>, rusqlite::Error> {
+    let transaction = connection.transaction()?;
+    let results = group
+        .iter()
+        .map(|(checkpoint, _)| apply(&transaction, checkpoint))
+        .collect::<Result<Vec<_>, _>>()?;
+    transaction.commit()?;
+    Ok(results)
+}
+
+/// Applies one checkpoint. The outer `Err` is a database failure (fatal); the inner
+/// one a refused checkpoint.
+fn apply(
+    transaction: &Transaction<'_>,
+    checkpoint: &Checkpoint,
+) -> Result<Result<Created, StoreError>, rusqlite::Error> {
+    let Checkpoint {
+        arn,
+        start,
+        position,
+        events,
+    } = checkpoint;
+    let p = position;
+    let status = p.status.as_str();
+    let stop = p.stop.map(millis);
+    let entered = millis(p.entered);
+    let changed = match start {
+        Some(identity) => transaction
+            .prepare_cached(&format!(
+                "INSERT INTO executions ({COLUMNS}) VALUES \
+                 (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) \
+                 ON CONFLICT (arn) DO NOTHING"
+            ))?
+            .execute(params![
+                arn,
+                identity.machine,
+                identity.name,
+                identity.input,
+                millis(identity.start),
+                signed(p.seq),
+                status,
+                p.state,
+                p.variables,
+                signed(p.last_event_id),
+                signed(p.entered_event_id),
+                entered,
+                stop,
+                p.output,
+                p.error,
+                p.cause
+            ])?,
+        None => transaction
+            .prepare_cached(
+                "UPDATE executions SET seq = ?2, status = ?3, state = ?4, variables = ?5, \
+                 last_event_id = ?6, entered_event_id = ?7, entered_ms = ?8, stop_ms = ?9, \
+                 output = ?10, error = ?11, cause = ?12 WHERE arn = ?1 AND seq = ?2 - 1",
+            )?
+            .execute(params![
+                arn,
+                signed(p.seq),
+                status,
+                p.state,
+                p.variables,
+                signed(p.last_event_id),
+                signed(p.entered_event_id),
+                entered,
+                stop,
+                p.output,
+                p.error,
+                p.cause
+            ])?,
+    };
+    if changed == 0 {
+        return Ok(match start {
+            Some(_) => match select_execution(transaction, arn) {
+                Ok(Some(record)) => Ok(Created::Existing(Box::new(record))),
+                Ok(None) | Err(_) => Err(StoreError::Conflict {
+                    arn: arn.clone(),
+                    seq: p.seq,
+                }),
+            },
+            None => Err(StoreError::Conflict {
+                arn: arn.clone(),
+                seq: p.seq,
+            }),
+        });
+    }
+    let events = serde_json::to_string(events).unwrap_or_else(|_| "[]".into());
+    transaction
+        .prepare_cached("INSERT INTO transitions (arn, seq, events) VALUES (?1, ?2, ?3)")?
+        .execute(params![arn, signed(p.seq), events])?;
+    Ok(Ok(Created::New))
+}
+
+fn select_execution(
+    connection: &Connection,
+    arn: &str,
+) -> Result<Option<ExecutionRecord>, StoreError> {
+    connection
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM executions WHERE arn = ?1"))
+        .map_err(backend)?
+        .query_row([arn], record)
+        .optional()
+        .map_err(backend)?
+        .transpose()
+}
+
+/// Reads a row of `executions` (columns as [`COLUMNS`]).
+fn record(row: &Row<'_>) -> rusqlite::Result<Result<ExecutionRecord, StoreError>> {
+    let status: String = row.get(6)?;
+    let Some(status) = Status::parse(&status) else {
+        return Ok(Err(StoreError::Corrupt(format!("status {status:?}"))));
+    };
+    Ok(Ok(ExecutionRecord {
+        identity: Identity {
+            arn: row.get(0)?,
+            machine: row.get(1)?,
+            name: row.get(2)?,
+            input: row.get(3)?,
+            start: from_millis(row.get(4)?),
+        },
+        position: Position {
+            seq: unsigned(row.get(5)?),
+            status,
+            state: row.get(7)?,
+            variables: row.get(8)?,
+            last_event_id: unsigned(row.get(9)?),
+            entered_event_id: unsigned(row.get(10)?),
+            entered: from_millis(row.get(11)?),
+            stop: row.get::<_, Option<i64>>(12)?.map(from_millis),
+            output: row.get(13)?,
+            error: row.get(14)?,
+            cause: row.get(15)?,
+        },
+    }))
+}
+
+/// A count as SQLite stores integers.
+fn signed(count: u64) -> i64 {
+    i64::try_from(count).unwrap_or(i64::MAX)
+}
+
+/// A count read back (never negative as written).
+fn unsigned(stored: i64) -> u64 {
+    u64::try_from(stored).unwrap_or(0)
+}
