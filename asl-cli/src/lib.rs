@@ -5,6 +5,7 @@ mod cache;
 mod check;
 mod compile;
 mod definition;
+mod executions;
 mod generate;
 mod run;
 mod scaffold;
@@ -17,6 +18,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 pub use cache::Cache;
 pub use check::check;
 pub use compile::{CompileError, Profile, build, compile};
+pub use executions::executions;
 pub use generate::generate;
 pub use run::execute;
 
@@ -65,6 +67,41 @@ pub enum Command {
     /// run: bad usage or input, an invalid definition, Tasks without a binding,
     /// compile errors (the message is on stderr).
     Run(RunArgs),
+    /// List, describe and print the history of executions in a durable store.
+    ///
+    /// The store is a SQLite file written by `asl_runtime::Engine` with `SqliteStore`.
+    ///
+    /// Exit status: 0, 1 when the execution asked for is not there, 2 when the store
+    /// cannot be read.
+    Executions(ExecutionsArgs),
+}
+
+/// Arguments of `asl executions`.
+#[derive(Debug, clap::Args)]
+pub struct ExecutionsArgs {
+    /// The SQLite execution store.
+    #[arg(long, value_name = "FILE")]
+    pub db: PathBuf,
+    /// What to show.
+    #[command(subcommand)]
+    pub command: ExecutionsCommand,
+}
+
+/// What `asl executions` shows.
+#[derive(Debug, Subcommand)]
+pub enum ExecutionsCommand {
+    /// One line per execution: status, machine, name, start time.
+    List,
+    /// One execution as DescribeExecution returns it.
+    Show {
+        /// Its name or ARN.
+        execution: String,
+    },
+    /// One execution's history as GetExecutionHistory returns it.
+    History {
+        /// Its name or ARN.
+        execution: String,
+    },
 }
 
 /// Arguments of `asl check`.
@@ -187,5 +224,6 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> io::Result<u8> {
         Command::Gen(args) => generate(&args, io),
         Command::Build(args) => build(&args, io),
         Command::Run(args) => execute(&args, io),
+        Command::Executions(args) => executions(&args, io),
     }
 }

@@ -24,7 +24,8 @@ edition = "2024"
 publish = false
 
 [dependencies]
-asl-runtime = { path = {runtime}, features = ["standalone"] }
+# One execution per process, not persisted: the SQLite store is left out.
+asl-runtime = { path = {runtime}, default-features = false, features = ["standalone"] }
 
 [profile.dev]
 debug = false
@@ -149,7 +150,7 @@ mod tests {
         let (_, manifest) = &krate.files[0];
         assert!(manifest.contains(&format!("name = \"{}\"\n", krate.name)));
         assert!(manifest.contains(
-            r#"asl-runtime = { path = "/src/a \"b\"/asl-runtime", features = ["standalone"] }"#
+            r#"asl-runtime = { path = "/src/a \"b\"/asl-runtime", default-features = false, features = ["standalone"] }"#
         ));
         for placeholder in ["{version}", "{name}", "{runtime}"] {
             assert!(!manifest.contains(placeholder), "{placeholder}");

@@ -2,6 +2,7 @@
 //! machines that `build.rs` compiles from `../shared/conformance/cases`.
 
 mod cases;
+pub mod workload;
 
 pub use cases::{conformance_cases, shared_dir};
 

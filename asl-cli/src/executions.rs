@@ -1,0 +1,125 @@
+//! `asl executions`: lists the executions in a durable store, shows one, or prints
+//! its history as `GetExecutionHistory` returns it.
+
+use std::io;
+
+use asl_runtime::store::{ExecutionRecord, SqliteStore, Store, millis};
+use serde_json::{Value, json};
+
+use crate::{ExecutionsArgs, ExecutionsCommand, Io};
+
+/// Runs `asl executions`; returns the exit status (0, or 1 when the execution asked
+/// for is not in the store).
+pub fn executions(args: &ExecutionsArgs, io: &mut Io<'_>) -> io::Result<u8> {
+    if !args.db.exists() {
+        return Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!("no execution store at {}", args.db.display()),
+        ));
+    }
+    let store = SqliteStore::open(&args.db).map_err(io::Error::other)?;
+    match &args.command {
+        ExecutionsCommand::List => {
+            for record in store.executions().map_err(io::Error::other)? {
+                let identity = &record.identity;
+                writeln!(
+                    io.stdout,
+                    "{:<10} {:<24} {} {}",
+                    record.position.status,
+                    identity.machine,
+                    identity.name,
+                    asl_runtime::context::timestamp(identity.start)
+                )?;
+            }
+            Ok(0)
+        }
+        ExecutionsCommand::Show { execution } => match find(&store, execution, io)? {
+            Some(record) => {
+                let text = serde_json::to_string_pretty(&describe(&record))?;
+                writeln!(io.stdout, "{text}")?;
+                Ok(0)
+            }
+            None => Ok(1),
+        },
+        ExecutionsCommand::History { execution } => match find(&store, execution, io)? {
+            Some(record) => {
+                let events = store
+                    .history(&record.identity.arn)
+                    .map_err(io::Error::other)?;
+                let text = serde_json::to_string_pretty(&json!({ "events": events }))?;
+                writeln!(io.stdout, "{text}")?;
+                Ok(0)
+            }
+            None => Ok(1),
+        },
+    }
+}
+
+/// The execution named `wanted` (a name or an ARN); a name several machines use is
+/// ambiguous.
+fn find(store: &SqliteStore, wanted: &str, io: &mut Io<'_>) -> io::Result<Option<ExecutionRecord>> {
+    let mut found: Vec<ExecutionRecord> = store
+        .executions()
+        .map_err(io::Error::other)?
+        .into_iter()
+        .filter(|record| record.identity.arn == wanted || record.identity.name == wanted)
+        .collect();
+    match found.len() {
+        1 => Ok(found.pop()),
+        0 => {
+            writeln!(
+                io.stderr,
+                "error: ExecutionDoesNotExist: no execution '{wanted}'"
+            )?;
+            Ok(None)
+        }
+        _ => {
+            writeln!(
+                io.stderr,
+                "error: several machines have an execution named '{wanted}'; give its ARN:"
+            )?;
+            for record in found {
+                writeln!(io.stderr, "  {}", record.identity.arn)?;
+            }
+            Ok(None)
+        }
+    }
+}
+
+/// `DescribeExecution`'s fields for `record`.
+fn describe(record: &ExecutionRecord) -> Value {
+    let (identity, position) = (&record.identity, &record.position);
+    let seconds = |time| millis(time) as f64 / 1000.0;
+    let mut description = json!({
+        "executionArn": identity.arn,
+        "stateMachineArn": format!(
+            "arn:aws:states:us-east-1:123456789012:stateMachine:{}",
+            identity.machine
+        ),
+        "name": identity.name,
+        "status": position.status.as_str(),
+        "startDate": seconds(identity.start),
+        "input": identity.input,
+    });
+    let fields = [
+        ("stopDate", position.stop.map(|stop| json!(seconds(stop)))),
+        ("output", position.output.clone().map(Value::from)),
+        ("error", position.error.clone().map(Value::from)),
+        ("cause", position.cause.clone().map(Value::from)),
+        (
+            "currentState",
+            position.state.as_deref().map(|state| {
+                serde_json::from_str::<Value>(state)
+                    .ok()
+                    .and_then(|state| state.as_object()?.keys().next().cloned())
+                    .map_or(Value::Null, Value::from)
+            }),
+        ),
+    ];
+    for (key, value) in fields {
+        if let Some(value) = value {
+            description[key] = value;
+        }
+    }
+    description
+}

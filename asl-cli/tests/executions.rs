@@ -1,0 +1,133 @@
+//! `asl executions`: listing, describing and printing the history of executions in
+//! a SQLite store.
+
+use std::time::{Duration, SystemTime};
+
+use asl_runtime::history::{Details, EventType, Output, Recorder, Started, Truncated};
+use asl_runtime::store::{Checkpoint, Identity, Position, SqliteStore, Status, Store};
+use assert_cmd::Command;
+
+const ARN: &str = "arn:aws:states:us-east-1:123456789012:execution:Orders:first";
+
+/// A store holding one execution that succeeded.
+async fn store_with_one_execution(path: &std::path::Path) {
+    let store = SqliteStore::open(path).unwrap();
+    let start = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    let mut recorder = Recorder::after(0);
+    recorder.record_at(
+        start,
+        EventType::ExecutionStarted,
+        Details::ExecutionStarted(Started {
+            input: "{}".into(),
+            input_details: Truncated::default(),
+            role_arn: "arn:aws:iam::123456789012:role/StatesExecutionRole".into(),
+        }),
+    );
+    let position = |seq, status| Position {
+        seq,
+        status,
+        state: (status == Status::Running).then(|| r#"{"Hello":{}}"#.to_owned()),
+        variables: None,
+        last_event_id: seq + 1,
+        entered_event_id: 1,
+        entered: start,
+        stop: (status != Status::Running).then_some(start + Duration::from_secs(2)),
+        output: (status == Status::Succeeded).then(|| "\"done\"".to_owned()),
+        error: None,
+        cause: None,
+    };
+    let identity = Identity {
+        arn: ARN.into(),
+        machine: "Orders".into(),
+        name: "first".into(),
+        input: "{}".into(),
+        start,
+    };
+    let first = Checkpoint {
+        arn: ARN.into(),
+        start: Some(identity),
+        position: position(0, Status::Running),
+        events: recorder.take(),
+    };
+    store.commit(first).await.unwrap();
+    recorder.record_at(
+        start,
+        EventType::ExecutionSucceeded,
+        Details::ExecutionSucceeded(Output {
+            output: "\"done\"".into(),
+            output_details: Truncated::default(),
+        }),
+    );
+    let end = Checkpoint {
+        arn: ARN.into(),
+        start: None,
+        position: position(1, Status::Succeeded),
+        events: recorder.take(),
+    };
+    store.commit(end).await.unwrap();
+}
+
+fn asl(db: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::cargo_bin("asl")
+        .unwrap()
+        .arg("executions")
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn lists_shows_and_prints_the_history_of_stored_executions() {
+    let directory = tempfile::tempdir().unwrap();
+    let db = directory.path().join("executions.db");
+    store_with_one_execution(&db).await;
+
+    let list = asl(&db, &["list"]);
+    assert!(list.status.success());
+    assert_eq!(
+        String::from_utf8(list.stdout).unwrap(),
+        "SUCCEEDED  Orders                   first 2023-11-14T22:13:20.000Z\n"
+    );
+
+    let show = asl(&db, &["show", "first"]);
+    assert!(show.status.success());
+    let description: serde_json::Value = serde_json::from_slice(&show.stdout).unwrap();
+    assert_eq!(
+        description,
+        serde_json::json!({
+            "executionArn": ARN,
+            "stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:Orders",
+            "name": "first",
+            "status": "SUCCEEDED",
+            "startDate": 1_700_000_000.0,
+            "stopDate": 1_700_000_002.0,
+            "input": "{}",
+            "output": "\"done\""
+        })
+    );
+
+    let history = asl(&db, &["history", ARN]);
+    assert!(history.status.success());
+    let history: serde_json::Value = serde_json::from_slice(&history.stdout).unwrap();
+    let types: Vec<&str> = history["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|event| event["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(types, ["ExecutionStarted", "ExecutionSucceeded"]);
+    assert_eq!(history["events"][1]["previousEventId"], 1);
+
+    let missing = asl(&db, &["show", "second"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        String::from_utf8(missing.stderr)
+            .unwrap()
+            .contains("ExecutionDoesNotExist")
+    );
+
+    let no_store = asl(&directory.path().join("none.db"), &["list"]);
+    assert_eq!(no_store.status.code(), Some(2));
+}

@@ -1,0 +1,85 @@
+//! Durable throughput: 64 executions of pass_chain (100 Pass states, so 101
+//! checkpoints each) at once on the SQLite store, with `synchronous=FULL` and
+//! `NORMAL`; criterion reports checkpointed transitions per second. The in-memory
+//! store shows what the engine costs without a disk.
+//!
+//! `cargo bench -p asl-benches --bench durable`
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use asl_benches::pass_chain;
+use asl_runtime::Engine;
+use asl_runtime::store::{MemoryStore, SqliteStore, Status, Store, Synchronous};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use serde_json::Value;
+
+/// Executions running at once.
+const CONCURRENT: u64 = 64;
+/// Checkpoints per execution: one per Pass state and the end.
+const CHECKPOINTS: u64 = 101;
+
+fn input() -> Value {
+    let shared = match std::env::var_os("ASL_SHARED") {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"),
+    };
+    let path = shared.join("bench/inputs/pass_chain.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).expect("bench input is JSON")
+}
+
+fn store(c: &mut Criterion, name: &str, store: Arc<dyn Store>) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .expect("tokio runtime");
+    let engine = Engine::with_store(pass_chain::Machine::new(()), store);
+    let input = input();
+    let next = AtomicU64::new(0);
+    let mut group = c.benchmark_group("durable_pass_chain_x64");
+    group.throughput(Throughput::Elements(CONCURRENT * CHECKPOINTS));
+    group.sample_size(10);
+    group.bench_function(name, |b| {
+        b.iter_custom(|rounds| {
+            let mut total = Duration::ZERO;
+            for _ in 0..rounds {
+                let first = next.fetch_add(CONCURRENT, Ordering::Relaxed);
+                let started = Instant::now();
+                runtime.block_on(async {
+                    let names: Vec<String> = (first..first + CONCURRENT)
+                        .map(|n| format!("run-{n}"))
+                        .collect();
+                    for name in &names {
+                        engine.start(name, input.clone()).await.expect("starts");
+                    }
+                    for name in &names {
+                        let record = engine.wait(name).await.expect("ends");
+                        assert_eq!(record.position.status, Status::Succeeded);
+                    }
+                });
+                total += started.elapsed();
+            }
+            total
+        })
+    });
+    group.finish();
+}
+
+fn benches(c: &mut Criterion) {
+    let directory = tempfile::tempdir().expect("a temporary directory");
+    for (name, synchronous) in [
+        ("sqlite_full", Synchronous::Full),
+        ("sqlite_normal", Synchronous::Normal),
+    ] {
+        let path = directory.path().join(format!("{name}.db"));
+        let sqlite = SqliteStore::open_with(&path, synchronous).expect("the database opens");
+        store(c, name, Arc::new(sqlite));
+    }
+    store(c, "memory", Arc::new(MemoryStore::new()));
+}
+
+criterion_group!(durable, benches);
+criterion_main!(durable);

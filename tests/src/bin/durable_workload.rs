@@ -1,0 +1,103 @@
+//! The child process of the crash test (`tests/tests/crash.rs`): resumes what the
+//! database holds, starts executions `e0` .. `e<count - 1>` of the workload machine
+//! (a name already started is left as it is), and waits for all of them. It logs each
+//! acknowledged checkpoint (`ack <generation> <arn> <seq> <last event id>`) and each
+//! Task call (`call <generation> <idempotency key>`) to the log file, so that the test
+//! can check them against the database after killing this process many times.
+//!
+//! ```text
+//! durable_workload <database> <count> <log> <generation>
+//! ```
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use asl_runtime::history::HistoryEvent;
+use asl_runtime::store::{
+    Ack, Checkpoint, Created, ExecutionRecord, SqliteStore, Store, StoreError,
+};
+use asl_runtime::{Engine, EngineError};
+use asl_tests::workload;
+
+/// A SQLite store that logs each checkpoint it acknowledges before passing the
+/// acknowledgement on.
+#[derive(Debug)]
+struct Logged {
+    store: Arc<SqliteStore>,
+    generation: u64,
+    log: Arc<Mutex<std::fs::File>>,
+}
+
+impl Store for Logged {
+    fn commit(&self, checkpoint: Checkpoint) -> Ack {
+        let line = format!(
+            "ack {} {} {} {}\n",
+            self.generation,
+            checkpoint.arn,
+            checkpoint.position.seq,
+            checkpoint.position.last_event_id
+        );
+        let committed = self.store.commit(checkpoint);
+        let (acknowledge, ack) = Ack::channel();
+        let log = Arc::clone(&self.log);
+        tokio::spawn(async move {
+            let result = committed.await;
+            if result == Ok(Created::New) {
+                let mut log = log.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                log.write_all(line.as_bytes()).expect("the log is writable");
+            }
+            let _ = acknowledge.send(result);
+        });
+        ack
+    }
+
+    fn execution(&self, arn: &str) -> Result<Option<ExecutionRecord>, StoreError> {
+        self.store.execution(arn)
+    }
+
+    fn executions(&self) -> Result<Vec<ExecutionRecord>, StoreError> {
+        self.store.executions()
+    }
+
+    fn history(&self, arn: &str) -> Result<Vec<HistoryEvent>, StoreError> {
+        self.store.history(arn)
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [database, count, log, generation] = args.as_slice() else {
+        eprintln!("usage: durable_workload <database> <count> <log> <generation>");
+        std::process::exit(2);
+    };
+    let count: u64 = count.parse().expect("count is a number");
+    let generation: u64 = generation.parse().expect("generation is a number");
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+        .expect("the log opens");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    runtime.block_on(async {
+        let store = Logged {
+            store: Arc::new(SqliteStore::open(database).expect("the database opens")),
+            generation,
+            log: Arc::new(Mutex::new(log.try_clone().expect("the log clones"))),
+        };
+        let handlers = workload::Handlers::logging(generation, log);
+        let engine = Engine::new(workload::Machine::new(handlers), store);
+        engine.resume().expect("resumes");
+        for n in 0..count {
+            match engine.start(&format!("e{n}"), workload::input(n)).await {
+                Ok(_) | Err(EngineError::AlreadyExists(_)) => {}
+                Err(error) => panic!("e{n}: {error}"),
+            }
+        }
+        for n in 0..count {
+            engine.wait(&format!("e{n}")).await.expect("ends");
+        }
+    });
+}
