@@ -1,9 +1,13 @@
-//! `asl executions`: lists the executions in a durable store, shows one, or prints
-//! its history as `GetExecutionHistory` returns it.
+//! `asl executions`: lists the executions in a durable store, shows one, prints its
+//! history as `GetExecutionHistory` returns it, or answers a callback task
+//! (`SendTaskSuccess`, `SendTaskFailure`).
 
 use std::io;
+use std::sync::Arc;
 
+use asl_runtime::engine::{EngineError, check_token};
 use asl_runtime::store::{ExecutionRecord, SqliteStore, Store, millis};
+use asl_runtime::task::{Callbacks, Outcome};
 use serde_json::{Value, json};
 
 use crate::{ExecutionsArgs, ExecutionsCommand, Io};
@@ -17,7 +21,7 @@ pub fn executions(args: &ExecutionsArgs, io: &mut Io<'_>) -> io::Result<u8> {
             format!("no execution store at {}", args.db.display()),
         ));
     }
-    let store = SqliteStore::open(&args.db).map_err(io::Error::other)?;
+    let store = Arc::new(SqliteStore::open(&args.db).map_err(io::Error::other)?);
     match &args.command {
         ExecutionsCommand::List => {
             for record in store.executions().map_err(io::Error::other)? {
@@ -52,6 +56,46 @@ pub fn executions(args: &ExecutionsArgs, io: &mut Io<'_>) -> io::Result<u8> {
             }
             None => Ok(1),
         },
+        ExecutionsCommand::SendTaskSuccess { token, output } => {
+            let output = asl_runtime::standalone::read_input(output, io.stdin)
+                .map_err(|message| io::Error::new(io::ErrorKind::InvalidInput, message))?;
+            send(&store, token, Outcome::Success(output), io)
+        }
+        ExecutionsCommand::SendTaskFailure {
+            token,
+            error,
+            cause,
+        } => {
+            let outcome = Outcome::Failure {
+                error: error.clone(),
+                cause: cause.clone(),
+            };
+            send(&store, token, outcome, io)
+        }
+    }
+}
+
+/// Records `outcome` for `token`; 1 when AWS would refuse it (the error on stderr).
+fn send(
+    store: &Arc<SqliteStore>,
+    token: &str,
+    outcome: Outcome,
+    io: &mut Io<'_>,
+) -> io::Result<u8> {
+    let callbacks = Callbacks::new(Arc::clone(store) as Arc<dyn Store>);
+    let sent = check_token(&**store, token).and_then(|()| {
+        if callbacks.complete(token, outcome)? {
+            Ok(())
+        } else {
+            Err(EngineError::TaskTimedOut)
+        }
+    });
+    match sent {
+        Ok(()) => Ok(0),
+        Err(error) => {
+            writeln!(io.stderr, "error: {error}")?;
+            Ok(1)
+        }
     }
 }
 

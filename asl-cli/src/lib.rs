@@ -102,6 +102,30 @@ pub enum ExecutionsCommand {
         /// Its name or ARN.
         execution: String,
     },
+    /// SendTaskSuccess: the callback task waiting for TOKEN succeeds with OUTPUT.
+    ///
+    /// The running workflow process picks it up within a second; one started
+    /// later finds it when it resumes the execution.
+    SendTaskSuccess {
+        /// The task token (`$$.Task.Token`).
+        #[arg(long)]
+        token: String,
+        /// The task's output: JSON text, `@FILE` or `-`.
+        #[arg(long, value_name = "JSON|@FILE|-")]
+        output: String,
+    },
+    /// SendTaskFailure: the callback task waiting for TOKEN fails.
+    SendTaskFailure {
+        /// The task token.
+        #[arg(long)]
+        token: String,
+        /// The error name Retry and Catch see.
+        #[arg(long)]
+        error: Option<String>,
+        /// The cause.
+        #[arg(long)]
+        cause: Option<String>,
+    },
 }
 
 /// Arguments of `asl check`.

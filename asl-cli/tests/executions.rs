@@ -131,3 +131,86 @@ async fn lists_shows_and_prints_the_history_of_stored_executions() {
     let no_store = asl(&directory.path().join("none.db"), &["list"]);
     assert_eq!(no_store.status.code(), Some(2));
 }
+
+#[tokio::test]
+async fn send_task_success_and_failure_answer_a_waiting_callback_task() {
+    use base64::Engine as _;
+    let directory = tempfile::tempdir().unwrap();
+    let db = directory.path().join("executions.db");
+    store_with_one_execution(&db).await;
+    let waiting = "arn:aws:states:us-east-1:123456789012:execution:Orders:waiting";
+    let store = SqliteStore::open(&db).unwrap();
+    let start = SystemTime::now();
+    store
+        .commit(Checkpoint {
+            arn: waiting.into(),
+            start: Some(Identity {
+                arn: waiting.into(),
+                machine: "Orders".into(),
+                name: "waiting".into(),
+                input: "{}".into(),
+                start,
+            }),
+            position: Position {
+                seq: 0,
+                status: Status::Running,
+                state: Some(r#"{"Ask":{}}"#.into()),
+                variables: None,
+                last_event_id: 2,
+                entered_event_id: 2,
+                entered: start,
+                stop: None,
+                output: None,
+                error: None,
+                cause: None,
+            },
+            events: Vec::new(),
+        })
+        .await
+        .unwrap();
+    let token_of = |arn: &str| {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{arn}/Ask/2/0"))
+    };
+    let token = token_of(waiting);
+
+    let sent = asl(
+        &db,
+        &[
+            "send-task-success",
+            "--token",
+            &token,
+            "--output",
+            r#"{"ok": true}"#,
+        ],
+    );
+    assert!(sent.status.success(), "{sent:?}");
+    assert_eq!(
+        store.callback(&token).unwrap().as_deref(),
+        Some(r#"{"success":{"ok":true}}"#)
+    );
+    let stderr = |output: std::process::Output| String::from_utf8(output.stderr).unwrap();
+    let twice = asl(
+        &db,
+        &["send-task-success", "--token", &token, "--output", "1"],
+    );
+    assert_eq!(twice.status.code(), Some(1));
+    assert!(stderr(twice).contains("TaskTimedOut"));
+    let ended = asl(&db, &["send-task-failure", "--token", &token_of(ARN)]);
+    assert!(
+        stderr(ended).contains("TaskTimedOut"),
+        "the execution ended"
+    );
+    let unknown = asl(
+        &db,
+        &[
+            "send-task-failure",
+            "--token",
+            &token_of("arn:aws:states:us-east-1:123456789012:execution:Orders:none"),
+            "--error",
+            "E",
+        ],
+    );
+    assert!(stderr(unknown).contains("TaskDoesNotExist"));
+    let invalid = asl(&db, &["send-task-failure", "--token", "???"]);
+    assert!(stderr(invalid).contains("InvalidToken"));
+}

@@ -24,6 +24,7 @@ pub struct Execution {
     seed: Option<u64>,
     storage: Option<crate::map::storage::Storage>,
     execution_type: ExecutionType,
+    callbacks: Option<Arc<crate::task::Callbacks>>,
 }
 
 /// Whether an execution is a Standard or an Express workflow execution. Top-level
@@ -85,6 +86,7 @@ impl Execution {
             seed: None,
             storage: None,
             execution_type: ExecutionType::Standard,
+            callbacks: None,
         }
     }
 
@@ -120,6 +122,7 @@ impl Execution {
             seed: self.seed,
             storage: self.storage.clone(),
             execution_type,
+            callbacks: self.callbacks.clone(),
         }
     }
 
@@ -129,6 +132,20 @@ impl Execution {
             start_time: time,
             ..self
         }
+    }
+
+    /// The same execution, its callback tasks waiting for tokens in `callbacks` (as
+    /// the durable engine runs them).
+    pub fn with_callbacks(self, callbacks: Arc<crate::task::Callbacks>) -> Execution {
+        Execution {
+            callbacks: Some(callbacks),
+            ..self
+        }
+    }
+
+    /// Where callback tasks wait for their tokens, under the engine.
+    pub fn callbacks(&self) -> Option<&Arc<crate::task::Callbacks>> {
+        self.callbacks.as_ref()
     }
 
     /// Whether this is a Standard or an Express execution.

@@ -307,3 +307,181 @@ fn a_week_long_wait_goes_on_after_a_restart_without_running_anything_again() {
         assert_eq!(entered, 1);
     });
 }
+
+mod approval_callback {
+    asl_macros::asl!(
+        definition = r#"{
+        "StartAt": "Ask",
+        "States": {
+            "Ask": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                "Parameters": {"token.$": "$$.Task.Token", "order.$": "$.order"},
+                "HeartbeatSeconds": 600,
+                "TimeoutSeconds": 86400,
+                "Next": "Cool off"
+            },
+            "Cool off": {"Type": "Wait", "Seconds": 10, "End": true}
+        }
+    }"#
+    );
+}
+
+/// Hands each token out to a mailbox, as a message to an approver would.
+#[derive(Default)]
+struct Mailbox {
+    tokens: std::sync::Mutex<Vec<String>>,
+}
+
+impl approval_callback::Tasks for Arc<Mailbox> {
+    async fn ask(&self, input: Value, task: TaskContext<'_>) -> Result<Value, TaskError> {
+        assert_eq!(input["token"].as_str(), task.task_token());
+        self.tokens
+            .lock()
+            .unwrap()
+            .push(input["token"].as_str().unwrap().to_owned());
+        Ok(json!({"MessageId": "m-1"}))
+    }
+}
+
+type Approvals = Engine<approval_callback::Machine<Arc<Mailbox>>>;
+
+fn approvals(store: Arc<dyn Store>) -> (Approvals, Arc<Mailbox>) {
+    let mailbox = Arc::new(Mailbox::default());
+    let engine = Engine::with_store(approval_callback::Machine::new(Arc::clone(&mailbox)), store);
+    (engine, mailbox)
+}
+
+/// The first token the mailbox receives.
+async fn token_in(mailbox: &Mailbox) -> String {
+    for _ in 0..10_000 {
+        if let Some(token) = mailbox.tokens.lock().unwrap().first() {
+            return token.clone();
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    panic!("no token came: {:?}", mailbox.tokens);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_callback_task_waits_for_send_task_success_with_its_token() {
+    let (engine, mailbox) = approvals(Arc::new(MemoryStore::new()));
+    engine.start("yes", json!({"order": 7})).await.unwrap();
+    let token = token_in(&mailbox).await;
+    tokio::time::sleep(Duration::from_secs(500)).await;
+    assert_eq!(
+        engine.describe("yes").unwrap().position.status,
+        Status::Running
+    );
+    engine
+        .send_task_success(&token, json!({"approved": true}))
+        .unwrap();
+    // Used twice: the task is not waiting any more.
+    assert_eq!(
+        engine.send_task_success(&token, json!({"approved": false})),
+        Err(EngineError::TaskTimedOut)
+    );
+    let record = engine.wait("yes").await.unwrap();
+    assert_eq!(record.position.status, Status::Succeeded);
+    assert_eq!(
+        record.position.output.as_deref(),
+        Some(r#"{"approved":true}"#)
+    );
+    // After the end, too.
+    assert_eq!(
+        engine.send_task_heartbeat(&token),
+        Err(EngineError::TaskTimedOut)
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn send_task_failure_fails_the_task_with_its_error_and_cause() {
+    let (engine, mailbox) = approvals(Arc::new(MemoryStore::new()));
+    engine.start("no", json!({"order": 8})).await.unwrap();
+    let token = token_in(&mailbox).await;
+    engine
+        .send_task_failure(
+            &token,
+            Some("Rejected".into()),
+            Some("too expensive".into()),
+        )
+        .unwrap();
+    let record = engine.wait("no").await.unwrap();
+    assert_eq!(record.position.status, Status::Failed);
+    assert_eq!(record.position.error.as_deref(), Some("Rejected"));
+    assert_eq!(record.position.cause.as_deref(), Some("too expensive"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn heartbeats_keep_a_callback_task_alive_until_they_stop() {
+    let (engine, mailbox) = approvals(Arc::new(MemoryStore::new()));
+    engine.start("beat", json!({"order": 9})).await.unwrap();
+    let token = token_in(&mailbox).await;
+    let started = tokio::time::Instant::now();
+    for _ in 0..3 {
+        tokio::time::sleep(Duration::from_secs(500)).await;
+        engine.send_task_heartbeat(&token).unwrap();
+    }
+    let record = engine.wait("beat").await.unwrap();
+    assert_eq!(record.position.status, Status::Failed);
+    assert_eq!(record.position.error.as_deref(), Some("States.Timeout"));
+    // The last beat at 1500 s, then 600 s of silence.
+    let ended = started.elapsed().as_secs();
+    assert!((2099..=2101).contains(&ended), "{ended}");
+}
+
+#[tokio::test]
+async fn unknown_tokens_are_refused_as_aws_refuses_them() {
+    let (engine, _) = approvals(Arc::new(MemoryStore::new()));
+    assert_eq!(
+        engine.send_task_success("not-a-token", json!(1)),
+        Err(EngineError::InvalidToken("not-a-token".into()))
+    );
+    use base64::Engine as _;
+    let elsewhere = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(format!("{}/Ask/2/0", engine.arn("nobody")));
+    assert_eq!(
+        engine.send_task_heartbeat(&elsewhere),
+        Err(EngineError::TaskDoesNotExist)
+    );
+}
+
+#[test]
+fn a_callback_sent_while_the_process_is_down_is_found_after_the_restart() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("executions.db");
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).unwrap());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let token = runtime.block_on(async {
+        let (engine, mailbox) = approvals(Arc::clone(&store));
+        engine.start("later", json!({"order": 10})).await.unwrap();
+        token_in(&mailbox).await
+    });
+    // The process dies while the task waits.
+    runtime.shutdown_background();
+    drop(store);
+
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).unwrap());
+    let paused = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(true)
+        .build()
+        .unwrap();
+    paused.block_on(async {
+        let (engine, mailbox) = approvals(Arc::clone(&store));
+        // An approver answers before the workflow process is back (as
+        // `asl executions send-task-success` would).
+        engine.send_task_success(&token, json!("approved")).unwrap();
+        assert_eq!(engine.resume().unwrap(), 1);
+        let record = engine.wait("later").await.unwrap();
+        assert_eq!(record.position.status, Status::Succeeded);
+        assert_eq!(record.position.output.as_deref(), Some(r#""approved""#));
+        assert!(
+            mailbox.tokens.lock().unwrap().is_empty(),
+            "the recorded outcome is used without asking again"
+        );
+    });
+}

@@ -1,11 +1,13 @@
 //! Task states: the handler called with the effective input or Parameters, within
-//! TimeoutSeconds and HeartbeatSeconds.
+//! TimeoutSeconds and HeartbeatSeconds; a `.waitForTaskToken` Task then waits for
+//! the outcome sent with its token (`asl_runtime::task::callback`).
 
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
 
 use crate::ir::io::JsonPathFlow;
 use crate::ir::param::Param;
+use crate::ir::resource::{IntegrationPattern, ResourceKind};
 use crate::ir::state::{State, Task};
 
 use super::attempt::{self, Attempt, Resilience};
@@ -30,6 +32,17 @@ pub(super) fn body(
     // InputPath and Parameters run again for each attempt, which sees its own
     // `$$.State.RetryCount`.
     let mut prepare = Vec::new();
+    let callback = matches!(
+        task.resource.kind,
+        ResourceKind::Integration {
+            pattern: IntegrationPattern::WaitForTaskToken,
+            ..
+        }
+    );
+    if callback {
+        // `$$.Task.Token` for this attempt, before Parameters read it.
+        prepare.push(quote!(context.set_task_token(Some(task::callback::token(#name, context)));));
+    }
     let keeps_input = attempt::keeps_input(flow, &task.catch);
     let retrying = !task.retry.is_empty();
     let effective = select_input(scope, flow, !retrying && !keeps_input, &mut prepare);
@@ -58,10 +71,18 @@ pub(super) fn body(
             &mut prepare,
         )
     };
+    if callback && scope.uses_context && scope.jsonata.is_none() {
+        // The Context object built on entry has no token yet.
+        prepare.insert(1, quote!(let context_object = context.to_value();));
+    }
+    let mut handler = quote!(self.tasks.#method(#argument, task));
+    if callback {
+        handler = quote!(task::callback::wait_for_token(task, #handler));
+    }
     let run = quote! {
         let attempt = task::Attempt::new(#timeout, #heartbeat);
         let task = attempt.context(#name, #resource, context);
-        let outcome = attempt.run(self.tasks.#method(#argument, task)).await;
+        let outcome = attempt.run(#handler).await;
     };
     let resilience = Resilience {
         retry: &task.retry,

@@ -21,6 +21,15 @@ pub enum EngineError {
     /// `InvalidExecutionInput`: the input is over the payload limit.
     #[error("InvalidExecutionInput: {}", .0.cause_text())]
     InvalidInput(ExecutionError),
+    /// `InvalidToken`: not a task token this engine made.
+    #[error("InvalidToken: '{0}' is not a task token")]
+    InvalidToken(String),
+    /// `TaskDoesNotExist`: the token names an execution that does not exist.
+    #[error("TaskDoesNotExist: no execution has the task with this token")]
+    TaskDoesNotExist,
+    /// `TaskTimedOut`: the token was used already, or its execution ended.
+    #[error("TaskTimedOut: the task with this token does not exist any more")]
+    TaskTimedOut,
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -36,6 +36,7 @@ use crate::exec::{MachineState, Workflow};
 use crate::history::{Details, Entered, EventType, HistoryEvent, Recorder, Started, Truncated};
 use crate::limits;
 use crate::store::{Checkpoint, Created, ExecutionRecord, Identity, Position, Status, Store};
+use crate::task::{Callbacks, Outcome, callback};
 use crate::variables::Variables;
 use drive::Run;
 
@@ -57,6 +58,7 @@ impl<W> Clone for Engine<W> {
 struct Shared<W> {
     workflow: W,
     store: Arc<dyn Store>,
+    callbacks: Arc<Callbacks>,
     running: Mutex<HashMap<String, Handle>>,
 }
 
@@ -93,6 +95,7 @@ where
         Engine {
             shared: Arc::new(Shared {
                 workflow,
+                callbacks: Arc::new(Callbacks::new(Arc::clone(&store))),
                 store,
                 running: Mutex::new(HashMap::new()),
             }),
@@ -267,6 +270,46 @@ where
         self.wait(name).await
     }
 
+    /// `SendTaskSuccess`: the callback task waiting for `token` succeeds with
+    /// `output`. The outcome is committed before this returns, so it survives a
+    /// crash; an execution running in another process sharing the store picks it up
+    /// within a second.
+    pub fn send_task_success(&self, token: &str, output: Value) -> Result<(), EngineError> {
+        self.complete(token, Outcome::Success(output))
+    }
+
+    /// `SendTaskFailure`: the callback task waiting for `token` fails with `error`
+    /// and `cause`, which its Retry and Catch see.
+    pub fn send_task_failure(
+        &self,
+        token: &str,
+        error: Option<String>,
+        cause: Option<String>,
+    ) -> Result<(), EngineError> {
+        self.complete(token, Outcome::Failure { error, cause })
+    }
+
+    /// `SendTaskHeartbeat`: restarts the `HeartbeatSeconds` clock of the callback
+    /// task waiting for `token`.
+    pub fn send_task_heartbeat(&self, token: &str) -> Result<(), EngineError> {
+        self.running_task(token)?;
+        self.shared.callbacks.beat(token);
+        Ok(())
+    }
+
+    fn complete(&self, token: &str, outcome: Outcome) -> Result<(), EngineError> {
+        self.running_task(token)?;
+        if self.shared.callbacks.complete(token, outcome)? {
+            Ok(())
+        } else {
+            Err(EngineError::TaskTimedOut)
+        }
+    }
+
+    fn running_task(&self, token: &str) -> Result<(), EngineError> {
+        check_token(&*self.shared.store, token)
+    }
+
     /// A fresh execution of this machine, named `name`, started at `start`.
     fn execution(&self, name: &str, input: &Value, start: SystemTime) -> Execution {
         let machine = self.shared.workflow.name();
@@ -275,7 +318,9 @@ where
         } else {
             Execution::without_input(machine, Some(name.to_owned()))
         };
-        execution.started_at(start)
+        execution
+            .started_at(start)
+            .with_callbacks(Arc::clone(&self.shared.callbacks))
     }
 
     /// The run that goes on with `record` where it was committed.
@@ -328,6 +373,19 @@ where
 
     fn running(&self) -> MutexGuard<'_, HashMap<String, Handle>> {
         self.shared.lock_running()
+    }
+}
+
+/// Checks that `token` is a task token of an execution in `store` that runs, as
+/// `SendTask*` do: [`EngineError::InvalidToken`], [`EngineError::TaskDoesNotExist`]
+/// or, once it ended, [`EngineError::TaskTimedOut`].
+pub fn check_token(store: &dyn Store, token: &str) -> Result<(), EngineError> {
+    let arn =
+        callback::execution_of(token).ok_or_else(|| EngineError::InvalidToken(token.into()))?;
+    match store.execution(&arn)? {
+        None => Err(EngineError::TaskDoesNotExist),
+        Some(record) if record.position.status != Status::Running => Err(EngineError::TaskTimedOut),
+        Some(_) => Ok(()),
     }
 }
 

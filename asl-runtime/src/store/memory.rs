@@ -17,6 +17,7 @@ pub struct MemoryStore {
 #[derive(Debug, Default)]
 struct Executions {
     order: Vec<String>,
+    callbacks: HashMap<String, String>,
     by_arn: HashMap<String, (ExecutionRecord, Vec<HistoryEvent>)>,
 }
 
@@ -64,6 +65,21 @@ impl Store for MemoryStore {
             .get(arn)
             .map(|(_, events)| events.clone())
             .unwrap_or_default())
+    }
+
+    fn record_callback(&self, token: &str, outcome: &str) -> Result<bool, StoreError> {
+        let mut executions = self.lock();
+        if executions.callbacks.contains_key(token) {
+            return Ok(false);
+        }
+        executions
+            .callbacks
+            .insert(token.to_owned(), outcome.to_owned());
+        Ok(true)
+    }
+
+    fn callback(&self, token: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.lock().callbacks.get(token).cloned())
     }
 }
 

@@ -187,6 +187,14 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
 
     /// The history of execution `arn`, oldest event first.
     fn history(&self, arn: &str) -> Result<Vec<HistoryEvent>, StoreError>;
+
+    /// Records the outcome `SendTaskSuccess` or `SendTaskFailure` gave a callback
+    /// task's `token` (JSON text), durably, before it is acknowledged. `Ok(false)`:
+    /// one was recorded for the token before, and nothing was written.
+    fn record_callback(&self, token: &str, outcome: &str) -> Result<bool, StoreError>;
+
+    /// The outcome recorded for `token`, if any.
+    fn callback(&self, token: &str) -> Result<Option<String>, StoreError>;
 }
 
 /// The acknowledgement of a [`Store::commit`]: resolves once the checkpoint is

@@ -4,6 +4,7 @@
 //! Tables: `executions` (one row per execution: its identity and last position) and
 //! `transitions` (one row per committed checkpoint, keyed by `(arn, seq)`, holding its
 //! history events as a JSON array). The key makes a duplicate commit impossible.
+//! `callbacks` holds the outcomes sent for callback tasks' tokens.
 
 use std::path::Path;
 use std::sync::mpsc;
@@ -70,6 +71,10 @@ CREATE TABLE IF NOT EXISTS transitions (
     events TEXT NOT NULL,
     PRIMARY KEY (arn, seq)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS callbacks (
+    token TEXT PRIMARY KEY NOT NULL,
+    outcome TEXT NOT NULL
+);
 ";
 
 const COLUMNS: &str = "arn, machine, name, input, start_ms, seq, status, state, variables, \
@@ -171,6 +176,27 @@ impl Store for SqliteStore {
             history.extend(events);
         }
         Ok(history)
+    }
+
+    fn record_callback(&self, token: &str, outcome: &str) -> Result<bool, StoreError> {
+        // Written on the reading connection: SQLite serializes it with the writer
+        // thread's transactions (waiting up to the busy timeout).
+        let inserted = self
+            .read()
+            .prepare_cached(
+                "INSERT INTO callbacks (token, outcome) VALUES (?1, ?2) \
+                 ON CONFLICT (token) DO NOTHING",
+            )
+            .and_then(|mut statement| statement.execute([token, outcome]))
+            .map_err(backend)?;
+        Ok(inserted == 1)
+    }
+
+    fn callback(&self, token: &str) -> Result<Option<String>, StoreError> {
+        self.read()
+            .prepare_cached("SELECT outcome FROM callbacks WHERE token = ?1")
+            .and_then(|mut statement| statement.query_row([token], |row| row.get(0)).optional())
+            .map_err(backend)
     }
 }
 

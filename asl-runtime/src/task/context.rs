@@ -95,6 +95,14 @@ impl<'a> TaskContext<'a> {
         )
     }
 
+    /// Where a callback task waits for its token (under the durable engine).
+    pub(crate) fn callbacks(&self) -> Option<&'a super::Callbacks> {
+        self.context
+            .execution()
+            .callbacks()
+            .map(|callbacks| &**callbacks)
+    }
+
     /// The heartbeat: when the state sets `HeartbeatSeconds`, call
     /// [`Heartbeat::beat`] at least that often, or the state fails with
     /// `States.Timeout`.

@@ -15,6 +15,7 @@
 //! `spawn_blocking` runs to its end; bound it by the deadline yourself.
 
 mod attempt;
+pub mod callback;
 mod context;
 mod error;
 mod heartbeat;
@@ -24,6 +25,7 @@ use std::future::Future;
 use serde_json::Value;
 
 pub use attempt::{Attempt, DEFAULT_TIMEOUT_SECONDS, seconds_from};
+pub use callback::{Callbacks, Outcome};
 pub use context::TaskContext;
 pub use error::TaskError;
 pub use heartbeat::Heartbeat;

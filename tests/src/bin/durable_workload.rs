@@ -62,6 +62,14 @@ impl Store for Logged {
     fn history(&self, arn: &str) -> Result<Vec<HistoryEvent>, StoreError> {
         self.store.history(arn)
     }
+
+    fn record_callback(&self, token: &str, outcome: &str) -> Result<bool, StoreError> {
+        self.store.record_callback(token, outcome)
+    }
+
+    fn callback(&self, token: &str) -> Result<Option<String>, StoreError> {
+        self.store.callback(token)
+    }
 }
 
 fn main() {

@@ -1,0 +1,198 @@
+//! Callback tasks (`.waitForTaskToken`): the handler hands out the task token, and
+//! the state waits until `SendTaskSuccess` or `SendTaskFailure` comes with it, while
+//! `SendTaskHeartbeat` keeps `HeartbeatSeconds` from running out.
+//!
+//! Under the durable [`Engine`](crate::Engine) each token is registered here while
+//! its state waits, and the outcome sent for it is first recorded in the store: an
+//! accepted `SendTaskSuccess` survives a crash, and the state resumed after a restart
+//! finds it without calling the handler again. Outcomes recorded by another process
+//! sharing the store (`asl executions send-task-success`) are picked up within a
+//! second.
+//!
+//! Outside the engine there is nobody to send a token to, and the handler's own
+//! result is the Task's result, as for other Tasks.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use tokio::sync::oneshot;
+
+use super::{Heartbeat, TaskContext, TaskError};
+use crate::context::Context;
+use crate::store::{Store, StoreError};
+
+/// How often a waiting state looks in the store for an outcome another process
+/// recorded.
+const POLL: Duration = Duration::from_secs(1);
+
+/// What `SendTaskSuccess` or `SendTaskFailure` gave a token.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Outcome {
+    /// `SendTaskSuccess`: the Task's result.
+    Success(Value),
+    /// `SendTaskFailure`: the Task's error and cause.
+    Failure {
+        /// The error name.
+        error: Option<String>,
+        /// The cause.
+        cause: Option<String>,
+    },
+}
+
+impl Outcome {
+    fn into_result(self) -> Result<Value, TaskError> {
+        match self {
+            Outcome::Success(output) => Ok(output),
+            Outcome::Failure { error, cause } => Err(TaskError { error, cause }),
+        }
+    }
+}
+
+/// The callback tasks of one engine: the tokens waiting in this process, and the
+/// store their outcomes are recorded in.
+#[derive(Debug)]
+pub struct Callbacks {
+    store: Arc<dyn Store>,
+    waiting: Mutex<HashMap<String, Waiting>>,
+}
+
+#[derive(Debug)]
+struct Waiting {
+    outcome: oneshot::Sender<Outcome>,
+    heartbeat: Heartbeat,
+}
+
+impl Callbacks {
+    /// Callbacks recorded in `store`.
+    pub fn new(store: Arc<dyn Store>) -> Callbacks {
+        Callbacks {
+            store,
+            waiting: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Records `outcome` for `token` and hands it to the state waiting for it, if it
+    /// waits in this process. `Ok(false)`: an outcome was recorded for the token
+    /// before (it was used already).
+    pub fn complete(&self, token: &str, outcome: Outcome) -> Result<bool, StoreError> {
+        let text = serde_json::to_string(&outcome)
+            .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+        if !self.store.record_callback(token, &text)? {
+            return Ok(false);
+        }
+        if let Some(waiting) = self.lock().remove(token) {
+            // A dropped receiver: the state stopped waiting (timed out); the
+            // recorded outcome stays unused.
+            let _ = waiting.outcome.send(outcome);
+        }
+        Ok(true)
+    }
+
+    /// `SendTaskHeartbeat`: restarts the `HeartbeatSeconds` clock of the state
+    /// waiting for `token`. Returns whether it waits in this process.
+    pub fn beat(&self, token: &str) -> bool {
+        match self.lock().get(token) {
+            Some(waiting) => {
+                waiting.heartbeat.beat();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The outcome recorded for `token`, if any.
+    fn recorded(&self, token: &str) -> Option<Outcome> {
+        let text = self.store.callback(token).ok()??;
+        serde_json::from_str(&text).ok()
+    }
+
+    /// Waits for the outcome of `token`, its heartbeats going to `heartbeat`.
+    fn register(&self, token: &str, heartbeat: Heartbeat) -> oneshot::Receiver<Outcome> {
+        let (outcome, receiver) = oneshot::channel();
+        self.lock()
+            .insert(token.to_owned(), Waiting { outcome, heartbeat });
+        receiver
+    }
+
+    fn forget(&self, token: &str) {
+        self.lock().remove(token);
+    }
+
+    fn lock(&self) -> MutexGuard<'_, HashMap<String, Waiting>> {
+        self.waiting
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// The task token of the Task state `state` now entered in `context`: its
+/// [idempotency key](TaskContext::idempotency_key) in URL-safe base64, so that it
+/// names the execution and stays the same when a resumed execution runs the attempt
+/// again.
+pub fn token(state: &'static str, context: &Context) -> String {
+    let key = TaskContext::new(state, "", context).idempotency_key();
+    URL_SAFE_NO_PAD.encode(key)
+}
+
+/// The execution ARN inside `token`, or `None` when it is not a token made here.
+pub fn execution_of(token: &str) -> Option<String> {
+    let key = URL_SAFE_NO_PAD.decode(token).ok()?;
+    let key = String::from_utf8(key).ok()?;
+    let arn = key.split('/').next()?;
+    arn.starts_with("arn:aws:states:").then(|| arn.to_owned())
+}
+
+/// Runs a callback Task: calls `handler` (which hands out the token), then waits for
+/// the outcome sent for the token. Outside the engine, the handler's result is the
+/// result. A resumed Task whose outcome was recorded before the crash returns it
+/// without calling the handler.
+pub async fn wait_for_token(
+    task: TaskContext<'_>,
+    handler: impl Future<Output = Result<Value, TaskError>>,
+) -> Result<Value, TaskError> {
+    let (Some(callbacks), Some(token)) = (task.callbacks(), task.task_token()) else {
+        return handler.await;
+    };
+    if let Some(outcome) = callbacks.recorded(token) {
+        return outcome.into_result();
+    }
+    let mut outcome = callbacks.register(token, task.heartbeat().clone());
+    let forget = Forget { callbacks, token };
+    handler.await?;
+    let outcome = loop {
+        tokio::select! {
+            sent = &mut outcome => match sent {
+                Ok(outcome) => break outcome,
+                // The registration was replaced: this attempt is superseded.
+                Err(_) => std::future::pending().await,
+            },
+            () = tokio::time::sleep(POLL) => {
+                if let Some(outcome) = callbacks.recorded(token) {
+                    break outcome;
+                }
+            }
+        }
+    };
+    drop(forget);
+    outcome.into_result()
+}
+
+/// Removes a token's registration when its state stops waiting (ends, times out or
+/// is cancelled).
+struct Forget<'a> {
+    callbacks: &'a Callbacks,
+    token: &'a str,
+}
+
+impl Drop for Forget<'_> {
+    fn drop(&mut self) {
+        self.callbacks.forget(self.token);
+    }
+}
