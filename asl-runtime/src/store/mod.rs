@@ -11,6 +11,8 @@
 //! - [`SqliteStore`] (feature `sqlite`): an embedded SQLite database file, one writer
 //!   thread committing many executions' transitions per transaction.
 
+#[cfg(feature = "sqlite")]
+mod compact;
 mod memory;
 #[cfg(feature = "sqlite")]
 mod sqlite;
