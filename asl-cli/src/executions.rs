@@ -133,6 +133,7 @@ fn find(store: &SqliteStore, wanted: &str, io: &mut Io<'_>) -> io::Result<Option
 /// `DescribeExecution`'s fields for `record`.
 fn describe(record: &ExecutionRecord) -> Value {
     let (identity, position) = (&record.identity, &record.position);
+    let running = position.status == asl_runtime::store::Status::Running;
     let seconds = |time| millis(time) as f64 / 1000.0;
     let mut description = json!({
         "executionArn": identity.arn,
@@ -151,13 +152,24 @@ fn describe(record: &ExecutionRecord) -> Value {
         ("error", position.error.clone().map(Value::from)),
         ("cause", position.cause.clone().map(Value::from)),
         (
+            "redriveCount",
+            (position.redrive_count > 0).then(|| json!(position.redrive_count)),
+        ),
+        (
+            "redriveDate",
+            position.redrive_date.map(|date| json!(seconds(date))),
+        ),
+        (
             "currentState",
-            position.state.as_deref().map(|state| {
-                serde_json::from_str::<Value>(state)
-                    .ok()
-                    .and_then(|state| state.as_object()?.keys().next().cloned())
-                    .map_or(Value::Null, Value::from)
-            }),
+            running
+                .then_some(position.state.as_deref())
+                .flatten()
+                .map(|state| {
+                    serde_json::from_str::<Value>(state)
+                        .ok()
+                        .and_then(|state| state.as_object()?.keys().next().cloned())
+                        .map_or(Value::Null, Value::from)
+                }),
         ),
     ];
     for (key, value) in fields {

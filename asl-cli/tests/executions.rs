@@ -35,6 +35,8 @@ async fn store_with_one_execution(path: &std::path::Path) {
         output: (status == Status::Succeeded).then(|| "\"done\"".to_owned()),
         error: None,
         cause: None,
+        redrive_count: 0,
+        redrive_date: None,
     };
     let identity = Identity {
         arn: ARN.into(),
@@ -163,6 +165,8 @@ async fn send_task_success_and_failure_answer_a_waiting_callback_task() {
                 output: None,
                 error: None,
                 cause: None,
+                redrive_count: 0,
+                redrive_date: None,
             },
             events: Vec::new(),
         })

@@ -126,6 +126,14 @@ impl Execution {
         }
     }
 
+    /// The same execution, redriven `count` times (`$$.Execution.RedriveCount`).
+    pub fn redriven(self, count: u32) -> Execution {
+        Execution {
+            redrive_count: count,
+            ..self
+        }
+    }
+
     /// The same execution, started at `time` (a resumed one keeps its start).
     pub fn started_at(self, time: SystemTime) -> Execution {
         Execution {

@@ -47,6 +47,7 @@ pub enum EventType {
     ExecutionFailed,
     ExecutionTimedOut,
     ExecutionAborted,
+    ExecutionRedriven,
     PassStateEntered,
     PassStateExited,
     TaskStateEntered,
@@ -112,6 +113,8 @@ pub enum Details {
     ExecutionTimedOut(Failure),
     #[serde(rename = "executionAbortedEventDetails")]
     ExecutionAborted(Failure),
+    #[serde(rename = "executionRedrivenEventDetails")]
+    ExecutionRedriven(Redriven),
     #[serde(rename = "stateEnteredEventDetails")]
     StateEntered(Entered),
     #[serde(rename = "stateExitedEventDetails")]
@@ -164,6 +167,14 @@ pub struct Failure {
     /// The cause.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub cause: Option<String>,
+}
+
+/// `executionRedrivenEventDetails`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Redriven {
+    /// How many times the execution has been redriven, this time included.
+    pub redrive_count: u32,
 }
 
 /// `stateEnteredEventDetails`.

@@ -485,3 +485,111 @@ fn a_callback_sent_while_the_process_is_down_is_found_after_the_restart() {
         );
     });
 }
+
+mod fragile {
+    asl_macros::asl!(
+        definition = r#"{
+        "StartAt": "Reserve",
+        "States": {
+            "Reserve": {
+                "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                "Assign": {"reservation.$": "$.id"}, "Next": "Ship"
+            },
+            "Ship": {
+                "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                "Parameters": {"redrives.$": "$$.Execution.RedriveCount", "reservation.$": "$reservation"},
+                "End": true
+            }
+        }
+    }"#
+    );
+}
+
+/// Reserves once; ships only when the carrier is up.
+#[derive(Default)]
+struct Warehouse {
+    reservations: AtomicUsize,
+    carrier_up: std::sync::atomic::AtomicBool,
+}
+
+impl fragile::Tasks for Arc<Warehouse> {
+    async fn reserve(&self, _: Value, _: TaskContext<'_>) -> Result<Value, TaskError> {
+        self.reservations.fetch_add(1, Ordering::SeqCst);
+        Ok(json!({"id": "r-1"}))
+    }
+
+    async fn ship(&self, input: Value, _: TaskContext<'_>) -> Result<Value, TaskError> {
+        if self.carrier_up.load(Ordering::SeqCst) {
+            Ok(input)
+        } else {
+            Err(TaskError::new("CarrierDown", "no truck today"))
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_redriven_execution_goes_on_from_the_state_that_failed() {
+    redrive_on(Arc::new(MemoryStore::new())).await;
+    let directory = tempfile::tempdir().unwrap();
+    let sqlite = SqliteStore::open(directory.path().join("executions.db")).unwrap();
+    redrive_on(Arc::new(sqlite)).await;
+}
+
+async fn redrive_on(store: Arc<dyn Store>) {
+    let warehouse = Arc::new(Warehouse::default());
+    let engine = Engine::with_store(fragile::Machine::new(Arc::clone(&warehouse)), store);
+    let failed = engine.run("order", json!({})).await.unwrap();
+    assert_eq!(failed.position.status, Status::Failed);
+    assert_eq!(
+        engine.redrive("nothing").await,
+        Err(EngineError::DoesNotExist("nothing".into()))
+    );
+
+    warehouse.carrier_up.store(true, Ordering::SeqCst);
+    let arn = engine.redrive("order").await.unwrap();
+    assert_eq!(arn, failed.identity.arn);
+    let record = engine.wait("order").await.unwrap();
+    assert_eq!(record.position.status, Status::Succeeded);
+    // The variable assigned before the failure is still there; the Context object
+    // counts the redrive.
+    assert_eq!(
+        record.position.output.as_deref(),
+        Some(r#"{"redrives":1,"reservation":"r-1"}"#)
+    );
+    assert_eq!(record.position.redrive_count, 1);
+    assert!(record.position.redrive_date.is_some());
+    assert_eq!(
+        warehouse.reservations.load(Ordering::SeqCst),
+        1,
+        "not reserved again"
+    );
+    let history = engine.history("order").unwrap();
+    assert_numbered(&history);
+    use EventType::*;
+    let tail: Vec<EventType> = kinds(&history).into_iter().skip(7).collect();
+    assert_eq!(
+        tail,
+        [
+            TaskScheduled,
+            TaskStarted,
+            TaskFailed,
+            ExecutionFailed,
+            ExecutionRedriven,
+            TaskStateEntered,
+            TaskScheduled,
+            TaskStarted,
+            TaskSucceeded,
+            TaskStateExited,
+            ExecutionSucceeded
+        ]
+    );
+    assert_eq!(
+        serde_json::to_value(&history[11]).unwrap()["executionRedrivenEventDetails"],
+        json!({"redriveCount": 1})
+    );
+    // A succeeded execution cannot be redriven.
+    assert_eq!(
+        engine.redrive("order").await,
+        Err(EngineError::NotRedrivable("order".into()))
+    );
+}

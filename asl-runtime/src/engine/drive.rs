@@ -25,6 +25,8 @@ pub(super) struct Run<W: Workflow> {
     context: Context,
     recorder: Recorder,
     seq: u64,
+    /// When the execution was last redriven: its `TimeoutSeconds` count from then.
+    redrive_date: Option<SystemTime>,
 }
 
 /// How a state's run ended.
@@ -48,13 +50,14 @@ where
     W::State: Serialize,
 {
     /// The run of `arn` from `state` (committed as checkpoint `seq`), whose last
-    /// event is `recorder`'s.
+    /// event is `recorder`'s, last redriven at `redrive_date`.
     pub(super) fn new(
         arn: String,
         state: W::State,
         context: Context,
         recorder: Recorder,
         seq: u64,
+        redrive_date: Option<SystemTime>,
     ) -> Result<Run<W>, EngineError> {
         Ok(Run {
             arn,
@@ -63,6 +66,7 @@ where
             context,
             recorder,
             seq,
+            redrive_date,
         })
     }
 
@@ -94,9 +98,12 @@ where
             mut context,
             mut recorder,
             mut seq,
+            redrive_date,
         } = self;
+        let redrive_count = context.execution().redrive_count();
         let deadline = workflow.timeout().map(|limit| {
-            let end = context.execution().start_time() + limit;
+            let since = redrive_date.unwrap_or_else(|| context.execution().start_time());
+            let end = since + limit;
             let left = end.duration_since(SystemTime::now()).unwrap_or_default();
             tokio::time::Instant::now() + left
         });
@@ -160,6 +167,8 @@ where
                             output: None,
                             error: None,
                             cause: None,
+                            redrive_count,
+                            redrive_date,
                         };
                         commit(store, &arn, position, recorder.take()).await?;
                         state = next;
@@ -229,11 +238,14 @@ where
                     }
                 }
             };
+            // A failed, timed-out or aborted execution keeps the state it was in, for
+            // a redrive.
+            let failed = end.status != Status::Succeeded;
             let position = Position {
                 seq: seq + 1,
                 status: end.status,
-                state: None,
-                variables: None,
+                state: failed.then_some(state_text),
+                variables: failed.then(|| context.variables().to_json()).flatten(),
                 last_event_id: recorder.last_id(),
                 entered_event_id: context.entered_event_id(),
                 entered: SystemTime::now(),
@@ -241,6 +253,8 @@ where
                 output: end.output,
                 error: end.error,
                 cause: end.cause,
+                redrive_count,
+                redrive_date,
             };
             return commit(store, &arn, position, recorder.take()).await;
         }

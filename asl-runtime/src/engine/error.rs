@@ -30,6 +30,10 @@ pub enum EngineError {
     /// `TaskTimedOut`: the token was used already, or its execution ended.
     #[error("TaskTimedOut: the task with this token does not exist any more")]
     TaskTimedOut,
+    /// `ExecutionNotRedrivable`: the execution runs, succeeded, or has no state to
+    /// go on from.
+    #[error("ExecutionNotRedrivable: '{0}' cannot be redriven")]
+    NotRedrivable(String),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -33,7 +33,9 @@ pub use error::{EngineError, valid_name};
 
 use crate::context::Execution;
 use crate::exec::{MachineState, Workflow};
-use crate::history::{Details, Entered, EventType, HistoryEvent, Recorder, Started, Truncated};
+use crate::history::{
+    Details, Entered, EventType, HistoryEvent, Recorder, Redriven, Started, Truncated,
+};
 use crate::limits;
 use crate::store::{Checkpoint, Created, ExecutionRecord, Identity, Position, Status, Store};
 use crate::task::{Callbacks, Outcome, callback};
@@ -168,6 +170,8 @@ where
                 output: None,
                 error: None,
                 cause: None,
+                redrive_count: 0,
+                redrive_date: None,
             },
             events: recorder.take(),
         };
@@ -175,7 +179,7 @@ where
             Created::New => {
                 let mut context = crate::Context::new(Arc::new(execution));
                 context.enter_at(state.name(), recorder.last_id(), entered);
-                self.spawn(Run::new(arn.clone(), state, context, recorder, 0)?);
+                self.spawn(Run::new(arn.clone(), state, context, recorder, 0, None)?);
                 Ok(arn)
             }
             Created::Existing(record) => {
@@ -270,6 +274,70 @@ where
         self.wait(name).await
     }
 
+    /// `RedriveExecution`: goes on with a failed, timed-out or aborted execution from
+    /// the state it ended in (its input and the variables as they were), keeping the
+    /// states that succeeded; `$$.Execution.RedriveCount` counts the redrives, and
+    /// `TimeoutSeconds` counts from the redrive. A Parallel or Map state runs again
+    /// as a whole. Anything else is [`EngineError::NotRedrivable`].
+    pub async fn redrive(&self, name: &str) -> Result<String, EngineError> {
+        let record = self.describe(name)?;
+        let arn = record.identity.arn.clone();
+        let redrivable = matches!(
+            record.position.status,
+            Status::Failed | Status::TimedOut | Status::Aborted
+        ) && !self.running().contains_key(&arn);
+        let not_redrivable = || EngineError::NotRedrivable(name.to_owned());
+        let state_text = record
+            .position
+            .state
+            .clone()
+            .filter(|_| redrivable)
+            .ok_or_else(not_redrivable)?;
+        let state: W::State = serde_json::from_str(&state_text).map_err(|_| not_redrivable())?;
+        let redrive_count = record.position.redrive_count + 1;
+        let now = SystemTime::now();
+        let mut recorder = Recorder::after(record.position.last_event_id);
+        recorder.record_at(
+            now,
+            EventType::ExecutionRedriven,
+            Details::ExecutionRedriven(Redriven { redrive_count }),
+        );
+        recorder.record_at(
+            now,
+            EventType::entered(state.state_type()),
+            Details::StateEntered(Entered {
+                name: state.name().to_owned(),
+                input: drive::input_text(&state_text, state.name()).to_owned(),
+                input_details: Truncated::default(),
+            }),
+        );
+        let position = Position {
+            seq: record.position.seq + 1,
+            status: Status::Running,
+            state: Some(state_text),
+            variables: record.position.variables,
+            last_event_id: recorder.last_id(),
+            entered_event_id: recorder.last_id(),
+            entered: now,
+            stop: None,
+            output: None,
+            error: None,
+            cause: None,
+            redrive_count,
+            redrive_date: Some(now),
+        };
+        let checkpoint = Checkpoint {
+            arn: arn.clone(),
+            start: None,
+            position: position.clone(),
+            events: recorder.take(),
+        };
+        self.shared.store.commit(checkpoint).await?;
+        let identity = record.identity;
+        self.spawn(self.resumed(ExecutionRecord { identity, position })?);
+        Ok(arn)
+    }
+
     /// `SendTaskSuccess`: the callback task waiting for `token` succeeds with
     /// `output`. The outcome is committed before this returns, so it survives a
     /// crash; an execution running in another process sharing the store picks it up
@@ -340,7 +408,9 @@ where
             Some(text) => Variables::from_json(text).ok_or_else(|| corrupt("the variables"))?,
             None => Variables::default(),
         };
-        let execution = self.execution(&identity.name, &input, identity.start);
+        let execution = self
+            .execution(&identity.name, &input, identity.start)
+            .redriven(position.redrive_count);
         let mut context = crate::Context::resumed(Arc::new(execution), variables);
         context.enter_at(state.name(), position.entered_event_id, position.entered);
         Run::new(
@@ -349,6 +419,7 @@ where
             context,
             Recorder::after(position.last_event_id),
             position.seq,
+            position.redrive_date,
         )
     }
 

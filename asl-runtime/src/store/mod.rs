@@ -99,8 +99,9 @@ pub struct Position {
     pub seq: u64,
     /// Running or how it ended.
     pub status: Status,
-    /// The current state and its input (the generated state enum as JSON text);
-    /// `None` once ended.
+    /// The current state and its input (the generated state enum as JSON text,
+    /// `{"<name>": <input>}`); once ended, the state that failed (what a redrive
+    /// starts from), `None` after success.
     pub state: Option<String>,
     /// The top-level workflow variables as JSON text, when any are assigned.
     pub variables: Option<String>,
@@ -118,6 +119,10 @@ pub struct Position {
     pub error: Option<String>,
     /// The cause, with the error.
     pub cause: Option<String>,
+    /// How many times the execution was redriven (`$$.Execution.RedriveCount`).
+    pub redrive_count: u32,
+    /// When it was last redriven.
+    pub redrive_date: Option<SystemTime>,
 }
 
 /// One transition to commit.

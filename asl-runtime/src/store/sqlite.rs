@@ -67,7 +67,9 @@ CREATE TABLE IF NOT EXISTS executions (
     stop_ms INTEGER,
     output TEXT,
     error TEXT,
-    cause TEXT
+    cause TEXT,
+    redrive_count INTEGER NOT NULL,
+    redrive_ms INTEGER
 );
 CREATE TABLE IF NOT EXISTS transitions (
     arn TEXT NOT NULL,
@@ -82,7 +84,8 @@ CREATE TABLE IF NOT EXISTS callbacks (
 ";
 
 const COLUMNS: &str = "arn, machine, name, input, start_ms, seq, status, state, variables, \
-    last_event_id, entered_event_id, entered_ms, stop_ms, output, error, cause";
+    last_event_id, entered_event_id, entered_ms, stop_ms, output, error, cause, redrive_count, \
+    redrive_ms";
 
 impl SqliteStore {
     /// Opens (creating if needed) the database at `path`, with `synchronous=FULL`.
@@ -284,11 +287,13 @@ fn apply(
     let status = p.status.as_str();
     let stop = p.stop.map(millis);
     let entered = millis(p.entered);
+    let redrive = p.redrive_date.map(millis);
     let changed = match start {
         Some(identity) => transaction
             .prepare_cached(&format!(
                 "INSERT INTO executions ({COLUMNS}) VALUES \
-                 (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) \
+                 (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, \
+                 ?18) \
                  ON CONFLICT (arn) DO NOTHING"
             ))?
             .execute(params![
@@ -307,13 +312,16 @@ fn apply(
                 stop,
                 p.output,
                 p.error,
-                p.cause
+                p.cause,
+                p.redrive_count,
+                redrive
             ])?,
         None => transaction
             .prepare_cached(
                 "UPDATE executions SET seq = ?2, status = ?3, state = ?4, variables = ?5, \
                  last_event_id = ?6, entered_event_id = ?7, entered_ms = ?8, stop_ms = ?9, \
-                 output = ?10, error = ?11, cause = ?12 WHERE arn = ?1 AND seq = ?2 - 1",
+                 output = ?10, error = ?11, cause = ?12, redrive_count = ?13, redrive_ms = ?14 \
+                 WHERE arn = ?1 AND seq = ?2 - 1",
             )?
             .execute(params![
                 arn,
@@ -327,7 +335,9 @@ fn apply(
                 stop,
                 p.output,
                 p.error,
-                p.cause
+                p.cause,
+                p.redrive_count,
+                redrive
             ])?,
     };
     if changed == 0 {
@@ -414,6 +424,8 @@ fn record(row: &Row<'_>) -> rusqlite::Result<Result<ExecutionRecord, StoreError>
             output: row.get(13)?,
             error: row.get(14)?,
             cause: row.get(15)?,
+            redrive_count: row.get(16)?,
+            redrive_date: row.get::<_, Option<i64>>(17)?.map(from_millis),
         },
     }))
 }

@@ -26,6 +26,8 @@ fn position(seq: u64, status: Status) -> Position {
         output: None,
         error: None,
         cause: None,
+        redrive_count: 0,
+        redrive_date: None,
     }
 }
 
