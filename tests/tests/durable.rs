@@ -593,3 +593,77 @@ async fn redrive_on(store: Arc<dyn Store>) {
         Err(EngineError::NotRedrivable("order".into()))
     );
 }
+
+mod review {
+    asl_macros::asl!(
+        definition = r#"{
+        "StartAt": "Review",
+        "States": {
+            "Review": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:us-east-1:123456789012:activity:review",
+                "HeartbeatSeconds": 60,
+                "End": true
+            }
+        }
+    }"#
+    );
+}
+
+/// Under the engine an activity's work is done by workers, not by a handler.
+struct NoHandler;
+
+impl review::Tasks for NoHandler {
+    async fn review(&self, _: Value, _: TaskContext<'_>) -> Result<Value, TaskError> {
+        Err(TaskError::new(
+            "Unexpected",
+            "the handler of an activity ran",
+        ))
+    }
+}
+
+const REVIEW: &str = "arn:aws:states:us-east-1:123456789012:activity:review";
+
+#[tokio::test(start_paused = true)]
+async fn workers_take_activity_tasks_and_answer_with_their_tokens() {
+    let engine = Engine::new(review::Machine::new(NoHandler), MemoryStore::new());
+    // A worker polling before the task exists gets it when it comes.
+    let worker = {
+        let engine = engine.clone();
+        tokio::spawn(async move { engine.get_activity_task(REVIEW).await })
+    };
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    engine.start("doc-1", json!({"doc": 1})).await.unwrap();
+    let task = worker.await.unwrap().expect("a task within the long poll");
+    assert_eq!(task.input, json!({"doc": 1}));
+    // Heartbeats keep it alive past HeartbeatSeconds.
+    for _ in 0..3 {
+        tokio::time::sleep(Duration::from_secs(50)).await;
+        engine.send_task_heartbeat(&task.token).unwrap();
+    }
+    engine
+        .send_task_success(&task.token, json!({"verdict": "fine"}))
+        .unwrap();
+    let record = engine.wait("doc-1").await.unwrap();
+    assert_eq!(record.position.status, Status::Succeeded);
+    assert_eq!(
+        record.position.output.as_deref(),
+        Some(r#"{"verdict":"fine"}"#)
+    );
+
+    // Nobody else gets the task; an empty poll ends after 60 seconds.
+    let started = tokio::time::Instant::now();
+    assert_eq!(engine.get_activity_task(REVIEW).await, None);
+    assert_eq!(started.elapsed(), Duration::from_secs(60));
+
+    // A worker that stops heartbeating fails the Task with States.Timeout.
+    engine.start("doc-2", json!({"doc": 2})).await.unwrap();
+    let task = engine.get_activity_task(REVIEW).await.unwrap();
+    assert_eq!(task.input, json!({"doc": 2}));
+    let record = engine.wait("doc-2").await.unwrap();
+    assert_eq!(record.position.error.as_deref(), Some("States.Timeout"));
+    assert_eq!(
+        engine.send_task_success(&task.token, json!(1)),
+        Err(EngineError::TaskTimedOut)
+    );
+}

@@ -32,13 +32,15 @@ pub(super) fn body(
     // InputPath and Parameters run again for each attempt, which sees its own
     // `$$.State.RetryCount`.
     let mut prepare = Vec::new();
-    let callback = matches!(
-        task.resource.kind,
-        ResourceKind::Integration {
-            pattern: IntegrationPattern::WaitForTaskToken,
-            ..
-        }
-    );
+    let activity = matches!(task.resource.kind, ResourceKind::Activity { .. });
+    let callback = activity
+        || matches!(
+            task.resource.kind,
+            ResourceKind::Integration {
+                pattern: IntegrationPattern::WaitForTaskToken,
+                ..
+            }
+        );
     if callback {
         // `$$.Task.Token` for this attempt, before Parameters read it.
         prepare.push(quote!(context.set_task_token(Some(task::callback::token(#name, context)));));
@@ -75,12 +77,19 @@ pub(super) fn body(
         // The Context object built on entry has no token yet.
         prepare.insert(1, quote!(let context_object = context.to_value();));
     }
-    let mut handler = quote!(self.tasks.#method(#argument, task));
-    if callback {
-        handler = quote!(task::callback::wait_for_token(task, #handler));
-    }
+    let handler = if activity {
+        quote! {
+            task::callback::activity(task, #resource, #argument, |input| {
+                self.tasks.#method(input, task)
+            })
+        }
+    } else if callback {
+        quote!(task::callback::wait_for_token(task, self.tasks.#method(#argument, task)))
+    } else {
+        quote!(self.tasks.#method(#argument, task))
+    };
     let run = quote! {
-        let attempt = task::Attempt::new(#timeout, #heartbeat);
+        let attempt = task::Attempt::new(#timeout, #heartbeat).since_entry(context);
         let task = attempt.context(#name, #resource, context);
         let outcome = attempt.run(#handler).await;
     };

@@ -22,7 +22,7 @@ mod error;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -38,7 +38,7 @@ use crate::history::{
 };
 use crate::limits;
 use crate::store::{Checkpoint, Created, ExecutionRecord, Identity, Position, Status, Store};
-use crate::task::{Callbacks, Outcome, callback};
+use crate::task::{ActivityTask, Callbacks, Outcome, callback};
 use crate::variables::Variables;
 use drive::Run;
 
@@ -336,6 +336,18 @@ where
         let identity = record.identity;
         self.spawn(self.resumed(ExecutionRecord { identity, position })?);
         Ok(arn)
+    }
+
+    /// `GetActivityTask`: the next task of the activity `activity_arn` (as the Task
+    /// state's Resource names it), long-polling up to 60 seconds as AWS does;
+    /// `None` when none came. The worker answers with [`Engine::send_task_success`]
+    /// or [`Engine::send_task_failure`], and heartbeats with
+    /// [`Engine::send_task_heartbeat`], using the task's token.
+    pub async fn get_activity_task(&self, activity_arn: &str) -> Option<ActivityTask> {
+        self.shared
+            .callbacks
+            .next_activity_task(activity_arn, Duration::from_secs(60))
+            .await
     }
 
     /// `SendTaskSuccess`: the callback task waiting for `token` succeeds with

@@ -23,7 +23,7 @@ pub const DEFAULT_TIMEOUT_SECONDS: u64 = 99_999_999;
 /// to. Generated code makes one per attempt (each retry gets fresh limits):
 ///
 /// ```ignore
-/// let attempt = task::Attempt::new(30, Some(10));
+/// let attempt = task::Attempt::new(30, Some(10)).since_entry(context);
 /// let result = attempt
 ///     .run(handlers.charge(input, attempt.context("Charge", RESOURCE, context)))
 ///     .await;
@@ -51,6 +51,20 @@ impl Attempt {
                 Heartbeat::NONE
             },
         }
+    }
+
+    /// The same attempt, its `TimeoutSeconds` counted from the state's entry when
+    /// it is the first attempt of a state the durable engine recorded entering: a
+    /// Task (a callback waiting a week, say) resumed after a restart keeps its
+    /// deadline. Elsewhere nothing changes.
+    pub fn since_entry(mut self, context: &Context) -> Attempt {
+        if context.retry_count() == 0 {
+            let elapsed = context.since_recorded_entry();
+            self.deadline = self
+                .deadline
+                .map(|deadline| deadline.checked_sub(elapsed).unwrap_or_else(Instant::now));
+        }
+        self
     }
 
     /// What the handler is told: the state, its Resource, the Context object, and

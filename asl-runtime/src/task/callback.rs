@@ -9,10 +9,14 @@
 //! sharing the store (`asl executions send-task-success`) are picked up within a
 //! second.
 //!
+//! Activity Tasks (`arn:aws:states:REGION:ACCOUNT:activity:NAME`) wait the same way,
+//! without a handler: their input is offered to workers, which take it with
+//! `GetActivityTask` ([`Callbacks::next_activity_task`]) and answer with the token.
+//!
 //! Outside the engine there is nobody to send a token to, and the handler's own
 //! result is the Task's result, as for other Tasks.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -21,7 +25,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use tokio::sync::oneshot;
+use tokio::sync::{Notify, oneshot};
 
 use super::{Heartbeat, TaskContext, TaskError};
 use crate::context::Context;
@@ -55,12 +59,24 @@ impl Outcome {
     }
 }
 
-/// The callback tasks of one engine: the tokens waiting in this process, and the
-/// store their outcomes are recorded in.
+/// The callback tasks of one engine: the tokens waiting in this process, the
+/// activity tasks offered to workers, and the store outcomes are recorded in.
 #[derive(Debug)]
 pub struct Callbacks {
     store: Arc<dyn Store>,
     waiting: Mutex<HashMap<String, Waiting>>,
+    offered: Mutex<HashMap<String, VecDeque<ActivityTask>>>,
+    offers: Notify,
+}
+
+/// What `GetActivityTask` hands a worker.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActivityTask {
+    /// The token to answer with (`SendTaskSuccess`, `SendTaskFailure`,
+    /// `SendTaskHeartbeat`).
+    pub token: String,
+    /// The Task's input.
+    pub input: Value,
 }
 
 #[derive(Debug)]
@@ -75,7 +91,49 @@ impl Callbacks {
         Callbacks {
             store,
             waiting: Mutex::new(HashMap::new()),
+            offered: Mutex::new(HashMap::new()),
+            offers: Notify::new(),
         }
+    }
+
+    /// `GetActivityTask`: the next task of `activity` (its ARN), waiting up to
+    /// `wait` for one (AWS long-polls 60 s); `None` when none came.
+    pub async fn next_activity_task(&self, activity: &str, wait: Duration) -> Option<ActivityTask> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let offered = self.offers.notified();
+            tokio::pin!(offered);
+            // Registered before looking, so that an offer in between wakes it.
+            offered.as_mut().enable();
+            let task = self
+                .lock_offered()
+                .get_mut(activity)
+                .and_then(VecDeque::pop_front);
+            if task.is_some() {
+                return task;
+            }
+            tokio::time::timeout_at(deadline, offered).await.ok()?;
+        }
+    }
+
+    fn offer(&self, activity: &str, task: ActivityTask) {
+        self.lock_offered()
+            .entry(activity.to_owned())
+            .or_default()
+            .push_back(task);
+        self.offers.notify_waiters();
+    }
+
+    fn withdraw(&self, token: &str) {
+        for tasks in self.lock_offered().values_mut() {
+            tasks.retain(|task| task.token != token);
+        }
+    }
+
+    fn lock_offered(&self) -> MutexGuard<'_, HashMap<String, VecDeque<ActivityTask>>> {
+        self.offered
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Records `outcome` for `token` and hands it to the state waiting for it, if it
@@ -123,6 +181,7 @@ impl Callbacks {
 
     fn forget(&self, token: &str) {
         self.lock().remove(token);
+        self.withdraw(token);
     }
 
     fn lock(&self) -> MutexGuard<'_, HashMap<String, Waiting>> {
@@ -163,9 +222,49 @@ pub async fn wait_for_token(
     if let Some(outcome) = callbacks.recorded(token) {
         return outcome.into_result();
     }
-    let mut outcome = callbacks.register(token, task.heartbeat().clone());
+    let outcome = callbacks.register(token, task.heartbeat().clone());
     let forget = Forget { callbacks, token };
     handler.await?;
+    wait(callbacks, token, outcome, forget).await
+}
+
+/// Runs an activity Task: under the engine, offers `input` to the workers of
+/// `activity` and waits for the outcome sent with the token; outside it, the
+/// handler runs on `input` instead.
+pub async fn activity<F, Fut>(
+    task: TaskContext<'_>,
+    activity: &str,
+    input: Value,
+    handler: F,
+) -> Result<Value, TaskError>
+where
+    F: FnOnce(Value) -> Fut,
+    Fut: Future<Output = Result<Value, TaskError>>,
+{
+    let (Some(callbacks), Some(token)) = (task.callbacks(), task.task_token()) else {
+        return handler(input).await;
+    };
+    if let Some(outcome) = callbacks.recorded(token) {
+        return outcome.into_result();
+    }
+    let outcome = callbacks.register(token, task.heartbeat().clone());
+    let forget = Forget { callbacks, token };
+    let offered = ActivityTask {
+        token: token.to_owned(),
+        input,
+    };
+    callbacks.offer(activity, offered);
+    wait(callbacks, token, outcome, forget).await
+}
+
+/// Waits for the outcome of `token`: from this process through `outcome`, or
+/// recorded by another in the store.
+async fn wait(
+    callbacks: &Callbacks,
+    token: &str,
+    mut outcome: oneshot::Receiver<Outcome>,
+    forget: Forget<'_>,
+) -> Result<Value, TaskError> {
     let outcome = loop {
         tokio::select! {
             sent = &mut outcome => match sent {

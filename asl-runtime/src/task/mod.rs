@@ -25,7 +25,7 @@ use std::future::Future;
 use serde_json::Value;
 
 pub use attempt::{Attempt, DEFAULT_TIMEOUT_SECONDS, seconds_from};
-pub use callback::{Callbacks, Outcome};
+pub use callback::{ActivityTask, Callbacks, Outcome};
 pub use context::TaskContext;
 pub use error::TaskError;
 pub use heartbeat::Heartbeat;

@@ -160,3 +160,35 @@ fn seconds_paths_need_a_positive_integer() {
         );
     }
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_first_attempt_resumed_by_the_engine_keeps_its_deadline() {
+    let mut context = context();
+    // Entered 50 s before a restart, with TimeoutSeconds 60: 10 s are left.
+    context.enter_at(
+        "Ask",
+        2,
+        std::time::SystemTime::now() - Duration::from_secs(50),
+    );
+    let start = Instant::now();
+    let error = Attempt::new(60, None)
+        .since_entry(&context)
+        .run(std::future::pending())
+        .await
+        .unwrap_err();
+    assert_eq!(error.name(), names::TIMEOUT);
+    let waited = start.elapsed();
+    assert!(
+        waited > Duration::from_secs(9) && waited <= Duration::from_secs(10),
+        "{waited:?}"
+    );
+    // A retry gets its whole TimeoutSeconds.
+    context.set_retry_count(1);
+    let start = Instant::now();
+    Attempt::new(60, None)
+        .since_entry(&context)
+        .run(std::future::pending())
+        .await
+        .unwrap_err();
+    assert_eq!(start.elapsed(), Duration::from_secs(60));
+}
