@@ -1,7 +1,7 @@
 //! The workload of the crash test: one machine with Task (retried), Choice, Wait,
-//! Parallel and Map states and a workflow variable, and handlers whose results depend
-//! only on their input, so that any run of an execution, interrupted or not, ends
-//! with the same output.
+//! Parallel and Map states, a callback Task and a workflow variable, and handlers
+//! whose results depend only on their input, so that any run of an execution,
+//! interrupted or not, ends with the same output.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -51,11 +51,18 @@ mod machine {
             "ItemProcessor": {"StartAt": "Item", "States": {"Item": {
                 "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}}},
             "ResultPath": "$.each",
+            "Next": "Approve"
+        },
+        "Approve": {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+            "Parameters": {"n.$": "$.n", "token.$": "$$.Task.Token"},
+            "ResultPath": "$.approval",
             "Next": "Done"
         },
         "Done": {
             "Type": "Pass",
-            "Parameters": {"n.$": "$.n", "work.$": "$.work", "both.$": "$.both", "each.$": "$.each", "rounds.$": "$round"},
+            "Parameters": {"n.$": "$.n", "work.$": "$.work", "both.$": "$.both", "each.$": "$.each", "approval.$": "$.approval", "rounds.$": "$round"},
             "End": true
         }
     }
@@ -69,10 +76,12 @@ pub fn input(n: u64) -> Value {
 }
 
 /// The handlers; each call is logged as `call <generation> <idempotency key>` when a
-/// log is given.
+/// log is given. The callback Task's handler hands its token and the answer to give
+/// to the approver, when there is one; its own result is what an approver answers.
 #[derive(Debug, Clone, Default)]
 pub struct Handlers {
     log: Option<(u64, Arc<Mutex<std::fs::File>>)>,
+    approver: Option<tokio::sync::mpsc::UnboundedSender<(String, Value)>>,
 }
 
 impl Handlers {
@@ -80,6 +89,19 @@ impl Handlers {
     pub fn logging(generation: u64, log: std::fs::File) -> Handlers {
         Handlers {
             log: Some((generation, Arc::new(Mutex::new(log)))),
+            approver: None,
+        }
+    }
+
+    /// The same handlers, sending each callback Task's token and answer to
+    /// `approver`.
+    pub fn approved_by(
+        self,
+        approver: tokio::sync::mpsc::UnboundedSender<(String, Value)>,
+    ) -> Handlers {
+        Handlers {
+            approver: Some(approver),
+            ..self
         }
     }
 
@@ -113,5 +135,15 @@ impl Tasks for Handlers {
     async fn item(&self, input: Value, task: TaskContext<'_>) -> Result<Value, TaskError> {
         self.called(&task);
         Ok(json!(input.as_u64().unwrap_or(0) * 10))
+    }
+
+    async fn approve(&self, input: Value, task: TaskContext<'_>) -> Result<Value, TaskError> {
+        self.called(&task);
+        let answer = json!({"approvedFor": input["n"]});
+        if let (Some(approver), Some(token)) = (&self.approver, input["token"].as_str()) {
+            // A closed approver means the process is ending.
+            let _ = approver.send((token.to_owned(), answer.clone()));
+        }
+        Ok(answer)
     }
 }

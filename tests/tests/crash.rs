@@ -4,8 +4,8 @@
 //! output an uninterrupted in-memory run gives, that each history is numbered without
 //! gap or duplicate, that every checkpoint the child saw acknowledged is in the
 //! database, that every Task the histories show was called (at least once, more only
-//! when a kill came before its result was committed), and that SQLite's
-//! `integrity_check` is ok.
+//! when a kill came before its result was committed; the callback Task is answered by
+//! an approver in the child), and that SQLite's `integrity_check` is ok.
 //!
 //! `ASL_CRASH_SEED`, `ASL_CRASH_KILLS` and `ASL_CRASH_EXECUTIONS` change the seed, the
 //! number of kills and of executions; a longer soak:
@@ -15,7 +15,7 @@ use std::collections::{HashMap, HashSet};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use asl_runtime::history::EventType;
+use asl_runtime::history::{Details, EventType};
 use asl_runtime::store::{SqliteStore, Status, Store};
 use asl_tests::workload;
 
@@ -130,11 +130,13 @@ fn executions_survive_being_killed_at_random_points() {
     // process, and only when no checkpoint past the Task's entry was acknowledged
     // before that process started.
     for (arn, (_, history)) in &histories {
-        for entered in history
-            .iter()
-            .filter(|event| event.kind == EventType::TaskStateEntered)
-        {
-            let prefix = format!("{arn}/Work/{}/", entered.id);
+        for (entered, name) in history.iter().filter_map(|event| match &event.details {
+            Details::StateEntered(state) if event.kind == EventType::TaskStateEntered => {
+                Some((event, &state.name))
+            }
+            _ => None,
+        }) {
+            let prefix = format!("{arn}/{name}/{}/", entered.id);
             let generations: Vec<u64> = calls
                 .iter()
                 .filter(|(_, key)| key.starts_with(&prefix))

@@ -667,3 +667,32 @@ async fn workers_take_activity_tasks_and_answer_with_their_tokens() {
         Err(EngineError::TaskTimedOut)
     );
 }
+
+mod endless {
+    asl_macros::asl!(
+        definition = r#"{
+        "StartAt": "Count",
+        "States": {
+            "Count": {"Type": "Pass", "Parameters": {"n.$": "States.MathAdd($.n, 1)"}, "Next": "Again?"},
+            "Again?": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericLessThan": 1000000, "Next": "Count"}], "Default": "Done"},
+            "Done": {"Type": "Succeed"}
+        }
+    }"#
+    );
+}
+
+#[tokio::test]
+async fn an_execution_fails_before_its_history_passes_25000_events() {
+    let engine = Engine::new(endless::Machine::new(()), MemoryStore::new());
+    let record = engine.run("long", json!({"n": 0})).await.unwrap();
+    assert_eq!(record.position.status, Status::Failed);
+    assert_eq!(record.position.error.as_deref(), Some("States.Runtime"));
+    let history = engine.history("long").unwrap();
+    assert_numbered(&history);
+    assert!(
+        history.len() <= 25_000 && history.len() > 24_990,
+        "{}",
+        history.len()
+    );
+    assert_eq!(history.last().unwrap().kind, EventType::ExecutionFailed);
+}
