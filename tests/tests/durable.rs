@@ -232,6 +232,15 @@ async fn an_execution_past_its_timeout_seconds_times_out() {
     );
 }
 
+/// A runtime on tokio's paused clock, for a process started after a crash.
+fn paused_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(true)
+        .build()
+        .unwrap()
+}
+
 /// Starts an execution that reaches the week-long Wait, then kills the runtime
 /// running it, as a crash would.
 fn crash_in_the_wait(store: &Arc<dyn Store>, name: &str) {
@@ -267,11 +276,7 @@ fn a_week_long_wait_goes_on_after_a_restart_without_running_anything_again() {
     drop(store);
 
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).unwrap());
-    let paused = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .start_paused(true)
-        .build()
-        .unwrap();
+    let paused = paused_runtime();
     paused.block_on(async {
         let (engine, charges) = engine(Arc::clone(&store));
         assert_eq!(
@@ -465,11 +470,7 @@ fn a_callback_sent_while_the_process_is_down_is_found_after_the_restart() {
     drop(store);
 
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).unwrap());
-    let paused = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .start_paused(true)
-        .build()
-        .unwrap();
+    let paused = paused_runtime();
     paused.block_on(async {
         let (engine, mailbox) = approvals(Arc::clone(&store));
         // An approver answers before the workflow process is back (as

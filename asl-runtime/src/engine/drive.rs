@@ -143,32 +143,21 @@ where
                     }
                     exited(&mut recorder, state_type, name, output);
                     let entered = SystemTime::now();
-                    recorder.record_at(
-                        entered,
-                        EventType::entered(next.state_type()),
-                        Details::StateEntered(Entered {
-                            name: next.name().to_owned(),
-                            input: output.to_owned(),
-                            input_details: Truncated::default(),
-                        }),
-                    );
+                    record_entry(&mut recorder, entered, &next, &next_text);
                     if recorder.last_id() < MAX_EVENTS {
                         context.enter_at(next.name(), recorder.last_id(), entered);
                         seq += 1;
+                        let variables = context.variables().to_json();
                         let position = Position {
-                            seq,
-                            status: Status::Running,
-                            state: Some(next_text.clone()),
-                            variables: context.variables().to_json(),
-                            last_event_id: recorder.last_id(),
-                            entered_event_id: recorder.last_id(),
-                            entered,
-                            stop: None,
-                            output: None,
-                            error: None,
-                            cause: None,
                             redrive_count,
                             redrive_date,
+                            ..Position::running(
+                                seq,
+                                next_text.clone(),
+                                variables,
+                                recorder.last_id(),
+                                entered,
+                            )
                         };
                         commit(store, &arn, position, recorder.take()).await?;
                         state = next;
@@ -325,6 +314,24 @@ fn task_ran(
     }
 }
 
+/// `<Type>StateEntered` for `state` (committed as `state_text`), at `time`.
+pub(super) fn record_entry(
+    recorder: &mut Recorder,
+    time: SystemTime,
+    state: &impl MachineState,
+    state_text: &str,
+) {
+    recorder.record_at(
+        time,
+        EventType::entered(state.state_type()),
+        Details::StateEntered(Entered {
+            name: state.name().to_owned(),
+            input: input_text(state_text, state.name()).to_owned(),
+            input_details: Truncated::default(),
+        }),
+    );
+}
+
 /// `<Type>StateExited` (a Fail state has none).
 fn exited(recorder: &mut Recorder, state_type: StateType, name: &str, output: &str) {
     if let Some(kind) = EventType::exited(state_type) {
@@ -366,7 +373,7 @@ pub(super) fn state_text(state: &impl Serialize) -> Result<String, EngineError> 
 }
 
 /// The input inside `state_text` of the state `name`, as JSON text.
-pub(super) fn input_text<'a>(state_text: &'a str, name: &str) -> &'a str {
+fn input_text<'a>(state_text: &'a str, name: &str) -> &'a str {
     // `{` + the name as a JSON string + `:` ... `}`
     let key = serde_json::to_string(name).map_or(0, |key| key.len());
     state_text

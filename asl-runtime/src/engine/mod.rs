@@ -33,9 +33,7 @@ pub use error::{EngineError, valid_name};
 
 use crate::context::Execution;
 use crate::exec::{MachineState, Workflow};
-use crate::history::{
-    Details, Entered, EventType, HistoryEvent, Recorder, Redriven, Started, Truncated,
-};
+use crate::history::{Details, EventType, HistoryEvent, Recorder, Redriven, Started, Truncated};
 use crate::limits;
 use crate::store::{Checkpoint, Created, ExecutionRecord, Identity, Position, Status, Store};
 use crate::task::{ActivityTask, Callbacks, Outcome, callback};
@@ -140,15 +138,7 @@ where
                 role_arn: execution.role_arn(),
             }),
         );
-        recorder.record_at(
-            entered,
-            EventType::entered(state.state_type()),
-            Details::StateEntered(Entered {
-                name: state.name().to_owned(),
-                input: drive::input_text(&state_text, state.name()).to_owned(),
-                input_details: Truncated::default(),
-            }),
-        );
+        drive::record_entry(&mut recorder, entered, &state, &state_text);
         let checkpoint = Checkpoint {
             arn: arn.clone(),
             start: Some(Identity {
@@ -158,21 +148,7 @@ where
                 input: input_text.clone(),
                 start: execution.start_time(),
             }),
-            position: Position {
-                seq: 0,
-                status: Status::Running,
-                state: Some(state_text),
-                variables: None,
-                last_event_id: recorder.last_id(),
-                entered_event_id: recorder.last_id(),
-                entered,
-                stop: None,
-                output: None,
-                error: None,
-                cause: None,
-                redrive_count: 0,
-                redrive_date: None,
-            },
+            position: Position::running(0, state_text, None, recorder.last_id(), entered),
             events: recorder.take(),
         };
         match shared.store.commit(checkpoint).await? {
@@ -302,29 +278,13 @@ where
             EventType::ExecutionRedriven,
             Details::ExecutionRedriven(Redriven { redrive_count }),
         );
-        recorder.record_at(
-            now,
-            EventType::entered(state.state_type()),
-            Details::StateEntered(Entered {
-                name: state.name().to_owned(),
-                input: drive::input_text(&state_text, state.name()).to_owned(),
-                input_details: Truncated::default(),
-            }),
-        );
+        drive::record_entry(&mut recorder, now, &state, &state_text);
+        let seq = record.position.seq + 1;
+        let variables = record.position.variables;
         let position = Position {
-            seq: record.position.seq + 1,
-            status: Status::Running,
-            state: Some(state_text),
-            variables: record.position.variables,
-            last_event_id: recorder.last_id(),
-            entered_event_id: recorder.last_id(),
-            entered: now,
-            stop: None,
-            output: None,
-            error: None,
-            cause: None,
             redrive_count,
             redrive_date: Some(now),
+            ..Position::running(seq, state_text, variables, recorder.last_id(), now)
         };
         let checkpoint = Checkpoint {
             arn: arn.clone(),

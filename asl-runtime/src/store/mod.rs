@@ -125,6 +125,34 @@ pub struct Position {
     pub redrive_date: Option<SystemTime>,
 }
 
+impl Position {
+    /// Running at `state` (its text), entered at `entered` with event
+    /// `entered_event_id`, the last event so far; not redriven.
+    pub fn running(
+        seq: u64,
+        state: String,
+        variables: Option<String>,
+        entered_event_id: u64,
+        entered: SystemTime,
+    ) -> Position {
+        Position {
+            seq,
+            status: Status::Running,
+            state: Some(state),
+            variables,
+            last_event_id: entered_event_id,
+            entered_event_id,
+            entered,
+            stop: None,
+            output: None,
+            error: None,
+            cause: None,
+            redrive_count: 0,
+            redrive_date: None,
+        }
+    }
+}
+
 /// One transition to commit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Checkpoint {

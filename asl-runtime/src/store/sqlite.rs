@@ -14,7 +14,7 @@ use std::sync::mpsc;
 use std::sync::{Mutex, MutexGuard};
 use std::thread::JoinHandle;
 
-use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Row, ToSql, Transaction, params, params_from_iter};
 use tokio::sync::oneshot;
 
 use super::compact;
@@ -284,38 +284,42 @@ fn apply(
         .as_ref()
         .filter(|state| compact::entered_state(events).as_ref() != Some(*state));
     compact::compact(events);
-    let status = p.status.as_str();
-    let stop = p.stop.map(millis);
-    let entered = millis(p.entered);
+    let (seq, last_event_id) = (signed(p.seq), signed(p.last_event_id));
+    let entered_event_id = signed(p.entered_event_id);
+    let (entered, stop) = (millis(p.entered), p.stop.map(millis));
     let redrive = p.redrive_date.map(millis);
+    // ?1 to ?14, as both statements name them.
+    let values: [&dyn ToSql; 14] = [
+        &arn,
+        &seq,
+        &p.status.as_str(),
+        &state,
+        &p.variables,
+        &last_event_id,
+        &entered_event_id,
+        &entered,
+        &stop,
+        &p.output,
+        &p.error,
+        &p.cause,
+        &p.redrive_count,
+        &redrive,
+    ];
     let changed = match start {
-        Some(identity) => transaction
-            .prepare_cached(&format!(
-                "INSERT INTO executions ({COLUMNS}) VALUES \
-                 (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, \
-                 ?18) \
-                 ON CONFLICT (arn) DO NOTHING"
-            ))?
-            .execute(params![
-                arn,
-                identity.machine,
-                identity.name,
-                identity.input,
-                millis(identity.start),
-                signed(p.seq),
-                status,
-                state,
-                p.variables,
-                signed(p.last_event_id),
-                signed(p.entered_event_id),
-                entered,
-                stop,
-                p.output,
-                p.error,
-                p.cause,
-                p.redrive_count,
-                redrive
-            ])?,
+        Some(identity) => {
+            let start = millis(identity.start);
+            let identity: [&dyn ToSql; 4] =
+                [&identity.machine, &identity.name, &identity.input, &start];
+            transaction
+                .prepare_cached(
+                    "INSERT INTO executions (arn, seq, status, state, variables, \
+                     last_event_id, entered_event_id, entered_ms, stop_ms, output, error, cause, \
+                     redrive_count, redrive_ms, machine, name, input, start_ms) VALUES (?1, ?2, \
+                     ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18) \
+                     ON CONFLICT (arn) DO NOTHING",
+                )?
+                .execute(params_from_iter(values.iter().chain(&identity)))?
+        }
         None => transaction
             .prepare_cached(
                 "UPDATE executions SET seq = ?2, status = ?3, state = ?4, variables = ?5, \
@@ -323,22 +327,7 @@ fn apply(
                  output = ?10, error = ?11, cause = ?12, redrive_count = ?13, redrive_ms = ?14 \
                  WHERE arn = ?1 AND seq = ?2 - 1",
             )?
-            .execute(params![
-                arn,
-                signed(p.seq),
-                status,
-                state,
-                p.variables,
-                signed(p.last_event_id),
-                signed(p.entered_event_id),
-                entered,
-                stop,
-                p.output,
-                p.error,
-                p.cause,
-                p.redrive_count,
-                redrive
-            ])?,
+            .execute(params_from_iter(values))?,
     };
     if changed == 0 {
         return Ok(match start {
