@@ -697,3 +697,68 @@ async fn an_execution_fails_before_its_history_passes_25000_events() {
     );
     assert_eq!(history.last().unwrap().kind, EventType::ExecutionFailed);
 }
+
+mod greeter {
+    asl_macros::asl!("workflows/greeter.asl.json");
+}
+
+mod parent {
+    asl_macros::asl!("workflows/parent.asl.json");
+}
+
+/// Under engines sharing a registry the children are started, not these.
+struct NotNested;
+
+fn not_nested() -> Result<Value, TaskError> {
+    Err(TaskError::new("Unexpected", "a startExecution handler ran"))
+}
+
+impl parent::Tasks for NotNested {
+    async fn forget(&self, _: Value, _: TaskContext<'_>) -> Result<Value, TaskError> {
+        not_nested()
+    }
+    async fn sync(&self, _: Value, _: TaskContext<'_>) -> Result<Value, TaskError> {
+        not_nested()
+    }
+    async fn sync2(&self, _: Value, _: TaskContext<'_>) -> Result<Value, TaskError> {
+        not_nested()
+    }
+    async fn failing(&self, _: Value, _: TaskContext<'_>) -> Result<Value, TaskError> {
+        not_nested()
+    }
+}
+
+#[tokio::test]
+async fn a_task_starts_and_waits_for_executions_of_another_compiled_machine() {
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    let machines = Arc::new(asl_runtime::task::nested::Machines::new());
+    let children = Engine::with_machines(greeter::Machine::new(()), Arc::clone(&store), &machines);
+    let parents = Engine::with_machines(
+        parent::Machine::new(NotNested),
+        Arc::clone(&store),
+        &machines,
+    );
+    let record = parents.run("p", json!({"who": "ann"})).await.unwrap();
+    assert_eq!(record.position.status, Status::Succeeded, "{record:?}");
+    let output: Value = serde_json::from_str(record.position.output.as_deref().unwrap()).unwrap();
+    assert_eq!(output["forget"]["arn"], children.arn("forgotten"));
+    assert_eq!(
+        output["sync"],
+        json!({"status": "SUCCEEDED", "output": r#"{"greeting":"hello ann"}"#})
+    );
+    assert_eq!(
+        output["sync2"],
+        json!({"greeting": "hello text", "input": {"who": "text"}})
+    );
+    assert_eq!(output["failure"]["Error"], "States.TaskFailed");
+    let cause: Value = serde_json::from_str(output["failure"]["Cause"].as_str().unwrap()).unwrap();
+    assert_eq!(cause["Status"], "FAILED");
+    assert_eq!(cause["Error"], "ChildBroke");
+    // The fire-and-forget child, and the others, ran as executions of their own.
+    let forgotten = children.wait("forgotten").await.unwrap();
+    assert_eq!(
+        forgotten.position.output.as_deref(),
+        Some(r#"{"greeting":"hello nobody"}"#)
+    );
+    assert_eq!(children.list().unwrap().len(), 4);
+}

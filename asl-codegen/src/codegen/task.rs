@@ -77,7 +77,33 @@ pub(super) fn body(
         // The Context object built on entry has no token yet.
         prepare.insert(1, quote!(let context_object = context.to_value();));
     }
-    let handler = if activity {
+    let nested = match &task.resource.kind {
+        ResourceKind::Integration {
+            service,
+            action,
+            pattern,
+        } if service == "states" && action == "startExecution" => Some(match pattern {
+            IntegrationPattern::Sync => quote!(Sync),
+            IntegrationPattern::Sync2 => quote!(Sync2),
+            IntegrationPattern::RequestResponse | IntegrationPattern::WaitForTaskToken => {
+                quote!(No)
+            }
+        }),
+        _ => None,
+    };
+    let handler = if let Some(wait) = nested {
+        // A child of a machine in this binary, or the handler.
+        let start = quote! {
+            task::nested::start_execution(task, task::nested::Wait::#wait, #argument, |input| {
+                self.tasks.#method(input, task)
+            })
+        };
+        if callback {
+            quote!(task::callback::wait_for_token(task, #start))
+        } else {
+            start
+        }
+    } else if activity {
         quote! {
             task::callback::activity(task, #resource, #argument, |input| {
                 self.tasks.#method(input, task)

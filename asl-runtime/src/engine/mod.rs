@@ -36,6 +36,7 @@ use crate::exec::{MachineState, Workflow};
 use crate::history::{Details, EventType, HistoryEvent, Recorder, Redriven, Started, Truncated};
 use crate::limits;
 use crate::store::{Checkpoint, Created, ExecutionRecord, Identity, Position, Status, Store};
+use crate::task::nested::{Boxed, Machines, Starter};
 use crate::task::{ActivityTask, Callbacks, Outcome, callback};
 use crate::variables::Variables;
 use drive::Run;
@@ -92,10 +93,30 @@ where
 
     /// An engine sharing `store` with others (one per state machine).
     pub fn with_store(workflow: W, store: Arc<dyn Store>) -> Engine<W> {
+        let callbacks = Callbacks::new(Arc::clone(&store));
+        Engine::build(workflow, store, callbacks)
+    }
+
+    /// An engine whose executions can start executions of the other machines in
+    /// `machines` (`states:startExecution`), and be started by theirs; it registers
+    /// itself there under its machine's name.
+    pub fn with_machines(
+        workflow: W,
+        store: Arc<dyn Store>,
+        machines: &Arc<Machines>,
+    ) -> Engine<W> {
+        let callbacks = Callbacks::new(Arc::clone(&store)).with_machines(Arc::clone(machines));
+        let engine = Engine::build(workflow, store, callbacks);
+        let name = engine.shared.workflow.name().to_owned();
+        machines.register(&name, Arc::new(Registered(Arc::downgrade(&engine.shared))));
+        engine
+    }
+
+    fn build(workflow: W, store: Arc<dyn Store>, callbacks: Callbacks) -> Engine<W> {
         Engine {
             shared: Arc::new(Shared {
                 workflow,
-                callbacks: Arc::new(Callbacks::new(Arc::clone(&store))),
+                callbacks: Arc::new(callbacks),
                 store,
                 running: Mutex::new(HashMap::new()),
             }),
@@ -429,6 +450,38 @@ pub fn check_token(store: &dyn Store, token: &str) -> Result<(), EngineError> {
         None => Err(EngineError::TaskDoesNotExist),
         Some(record) if record.position.status != Status::Running => Err(EngineError::TaskTimedOut),
         Some(_) => Ok(()),
+    }
+}
+
+/// An engine as the [`Machines`] registry holds it: without keeping it alive.
+struct Registered<W>(std::sync::Weak<Shared<W>>);
+
+impl<W> Registered<W> {
+    fn engine(&self) -> Result<Engine<W>, EngineError> {
+        let shared = self.0.upgrade().ok_or_else(|| {
+            EngineError::Store(crate::store::StoreError::Backend(
+                "the engine of the nested machine was dropped".into(),
+            ))
+        })?;
+        Ok(Engine { shared })
+    }
+}
+
+impl<W> Starter for Registered<W>
+where
+    W: Workflow + Send + 'static,
+    W::State: Serialize + DeserializeOwned + 'static,
+{
+    fn start<'a>(&'a self, name: &'a str, input: Value) -> Boxed<'a, Result<String, EngineError>> {
+        Box::pin(async move { self.engine()?.start(name, input).await })
+    }
+
+    fn wait<'a>(&'a self, name: &'a str) -> Boxed<'a, Result<ExecutionRecord, EngineError>> {
+        Box::pin(async move { self.engine()?.wait(name).await })
+    }
+
+    fn describe(&self, name: &str) -> Result<ExecutionRecord, EngineError> {
+        self.engine()?.describe(name)
     }
 }
 

@@ -67,6 +67,7 @@ pub struct Callbacks {
     waiting: Mutex<HashMap<String, Waiting>>,
     offered: Mutex<HashMap<String, VecDeque<ActivityTask>>>,
     offers: Notify,
+    machines: Option<Arc<super::nested::Machines>>,
 }
 
 /// What `GetActivityTask` hands a worker.
@@ -93,7 +94,21 @@ impl Callbacks {
             waiting: Mutex::new(HashMap::new()),
             offered: Mutex::new(HashMap::new()),
             offers: Notify::new(),
+            machines: None,
         }
+    }
+
+    /// The same, with `machines` to start nested executions of.
+    pub fn with_machines(self, machines: Arc<super::nested::Machines>) -> Callbacks {
+        Callbacks {
+            machines: Some(machines),
+            ..self
+        }
+    }
+
+    /// The machines nested executions can start, under an engine that has them.
+    pub fn machines(&self) -> Option<&super::nested::Machines> {
+        self.machines.as_deref()
     }
 
     /// `GetActivityTask`: the next task of `activity` (its ARN), waiting up to

@@ -19,6 +19,7 @@ pub mod callback;
 mod context;
 mod error;
 mod heartbeat;
+pub mod nested;
 
 use std::future::Future;
 
