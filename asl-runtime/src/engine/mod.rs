@@ -238,7 +238,10 @@ where
         Ok(self.shared.store.history(&self.arn(name))?)
     }
 
-    /// Waits until execution `name` has ended, and returns it as committed.
+    /// Waits until execution `name` has ended, and returns it as committed. An
+    /// execution this engine does not run (another process runs it, or its run
+    /// stopped on a store failure) is returned at once, as committed: check its
+    /// status.
     pub async fn wait(&self, name: &str) -> Result<ExecutionRecord, EngineError> {
         let ended = self
             .running()
