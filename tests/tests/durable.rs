@@ -762,3 +762,24 @@ async fn a_task_starts_and_waits_for_executions_of_another_compiled_machine() {
     );
     assert_eq!(children.list().unwrap().len(), 4);
 }
+
+#[tokio::test]
+async fn bad_input_and_a_damaged_store_are_errors_not_panics() {
+    let (engine, _) = engine(Arc::new(MemoryStore::new()));
+    let huge = json!({"order": "x".repeat(300 * 1024), "amount": 1});
+    let Err(EngineError::InvalidInput(error)) = engine.start("huge", huge).await else {
+        panic!("an input over 256 KiB is refused")
+    };
+    assert_eq!(error.name(), "States.DataLimitExceeded");
+    assert_eq!(engine.list().unwrap().len(), 0, "nothing was stored");
+
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("not-a-database.db");
+    std::fs::write(
+        &path,
+        b"this is not SQLite, but it is long enough to have a header",
+    )
+    .unwrap();
+    let error = SqliteStore::open(&path).unwrap_err();
+    assert!(error.to_string().contains("execution store"), "{error}");
+}
