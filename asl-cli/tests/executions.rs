@@ -153,21 +153,7 @@ async fn send_task_success_and_failure_answer_a_waiting_callback_task() {
                 input: "{}".into(),
                 start,
             }),
-            position: Position {
-                seq: 0,
-                status: Status::Running,
-                state: Some(r#"{"Ask":{}}"#.into()),
-                variables: None,
-                last_event_id: 2,
-                entered_event_id: 2,
-                entered: start,
-                stop: None,
-                output: None,
-                error: None,
-                cause: None,
-                redrive_count: 0,
-                redrive_date: None,
-            },
+            position: Position::running(0, r#"{"Ask":{}}"#.into(), None, 2, start),
             events: Vec::new(),
         })
         .await

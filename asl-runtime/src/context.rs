@@ -374,11 +374,6 @@ impl Context {
         }
     }
 
-    /// The id of the last history event counted.
-    pub fn last_event_id(&self) -> u64 {
-        self.last_event_id
-    }
-
     /// Counts `count` more history events in the current state.
     pub fn record_events(&mut self, count: u64) {
         self.last_event_id += count;

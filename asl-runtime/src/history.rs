@@ -12,7 +12,6 @@
 use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use crate::exec::StateType;
 
@@ -323,11 +322,6 @@ impl Recorder {
     pub fn take(&mut self) -> Vec<HistoryEvent> {
         std::mem::take(&mut self.events)
     }
-}
-
-/// JSON text of `value`, as events carry payloads.
-pub fn text(value: &Value) -> String {
-    value.to_string()
 }
 
 /// `time` as the AWS CLI prints event timestamps.

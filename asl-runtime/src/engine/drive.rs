@@ -200,31 +200,11 @@ where
                     failed(&mut recorder, error)
                 }
                 Outcome::Stopped(Stop { error, cause }) => {
-                    let failure = Failure { error, cause };
-                    recorder.record(
-                        EventType::ExecutionAborted,
-                        Details::ExecutionAborted(failure.clone()),
-                    );
-                    End {
-                        status: Status::Aborted,
-                        output: None,
-                        error: failure.error,
-                        cause: failure.cause,
-                    }
+                    unsuccessful(&mut recorder, Status::Aborted, Failure { error, cause })
                 }
                 Outcome::TimedOut => {
                     let ExecutionError { error, cause } = ExecutionError::timeout();
-                    let failure = Failure { error, cause };
-                    recorder.record(
-                        EventType::ExecutionTimedOut,
-                        Details::ExecutionTimedOut(failure.clone()),
-                    );
-                    End {
-                        status: Status::TimedOut,
-                        output: None,
-                        error: failure.error,
-                        cause: failure.cause,
-                    }
+                    unsuccessful(&mut recorder, Status::TimedOut, Failure { error, cause })
                 }
             };
             // A failed, timed-out or aborted execution keeps the state it was in, for
@@ -348,18 +328,32 @@ fn exited(recorder: &mut Recorder, state_type: StateType, name: &str, output: &s
 
 fn failed(recorder: &mut Recorder, error: ExecutionError) -> End {
     let ExecutionError { error, cause } = error;
-    recorder.record(
-        EventType::ExecutionFailed,
-        Details::ExecutionFailed(Failure {
-            error: error.clone(),
-            cause: cause.clone(),
-        }),
-    );
+    unsuccessful(recorder, Status::Failed, Failure { error, cause })
+}
+
+/// Ends the execution with `status` (failed, timed out or aborted): its last event
+/// and outcome.
+fn unsuccessful(recorder: &mut Recorder, status: Status, failure: Failure) -> End {
+    let (kind, details) = match status {
+        Status::Aborted => (
+            EventType::ExecutionAborted,
+            Details::ExecutionAborted(failure.clone()),
+        ),
+        Status::TimedOut => (
+            EventType::ExecutionTimedOut,
+            Details::ExecutionTimedOut(failure.clone()),
+        ),
+        _ => (
+            EventType::ExecutionFailed,
+            Details::ExecutionFailed(failure.clone()),
+        ),
+    };
+    recorder.record(kind, details);
     End {
-        status: Status::Failed,
+        status,
         output: None,
-        error,
-        cause,
+        error: failure.error,
+        cause: failure.cause,
     }
 }
 
