@@ -25,6 +25,7 @@ pub struct Execution {
     storage: Option<crate::map::storage::Storage>,
     execution_type: ExecutionType,
     callbacks: Option<Arc<crate::task::Callbacks>>,
+    journal: Option<Arc<crate::journal::Journal>>,
 }
 
 /// Whether an execution is a Standard or an Express workflow execution. Top-level
@@ -87,6 +88,7 @@ impl Execution {
             storage: None,
             execution_type: ExecutionType::Standard,
             callbacks: None,
+            journal: None,
         }
     }
 
@@ -123,6 +125,8 @@ impl Execution {
             storage: self.storage.clone(),
             execution_type,
             callbacks: self.callbacks.clone(),
+            // A child keeps no journal: a Distributed Map's children run again whole.
+            journal: None,
         }
     }
 
@@ -154,6 +158,20 @@ impl Execution {
     /// Where callback tasks wait for their tokens, under the engine.
     pub fn callbacks(&self) -> Option<&Arc<crate::task::Callbacks>> {
         self.callbacks.as_ref()
+    }
+
+    /// The same execution, keeping the work inside its states in `journal` (as the
+    /// durable engine runs it).
+    pub fn with_journal(self, journal: Arc<crate::journal::Journal>) -> Execution {
+        Execution {
+            journal: Some(journal),
+            ..self
+        }
+    }
+
+    /// Where the work inside states is kept, under the engine.
+    pub fn journal(&self) -> Option<&Arc<crate::journal::Journal>> {
+        self.journal.as_ref()
     }
 
     /// Whether this is a Standard or an Express execution.
@@ -223,29 +241,92 @@ impl Execution {
     }
 }
 
-/// A Map iteration: its index, inside the iteration of any Map around it. Task
-/// idempotency keys name it, so that iterations running the same state differ.
+/// Where a Parallel branch or Map iteration runs: which branch or item of which
+/// entry (and attempt) of which state, inside the branch or iteration around it.
+/// Task idempotency keys and the durable engine's [`Journal`](crate::journal::Journal)
+/// name it, so that the same state run in two iterations, or in two entries of the
+/// Map around it, differs.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Iteration {
-    outer: Option<Arc<Iteration>>,
-    index: usize,
+pub struct Place {
+    around: Around,
+    part: Part,
 }
 
-impl Iteration {
-    /// Iteration `index` of a Map running in `outer`.
-    pub fn within(outer: Option<Arc<Iteration>>, index: usize) -> Option<Arc<Iteration>> {
-        Some(Arc::new(Iteration { outer, index }))
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Branch(usize),
+    Item(usize),
+}
+
+/// The entry of a Parallel or Map state whose branches or items are run: what their
+/// [`Place`]s are made from (see [`Context::around`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Around {
+    outer: Option<Arc<Place>>,
+    state: &'static str,
+    entered: u64,
+    attempt: u32,
+}
+
+impl Around {
+    /// The place of branch `index` (from 0) of the Parallel state.
+    pub fn branch(&self, index: usize) -> Arc<Place> {
+        Arc::new(Place {
+            around: self.clone(),
+            part: Part::Branch(index),
+        })
+    }
+
+    /// The place of the iteration of item `index` (from 0) of the Map state.
+    pub fn item(&self, index: usize) -> Arc<Place> {
+        Arc::new(Place {
+            around: self.clone(),
+            part: Part::Item(index),
+        })
     }
 }
 
-impl std::fmt::Display for Iteration {
-    /// The indexes from the outermost Map in: `[3][0]`.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if let Some(outer) = &self.outer {
-            write!(f, "{outer}")?;
+impl Place {
+    /// The Map state's name and the item's index, for an iteration of a Map state of
+    /// the top-level machine (whose iterations the history records).
+    pub(crate) fn top_level_item(&self) -> Option<(&'static str, usize)> {
+        match (&self.around.outer, self.part) {
+            (None, Part::Item(index)) => Some((self.around.state, index)),
+            _ => None,
         }
-        write!(f, "[{}]", self.index)
     }
+}
+
+impl std::fmt::Display for Place {
+    /// From the outermost state in, each as `<state>@<StateEntered id>.<retry
+    /// count>` and `[<item index>]` or `(<branch index>)`:
+    /// `Fulfil@5.0(1)/Lines@2.0[3]`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Around {
+            outer,
+            state,
+            entered,
+            attempt,
+        } = &self.around;
+        if let Some(outer) = outer {
+            write!(f, "{outer}/")?;
+        }
+        write!(f, "{state}@{entered}.{attempt}")?;
+        match self.part {
+            Part::Branch(index) => write!(f, "({index})"),
+            Part::Item(index) => write!(f, "[{index}]"),
+        }
+    }
+}
+
+/// The entry whose branches and iterations a redriven state takes over: the
+/// `StateEntered` id and retry count of the attempt that failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Anchor {
+    /// The failed entry's `StateEntered` id.
+    pub entered: u64,
+    /// The retry count of its failed attempt.
+    pub attempt: u32,
 }
 
 /// The Context object of the state being run: the execution, plus the state's name,
@@ -261,8 +342,11 @@ pub struct Context {
     task_token: Option<String>,
     random: Option<Xoshiro256PlusPlus>,
     variables: Arc<Variables>,
-    /// The Map iteration this context runs in (innermost last), if any.
-    iteration: Option<Arc<Iteration>>,
+    /// The Parallel branch or Map iteration this context runs in, if any.
+    place: Option<Arc<Place>>,
+    /// For a redriven state's first attempt: the entry whose finished branches and
+    /// iterations it keeps.
+    anchor: Option<Anchor>,
     /// Whether the entry time was recorded by the durable engine (and survives a
     /// restart), rather than stamped by the state.
     entry_recorded: bool,
@@ -280,15 +364,45 @@ impl Context {
         Context::with_variables(execution, Variables::inner(outer))
     }
 
-    /// The same context, running in Map iteration `iteration`.
-    pub fn in_iteration(self, iteration: Option<Arc<Iteration>>) -> Context {
-        Context { iteration, ..self }
+    /// The same context, running at `place`.
+    pub fn in_place(self, place: Arc<Place>) -> Context {
+        Context {
+            place: Some(place),
+            ..self
+        }
     }
 
-    /// The Map iteration this context runs in: what a Parallel branch inherits and a
-    /// nested Map iteration extends (see [`Iteration::within`]).
-    pub fn iteration(&self) -> Option<Arc<Iteration>> {
-        self.iteration.clone()
+    /// The current (Parallel or Map) state's entry and attempt, where its branches
+    /// or iterations run (see [`Around::branch`], [`Around::item`]).
+    pub fn around(&self) -> Around {
+        let (entered, attempt) = match self.anchor {
+            Some(anchor) if self.retry_count == 0 => (anchor.entered, anchor.attempt),
+            _ => (self.entered_event_id, self.retry_count),
+        };
+        Around {
+            outer: self.place.clone(),
+            state: self.state_name,
+            entered,
+            attempt,
+        }
+    }
+
+    /// Makes the current state, being redriven, keep the branches and iterations
+    /// that finished in its failed entry `anchor` (see
+    /// [`Journal`](crate::journal::Journal)).
+    pub fn redriven_from(&mut self, anchor: Anchor) {
+        self.anchor = Some(anchor);
+    }
+
+    /// The key of the current state's entry: `<execution ARN>/[<place>/]<state>/<StateEntered
+    /// id>`, which idempotency keys and the journal's notes extend.
+    pub fn entry_key(&self) -> String {
+        crate::journal::entry_key(
+            &self.execution.id(),
+            self.place.as_deref(),
+            self.state_name,
+            self.entered_event_id,
+        )
     }
 
     /// The context of an execution resumed with its top-level `variables`.
@@ -308,7 +422,8 @@ impl Context {
             task_token: None,
             random: None,
             variables: Arc::new(variables),
-            iteration: None,
+            place: None,
+            anchor: None,
             entry_recorded: false,
         }
     }
@@ -339,6 +454,7 @@ impl Context {
         self.entered_event_id = self.last_event_id;
         self.retry_count = 0;
         self.task_token = None;
+        self.anchor = None;
     }
 
     /// Records entering `state` as the durable engine does: its `StateEntered` event is
@@ -352,6 +468,7 @@ impl Context {
         self.entry_recorded = true;
         self.retry_count = 0;
         self.task_token = None;
+        self.anchor = None;
     }
 
     /// Records now as `$$.State.EnteredTime` (unless the engine recorded the entry).

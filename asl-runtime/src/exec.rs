@@ -185,19 +185,30 @@ pub async fn run_execution<W: Workflow>(
 }
 
 /// Runs a Parallel branch or a Map iteration of `execution`: the sub-machine
-/// `workflow` from `input` to its end, its variables a scope inside `variables`, in
-/// Map iteration `iteration` (see [`Context::iteration`]). Its errors are not located
-/// here: the execution reports them at the Parallel or Map state of the top-level
-/// machine.
+/// `workflow` from `input` to its end, its variables a scope inside `variables`, at
+/// `place` (see [`Context::around`]). Its errors are not located here: the execution
+/// reports them at the Parallel or Map state of the top-level machine. Under the
+/// durable engine, a branch or iteration that finished before (see
+/// [`Journal`](crate::journal::Journal)) is not run again.
 pub async fn run_branch<W: Workflow>(
     workflow: &W,
     execution: Arc<Execution>,
     variables: Arc<Variables>,
-    iteration: Option<Arc<crate::context::Iteration>>,
+    place: Arc<crate::context::Place>,
     input: Value,
 ) -> Result<Value, ExecutionError> {
-    let mut context = Context::inner(execution, variables).in_iteration(iteration);
-    drive(workflow, &mut context, input).await
+    match execution.journal().cloned() {
+        None => {
+            let mut context = Context::inner(execution, variables).in_place(place);
+            drive(workflow, &mut context, input).await
+        }
+        Some(journal) => {
+            let arn = execution.id();
+            let mut context = Context::inner(execution, variables).in_place(Arc::clone(&place));
+            let run = drive(workflow, &mut context, input);
+            journal.branch(&arn, &place, run).await
+        }
+    }
 }
 
 /// Runs a child execution of a Distributed Map: the processor `workflow` from

@@ -4,7 +4,11 @@
 //!
 //! The durable [`engine`](crate::engine) records them as it goes: `ExecutionStarted`,
 //! then for each state `<Type>StateEntered`, a Task's `TaskScheduled`, `TaskStarted`
-//! and `TaskSucceeded` or `TaskFailed`, `<Type>StateExited`, and finally one of
+//! and `TaskSucceeded` or `TaskFailed`, a Parallel's `ParallelStateStarted` and
+//! `ParallelStateSucceeded` or `ParallelStateFailed`, a Map's `MapStateStarted`, its
+//! iterations' `MapIterationStarted` and `MapIterationSucceeded` or
+//! `MapIterationFailed` and `MapStateSucceeded` or `MapStateFailed` (the states inside
+//! branches and iterations record nothing), `<Type>StateExited`, and finally one of
 //! `ExecutionSucceeded`, `ExecutionFailed`, `ExecutionTimedOut` or `ExecutionAborted`.
 //! Ids count from 1 without a gap; each event's `previousEventId` is the event before
 //! it (0 for the first), as AWS numbers a sequential execution.
@@ -63,8 +67,17 @@ pub enum EventType {
     SucceedStateExited,
     FailStateEntered,
     ParallelStateEntered,
+    ParallelStateStarted,
+    ParallelStateSucceeded,
+    ParallelStateFailed,
     ParallelStateExited,
     MapStateEntered,
+    MapStateStarted,
+    MapIterationStarted,
+    MapIterationSucceeded,
+    MapIterationFailed,
+    MapStateSucceeded,
+    MapStateFailed,
     MapStateExited,
 }
 
@@ -126,6 +139,17 @@ pub enum Details {
     TaskSucceeded(TaskOutput),
     #[serde(rename = "taskFailedEventDetails")]
     TaskFailed(TaskFailure),
+    #[serde(rename = "mapStateStartedEventDetails")]
+    MapStateStarted(MapStarted),
+    #[serde(rename = "mapIterationStartedEventDetails")]
+    MapIterationStarted(MapIteration),
+    #[serde(rename = "mapIterationSucceededEventDetails")]
+    MapIterationSucceeded(MapIteration),
+    #[serde(rename = "mapIterationFailedEventDetails")]
+    MapIterationFailed(MapIteration),
+    /// No details (`MapStateSucceeded`, `ParallelStateStarted` ...).
+    #[serde(untagged)]
+    None {},
 }
 
 /// `executionStartedEventDetails`.
@@ -198,6 +222,22 @@ pub struct Exited {
     pub output: String,
     /// Always `{"truncated": false}`.
     pub output_details: Truncated,
+}
+
+/// `mapStateStartedEventDetails`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct MapStarted {
+    /// How many iterations the Map state started.
+    pub length: usize,
+}
+
+/// `mapIteration<Started|Succeeded|Failed>EventDetails`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MapIteration {
+    /// The Map state's name.
+    pub name: String,
+    /// The iteration's index, from 0.
+    pub index: usize,
 }
 
 /// `taskScheduledEventDetails`.

@@ -25,6 +25,7 @@ pub mod error;
 pub mod exec;
 pub mod history;
 pub mod intrinsics;
+pub mod journal;
 pub mod jsonata;
 pub mod limits;
 pub mod map;

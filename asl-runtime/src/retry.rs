@@ -2,7 +2,9 @@
 //! (`IntervalSeconds × BackoffRate^(n−1)`, capped by `MaxDelaySeconds`, with optional
 //! full jitter), slept on tokio time.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
+
+use serde::{Deserialize, Serialize};
 
 use crate::context::Context;
 use crate::error::{ExecutionError, names};
@@ -63,6 +65,9 @@ pub fn matches(error_equals: &[&str], error: &ExecutionError) -> bool {
 }
 
 /// The retry state of one state entry: how many times each retrier has fired.
+/// Under the durable engine it is noted in the [`Journal`](crate::journal::Journal)
+/// before each backoff, so that a restarted state goes on with the next attempt when
+/// it is due rather than from the first one.
 #[derive(Debug)]
 pub struct Retry {
     retriers: &'static [Retrier],
@@ -80,6 +85,31 @@ impl Retry {
         }
     }
 
+    /// The retry state of the state `context` runs: none yet, unless the durable
+    /// engine noted retries of this entry before a restart. Then the retry count is
+    /// restored (`$$.State.RetryCount`) and this waits until the next attempt is due.
+    pub async fn resume(retriers: &'static [Retrier], context: &mut Context) -> Retry {
+        let mut retry = Retry::new(retriers);
+        let Some(journal) = context.execution().journal() else {
+            return retry;
+        };
+        let noted = journal
+            .read(&progress_key(context))
+            .and_then(|text| serde_json::from_str::<Progress>(&text).ok())
+            .filter(|progress| progress.used.len() == retriers.len());
+        if let Some(Progress { used, retries, due }) = noted {
+            retry.used = used;
+            retry.retries = retries;
+            context.record_events(3 * u64::from(retries));
+            context.set_retry_count(retries);
+            let left = crate::store::from_millis(due)
+                .duration_since(SystemTime::now())
+                .unwrap_or_default();
+            tokio::time::sleep(left).await;
+        }
+        retry
+    }
+
     /// After a failed attempt: when the first retrier matching `error` has attempts
     /// left, waits its delay, counts the retry in `context` (`$$.State.RetryCount`)
     /// and returns `Ok`; otherwise gives `error` back.
@@ -93,6 +123,15 @@ impl Retry {
             .ok_or(error)?;
         // The failed attempt's TaskScheduled, TaskStarted and TaskFailed events.
         context.record_events(3);
+        if let Some(journal) = context.execution().journal() {
+            let progress = Progress {
+                used: self.used.clone(),
+                retries: self.retries + 1,
+                due: crate::store::millis(SystemTime::now() + delay),
+            };
+            let text = serde_json::to_string(&progress).unwrap_or_default();
+            journal.write(progress_key(context), text).await;
+        }
         tokio::time::sleep(delay).await;
         self.retries += 1;
         context.set_retry_count(self.retries);
@@ -124,6 +163,20 @@ impl Retry {
             Jitter::Full => delay.mul_f64(random()),
         })
     }
+}
+
+/// What the journal notes of a state's retries: each retrier's count, the retry
+/// count of the next attempt, and when it is due (milliseconds since the epoch).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Progress {
+    pub(crate) used: Vec<u64>,
+    pub(crate) retries: u32,
+    pub(crate) due: i64,
+}
+
+/// The journal key of the retry progress of the state `context` runs.
+fn progress_key(context: &Context) -> String {
+    format!("{}/retry", context.entry_key())
 }
 
 #[cfg(test)]

@@ -5,7 +5,9 @@
 //! gap or duplicate, that every checkpoint the child saw acknowledged is in the
 //! database, that every Task the histories show was called (at least once, more only
 //! when a kill came before its result was committed; the callback Task is answered by
-//! an approver in the child), and that SQLite's `integrity_check` is ok.
+//! an approver in the child), that nothing the journal noted as done (a Parallel
+//! branch, a Map iteration, a Task's failed first attempt) ran again in a later
+//! process, and that SQLite's `integrity_check` is ok.
 //!
 //! `ASL_CRASH_SEED`, `ASL_CRASH_KILLS` and `ASL_CRASH_EXECUTIONS` change the seed, the
 //! number of kills and of executions; a longer soak:
@@ -85,7 +87,7 @@ fn executions_survive_being_killed_at_random_points() {
     let expected = expected_outputs(count);
     let store = SqliteStore::open(&database).unwrap();
     assert_eq!(store.integrity_check().unwrap(), "ok");
-    let (acks, calls) = read_log(&std::fs::read_to_string(&log).unwrap());
+    let (acks, notes, calls) = read_log(&std::fs::read_to_string(&log).unwrap());
 
     let arns: HashMap<String, String> = store
         .executions()
@@ -156,12 +158,27 @@ fn executions_survive_being_killed_at_random_points() {
                 .iter()
                 .any(|event| event.kind == EventType::ExecutionSucceeded)
             {
-                let called = calls
-                    .iter()
-                    .any(|(_, key)| key.starts_with(&format!("{arn}/{state}")));
+                let called = calls.iter().any(|(_, key)| {
+                    key.starts_with(&format!("{arn}/")) && key.contains(&format!("/{state}/"))
+                });
                 let needed = state == "Left" || !expected_items_empty(arn);
                 assert!(called || !needed, "{arn}: {state} was never called");
             }
+        }
+    }
+    // Nothing the journal noted as done runs again in a later process: a Parallel
+    // branch or Map iteration whose output was noted, or the first attempt of a Task
+    // whose retry was noted.
+    for (noted_in, key) in &notes {
+        let done = match key.strip_suffix("/retry") {
+            Some(entry) => format!("{entry}/0"),
+            None => format!("{key}/"),
+        };
+        for (generation, call) in &calls {
+            assert!(
+                generation <= noted_in || !call.starts_with(&done),
+                "{call} ran in process {generation} after {key} was noted in {noted_in}"
+            );
         }
     }
     let mut seen = HashSet::new();
@@ -175,10 +192,11 @@ fn executions_survive_being_killed_at_random_points() {
     let repeated = calls.len() - keys.len();
     println!(
         "crash test: {kills} kills in {killed_for:?} ({ended_before} executions ended by then), \
-         then the last run finished the rest in {:?}; {} checkpoints acknowledged, {} task \
-         calls, {repeated} repeated after a kill",
+         then the last run finished the rest in {:?}; {} checkpoints and {} notes acknowledged, \
+         {} task calls, {repeated} repeated after a kill",
         started.elapsed() - killed_for,
         acks.all.len(),
+        notes.len(),
         calls.len(),
     );
 }
@@ -226,8 +244,14 @@ impl Acks {
     }
 }
 
-fn read_log(text: &str) -> (Acks, Vec<(u64, String)>) {
+/// Keys logged by process generation: `(generation, key)`.
+type Logged = Vec<(u64, String)>;
+
+/// The log's acknowledged checkpoints, acknowledged notes `(generation, key)` and
+/// Task calls `(generation, idempotency key)`.
+fn read_log(text: &str) -> (Acks, Logged, Logged) {
     let mut acks = Acks::default();
+    let mut notes = Vec::new();
     let mut calls = Vec::new();
     for line in text.lines() {
         let words: Vec<&str> = line.split(' ').collect();
@@ -245,8 +269,11 @@ fn read_log(text: &str) -> (Acks, Vec<(u64, String)>) {
             ["call", generation, key] => {
                 calls.push((generation.parse().unwrap(), (*key).to_owned()))
             }
+            ["note", generation, key] => {
+                notes.push((generation.parse().unwrap(), (*key).to_owned()))
+            }
             _ => panic!("a line the workload never writes: {line:?}"),
         }
     }
-    (acks, calls)
+    (acks, notes, calls)
 }

@@ -94,7 +94,7 @@ pub(super) fn attempts(
             .uses_context
             .then(|| quote!(let context_object = context.to_value();));
         produce.push(quote! {
-            let mut retry = retry::Retry::new(&RETRY);
+            let mut retry = retry::Retry::resume(&RETRY, context).await;
             let result = loop {
                 #refresh
                 #(#prepare)*

@@ -96,16 +96,19 @@ pub(super) fn parallel(
     };
     let executions = (0..count).map(|branch| last(branch, quote!(execution)));
     let variables = (0..count).map(|branch| last(branch, quote!(variables)));
-    let iterations = (0..count).map(|branch| last(branch, quote!(iteration)));
+    let places = (0..count).map(|branch| {
+        let branch = super::json::int(branch as u64);
+        quote!(around.branch(#branch))
+    });
     let run = quote! {
         #(#projected)*
         #(#shared)*
         let execution = context.shared_execution();
         let variables = context.shared_variables();
-        let iteration = context.iteration();
+        let around = context.around();
         #(let #machines = #modules::Machine::new(self.tasks());)*
         let outcome = ::asl_runtime::__private::futures::try_join!(
-            #(exec::run_branch(&#machines, #executions, #variables, #iterations, #inputs)),*
+            #(exec::run_branch(&#machines, #executions, #variables, #places, #inputs)),*
         )
         .map(|(#(#outputs,)*)| Value::Array(vec![#(#outputs),*]));
     };
@@ -260,15 +263,14 @@ pub(super) fn map(
             quote! {
                 let execution = context.shared_execution();
                 let variables = context.shared_variables();
-                let iteration = context.iteration();
+                let around = context.around();
             },
             quote!(move |index, item| {
-                let iteration = ::asl_runtime::context::Iteration::within(iteration.clone(), index);
                 exec::run_branch(
                     processor,
                     execution.clone(),
                     variables.clone(),
-                    iteration,
+                    around.item(index),
                     item,
                 )
             }),

@@ -10,9 +10,10 @@ use crate::context::Context;
 use crate::error::ExecutionError;
 use crate::exec::{self, MachineState, Now, StateType, Step, Workflow};
 use crate::history::{
-    Details, Entered, EventType, Exited, Failure, MAX_EVENTS, Output, Recorder, Resource,
-    Scheduled, TaskFailure, TaskOutput, Truncated,
+    Details, Entered, EventType, Exited, Failure, MAX_EVENTS, MapStarted, Output, Recorder,
+    Resource, Scheduled, TaskFailure, TaskOutput, Truncated,
 };
+use crate::journal::Pending;
 use crate::store::{Checkpoint, Position, Status, Store};
 
 /// An execution between two transitions: the state to run and all it needs.
@@ -141,6 +142,7 @@ where
                     if let Some(task) = &task {
                         task_ran(&mut recorder, task, input, Ok(output));
                     }
+                    fanned_out(&mut recorder, &context, state_type, Some(true));
                     exited(&mut recorder, state_type, name, output);
                     let entered = SystemTime::now();
                     record_entry(&mut recorder, entered, &next, &next_text);
@@ -177,6 +179,7 @@ where
                     if let Some(task) = resource.map(Resource::of) {
                         task_ran(&mut recorder, &task, input, Ok(&output));
                     }
+                    fanned_out(&mut recorder, &context, state_type, Some(true));
                     exited(&mut recorder, state_type, name, &output);
                     recorder.record(
                         EventType::ExecutionSucceeded,
@@ -197,12 +200,15 @@ where
                     if let Some(task) = resource.map(Resource::of) {
                         task_ran(&mut recorder, &task, input, Err(&error));
                     }
+                    fanned_out(&mut recorder, &context, state_type, Some(false));
                     failed(&mut recorder, error)
                 }
                 Outcome::Stopped(Stop { error, cause }) => {
+                    fanned_out(&mut recorder, &context, state_type, None);
                     unsuccessful(&mut recorder, Status::Aborted, Failure { error, cause })
                 }
                 Outcome::TimedOut => {
+                    fanned_out(&mut recorder, &context, state_type, None);
                     let ExecutionError { error, cause } = ExecutionError::timeout();
                     unsuccessful(&mut recorder, Status::TimedOut, Failure { error, cause })
                 }
@@ -291,6 +297,61 @@ fn task_ran(
                 cause: error.cause.clone(),
             }),
         ),
+    }
+}
+
+/// A Parallel or Map state's events between its entry and its exit: `...Started`,
+/// the events its iterations recorded in the journal, and, when it `succeeded` or
+/// not, `...Succeeded` or `...Failed` (none when it was stopped or timed out).
+fn fanned_out(
+    recorder: &mut Recorder,
+    context: &Context,
+    state_type: StateType,
+    succeeded: Option<bool>,
+) {
+    let (started, ok, failed) = match state_type {
+        StateType::Map => (
+            EventType::MapStateStarted,
+            EventType::MapStateSucceeded,
+            EventType::MapStateFailed,
+        ),
+        StateType::Parallel => (
+            EventType::ParallelStateStarted,
+            EventType::ParallelStateSucceeded,
+            EventType::ParallelStateFailed,
+        ),
+        _ => return,
+    };
+    let events = context
+        .execution()
+        .journal()
+        .map(|journal| journal.take_events())
+        .unwrap_or_default();
+    let details = match state_type {
+        StateType::Map => Details::MapStateStarted(MapStarted {
+            length: events
+                .iter()
+                .filter(|event| event.kind == EventType::MapIterationStarted)
+                .count(),
+        }),
+        _ => Details::None {},
+    };
+    let first = events
+        .first()
+        .map_or_else(SystemTime::now, |event| event.time);
+    recorder.record_at(first, started, details);
+    for Pending {
+        time,
+        kind,
+        details,
+    } in events
+    {
+        recorder.record_at(time, kind, details);
+    }
+    match succeeded {
+        Some(true) => recorder.record(ok, Details::None {}),
+        Some(false) => recorder.record(failed, Details::None {}),
+        None => {}
     }
 }
 

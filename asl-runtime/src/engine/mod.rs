@@ -14,8 +14,11 @@
 //! runs again. Wait states count from their recorded entry, and the machine's
 //! `TimeoutSeconds` from the recorded start, so both survive restarts.
 //!
-//! The unit of a checkpoint is a top-level transition: a Parallel or Map state that is
-//! interrupted runs again as a whole.
+//! The unit of a checkpoint is a top-level transition. Inside a state, the
+//! [`Journal`] keeps the outputs of the Parallel branches and Map iterations that
+//! finished, and the retry progress of each state: a Parallel or Map state that is
+//! interrupted runs again only what had not finished, and a retry backoff counts
+//! from when it began.
 
 mod drive;
 mod error;
@@ -34,6 +37,7 @@ pub use error::{EngineError, valid_name};
 use crate::context::Execution;
 use crate::exec::{MachineState, Workflow};
 use crate::history::{Details, EventType, HistoryEvent, Recorder, Redriven, Started, Truncated};
+use crate::journal::Journal;
 use crate::limits;
 use crate::store::{Checkpoint, Created, ExecutionRecord, Identity, Position, Status, Store};
 use crate::task::nested::{Boxed, Machines, Starter};
@@ -278,7 +282,8 @@ where
     /// the state it ended in (its input and the variables as they were), keeping the
     /// states that succeeded; `$$.Execution.RedriveCount` counts the redrives, and
     /// `TimeoutSeconds` counts from the redrive. A Parallel or Map state runs again
-    /// as a whole. Anything else is [`EngineError::NotRedrivable`].
+    /// only the branches or iterations that did not finish in its failed attempt.
+    /// Anything else is [`EngineError::NotRedrivable`].
     pub async fn redrive(&self, name: &str) -> Result<String, EngineError> {
         let record = self.describe(name)?;
         let arn = record.identity.arn.clone();
@@ -303,6 +308,14 @@ where
             Details::ExecutionRedriven(Redriven { redrive_count }),
         );
         drive::record_entry(&mut recorder, now, &state, &state_text);
+        Journal::new(Arc::clone(&self.shared.store))
+            .redrive(
+                &arn,
+                state.name(),
+                record.position.entered_event_id,
+                recorder.last_id(),
+            )
+            .await;
         let seq = record.position.seq + 1;
         let variables = record.position.variables;
         let position = Position {
@@ -382,9 +395,11 @@ where
         } else {
             Execution::without_input(machine, Some(name.to_owned()))
         };
+        let journal = Journal::new(Arc::clone(&self.shared.store));
         execution
             .started_at(start)
             .with_callbacks(Arc::clone(&self.shared.callbacks))
+            .with_journal(Arc::new(journal))
     }
 
     /// The run that goes on with `record` where it was committed.
@@ -407,8 +422,14 @@ where
         let execution = self
             .execution(&identity.name, &input, identity.start)
             .redriven(position.redrive_count);
+        let journal = execution.journal().cloned();
         let mut context = crate::Context::resumed(Arc::new(execution), variables);
         context.enter_at(state.name(), position.entered_event_id, position.entered);
+        if let Some(anchor) =
+            journal.and_then(|journal| journal.anchor(&identity.arn, position.entered_event_id))
+        {
+            context.redriven_from(anchor);
+        }
         Run::new(
             identity.arn,
             state,

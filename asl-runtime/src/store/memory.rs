@@ -18,6 +18,7 @@ pub struct MemoryStore {
 struct Executions {
     order: Vec<String>,
     callbacks: HashMap<String, String>,
+    notes: HashMap<String, String>,
     by_arn: HashMap<String, (ExecutionRecord, Vec<HistoryEvent>)>,
 }
 
@@ -80,6 +81,15 @@ impl Store for MemoryStore {
 
     fn callback(&self, token: &str) -> Result<Option<String>, StoreError> {
         Ok(self.lock().callbacks.get(token).cloned())
+    }
+
+    fn note(&self, key: String, value: String) -> Ack {
+        self.lock().notes.insert(key, value);
+        Ack::ready(Ok(Created::New))
+    }
+
+    fn noted(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.lock().notes.get(key).cloned())
     }
 }
 

@@ -7,6 +7,10 @@
 //! one execution from 0 (its start); a store accepts checkpoint `n` only on top of
 //! `n - 1`, so a transition can never be committed twice.
 //!
+//! Beside the checkpoints, a store keeps the outcomes sent to callback tasks, and
+//! notes: what the [`Journal`](crate::journal::Journal) keeps of the work inside a
+//! state (finished branches and iterations, retry progress).
+//!
 //! - [`MemoryStore`]: in the process, for tests and runs that need no durability.
 //! - [`SqliteStore`] (feature `sqlite`): an embedded SQLite database file, one writer
 //!   thread committing many executions' transitions per transaction.
@@ -230,6 +234,14 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
 
     /// The outcome recorded for `token`, if any.
     fn callback(&self, token: &str) -> Result<Option<String>, StoreError>;
+
+    /// Writes `value` under `key` in the execution journal (see
+    /// [`Journal`](crate::journal::Journal)), replacing what was there; acknowledged
+    /// like a [`Store::commit`], once durable.
+    fn note(&self, key: String, value: String) -> Ack;
+
+    /// The value last written under `key` by [`Store::note`], if any.
+    fn noted(&self, key: &str) -> Result<Option<String>, StoreError>;
 }
 
 /// The acknowledgement of a [`Store::commit`]: resolves once the checkpoint is

@@ -7,7 +7,8 @@
 //! The unique key makes a duplicate commit impossible. `transitions` is a rowid table:
 //! its rows of a few KiB are appended (keyed by `(arn, seq)` in a `WITHOUT ROWID`
 //! table they halved the durable bench's throughput).
-//! `callbacks` holds the outcomes sent for callback tasks' tokens.
+//! `callbacks` holds the outcomes sent for callback tasks' tokens, and `notes` the
+//! journal's notes, written by the same thread in the same groups as checkpoints.
 
 use std::path::Path;
 use std::sync::mpsc;
@@ -40,7 +41,17 @@ pub enum Synchronous {
 /// Checkpoints are committed at most this many to a transaction.
 const MAX_GROUP: usize = 1024;
 
-type Job = (Checkpoint, oneshot::Sender<Result<Created, StoreError>>);
+/// What the writer thread commits: a checkpoint, or a journal note (key, value).
+/// Checkpoints, by far the most frequent, are not boxed: that would cost an
+/// allocation per transition to save a few hundred bytes per note in the channel.
+#[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
+enum Write {
+    Checkpoint(Checkpoint),
+    Note(String, String),
+}
+
+type Job = (Write, oneshot::Sender<Result<Created, StoreError>>);
 
 /// An execution store in a SQLite database file.
 #[derive(Debug)]
@@ -80,6 +91,10 @@ CREATE TABLE IF NOT EXISTS transitions (
 CREATE TABLE IF NOT EXISTS callbacks (
     token TEXT PRIMARY KEY NOT NULL,
     outcome TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS notes (
+    key TEXT PRIMARY KEY NOT NULL,
+    value TEXT NOT NULL
 );
 ";
 
@@ -144,13 +159,7 @@ impl Drop for SqliteStore {
 
 impl Store for SqliteStore {
     fn commit(&self, checkpoint: Checkpoint) -> Ack {
-        let (sender, ack) = Ack::channel();
-        if let Some(writer) = &self.writer {
-            // A send fails only when the writer thread is gone, and then the
-            // dropped sender resolves the Ack with an error.
-            let _ = writer.send((checkpoint, sender));
-        }
-        ack
+        self.send(Write::Checkpoint(checkpoint))
     }
 
     fn execution(&self, arn: &str) -> Result<Option<ExecutionRecord>, StoreError> {
@@ -207,6 +216,30 @@ impl Store for SqliteStore {
             .and_then(|mut statement| statement.query_row([token], |row| row.get(0)).optional())
             .map_err(backend)
     }
+
+    fn note(&self, key: String, value: String) -> Ack {
+        self.send(Write::Note(key, value))
+    }
+
+    fn noted(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.read()
+            .prepare_cached("SELECT value FROM notes WHERE key = ?1")
+            .and_then(|mut statement| statement.query_row([key], |row| row.get(0)).optional())
+            .map_err(backend)
+    }
+}
+
+impl SqliteStore {
+    /// Hands `write` to the writer thread.
+    fn send(&self, write: Write) -> Ack {
+        let (sender, ack) = Ack::channel();
+        if let Some(writer) = &self.writer {
+            // A send fails only when the writer thread is gone, and then the
+            // dropped sender resolves the Ack with an error.
+            let _ = writer.send((write, sender));
+        }
+        ack
+    }
 }
 
 fn connect(path: &Path) -> Result<Connection, StoreError> {
@@ -224,7 +257,7 @@ fn backend(error: rusqlite::Error) -> StoreError {
     StoreError::Backend(error.to_string())
 }
 
-/// The writer thread: takes every checkpoint waiting, commits them in one
+/// The writer thread: takes every checkpoint and note waiting, commits them in one
 /// transaction, then acknowledges each.
 fn write(mut connection: Connection, jobs: mpsc::Receiver<Job>) {
     while let Ok(first) = jobs.recv() {
@@ -258,7 +291,16 @@ fn commit_group(
     let transaction = connection.transaction()?;
     let results = group
         .iter_mut()
-        .map(|(checkpoint, _)| apply(&transaction, checkpoint))
+        .map(|(write, _)| match write {
+            Write::Checkpoint(checkpoint) => apply(&transaction, checkpoint),
+            Write::Note(key, value) => transaction
+                .prepare_cached(
+                    "INSERT INTO notes (key, value) VALUES (?1, ?2) \
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                )?
+                .execute([&*key, &*value])
+                .map(|_| Ok(Created::New)),
+        })
         .collect::<Result<Vec<_>, _>>()?;
     transaction.commit()?;
     Ok(results)

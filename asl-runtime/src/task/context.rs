@@ -81,16 +81,9 @@ impl<'a> TaskContext<'a> {
     /// can use the key to make them once (an idempotency token for the services it
     /// calls).
     pub fn idempotency_key(&self) -> String {
-        let iteration = self
-            .context
-            .iteration()
-            .map(|iteration| iteration.to_string())
-            .unwrap_or_default();
         format!(
-            "{}/{}{iteration}/{}/{}",
-            self.context.execution().id(),
-            self.state,
-            self.context.entered_event_id(),
+            "{}/{}",
+            self.context.entry_key(),
             self.context.retry_count()
         )
     }

@@ -1,8 +1,9 @@
 //! The child process of the crash test (`tests/tests/crash.rs`): resumes what the
 //! database holds, starts executions `e0` .. `e<count - 1>` of the workload machine
 //! (a name already started is left as it is), and waits for all of them. It logs each
-//! acknowledged checkpoint (`ack <generation> <arn> <seq> <last event id>`) and each
-//! Task call (`call <generation> <idempotency key>`) to the log file, so that the test
+//! acknowledged checkpoint (`ack <generation> <arn> <seq> <last event id>`), each
+//! acknowledged journal note (`note <generation> <key>`) and each Task call
+//! (`call <generation> <idempotency key>`) to the log file, so that the test
 //! can check them against the database after killing this process many times.
 //!
 //! ```text
@@ -28,16 +29,10 @@ struct Logged {
     log: Arc<Mutex<std::fs::File>>,
 }
 
-impl Store for Logged {
-    fn commit(&self, checkpoint: Checkpoint) -> Ack {
-        let line = format!(
-            "ack {} {} {} {}\n",
-            self.generation,
-            checkpoint.arn,
-            checkpoint.position.seq,
-            checkpoint.position.last_event_id
-        );
-        let committed = self.store.commit(checkpoint);
+impl Logged {
+    /// Passes on the acknowledgement `committed`, logging `line` first when it
+    /// acknowledges a write.
+    fn logged(&self, committed: Ack, line: String) -> Ack {
         let (acknowledge, ack) = Ack::channel();
         let log = Arc::clone(&self.log);
         tokio::spawn(async move {
@@ -49,6 +44,28 @@ impl Store for Logged {
             let _ = acknowledge.send(result);
         });
         ack
+    }
+}
+
+impl Store for Logged {
+    fn commit(&self, checkpoint: Checkpoint) -> Ack {
+        let line = format!(
+            "ack {} {} {} {}\n",
+            self.generation,
+            checkpoint.arn,
+            checkpoint.position.seq,
+            checkpoint.position.last_event_id
+        );
+        self.logged(self.store.commit(checkpoint), line)
+    }
+
+    fn note(&self, key: String, value: String) -> Ack {
+        let line = format!("note {} {key}\n", self.generation);
+        self.logged(self.store.note(key, value), line)
+    }
+
+    fn noted(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.store.noted(key)
     }
 
     fn execution(&self, arn: &str) -> Result<Option<ExecutionRecord>, StoreError> {

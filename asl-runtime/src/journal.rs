@@ -1,0 +1,186 @@
+//! The journal: what the durable [`engine`](crate::engine) keeps of the work *inside*
+//! a state, beside the checkpoints it commits between two states.
+//!
+//! - The output of each Parallel branch and Map iteration that finished, under
+//!   `<execution ARN>/<place>` (see [`Place`]). A Parallel or Map state that runs
+//!   again (resumed after a crash, or redriven after a failure) runs only the
+//!   branches and iterations that did not finish.
+//! - A state's retry progress, under `<entry key>/retry` (see
+//!   [`Context::entry_key`](crate::Context::entry_key)): how often each retrier fired
+//!   and when the next attempt is due, so that a backoff survives a restart.
+//! - A redriven state's anchor, under `<execution ARN>/redrive/<StateEntered id>`: the
+//!   failed entry whose finished branches and iterations it keeps.
+//! - The Map and Parallel events of the history, held here until the transition of
+//!   the state that made them is committed with them.
+//!
+//! Notes go through the store's writer with the checkpoints, and the work goes on
+//! once they are durable.
+
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use serde_json::Value;
+
+use crate::context::{Anchor, Place};
+use crate::error::ExecutionError;
+use crate::history::{Details, EventType, MapIteration};
+use crate::store::Store;
+
+/// The journal of one execution run by the durable engine.
+#[derive(Debug)]
+pub struct Journal {
+    store: Arc<dyn Store>,
+    events: Mutex<Vec<Pending>>,
+}
+
+/// A history event made inside a state, not numbered yet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pending {
+    /// When it happened.
+    pub time: SystemTime,
+    /// Its type.
+    pub kind: EventType,
+    /// Its details.
+    pub details: Details,
+}
+
+impl Journal {
+    /// The journal of an execution checkpointed to `store`.
+    pub fn new(store: Arc<dyn Store>) -> Journal {
+        Journal {
+            store,
+            events: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The note under `key`. One that cannot be read counts as absent: the work it
+    /// would have saved runs again, as Tasks run at least once anyway.
+    pub(crate) fn read(&self, key: &str) -> Option<String> {
+        self.store.noted(key).ok().flatten()
+    }
+
+    /// Writes `value` under `key` and waits until it is durable. A store that cannot
+    /// write stops the process (see [`Store`]); one whose writer is gone (the engine
+    /// is being dropped) leaves the note unwritten, which costs only work again.
+    pub(crate) async fn write(&self, key: String, value: String) {
+        let _ = self.store.note(key, value).await;
+    }
+
+    /// Records an event made now, to be committed with the state's transition.
+    pub(crate) fn record(&self, kind: EventType, details: Details) {
+        self.lock().push(Pending {
+            time: SystemTime::now(),
+            kind,
+            details,
+        });
+    }
+
+    /// The events recorded since the last call, oldest first.
+    pub fn take_events(&self) -> Vec<Pending> {
+        std::mem::take(&mut *self.lock())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Pending>> {
+        self.events
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Runs the branch or iteration at `place` of execution `arn` (`run`), unless
+    /// it finished before: then its noted output is the outcome. An output is noted
+    /// before it is returned. Iterations of the top-level machine's Map states record
+    /// `MapIterationStarted` and `MapIterationSucceeded` or `MapIterationFailed`.
+    pub(crate) async fn branch(
+        &self,
+        arn: &str,
+        place: &Place,
+        run: impl Future<Output = Result<Value, ExecutionError>>,
+    ) -> Result<Value, ExecutionError> {
+        let iteration = place.top_level_item().map(|(name, index)| MapIteration {
+            name: name.to_owned(),
+            index,
+        });
+        if let Some(iteration) = &iteration {
+            self.record(
+                EventType::MapIterationStarted,
+                Details::MapIterationStarted(iteration.clone()),
+            );
+        }
+        let key = format!("{arn}/{place}");
+        let finished = self
+            .read(&key)
+            .and_then(|text| serde_json::from_str::<Value>(&text).ok());
+        let outcome = match finished {
+            Some(output) => Ok(output),
+            None => {
+                let outcome = run.await;
+                if let Ok(output) = &outcome {
+                    self.write(key, output.to_string()).await;
+                }
+                outcome
+            }
+        };
+        if let Some(iteration) = iteration {
+            let (kind, details) = match outcome {
+                Ok(_) => (
+                    EventType::MapIterationSucceeded,
+                    Details::MapIterationSucceeded(iteration),
+                ),
+                Err(_) => (
+                    EventType::MapIterationFailed,
+                    Details::MapIterationFailed(iteration),
+                ),
+            };
+            self.record(kind, details);
+        }
+        outcome
+    }
+
+    /// The anchor noted for the redriven entry `entered` of execution `arn`.
+    pub(crate) fn anchor(&self, arn: &str, entered: u64) -> Option<Anchor> {
+        let text = self.read(&anchor_key(arn, entered))?;
+        let (entered, attempt) = text.split_once('.')?;
+        Some(Anchor {
+            entered: entered.parse().ok()?,
+            attempt: attempt.parse().ok()?,
+        })
+    }
+
+    /// Notes that the entry `entered` of execution `arn`, a redrive of state
+    /// `state` whose failed entry was `failed`, keeps the branches and iterations
+    /// of that entry's last attempt (or of what that entry kept, when it was itself
+    /// a redrive that failed on its first attempt).
+    pub(crate) async fn redrive(&self, arn: &str, state: &str, failed: u64, entered: u64) {
+        let attempt = self
+            .read(&format!("{}/retry", entry_key(arn, None, state, failed)))
+            .and_then(|text| serde_json::from_str::<crate::retry::Progress>(&text).ok())
+            .map_or(0, |progress| progress.retries);
+        let anchor = match self.anchor(arn, failed) {
+            Some(anchor) if attempt == 0 => anchor,
+            _ => Anchor {
+                entered: failed,
+                attempt,
+            },
+        };
+        let Anchor {
+            entered: at,
+            attempt,
+        } = anchor;
+        self.write(anchor_key(arn, entered), format!("{at}.{attempt}"))
+            .await;
+    }
+}
+
+/// `<execution ARN>/[<place>/]<state>/<StateEntered id>`: the key of an entry of
+/// `state`.
+pub(crate) fn entry_key(arn: &str, place: Option<&Place>, state: &str, entered: u64) -> String {
+    match place {
+        Some(place) => format!("{arn}/{place}/{state}/{entered}"),
+        None => format!("{arn}/{state}/{entered}"),
+    }
+}
+
+fn anchor_key(arn: &str, entered: u64) -> String {
+    format!("{arn}/redrive/{entered}")
+}

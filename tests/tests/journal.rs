@@ -1,0 +1,335 @@
+//! The journal of the work inside a state: a Parallel or Map state resumed after a
+//! crash, or redriven after a failure, runs only the branches and iterations that
+//! did not finish; a retry backoff goes on after a restart; the history records the
+//! Map and Parallel events.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use asl_runtime::history::{EventType, HistoryEvent};
+use asl_runtime::store::{MemoryStore, SqliteStore, Status, Store};
+use asl_runtime::{Engine, TaskContext, TaskError};
+use serde_json::{Value, json};
+
+mod fan_out {
+    asl_macros::asl!(
+        definition = r#"{
+        "StartAt": "Each",
+        "States": {
+            "Each": {
+                "Type": "Map",
+                "ItemsPath": "$.items",
+                "MaxConcurrencyPath": "$.concurrency",
+                "ItemProcessor": {"StartAt": "Item", "States": {"Item": {
+                    "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}}},
+                "ResultPath": "$.each",
+                "Next": "Both"
+            },
+            "Both": {
+                "Type": "Parallel",
+                "Branches": [
+                    {"StartAt": "Left", "States": {"Left": {
+                        "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}}},
+                    {"StartAt": "Right", "States": {"Right": {
+                        "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                        "Retry": [{"ErrorEquals": ["Flaky"], "IntervalSeconds": 3600, "MaxAttempts": 2}],
+                        "End": true}}}
+                ],
+                "ResultPath": "$.both",
+                "End": true
+            }
+        }
+    }"#
+    );
+}
+
+/// The handlers: each call is logged by its idempotency key; an item in `hang`
+/// never finishes, one in `fail` (or `"left"`, `"right"` there) fails with `Bad`,
+/// and `"flaky"` there makes Right's first attempt fail with `Flaky`.
+#[derive(Default)]
+struct Work {
+    calls: Mutex<Vec<String>>,
+    hang: Mutex<HashSet<String>>,
+    fail: Mutex<HashSet<String>>,
+}
+
+impl Work {
+    fn with(fail: &[&str], hang: &[&str]) -> Arc<Work> {
+        let set = |names: &[&str]| names.iter().map(|name| (*name).to_owned()).collect();
+        Arc::new(Work {
+            calls: Mutex::default(),
+            hang: Mutex::new(set(hang)),
+            fail: Mutex::new(set(fail)),
+        })
+    }
+
+    async fn call(&self, name: String, task: &TaskContext<'_>) -> Result<(), TaskError> {
+        self.calls.lock().unwrap().push(task.idempotency_key());
+        if self.hang.lock().unwrap().contains(&name) {
+            std::future::pending::<()>().await;
+        }
+        if self.fail.lock().unwrap().contains(&name) {
+            return Err(TaskError::new("Bad", format!("{name} failed")));
+        }
+        Ok(())
+    }
+
+    /// The keys of the calls whose key holds `part`.
+    fn calls_of(&self, part: &str) -> Vec<String> {
+        let calls = self.calls.lock().unwrap();
+        calls
+            .iter()
+            .filter(|key| key.contains(part))
+            .cloned()
+            .collect()
+    }
+}
+
+impl fan_out::Tasks for Arc<Work> {
+    async fn item(&self, input: Value, task: TaskContext<'_>) -> Result<Value, TaskError> {
+        self.call(input.to_string(), &task).await?;
+        Ok(json!(input.as_u64().unwrap_or(0) * 10))
+    }
+
+    async fn left(&self, _: Value, task: TaskContext<'_>) -> Result<Value, TaskError> {
+        self.call("left".into(), &task).await?;
+        Ok(json!("left"))
+    }
+
+    async fn right(&self, _: Value, task: TaskContext<'_>) -> Result<Value, TaskError> {
+        if task.retry_count() == 0 && self.fail.lock().unwrap().contains("flaky") {
+            self.calls.lock().unwrap().push(task.idempotency_key());
+            return Err(TaskError::new("Flaky", "the first attempt fails"));
+        }
+        self.call("right".into(), &task).await?;
+        Ok(json!("right"))
+    }
+}
+
+type FanOut = Engine<fan_out::Machine<Arc<Work>>>;
+
+fn engine(store: &Arc<dyn Store>, work: &Arc<Work>) -> FanOut {
+    Engine::with_store(fan_out::Machine::new(Arc::clone(work)), Arc::clone(store))
+}
+
+fn kinds(history: &[HistoryEvent]) -> Vec<EventType> {
+    history.iter().map(|event| event.kind).collect()
+}
+
+fn sqlite(directory: &tempfile::TempDir) -> Arc<dyn Store> {
+    Arc::new(SqliteStore::open(directory.path().join("executions.db")).unwrap())
+}
+
+/// Runs `run` on a fresh runtime (real clock), then drops the runtime with whatever
+/// it still runs, as a crash would.
+fn crash_after(run: impl std::future::Future<Output = ()>) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(run);
+    runtime.shutdown_background();
+}
+
+/// Waits (on the real clock) until `done` holds.
+async fn until(mut done: impl FnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while !done() {
+        assert!(tokio::time::Instant::now() < deadline, "timed out waiting");
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+}
+
+#[test]
+fn a_map_resumed_after_a_crash_runs_only_the_iterations_that_had_not_finished() {
+    let directory = tempfile::tempdir().unwrap();
+    let store = sqlite(&directory);
+    let before = Work::with(&[], &["3"]);
+    crash_after(async {
+        let engine = engine(&store, &before);
+        let input = json!({"items": [1, 2, 3, 4], "concurrency": 4});
+        engine.start("m", input).await.unwrap();
+        until(|| before.calls_of("/Item/").len() == 4).await;
+        // The outputs of items 1, 2 and 4 are noted once their calls returned.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    });
+    let arn = store.executions().unwrap()[0].identity.arn.clone();
+    assert_eq!(
+        before.calls_of("[0]/"),
+        [format!("{arn}/Each@2.0[0]/Item/2/0")],
+        "an iteration's Task key names the Map entry and the item"
+    );
+
+    let after = Work::with(&[], &[]);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let record = runtime.block_on(async {
+        let engine = engine(&store, &after);
+        assert_eq!(engine.resume().unwrap(), 1);
+        engine.wait("m").await.unwrap()
+    });
+    assert_eq!(record.position.status, Status::Succeeded);
+    let output: Value = serde_json::from_str(record.position.output.as_deref().unwrap()).unwrap();
+    assert_eq!(output["each"], json!([10, 20, 30, 40]));
+    assert_eq!(
+        after.calls_of("/Item/"),
+        [format!("{arn}/Each@2.0[2]/Item/2/0")],
+        "only item 3 runs again"
+    );
+    // The history shows all four iterations, those kept from before the crash too.
+    let history = store.history(&arn).unwrap();
+    let iterations = |kind| history.iter().filter(|event| event.kind == kind).count();
+    assert_eq!(iterations(EventType::MapIterationStarted), 4);
+    assert_eq!(iterations(EventType::MapIterationSucceeded), 4);
+}
+
+#[tokio::test]
+async fn the_history_records_map_iterations_and_parallel_states_as_aws_does() {
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    let work = Work::with(&[], &[]);
+    let engine = engine(&store, &work);
+    let record = engine
+        .run("h", json!({"items": [1, 2], "concurrency": 1}))
+        .await
+        .unwrap();
+    assert_eq!(record.position.status, Status::Succeeded);
+    let history = engine.history("h").unwrap();
+    use EventType::*;
+    assert_eq!(
+        kinds(&history),
+        [
+            ExecutionStarted,
+            MapStateEntered,
+            MapStateStarted,
+            MapIterationStarted,
+            MapIterationSucceeded,
+            MapIterationStarted,
+            MapIterationSucceeded,
+            MapStateSucceeded,
+            MapStateExited,
+            ParallelStateEntered,
+            ParallelStateStarted,
+            ParallelStateSucceeded,
+            ParallelStateExited,
+            ExecutionSucceeded
+        ]
+    );
+    let json = |event: &HistoryEvent| serde_json::to_value(event).unwrap();
+    assert_eq!(
+        json(&history[2])["mapStateStartedEventDetails"],
+        json!({"length": 2})
+    );
+    assert_eq!(
+        json(&history[5])["mapIterationStartedEventDetails"],
+        json!({"name": "Each", "index": 1})
+    );
+    assert_eq!(
+        json(&history[7]).as_object().unwrap().len(),
+        4,
+        "MapStateSucceeded has no details: {}",
+        json(&history[7])
+    );
+    for (index, event) in history.iter().enumerate() {
+        assert_eq!(event.id, index as u64 + 1);
+        assert_eq!(event.previous_event_id, index as u64);
+    }
+    // What is stored reads back as it was written.
+    let text = serde_json::to_string(&history).unwrap();
+    let back: Vec<HistoryEvent> = serde_json::from_str(&text).unwrap();
+    assert_eq!(back, history);
+}
+
+#[tokio::test]
+async fn a_redrive_runs_only_the_failed_iterations_and_branches() {
+    let directory = tempfile::tempdir().unwrap();
+    for store in [
+        Arc::new(MemoryStore::new()) as Arc<dyn Store>,
+        sqlite(&directory),
+    ] {
+        let work = Work::with(&["2", "right"], &[]);
+        let engine = engine(&store, &work);
+        let input = json!({"items": [1, 2, 3], "concurrency": 1});
+        let failed = engine.run("r", input).await.unwrap();
+        assert_eq!(failed.position.status, Status::Failed);
+        assert_eq!(failed.position.error.as_deref(), Some("Bad"));
+        assert_eq!(work.calls_of("/Item/").len(), 2, "item 3 never started");
+
+        // The first redrive runs items 2 and 3 (1 had succeeded), then fails in
+        // the Parallel state's Right branch.
+        work.fail.lock().unwrap().remove("2");
+        engine.redrive("r").await.unwrap();
+        let again = engine.wait("r").await.unwrap();
+        assert_eq!(again.position.status, Status::Failed);
+        assert_eq!(work.calls_of("[0]/Item/").len(), 1, "item 1 is kept");
+        assert_eq!(work.calls_of("[1]/Item/").len(), 2);
+        assert_eq!(work.calls_of("[2]/Item/").len(), 1);
+        assert_eq!(work.calls_of("/Left/").len(), 1);
+
+        // The second redrive runs only the branch that failed.
+        work.fail.lock().unwrap().remove("right");
+        engine.redrive("r").await.unwrap();
+        let done = engine.wait("r").await.unwrap();
+        assert_eq!(done.position.status, Status::Succeeded);
+        assert_eq!(done.position.redrive_count, 2);
+        assert_eq!(
+            done.position.output.as_deref(),
+            Some(r#"{"items":[1,2,3],"concurrency":1,"each":[10,20,30],"both":["left","right"]}"#)
+        );
+        assert_eq!(work.calls_of("/Right/").len(), 2);
+        assert_eq!(
+            work.calls_of("/Left/").len(),
+            1,
+            "the branch that succeeded is kept"
+        );
+        assert_eq!(work.calls_of("/Item/").len(), 4);
+    }
+}
+
+#[test]
+fn a_retry_backoff_goes_on_after_a_restart_and_the_failed_attempt_is_not_run_again() {
+    let directory = tempfile::tempdir().unwrap();
+    let store = sqlite(&directory);
+    let before = Work::with(&["flaky"], &[]);
+    crash_after(async {
+        let engine = engine(&store, &before);
+        let input = json!({"items": [], "concurrency": 1});
+        engine.start("b", input).await.unwrap();
+        until(|| !before.calls_of("/Right/").is_empty()).await;
+        // The retry is noted before its backoff starts.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    });
+    assert_eq!(before.calls_of("/Right/").len(), 1);
+
+    let after = Work::with(&[], &[]);
+    let paused = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(true)
+        .build()
+        .unwrap();
+    paused.block_on(async {
+        let engine = engine(&store, &after);
+        let started = tokio::time::Instant::now();
+        engine.resume().unwrap();
+        let record = engine.wait("b").await.unwrap();
+        let waited = started.elapsed();
+        assert_eq!(record.position.status, Status::Succeeded);
+        assert!(
+            waited <= Duration::from_secs(3600) && waited > Duration::from_secs(3590),
+            "the rest of the hour's backoff: {waited:?}"
+        );
+        let right = after.calls_of("/Right/");
+        assert_eq!(right.len(), 1, "{right:?}");
+        assert!(
+            right[0].ends_with("/Right/2/1"),
+            "the second attempt: {right:?}"
+        );
+        assert_eq!(
+            after.calls_of("/Left/").len(),
+            0,
+            "the Left branch had finished"
+        );
+    });
+}
