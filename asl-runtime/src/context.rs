@@ -387,6 +387,11 @@ impl Context {
         }
     }
 
+    /// Whether this context runs a Parallel branch or Map iteration.
+    pub fn in_branch(&self) -> bool {
+        self.place.is_some()
+    }
+
     /// Makes the current state, being redriven, keep the branches and iterations
     /// that finished in its failed entry `anchor` (see
     /// [`Journal`](crate::journal::Journal)).

@@ -69,11 +69,6 @@ pub trait MachineState {
     fn name(&self) -> &'static str;
     /// The state's type.
     fn state_type(&self) -> StateType;
-    /// A Task state's `Resource` (what its history events name); `None` for the
-    /// other states.
-    fn resource(&self) -> Option<&'static str> {
-        None
-    }
 }
 
 /// A compiled state machine, implemented by generated code.

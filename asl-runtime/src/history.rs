@@ -3,8 +3,9 @@
 //! <type>EventDetails}`).
 //!
 //! The durable [`engine`](crate::engine) records them as it goes: `ExecutionStarted`,
-//! then for each state `<Type>StateEntered`, a Task's `TaskScheduled`, `TaskStarted`
-//! and `TaskSucceeded` or `TaskFailed`, a Parallel's `ParallelStateStarted` and
+//! then for each state `<Type>StateEntered`, for each attempt of a Task
+//! `TaskScheduled`, `TaskStarted` and `TaskSucceeded`, `TaskFailed` or `TaskTimedOut`,
+//! a Parallel's `ParallelStateStarted` and
 //! `ParallelStateSucceeded` or `ParallelStateFailed`, a Map's `MapStateStarted`, its
 //! iterations' `MapIterationStarted` and `MapIterationSucceeded` or
 //! `MapIterationFailed` and `MapStateSucceeded` or `MapStateFailed` (the states inside
@@ -59,6 +60,7 @@ pub enum EventType {
     TaskStarted,
     TaskSucceeded,
     TaskFailed,
+    TaskTimedOut,
     ChoiceStateEntered,
     ChoiceStateExited,
     WaitStateEntered,
@@ -139,6 +141,8 @@ pub enum Details {
     TaskSucceeded(TaskOutput),
     #[serde(rename = "taskFailedEventDetails")]
     TaskFailed(TaskFailure),
+    #[serde(rename = "taskTimedOutEventDetails")]
+    TaskTimedOut(TaskFailure),
     #[serde(rename = "mapStateStartedEventDetails")]
     MapStateStarted(MapStarted),
     #[serde(rename = "mapIterationStartedEventDetails")]
@@ -278,7 +282,7 @@ pub struct TaskOutput {
     pub output_details: Truncated,
 }
 
-/// `taskFailedEventDetails`.
+/// `taskFailedEventDetails`, `taskTimedOutEventDetails`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TaskFailure {

@@ -10,8 +10,8 @@
 //!   and when the next attempt is due, so that a backoff survives a restart.
 //! - A redriven state's anchor, under `<execution ARN>/redrive/<StateEntered id>`: the
 //!   failed entry whose finished branches and iterations it keeps.
-//! - The Map and Parallel events of the history, held here until the transition of
-//!   the state that made them is committed with them.
+//! - The history events made inside a state (a Task's attempts, a Map's iterations),
+//!   held here until the transition of the state is committed with them.
 //!
 //! Notes go through the store's writer with the checkpoints, and the work goes on
 //! once they are durable.
@@ -24,7 +24,9 @@ use serde_json::Value;
 
 use crate::context::{Anchor, Place};
 use crate::error::ExecutionError;
-use crate::history::{Details, EventType, MapIteration};
+use crate::history::{
+    Details, EventType, MapIteration, Resource, Scheduled, TaskFailure, TaskOutput, Truncated,
+};
 use crate::store::Store;
 
 /// The journal of one execution run by the durable engine.
@@ -135,6 +137,57 @@ impl Journal {
             self.record(kind, details);
         }
         outcome
+    }
+
+    /// Records `TaskScheduled` (its `parameters` the handler's argument) and
+    /// `TaskStarted` for an attempt at a Task with `resource`.
+    pub(crate) fn task_started(&self, resource: &str, argument: &Value) {
+        let task = Resource::of(resource);
+        self.record(
+            EventType::TaskScheduled,
+            Details::TaskScheduled(Scheduled {
+                resource_type: task.resource_type.clone(),
+                resource: task.resource.clone(),
+                region: crate::context::REGION.to_owned(),
+                parameters: argument.to_string(),
+            }),
+        );
+        self.record(EventType::TaskStarted, Details::TaskStarted(task));
+    }
+
+    /// Records how an attempt at a Task with `resource` ended: `TaskSucceeded` with
+    /// the handler's result, `TaskTimedOut` (`States.Timeout`, a missed heartbeat
+    /// included) or `TaskFailed`.
+    pub(crate) fn task_ended(&self, resource: &str, outcome: &Result<Value, ExecutionError>) {
+        let Resource {
+            resource_type,
+            resource,
+        } = Resource::of(resource);
+        let (kind, details) = match outcome {
+            Ok(output) => (
+                EventType::TaskSucceeded,
+                Details::TaskSucceeded(TaskOutput {
+                    resource_type,
+                    resource,
+                    output: output.to_string(),
+                    output_details: Truncated::default(),
+                }),
+            ),
+            Err(error) => {
+                let failure = TaskFailure {
+                    resource_type,
+                    resource,
+                    error: error.error.clone(),
+                    cause: error.cause.clone(),
+                };
+                if error.name() == crate::error::names::TIMEOUT {
+                    (EventType::TaskTimedOut, Details::TaskTimedOut(failure))
+                } else {
+                    (EventType::TaskFailed, Details::TaskFailed(failure))
+                }
+            }
+        };
+        self.record(kind, details);
     }
 
     /// The anchor noted for the redriven entry `entered` of execution `arn`.

@@ -1,7 +1,7 @@
 //! The journal of the work inside a state: a Parallel or Map state resumed after a
 //! crash, or redriven after a failure, runs only the branches and iterations that
-//! did not finish; a retry backoff goes on after a restart; the history records the
-//! Map and Parallel events.
+//! did not finish; a retry backoff goes on after a restart; the history records each
+//! Task attempt and the Map and Parallel events.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -332,4 +332,87 @@ fn a_retry_backoff_goes_on_after_a_restart_and_the_failed_attempt_is_not_run_aga
             "the Left branch had finished"
         );
     });
+}
+
+mod charge {
+    asl_macros::asl!(
+        definition = r#"{
+        "StartAt": "Charge",
+        "States": {
+            "Charge": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::lambda:invoke",
+                "Parameters": {"amount.$": "$.amount"},
+                "TimeoutSeconds": 5,
+                "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 2}],
+                "ResultSelector": {"paid.$": "$.paid"},
+                "ResultPath": "$.charge",
+                "End": true
+            }
+        }
+    }"#
+    );
+}
+
+/// Fails the first attempt, stalls past the timeout in the second, pays in the third.
+struct Gateway;
+
+impl charge::Tasks for Gateway {
+    async fn charge(&self, input: Value, task: TaskContext<'_>) -> Result<Value, TaskError> {
+        match task.retry_count() {
+            0 => Err(TaskError::new("Unavailable", "try again")),
+            1 => std::future::pending().await,
+            _ => Ok(json!({"paid": input["amount"], "receipt": "r-1"})),
+        }
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn each_task_attempt_is_recorded_with_its_parameters_and_result() {
+    let engine = Engine::new(charge::Machine::new(Gateway), MemoryStore::new());
+    let record = engine.run("c", json!({"amount": 5})).await.unwrap();
+    assert_eq!(record.position.status, Status::Succeeded);
+    let history = engine.history("c").unwrap();
+    use EventType::*;
+    assert_eq!(
+        kinds(&history),
+        [
+            ExecutionStarted,
+            TaskStateEntered,
+            TaskScheduled,
+            TaskStarted,
+            TaskFailed,
+            TaskScheduled,
+            TaskStarted,
+            TaskTimedOut,
+            TaskScheduled,
+            TaskStarted,
+            TaskSucceeded,
+            TaskStateExited,
+            ExecutionSucceeded
+        ]
+    );
+    let json = |index: usize| serde_json::to_value(&history[index]).unwrap();
+    assert_eq!(
+        json(2)["taskScheduledEventDetails"]["parameters"],
+        r#"{"amount":5}"#,
+        "the Task's Parameters, not the state input"
+    );
+    assert_eq!(
+        json(4)["taskFailedEventDetails"],
+        json!({"resourceType": "lambda", "resource": "invoke", "error": "Unavailable", "cause": "try again"})
+    );
+    assert_eq!(
+        json(7)["taskTimedOutEventDetails"]["error"],
+        "States.Timeout"
+    );
+    assert_eq!(
+        json(10)["taskSucceededEventDetails"]["output"],
+        r#"{"paid":5,"receipt":"r-1"}"#,
+        "the handler's result, before ResultSelector"
+    );
+    assert_eq!(
+        json(11)["stateExitedEventDetails"]["output"],
+        r#"{"amount":5,"charge":{"paid":5}}"#
+    );
 }

@@ -436,30 +436,6 @@ fn state_enum(machine: &Machine, names: &Names) -> TokenStream {
         let state_type = format_ident!("{}", state.kind.type_name());
         quote!(State::#variant(_) => ::asl_runtime::StateType::#state_type,)
     });
-    let resource_arms: Vec<_> = machine
-        .states
-        .iter()
-        .enumerate()
-        .filter_map(|(index, state)| match &state.kind {
-            StateKind::Task(task) => {
-                let variant = names.variant(StateId(index));
-                let arn = &task.resource.arn;
-                Some(quote!(State::#variant(_) => Some(#arn),))
-            }
-            _ => None,
-        })
-        .collect();
-    let others = (resource_arms.len() < machine.states.len()).then(|| quote!(_ => None,));
-    let resource = (!resource_arms.is_empty()).then(|| {
-        quote! {
-            fn resource(&self) -> Option<&'static str> {
-                match self {
-                    #(#resource_arms)*
-                    #others
-                }
-            }
-        }
-    });
     quote! {
         /// A point in an execution: the state about to run, carrying its input.
         /// Serializable, so an execution can be checkpointed between transitions.
@@ -488,8 +464,6 @@ fn state_enum(machine: &Machine, names: &Names) -> TokenStream {
                     #(#type_arms)*
                 }
             }
-
-            #resource
         }
     }
 }

@@ -94,7 +94,7 @@ pub(super) fn body(
     let handler = if let Some(wait) = nested {
         // A child of a machine in this binary, or the handler.
         let start = quote! {
-            task::nested::start_execution(task, task::nested::Wait::#wait, #argument, |input| {
+            task::nested::start_execution(task, task::nested::Wait::#wait, argument, |input| {
                 self.tasks.#method(input, task)
             })
         };
@@ -105,19 +105,22 @@ pub(super) fn body(
         }
     } else if activity {
         quote! {
-            task::callback::activity(task, #resource, #argument, |input| {
+            task::callback::activity(task, #resource, argument, |input| {
                 self.tasks.#method(input, task)
             })
         }
     } else if callback {
-        quote!(task::callback::wait_for_token(task, self.tasks.#method(#argument, task)))
+        quote!(task::callback::wait_for_token(task, self.tasks.#method(argument, task)))
     } else {
-        quote!(self.tasks.#method(#argument, task))
+        quote!(self.tasks.#method(argument, task))
     };
     let run = quote! {
         let attempt = task::Attempt::new(#timeout, #heartbeat).since_entry(context);
         let task = attempt.context(#name, #resource, context);
+        let argument = #argument;
+        task.record_start(&argument);
         let outcome = attempt.run(#handler).await;
+        task.record_end(&outcome);
     };
     let resilience = Resilience {
         retry: &task.retry,

@@ -11,7 +11,7 @@ use crate::error::ExecutionError;
 use crate::exec::{self, MachineState, Now, StateType, Step, Workflow};
 use crate::history::{
     Details, Entered, EventType, Exited, Failure, MAX_EVENTS, MapStarted, Output, Recorder,
-    Resource, Scheduled, TaskFailure, TaskOutput, Truncated,
+    Truncated,
 };
 use crate::journal::Pending;
 use crate::store::{Checkpoint, Position, Status, Store};
@@ -119,7 +119,6 @@ where
         loop {
             let name = state.name();
             let state_type = state.state_type();
-            let resource = state.resource();
             let step = async {
                 match workflow.step_now(state, &mut context) {
                     Now::Ran(outcome) => outcome,
@@ -132,17 +131,12 @@ where
                 () = expiry(deadline) => Outcome::TimedOut,
                 ran = step => Outcome::Ran(ran),
             };
-            let input = input_text(&state_text, name);
             let before = recorder.last_id();
             let end = match outcome {
                 Outcome::Ran(Ok(Step::Next(next))) => {
                     let next_text = self::state_text(&next)?;
                     let output = input_text(&next_text, next.name());
-                    let task = resource.map(Resource::of);
-                    if let Some(task) = &task {
-                        task_ran(&mut recorder, task, input, Ok(output));
-                    }
-                    fanned_out(&mut recorder, &context, state_type, Some(true));
+                    inner_events(&mut recorder, &context, state_type, Some(true));
                     exited(&mut recorder, state_type, name, output);
                     let entered = SystemTime::now();
                     record_entry(&mut recorder, entered, &next, &next_text);
@@ -176,10 +170,7 @@ where
                 }
                 Outcome::Ran(Ok(Step::Succeed(output))) => {
                     let output = output.to_string();
-                    if let Some(task) = resource.map(Resource::of) {
-                        task_ran(&mut recorder, &task, input, Ok(&output));
-                    }
-                    fanned_out(&mut recorder, &context, state_type, Some(true));
+                    inner_events(&mut recorder, &context, state_type, Some(true));
                     exited(&mut recorder, state_type, name, &output);
                     recorder.record(
                         EventType::ExecutionSucceeded,
@@ -197,18 +188,15 @@ where
                 }
                 Outcome::Ran(Err(error)) => {
                     let error = exec::locate(error, &context);
-                    if let Some(task) = resource.map(Resource::of) {
-                        task_ran(&mut recorder, &task, input, Err(&error));
-                    }
-                    fanned_out(&mut recorder, &context, state_type, Some(false));
+                    inner_events(&mut recorder, &context, state_type, Some(false));
                     failed(&mut recorder, error)
                 }
                 Outcome::Stopped(Stop { error, cause }) => {
-                    fanned_out(&mut recorder, &context, state_type, None);
+                    inner_events(&mut recorder, &context, state_type, None);
                     unsuccessful(&mut recorder, Status::Aborted, Failure { error, cause })
                 }
                 Outcome::TimedOut => {
-                    fanned_out(&mut recorder, &context, state_type, None);
+                    inner_events(&mut recorder, &context, state_type, None);
                     let ExecutionError { error, cause } = ExecutionError::timeout();
                     unsuccessful(&mut recorder, Status::TimedOut, Failure { error, cause })
                 }
@@ -261,54 +249,21 @@ async fn expiry(deadline: Option<tokio::time::Instant>) {
     }
 }
 
-/// A Task's events between its entry and its exit.
-fn task_ran(
-    recorder: &mut Recorder,
-    task: &Resource,
-    parameters: &str,
-    outcome: Result<&str, &ExecutionError>,
-) {
-    recorder.record(
-        EventType::TaskScheduled,
-        Details::TaskScheduled(Scheduled {
-            resource_type: task.resource_type.clone(),
-            resource: task.resource.clone(),
-            region: crate::context::REGION.to_owned(),
-            parameters: parameters.to_owned(),
-        }),
-    );
-    recorder.record(EventType::TaskStarted, Details::TaskStarted(task.clone()));
-    match outcome {
-        Ok(output) => recorder.record(
-            EventType::TaskSucceeded,
-            Details::TaskSucceeded(TaskOutput {
-                resource_type: task.resource_type.clone(),
-                resource: task.resource.clone(),
-                output: output.to_owned(),
-                output_details: Truncated::default(),
-            }),
-        ),
-        Err(error) => recorder.record(
-            EventType::TaskFailed,
-            Details::TaskFailed(TaskFailure {
-                resource_type: task.resource_type.clone(),
-                resource: task.resource.clone(),
-                error: error.error.clone(),
-                cause: error.cause.clone(),
-            }),
-        ),
-    }
-}
-
-/// A Parallel or Map state's events between its entry and its exit: `...Started`,
-/// the events its iterations recorded in the journal, and, when it `succeeded` or
-/// not, `...Succeeded` or `...Failed` (none when it was stopped or timed out).
-fn fanned_out(
+/// The events a state made between its entry and its exit: those recorded in the
+/// journal (a Task's attempts, a Map's iterations), and for a Parallel or Map state
+/// `...Started` before them and, when it `succeeded` or not, `...Succeeded` or
+/// `...Failed` after them (neither when it was stopped or timed out).
+fn inner_events(
     recorder: &mut Recorder,
     context: &Context,
     state_type: StateType,
     succeeded: Option<bool>,
 ) {
+    let events = context
+        .execution()
+        .journal()
+        .map(|journal| journal.take_events())
+        .unwrap_or_default();
     let (started, ok, failed) = match state_type {
         StateType::Map => (
             EventType::MapStateStarted,
@@ -320,13 +275,11 @@ fn fanned_out(
             EventType::ParallelStateSucceeded,
             EventType::ParallelStateFailed,
         ),
-        _ => return,
+        _ => {
+            record_all(recorder, events);
+            return;
+        }
     };
-    let events = context
-        .execution()
-        .journal()
-        .map(|journal| journal.take_events())
-        .unwrap_or_default();
     let details = match state_type {
         StateType::Map => Details::MapStateStarted(MapStarted {
             length: events
@@ -340,6 +293,15 @@ fn fanned_out(
         .first()
         .map_or_else(SystemTime::now, |event| event.time);
     recorder.record_at(first, started, details);
+    record_all(recorder, events);
+    match succeeded {
+        Some(true) => recorder.record(ok, Details::None {}),
+        Some(false) => recorder.record(failed, Details::None {}),
+        None => {}
+    }
+}
+
+fn record_all(recorder: &mut Recorder, events: Vec<Pending>) {
     for Pending {
         time,
         kind,
@@ -347,11 +309,6 @@ fn fanned_out(
     } in events
     {
         recorder.record_at(time, kind, details);
-    }
-    match succeeded {
-        Some(true) => recorder.record(ok, Details::None {}),
-        Some(false) => recorder.record(failed, Details::None {}),
-        None => {}
     }
 }
 

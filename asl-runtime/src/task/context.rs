@@ -4,8 +4,11 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use serde_json::Value;
+
 use super::heartbeat::Heartbeat;
 use crate::context::Context;
+use crate::error::ExecutionError;
 
 /// What a handler is told about the Task it runs: the state, the Context object's
 /// facts, the time left, and the heartbeat handle.
@@ -107,6 +110,34 @@ impl<'a> TaskContext<'a> {
     /// clock; `None` when it has no practical limit.
     pub fn deadline(&self) -> Option<Instant> {
         self.deadline
+    }
+
+    /// Records that this attempt calls its handler with `argument` (`TaskScheduled`,
+    /// `TaskStarted`) in the history of a durable execution; see
+    /// [`Journal::task_started`](crate::journal::Journal::task_started).
+    pub fn record_start(&self, argument: &Value) {
+        if let Some(journal) = self.journal() {
+            journal.task_started(self.resource, argument);
+        }
+    }
+
+    /// Records how this attempt ended (`TaskSucceeded` with the handler's result,
+    /// `TaskFailed` or `TaskTimedOut`) in the history of a durable execution.
+    pub fn record_end(&self, outcome: &Result<Value, ExecutionError>) {
+        if let Some(journal) = self.journal() {
+            journal.task_ended(self.resource, outcome);
+        }
+    }
+
+    /// The journal that records this Task's events: that of a durable execution,
+    /// for a Task of its top-level machine (the states inside Parallel branches and
+    /// Map iterations record none).
+    fn journal(&self) -> Option<&crate::journal::Journal> {
+        self.context
+            .execution()
+            .journal()
+            .filter(|_| !self.context.in_branch())
+            .map(|journal| &**journal)
     }
 
     /// The time this attempt has left before it times out, like Lambda's
