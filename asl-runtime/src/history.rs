@@ -61,6 +61,11 @@ pub enum EventType {
     TaskSucceeded,
     TaskFailed,
     TaskTimedOut,
+    ActivityScheduled,
+    ActivityStarted,
+    ActivitySucceeded,
+    ActivityFailed,
+    ActivityTimedOut,
     ChoiceStateEntered,
     ChoiceStateExited,
     WaitStateEntered,
@@ -143,6 +148,16 @@ pub enum Details {
     TaskFailed(TaskFailure),
     #[serde(rename = "taskTimedOutEventDetails")]
     TaskTimedOut(TaskFailure),
+    #[serde(rename = "activityScheduledEventDetails")]
+    ActivityScheduled(ActivityScheduled),
+    #[serde(rename = "activityStartedEventDetails")]
+    ActivityStarted(ActivityStarted),
+    #[serde(rename = "activitySucceededEventDetails")]
+    ActivitySucceeded(Output),
+    #[serde(rename = "activityFailedEventDetails")]
+    ActivityFailed(Failure),
+    #[serde(rename = "activityTimedOutEventDetails")]
+    ActivityTimedOut(Failure),
     #[serde(rename = "mapStateStartedEventDetails")]
     MapStateStarted(MapStarted),
     #[serde(rename = "mapIterationStartedEventDetails")]
@@ -226,6 +241,27 @@ pub struct Exited {
     pub output: String,
     /// Always `{"truncated": false}`.
     pub output_details: Truncated,
+}
+
+/// `activityScheduledEventDetails`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActivityScheduled {
+    /// The activity's ARN.
+    pub resource: String,
+    /// The input offered to workers, as JSON text.
+    pub input: String,
+    /// Always `{"truncated": false}`.
+    pub input_details: Truncated,
+}
+
+/// `activityStartedEventDetails`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActivityStarted {
+    /// The worker's name, when it gave one.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub worker_name: Option<String>,
 }
 
 /// `mapStateStartedEventDetails`.

@@ -25,8 +25,12 @@ use serde_json::Value;
 use crate::context::{Anchor, Place};
 use crate::error::ExecutionError;
 use crate::history::{
-    Details, EventType, MapIteration, Resource, Scheduled, TaskFailure, TaskOutput, Truncated,
+    ActivityScheduled, ActivityStarted, Details, EventType, Failure, MapIteration, Output,
+    Resource, Scheduled, TaskFailure, TaskOutput, Truncated,
 };
+
+/// The `resourceType` of activity Tasks (see [`Resource::of`]).
+const ACTIVITY: &str = "activity";
 use crate::store::Store;
 
 /// The journal of one execution run by the durable engine.
@@ -140,9 +144,21 @@ impl Journal {
     }
 
     /// Records `TaskScheduled` (its `parameters` the handler's argument) and
-    /// `TaskStarted` for an attempt at a Task with `resource`.
+    /// `TaskStarted` for an attempt at a Task with `resource`; for an activity,
+    /// `ActivityScheduled` (`ActivityStarted` follows when a worker takes it).
     pub(crate) fn task_started(&self, resource: &str, argument: &Value) {
         let task = Resource::of(resource);
+        if task.resource_type == ACTIVITY {
+            self.record(
+                EventType::ActivityScheduled,
+                Details::ActivityScheduled(ActivityScheduled {
+                    resource: task.resource,
+                    input: argument.to_string(),
+                    input_details: Truncated::default(),
+                }),
+            );
+            return;
+        }
         self.record(
             EventType::TaskScheduled,
             Details::TaskScheduled(Scheduled {
@@ -155,14 +171,51 @@ impl Journal {
         self.record(EventType::TaskStarted, Details::TaskStarted(task));
     }
 
+    /// Records that a worker took an activity task (`ActivityStarted`).
+    pub(crate) fn activity_started(&self) {
+        self.record(
+            EventType::ActivityStarted,
+            Details::ActivityStarted(ActivityStarted::default()),
+        );
+    }
+
     /// Records how an attempt at a Task with `resource` ended: `TaskSucceeded` with
     /// the handler's result, `TaskTimedOut` (`States.Timeout`, a missed heartbeat
-    /// included) or `TaskFailed`.
+    /// included) or `TaskFailed`; for an activity, `ActivitySucceeded`,
+    /// `ActivityTimedOut` or `ActivityFailed`.
     pub(crate) fn task_ended(&self, resource: &str, outcome: &Result<Value, ExecutionError>) {
         let Resource {
             resource_type,
             resource,
         } = Resource::of(resource);
+        let timed_out = |error: &ExecutionError| error.name() == crate::error::names::TIMEOUT;
+        if resource_type == ACTIVITY {
+            let (kind, details) = match outcome {
+                Ok(output) => (
+                    EventType::ActivitySucceeded,
+                    Details::ActivitySucceeded(Output {
+                        output: output.to_string(),
+                        output_details: Truncated::default(),
+                    }),
+                ),
+                Err(error) => {
+                    let failure = Failure {
+                        error: error.error.clone(),
+                        cause: error.cause.clone(),
+                    };
+                    if timed_out(error) {
+                        (
+                            EventType::ActivityTimedOut,
+                            Details::ActivityTimedOut(failure),
+                        )
+                    } else {
+                        (EventType::ActivityFailed, Details::ActivityFailed(failure))
+                    }
+                }
+            };
+            self.record(kind, details);
+            return;
+        }
         let (kind, details) = match outcome {
             Ok(output) => (
                 EventType::TaskSucceeded,
@@ -180,7 +233,7 @@ impl Journal {
                     error: error.error.clone(),
                     cause: error.cause.clone(),
                 };
-                if error.name() == crate::error::names::TIMEOUT {
+                if timed_out(error) {
                     (EventType::TaskTimedOut, Details::TaskTimedOut(failure))
                 } else {
                     (EventType::TaskFailed, Details::TaskFailed(failure))

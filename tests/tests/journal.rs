@@ -416,3 +416,139 @@ async fn each_task_attempt_is_recorded_with_its_parameters_and_result() {
         r#"{"amount":5,"charge":{"paid":5}}"#
     );
 }
+
+mod review {
+    asl_macros::asl!(
+        definition = r#"{
+        "StartAt": "Review",
+        "States": {
+            "Review": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:us-east-1:123456789012:activity:review",
+                "HeartbeatSeconds": 4,
+                "End": true
+            }
+        }
+    }"#
+    );
+}
+
+/// Under the engine an activity's work is done by workers, not by a handler.
+struct Workers;
+
+impl review::Tasks for Workers {
+    async fn review(&self, _: Value, _: TaskContext<'_>) -> Result<Value, TaskError> {
+        Err(TaskError::new(
+            "Unexpected",
+            "the handler of an activity ran",
+        ))
+    }
+}
+
+const REVIEW: &str = "arn:aws:states:us-east-1:123456789012:activity:review";
+
+/// Starts execution `name` of the review machine and has a worker take its task;
+/// after `before_beat` a heartbeat is sent, and `after_beat` later the process
+/// crashes. Returns the task's token.
+fn take_review_then_crash(
+    store: &Arc<dyn Store>,
+    name: &str,
+    before_beat: Duration,
+    after_beat: Duration,
+) -> String {
+    let mut token = String::new();
+    crash_after(async {
+        let engine = Engine::with_store(review::Machine::new(Workers), Arc::clone(store));
+        engine.start(name, json!({"doc": name})).await.unwrap();
+        let task = engine.get_activity_task(REVIEW).await.unwrap();
+        tokio::time::sleep(before_beat).await;
+        engine.send_task_heartbeat(&task.token).unwrap();
+        tokio::time::sleep(after_beat).await;
+        token = task.token;
+    });
+    token
+}
+
+#[test]
+fn an_activity_task_taken_by_a_worker_is_not_offered_again_after_a_restart() {
+    let directory = tempfile::tempdir().unwrap();
+    let store = sqlite(&directory);
+    let token = take_review_then_crash(&store, "doc", Duration::ZERO, Duration::ZERO);
+
+    let paused = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(true)
+        .build()
+        .unwrap();
+    paused.block_on(async {
+        let engine = Engine::with_store(review::Machine::new(Workers), Arc::clone(&store));
+        engine.resume().unwrap();
+        let answer = {
+            let engine = engine.clone();
+            async move {
+                tokio::time::sleep(Duration::from_secs(2)).await;
+                engine.send_task_success(&token, json!({"verdict": "fine"}))
+            }
+        };
+        let (offered, answered) = tokio::join!(engine.get_activity_task(REVIEW), answer);
+        assert_eq!(offered, None, "the leased task is not offered again");
+        answered.unwrap();
+        let record = engine.wait("doc").await.unwrap();
+        assert_eq!(record.position.status, Status::Succeeded);
+        let history = engine.history("doc").unwrap();
+        use EventType::*;
+        assert_eq!(
+            kinds(&history),
+            [
+                ExecutionStarted,
+                TaskStateEntered,
+                ActivityScheduled,
+                ActivityStarted,
+                ActivitySucceeded,
+                TaskStateExited,
+                ExecutionSucceeded
+            ]
+        );
+        let scheduled = serde_json::to_value(&history[2]).unwrap();
+        assert_eq!(
+            scheduled["activityScheduledEventDetails"],
+            json!({"resource": REVIEW, "input": r#"{"doc":"doc"}"#, "inputDetails": {"truncated": false}})
+        );
+    });
+}
+
+#[test]
+fn heartbeat_seconds_count_from_the_last_heartbeat_across_a_restart() {
+    let directory = tempfile::tempdir().unwrap();
+    let store = sqlite(&directory);
+    // Entered at 0 s, a heartbeat at 1 s, a crash at 2 s: 4 s after the heartbeat,
+    // at 5 s, the Task times out.
+    take_review_then_crash(
+        &store,
+        "slow",
+        Duration::from_secs(1),
+        Duration::from_secs(1),
+    );
+    let resumed_at = std::time::Instant::now();
+
+    let paused = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(true)
+        .build()
+        .unwrap();
+    paused.block_on(async {
+        let engine = Engine::with_store(review::Machine::new(Workers), Arc::clone(&store));
+        let restart = resumed_at.elapsed();
+        let started = tokio::time::Instant::now();
+        engine.resume().unwrap();
+        let record = engine.wait("slow").await.unwrap();
+        assert_eq!(record.position.error.as_deref(), Some("States.Timeout"));
+        // 3 s after the crash (counting the real time the restart took): neither
+        // the 4 s a fresh clock would give, nor the 2 s counted from entry.
+        let waited = started.elapsed() + restart;
+        assert!(
+            waited > Duration::from_millis(2500) && waited < Duration::from_millis(3100),
+            "{waited:?}"
+        );
+    });
+}

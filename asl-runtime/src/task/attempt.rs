@@ -33,6 +33,9 @@ pub struct Attempt {
     deadline: Option<Instant>,
     heartbeat_every: Option<Duration>,
     heartbeat: Heartbeat,
+    /// How long the Task has gone without a heartbeat when the attempt starts: zero,
+    /// or for a resumed one the time since its recorded entry or last heartbeat.
+    silent: Duration,
 }
 
 impl Attempt {
@@ -50,19 +53,30 @@ impl Attempt {
             } else {
                 Heartbeat::NONE
             },
+            silent: Duration::ZERO,
         }
     }
 
     /// The same attempt, its `TimeoutSeconds` counted from the state's entry when
     /// it is the first attempt of a state the durable engine recorded entering: a
     /// Task (a callback waiting a week, say) resumed after a restart keeps its
-    /// deadline. Elsewhere nothing changes.
+    /// deadline. Its `HeartbeatSeconds` count from the entry too, or from the last
+    /// heartbeat noted for its task token. Elsewhere nothing changes.
     pub fn since_entry(mut self, context: &Context) -> Attempt {
         if context.retry_count() == 0 {
             let elapsed = context.since_recorded_entry();
             self.deadline = self
                 .deadline
                 .map(|deadline| deadline.checked_sub(elapsed).unwrap_or_else(Instant::now));
+            if self.heartbeat_every.is_some() && !elapsed.is_zero() {
+                let last_beat = context
+                    .execution()
+                    .journal()
+                    .zip(context.task_token())
+                    .and_then(|(journal, token)| super::callback::last_beat(journal, token))
+                    .and_then(|beat| std::time::SystemTime::now().duration_since(beat).ok());
+                self.silent = last_beat.map_or(elapsed, |since| since.min(elapsed));
+            }
         }
         self
     }
@@ -94,7 +108,7 @@ impl Attempt {
                 .map_err(|_| ExecutionError::timeout())?,
             (deadline, Some(every)) => {
                 let mut handler = std::pin::pin!(handler);
-                let mut silent_until = Instant::now() + every;
+                let mut silent_until = Instant::now() + every.saturating_sub(self.silent);
                 loop {
                     tokio::select! {
                         biased;

@@ -11,7 +11,11 @@
 //!
 //! Activity Tasks (`arn:aws:states:REGION:ACCOUNT:activity:NAME`) wait the same way,
 //! without a handler: their input is offered to workers, which take it with
-//! `GetActivityTask` ([`Callbacks::next_activity_task`]) and answer with the token.
+//! `GetActivityTask` ([`Callbacks::next_activity_task`]) and answer with the token. A
+//! task taken is leased durably: after a restart it is not offered again.
+//!
+//! Heartbeats are noted in the store too, so that a callback Task resumed after a
+//! restart counts `HeartbeatSeconds` from the last one (or from its entry).
 //!
 //! Outside the engine there is nobody to send a token to, and the handler's own
 //! result is the Task's result, as for other Tasks.
@@ -29,6 +33,7 @@ use tokio::sync::{Notify, oneshot};
 
 use super::{Heartbeat, TaskContext, TaskError};
 use crate::context::Context;
+use crate::journal::Journal;
 use crate::store::{Store, StoreError};
 
 /// How often a waiting state looks in the store for an outcome another process
@@ -65,7 +70,7 @@ impl Outcome {
 pub struct Callbacks {
     store: Arc<dyn Store>,
     waiting: Mutex<HashMap<String, Waiting>>,
-    offered: Mutex<HashMap<String, VecDeque<ActivityTask>>>,
+    offered: Mutex<HashMap<String, VecDeque<Offer>>>,
     offers: Notify,
     machines: Option<Arc<super::nested::Machines>>,
 }
@@ -78,6 +83,14 @@ pub struct ActivityTask {
     pub token: String,
     /// The Task's input.
     pub input: Value,
+}
+
+/// An activity task waiting for a worker, and the journal that records when one
+/// takes it (for a Task of a top-level machine).
+#[derive(Debug)]
+struct Offer {
+    task: ActivityTask,
+    journal: Option<Arc<Journal>>,
 }
 
 #[derive(Debug)]
@@ -112,7 +125,9 @@ impl Callbacks {
     }
 
     /// `GetActivityTask`: the next task of `activity` (its ARN), waiting up to
-    /// `wait` for one (AWS long-polls 60 s); `None` when none came.
+    /// `wait` for one (AWS long-polls 60 s); `None` when none came. The task is
+    /// leased to the caller durably before it is returned: a state resumed after a
+    /// restart waits for the worker's answer instead of offering it again.
     pub async fn next_activity_task(&self, activity: &str, wait: Duration) -> Option<ActivityTask> {
         let deadline = tokio::time::Instant::now() + wait;
         loop {
@@ -120,32 +135,45 @@ impl Callbacks {
             tokio::pin!(offered);
             // Registered before looking, so that an offer in between wakes it.
             offered.as_mut().enable();
-            let task = self
+            let offer = self
                 .lock_offered()
                 .get_mut(activity)
                 .and_then(VecDeque::pop_front);
-            if task.is_some() {
-                return task;
+            if let Some(Offer { task, journal }) = offer {
+                let now = crate::store::millis(std::time::SystemTime::now());
+                let _ = self
+                    .store
+                    .note(lease_key(&task.token), now.to_string())
+                    .await;
+                if let Some(journal) = journal {
+                    journal.activity_started();
+                }
+                return Some(task);
             }
             tokio::time::timeout_at(deadline, offered).await.ok()?;
         }
     }
 
-    fn offer(&self, activity: &str, task: ActivityTask) {
+    fn offer(&self, activity: &str, offer: Offer) {
         self.lock_offered()
             .entry(activity.to_owned())
             .or_default()
-            .push_back(task);
+            .push_back(offer);
         self.offers.notify_waiters();
     }
 
     fn withdraw(&self, token: &str) {
-        for tasks in self.lock_offered().values_mut() {
-            tasks.retain(|task| task.token != token);
+        for offers in self.lock_offered().values_mut() {
+            offers.retain(|offer| offer.task.token != token);
         }
     }
 
-    fn lock_offered(&self) -> MutexGuard<'_, HashMap<String, VecDeque<ActivityTask>>> {
+    /// Whether the activity task of `token` was leased to a worker.
+    fn leased(&self, token: &str) -> bool {
+        matches!(self.store.noted(&lease_key(token)), Ok(Some(_)))
+    }
+
+    fn lock_offered(&self) -> MutexGuard<'_, HashMap<String, VecDeque<Offer>>> {
         self.offered
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -169,8 +197,12 @@ impl Callbacks {
     }
 
     /// `SendTaskHeartbeat`: restarts the `HeartbeatSeconds` clock of the state
-    /// waiting for `token`. Returns whether it waits in this process.
+    /// waiting for `token`, and notes the time, so that a state resumed after a
+    /// restart counts from it. Returns whether it waits in this process.
     pub fn beat(&self, token: &str) -> bool {
+        let now = crate::store::millis(std::time::SystemTime::now());
+        // Not awaited: a heartbeat lost in a crash only shortens the next window.
+        drop(self.store.note(beat_key(token), now.to_string()));
         match self.lock().get(token) {
             Some(waiting) => {
                 waiting.heartbeat.beat();
@@ -215,6 +247,22 @@ pub fn token(state: &'static str, context: &Context) -> String {
     URL_SAFE_NO_PAD.encode(key)
 }
 
+/// The journal key of the lease of the activity task of `token`.
+fn lease_key(token: &str) -> String {
+    format!("{token}/lease")
+}
+
+/// The journal key of the last heartbeat sent for `token`.
+fn beat_key(token: &str) -> String {
+    format!("{token}/beat")
+}
+
+/// When the last heartbeat for `token` was sent, as noted in `journal`.
+pub(crate) fn last_beat(journal: &Journal, token: &str) -> Option<std::time::SystemTime> {
+    let millis = journal.read(&beat_key(token))?.parse().ok()?;
+    Some(crate::store::from_millis(millis))
+}
+
 /// The execution ARN inside `token`, or `None` when it is not a token made here.
 pub fn execution_of(token: &str) -> Option<String> {
     let key = URL_SAFE_NO_PAD.decode(token).ok()?;
@@ -244,8 +292,8 @@ pub async fn wait_for_token(
 }
 
 /// Runs an activity Task: under the engine, offers `input` to the workers of
-/// `activity` and waits for the outcome sent with the token; outside it, the
-/// handler runs on `input` instead.
+/// `activity` (unless a worker took it before a restart) and waits for the outcome
+/// sent with the token; outside it, the handler runs on `input` instead.
 pub async fn activity<F, Fut>(
     task: TaskContext<'_>,
     activity: &str,
@@ -264,11 +312,18 @@ where
     }
     let outcome = callbacks.register(token, task.heartbeat().clone());
     let forget = Forget { callbacks, token };
-    let offered = ActivityTask {
-        token: token.to_owned(),
-        input,
-    };
-    callbacks.offer(activity, offered);
+    let journal = task.journal().cloned();
+    if callbacks.leased(token) {
+        if let Some(journal) = journal {
+            journal.activity_started();
+        }
+    } else {
+        let task = ActivityTask {
+            token: token.to_owned(),
+            input,
+        };
+        callbacks.offer(activity, Offer { task, journal });
+    }
     wait(callbacks, token, outcome, forget).await
 }
 

@@ -1,5 +1,6 @@
 //! What a Task handler is told about the Task it runs.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::time::Instant;
@@ -132,12 +133,11 @@ impl<'a> TaskContext<'a> {
     /// The journal that records this Task's events: that of a durable execution,
     /// for a Task of its top-level machine (the states inside Parallel branches and
     /// Map iterations record none).
-    fn journal(&self) -> Option<&crate::journal::Journal> {
+    pub(crate) fn journal(&self) -> Option<&Arc<crate::journal::Journal>> {
         self.context
             .execution()
             .journal()
             .filter(|_| !self.context.in_branch())
-            .map(|journal| &**journal)
     }
 
     /// The time this attempt has left before it times out, like Lambda's
