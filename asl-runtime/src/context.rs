@@ -350,6 +350,9 @@ pub struct Context {
     /// Whether the entry time was recorded by the durable engine (and survives a
     /// restart), rather than stamped by the state.
     entry_recorded: bool,
+    /// When the current retry attempt began, when a restart resumed it (see
+    /// [`Context::resume_attempt`]).
+    attempt_started: Option<SystemTime>,
 }
 
 impl Context {
@@ -430,6 +433,7 @@ impl Context {
             place: None,
             anchor: None,
             entry_recorded: false,
+            attempt_started: None,
         }
     }
 
@@ -460,6 +464,7 @@ impl Context {
         self.retry_count = 0;
         self.task_token = None;
         self.anchor = None;
+        self.attempt_started = None;
     }
 
     /// Records entering `state` as the durable engine does: its `StateEntered` event is
@@ -474,6 +479,7 @@ impl Context {
         self.retry_count = 0;
         self.task_token = None;
         self.anchor = None;
+        self.attempt_started = None;
     }
 
     /// Records now as `$$.State.EnteredTime` (unless the engine recorded the entry).
@@ -496,6 +502,19 @@ impl Context {
         }
     }
 
+    /// How long ago the current attempt began, as far as a restart knows: for the
+    /// first attempt the recorded entry ([`Context::since_recorded_entry`]), for a
+    /// retry resumed after a restart the time it was due; zero otherwise.
+    pub fn since_attempt_start(&self) -> std::time::Duration {
+        match (self.retry_count, self.attempt_started) {
+            (0, _) => self.since_recorded_entry(),
+            (_, Some(started)) => SystemTime::now()
+                .duration_since(started)
+                .unwrap_or_default(),
+            (_, None) => std::time::Duration::ZERO,
+        }
+    }
+
     /// Counts `count` more history events in the current state.
     pub fn record_events(&mut self, count: u64) {
         self.last_event_id += count;
@@ -504,6 +523,13 @@ impl Context {
     /// Sets `$$.State.RetryCount` for the next attempt.
     pub fn set_retry_count(&mut self, count: u32) {
         self.retry_count = count;
+        self.attempt_started = None;
+    }
+
+    /// Resumes retry attempt `count` after a restart: it began (was due) at `due`.
+    pub fn resume_attempt(&mut self, count: u32, due: SystemTime) {
+        self.retry_count = count;
+        self.attempt_started = Some(due);
     }
 
     /// Sets `$$.Task.Token` for a callback task.

@@ -58,6 +58,7 @@ pub enum EventType {
     TaskStateExited,
     TaskScheduled,
     TaskStarted,
+    TaskSubmitted,
     TaskSucceeded,
     TaskFailed,
     TaskTimedOut,
@@ -142,6 +143,8 @@ pub enum Details {
     TaskScheduled(Scheduled),
     #[serde(rename = "taskStartedEventDetails")]
     TaskStarted(Resource),
+    #[serde(rename = "taskSubmittedEventDetails")]
+    TaskSubmitted(TaskOutput),
     #[serde(rename = "taskSucceededEventDetails")]
     TaskSucceeded(TaskOutput),
     #[serde(rename = "taskFailedEventDetails")]
@@ -304,7 +307,7 @@ pub struct Resource {
     pub resource: String,
 }
 
-/// `taskSucceededEventDetails`.
+/// `taskSucceededEventDetails`, `taskSubmittedEventDetails`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TaskOutput {

@@ -171,6 +171,24 @@ impl Journal {
         self.record(EventType::TaskStarted, Details::TaskStarted(task));
     }
 
+    /// Records that a callback Task's handler handed out its token and answered
+    /// `response` (`TaskSubmitted`); the outcome sent with the token comes later.
+    pub(crate) fn task_submitted(&self, resource: &str, response: &Value) {
+        let Resource {
+            resource_type,
+            resource,
+        } = Resource::of(resource);
+        self.record(
+            EventType::TaskSubmitted,
+            Details::TaskSubmitted(TaskOutput {
+                resource_type,
+                resource,
+                output: response.to_string(),
+                output_details: Truncated::default(),
+            }),
+        );
+    }
+
     /// Records that a worker took an activity task (`ActivityStarted`).
     pub(crate) fn activity_started(&self) {
         self.record(

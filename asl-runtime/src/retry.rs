@@ -101,10 +101,9 @@ impl Retry {
             retry.used = used;
             retry.retries = retries;
             context.record_events(3 * u64::from(retries));
-            context.set_retry_count(retries);
-            let left = crate::store::from_millis(due)
-                .duration_since(SystemTime::now())
-                .unwrap_or_default();
+            let due = crate::store::from_millis(due);
+            context.resume_attempt(retries, due);
+            let left = due.duration_since(SystemTime::now()).unwrap_or_default();
             tokio::time::sleep(left).await;
         }
         retry

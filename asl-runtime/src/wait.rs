@@ -36,9 +36,37 @@ pub const MAX_SECONDS: u64 = 99_999_999;
 
 /// `Seconds` (and `SecondsPath` after [`seconds_from`]): waits `seconds` on tokio time,
 /// counted from the state's entry when the durable engine recorded it (so a Wait
-/// resumed after a restart sleeps only what is left). Zero returns at once.
+/// resumed after a restart sleeps only what is left). Inside a Parallel branch or Map
+/// iteration of a durable execution, the deadline is noted in the
+/// [`Journal`](crate::journal::Journal) instead, so that the branch run again after a
+/// restart waits only what is left too. Zero returns at once.
 pub async fn seconds(context: &Context, seconds: u64) {
-    let remaining = Duration::from_secs(seconds).saturating_sub(context.since_recorded_entry());
+    let mut remaining = Duration::from_secs(seconds).saturating_sub(context.since_recorded_entry());
+    if let Some(journal) = context
+        .execution()
+        .journal()
+        .filter(|_| context.in_branch())
+    {
+        let key = format!("{}/wait", context.entry_key());
+        let noted = journal
+            .read(&key)
+            .and_then(|millis| millis.parse().ok())
+            .map(crate::store::from_millis);
+        match noted {
+            Some(due) => {
+                remaining = due
+                    .duration_since(std::time::SystemTime::now())
+                    .unwrap_or_default();
+            }
+            None if !remaining.is_zero() => {
+                let due = std::time::SystemTime::now() + remaining;
+                journal
+                    .write(key, crate::store::millis(due).to_string())
+                    .await;
+            }
+            None => {}
+        }
+    }
     if !remaining.is_zero() {
         tokio::time::sleep(remaining).await;
     }

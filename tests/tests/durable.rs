@@ -392,6 +392,17 @@ async fn a_callback_task_waits_for_send_task_success_with_its_token() {
         record.position.output.as_deref(),
         Some(r#"{"approved":true}"#)
     );
+    let history = engine.history("yes").unwrap();
+    use EventType::*;
+    assert_eq!(
+        kinds(&history)[2..6],
+        [TaskScheduled, TaskStarted, TaskSubmitted, TaskSucceeded]
+    );
+    assert_eq!(
+        serde_json::to_value(&history[4]).unwrap()["taskSubmittedEventDetails"]["output"],
+        r#"{"MessageId":"m-1"}"#,
+        "what the handler answered when it handed out the token"
+    );
     // After the end, too.
     assert_eq!(
         engine.send_task_heartbeat(&token),

@@ -552,3 +552,50 @@ fn heartbeat_seconds_count_from_the_last_heartbeat_across_a_restart() {
         );
     });
 }
+
+mod pauses {
+    asl_macros::asl!(
+        definition = r#"{
+        "StartAt": "Each",
+        "States": {
+            "Each": {
+                "Type": "Map",
+                "ItemProcessor": {"StartAt": "Pause", "States": {
+                    "Pause": {"Type": "Wait", "Seconds": 3600, "End": true}}},
+                "End": true
+            }
+        }
+    }"#
+    );
+}
+
+#[test]
+fn a_wait_inside_a_map_iteration_waits_only_what_is_left_after_a_restart() {
+    let directory = tempfile::tempdir().unwrap();
+    let store = sqlite(&directory);
+    crash_after(async {
+        let engine = Engine::with_store(pauses::Machine::new(()), Arc::clone(&store));
+        engine.start("w", json!([1])).await.unwrap();
+        let due = format!("{}/Each@2.0[0]/Pause/2/wait", engine.arn("w"));
+        until(|| store.noted(&due).unwrap().is_some()).await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    });
+
+    let paused = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(true)
+        .build()
+        .unwrap();
+    paused.block_on(async {
+        let engine = Engine::with_store(pauses::Machine::new(()), Arc::clone(&store));
+        let started = tokio::time::Instant::now();
+        engine.resume().unwrap();
+        let record = engine.wait("w").await.unwrap();
+        assert_eq!(record.position.status, Status::Succeeded);
+        let waited = started.elapsed();
+        assert!(
+            waited > Duration::from_secs(3590) && waited < Duration::from_millis(3_599_950),
+            "the rest of the hour: {waited:?}"
+        );
+    });
+}

@@ -115,7 +115,7 @@ pub(super) fn body(
         quote!(self.tasks.#method(argument, task))
     };
     let run = quote! {
-        let attempt = task::Attempt::new(#timeout, #heartbeat).since_entry(context);
+        let attempt = task::Attempt::new(#timeout, #heartbeat).since_start(context);
         let task = attempt.context(#name, #resource, context);
         let argument = #argument;
         task.record_start(&argument);

@@ -23,7 +23,7 @@ pub const DEFAULT_TIMEOUT_SECONDS: u64 = 99_999_999;
 /// to. Generated code makes one per attempt (each retry gets fresh limits):
 ///
 /// ```ignore
-/// let attempt = task::Attempt::new(30, Some(10)).since_entry(context);
+/// let attempt = task::Attempt::new(30, Some(10)).since_start(context);
 /// let result = attempt
 ///     .run(handlers.charge(input, attempt.context("Charge", RESOURCE, context)))
 ///     .await;
@@ -57,26 +57,27 @@ impl Attempt {
         }
     }
 
-    /// The same attempt, its `TimeoutSeconds` counted from the state's entry when
-    /// it is the first attempt of a state the durable engine recorded entering: a
-    /// Task (a callback waiting a week, say) resumed after a restart keeps its
-    /// deadline. Its `HeartbeatSeconds` count from the entry too, or from the last
-    /// heartbeat noted for its task token. Elsewhere nothing changes.
-    pub fn since_entry(mut self, context: &Context) -> Attempt {
-        if context.retry_count() == 0 {
-            let elapsed = context.since_recorded_entry();
-            self.deadline = self
-                .deadline
-                .map(|deadline| deadline.checked_sub(elapsed).unwrap_or_else(Instant::now));
-            if self.heartbeat_every.is_some() && !elapsed.is_zero() {
-                let last_beat = context
-                    .execution()
-                    .journal()
-                    .zip(context.task_token())
-                    .and_then(|(journal, token)| super::callback::last_beat(journal, token))
-                    .and_then(|beat| std::time::SystemTime::now().duration_since(beat).ok());
-                self.silent = last_beat.map_or(elapsed, |since| since.min(elapsed));
-            }
+    /// The same attempt, counted from when it began as the durable engine knows it
+    /// (see [`Context::since_attempt_start`]): a Task (a callback waiting a week, say)
+    /// resumed after a restart keeps its `TimeoutSeconds` deadline, and its
+    /// `HeartbeatSeconds` count from the attempt's start or the last heartbeat noted
+    /// for its task token. Elsewhere nothing changes.
+    pub fn since_start(mut self, context: &Context) -> Attempt {
+        let elapsed = context.since_attempt_start();
+        if elapsed.is_zero() {
+            return self;
+        }
+        self.deadline = self
+            .deadline
+            .map(|deadline| deadline.checked_sub(elapsed).unwrap_or_else(Instant::now));
+        if self.heartbeat_every.is_some() {
+            let last_beat = context
+                .execution()
+                .journal()
+                .zip(context.task_token())
+                .and_then(|(journal, token)| super::callback::last_beat(journal, token))
+                .and_then(|beat| std::time::SystemTime::now().duration_since(beat).ok());
+            self.silent = last_beat.map_or(elapsed, |since| since.min(elapsed));
         }
         self
     }

@@ -287,7 +287,10 @@ pub async fn wait_for_token(
     }
     let outcome = callbacks.register(token, task.heartbeat().clone());
     let forget = Forget { callbacks, token };
-    handler.await?;
+    let response = handler.await?;
+    if let Some(journal) = task.journal() {
+        journal.task_submitted(task.resource(), &response);
+    }
     wait(callbacks, token, outcome, forget).await
 }
 

@@ -172,7 +172,7 @@ async fn a_first_attempt_resumed_by_the_engine_keeps_its_deadline() {
     );
     let start = Instant::now();
     let error = Attempt::new(60, None)
-        .since_entry(&context)
+        .since_start(&context)
         .run(std::future::pending())
         .await
         .unwrap_err();
@@ -186,9 +186,31 @@ async fn a_first_attempt_resumed_by_the_engine_keeps_its_deadline() {
     context.set_retry_count(1);
     let start = Instant::now();
     Attempt::new(60, None)
-        .since_entry(&context)
+        .since_start(&context)
         .run(std::future::pending())
         .await
         .unwrap_err();
     assert_eq!(start.elapsed(), Duration::from_secs(60));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_retry_resumed_after_a_restart_keeps_its_deadline() {
+    let mut context = context();
+    context.enter_at("Ask", 2, std::time::SystemTime::now());
+    // Retry 2 was due 45 s before the restart, with TimeoutSeconds 60: 15 s are left.
+    context.resume_attempt(2, std::time::SystemTime::now() - Duration::from_secs(45));
+    let start = Instant::now();
+    Attempt::new(60, None)
+        .since_start(&context)
+        .run(std::future::pending())
+        .await
+        .unwrap_err();
+    let waited = start.elapsed();
+    assert!(
+        waited > Duration::from_secs(14) && waited <= Duration::from_secs(15),
+        "{waited:?}"
+    );
+    // The next retry starts afresh.
+    context.set_retry_count(3);
+    assert_eq!(context.since_attempt_start(), Duration::ZERO);
 }
