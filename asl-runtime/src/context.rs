@@ -302,20 +302,27 @@ impl std::fmt::Display for Place {
     /// count>` and `[<item index>]` or `(<branch index>)`:
     /// `Fulfil@5.0(1)/Lines@2.0[3]`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.around)?;
+        match self.part {
+            Part::Branch(index) => write!(f, "({index})"),
+            Part::Item(index) => write!(f, "[{index}]"),
+        }
+    }
+}
+
+impl std::fmt::Display for Around {
+    /// `[<place>/]<state>@<StateEntered id>.<retry count>` (see [`Place`]).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let Around {
             outer,
             state,
             entered,
             attempt,
-        } = &self.around;
+        } = self;
         if let Some(outer) = outer {
             write!(f, "{outer}/")?;
         }
-        write!(f, "{state}@{entered}.{attempt}")?;
-        match self.part {
-            Part::Branch(index) => write!(f, "({index})"),
-            Part::Item(index) => write!(f, "[{index}]"),
-        }
+        write!(f, "{state}@{entered}.{attempt}")
     }
 }
 

@@ -208,7 +208,9 @@ pub async fn run_branch<W: Workflow>(
 
 /// Runs a child execution of a Distributed Map: the processor `workflow` from
 /// `input`, as its own execution (`$$.Execution` is the child's) named `name`. An
-/// Express child that runs longer than 5 minutes fails with `States.Timeout`.
+/// Express child that runs longer than 5 minutes fails with `States.Timeout`. Under
+/// the durable engine, a child that finished before is not run again (see
+/// [`Journal`](crate::journal::Journal)).
 pub async fn run_child<W: Workflow>(
     workflow: &W,
     parent: &Execution,
@@ -219,18 +221,25 @@ pub async fn run_child<W: Workflow>(
 ) -> Result<Value, ExecutionError> {
     let kept = W::READS_CONTEXT.then(|| input.clone());
     let execution = Arc::new(parent.child(label, execution_type, name, kept));
+    let arn = parent.journal().map(|_| execution.id());
     let mut context = Context::new(execution);
-    let run = drive(workflow, &mut context, input);
-    match execution_type {
-        ExecutionType::Standard => run.await,
-        ExecutionType::Express => tokio::time::timeout(ExecutionType::EXPRESS_DURATION, run)
-            .await
-            .unwrap_or_else(|_| {
-                Err(ExecutionError::new(
-                    crate::error::names::TIMEOUT,
-                    "The Express execution ran for longer than 5 minutes.",
-                ))
-            }),
+    let run = async {
+        let run = drive(workflow, &mut context, input);
+        match execution_type {
+            ExecutionType::Standard => run.await,
+            ExecutionType::Express => tokio::time::timeout(ExecutionType::EXPRESS_DURATION, run)
+                .await
+                .unwrap_or_else(|_| {
+                    Err(ExecutionError::new(
+                        crate::error::names::TIMEOUT,
+                        "The Express execution ran for longer than 5 minutes.",
+                    ))
+                }),
+        }
+    };
+    match (parent.journal(), arn) {
+        (Some(journal), Some(arn)) => journal.once(arn, run).await,
+        _ => run.await,
     }
 }
 

@@ -2,9 +2,10 @@
 //! a state, beside the checkpoints it commits between two states.
 //!
 //! - The output of each Parallel branch and Map iteration that finished, under
-//!   `<execution ARN>/<place>` (see [`Place`]). A Parallel or Map state that runs
-//!   again (resumed after a crash, or redriven after a failure) runs only the
-//!   branches and iterations that did not finish.
+//!   `<execution ARN>/<place>` (see [`Place`]), and of each child execution of a
+//!   Distributed Map, under its ARN. A Parallel or Map state that runs again (resumed
+//!   after a crash, or redriven after a failure) runs only the branches, iterations
+//!   and children that did not finish.
 //! - A state's retry progress, under `<entry key>/retry` (see
 //!   [`Context::entry_key`](crate::Context::entry_key)): how often each retrier fired
 //!   and when the next attempt is due, so that a backoff survives a restart.
@@ -113,20 +114,7 @@ impl Journal {
                 Details::MapIterationStarted(iteration.clone()),
             );
         }
-        let key = format!("{arn}/{place}");
-        let finished = self
-            .read(&key)
-            .and_then(|text| serde_json::from_str::<Value>(&text).ok());
-        let outcome = match finished {
-            Some(output) => Ok(output),
-            None => {
-                let outcome = run.await;
-                if let Ok(output) = &outcome {
-                    self.write(key, output.to_string()).await;
-                }
-                outcome
-            }
-        };
+        let outcome = self.once(format!("{arn}/{place}"), run).await;
         if let Some(iteration) = iteration {
             let (kind, details) = match outcome {
                 Ok(_) => (
@@ -139,6 +127,26 @@ impl Journal {
                 ),
             };
             self.record(kind, details);
+        }
+        outcome
+    }
+
+    /// The output noted under `key`, or else `run`'s outcome, its output noted under
+    /// `key` before it is returned.
+    pub(crate) async fn once(
+        &self,
+        key: String,
+        run: impl Future<Output = Result<Value, ExecutionError>>,
+    ) -> Result<Value, ExecutionError> {
+        let finished = self
+            .read(&key)
+            .and_then(|text| serde_json::from_str::<Value>(&text).ok());
+        if let Some(output) = finished {
+            return Ok(output);
+        }
+        let outcome = run.await;
+        if let Ok(output) = &outcome {
+            self.write(key, output.to_string()).await;
         }
         outcome
     }

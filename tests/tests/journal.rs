@@ -599,3 +599,72 @@ fn a_wait_inside_a_map_iteration_waits_only_what_is_left_after_a_restart() {
         );
     });
 }
+
+mod distributed {
+    asl_macros::asl!(
+        definition = r#"{
+        "StartAt": "Each",
+        "States": {
+            "Each": {
+                "Type": "Map",
+                "MaxConcurrency": 4,
+                "ItemProcessor": {
+                    "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                    "StartAt": "Item",
+                    "States": {"Item": {
+                        "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}}
+                },
+                "End": true
+            }
+        }
+    }"#
+    );
+}
+
+impl distributed::Tasks for Arc<Work> {
+    async fn item(&self, input: Value, task: TaskContext<'_>) -> Result<Value, TaskError> {
+        self.call(input.to_string(), &task).await?;
+        Ok(json!(input.as_u64().unwrap_or(0) * 10))
+    }
+}
+
+#[test]
+fn a_distributed_map_resumed_after_a_crash_runs_only_the_children_that_had_not_finished() {
+    let directory = tempfile::tempdir().unwrap();
+    let store = sqlite(&directory);
+    let before = Work::with(&[], &["3"]);
+    crash_after(async {
+        let engine = Engine::with_store(
+            distributed::Machine::new(Arc::clone(&before)),
+            Arc::clone(&store),
+        );
+        engine.start("d", json!([1, 2, 3, 4])).await.unwrap();
+        until(|| before.calls_of("/Item/").len() == 4).await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    });
+
+    let after = Work::with(&[], &[]);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let record = runtime.block_on(async {
+        let engine = Engine::with_store(
+            distributed::Machine::new(Arc::clone(&after)),
+            Arc::clone(&store),
+        );
+        engine.resume().unwrap();
+        engine.wait("d").await.unwrap()
+    });
+    assert_eq!(record.position.status, Status::Succeeded);
+    assert_eq!(record.position.output.as_deref(), Some("[10,20,30,40]"));
+    let again = after.calls_of("/Item/");
+    assert_eq!(
+        again.len(),
+        1,
+        "only the child of item 3 runs again: {again:?}"
+    );
+    // The same Map Run: the child keeps its name.
+    let child = |calls: Vec<String>| calls.into_iter().find(|key| key.contains("-2/Item/"));
+    assert_eq!(child(before.calls_of("/Item/")), Some(again[0].clone()));
+}

@@ -242,9 +242,9 @@ pub(super) fn map(
         };
         (
             quote! {
+                let map_run = map::MapRun::start(context, #label, #execution_type);
                 let parent = context.shared_execution();
                 let parent = &*parent;
-                let map_run = map::MapRun::start(parent, #label, #execution_type);
                 let map_run = &map_run;
             },
             quote!(move |index, item| {

@@ -13,7 +13,7 @@ use std::time::SystemTime;
 use futures::StreamExt;
 use serde_json::Value;
 
-use crate::context::Execution;
+use crate::context::Context;
 pub use crate::context::ExecutionType;
 use crate::error::{ExecutionError, names};
 
@@ -331,10 +331,17 @@ pub struct MapRun {
 }
 
 impl MapRun {
-    /// A new run of the Map state labelled `label` (its `Label`, or its name) in
-    /// `execution`, whose children are `execution_type` executions.
-    pub fn start(execution: &Execution, label: &str, execution_type: ExecutionType) -> MapRun {
-        let id = crate::exec::execution_name();
+    /// A new run of the Map state labelled `label` (its `Label`, or its name) that
+    /// `context` runs, whose children are `execution_type` executions. Its id is a
+    /// fresh UUID; under the durable engine one derived from the state's entry, so
+    /// that the run resumed after a restart (or redriven) is the same run, whose
+    /// finished children are kept.
+    pub fn start(context: &Context, label: &str, execution_type: ExecutionType) -> MapRun {
+        let execution = context.execution();
+        let id = match execution.journal() {
+            Some(_) => derived_id(&format!("{}/{}", execution.id(), context.around())),
+            None => crate::exec::execution_name(),
+        };
         let state_machine = format!("{}/{label}", execution.state_machine_name());
         MapRun {
             arn: format!("{ARN_PREFIX}:mapRun:{state_machine}:{id}"),
@@ -388,6 +395,17 @@ impl MapRun {
             &self.state_machine_arn(),
         )
     }
+}
+
+/// A UUID made from the SHA-256 of `key`.
+fn derived_id(key: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(key.as_bytes());
+    let mut bytes = [0; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .to_string()
 }
 
 /// The account and region of local ARNs.
