@@ -7,6 +7,7 @@ use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
 use serde_json::{Map, Value};
 
+use crate::journal::Events;
 use crate::variables::Variables;
 
 /// What is known about an execution when it starts; shared by all its states.
@@ -246,7 +247,7 @@ impl Execution {
 /// Task idempotency keys and the durable engine's [`Journal`](crate::journal::Journal)
 /// name it, so that the same state run in two iterations, or in two entries of the
 /// Map around it, differs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Place {
     around: Around,
     part: Part,
@@ -260,12 +261,14 @@ enum Part {
 
 /// The entry of a Parallel or Map state whose branches or items are run: what their
 /// [`Place`]s are made from (see [`Context::around`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Around {
     outer: Option<Arc<Place>>,
     state: &'static str,
     entered: u64,
     attempt: u32,
+    /// Where the state records its history events, under the durable engine.
+    events: Option<Arc<Events>>,
 }
 
 impl Around {
@@ -287,13 +290,18 @@ impl Around {
 }
 
 impl Place {
-    /// The Map state's name and the item's index, for an iteration of a Map state of
-    /// the top-level machine (whose iterations the history records).
-    pub(crate) fn top_level_item(&self) -> Option<(&'static str, usize)> {
-        match (&self.around.outer, self.part) {
-            (None, Part::Item(index)) => Some((self.around.state, index)),
-            _ => None,
+    /// The Map state's name and the item's index, for a Map iteration.
+    pub(crate) fn item(&self) -> Option<(&'static str, usize)> {
+        match self.part {
+            Part::Item(index) => Some((self.around.state, index)),
+            Part::Branch(_) => None,
         }
+    }
+
+    /// Where the state running this branch or iteration records its history
+    /// events, under the durable engine.
+    pub(crate) fn around_events(&self) -> Option<&Arc<Events>> {
+        self.around.events.as_ref()
     }
 }
 
@@ -318,6 +326,7 @@ impl std::fmt::Display for Around {
             state,
             entered,
             attempt,
+            events: _,
         } = self;
         if let Some(outer) = outer {
             write!(f, "{outer}/")?;
@@ -360,6 +369,8 @@ pub struct Context {
     /// When the current retry attempt began, when a restart resumed it (see
     /// [`Context::resume_attempt`]).
     attempt_started: Option<SystemTime>,
+    /// Where the states record their history events, under the durable engine.
+    events: Option<Arc<Events>>,
 }
 
 impl Context {
@@ -394,12 +405,26 @@ impl Context {
             state: self.state_name,
             entered,
             attempt,
+            events: self.events.clone(),
         }
     }
 
     /// Whether this context runs a Parallel branch or Map iteration.
     pub fn in_branch(&self) -> bool {
         self.place.is_some()
+    }
+
+    /// The same context, its states recording their history events in `events`.
+    pub fn recording(self, events: Arc<Events>) -> Context {
+        Context {
+            events: Some(events),
+            ..self
+        }
+    }
+
+    /// Where the states record their history events (under the durable engine).
+    pub fn events(&self) -> Option<&Arc<Events>> {
+        self.events.as_ref()
     }
 
     /// Makes the current state, being redriven, keep the branches and iterations
@@ -426,6 +451,11 @@ impl Context {
     }
 
     fn with_variables(execution: Arc<Execution>, variables: Variables) -> Context {
+        // Under the engine, the top-level states record into the execution's events;
+        // branches and iterations into their own (see `recording`).
+        let events = execution
+            .journal()
+            .map(|journal| Arc::clone(journal.events()));
         Context {
             execution,
             state_name: "",
@@ -441,6 +471,7 @@ impl Context {
             anchor: None,
             entry_recorded: false,
             attempt_started: None,
+            events,
         }
     }
 

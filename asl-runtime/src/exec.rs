@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::context::{Context, Execution, ExecutionType};
 use crate::error::ExecutionError;
+use crate::journal::Events;
 use crate::limits;
 use crate::variables::Variables;
 
@@ -69,6 +70,8 @@ pub trait MachineState {
     fn name(&self) -> &'static str;
     /// The state's type.
     fn state_type(&self) -> StateType;
+    /// The state's input.
+    fn input(&self) -> &Value;
 }
 
 /// A compiled state machine, implemented by generated code.
@@ -199,9 +202,16 @@ pub async fn run_branch<W: Workflow>(
         }
         Some(journal) => {
             let arn = execution.id();
-            let mut context = Context::inner(execution, variables).in_place(Arc::clone(&place));
+            let around = match place.around_events() {
+                Some(events) => Arc::clone(events),
+                None => Arc::clone(journal.events()),
+            };
+            let own = Arc::new(Events::default());
+            let mut context = Context::inner(execution, variables)
+                .in_place(Arc::clone(&place))
+                .recording(Arc::clone(&own));
             let run = drive(workflow, &mut context, input);
-            journal.branch(&arn, &place, run).await
+            journal.branch(&arn, &place, &around, &own, run).await
         }
     }
 }
@@ -252,11 +262,19 @@ async fn drive<W: Workflow>(
     let mut state = workflow.start(input);
     loop {
         let state_type = state.state_type();
-        context.enter(state.name());
+        let name = state.name();
+        context.enter(name);
+        let events = context.events().cloned();
+        let from = events
+            .as_ref()
+            .map(|events| events.entered(name, state_type, state.input()));
         let outcome = match workflow.step_now(state, context) {
             Now::Ran(outcome) => outcome,
             Now::Waits(state) => workflow.step(state, context).await,
         };
+        if let (Some(events), Some(from)) = (events, from) {
+            events.exited(from, name, state_type, &outcome);
+        }
         match outcome? {
             Step::Next(next) => state = next,
             Step::Succeed(output) => return Ok(output),

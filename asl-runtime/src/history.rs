@@ -8,8 +8,9 @@
 //! a Parallel's `ParallelStateStarted` and
 //! `ParallelStateSucceeded` or `ParallelStateFailed`, a Map's `MapStateStarted`, its
 //! iterations' `MapIterationStarted` and `MapIterationSucceeded` or
-//! `MapIterationFailed` and `MapStateSucceeded` or `MapStateFailed` (the states inside
-//! branches and iterations record nothing), `<Type>StateExited`, and finally one of
+//! `MapIterationFailed` and `MapStateSucceeded` or `MapStateFailed` (the events of
+//! the states inside branches and iterations in between), `<Type>StateExited`, and
+//! finally one of
 //! `ExecutionSucceeded`, `ExecutionFailed`, `ExecutionTimedOut` or `ExecutionAborted`.
 //! Ids count from 1 without a gap; each event's `previousEventId` is the event before
 //! it (0 for the first), as AWS numbers a sequential execution.

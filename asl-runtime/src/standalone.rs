@@ -263,6 +263,10 @@ mod tests {
         fn state_type(&self) -> StateType {
             StateType::Task
         }
+
+        fn input(&self) -> &Value {
+            &self.0
+        }
     }
 
     impl Workflow for Greeter {

@@ -72,7 +72,7 @@ mod machine {
 
 /// The input of execution `n`.
 pub fn input(n: u64) -> Value {
-    json!({"n": n, "pause": n % 3, "items": (0..n % 5).collect::<Vec<_>>()})
+    json!({"n": n, "pause": n % 24, "items": (0..n % 5).collect::<Vec<_>>()})
 }
 
 /// The handlers; each call is logged as `call <generation> <idempotency key>` when a

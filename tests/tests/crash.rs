@@ -17,7 +17,7 @@ use std::collections::{HashMap, HashSet};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use asl_runtime::history::{Details, EventType};
+use asl_runtime::history::{Details, EventType, HistoryEvent};
 use asl_runtime::store::{SqliteStore, Status, Store};
 use asl_tests::workload;
 
@@ -132,12 +132,7 @@ fn executions_survive_being_killed_at_random_points() {
     // process, and only when no checkpoint past the Task's entry was acknowledged
     // before that process started.
     for (arn, (_, history)) in &histories {
-        for (entered, name) in history.iter().filter_map(|event| match &event.details {
-            Details::StateEntered(state) if event.kind == EventType::TaskStateEntered => {
-                Some((event, &state.name))
-            }
-            _ => None,
-        }) {
+        for (entered, name) in top_level_tasks(history) {
             let prefix = format!("{arn}/{name}/{}/", entered.id);
             let generations: Vec<u64> = calls
                 .iter()
@@ -199,6 +194,30 @@ fn executions_survive_being_killed_at_random_points() {
         notes.len(),
         calls.len(),
     );
+}
+
+/// The `TaskStateEntered` events of the top-level machine's Task states (not those
+/// inside Parallel branches and Map iterations), with the states' names.
+fn top_level_tasks(history: &[HistoryEvent]) -> Vec<(&HistoryEvent, &String)> {
+    let mut depth = 0;
+    let mut tasks = Vec::new();
+    for event in history {
+        match (&event.kind, &event.details) {
+            (EventType::MapStateStarted | EventType::ParallelStateStarted, _) => depth += 1,
+            (
+                EventType::MapStateSucceeded
+                | EventType::MapStateFailed
+                | EventType::ParallelStateSucceeded
+                | EventType::ParallelStateFailed,
+                _,
+            ) => depth -= 1,
+            (EventType::TaskStateEntered, Details::StateEntered(state)) if depth == 0 => {
+                tasks.push((event, &state.name));
+            }
+            _ => {}
+        }
+    }
+    tasks
 }
 
 fn expected_items_empty(arn: &str) -> bool {

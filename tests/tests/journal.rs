@@ -1,7 +1,7 @@
 //! The journal of the work inside a state: a Parallel or Map state resumed after a
 //! crash, or redriven after a failure, runs only the branches and iterations that
 //! did not finish; a retry backoff goes on after a restart; the history records each
-//! Task attempt and the Map and Parallel events.
+//! Task attempt, the Map and Parallel events and the states inside them.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -121,13 +121,19 @@ fn sqlite(directory: &tempfile::TempDir) -> Arc<dyn Store> {
     Arc::new(SqliteStore::open(directory.path().join("executions.db")).unwrap())
 }
 
+/// A runtime for one process's life: on tokio's paused clock when `paused`.
+fn runtime(paused: bool) -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(paused)
+        .build()
+        .unwrap()
+}
+
 /// Runs `run` on a fresh runtime (real clock), then drops the runtime with whatever
 /// it still runs, as a crash would.
 fn crash_after(run: impl std::future::Future<Output = ()>) {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = runtime(false);
     runtime.block_on(run);
     runtime.shutdown_background();
 }
@@ -162,10 +168,7 @@ fn a_map_resumed_after_a_crash_runs_only_the_iterations_that_had_not_finished() 
     );
 
     let after = Work::with(&[], &[]);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = runtime(false);
     let record = runtime.block_on(async {
         let engine = engine(&store, &after);
         assert_eq!(engine.resume().unwrap(), 1);
@@ -184,6 +187,8 @@ fn a_map_resumed_after_a_crash_runs_only_the_iterations_that_had_not_finished() 
     let iterations = |kind| history.iter().filter(|event| event.kind == kind).count();
     assert_eq!(iterations(EventType::MapIterationStarted), 4);
     assert_eq!(iterations(EventType::MapIterationSucceeded), 4);
+    // With the states inside them: four items, then Left and Right.
+    assert_eq!(iterations(EventType::TaskSucceeded), 6);
 }
 
 #[tokio::test]
@@ -198,39 +203,47 @@ async fn the_history_records_map_iterations_and_parallel_states_as_aws_does() {
     assert_eq!(record.position.status, Status::Succeeded);
     let history = engine.history("h").unwrap();
     use EventType::*;
-    assert_eq!(
-        kinds(&history),
-        [
-            ExecutionStarted,
-            MapStateEntered,
-            MapStateStarted,
-            MapIterationStarted,
-            MapIterationSucceeded,
-            MapIterationStarted,
-            MapIterationSucceeded,
-            MapStateSucceeded,
-            MapStateExited,
-            ParallelStateEntered,
-            ParallelStateStarted,
+    let task = [
+        TaskStateEntered,
+        TaskScheduled,
+        TaskStarted,
+        TaskSucceeded,
+        TaskStateExited,
+    ];
+    let expected: Vec<EventType> = [ExecutionStarted, MapStateEntered, MapStateStarted]
+        .into_iter()
+        .chain([MapIterationStarted])
+        .chain(task)
+        .chain([MapIterationSucceeded, MapIterationStarted])
+        .chain(task)
+        .chain([MapIterationSucceeded, MapStateSucceeded, MapStateExited])
+        .chain([ParallelStateEntered, ParallelStateStarted])
+        .chain(task)
+        .chain(task)
+        .chain([
             ParallelStateSucceeded,
             ParallelStateExited,
-            ExecutionSucceeded
-        ]
-    );
-    let json = |event: &HistoryEvent| serde_json::to_value(event).unwrap();
+            ExecutionSucceeded,
+        ])
+        .collect();
+    assert_eq!(kinds(&history), expected);
+    let json = |index: usize| serde_json::to_value(&history[index]).unwrap();
+    assert_eq!(json(2)["mapStateStartedEventDetails"], json!({"length": 2}));
     assert_eq!(
-        json(&history[2])["mapStateStartedEventDetails"],
-        json!({"length": 2})
-    );
-    assert_eq!(
-        json(&history[5])["mapIterationStartedEventDetails"],
+        json(10)["mapIterationStartedEventDetails"],
         json!({"name": "Each", "index": 1})
     );
+    // The states inside an iteration, with their input and output.
     assert_eq!(
-        json(&history[7]).as_object().unwrap().len(),
+        json(11)["stateEnteredEventDetails"],
+        json!({"name": "Item", "input": "2", "inputDetails": {"truncated": false}})
+    );
+    assert_eq!(json(15)["stateExitedEventDetails"]["output"], "20");
+    assert_eq!(
+        json(17).as_object().unwrap().len(),
         4,
         "MapStateSucceeded has no details: {}",
-        json(&history[7])
+        json(17)
     );
     for (index, event) in history.iter().enumerate() {
         assert_eq!(event.id, index as u64 + 1);
@@ -304,11 +317,7 @@ fn a_retry_backoff_goes_on_after_a_restart_and_the_failed_attempt_is_not_run_aga
     assert_eq!(before.calls_of("/Right/").len(), 1);
 
     let after = Work::with(&[], &[]);
-    let paused = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .start_paused(true)
-        .build()
-        .unwrap();
+    let paused = runtime(true);
     paused.block_on(async {
         let engine = engine(&store, &after);
         let started = tokio::time::Instant::now();
@@ -475,11 +484,7 @@ fn an_activity_task_taken_by_a_worker_is_not_offered_again_after_a_restart() {
     let store = sqlite(&directory);
     let token = take_review_then_crash(&store, "doc", Duration::ZERO, Duration::ZERO);
 
-    let paused = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .start_paused(true)
-        .build()
-        .unwrap();
+    let paused = runtime(true);
     paused.block_on(async {
         let engine = Engine::with_store(review::Machine::new(Workers), Arc::clone(&store));
         engine.resume().unwrap();
@@ -531,11 +536,7 @@ fn heartbeat_seconds_count_from_the_last_heartbeat_across_a_restart() {
     );
     let resumed_at = std::time::Instant::now();
 
-    let paused = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .start_paused(true)
-        .build()
-        .unwrap();
+    let paused = runtime(true);
     paused.block_on(async {
         let engine = Engine::with_store(review::Machine::new(Workers), Arc::clone(&store));
         let restart = resumed_at.elapsed();
@@ -581,11 +582,7 @@ fn a_wait_inside_a_map_iteration_waits_only_what_is_left_after_a_restart() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     });
 
-    let paused = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .start_paused(true)
-        .build()
-        .unwrap();
+    let paused = runtime(true);
     paused.block_on(async {
         let engine = Engine::with_store(pauses::Machine::new(()), Arc::clone(&store));
         let started = tokio::time::Instant::now();
@@ -644,10 +641,7 @@ fn a_distributed_map_resumed_after_a_crash_runs_only_the_children_that_had_not_f
     });
 
     let after = Work::with(&[], &[]);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = runtime(false);
     let record = runtime.block_on(async {
         let engine = Engine::with_store(
             distributed::Machine::new(Arc::clone(&after)),

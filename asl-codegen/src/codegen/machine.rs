@@ -436,6 +436,10 @@ fn state_enum(machine: &Machine, names: &Names) -> TokenStream {
         let state_type = format_ident!("{}", state.kind.type_name());
         quote!(State::#variant(_) => ::asl_runtime::StateType::#state_type,)
     });
+    let variants_with_input = (0..machine.states.len()).map(|index| {
+        let variant = names.variant(StateId(index));
+        quote!(State::#variant(input))
+    });
     quote! {
         /// A point in an execution: the state about to run, carrying its input.
         /// Serializable, so an execution can be checkpointed between transitions.
@@ -462,6 +466,12 @@ fn state_enum(machine: &Machine, names: &Names) -> TokenStream {
             fn state_type(&self) -> ::asl_runtime::StateType {
                 match self {
                     #(#type_arms)*
+                }
+            }
+
+            fn input(&self) -> &Value {
+                match self {
+                    #(#variants_with_input)|* => input,
                 }
             }
         }

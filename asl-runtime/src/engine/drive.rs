@@ -10,8 +10,7 @@ use crate::context::Context;
 use crate::error::ExecutionError;
 use crate::exec::{self, MachineState, Now, StateType, Step, Workflow};
 use crate::history::{
-    Details, Entered, EventType, Exited, Failure, MAX_EVENTS, MapStarted, Output, Recorder,
-    Truncated,
+    Details, Entered, EventType, Exited, Failure, MAX_EVENTS, Output, Recorder, Truncated,
 };
 use crate::journal::Pending;
 use crate::store::{Checkpoint, Position, Status, Store};
@@ -249,55 +248,18 @@ async fn expiry(deadline: Option<tokio::time::Instant>) {
     }
 }
 
-/// The events a state made between its entry and its exit: those recorded in the
-/// journal (a Task's attempts, a Map's iterations), and for a Parallel or Map state
-/// `...Started` before them and, when it `succeeded` or not, `...Succeeded` or
-/// `...Failed` after them (neither when it was stopped or timed out).
+/// The events a state made between its entry and its exit (see
+/// [`Events`](crate::journal::Events)): a Task's attempts, a Parallel or Map state's
+/// events, wrapped as [`Events::wrap`](crate::journal::Events::wrap) says.
 fn inner_events(
     recorder: &mut Recorder,
     context: &Context,
     state_type: StateType,
     succeeded: Option<bool>,
 ) {
-    let events = context
-        .execution()
-        .journal()
-        .map(|journal| journal.take_events())
-        .unwrap_or_default();
-    let (started, ok, failed) = match state_type {
-        StateType::Map => (
-            EventType::MapStateStarted,
-            EventType::MapStateSucceeded,
-            EventType::MapStateFailed,
-        ),
-        StateType::Parallel => (
-            EventType::ParallelStateStarted,
-            EventType::ParallelStateSucceeded,
-            EventType::ParallelStateFailed,
-        ),
-        _ => {
-            record_all(recorder, events);
-            return;
-        }
-    };
-    let details = match state_type {
-        StateType::Map => Details::MapStateStarted(MapStarted {
-            length: events
-                .iter()
-                .filter(|event| event.kind == EventType::MapIterationStarted)
-                .count(),
-        }),
-        _ => Details::None {},
-    };
-    let first = events
-        .first()
-        .map_or_else(SystemTime::now, |event| event.time);
-    recorder.record_at(first, started, details);
-    record_all(recorder, events);
-    match succeeded {
-        Some(true) => recorder.record(ok, Details::None {}),
-        Some(false) => recorder.record(failed, Details::None {}),
-        None => {}
+    if let Some(events) = context.events() {
+        events.wrap(0, state_type, succeeded);
+        record_all(recorder, events.take());
     }
 }
 
@@ -308,7 +270,7 @@ fn record_all(recorder: &mut Recorder, events: Vec<Pending>) {
         details,
     } in events
     {
-        recorder.record_at(time, kind, details);
+        recorder.record_at(crate::store::from_millis(time), kind, details);
     }
 }
 

@@ -33,7 +33,7 @@ use tokio::sync::{Notify, oneshot};
 
 use super::{Heartbeat, TaskContext, TaskError};
 use crate::context::Context;
-use crate::journal::Journal;
+use crate::journal::{Events, Journal};
 use crate::store::{Store, StoreError};
 
 /// How often a waiting state looks in the store for an outcome another process
@@ -85,12 +85,12 @@ pub struct ActivityTask {
     pub input: Value,
 }
 
-/// An activity task waiting for a worker, and the journal that records when one
-/// takes it (for a Task of a top-level machine).
+/// An activity task waiting for a worker, and the history events that record when
+/// one takes it.
 #[derive(Debug)]
 struct Offer {
     task: ActivityTask,
-    journal: Option<Arc<Journal>>,
+    events: Option<Arc<Events>>,
 }
 
 #[derive(Debug)]
@@ -139,14 +139,14 @@ impl Callbacks {
                 .lock_offered()
                 .get_mut(activity)
                 .and_then(VecDeque::pop_front);
-            if let Some(Offer { task, journal }) = offer {
+            if let Some(Offer { task, events }) = offer {
                 let now = crate::store::millis(std::time::SystemTime::now());
                 let _ = self
                     .store
                     .note(lease_key(&task.token), now.to_string())
                     .await;
-                if let Some(journal) = journal {
-                    journal.activity_started();
+                if let Some(events) = events {
+                    events.activity_started();
                 }
                 return Some(task);
             }
@@ -288,8 +288,8 @@ pub async fn wait_for_token(
     let outcome = callbacks.register(token, task.heartbeat().clone());
     let forget = Forget { callbacks, token };
     let response = handler.await?;
-    if let Some(journal) = task.journal() {
-        journal.task_submitted(task.resource(), &response);
+    if let Some(events) = task.events() {
+        events.task_submitted(task.resource(), &response);
     }
     wait(callbacks, token, outcome, forget).await
 }
@@ -315,17 +315,17 @@ where
     }
     let outcome = callbacks.register(token, task.heartbeat().clone());
     let forget = Forget { callbacks, token };
-    let journal = task.journal().cloned();
+    let events = task.events().cloned();
     if callbacks.leased(token) {
-        if let Some(journal) = journal {
-            journal.activity_started();
+        if let Some(events) = events {
+            events.activity_started();
         }
     } else {
         let task = ActivityTask {
             token: token.to_owned(),
             input,
         };
-        callbacks.offer(activity, Offer { task, journal });
+        callbacks.offer(activity, Offer { task, events });
     }
     wait(callbacks, token, outcome, forget).await
 }

@@ -114,30 +114,24 @@ impl<'a> TaskContext<'a> {
     }
 
     /// Records that this attempt calls its handler with `argument` (`TaskScheduled`,
-    /// `TaskStarted`) in the history of a durable execution; see
-    /// [`Journal::task_started`](crate::journal::Journal::task_started).
+    /// `TaskStarted`) in the history of a durable execution.
     pub fn record_start(&self, argument: &Value) {
-        if let Some(journal) = self.journal() {
-            journal.task_started(self.resource, argument);
+        if let Some(events) = self.events() {
+            events.task_started(self.resource, argument);
         }
     }
 
     /// Records how this attempt ended (`TaskSucceeded` with the handler's result,
     /// `TaskFailed` or `TaskTimedOut`) in the history of a durable execution.
     pub fn record_end(&self, outcome: &Result<Value, ExecutionError>) {
-        if let Some(journal) = self.journal() {
-            journal.task_ended(self.resource, outcome);
+        if let Some(events) = self.events() {
+            events.task_ended(self.resource, outcome);
         }
     }
 
-    /// The journal that records this Task's events: that of a durable execution,
-    /// for a Task of its top-level machine (the states inside Parallel branches and
-    /// Map iterations record none).
-    pub(crate) fn journal(&self) -> Option<&Arc<crate::journal::Journal>> {
-        self.context
-            .execution()
-            .journal()
-            .filter(|_| !self.context.in_branch())
+    /// Where this Task records its history events, under the durable engine.
+    pub(crate) fn events(&self) -> Option<&Arc<crate::journal::Events>> {
+        self.context.events()
     }
 
     /// The time this attempt has left before it times out, like Lambda's

@@ -1,0 +1,294 @@
+//! The history events made while a state runs, before the engine numbers and
+//! commits them with the state's transition: a Task's attempts, a Map's
+//! iterations, and the states inside Parallel branches and Map iterations.
+//!
+//! The top-level machine records into its execution's [`Events`]; each branch or
+//! iteration into its own, which joins the events of the state around it when it
+//! ends (see [`Journal::branch`](super::Journal::branch)), so that its events stay
+//! together in the history.
+
+use std::sync::Mutex;
+use std::time::SystemTime;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::error::ExecutionError;
+use crate::exec::{StateType, Step};
+use crate::history::{
+    ActivityScheduled, ActivityStarted, Details, Entered, EventType, Exited, Failure, MAX_EVENTS,
+    MapStarted, Output, Resource, Scheduled, TaskFailure, TaskOutput, Truncated,
+};
+
+/// The `resourceType` of activity Tasks (see [`Resource::of`]).
+const ACTIVITY: &str = "activity";
+
+/// A history event made inside a state, not numbered yet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pending {
+    /// When it happened, in milliseconds since the Unix epoch.
+    pub time: i64,
+    /// Its type.
+    pub kind: EventType,
+    /// Its details.
+    pub details: Details,
+}
+
+impl Pending {
+    /// When it happened.
+    pub fn time(&self) -> SystemTime {
+        crate::store::from_millis(self.time)
+    }
+}
+
+/// Events made and not committed yet, oldest first. Past [`MAX_EVENTS`] more are
+/// dropped: the execution fails at its next checkpoint anyway.
+#[derive(Debug, Default)]
+pub struct Events(Mutex<Vec<Pending>>);
+
+impl Events {
+    /// Records an event made now.
+    pub(crate) fn record(&self, kind: EventType, details: Details) {
+        let time = crate::store::millis(SystemTime::now());
+        self.extend(vec![Pending {
+            time,
+            kind,
+            details,
+        }]);
+    }
+
+    /// Appends `events`.
+    pub(crate) fn extend(&self, events: Vec<Pending>) {
+        let mut pending = self.lock();
+        if pending.len() <= MAX_EVENTS as usize {
+            pending.extend(events);
+        }
+    }
+
+    /// How many events are held.
+    pub(crate) fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    /// The events held, which are then gone.
+    pub fn take(&self) -> Vec<Pending> {
+        std::mem::take(&mut *self.lock())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Pending>> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Records `<Type>StateEntered` of a state inside a branch or iteration; returns
+    /// where the state's own events begin (see [`Events::exited`]).
+    pub(crate) fn entered(&self, name: &str, state_type: StateType, input: &Value) -> usize {
+        self.record(
+            EventType::entered(state_type),
+            Details::StateEntered(Entered {
+                name: name.to_owned(),
+                input: input.to_string(),
+                input_details: Truncated::default(),
+            }),
+        );
+        self.len()
+    }
+
+    /// Ends the events of a state inside a branch or iteration whose own events
+    /// began at `from`: for a Parallel or Map state those [`Events::wrap`] adds,
+    /// then `<Type>StateExited` with its output, unless it failed.
+    pub(crate) fn exited<S: crate::MachineState>(
+        &self,
+        from: usize,
+        name: &str,
+        state_type: StateType,
+        outcome: &Result<Step<S>, ExecutionError>,
+    ) {
+        self.wrap(from, state_type, Some(outcome.is_ok()));
+        let output = match outcome {
+            Ok(Step::Next(next)) => next.input().to_string(),
+            Ok(Step::Succeed(output)) => output.to_string(),
+            Err(_) => return,
+        };
+        if let Some(kind) = EventType::exited(state_type) {
+            self.record(
+                kind,
+                Details::StateExited(Exited {
+                    name: name.to_owned(),
+                    output,
+                    output_details: Truncated::default(),
+                }),
+            );
+        }
+    }
+
+    /// Around the events from `from` on of a Parallel or Map state: `...Started`
+    /// (a Map's with the number of iterations that started) before them, and, when
+    /// the state `succeeded` or not, `...Succeeded` or `...Failed` after them
+    /// (neither when it was stopped). Other states' events stay as they are.
+    pub(crate) fn wrap(&self, from: usize, state_type: StateType, succeeded: Option<bool>) {
+        let (started, ok, failed) = match state_type {
+            StateType::Map => (
+                EventType::MapStateStarted,
+                EventType::MapStateSucceeded,
+                EventType::MapStateFailed,
+            ),
+            StateType::Parallel => (
+                EventType::ParallelStateStarted,
+                EventType::ParallelStateSucceeded,
+                EventType::ParallelStateFailed,
+            ),
+            _ => return,
+        };
+        let mut events = self.lock();
+        let from = from.min(events.len());
+        let details = match state_type {
+            StateType::Map => Details::MapStateStarted(MapStarted {
+                length: events[from..]
+                    .iter()
+                    .filter(|event| event.kind == EventType::MapIterationStarted)
+                    .count(),
+            }),
+            _ => Details::None {},
+        };
+        let now = crate::store::millis(SystemTime::now());
+        let time = events.get(from).map_or(now, |event| event.time);
+        events.insert(
+            from,
+            Pending {
+                time,
+                kind: started,
+                details,
+            },
+        );
+        let end = match succeeded {
+            Some(true) => ok,
+            Some(false) => failed,
+            None => return,
+        };
+        events.push(Pending {
+            time: now,
+            kind: end,
+            details: Details::None {},
+        });
+    }
+
+    /// Records `TaskScheduled` (its `parameters` the handler's argument) and
+    /// `TaskStarted` for an attempt at a Task with `resource`; for an activity,
+    /// `ActivityScheduled` (`ActivityStarted` follows when a worker takes it).
+    pub(crate) fn task_started(&self, resource: &str, argument: &Value) {
+        let task = Resource::of(resource);
+        if task.resource_type == ACTIVITY {
+            self.record(
+                EventType::ActivityScheduled,
+                Details::ActivityScheduled(ActivityScheduled {
+                    resource: task.resource,
+                    input: argument.to_string(),
+                    input_details: Truncated::default(),
+                }),
+            );
+            return;
+        }
+        self.record(
+            EventType::TaskScheduled,
+            Details::TaskScheduled(Scheduled {
+                resource_type: task.resource_type.clone(),
+                resource: task.resource.clone(),
+                region: crate::context::REGION.to_owned(),
+                parameters: argument.to_string(),
+            }),
+        );
+        self.record(EventType::TaskStarted, Details::TaskStarted(task));
+    }
+
+    /// Records that a callback Task's handler handed out its token and answered
+    /// `response` (`TaskSubmitted`); the outcome sent with the token comes later.
+    pub(crate) fn task_submitted(&self, resource: &str, response: &Value) {
+        let Resource {
+            resource_type,
+            resource,
+        } = Resource::of(resource);
+        self.record(
+            EventType::TaskSubmitted,
+            Details::TaskSubmitted(TaskOutput {
+                resource_type,
+                resource,
+                output: response.to_string(),
+                output_details: Truncated::default(),
+            }),
+        );
+    }
+
+    /// Records that a worker took an activity task (`ActivityStarted`).
+    pub(crate) fn activity_started(&self) {
+        self.record(
+            EventType::ActivityStarted,
+            Details::ActivityStarted(ActivityStarted::default()),
+        );
+    }
+
+    /// Records how an attempt at a Task with `resource` ended: `TaskSucceeded` with
+    /// the handler's result, `TaskTimedOut` (`States.Timeout`, a missed heartbeat
+    /// included) or `TaskFailed`; for an activity, `ActivitySucceeded`,
+    /// `ActivityTimedOut` or `ActivityFailed`.
+    pub(crate) fn task_ended(&self, resource: &str, outcome: &Result<Value, ExecutionError>) {
+        let Resource {
+            resource_type,
+            resource,
+        } = Resource::of(resource);
+        let activity = resource_type == ACTIVITY;
+        let (kind, details) = match outcome {
+            Ok(output) if activity => (
+                EventType::ActivitySucceeded,
+                Details::ActivitySucceeded(Output {
+                    output: output.to_string(),
+                    output_details: Truncated::default(),
+                }),
+            ),
+            Ok(output) => (
+                EventType::TaskSucceeded,
+                Details::TaskSucceeded(TaskOutput {
+                    resource_type,
+                    resource,
+                    output: output.to_string(),
+                    output_details: Truncated::default(),
+                }),
+            ),
+            Err(error) => {
+                let (error_name, cause) = (error.error.clone(), error.cause.clone());
+                let timed_out = error.name() == crate::error::names::TIMEOUT;
+                match (activity, timed_out) {
+                    (true, true) => (
+                        EventType::ActivityTimedOut,
+                        Details::ActivityTimedOut(Failure {
+                            error: error_name,
+                            cause,
+                        }),
+                    ),
+                    (true, false) => (
+                        EventType::ActivityFailed,
+                        Details::ActivityFailed(Failure {
+                            error: error_name,
+                            cause,
+                        }),
+                    ),
+                    (false, timed_out) => {
+                        let failure = TaskFailure {
+                            resource_type,
+                            resource,
+                            error: error_name,
+                            cause,
+                        };
+                        if timed_out {
+                            (EventType::TaskTimedOut, Details::TaskTimedOut(failure))
+                        } else {
+                            (EventType::TaskFailed, Details::TaskFailed(failure))
+                        }
+                    }
+                }
+            }
+        };
+        self.record(kind, details);
+    }
+}
