@@ -95,13 +95,17 @@ fn write_files(dir: &Path, krate: &Crate) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scaffold::scaffold;
+    use crate::scaffold::{Durability, scaffold};
 
     #[test]
     fn a_crate_is_stored_once_with_all_its_files() {
         let root = tempfile::tempdir().unwrap();
         let cache = Cache::new(root.path());
-        let krate = scaffold("pub const A: u8 = 1;", Path::new("/runtime"));
+        let krate = scaffold(
+            "pub const A: u8 = 1;",
+            Path::new("/runtime"),
+            Durability::None,
+        );
         let dir = cache.store(&krate).unwrap();
         assert_eq!(dir, root.path().join("crates").join(&krate.name));
         for (path, contents) in &krate.files {
@@ -124,7 +128,11 @@ mod tests {
     fn concurrent_stores_of_one_crate_all_succeed() {
         let root = tempfile::tempdir().unwrap();
         let cache = Cache::new(root.path());
-        let krate = scaffold("pub const B: u8 = 2;", Path::new("/runtime"));
+        let krate = scaffold(
+            "pub const B: u8 = 2;",
+            Path::new("/runtime"),
+            Durability::None,
+        );
         let dirs: Vec<PathBuf> = std::thread::scope(|scope| {
             let stores: Vec<_> = (0..8)
                 .map(|_| scope.spawn(|| cache.store(&krate).unwrap()))

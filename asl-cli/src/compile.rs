@@ -8,7 +8,7 @@ use std::process::Command;
 
 use crate::cache::Cache;
 use crate::definition::{self, Refusal};
-use crate::scaffold::scaffold;
+use crate::scaffold::{Durability, scaffold};
 use crate::{BuildArgs, Io};
 
 /// Where `cargo` finds the runtime when `ASL_RUNTIME_PATH` does not say: this
@@ -88,11 +88,16 @@ impl fmt::Display for CompileError {
 impl std::error::Error for CompileError {}
 
 /// The standalone binary of `module` (a generated workflow module) in `cache`,
-/// compiled with `profile` unless it already is: a binary in the cache is used
-/// without running cargo.
-pub fn compile(module: &str, profile: Profile, cache: &Cache) -> Result<PathBuf, CompileError> {
+/// compiled with `profile` and `durability` unless it already is: a binary in the
+/// cache is used without running cargo.
+pub fn compile(
+    module: &str,
+    profile: Profile,
+    durability: Durability,
+    cache: &Cache,
+) -> Result<PathBuf, CompileError> {
     let runtime = runtime_path()?;
-    let krate = scaffold(module, &runtime);
+    let krate = scaffold(module, &runtime, durability);
     let target = cache.target_dir();
     let binary =
         target
@@ -187,7 +192,14 @@ pub fn build(args: &BuildArgs, io: &mut Io<'_>) -> io::Result<u8> {
     };
     let binary = Cache::from_env()
         .ok_or(CompileError::NoCache)
-        .and_then(|cache| compile(&module, Profile::Release, &cache));
+        .and_then(|cache| {
+            let durability = if args.durable {
+                Durability::Sqlite
+            } else {
+                Durability::None
+            };
+            compile(&module, Profile::Release, durability, &cache)
+        });
     let binary = match binary {
         Ok(binary) => binary,
         Err(error) => {

@@ -21,6 +21,7 @@ pub use compile::{CompileError, Profile, build, compile};
 pub use executions::executions;
 pub use generate::generate;
 pub use run::execute;
+pub use scaffold::Durability;
 
 /// Amazon States Language workflows, checked exactly as AWS checks them.
 #[derive(Debug, Parser)]
@@ -168,6 +169,10 @@ pub struct BuildArgs {
     /// Where to write the binary.
     #[arg(short, long, value_name = "BIN")]
     pub output: PathBuf,
+    /// Compiles the SQLite execution store in, so that the binary can run
+    /// executions durably (`--db FILE`).
+    #[arg(long)]
+    pub durable: bool,
     /// When to colour diagnostics.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -198,6 +203,15 @@ pub struct RunArgs {
     /// object KEY of bucket BUCKET is DIR/BUCKET/KEY [default: $ASL_S3_ROOT, else ./s3]
     #[arg(long, value_name = "DIR")]
     pub s3_root: Option<PathBuf>,
+    /// Runs the execution durably: every transition is checkpointed to this SQLite
+    /// file (`asl executions --db FILE` shows them). Running the same command again
+    /// (same --name) after a crash or Ctrl-C goes on where it stopped.
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
+    /// With --db: redrives the failed, timed-out or aborted execution --name from the
+    /// state it ended in (its finished steps are kept), instead of starting one.
+    #[arg(long, requires_all = ["db", "name"])]
+    pub redrive: bool,
     /// When to colour diagnostics.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

@@ -6,6 +6,7 @@ use std::process::{Command, Stdio};
 use crate::cache::Cache;
 use crate::compile::{CompileError, Profile, compile};
 use crate::definition::{self, Refusal};
+use crate::scaffold::Durability;
 use crate::{Io, RunArgs};
 
 /// Exit status when the execution could not run.
@@ -46,7 +47,13 @@ pub fn execute(args: &RunArgs, io: &mut Io<'_>) -> io::Result<u8> {
     };
     let binary = Cache::from_env()
         .ok_or(CompileError::NoCache)
-        .and_then(|cache| compile(&module, Profile::Run, &cache));
+        .and_then(|cache| {
+            let durability = match args.db {
+                Some(_) => Durability::Sqlite,
+                None => Durability::None,
+            };
+            compile(&module, Profile::Run, durability, &cache)
+        });
     let binary = match binary {
         Ok(binary) => binary,
         Err(error) => {
@@ -67,6 +74,12 @@ pub fn execute(args: &RunArgs, io: &mut Io<'_>) -> io::Result<u8> {
     }
     if let Some(root) = &args.s3_root {
         command.arg("--s3-root").arg(root);
+    }
+    if let Some(db) = &args.db {
+        command.arg("--db").arg(db);
+    }
+    if args.redrive {
+        command.arg("--redrive");
     }
     // The binary's stderr (its messages and its Tasks' logs) goes straight through.
     let mut child = match command

@@ -7,7 +7,7 @@ use std::path::Path;
 /// versions asl is tested with, and resolves them without the network.
 const LOCK: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.lock"));
 
-/// `Cargo.toml`; `{version}`, `{name}` and `{runtime}` are filled in. Every crate has
+/// `Cargo.toml`; `{version}`, `{name}`, `{runtime}` and `{features}` are filled in. Every crate has
 /// the same dependencies and profiles, so that they share the compiled runtime in one
 /// target directory.
 ///
@@ -24,8 +24,8 @@ edition = "2024"
 publish = false
 
 [dependencies]
-# One execution per process, not persisted: the SQLite store is left out.
-asl-runtime = { path = {runtime}, default-features = false, features = ["standalone"] }
+# The SQLite store only in binaries that run executions durably (`--db`).
+asl-runtime = { path = {runtime}, default-features = false, features = {features} }
 
 [profile.dev]
 debug = false
@@ -80,13 +80,34 @@ pub(crate) struct Crate {
     pub(crate) files: Vec<(&'static str, String)>,
 }
 
+/// Whether a binary can run executions durably (`--db FILE`): with the runtime's
+/// SQLite store compiled in, which the first build of the runtime pays for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// One execution per process, not persisted.
+    None,
+    /// `--db FILE` checkpoints every transition to a SQLite file.
+    Sqlite,
+}
+
+impl Durability {
+    /// The runtime's features it needs, as a TOML array.
+    fn features(self) -> &'static str {
+        match self {
+            Durability::None => r#"["standalone"]"#,
+            Durability::Sqlite => r#"["standalone", "sqlite"]"#,
+        }
+    }
+}
+
 /// The crate for `module`, a generated workflow module, linking the runtime at
-/// `runtime` (an absolute path).
-pub(crate) fn scaffold(module: &str, runtime: &Path) -> Crate {
+/// `runtime` (an absolute path) with `durability`.
+pub(crate) fn scaffold(module: &str, runtime: &Path, durability: Durability) -> Crate {
     let version = env!("CARGO_PKG_VERSION");
     let runtime = runtime.to_string_lossy();
+    let features = durability.features();
     let mut hash = Fnv1a::default();
-    for part in [version, &runtime, MANIFEST, MAIN, LOCK, module] {
+    for part in [version, &runtime, features, MANIFEST, MAIN, LOCK, module] {
         hash.write(part.as_bytes());
         // A separator, so that moving text from one part to the next changes the hash.
         hash.write(&[0xff]);
@@ -97,7 +118,8 @@ pub(crate) fn scaffold(module: &str, runtime: &Path) -> Crate {
     let manifest = MANIFEST
         .replace("{version}", version)
         .replace("{name}", &name)
-        .replace("{runtime}", &runtime_toml);
+        .replace("{runtime}", &runtime_toml)
+        .replace("{features}", features);
     Crate {
         name,
         files: vec![
@@ -133,12 +155,17 @@ mod tests {
     #[test]
     fn the_name_follows_the_module_and_the_runtime() {
         let runtime = Path::new("/src/asl/asl-runtime");
-        let a = scaffold("pub const A: u8 = 1;", runtime);
-        assert_eq!(a.name, scaffold("pub const A: u8 = 1;", runtime).name);
-        assert_ne!(a.name, scaffold("pub const A: u8 = 2;", runtime).name);
+        let scaffold_a = |text, runtime| scaffold(text, runtime, Durability::None);
+        let a = scaffold_a("pub const A: u8 = 1;", runtime);
+        assert_eq!(a.name, scaffold_a("pub const A: u8 = 1;", runtime).name);
+        assert_ne!(a.name, scaffold_a("pub const A: u8 = 2;", runtime).name);
         assert_ne!(
             a.name,
-            scaffold("pub const A: u8 = 1;", Path::new("/elsewhere")).name
+            scaffold_a("pub const A: u8 = 1;", Path::new("/elsewhere")).name
+        );
+        assert_ne!(
+            a.name,
+            scaffold("pub const A: u8 = 1;", runtime, Durability::Sqlite).name
         );
         assert!(a.name.starts_with("asl-workflow-"), "{}", a.name);
         assert_eq!(a.name.len(), "asl-workflow-".len() + 16);
@@ -146,15 +173,21 @@ mod tests {
 
     #[test]
     fn the_manifest_names_the_package_and_the_runtime() {
-        let krate = scaffold("", Path::new("/src/a \"b\"/asl-runtime"));
+        let krate = scaffold("", Path::new("/src/a \"b\"/asl-runtime"), Durability::None);
         let (_, manifest) = &krate.files[0];
         assert!(manifest.contains(&format!("name = \"{}\"\n", krate.name)));
         assert!(manifest.contains(
             r#"asl-runtime = { path = "/src/a \"b\"/asl-runtime", default-features = false, features = ["standalone"] }"#
         ));
-        for placeholder in ["{version}", "{name}", "{runtime}"] {
+        for placeholder in ["{version}", "{name}", "{runtime}", "{features}"] {
             assert!(!manifest.contains(placeholder), "{placeholder}");
         }
+        let durable = scaffold("", Path::new("/rt"), Durability::Sqlite);
+        assert!(
+            durable.files[0]
+                .1
+                .contains(r#"features = ["standalone", "sqlite"]"#)
+        );
     }
 
     #[test]

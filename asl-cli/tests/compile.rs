@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use asl_cli::{Cache, Profile, compile};
+use asl_cli::{Cache, Durability, Profile, compile};
 
 /// The Rust generated for `fixtures/greeter.asl.json`.
 fn greeter() -> String {
@@ -58,7 +58,8 @@ fn a_module_compiles_once_and_runs_with_its_bindings() {
     let cache = cache();
     let module = fresh_greeter("once");
     let started = Instant::now();
-    let binary = compile(&module, Profile::Run, &cache).unwrap_or_else(|error| panic!("{error}"));
+    let binary = compile(&module, Profile::Run, Durability::None, &cache)
+        .unwrap_or_else(|error| panic!("{error}"));
     eprintln!("first compile: {:?}", started.elapsed());
     assert!(
         binary.starts_with(cache.root().join("target/debug")),
@@ -71,7 +72,10 @@ fn a_module_compiles_once_and_runs_with_its_bindings() {
     let name = binary.file_stem().unwrap();
     std::fs::remove_dir_all(crates.join(name)).unwrap();
     let started = Instant::now();
-    assert_eq!(compile(&module, Profile::Run, &cache).unwrap(), binary);
+    assert_eq!(
+        compile(&module, Profile::Run, Durability::None, &cache).unwrap(),
+        binary
+    );
     eprintln!("second compile: {:?}", started.elapsed());
     assert!(!crates.join(name).exists());
 
@@ -117,7 +121,7 @@ fn concurrent_compiles_of_different_modules_share_the_cache() {
     let binaries: Vec<_> = std::thread::scope(|scope| {
         let compiles: Vec<_> = modules
             .iter()
-            .map(|module| scope.spawn(|| compile(module, Profile::Run, &cache)))
+            .map(|module| scope.spawn(|| compile(module, Profile::Run, Durability::None, &cache)))
             .collect();
         compiles
             .into_iter()
@@ -143,7 +147,7 @@ fn a_module_that_does_not_compile_reports_the_compiler_errors() {
         "{}\nfn broken() -> u8 {{ \"text\" }}\n",
         fresh_greeter("broken")
     );
-    let error = compile(&module, Profile::Run, &cache()).unwrap_err();
+    let error = compile(&module, Profile::Run, Durability::None, &cache()).unwrap_err();
     let message = error.to_string();
     assert!(
         message.starts_with("compiling the workflow failed:\n"),
@@ -156,8 +160,13 @@ fn a_module_that_does_not_compile_reports_the_compiler_errors() {
 fn a_release_binary_runs_like_the_run_binary() {
     let cache = cache();
     let started = Instant::now();
-    let binary = compile(&fresh_greeter("release"), Profile::Release, &cache)
-        .unwrap_or_else(|error| panic!("{error}"));
+    let binary = compile(
+        &fresh_greeter("release"),
+        Profile::Release,
+        Durability::None,
+        &cache,
+    )
+    .unwrap_or_else(|error| panic!("{error}"));
     eprintln!("release compile: {:?}", started.elapsed());
     assert!(
         binary.starts_with(cache.root().join("target/release")),

@@ -4,11 +4,16 @@
 //!
 //! ```text
 //! workflow [--input JSON|@FILE|-] [--bindings FILE] [--name NAME]
+//!          [--db FILE [--redrive]]
 //! ```
 //!
 //! Exit status 0: the output JSON is on stdout. 1: the execution failed, and
 //! `{"error": ..., "cause": ...}` is on stdout. 2: bad usage, an unreadable or invalid
 //! input or bindings file, or Tasks without a binding; the message is on stderr.
+//!
+//! With `--db`, the execution is durable (see [`durable`]).
+
+mod durable;
 
 use std::ffi::OsString;
 
@@ -17,9 +22,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::bindings::Bindings;
+use crate::error::ExecutionError;
 use crate::exec::{self, Workflow};
 
 /// Exit status of an execution that succeeded.
@@ -46,17 +54,20 @@ const INTERRUPTED: u8 = 130;
 /// ```
 pub fn main<W, F>(tasks: &[(&str, &str)], make: F) -> ExitCode
 where
-    W: Workflow,
+    W: Workflow + Send + 'static,
+    W::State: Serialize + DeserializeOwned + 'static,
     F: FnOnce(Bindings) -> W,
 {
     let status = execute(
         std::env::args_os(),
         tasks,
         make,
+        // Not locked for the whole run: Tasks running on other threads (a command's
+        // messages, under the durable engine) write to stderr too.
         Streams {
-            stdin: &mut io::stdin().lock(),
-            stdout: &mut io::stdout().lock(),
-            stderr: &mut io::stderr().lock(),
+            stdin: &mut io::stdin(),
+            stdout: &mut io::stdout(),
+            stderr: &mut io::stderr(),
         },
     );
     ExitCode::from(status)
@@ -91,6 +102,16 @@ struct Args {
     /// object KEY of bucket BUCKET is DIR/BUCKET/KEY [default: $ASL_S3_ROOT, else ./s3]
     #[arg(long, value_name = "DIR")]
     s3_root: Option<PathBuf>,
+    /// Runs the execution durably: every transition is checkpointed to this SQLite
+    /// file, and running the same command again (same --name) after a crash or
+    /// Ctrl-C goes on where it stopped. Needs a binary built with the SQLite store
+    /// (`asl run --db`).
+    #[arg(long, value_name = "FILE")]
+    db: Option<PathBuf>,
+    /// With --db: redrives the failed, timed-out or aborted execution --name from
+    /// the state it ended in, instead of starting one.
+    #[arg(long, requires_all = ["db", "name"])]
+    redrive: bool,
 }
 
 /// The standard streams, replaceable in tests.
@@ -110,7 +131,8 @@ fn execute<W, F>(
     streams: Streams<'_>,
 ) -> u8
 where
-    W: Workflow,
+    W: Workflow + Send + 'static,
+    W::State: Serialize + DeserializeOwned + 'static,
     F: FnOnce(Bindings) -> W,
 {
     let args = match parse_args(args) {
@@ -136,6 +158,10 @@ where
         }
     };
     let workflow = make(bindings);
+    if let Some(db) = &args.db {
+        let name = args.name.clone();
+        return durable::run(workflow, db, name, args.redrive, input, runtime, streams);
+    }
     let mut options = exec::RunOptions::default();
     if let Some(name) = args.name {
         options = options.name(name);
@@ -163,6 +189,12 @@ where
         );
         return INTERRUPTED;
     };
+    print_outcome(outcome, streams)
+}
+
+/// Prints how an execution ended (its output, or `{"error", "cause"}`) on stdout and
+/// returns the exit status.
+fn print_outcome(outcome: Result<Value, ExecutionError>, streams: Streams<'_>) -> u8 {
     let (status, printed) = match outcome {
         Ok(output) => (
             SUCCEEDED,
@@ -238,7 +270,6 @@ mod tests {
 
     use super::*;
     use crate::context::Context;
-    use crate::error::ExecutionError;
     use crate::exec::{MachineState, Now, StateType, Step};
     use crate::task::{Dispatch, TaskContext};
 
@@ -252,7 +283,7 @@ mod tests {
         bindings: Bindings,
     }
 
-    #[derive(Debug)]
+    #[derive(Debug, serde::Serialize, serde::Deserialize)]
     struct Greet(Value);
 
     impl MachineState for Greet {

@@ -1,0 +1,121 @@
+//! `--db FILE`: a standalone binary's execution run by the durable
+//! [`Engine`](crate::Engine) on a SQLite store.
+//!
+//! The binary first goes on with the executions of its machine that the file holds
+//! as running (a run killed or interrupted before), then starts execution `--name`
+//! (a fresh UUID without one, printed on stderr) or, with `--redrive`, redrives it,
+//! and waits for it to end. Starting a name that is running with the same input
+//! goes on with it, as `StartExecution` does; so running the same command again after
+//! a crash or Ctrl-C continues the execution. `asl executions --db FILE` lists the
+//! executions and prints their histories.
+
+use std::path::Path;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::{FAILED, INTERRUPTED, Streams, USAGE, print_outcome};
+use crate::error::ExecutionError;
+use crate::exec::Workflow;
+
+/// Runs execution `name` (or redrives it) of `workflow` durably in the SQLite file
+/// `db`, on `runtime`, and prints how it ended; returns the exit status.
+pub(super) fn run<W>(
+    workflow: W,
+    db: &Path,
+    name: Option<String>,
+    redrive: bool,
+    input: Value,
+    runtime: tokio::runtime::Runtime,
+    streams: Streams<'_>,
+) -> u8
+where
+    W: Workflow + Send + 'static,
+    W::State: Serialize + DeserializeOwned + 'static,
+{
+    let ended = engine(workflow, db).and_then(|engine| {
+        let name = match name {
+            Some(name) => name,
+            None => {
+                let name = crate::exec::execution_name();
+                let _ = writeln!(streams.stderr, "execution name: {name}");
+                name
+            }
+        };
+        runtime.block_on(async {
+            engine.resume().map_err(|error| error.to_string())?;
+            let started = if redrive {
+                engine.redrive(&name).await
+            } else {
+                engine.start(&name, input).await
+            };
+            started.map_err(|error| error.to_string())?;
+            tokio::select! {
+                record = engine.wait(&name) => record.map(Some).map_err(|error| error.to_string()),
+                _ = tokio::signal::ctrl_c() => Ok(None),
+            }
+        })
+    });
+    // Executions still running stop here, as a crash would stop them.
+    runtime.shutdown_background();
+    let record = match ended {
+        Ok(Some(record)) => record,
+        Ok(None) => {
+            let _ = writeln!(
+                streams.stderr,
+                "interrupted: the execution stays in `{}`; run the same command again to go on with it",
+                db.display()
+            );
+            return INTERRUPTED;
+        }
+        Err(message) => {
+            let _ = writeln!(streams.stderr, "error: {message}");
+            return USAGE;
+        }
+    };
+    let position = record.position;
+    let outcome = match position.output {
+        Some(output) => serde_json::from_str(&output).map_err(|error| ExecutionError {
+            error: Some("States.Runtime".to_owned()),
+            cause: Some(format!("the stored output is not JSON: {error}")),
+        }),
+        None => Err(ExecutionError {
+            error: position.error,
+            cause: position.cause,
+        }),
+    };
+    match position.status {
+        crate::store::Status::Running => {
+            let _ = writeln!(streams.stderr, "error: the execution is still running");
+            FAILED
+        }
+        _ => print_outcome(outcome, streams),
+    }
+}
+
+/// The engine on the store in `db`.
+#[cfg(feature = "sqlite")]
+fn engine<W>(workflow: W, db: &Path) -> Result<crate::Engine<W>, String>
+where
+    W: Workflow + Send + 'static,
+    W::State: Serialize + DeserializeOwned + 'static,
+{
+    let store = crate::store::SqliteStore::open(db).map_err(|error| {
+        format!(
+            "cannot open the execution store `{}`: {error}",
+            db.display()
+        )
+    })?;
+    Ok(crate::Engine::new(workflow, store))
+}
+
+/// Without the `sqlite` feature there is no store to run on.
+#[cfg(not(feature = "sqlite"))]
+fn engine<W>(_: W, _: &Path) -> Result<crate::Engine<W>, String>
+where
+    W: Workflow + Send + 'static,
+    W::State: Serialize + DeserializeOwned + 'static,
+{
+    Err("this binary was built without the SQLite store: build it with `asl run --db`".into())
+}
