@@ -1,16 +1,13 @@
 //! The `asl` binary as users run it: exit statuses, output streams, formats.
 
+mod common;
+
 use assert_cmd::Command;
 
 fn asl() -> Command {
-    let mut command = Command::cargo_bin("asl").expect("the asl binary is built");
+    let mut command = common::asl();
     command.current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
     command.env_remove("NO_COLOR");
-    // `asl build` and `asl run` share one cache across tests and test runs.
-    command.env(
-        "ASL_CACHE_DIR",
-        concat!(env!("CARGO_TARGET_TMPDIR"), "/asl-cache"),
-    );
     command
 }
 

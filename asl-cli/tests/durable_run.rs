@@ -1,18 +1,10 @@
 //! `asl run --db`: a durable execution in a SQLite file, which `asl executions`
 //! shows, and `asl run --db --redrive` goes on with after a failure.
 
-use assert_cmd::Command;
-use serde_json::{Value, json};
+mod common;
 
-fn asl() -> Command {
-    let mut command = Command::cargo_bin("asl").expect("the asl binary is built");
-    // `asl build` and `asl run` share one cache across tests and test runs.
-    command.env(
-        "ASL_CACHE_DIR",
-        concat!(env!("CARGO_TARGET_TMPDIR"), "/asl-cache"),
-    );
-    command
-}
+use common::asl;
+use serde_json::{Value, json};
 
 /// A Pass state, then a Task bound to a command that is declined until the file
 /// `$APPROVED` exists.

@@ -4,17 +4,9 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
+mod common;
 
-fn asl() -> Command {
-    let mut command = Command::cargo_bin("asl").expect("the asl binary is built");
-    // `asl build` and `asl run` share one cache across tests and test runs.
-    command.env(
-        "ASL_CACHE_DIR",
-        concat!(env!("CARGO_TARGET_TMPDIR"), "/asl-cache"),
-    );
-    command
-}
+use common::asl;
 
 /// A Task bound to a command that fails with `Gateway.Timeout` on its first
 /// `FAILURES` attempts (it reads `$ASL_RETRY_COUNT`), retried twice a second apart,

@@ -130,6 +130,22 @@ fn runtime(paused: bool) -> tokio::runtime::Runtime {
         .unwrap()
 }
 
+/// After a restart: resumes `engine`'s executions and waits for `name` to end;
+/// returns it and how long that took on tokio's clock.
+async fn resumed_until_end<W>(
+    engine: &Engine<W>,
+    name: &str,
+) -> (asl_runtime::store::ExecutionRecord, Duration)
+where
+    W: asl_runtime::Workflow + Send + 'static,
+    W::State: serde::Serialize + serde::de::DeserializeOwned + 'static,
+{
+    let started = tokio::time::Instant::now();
+    engine.resume().unwrap();
+    let record = engine.wait(name).await.unwrap();
+    (record, started.elapsed())
+}
+
 /// Runs `run` on a fresh runtime (real clock), then drops the runtime with whatever
 /// it still runs, as a crash would.
 fn crash_after(run: impl std::future::Future<Output = ()>) {
@@ -320,10 +336,7 @@ fn a_retry_backoff_goes_on_after_a_restart_and_the_failed_attempt_is_not_run_aga
     let paused = runtime(true);
     paused.block_on(async {
         let engine = engine(&store, &after);
-        let started = tokio::time::Instant::now();
-        engine.resume().unwrap();
-        let record = engine.wait("b").await.unwrap();
-        let waited = started.elapsed();
+        let (record, waited) = resumed_until_end(&engine, "b").await;
         assert_eq!(record.position.status, Status::Succeeded);
         assert!(
             waited <= Duration::from_secs(3600) && waited > Duration::from_secs(3590),
@@ -540,13 +553,11 @@ fn heartbeat_seconds_count_from_the_last_heartbeat_across_a_restart() {
     paused.block_on(async {
         let engine = Engine::with_store(review::Machine::new(Workers), Arc::clone(&store));
         let restart = resumed_at.elapsed();
-        let started = tokio::time::Instant::now();
-        engine.resume().unwrap();
-        let record = engine.wait("slow").await.unwrap();
+        let (record, waited) = resumed_until_end(&engine, "slow").await;
         assert_eq!(record.position.error.as_deref(), Some("States.Timeout"));
         // 3 s after the crash (counting the real time the restart took): neither
         // the 4 s a fresh clock would give, nor the 2 s counted from entry.
-        let waited = started.elapsed() + restart;
+        let waited = waited + restart;
         assert!(
             waited > Duration::from_millis(2500) && waited < Duration::from_millis(3100),
             "{waited:?}"
@@ -585,11 +596,8 @@ fn a_wait_inside_a_map_iteration_waits_only_what_is_left_after_a_restart() {
     let paused = runtime(true);
     paused.block_on(async {
         let engine = Engine::with_store(pauses::Machine::new(()), Arc::clone(&store));
-        let started = tokio::time::Instant::now();
-        engine.resume().unwrap();
-        let record = engine.wait("w").await.unwrap();
+        let (record, waited) = resumed_until_end(&engine, "w").await;
         assert_eq!(record.position.status, Status::Succeeded);
-        let waited = started.elapsed();
         assert!(
             waited > Duration::from_secs(3590) && waited < Duration::from_millis(3_599_950),
             "the rest of the hour: {waited:?}"
