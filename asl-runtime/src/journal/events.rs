@@ -4,7 +4,7 @@
 //!
 //! The top-level machine records into its execution's [`Events`]; each branch or
 //! iteration into its own, which joins the events of the state around it when it
-//! ends (see [`Journal::branch`](super::Journal::branch)), so that its events stay
+//! ends (see `Journal::branch`), so that its events stay
 //! together in the history.
 
 use std::sync::Mutex;

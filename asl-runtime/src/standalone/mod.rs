@@ -11,7 +11,8 @@
 //! `{"error": ..., "cause": ...}` is on stdout. 2: bad usage, an unreadable or invalid
 //! input or bindings file, or Tasks without a binding; the message is on stderr.
 //!
-//! With `--db`, the execution is durable (see [`durable`]).
+//! With `--db`, the execution runs durably under the [`Engine`](crate::Engine) on a
+//! SQLite store, and running the same command again goes on with it.
 
 mod durable;
 
