@@ -298,6 +298,22 @@ impl Place {
         }
     }
 
+    /// The history event id before the events of this branch or iteration, counted
+    /// as in [`Context::history_event_id`]: a branch's first state is entered two
+    /// events after its Parallel (`ParallelStateStarted` between), an iteration's
+    /// three after its Map (`MapStateStarted`, `MapIterationStarted`); a branch's own
+    /// ids count from 2 (after `ExecutionStarted`).
+    fn first_event_id(&self) -> u64 {
+        let entered = match &self.around.outer {
+            None => self.around.entered,
+            Some(outer) => outer.first_event_id() + self.around.entered,
+        };
+        match self.part {
+            Part::Branch(_) => entered,
+            Part::Item(_) => entered + 1,
+        }
+    }
+
     /// Where the state running this branch or iteration records its history
     /// events, under the durable engine.
     pub(crate) fn around_events(&self) -> Option<&Arc<Events>> {
@@ -605,6 +621,18 @@ impl Context {
     /// The id of the current state's `StateEntered` history event.
     pub fn entered_event_id(&self) -> u64 {
         self.entered_event_id
+    }
+
+    /// The id of the current state's `StateEntered` event in the execution's whole
+    /// history, as error causes name it. Inside a Parallel branch or Map iteration,
+    /// whose events are counted from its start, it is the id the event has when the
+    /// branch or iteration runs alone: after its Parallel's `ParallelStateStarted`, or
+    /// its Map's `MapStateStarted` and `MapIterationStarted`.
+    pub fn history_event_id(&self) -> u64 {
+        match &self.place {
+            None => self.entered_event_id,
+            Some(place) => place.first_event_id() + self.entered_event_id,
+        }
     }
 
     /// `$$.State.RetryCount`.

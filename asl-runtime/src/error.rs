@@ -40,20 +40,42 @@ const HEARTBEAT_CAUSE: &str = "The Task sent no heartbeat for longer than its He
 /// How an execution (or a state inside it) failed: the `error` name and the `cause`,
 /// exactly as AWS reports them in `ExecutionFailed`. Either may be absent, as with a
 /// Fail state that names neither.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Two errors are equal when their names and causes are.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ExecutionError {
     /// The error name, such as `States.Runtime` or a Fail state's `Error`.
     pub error: Option<String>,
     /// A human-readable explanation.
     pub cause: Option<String>,
+    /// Whether the cause already names the state the error occurred in (see
+    /// [`ExecutionError::is_located`]): an error leaving a Parallel branch or Map
+    /// iteration names the state inside it that failed, not the Parallel or Map.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    prefixed: bool,
 }
+
+impl PartialEq for ExecutionError {
+    fn eq(&self, other: &Self) -> bool {
+        self.error == other.error && self.cause == other.cause
+    }
+}
+
+impl Eq for ExecutionError {}
 
 impl ExecutionError {
     /// An error with both a name and a cause.
     pub fn new(error: impl Into<String>, cause: impl Into<String>) -> Self {
+        ExecutionError::from_parts(Some(error.into()), Some(cause.into()))
+    }
+
+    /// An error whose name and cause may each be absent (a Fail state may name
+    /// neither).
+    pub fn from_parts(error: Option<String>, cause: Option<String>) -> Self {
         ExecutionError {
-            error: Some(error.into()),
-            cause: Some(cause.into()),
+            error,
+            cause,
+            prefixed: false,
         }
     }
 
@@ -70,10 +92,7 @@ impl ExecutionError {
     /// `States.Timeout`: a Task's `TimeoutSeconds` or the machine's `TimeoutSeconds`
     /// ran out.
     pub fn timeout() -> Self {
-        ExecutionError {
-            error: Some(names::TIMEOUT.to_owned()),
-            cause: None,
-        }
+        ExecutionError::from_parts(Some(names::TIMEOUT.to_owned()), None)
     }
 
     /// A missed heartbeat. AWS reports it as `States.Timeout` (in a `TaskTimedOut`
@@ -104,6 +123,21 @@ impl ExecutionError {
             self.error.as_deref(),
             Some(names::RUNTIME | names::QUERY_EVALUATION_ERROR)
         )
+    }
+
+    /// This error, its cause prefixed with AWS's words naming the state it occurred
+    /// in (`state`, whose `StateEntered` event is `entered`) when it is of a kind AWS
+    /// locates ([`ExecutionError::is_located`]) and no state inside has been named
+    /// already.
+    pub(crate) fn located_at(mut self, state: &str, entered: u64) -> Self {
+        if self.is_located() && !self.prefixed {
+            self.cause = Some(format!(
+                "An error occurred while executing the state '{state}' (entered at the event id #{entered}). {}",
+                self.cause_text()
+            ));
+            self.prefixed = true;
+        }
+        self
     }
 
     /// The error output a Catch hands on: `{"Error": ..., "Cause": ...}`, with `""`

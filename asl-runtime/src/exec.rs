@@ -177,15 +177,13 @@ pub async fn run_execution<W: Workflow>(
     input: Value,
 ) -> Result<Value, ExecutionError> {
     let mut context = Context::new(execution);
-    drive(workflow, &mut context, input)
-        .await
-        .map_err(|error| locate(error, &context))
+    drive(workflow, &mut context, input).await
 }
 
 /// Runs a Parallel branch or a Map iteration of `execution`: the sub-machine
 /// `workflow` from `input` to its end, its variables a scope inside `variables`, at
-/// `place` (see [`Context::around`]). Its errors are not located here: the execution
-/// reports them at the Parallel or Map state of the top-level machine. Under the
+/// `place` (see [`Context::around`]). An error it ends with names the state inside
+/// it that failed, as AWS reports it. Under the
 /// durable engine, a branch or iteration that finished before (see
 /// [`Journal`](crate::journal::Journal)) is not run again.
 pub async fn run_branch<W: Workflow>(
@@ -253,7 +251,8 @@ pub async fn run_child<W: Workflow>(
     }
 }
 
-/// The executor loop: one transition at a time until the machine ends.
+/// The executor loop: one transition at a time until the machine ends. An error
+/// names the state it occurred in.
 async fn drive<W: Workflow>(
     workflow: &W,
     context: &mut Context,
@@ -275,7 +274,7 @@ async fn drive<W: Workflow>(
         if let (Some(events), Some(from)) = (events, from) {
             events.exited(from, name, state_type, &outcome);
         }
-        match outcome? {
+        match outcome.map_err(|error| locate(error, context))? {
             Step::Next(next) => state = next,
             Step::Succeed(output) => return Ok(output),
         }
@@ -288,14 +287,8 @@ pub fn execution_name() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
-pub(crate) fn locate(mut error: ExecutionError, context: &Context) -> ExecutionError {
-    if error.is_located() {
-        error.cause = Some(format!(
-            "An error occurred while executing the state '{}' (entered at the event id #{}). {}",
-            context.state_name(),
-            context.entered_event_id(),
-            error.cause_text()
-        ));
-    }
-    error
+/// `error`, raised by the state `context` runs, named after that state as AWS does
+/// (see [`ExecutionError::located_at`]).
+pub(crate) fn locate(error: ExecutionError, context: &Context) -> ExecutionError {
+    error.located_at(context.state_name(), context.history_event_id())
 }

@@ -155,10 +155,7 @@ async fn the_machine_timeout_fails_the_execution_with_states_timeout() {
         .unwrap_err();
     assert_eq!(
         error,
-        ExecutionError {
-            error: Some("States.Timeout".to_owned()),
-            cause: None
-        }
+        ExecutionError::from_parts(Some("States.Timeout".to_owned()), None)
     );
     assert_eq!(started.elapsed(), std::time::Duration::from_secs(60));
     assert!(slow::Machine::new(()).run(json!({"nap": 59})).await.is_ok());

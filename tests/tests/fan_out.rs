@@ -300,15 +300,18 @@ async fn maps_nest_in_maps_and_parallels_in_maps() {
         .await
         .unwrap();
     assert_eq!(output, json!([[[2, 1], [4, 2]], [[6, 3]]]));
-    // Without tolerance, an iteration's error is the Map's (and the execution's).
+    // Without tolerance, an iteration's error is the Map's (and the execution's). It
+    // names the state inside the iteration that failed, as AWS does, and the id its
+    // StateEntered event has when the iteration runs alone: Rows is entered at #2,
+    // then MapStateStarted #3, MapIterationStarted #4, Cells entered #5.
     let error = nested::Machine::new(Double)
-        .run(json!({"rows": [{"cells": [1]}, {"cells": "not an array"}]}))
+        .run(json!({"rows": [{"cells": "not an array"}]}))
         .await
         .unwrap_err();
     assert_eq!(error.name(), "States.Runtime");
     assert_eq!(
         error.cause_text(),
-        "An error occurred while executing the state 'Rows' (entered at the event id #2). \
+        "An error occurred while executing the state 'Cells' (entered at the event id #5). \
          The ItemsPath field refers to value \"not an array\" which is not a valid array: $.cells"
     );
     assert_eq!(
@@ -398,5 +401,44 @@ async fn branches_reading_one_member_behave_as_with_the_whole_input() {
         error.cause_text()
             == r#"Unable to apply step "desks" to input {"stock":{"lamps":[1]},"store":"south"}"#,
         "{error}"
+    );
+}
+
+mod located {
+    asl_macros::asl!(
+        definition = r#"{
+        "StartAt": "Both",
+        "States": {
+            "Both": {
+                "Type": "Parallel",
+                "Branches": [
+                    {"StartAt": "First", "States": {
+                        "First": {"Type": "Pass", "Next": "Pick"},
+                        "Pick": {"Type": "Pass", "InputPath": "$.missing", "End": true}
+                    }}
+                ],
+                "Catch": [{"ErrorEquals": ["States.Runtime"], "Next": "Caught"}],
+                "End": true
+            },
+            "Caught": {"Type": "Pass", "End": true}
+        }
+    }"#
+    );
+}
+
+/// A States.Runtime raised inside a Parallel branch names the state in the branch
+/// that failed, as AWS does, both in the error a Catch hands on and in an
+/// execution's failure: Both is entered at #2, ParallelStateStarted #3, First #4,
+/// Pick #6 (after First's StateExited).
+#[tokio::test]
+async fn a_runtime_error_in_a_branch_names_the_state_that_failed() {
+    let output = located::Machine::new(()).run(json!({})).await.unwrap();
+    assert_eq!(
+        output,
+        json!({
+            "Error": "States.Runtime",
+            "Cause": "An error occurred while executing the state 'Pick' (entered at the event id #6). \
+                      Invalid path '$.missing' : No results for path: $['missing']"
+        })
     );
 }

@@ -397,7 +397,7 @@ pub(super) fn fail_body(scope: &mut Scope, fail: &Fail) -> Vec<TokenStream> {
     let error = field(scope, &fail.error, "ErrorPath");
     let cause = field(scope, &fail.cause, "CausePath");
     vec![quote! {
-        Err(ExecutionError { error: #error, cause: #cause })
+        Err(ExecutionError::from_parts(#error, #cause))
     }]
 }
 

@@ -196,7 +196,7 @@ where
                 }
                 Outcome::TimedOut => {
                     inner_events(&mut recorder, &context, state_type, None);
-                    let ExecutionError { error, cause } = ExecutionError::timeout();
+                    let ExecutionError { error, cause, .. } = ExecutionError::timeout();
                     unsuccessful(&mut recorder, Status::TimedOut, Failure { error, cause })
                 }
             };
@@ -307,7 +307,7 @@ fn exited(recorder: &mut Recorder, state_type: StateType, name: &str, output: &s
 }
 
 fn failed(recorder: &mut Recorder, error: ExecutionError) -> End {
-    let ExecutionError { error, cause } = error;
+    let ExecutionError { error, cause, .. } = error;
     unsuccessful(recorder, Status::Failed, Failure { error, cause })
 }
 

@@ -46,10 +46,10 @@ impl std::error::Error for TaskError {}
 
 impl From<TaskError> for ExecutionError {
     fn from(error: TaskError) -> ExecutionError {
-        ExecutionError {
-            error: Some(error.error.unwrap_or_else(|| names::TASK_FAILED.to_owned())),
-            cause: error.cause,
-        }
+        ExecutionError::from_parts(
+            Some(error.error.unwrap_or_else(|| names::TASK_FAILED.to_owned())),
+            error.cause,
+        )
     }
 }
 
