@@ -336,3 +336,77 @@ async fn a_distributed_map_reads_batches_and_selects_items_in_jsonata() {
         .unwrap();
     assert_eq!(output, json!(["t:30", "t:30"]));
 }
+
+mod shaping_fails {
+    asl_macros::asl!(
+        definition = r#"{
+        "QueryLanguage": "JSONata",
+        "StartAt": "Price",
+        "States": {
+            "Price": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::lambda:invoke",
+                "Output": "{% $states.result.Payload.missing %}",
+                "Catch": [{
+                    "ErrorEquals": ["States.QueryEvaluationError"],
+                    "Output": {"price": "{% $states.errorOutput.Error %}", "result": "{% $exists($states.result) %}"},
+                    "Next": "Each"
+                }],
+                "Next": "Each"
+            },
+            "Each": {
+                "Type": "Map",
+                "Items": [1, 2],
+                "ItemProcessor": {"StartAt": "Same", "States": {"Same": {"Type": "Pass", "End": true}}},
+                "Assign": {"first": "{% $states.result[5].x %}"},
+                "Catch": [{
+                    "ErrorEquals": ["States.ALL"],
+                    "Assign": {"seen": "{% $states.errorOutput.Error %}"},
+                    "Output": "{% $states.input %}",
+                    "Next": "Both"
+                }],
+                "Next": "Both"
+            },
+            "Both": {
+                "Type": "Parallel",
+                "Branches": [{"StartAt": "One", "States": {"One": {"Type": "Pass", "Output": 1, "End": true}}}],
+                "Output": "{% $states.result.nothing %}",
+                "Catch": [{
+                    "ErrorEquals": ["States.QueryEvaluationError"],
+                    "Output": {"price": "{% $states.input.price %}", "map": "{% $seen %}", "parallel": "{% $states.errorOutput.Cause %}"},
+                    "Next": "Done"
+                }],
+                "End": true
+            },
+            "Done": {"Type": "Succeed"}
+        }
+    }"#
+    );
+}
+
+struct Priced;
+
+impl shaping_fails::Tasks for Priced {
+    async fn price(&self, _: Value, _: TaskContext<'_>) -> Result<Value, TaskError> {
+        Ok(json!({"Payload": {"price": 2}}))
+    }
+}
+
+/// A JSONata Output or Assign that fails in a Task, Map or Parallel state fails the
+/// state, and the state's Catch catches it as AWS does; the catcher does not see
+/// the result.
+#[tokio::test]
+async fn a_failing_output_or_assign_is_caught_by_the_states_catch() {
+    let output = shaping_fails::Machine::new(Priced)
+        .run(json!({}))
+        .await
+        .unwrap();
+    assert_eq!(
+        output,
+        json!({
+            "price": "States.QueryEvaluationError",
+            "map": "States.QueryEvaluationError",
+            "parallel": "The JSONata expression '$states.result.nothing' specified for the field 'Output' returned nothing (undefined)."
+        })
+    );
+}

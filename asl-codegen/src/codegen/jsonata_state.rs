@@ -207,18 +207,38 @@ pub(super) fn work(
     // `states` gains the result or error output when something reads them.
     let mutable = !resilience.catch.is_empty() || state.assign.is_some() || flow.output.is_some();
     let mut out = vec![jsonata::states(&reads, quote!(input), mutable)];
-    let produce = super::attempt::attempts(scope, state, resilience.retry, attempt);
+    let mut produce = super::attempt::attempts(scope, state, resilience.retry, attempt);
+    // Assign and Output read the result as `$states.result`; when they fail, the
+    // state fails, and Catch covers them as it covers the work.
+    let (evaluate, apply) = assign(scope, state.assign.as_ref());
+    let shapes = evaluate.is_some() || flow.output.is_some();
+    let mut finish = Vec::new();
+    if shapes {
+        let output = output(scope, flow.output.as_ref(), "result");
+        finish.push(quote!(jsonata::with_member(&mut states, "result", result);));
+        finish.push(jsonata::bindings(&reads));
+        finish.extend(evaluate);
+        finish.push(output);
+    } else {
+        finish.push(quote!(let output = result;));
+    }
+    let assigns = apply.is_some();
     if resilience.catch.is_empty() {
         out.extend(produce);
+        out.extend(finish);
     } else {
+        produce.extend(finish);
         let arms = resilience.catch.iter().map(|catcher| {
             let errors = super::attempt::error_names(&catcher.errors);
             let (evaluate, apply) = assign(scope, catcher.assign.as_ref());
             let output = output(scope, catcher.output.as_ref(), "errorOutput");
             let bindings = jsonata::bindings(&reads);
             let next = transition(names, &Transition::Next(catcher.next));
+            // A failed Assign or Output leaves no result for the catcher to see.
+            let forget = shapes.then(|| quote!(jsonata::remove_member(&mut states, "result");));
             quote! {
                 Err(error) if retry::matches(&[#(#errors),*], &error) => {
+                    #forget
                     jsonata::with_member(&mut states, "errorOutput", error.to_output());
                     #bindings
                     #evaluate
@@ -229,24 +249,19 @@ pub(super) fn work(
             }
         });
         let arms: Vec<_> = arms.collect();
+        let (produced, ok) = if assigns {
+            (quote!((Value, _)), quote!((output, assigned)))
+        } else {
+            (quote!(Value), quote!(output))
+        };
         out.push(super::attempt::guarded(
             produce,
             arms.into_iter(),
-            quote!(Value),
-            quote!(result),
+            produced,
+            ok,
         ));
     }
-    let (evaluate, apply) = assign(scope, state.assign.as_ref());
-    let output = output(scope, flow.output.as_ref(), "result");
-    if evaluate.is_none() && flow.output.is_none() {
-        out.push(quote!(let output = result;));
-    } else {
-        out.push(quote!(jsonata::with_member(&mut states, "result", result);));
-        out.push(jsonata::bindings(&reads));
-        out.extend(evaluate);
-        out.push(output);
-        out.extend(apply);
-    }
+    out.extend(apply);
     out.push(transition(names, resilience.next));
     out
 }

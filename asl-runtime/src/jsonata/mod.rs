@@ -52,6 +52,13 @@ pub fn with_member(states: &mut Value, name: &str, value: Value) {
     }
 }
 
+/// Removes `$states.<name>`, so that it reads as undefined.
+pub fn remove_member(states: &mut Value, name: &str) {
+    if let Value::Object(members) = states {
+        members.shift_remove(name);
+    }
+}
+
 /// Takes `$states.<name>` back out of `states` (`result`, `errorOutput`: what a
 /// state outputs without `Output`).
 pub fn take_member(states: &mut Value, name: &str) -> Value {

@@ -76,14 +76,10 @@ where
     };
     let position = record.position;
     let outcome = match position.output {
-        Some(output) => serde_json::from_str(&output).map_err(|error| ExecutionError {
-            error: Some("States.Runtime".to_owned()),
-            cause: Some(format!("the stored output is not JSON: {error}")),
+        Some(output) => serde_json::from_str(&output).map_err(|error| {
+            ExecutionError::runtime(format!("the stored output is not JSON: {error}"))
         }),
-        None => Err(ExecutionError {
-            error: position.error,
-            cause: position.cause,
-        }),
+        None => Err(ExecutionError::from_parts(position.error, position.cause)),
     };
     match position.status {
         crate::store::Status::Running => {

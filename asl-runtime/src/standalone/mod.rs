@@ -324,10 +324,7 @@ mod tests {
             context: &mut Context,
         ) -> Result<Step<Greet>, ExecutionError> {
             if input.get("fail").is_some() {
-                return Err(ExecutionError {
-                    error: Some("Boom".to_owned()),
-                    cause: None,
-                });
+                return Err(ExecutionError::from_parts(Some("Boom".to_owned()), None));
             }
             let task = TaskContext::new("Greet", RESOURCE, context);
             Ok(Step::Succeed(self.bindings.call(task, input).await?))
