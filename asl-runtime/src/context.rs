@@ -594,13 +594,27 @@ impl Context {
     /// A random number in `[0, 1)`: from the execution's seeded generator when it
     /// has a seed ([`Execution::with_seed`]), otherwise from the thread's generator.
     pub fn random_fraction(&mut self) -> f64 {
-        match (self.execution.seed, &mut self.random) {
-            (None, _) => rand::random(),
-            (Some(_), Some(random)) => random.random(),
-            (Some(seed), random @ None) => random
-                .insert(Xoshiro256PlusPlus::seed_from_u64(seed))
-                .random(),
+        match self.seeded() {
+            Some(random) => random.random(),
+            None => rand::random(),
         }
+    }
+
+    /// For an execution with a seed ([`Execution::with_seed`]), a seed for the
+    /// JSONata `$random()` and `$uuid()` of one evaluation, drawn from the
+    /// execution's generator, so that a seeded execution repeats exactly; `None`
+    /// otherwise (they draw from the thread's generator).
+    pub fn jsonata_seed(&mut self) -> Option<i64> {
+        self.seeded().map(|random| random.random())
+    }
+
+    /// The execution's seeded generator, when it has a seed.
+    fn seeded(&mut self) -> Option<&mut Xoshiro256PlusPlus> {
+        let seed = self.execution.seed?;
+        Some(
+            self.random
+                .get_or_insert_with(|| Xoshiro256PlusPlus::seed_from_u64(seed)),
+        )
     }
 
     /// The execution this context belongs to.

@@ -410,3 +410,43 @@ async fn a_failing_output_or_assign_is_caught_by_the_states_catch() {
         })
     );
 }
+
+mod seeded {
+    asl_macros::asl!(
+        definition = r#"{
+        "QueryLanguage": "JSONata",
+        "StartAt": "First",
+        "States": {
+            "First": {"Type": "Pass", "Output": {"r": "{% $random() %}", "u": "{% $uuid() %}"}, "Next": "Second"},
+            "Second": {"Type": "Pass", "Output": {"first": "{% $states.input %}", "r": "{% $random() %}", "fixed": "{% $random(42) %}"}, "End": true}
+        }
+    }"#
+    );
+}
+
+/// `$random()` and `$uuid()` draw from the execution's seed when it has one, so a
+/// seeded execution repeats exactly; each evaluation draws anew, and an explicit
+/// `$random(seed)` stays AWS's value for that seed.
+#[tokio::test]
+async fn random_and_uuid_follow_the_executions_seed() {
+    use asl_runtime::RunOptions;
+    let machine = seeded::Machine::new(());
+    let run = |seed: u64| machine.run_with(RunOptions::default().seed(seed), json!({}));
+    let once = run(7).await.unwrap();
+    assert_eq!(
+        run(7).await.unwrap(),
+        once,
+        "the same seed, the same execution"
+    );
+    assert_ne!(run(8).await.unwrap(), once, "another seed, other numbers");
+    assert_ne!(once["r"], once["first"]["r"], "each evaluation draws anew");
+    assert_eq!(once["fixed"], json!(0.7275636800328681));
+    let uuid = once["first"]["u"].as_str().unwrap();
+    assert_eq!(uuid.len(), 36);
+    assert_eq!(&uuid[14..15], "4", "a version 4 UUID: {uuid}");
+    // Without a seed, two executions differ.
+    assert_ne!(
+        machine.run(json!({})).await.unwrap(),
+        machine.run(json!({})).await.unwrap()
+    );
+}

@@ -23,6 +23,8 @@ pub(super) struct Reads {
     pub context: bool,
     /// The workflow variables named, with where they live: `(name, depth, slot)`.
     variables: Vec<(String, usize, usize)>,
+    /// `$random` or `$uuid` is named: a seeded execution seeds them.
+    random: bool,
 }
 
 /// What the expressions written in `state` itself (not in the machines nested in
@@ -36,6 +38,7 @@ pub(super) fn reads(state: &State, scopes: &Scopes) -> Reads {
         context |= text.contains("context");
         names.extend(variable_names(text));
     }
+    let random = names.contains("random") || names.contains("uuid");
     let variables = names
         .into_iter()
         .filter_map(|name| {
@@ -43,7 +46,11 @@ pub(super) fn reads(state: &State, scopes: &Scopes) -> Reads {
             Some((name.to_owned(), depth, slot))
         })
         .collect();
-    Reads { context, variables }
+    Reads {
+        context,
+        variables,
+        random,
+    }
 }
 
 /// The text of every `{% %}` string in `value`, outside nested machines.
@@ -86,7 +93,8 @@ pub(super) fn states(reads: &Reads, input: TokenStream, mutable: bool) -> TokenS
 }
 
 /// `let bindings = ...;`: `$states` and the variables `reads` names that have a
-/// value (an unassigned one stays unbound, so that it reads as undefined).
+/// value (an unassigned one stays unbound, so that it reads as undefined), and the
+/// execution's seed for `$random` and `$uuid` when they are named.
 pub(super) fn bindings(reads: &Reads) -> TokenStream {
     let variables = reads.variables.iter().map(|(name, depth, slot)| {
         quote! {
@@ -95,10 +103,18 @@ pub(super) fn bindings(reads: &Reads) -> TokenStream {
             }
         }
     });
+    let seed = reads.random.then(|| {
+        quote! {
+            if let Some(seed) = context.jsonata_seed() {
+                bindings.with_random_seed(seed);
+            }
+        }
+    });
     quote! {
         let mut bindings = jsonata::Bindings::default();
         bindings.bind("states", &states);
         #(#variables)*
+        #seed
     }
 }
 
