@@ -387,6 +387,8 @@ pub struct Context {
     attempt_started: Option<SystemTime>,
     /// Where the states record their history events, under the durable engine.
     events: Option<Arc<Events>>,
+    /// Whether the current state's Catch caught an error (see [`Context::catch`]).
+    caught: bool,
 }
 
 impl Context {
@@ -488,6 +490,7 @@ impl Context {
             entry_recorded: false,
             attempt_started: None,
             events,
+            caught: false,
         }
     }
 
@@ -513,6 +516,7 @@ impl Context {
     /// clock costs as much as a whole Pass transition.
     pub fn enter(&mut self, state: &'static str) {
         self.state_name = state;
+        self.caught = false;
         self.last_event_id += 1;
         self.entered_event_id = self.last_event_id;
         self.retry_count = 0;
@@ -526,6 +530,7 @@ impl Context {
     /// them: `$$.State.EnteredTime` stays, and a Wait counts from `time`.
     pub fn enter_at(&mut self, state: &'static str, event_id: u64, time: SystemTime) {
         self.state_name = state;
+        self.caught = false;
         self.last_event_id = event_id;
         self.entered_event_id = event_id;
         self.entered_time = time;
@@ -584,6 +589,18 @@ impl Context {
     pub fn resume_attempt(&mut self, count: u32, due: SystemTime) {
         self.retry_count = count;
         self.attempt_started = Some(due);
+    }
+
+    /// Notes that the current state's Catch caught an error: the state goes on to the
+    /// catcher's `Next`, and a Parallel or Map state records `...StateFailed`, as AWS
+    /// does, not `...StateSucceeded`.
+    pub fn catch(&mut self) {
+        self.caught = true;
+    }
+
+    /// Whether the current state's Catch caught an error (see [`Context::catch`]).
+    pub fn caught(&self) -> bool {
+        self.caught
     }
 
     /// Sets `$$.Task.Token` for a callback task.

@@ -272,7 +272,7 @@ async fn drive<W: Workflow>(
             Now::Waits(state) => workflow.step(state, context).await,
         };
         if let (Some(events), Some(from)) = (events, from) {
-            events.exited(from, name, state_type, &outcome);
+            events.exited(from, name, state_type, &outcome, context.caught());
         }
         match outcome.map_err(|error| locate(error, context))? {
             Step::Next(next) => state = next,

@@ -670,3 +670,62 @@ fn a_distributed_map_resumed_after_a_crash_runs_only_the_children_that_had_not_f
     let child = |calls: Vec<String>| calls.into_iter().find(|key| key.contains("-2/Item/"));
     assert_eq!(child(before.calls_of("/Item/")), Some(again[0].clone()));
 }
+
+mod caught {
+    asl_macros::asl!(
+        definition = r#"{
+        "StartAt": "Outer",
+        "States": {
+            "Outer": {
+                "Type": "Parallel",
+                "Branches": [{"StartAt": "Each", "States": {
+                    "Each": {
+                        "Type": "Map",
+                        "ItemsPath": "$.items",
+                        "ItemProcessor": {"StartAt": "Boom", "States": {"Boom": {"Type": "Fail", "Error": "Bad"}}},
+                        "Catch": [{"ErrorEquals": ["Bad"], "Next": "Saved"}],
+                        "End": true
+                    },
+                    "Saved": {"Type": "Fail", "Error": "Worse"}
+                }}],
+                "Catch": [{"ErrorEquals": ["Worse"], "Next": "Done"}],
+                "End": true
+            },
+            "Done": {"Type": "Succeed"}
+        }
+    }"#
+    );
+}
+
+/// A Map or Parallel whose failure its Catch catches records `...StateFailed`, as
+/// AWS does, then `...StateExited` and the catcher's state: at the top level and
+/// inside a branch.
+#[tokio::test]
+async fn a_caught_map_or_parallel_failure_records_state_failed() {
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    let engine = Engine::with_store(caught::Machine::new(()), Arc::clone(&store));
+    let record = engine.run("c", json!({"items": [1]})).await.unwrap();
+    assert_eq!(record.position.status, Status::Succeeded);
+    use EventType::*;
+    assert_eq!(
+        kinds(&engine.history("c").unwrap()),
+        [
+            ExecutionStarted,
+            ParallelStateEntered,
+            ParallelStateStarted,
+            MapStateEntered,
+            MapStateStarted,
+            MapIterationStarted,
+            FailStateEntered,
+            MapIterationFailed,
+            MapStateFailed,
+            MapStateExited,
+            FailStateEntered,
+            ParallelStateFailed,
+            ParallelStateExited,
+            SucceedStateEntered,
+            SucceedStateExited,
+            ExecutionSucceeded,
+        ]
+    );
+}

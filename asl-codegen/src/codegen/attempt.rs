@@ -204,6 +204,7 @@ fn catch(
         let next = transition(names, &Transition::Next(catcher.next));
         quote! {
             Err(error) if retry::matches(&[#(#errors),*], &error) => {
+                context.catch();
                 let error_output = error.to_output();
                 #evaluate
                 #placed

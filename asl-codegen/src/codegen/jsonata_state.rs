@@ -238,6 +238,7 @@ pub(super) fn work(
             let forget = shapes.then(|| quote!(jsonata::remove_member(&mut states, "result");));
             quote! {
                 Err(error) if retry::matches(&[#(#errors),*], &error) => {
+                    context.catch();
                     #forget
                     jsonata::with_member(&mut states, "errorOutput", error.to_output());
                     #bindings

@@ -250,7 +250,8 @@ async fn expiry(deadline: Option<tokio::time::Instant>) {
 
 /// The events a state made between its entry and its exit (see
 /// [`Events`](crate::journal::Events)): a Task's attempts, a Parallel or Map state's
-/// events, wrapped as [`Events::wrap`](crate::journal::Events::wrap) says.
+/// events, wrapped as [`Events::wrap`](crate::journal::Events::wrap) says (a
+/// failure its Catch caught counting as a failure).
 fn inner_events(
     recorder: &mut Recorder,
     context: &Context,
@@ -258,6 +259,7 @@ fn inner_events(
     succeeded: Option<bool>,
 ) {
     if let Some(events) = context.events() {
+        let succeeded = succeeded.map(|succeeded| succeeded && !context.caught());
         events.wrap(0, state_type, succeeded);
         record_all(recorder, events.take());
     }

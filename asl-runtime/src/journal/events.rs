@@ -96,16 +96,18 @@ impl Events {
     }
 
     /// Ends the events of a state inside a branch or iteration whose own events
-    /// began at `from`: for a Parallel or Map state those [`Events::wrap`] adds,
-    /// then `<Type>StateExited` with its output, unless it failed.
+    /// began at `from`: for a Parallel or Map state those [`Events::wrap`] adds (a
+    /// failure its Catch `caught` counting as a failure), then `<Type>StateExited`
+    /// with its output, unless it failed.
     pub(crate) fn exited<S: crate::MachineState>(
         &self,
         from: usize,
         name: &str,
         state_type: StateType,
         outcome: &Result<Step<S>, ExecutionError>,
+        caught: bool,
     ) {
-        self.wrap(from, state_type, Some(outcome.is_ok()));
+        self.wrap(from, state_type, Some(outcome.is_ok() && !caught));
         let output = match outcome {
             Ok(Step::Next(next)) => next.input().to_string(),
             Ok(Step::Succeed(output)) => output.to_string(),
