@@ -88,6 +88,9 @@ pub enum EventType {
     MapStateSucceeded,
     MapStateFailed,
     MapStateExited,
+    MapRunStarted,
+    MapRunSucceeded,
+    MapRunFailed,
 }
 
 impl EventType {
@@ -164,6 +167,10 @@ pub enum Details {
     ActivityTimedOut(Failure),
     #[serde(rename = "mapStateStartedEventDetails")]
     MapStateStarted(MapStarted),
+    #[serde(rename = "mapRunStartedEventDetails")]
+    MapRunStarted(MapRunStarted),
+    #[serde(rename = "mapRunFailedEventDetails")]
+    MapRunFailed(Failure),
     #[serde(rename = "mapIterationStartedEventDetails")]
     MapIterationStarted(MapIteration),
     #[serde(rename = "mapIterationSucceededEventDetails")]
@@ -273,6 +280,14 @@ pub struct ActivityStarted {
 pub struct MapStarted {
     /// How many iterations the Map state started.
     pub length: usize,
+}
+
+/// `mapRunStartedEventDetails`: the Map Run a Distributed Map state started.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MapRunStarted {
+    /// The Map Run's ARN.
+    pub map_run_arn: String,
 }
 
 /// `mapIteration<Started|Succeeded|Failed>EventDetails`.

@@ -729,3 +729,85 @@ async fn a_caught_map_or_parallel_failure_records_state_failed() {
         ]
     );
 }
+
+mod map_run {
+    asl_macros::asl!(
+        definition = r#"{
+        "StartAt": "Fan",
+        "States": {
+            "Fan": {
+                "Type": "Map",
+                "ItemsPath": "$.items",
+                "ItemProcessor": {
+                    "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                    "StartAt": "Check",
+                    "States": {"Check": {"Type": "Choice",
+                        "Choices": [{"Variable": "$", "NumericEquals": 0, "Next": "Bad"}],
+                        "Default": "Good"},
+                        "Bad": {"Type": "Fail", "Error": "Zero", "Cause": "item is zero"},
+                        "Good": {"Type": "Succeed"}}
+                },
+                "End": true
+            }
+        }
+    }"#
+    );
+}
+
+/// A Distributed Map records its Map Run: `MapRunStarted` with the run's ARN, then
+/// `MapRunSucceeded`, or `MapRunFailed` with the error, inside its Map state's
+/// events, as AWS does.
+#[tokio::test]
+async fn a_distributed_map_records_its_map_run() {
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    let engine = Engine::with_store(map_run::Machine::new(()), Arc::clone(&store));
+    let record = engine.run("ok", json!({"items": [1, 2]})).await.unwrap();
+    assert_eq!(record.position.status, Status::Succeeded);
+    let history = engine.history("ok").unwrap();
+    use EventType::*;
+    assert_eq!(
+        kinds(&history),
+        [
+            ExecutionStarted,
+            MapStateEntered,
+            MapStateStarted,
+            MapRunStarted,
+            MapRunSucceeded,
+            MapStateSucceeded,
+            MapStateExited,
+            ExecutionSucceeded,
+        ]
+    );
+    let started = serde_json::to_value(&history[3]).unwrap();
+    let arn = started["mapRunStartedEventDetails"]["mapRunArn"]
+        .as_str()
+        .unwrap();
+    assert!(
+        arn.starts_with("arn:aws:states:us-east-1:123456789012:mapRun:"),
+        "{arn}"
+    );
+
+    let record = engine.run("bad", json!({"items": [1, 0]})).await.unwrap();
+    assert_eq!(record.position.status, Status::Failed);
+    let history = engine.history("bad").unwrap();
+    assert_eq!(
+        kinds(&history),
+        [
+            ExecutionStarted,
+            MapStateEntered,
+            MapStateStarted,
+            MapRunStarted,
+            MapRunFailed,
+            MapStateFailed,
+            ExecutionFailed,
+        ]
+    );
+    // The Map Run fails with the error the Map state fails with.
+    let details =
+        |index: usize, key: &str| serde_json::to_value(&history[index]).unwrap()[key].clone();
+    assert_eq!(
+        details(4, "mapRunFailedEventDetails"),
+        details(6, "executionFailedEventDetails")
+    );
+    assert_eq!(details(4, "mapRunFailedEventDetails")["error"], "Zero");
+}

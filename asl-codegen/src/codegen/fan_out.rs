@@ -243,6 +243,7 @@ pub(super) fn map(
         (
             quote! {
                 let map_run = map::MapRun::start(context, #label, #execution_type);
+                map_run.record_start(context);
                 let parent = context.shared_execution();
                 let parent = &*parent;
                 let map_run = &map_run;
@@ -317,11 +318,13 @@ pub(super) fn map(
             run.collect(items, #iteration).await.map(Value::Array)
         },
     };
+    let ended = distributed.then(|| quote!(map_run.record_end(context, &outcome);));
     let run = quote! {
         let processor = #module::Machine::new(self.tasks());
         let processor = &processor;
         #setup
         let outcome = #outcome;
+        #ended
     };
     let resilience = Resilience {
         retry: &map.retry,

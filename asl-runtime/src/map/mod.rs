@@ -16,6 +16,7 @@ use serde_json::Value;
 use crate::context::Context;
 pub use crate::context::ExecutionType;
 use crate::error::{ExecutionError, names};
+use crate::history::{Details, EventType, Failure, MapRunStarted};
 
 /// The items a Map iterates over: the array `ItemsPath` (`path`) selected, or the
 /// values of an object (whose keys are `$$.Map.Item.Key`, see [`item_keys`]).
@@ -348,6 +349,36 @@ impl MapRun {
             id,
             state_machine,
             execution_type,
+        }
+    }
+
+    /// Records `MapRunStarted` in `context`'s history (under the durable engine).
+    pub fn record_start(&self, context: &Context) {
+        if let Some(events) = context.events() {
+            events.record(
+                EventType::MapRunStarted,
+                Details::MapRunStarted(MapRunStarted {
+                    map_run_arn: self.arn.clone(),
+                }),
+            );
+        }
+    }
+
+    /// Records how the run ended, `MapRunSucceeded` or `MapRunFailed` with the
+    /// error, in `context`'s history (under the durable engine).
+    pub fn record_end<T>(&self, context: &Context, outcome: &Result<T, ExecutionError>) {
+        let Some(events) = context.events() else {
+            return;
+        };
+        match outcome {
+            Ok(_) => events.record(EventType::MapRunSucceeded, Details::None {}),
+            Err(error) => events.record(
+                EventType::MapRunFailed,
+                Details::MapRunFailed(Failure {
+                    error: error.error.clone(),
+                    cause: error.cause.clone(),
+                }),
+            ),
         }
     }
 
