@@ -226,3 +226,57 @@ async fn a_map_that_moves_its_items_reports_an_item_selector_miss_with_them() {
     // No items: the ItemSelector is never evaluated.
     assert_eq!(machine.run(json!({"a": []})).await, Ok(json!([])));
 }
+
+mod settled {
+    asl_macros::asl!(
+        definition = r#"{
+        "StartAt": "Route",
+        "States": {
+            "Route": {
+                "Type": "Choice",
+                "Choices": [{"Variable": "$.kind", "StringEquals": "sum", "Next": "Add"}]
+            },
+            "Add": {
+                "Type": "Pass",
+                "Parameters": {"total.$": "States.MathAdd($.a, $.b)"},
+                "End": true
+            }
+        }
+    }"#
+    );
+}
+
+/// What AWS reports, settled with evidence (see the README's "Errors" section): a
+/// Choice with no matching rule and no Default fails with `States.Runtime` (not the
+/// spec's `States.NoChoiceMatched`), and an intrinsic given bad arguments fails
+/// with `States.Runtime` "Invalid arguments in States.X" (not
+/// `States.IntrinsicFailure`).
+#[tokio::test]
+async fn no_choice_matched_and_bad_intrinsic_arguments_are_states_runtime() {
+    let machine = settled::Machine::new(());
+    let error = machine.run(json!({"kind": "product"})).await.unwrap_err();
+    assert_eq!(
+        error,
+        ExecutionError::new(
+            "States.Runtime",
+            "An error occurred while executing the state 'Route' (entered at the event id #2). \
+             Failed to transition out of the state. The state does not point to a next state."
+        )
+    );
+    let error = machine
+        .run(json!({"kind": "sum", "a": 1, "b": "NOT A NUMBER"}))
+        .await
+        .unwrap_err();
+    assert_eq!(error.name(), "States.Runtime");
+    assert!(
+        error.cause_text().starts_with(
+            "An error occurred while executing the state 'Add' (entered at the event id #4). \
+             Invalid arguments in States.MathAdd"
+        ),
+        "{error}"
+    );
+    assert_eq!(
+        machine.run(json!({"kind": "sum", "a": 1, "b": 2})).await,
+        Ok(json!({"total": 3}))
+    );
+}
