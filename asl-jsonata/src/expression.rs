@@ -34,6 +34,8 @@ pub struct Expression {
     names: Vec<usize>,
     /// Which parts of each variable the expression can read.
     usages: Usages,
+    /// AWS's functions the text calls directly with more arguments than they take.
+    overcalled: Vec<&'static str>,
     limits: Limits,
 }
 
@@ -48,6 +50,7 @@ impl Expression {
             ast,
             names: text.match_indices('$').map(|(at, _)| at + 1).collect(),
             usages: Usages::scan(text),
+            overcalled: functions::arity::overcalled(text),
             limits: Limits::default(),
         })
     }
@@ -113,6 +116,7 @@ impl Expression {
         functions::install(
             &mut evaluator,
             |name| self.mentions(name),
+            &self.overcalled,
             || RandomSource::new(bindings.random_seed()),
         )?;
         let data = input.map_or(JValue::Undefined, convert::to_engine);

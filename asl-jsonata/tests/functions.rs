@@ -253,13 +253,27 @@ fn eval_is_unavailable() {
 }
 
 #[test]
-fn extra_arguments_are_ignored() {
-    // AWS refuses them with T0410; see the crate's functions module for why they are ignored.
+fn extra_arguments_are_refused_with_t0410_as_aws_does() {
     assert_eq!(
-        value("$partition([1,2,3], 2, 'extra')"),
-        json!([[1, 2], [3]])
+        error("$partition([1,2,3], 2, 'extra')"),
+        (
+            Some("T0410".to_owned()),
+            "Argument 3 of function \"partition\" does not match function signature".to_owned()
+        )
     );
-    assert_eq!(value("$parse('[1]', 0, [])"), json!([1]));
+    for text in [
+        "$parse('[1]', 0, [])",
+        "$hash('a', 'MD5', 1)",
+        "$range(1, 2, 1, 1)",
+        "$random(1, 2)",
+        "$uuid(1)",
+    ] {
+        assert_eq!(error(text).0.as_deref(), Some("T0410"), "{text}");
+    }
+    // Only where the call is evaluated.
+    assert_eq!(value("true ? 1 : $uuid(1)"), json!(1));
+    // A function handed to a higher-order one still gets every argument it supplies.
+    assert_eq!(value("$map(['[1]', '[2]'], $parse)"), json!([[1], [2]]));
 }
 
 #[test]

@@ -6,11 +6,11 @@
 //! what AWS answers, as recorded by the Floci emulator's measurements against AWS and by the
 //! LocalStack snapshots in the conformance corpus.
 //!
-//! One deliberate difference: arguments beyond the ones a function takes are ignored, where
-//! AWS refuses them with T0410. jsonata-core hands a host function every argument a
-//! higher-order function supplies (`$map` passes the value, its index and the array), so
-//! refusing extra arguments would break `$map(texts, $parse)`.
+//! A direct call with more arguments than a function takes is refused with T0410, as AWS
+//! does; a function passed to a higher-order one keeps getting every argument it supplies
+//! (see [`arity`]).
 
+pub(crate) mod arity;
 mod hash;
 mod parse;
 mod partition;
@@ -39,26 +39,35 @@ pub(crate) fn remove_eval(context: &mut Context) {
 
 /// Registers on `evaluator` the AWS functions for which `mentions` (given a name without
 /// the `$`) is true; the others cannot be called, so registering them would be wasted work.
-/// `$random()` and `$uuid()` draw from `source`.
+/// Those in `overcalled` (see [`arity::overcalled`]) refuse extra arguments. `$random()` and
+/// `$uuid()` draw from `source`.
 pub(crate) fn install(
     evaluator: &mut Evaluator,
     mentions: impl Fn(&str) -> bool,
+    overcalled: &[&str],
     source: impl FnOnce() -> RandomSource,
 ) -> Result<(), EvaluationError> {
     let registered = |outcome: Result<(), EvaluatorError>| {
         outcome.map_err(|error| EvaluationError::from_engine(&error))
     };
+    let checked = |name: &'static str, function: fn(&[JValue]) -> FunctionResult| {
+        let strict = overcalled.contains(&name);
+        move |arguments: &[JValue]| {
+            refuse_extra(name, strict, arguments)?;
+            function(arguments)
+        }
+    };
     if mentions("partition") {
-        registered(evaluator.register_fn("partition", partition::partition))?;
+        registered(evaluator.register_fn("partition", checked("partition", partition::partition)))?;
     }
     if mentions("range") {
-        registered(evaluator.register_fn("range", range::range))?;
+        registered(evaluator.register_fn("range", checked("range", range::range)))?;
     }
     if mentions("hash") {
-        registered(evaluator.register_fn("hash", hash::hash))?;
+        registered(evaluator.register_fn("hash", checked("hash", hash::hash)))?;
     }
     if mentions("parse") {
-        registered(evaluator.register_fn("parse", parse::parse))?;
+        registered(evaluator.register_fn("parse", checked("parse", parse::parse)))?;
     }
     let wants_random = mentions("random");
     let wants_uuid = mentions("uuid");
@@ -66,19 +75,32 @@ pub(crate) fn install(
         let source = Rc::new(RefCell::new(source()));
         if wants_random {
             let source = Rc::clone(&source);
+            let strict = overcalled.contains(&"random");
             registered(
                 evaluator.register_fn_override("random", move |arguments: &[JValue]| {
+                    refuse_extra("random", strict, arguments)?;
                     random::random(arguments, &mut source.borrow_mut())
                 }),
             )?;
         }
         if wants_uuid {
-            registered(evaluator.register_fn("uuid", move |_: &[JValue]| {
+            let strict = overcalled.contains(&"uuid");
+            registered(evaluator.register_fn("uuid", move |arguments: &[JValue]| {
+                refuse_extra("uuid", strict, arguments)?;
                 random::uuid(&mut source.borrow_mut())
             }))?;
         }
     }
     Ok(())
+}
+
+/// When `strict`, refuses more arguments than `function` takes, as JSONata does: T0410
+/// naming the first argument too many.
+fn refuse_extra(function: &str, strict: bool, arguments: &[JValue]) -> Result<(), EvaluatorError> {
+    match arity::most_arguments(function) {
+        Some(most) if strict && arguments.len() > most => Err(signature_error(function, most + 1)),
+        _ => Ok(()),
+    }
 }
 
 /// The argument in slot `index`; `Undefined` when the call left it out.
