@@ -3,7 +3,7 @@
 
 use super::{Lowerer, Result};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::ir::intrinsic::IntrinsicCall;
+use crate::ir::intrinsic::{IntrinsicCall, IntrinsicFunction};
 use crate::ir::jsonata::{Jsonata, UnterminatedJsonata};
 use crate::ir::param::Param;
 use crate::ir::path::{Path, PathError, ReferencePath, Root};
@@ -60,11 +60,31 @@ impl Lowerer<'_> {
         }
     }
 
-    /// `ErrorPath` or `CausePath`: a reference path or an intrinsic call.
+    /// `ErrorPath` or `CausePath`: a reference path or a call of one of the
+    /// [`FAIL_PATH_FUNCTIONS`].
     pub(super) fn path_or_intrinsic(&mut self, node: &Node, field: &str) -> Result<Param<String>> {
         let text = self.string(node, field)?;
         if text.starts_with("States.") {
-            self.intrinsic(node, field).map(Param::Intrinsic)
+            let call = self.intrinsic(node, field)?;
+            if !FAIL_PATH_FUNCTIONS.contains(&call.function) {
+                let name = call.function.name();
+                let span = node.span_within_string(self.source, 0, name.len());
+                let allowed = FAIL_PATH_FUNCTIONS.map(|function| format!("`{function}`"));
+                return Err(self.report(
+                    Diagnostic::at(
+                        Code::SchemaValidationFailed,
+                        node,
+                        format!("`{field}` cannot call `{name}`: it must give the text of the error or cause"),
+                    )
+                    .with_span(span)
+                    .with_help(format!(
+                        "use a reference path or one of {} and {}",
+                        allowed[..allowed.len() - 1].join(", "),
+                        allowed[allowed.len() - 1]
+                    )),
+                ));
+            }
+            Ok(Param::Intrinsic(call))
         } else {
             self.reference_path(node, field).map(Param::Path)
         }
@@ -169,6 +189,18 @@ impl Lowerer<'_> {
         )
     }
 }
+
+/// The intrinsic functions a Fail state's `ErrorPath` and `CausePath` may call (AWS
+/// refuses the definition for any other).
+const FAIL_PATH_FUNCTIONS: [IntrinsicFunction; 7] = [
+    IntrinsicFunction::Format,
+    IntrinsicFunction::JsonToString,
+    IntrinsicFunction::ArrayGetItem,
+    IntrinsicFunction::Base64Encode,
+    IntrinsicFunction::Base64Decode,
+    IntrinsicFunction::Hash,
+    IntrinsicFunction::Uuid,
+];
 
 /// True when `text` looks like a path or an intrinsic call (for NO_DOLLAR and NO_PATH).
 pub(super) fn looks_like_path(text: &str) -> bool {
