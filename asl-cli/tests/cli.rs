@@ -63,6 +63,39 @@ fn valid_files_exit_zero() {
     );
 }
 
+/// Forms from public AWS samples: the ones AWS deploys and runs are valid (with a
+/// warning where AWS reads them otherwise than they look), the one AWS refuses is
+/// an error.
+#[test]
+fn aws_sample_forms_are_checked_as_aws_checks_them() {
+    const SAMPLES: &str = "asl-cli/tests/fixtures/aws-samples";
+    let accepted = [
+        "resources-with-region-and-account",
+        "parallel-catch-assigns-a-branch-variable",
+        "fail-cause-path-allowed-functions",
+        "filter-unquoted-string",
+        "path-whitespace",
+    ]
+    .map(|name| format!("{SAMPLES}/{name}.asl.json"));
+    let output = asl()
+        .args(["check", "--color", "never"])
+        .args(&accepted)
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    insta::assert_snapshot!("aws_samples_accepted", stderr);
+
+    let output = asl()
+        .args(["check", "--color", "never"])
+        .arg(format!("{SAMPLES}/fail-cause-path-array.asl.json"))
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    insta::assert_snapshot!("aws_samples_refused", stderr);
+}
+
 #[test]
 fn yaml_definitions_are_checked() {
     let output = asl()

@@ -357,9 +357,14 @@ impl Resource {
     /// How AWS splits a Task's `Resource` in its events: `arn:aws:states:::lambda:invoke`
     /// is type `lambda`, resource `invoke`; an activity ARN is type `activity`; a
     /// Lambda function ARN is type `lambda`, resource the ARN; anything else (a local
-    /// handler name) is type `local`.
+    /// handler name) is type `local`. An integration written with its region and
+    /// account, or in another partition, splits as the short form does.
     pub fn of(resource: &str) -> Resource {
-        let (resource_type, name) = if let Some(rest) = resource.strip_prefix("arn:aws:states:::") {
+        let integration = match resource.splitn(6, ':').collect::<Vec<_>>()[..] {
+            ["arn", _, "states", _, _, rest] if !rest.starts_with("activity:") => Some(rest),
+            _ => None,
+        };
+        let (resource_type, name) = if let Some(rest) = integration {
             let rest = rest.split('.').next().unwrap_or(rest);
             match rest.split_once(':') {
                 Some((service, action)) => (service.to_owned(), action.to_owned()),
@@ -489,6 +494,12 @@ mod tests {
                 "arn:aws:states:us-east-1:123456789012:activity:approve".into()
             )
         );
+        for long in [
+            "arn:aws:states:us-east-1:123456789012:lambda:invoke",
+            "arn:aws-cn:states:::lambda:invoke.waitForTaskToken",
+        ] {
+            assert_eq!(of(long), ("lambda".into(), "invoke".into()), "{long}");
+        }
         assert_eq!(of("charge"), ("local".into(), "charge".into()));
     }
 }

@@ -43,6 +43,51 @@ async fn paths_read_the_input_and_the_context_object() {
     );
 }
 
+mod lenient {
+    // Forms from AWS samples that AWS runs: a bare word in a filter is a string,
+    // and whitespace around a path is trimmed.
+    asl_macros::asl!(
+        name = "Lenient",
+        definition = r#"{
+        "StartAt": "Pick",
+        "States": {
+            "Pick": {
+                "Type": "Pass",
+                "InputPath": " $.batch",
+                "Parameters": {
+                    "failed.$": "$.items[?(@.status==FAILED)].id",
+                    "pending.$": "States.ArrayLength($.items[?(@.status in [PENDING, in-progress])])",
+                    "flagged.$": "$.items[?(@.flag == true)].id",
+                    "execution.$": "$$.Execution.Name "
+                },
+                "ResultPath": "$.picked ",
+                "OutputPath": "$.picked",
+                "End": true
+            }
+        }
+    }"#
+    );
+}
+
+#[tokio::test]
+async fn bare_filter_words_compare_as_strings_and_paths_are_trimmed() {
+    let items = json!([
+        {"id": 1, "status": "FAILED", "flag": "true"},
+        {"id": 2, "status": "DONE", "flag": true},
+        {"id": 3, "status": "FAILED"},
+        {"id": 4, "status": "PENDING"},
+        {"id": 5, "status": "in-progress"}
+    ]);
+    let output = lenient::Machine::new(())
+        .run_named("run-9", json!({"batch": {"items": items}}))
+        .await
+        .unwrap();
+    assert_eq!(
+        output,
+        json!({"failed": [1, 3], "pending": 2, "flagged": [2], "execution": "run-9"})
+    );
+}
+
 #[tokio::test]
 async fn a_template_over_a_null_input_fails_as_on_aws() {
     let error = flow::Machine::new(())

@@ -154,6 +154,52 @@ async fn parallel_branches_get_the_arguments_and_read_outer_variables() {
     assert_eq!(started.elapsed().as_secs(), 10);
 }
 
+mod catch_assign {
+    // From an AWS sample: the Parallel's catcher (and the Parallel itself) assign
+    // `status`, which a branch assigns too; AWS accepts and runs it.
+    asl_macros::asl!(
+        definition = r#"{
+        "QueryLanguage": "JSONata",
+        "StartAt": "Work",
+        "States": {
+            "Work": {
+                "Type": "Parallel",
+                "Branches": [{
+                    "StartAt": "Mark",
+                    "States": {
+                        "Mark": {"Type": "Pass", "Assign": {"status": "in branch"}, "Next": "Check"},
+                        "Check": {
+                            "Type": "Choice",
+                            "Choices": [{"Condition": "{% $states.input.fail %}", "Next": "Boom"}],
+                            "Default": "Fine"
+                        },
+                        "Boom": {"Type": "Fail", "Error": "Broken", "Cause": "{% $status %}"},
+                        "Fine": {"Type": "Succeed"}
+                    }
+                }],
+                "Assign": {"status": "done"},
+                "Catch": [{
+                    "ErrorEquals": ["States.ALL"],
+                    "Assign": {"status": "{% 'failed: ' & $states.errorOutput.Error & ' (' & $states.errorOutput.Cause & ')' %}"},
+                    "Next": "Report"
+                }],
+                "Next": "Report"
+            },
+            "Report": {"Type": "Pass", "Output": {"status": "{% $status %}"}, "End": true}
+        }
+    }"#
+    );
+}
+
+#[tokio::test]
+async fn a_parallels_catcher_assigns_a_name_a_branch_assigns_and_it_is_seen_after() {
+    let machine = catch_assign::Machine::new(());
+    let output = machine.run(json!({"fail": true})).await.unwrap();
+    assert_eq!(output, json!({"status": "failed: Broken (in branch)"}));
+    let output = machine.run(json!({"fail": false})).await.unwrap();
+    assert_eq!(output, json!({"status": "done"}));
+}
+
 mod errors {
     asl_macros::asl!(
         definition = r#"{

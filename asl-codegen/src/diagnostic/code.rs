@@ -23,7 +23,9 @@ impl fmt::Display for Severity {
     }
 }
 
-/// The codes of AWS ValidateStateMachineDefinition that a definition alone can raise.
+/// The codes of AWS ValidateStateMachineDefinition that a definition alone can raise,
+/// and asl's own warnings about what AWS accepts but reads unexpectedly
+/// (UNQUOTED_FILTER_STRING, PATH_WHITESPACE).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Code {
     /// The text is not valid JSON (or YAML).
@@ -55,6 +57,11 @@ pub enum Code {
     NoPath,
     /// A Pass state's `Result` contains a path, which is not evaluated.
     PassResultIsStatic,
+    /// A filter compares with a bare word (`@.status == FAILED`), which AWS reads as
+    /// the string `"FAILED"`.
+    UnquotedFilterString,
+    /// A path has whitespace before or after it, which AWS trims.
+    PathWhitespace,
 }
 
 impl Code {
@@ -75,13 +82,20 @@ impl Code {
             Code::NoDollar => "NO_DOLLAR",
             Code::NoPath => "NO_PATH",
             Code::PassResultIsStatic => "PASS_RESULT_IS_STATIC",
+            Code::UnquotedFilterString => "UNQUOTED_FILTER_STRING",
+            Code::PathWhitespace => "PATH_WHITESPACE",
         }
     }
 
-    /// Warnings for NO_DOLLAR, NO_PATH and PASS_RESULT_IS_STATIC; errors otherwise.
+    /// Warnings for NO_DOLLAR, NO_PATH, PASS_RESULT_IS_STATIC, UNQUOTED_FILTER_STRING
+    /// and PATH_WHITESPACE; errors otherwise.
     pub fn severity(self) -> Severity {
         match self {
-            Code::NoDollar | Code::NoPath | Code::PassResultIsStatic => Severity::Warning,
+            Code::NoDollar
+            | Code::NoPath
+            | Code::PassResultIsStatic
+            | Code::UnquotedFilterString
+            | Code::PathWhitespace => Severity::Warning,
             _ => Severity::Error,
         }
     }

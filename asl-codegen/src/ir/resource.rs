@@ -24,7 +24,9 @@ pub enum ResourceKind {
         name: String,
     },
     /// `arn:aws:states:::SERVICE:ACTION[.PATTERN]`: an optimized integration, an AWS
-    /// SDK call (`aws-sdk:SERVICE:ACTION`) or the HTTP task (`http:invoke`).
+    /// SDK call (`aws-sdk:SERVICE:ACTION`) or the HTTP task (`http:invoke`). The
+    /// region and account may be written (`arn:aws:states:REGION:ACCOUNT:...`); they
+    /// do not change the integration.
     Integration {
         /// The service, e.g. `lambda`, `sqs`, `states`, `aws-sdk:s3`, `http`.
         service: String,
@@ -103,19 +105,45 @@ fn classify(arn: &str) -> Result<ResourceKind, ResourceError> {
                 "`{arn}` is not a Lambda function ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME)"
             ))),
         },
-        "states" if region.is_empty() && account.is_empty() => integration(arn, rest),
-        "states" => match rest.split_once(':') {
-            Some(("activity", name)) if !name.is_empty() && !name.contains(':') => {
-                Ok(ResourceKind::Activity {
-                    name: name.to_owned(),
-                })
-            }
-            _ => Err(error(format!(
-                "`{arn}` is neither an activity ARN (arn:aws:states:REGION:ACCOUNT:activity:NAME) nor a service integration (arn:aws:states:::SERVICE:ACTION)"
-            ))),
-        },
+        "states" => states(arn, region, account, rest),
         _ => Err(error(format!(
             "`{arn}` is not a resource Step Functions can run: use a Lambda function, an activity or a service integration (arn:aws:states:::SERVICE:ACTION)"
+        ))),
+    }
+}
+
+/// Step Functions resource types that are not integrations: only an activity can be
+/// a Task's resource, the others name things a Task cannot run.
+const STATES_RESOURCE_TYPES: [&str; 5] =
+    ["activity", "stateMachine", "execution", "express", "mapRun"];
+
+/// An `arn:PARTITION:states:REGION:ACCOUNT:...` resource. An integration may be
+/// written with or without its region and account (`arn:aws:states:::lambda:invoke`
+/// and `arn:aws:states:us-east-1:123456789012:lambda:invoke` are the same resource);
+/// an activity needs both.
+fn states(
+    arn: &str,
+    region: &str,
+    account: &str,
+    rest: &str,
+) -> Result<ResourceKind, ResourceError> {
+    let resource_type = rest.split_once(':').map_or(rest, |(kind, _)| kind);
+    if !STATES_RESOURCE_TYPES.contains(&resource_type) {
+        return integration(arn, rest);
+    }
+    match rest.split_once(':') {
+        Some(("activity", name))
+            if !name.is_empty()
+                && !name.contains(':')
+                && !region.is_empty()
+                && !account.is_empty() =>
+        {
+            Ok(ResourceKind::Activity {
+                name: name.to_owned(),
+            })
+        }
+        _ => Err(error(format!(
+            "`{arn}` is neither an activity ARN (arn:aws:states:REGION:ACCOUNT:activity:NAME) nor a service integration (arn:aws:states:::SERVICE:ACTION)"
         ))),
     }
 }
@@ -227,6 +255,28 @@ mod tests {
         );
     }
 
+    /// AWS samples write integrations with a region and an account, and in every
+    /// partition; they are the same integrations as the short forms.
+    #[test]
+    fn integrations_with_region_and_account_classify_as_the_short_form() {
+        for short in [
+            "arn:aws:states:::lambda:invoke",
+            "arn:aws:states:::lambda:invoke.waitForTaskToken",
+            "arn:aws:states:::aws-sdk:s3:getObject",
+            "arn:aws:states:::states:startExecution",
+            "arn:aws:states:::states:startExecution.sync",
+            "arn:aws:states:::states:startExecution.sync:2",
+            "arn:aws:states:::ecs:runTask.sync",
+            "arn:aws:states:::http:invoke",
+        ] {
+            for partition in ["aws", "aws-cn", "aws-us-gov"] {
+                let short = short.replacen("arn:aws:", &format!("arn:{partition}:"), 1);
+                let long = short.replacen(":::", ":us-east-1:123456789012:", 1);
+                assert_eq!(kind(&long), kind(&short), "{long}");
+            }
+        }
+    }
+
     #[test]
     fn rejects_non_resources() {
         for arn in [
@@ -235,6 +285,11 @@ mod tests {
             "arn:aws:states:::lambda:invoke.wait",
             "arn:aws:states:::lambda",
             "arn:aws:states:us-east-1:1:stateMachine:x",
+            "arn:aws:states:us-east-1:1:execution:x:y",
+            "arn:aws:states:::stateMachine:x",
+            "arn:aws:states:::activity:x",
+            "arn:aws:states:us-east-1:1:activity:",
+            "arn:aws:states:us-east-1:1:lambda:invoke.wait",
             "arn:aws:s3:::bucket",
             "arn:other:states:::lambda:invoke",
         ] {

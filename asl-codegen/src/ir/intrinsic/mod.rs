@@ -23,7 +23,7 @@ mod tests;
 
 use std::fmt;
 
-use super::path::Path;
+use super::path::{Path, PathWarning};
 
 /// How many calls may be nested inside each other in one field, the outermost
 /// included (AWS: "You can nest up to 10 intrinsic functions within a field").
@@ -235,6 +235,14 @@ impl std::error::Error for IntrinsicError {}
 impl IntrinsicCall {
     /// Parses a call such as `States.Format('{} {}', $.a, States.UUID())`.
     pub fn parse(text: &str) -> Result<IntrinsicCall, IntrinsicError> {
+        IntrinsicCall::parse_with_warnings(text).map(|(call, _)| call)
+    }
+
+    /// As [`IntrinsicCall::parse`], with the warnings about the paths in its
+    /// arguments (offsets in `text`).
+    pub fn parse_with_warnings(
+        text: &str,
+    ) -> Result<(IntrinsicCall, Vec<PathWarning>), IntrinsicError> {
         parse::parse(text).map_err(|error| IntrinsicError {
             offset: error.offset,
             len: error.len,

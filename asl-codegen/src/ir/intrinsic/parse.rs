@@ -8,14 +8,14 @@ use serde_json::Value;
 
 use super::{IntrinsicArg, IntrinsicCall, IntrinsicFunction, MAX_NESTING};
 use crate::ir::path::lexer::{Cursor, Escapes, error};
-use crate::ir::path::{Path, PathError};
+use crate::ir::path::{Path, PathError, PathWarning};
 
 const PREFIX: &str = "States.";
 
 const ARGUMENT: &str = "an argument: a 'string', a number, `true`, `false`, `null`, a path such as `$.name` or a `States.` call";
 
-/// Parses a whole intrinsic call.
-pub(super) fn parse(text: &str) -> Result<IntrinsicCall, PathError> {
+/// Parses a whole intrinsic call, with the warnings about the paths in it.
+pub(super) fn parse(text: &str) -> Result<(IntrinsicCall, Vec<PathWarning>), PathError> {
     let mut cur = Cursor::new(text);
     let leading = cur.skip_ws();
     if leading > 0 {
@@ -48,7 +48,7 @@ pub(super) fn parse(text: &str) -> Result<IntrinsicCall, PathError> {
             "unexpected text after the call; a field holds exactly one intrinsic call",
         ));
     }
-    Ok(call)
+    Ok((call, cur.take_warnings()))
 }
 
 /// Reads `States.Name(args)`, nested `depth` calls deep (the outermost is 1).
@@ -203,12 +203,17 @@ fn path(cur: &mut Cursor<'_>) -> Result<IntrinsicArg, PathError> {
         .map_or(cur.text().len(), |(i, _)| start + i);
     let text = cur.slice(start, end).trim_end();
     cur.set_pos(start + text.len());
-    Path::parse(text)
-        .map(IntrinsicArg::Path)
-        .map_err(|e| PathError {
-            offset: start + e.offset,
-            ..e
-        })
+    let (path, warnings) = Path::parse_with_warnings(text).map_err(|e| PathError {
+        offset: start + e.offset,
+        ..e
+    })?;
+    for warning in warnings {
+        cur.warn(PathWarning {
+            offset: start + warning.offset,
+            ..warning
+        });
+    }
+    Ok(IntrinsicArg::Path(path))
 }
 
 fn unknown_function(name: &str) -> String {

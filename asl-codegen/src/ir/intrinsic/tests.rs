@@ -479,3 +479,19 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn warnings_of_path_arguments_are_placed_in_the_call() {
+    let text = "States.ArrayLength($.items[?(@.status==FAILED)])";
+    let (call, warnings) = IntrinsicCall::parse_with_warnings(text).unwrap();
+    assert_eq!(
+        call.args,
+        [path("$.items[?(@.status==FAILED)]")],
+        "the word is read as the string"
+    );
+    let spans: Vec<_> = warnings
+        .iter()
+        .map(|w| &text[w.offset..w.offset + w.len])
+        .collect();
+    assert_eq!(spans, ["FAILED"]);
+}

@@ -3,25 +3,77 @@
 
 use super::{Lowerer, Result};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::ir::intrinsic::IntrinsicCall;
+use crate::ir::intrinsic::{IntrinsicCall, IntrinsicFunction};
 use crate::ir::jsonata::{Jsonata, UnterminatedJsonata};
 use crate::ir::param::Param;
-use crate::ir::path::{Path, PathError, ReferencePath, Root};
+use crate::ir::path::{Path, PathError, PathWarning, PathWarningKind, ReferencePath, Root};
 use crate::ir::template::Template;
 use crate::spec::Node;
 
 impl Lowerer<'_> {
     /// A full JSONPath (`$...`, `$$...` or `$var...`).
     pub(super) fn path(&mut self, node: &Node, field: &str) -> Result<Path> {
-        let text = self.string(node, field)?;
-        Path::parse(text).map_err(|error| self.path_error(node, field, "a JSONPath", &error))
+        let (text, start) = self.path_text(node, field)?;
+        match Path::parse_with_warnings(text) {
+            Ok((path, warnings)) => {
+                self.path_warnings(node, start, warnings);
+                Ok(path)
+            }
+            Err(error) => Err(self.path_error(node, field, "a JSONPath", start, &error)),
+        }
     }
 
     /// A reference path (`$...`, `$$...` or `$var...`, single node).
     pub(super) fn reference_path(&mut self, node: &Node, field: &str) -> Result<ReferencePath> {
-        let text = self.string(node, field)?;
+        let (text, start) = self.path_text(node, field)?;
         ReferencePath::parse(text)
-            .map_err(|error| self.path_error(node, field, "a reference path", &error))
+            .map_err(|error| self.path_error(node, field, "a reference path", start, &error))
+    }
+
+    /// The text of a path field without the whitespace around it, and where that
+    /// text starts in the string. AWS trims a path (`"$$.Execution.Name "` reads the
+    /// name); a PATH_WHITESPACE warning says so. Every path read from the
+    /// definition comes through here.
+    fn path_text<'n>(&mut self, node: &'n Node, field: &str) -> Result<(&'n str, usize)> {
+        let text = self.string(node, field)?;
+        let trimmed = text.trim();
+        let start = text.len() - text.trim_start().len();
+        let end = start + trimmed.len();
+        if trimmed.len() < text.len() && trimmed.starts_with('$') {
+            let (from, to) = match (start, end) {
+                (0, _) => (end, text.len()),
+                (_, end) if end == text.len() => (0, start),
+                _ => (0, text.len()),
+            };
+            let span = node.span_within_string(self.source, from, to);
+            self.report(
+                Diagnostic::at(
+                    Code::PathWhitespace,
+                    node,
+                    format!("`{field}` has whitespace around its path: AWS trims it and reads `{trimmed}`"),
+                )
+                .with_span(span)
+                .with_help("remove the whitespace"),
+            );
+        }
+        Ok((trimmed, start))
+    }
+
+    /// Reports the warnings of a path or call that starts `start` bytes into the
+    /// string `node`.
+    fn path_warnings(&mut self, node: &Node, start: usize, warnings: Vec<PathWarning>) {
+        for warning in warnings {
+            let from = start + warning.offset;
+            let span = node.span_within_string(self.source, from, from + warning.len);
+            let code = match warning.kind {
+                PathWarningKind::UnquotedString => Code::UnquotedFilterString,
+            };
+            self.report(
+                Diagnostic::at(code, node, warning.message)
+                    .with_span(span)
+                    .with_help(warning.help),
+            );
+        }
     }
 
     /// A `ResultPath`: a reference path into the state input (`$...` only).
@@ -45,7 +97,7 @@ impl Lowerer<'_> {
                 format!("the value of `{key}` must be a string holding a JSONPath or an intrinsic function, found {}", node.type_name()),
             ));
         };
-        if text.starts_with('$') {
+        if text.trim_start().starts_with('$') {
             self.path(node, key).map(Template::Path)
         } else if text.starts_with("States.") {
             self.intrinsic(node, key).map(Template::Intrinsic)
@@ -60,11 +112,31 @@ impl Lowerer<'_> {
         }
     }
 
-    /// `ErrorPath` or `CausePath`: a reference path or an intrinsic call.
+    /// `ErrorPath` or `CausePath`: a reference path or a call of one of the
+    /// [`FAIL_PATH_FUNCTIONS`].
     pub(super) fn path_or_intrinsic(&mut self, node: &Node, field: &str) -> Result<Param<String>> {
         let text = self.string(node, field)?;
         if text.starts_with("States.") {
-            self.intrinsic(node, field).map(Param::Intrinsic)
+            let call = self.intrinsic(node, field)?;
+            if !FAIL_PATH_FUNCTIONS.contains(&call.function) {
+                let name = call.function.name();
+                let span = node.span_within_string(self.source, 0, name.len());
+                let allowed = FAIL_PATH_FUNCTIONS.map(|function| format!("`{function}`"));
+                return Err(self.report(
+                    Diagnostic::at(
+                        Code::SchemaValidationFailed,
+                        node,
+                        format!("`{field}` cannot call `{name}`: it must give the text of the error or cause"),
+                    )
+                    .with_span(span)
+                    .with_help(format!(
+                        "use a reference path or one of {} and {}",
+                        allowed[..allowed.len() - 1].join(", "),
+                        allowed[allowed.len() - 1]
+                    )),
+                ));
+            }
+            Ok(Param::Intrinsic(call))
         } else {
             self.reference_path(node, field).map(Param::Path)
         }
@@ -73,7 +145,7 @@ impl Lowerer<'_> {
     /// An intrinsic call.
     pub(super) fn intrinsic(&mut self, node: &Node, field: &str) -> Result<IntrinsicCall> {
         let text = node.as_str().unwrap_or_default();
-        IntrinsicCall::parse(text).map_err(|error| {
+        let (call, warnings) = IntrinsicCall::parse_with_warnings(text).map_err(|error| {
             let span = node.span_within_string(self.source, error.offset, error.offset + error.len);
             self.report(
                 Diagnostic::at(
@@ -86,7 +158,9 @@ impl Lowerer<'_> {
                 )
                 .with_span(span),
             )
-        })
+        })?;
+        self.path_warnings(node, 0, warnings);
+        Ok(call)
     }
 
     /// The JSONata expression in `node` if it is a `{% ... %}` string; `None` for any
@@ -155,10 +229,11 @@ impl Lowerer<'_> {
         node: &Node,
         field: &str,
         what: &str,
+        start: usize,
         error: &PathError,
     ) -> super::Reported {
-        let span =
-            node.span_within_string(self.source, error.offset, error.offset + error.len.max(1));
+        let from = start + error.offset;
+        let span = node.span_within_string(self.source, from, from + error.len.max(1));
         self.report(
             Diagnostic::at(
                 Code::SchemaValidationFailed,
@@ -169,6 +244,18 @@ impl Lowerer<'_> {
         )
     }
 }
+
+/// The intrinsic functions a Fail state's `ErrorPath` and `CausePath` may call (AWS
+/// refuses the definition for any other).
+const FAIL_PATH_FUNCTIONS: [IntrinsicFunction; 7] = [
+    IntrinsicFunction::Format,
+    IntrinsicFunction::JsonToString,
+    IntrinsicFunction::ArrayGetItem,
+    IntrinsicFunction::Base64Encode,
+    IntrinsicFunction::Base64Decode,
+    IntrinsicFunction::Hash,
+    IntrinsicFunction::Uuid,
+];
 
 /// True when `text` looks like a path or an intrinsic call (for NO_DOLLAR and NO_PATH).
 pub(super) fn looks_like_path(text: &str) -> bool {

@@ -2,6 +2,9 @@
 //! iteration reads the variables of the scopes around it but cannot assign them,
 //! so no name may be assigned both in a scope and in one nested in it (AWS:
 //! names are unique across nested scopes; LocalStack's IllegalOuterScopeWrite).
+//! What a Parallel or Map state itself assigns (its `Assign`, its catchers' `Assign`)
+//! happens after its branches or iterations, so they may use the same names: AWS
+//! accepts a Parallel whose catcher assigns a variable that a branch assigns too.
 //! A Distributed Map's children are executions of their own and are not checked
 //! against the scopes around them.
 
@@ -42,9 +45,16 @@ fn machine(node: &Node, outer: &[&str], found: &mut Vec<Diagnostic>) {
             );
         }
     }
-    let mut visible: Vec<&str> = outer.to_vec();
-    visible.extend(own.iter().map(|(_, key)| variable_name(key)));
     for state in states {
+        // A Parallel or Map assigns (its `Assign` and its catchers') only once its
+        // branches or iterations are over: those are not an enclosing scope's
+        // variables as its own branches see them.
+        let mut visible: Vec<&str> = outer.to_vec();
+        visible.extend(
+            own.iter()
+                .filter(|(assigner, _)| *assigner != state.key)
+                .map(|(_, key)| variable_name(key)),
+        );
         for field in state.value.as_object().unwrap_or_default() {
             match field.key.as_str() {
                 "Branches" => field

@@ -18,7 +18,7 @@ use serde_json::Value;
 
 use super::lexer::{Escapes, error};
 use super::parse::{Context, Parser};
-use super::{Filter, FilterOp, FilterOperand, PathError, Selector};
+use super::{Filter, FilterOp, FilterOperand, PathError, PathWarning, PathWarningKind, Selector};
 
 /// Builds `a || b` or `a && b`.
 type Join = fn(Box<Filter>, Box<Filter>) -> Filter;
@@ -257,22 +257,22 @@ impl Parser<'_> {
         Ok(segments.into_iter().map(|(segment, _)| segment).collect())
     }
 
-    /// A string, number, `true`, `false` or `null`.
+    /// A string, number, `true`, `false` or `null`. A bare word (`FAILED`) is a
+    /// string, as AWS reads it, with a warning.
     fn scalar(&mut self) -> Result<Value, PathError> {
         match self.cur.peek() {
             Some('\'' | '"') => Ok(Value::String(self.cur.quoted(Escapes::Resolve)?)),
             Some('-' | '0'..='9') => Ok(Value::Number(self.cur.number()?)),
-            Some(c) if c.is_alphabetic() => {
+            Some(c) if c.is_alphabetic() || c == '_' => {
                 let start = self.cur.pos();
-                match self.cur.take_while(|c| c.is_alphanumeric() || c == '_') {
+                match self.cur.take_while(is_bare_word_char) {
                     "true" => Ok(Value::Bool(true)),
                     "false" => Ok(Value::Bool(false)),
                     "null" => Ok(Value::Null),
-                    word => Err(error(
-                        start,
-                        word.len(),
-                        format!("unexpected `{word}`; expected {VALUE}"),
-                    )),
+                    word => {
+                        self.cur.warn(unquoted_string(start, word));
+                        Ok(Value::String(word.to_owned()))
+                    }
                 }
             }
             Some('{') => Err(self
@@ -352,6 +352,31 @@ impl Parser<'_> {
             flags.push(c);
         }
         Ok(FilterOperand::Regex { pattern, flags })
+    }
+}
+
+/// Whether `c` continues a bare word in a filter: `IN_PROGRESS`, `in-progress`.
+fn is_bare_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '-'
+}
+
+/// The warning for the bare word `word` at `start`, which AWS compares as a string.
+fn unquoted_string(start: usize, word: &str) -> PathWarning {
+    let literal = ["true", "false", "null"]
+        .into_iter()
+        .find(|literal| word.eq_ignore_ascii_case(literal));
+    let help = match literal {
+        Some(literal) => {
+            format!("write `{literal}` (lowercase) for the JSON literal, or quote it: '{word}'")
+        }
+        None => format!("quote it: '{word}'"),
+    };
+    PathWarning {
+        kind: PathWarningKind::UnquotedString,
+        offset: start,
+        len: word.len(),
+        message: format!("`{word}` is not quoted: AWS compares it as the string \"{word}\""),
+        help,
     }
 }
 

@@ -3,7 +3,7 @@
 //! Positions are byte offsets into the text; the reader only ever stops on character
 //! boundaries, so slicing with them never panics.
 
-use super::PathError;
+use super::{PathError, PathWarning};
 
 /// Builds a [`PathError`] covering `offset..offset + len`.
 pub(crate) fn error(offset: usize, len: usize, message: impl Into<String>) -> PathError {
@@ -29,17 +29,33 @@ pub(crate) enum Escapes {
     FormatTemplate,
 }
 
-/// A reader over a text, one character at a time.
+/// A reader over a text, one character at a time, which also collects the warnings
+/// found while reading.
 #[derive(Debug)]
 pub(crate) struct Cursor<'a> {
     text: &'a str,
     pos: usize,
+    warnings: Vec<PathWarning>,
 }
 
 impl<'a> Cursor<'a> {
     /// A reader at the start of `text`.
     pub(crate) fn new(text: &'a str) -> Self {
-        Cursor { text, pos: 0 }
+        Cursor {
+            text,
+            pos: 0,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Records a warning.
+    pub(crate) fn warn(&mut self, warning: PathWarning) {
+        self.warnings.push(warning);
+    }
+
+    /// The warnings recorded so far, in the order found.
+    pub(crate) fn take_warnings(&mut self) -> Vec<PathWarning> {
+        std::mem::take(&mut self.warnings)
     }
 
     /// The whole text.

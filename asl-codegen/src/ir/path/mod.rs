@@ -194,6 +194,29 @@ pub struct PathError {
     pub message: String,
 }
 
+/// Something a path does that AWS accepts but reads in a way the text may not
+/// suggest, with the byte range in the path text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathWarning {
+    /// What it is.
+    pub kind: PathWarningKind,
+    /// First byte within the path text.
+    pub offset: usize,
+    /// Length in bytes.
+    pub len: usize,
+    /// What AWS does with it, lowercase, no trailing period.
+    pub message: String,
+    /// How to write what was probably meant.
+    pub help: String,
+}
+
+/// The kinds of [`PathWarning`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PathWarningKind {
+    /// A bare word such as `FAILED` in a filter, which AWS compares as a string.
+    UnquotedString,
+}
+
 impl fmt::Display for PathError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
@@ -203,14 +226,26 @@ impl fmt::Display for PathError {
 impl std::error::Error for PathError {}
 
 impl Path {
-    /// Parses a full JSONPath.
+    /// Parses a full JSONPath; the warnings are dropped (see
+    /// [`Path::parse_with_warnings`]).
     pub fn parse(text: &str) -> Result<Path, PathError> {
-        let (root, segments) = parse::parse(text)?;
-        Ok(Path {
+        Path::parse_with_warnings(text).map(|(path, _)| path)
+    }
+
+    /// Parses a full JSONPath, with what it does that AWS accepts but that may not
+    /// mean what it seems to.
+    pub fn parse_with_warnings(text: &str) -> Result<(Path, Vec<PathWarning>), PathError> {
+        let parsed = parse::parse(text)?;
+        let path = Path {
             text: text.to_owned(),
-            root,
-            segments: segments.into_iter().map(|(segment, _)| segment).collect(),
-        })
+            root: parsed.root,
+            segments: parsed
+                .segments
+                .into_iter()
+                .map(|(segment, _)| segment)
+                .collect(),
+        };
+        Ok((path, parsed.warnings))
     }
 
     /// The path made of `root` alone: `$`, `$$` or `$name`.
@@ -253,7 +288,8 @@ impl ReferencePath {
     /// Parses a reference path; wildcards, slices, unions, filters and `..` are
     /// rejected with a message that says so.
     pub fn parse(text: &str) -> Result<ReferencePath, PathError> {
-        let (root, segments) = parse::parse(text)?;
+        // A reference path has no filter, so nothing to warn about.
+        let parse::Parsed { root, segments, .. } = parse::parse(text)?;
         let steps = segments
             .into_iter()
             .map(|(segment, span)| {

@@ -3,7 +3,7 @@
 use std::ops::Range;
 
 use super::lexer::{Cursor, Escapes, error};
-use super::{PathError, Root, Segment, Selector};
+use super::{PathError, PathWarning, Root, Segment, Selector};
 
 /// How deeply filters may nest: parentheses, `!` and filters inside filters.
 pub(super) const MAX_FILTER_DEPTH: usize = 64;
@@ -37,8 +37,15 @@ pub(super) struct Parser<'a> {
 /// Segments, each with its byte range in the text.
 pub(super) type SpannedSegments = Vec<(Segment, Range<usize>)>;
 
-/// Parses a whole path into its root and its segments.
-pub(super) fn parse(text: &str) -> Result<(Root, SpannedSegments), PathError> {
+/// A path read into its root and its segments, with the warnings found.
+pub(super) struct Parsed {
+    pub(super) root: Root,
+    pub(super) segments: SpannedSegments,
+    pub(super) warnings: Vec<PathWarning>,
+}
+
+/// Parses a whole path.
+pub(super) fn parse(text: &str) -> Result<Parsed, PathError> {
     let mut parser = Parser {
         cur: Cursor::new(text),
         depth: 0,
@@ -46,7 +53,11 @@ pub(super) fn parse(text: &str) -> Result<(Root, SpannedSegments), PathError> {
     let root = parser.root()?;
     let segments = parser.segments(Context::Path)?;
     parser.end()?;
-    Ok((root, segments))
+    Ok(Parsed {
+        root,
+        segments,
+        warnings: parser.cur.take_warnings(),
+    })
 }
 
 impl<'a> Parser<'a> {

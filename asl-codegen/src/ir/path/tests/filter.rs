@@ -380,6 +380,86 @@ fn filter_syntax_errors() {
 }
 
 #[test]
+fn bare_words_are_strings_with_a_warning() {
+    // From an AWS sample: AWS selects the items whose status is the string "FAILED".
+    let (path, warnings) = Path::parse_with_warnings("$.items[?(@.status==FAILED)]").unwrap();
+    assert_eq!(
+        path.segments[1],
+        Segment::Child(Selector::Filter(compare(
+            at("status"),
+            FilterOp::Eq,
+            literal(json!("FAILED"))
+        )))
+    );
+    assert_eq!(
+        warnings,
+        [PathWarning {
+            kind: PathWarningKind::UnquotedString,
+            offset: 20,
+            len: 6,
+            message: "`FAILED` is not quoted: AWS compares it as the string \"FAILED\"".into(),
+            help: "quote it: 'FAILED'".into(),
+        }]
+    );
+    let bare = |expression: &str| {
+        let (path, warnings) = Path::parse_with_warnings(&format!("$[?({expression})]")).unwrap();
+        let spans: Vec<_> = warnings.iter().map(|w| (w.offset - 4, w.len)).collect();
+        match &path.segments[..] {
+            [Segment::Child(Selector::Filter(filter))] => (filter.clone(), spans),
+            other => panic!("{expression:?} gives {other:?}"),
+        }
+    };
+    // Either side, in arrays, with `-` and `_` inside the word.
+    assert_eq!(
+        bare("IN_PROGRESS != @.s"),
+        (
+            compare(literal(json!("IN_PROGRESS")), FilterOp::Ne, at("s")),
+            vec![(0, 11)]
+        )
+    );
+    assert_eq!(
+        bare("@.s in [FAILED, 'x', timed-out]"),
+        (
+            compare(
+                at("s"),
+                FilterOp::In,
+                literal(json!(["FAILED", "x", "timed-out"]))
+            ),
+            vec![(8, 6), (21, 9)]
+        )
+    );
+    // JSON literals and numbers are not words.
+    for (text, value) in [
+        ("true", json!(true)),
+        ("false", json!(false)),
+        ("null", json!(null)),
+        ("-1.5", json!(-1.5)),
+    ] {
+        assert_eq!(
+            bare(&format!("@.a == {text}")),
+            (compare(at("a"), FilterOp::Eq, literal(value)), vec![]),
+            "{text}"
+        );
+    }
+    // A literal in another case is a word; the help points to the literal.
+    let (_, warnings) = Path::parse_with_warnings("$[?(@.a == True)]").unwrap();
+    assert_eq!(
+        warnings[0].help,
+        "write `true` (lowercase) for the JSON literal, or quote it: 'True'"
+    );
+    // A word alone is still not a condition.
+    assert_eq!(
+        filter_error("FAILED"),
+        (
+            0,
+            6,
+            "a condition needs a path such as `@.name` or a comparison such as `@.price < 10`"
+                .into()
+        )
+    );
+}
+
+#[test]
 fn filter_operand_errors() {
     let needs_path =
         "a condition needs a path such as `@.name` or a comparison such as `@.price < 10`";
@@ -431,16 +511,6 @@ fn filter_operand_errors() {
             8,
             1,
             "only `@` and `$` paths can be used in a filter, not `$$` or variables".into()
-        )
-    );
-    assert_eq!(
-        filter_error("@.a == yes"),
-        (
-            7,
-            3,
-            "unexpected `yes`; expected a value such as `@.name`, a number, a 'string', `true`, \
-             `false` or `null`"
-                .into()
         )
     );
     assert_eq!(
