@@ -56,6 +56,11 @@ pub(super) fn body(state: &State, index: usize, names: &Names) -> Result<Body, U
             let effective = select_input(&mut scope, flow, consume, &mut out);
             let result = match (&pass.result, &flow.parameters) {
                 (Some(value), _) => {
+                    if let Effective::Local = effective {
+                        // InputPath still applies (a miss fails the state), but
+                        // nothing reads what it selects.
+                        out.push(quote!(drop(effective);));
+                    }
                     let result = scope.constant("result", value);
                     out.push(quote!(let result = #result;));
                     if over_payload_limit(value) {
@@ -278,12 +283,14 @@ pub(super) fn place_result(
         ResultPath::Replace(path) if path.steps.is_empty() => out.push(result.as_output()),
         ResultPath::Replace(path) => {
             let name = scope.reference("result_path", path);
-            let result = match result {
-                Owned::Input => quote!(input.clone()),
-                other => other.ident().into_token_stream(),
+            // The result is the input itself (a Pass with neither Result nor
+            // Parameters): the copy becomes the output, the input the result.
+            let (output, result) = match result {
+                Owned::Input => (quote!(input.clone()), quote!(input)),
+                other => (quote!(input), other.ident().into_token_stream()),
             };
             out.push(quote! {
-                let mut output = input;
+                let mut output = #output;
                 dataflow::place(&#name, &mut output, #result)?;
             });
         }
