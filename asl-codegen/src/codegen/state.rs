@@ -55,10 +55,19 @@ pub(super) fn body(state: &State, index: usize, names: &Names) -> Result<Body, U
                 matches!(&flow.result_path, ResultPath::Replace(path) if path.steps.is_empty());
             let effective = select_input(&mut scope, flow, consume, &mut out);
             let result = match (&pass.result, &flow.parameters) {
-                (Some(value), _) => {
+                (Some(value), parameters) => {
+                    let reference = effective.reference();
+                    if let Some(parameters) = parameters {
+                        // Parameters still run before Result replaces their value:
+                        // a path they miss fails the state, as on AWS.
+                        out.extend(template::check_input(parameters, &reference));
+                        let built =
+                            template::build(&mut scope, parameters, "Parameters", &reference);
+                        out.push(quote!(drop(#built);));
+                    }
                     if let Effective::Local = effective {
                         // InputPath still applies (a miss fails the state), but
-                        // nothing reads what it selects.
+                        // nothing reads what it selects past Parameters.
                         out.push(quote!(drop(effective);));
                     }
                     let result = scope.constant("result", value);

@@ -622,9 +622,12 @@ pub fn groups() -> Vec<Group> {
                 jsonata_states("jwait", &none, (false, true, false), |_| {
                     json!({"Type": "Wait", "Seconds": "{% 0 %}", "Next": "Show"})
                 }),
-                jsonata_states("jchoice", &none, (false, true, false), |_| {
+                jsonata_states("jchoice", &none, (false, true, false), |name| {
+                    // Every other state takes its rule, the others the Default.
+                    let index: usize = name.trim_start_matches("jchoice").parse().unwrap_or(0);
+                    let condition = format!("{{% $states.input.a = {} %}}", 1 + index % 2);
                     json!({"Type": "Choice", "Default": "Show", "Choices": [
-                        {"Condition": "{% $states.input.a = 2 %}", "Output": {"rule": "{% $states.input.a %}"}, "Assign": {"w": "rule"}, "Next": "Show"}
+                        {"Condition": condition, "Output": {"rule": "{% $states.input.a %}"}, "Assign": {"w": "rule"}, "Next": "Show"}
                     ]})
                 }),
                 jsonata_states("jsucceed", &none, (false, false, false), |_| json!({"Type": "Succeed"})),
