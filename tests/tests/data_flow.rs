@@ -325,3 +325,88 @@ async fn no_choice_matched_and_bad_intrinsic_arguments_are_states_runtime() {
         Ok(json!({"total": 3}))
     );
 }
+
+/// A Pass with only `ResultPath` places a copy of its input into its input (issue
+/// 14: the generated code used the moved input), at the top level, in a Map
+/// iteration and a Parallel branch, with OutputPath and nested paths.
+mod result_path_only {
+    asl_macros::asl!(
+        name = "ResultPathOnly",
+        definition = r#"{
+        "StartAt": "Top",
+        "States": {
+            "Top": {"Type": "Pass", "ResultPath": "$.r", "Next": "Nested"},
+            "Nested": {"Type": "Pass", "ResultPath": "$.x.y", "OutputPath": "$.x", "Next": "Fan"},
+            "Fan": {
+                "Type": "Parallel",
+                "Branches": [
+                    {"StartAt": "InBranch", "States": {"InBranch": {"Type": "Pass", "ResultPath": "$.b", "End": true}}},
+                    {"StartAt": "Each", "States": {"Each": {
+                        "Type": "Map",
+                        "ItemsPath": "$.y.list",
+                        "ItemProcessor": {"StartAt": "InMap", "States": {"InMap": {"Type": "Pass", "ResultPath": "$.m.n", "OutputPath": "$.m", "End": true}}},
+                        "End": true
+                    }}}
+                ],
+                "End": true
+            }
+        }
+    }"#
+    );
+}
+
+mod result_path_only_top {
+    asl_macros::asl!(
+        name = "ResultPathOnlyTop",
+        definition =
+            r#"{"StartAt":"A","States":{"A":{"Type":"Pass","ResultPath":"$.r","End":true}}}"#
+    );
+}
+
+#[tokio::test]
+async fn a_pass_with_only_result_path_nests_its_input() {
+    let output = result_path_only_top::Machine::new(())
+        .run(json!({"a": 1}))
+        .await
+        .unwrap();
+    assert_eq!(output, json!({"a": 1, "r": {"a": 1}}));
+}
+
+#[tokio::test]
+async fn a_pass_with_only_result_path_works_in_branches_iterations_and_nested_paths() {
+    let input = json!({"a": 1, "list": [{"k": 1}]});
+    let output = result_path_only::Machine::new(())
+        .run(input.clone())
+        .await
+        .unwrap();
+    // Top: the input with a copy of itself at `r`; Nested: that under `x.y`, then
+    // only `x`.
+    let mut top = input.clone();
+    top["r"] = input;
+    let x = json!({"y": top});
+    assert_eq!(
+        output,
+        json!([
+            {"y": top, "b": x},
+            [{"n": {"k": 1}}]
+        ])
+    );
+}
+
+mod parameters_then_result {
+    asl_macros::asl!(
+        name = "ParametersThenResult",
+        definition = r#"{"StartAt":"A","States":{"A":{"Type":"Pass","InputPath":null,"Parameters":{"p.$":"$.a"},"Result":{"r":1},"End":true}}}"#
+    );
+}
+
+#[tokio::test]
+async fn a_pass_with_result_still_runs_its_parameters() {
+    // Parameters read `$.a` from `{}` (InputPath null): the state fails although
+    // Result would replace their value.
+    let error = parameters_then_result::Machine::new(())
+        .run(json!({"a": 1}))
+        .await
+        .unwrap_err();
+    assert_eq!(error.name(), "States.Runtime", "{error}");
+}

@@ -55,7 +55,21 @@ pub(super) fn body(state: &State, index: usize, names: &Names) -> Result<Body, U
                 matches!(&flow.result_path, ResultPath::Replace(path) if path.steps.is_empty());
             let effective = select_input(&mut scope, flow, consume, &mut out);
             let result = match (&pass.result, &flow.parameters) {
-                (Some(value), _) => {
+                (Some(value), parameters) => {
+                    let reference = effective.reference();
+                    if let Some(parameters) = parameters {
+                        // Parameters still run before Result replaces their value:
+                        // a path they miss fails the state, as on AWS.
+                        out.extend(template::check_input(parameters, &reference));
+                        let built =
+                            template::build(&mut scope, parameters, "Parameters", &reference);
+                        out.push(quote!(drop(#built);));
+                    }
+                    if let Effective::Local = effective {
+                        // InputPath still applies (a miss fails the state), but
+                        // nothing reads what it selects past Parameters.
+                        out.push(quote!(drop(effective);));
+                    }
                     let result = scope.constant("result", value);
                     out.push(quote!(let result = #result;));
                     if over_payload_limit(value) {
@@ -278,12 +292,14 @@ pub(super) fn place_result(
         ResultPath::Replace(path) if path.steps.is_empty() => out.push(result.as_output()),
         ResultPath::Replace(path) => {
             let name = scope.reference("result_path", path);
-            let result = match result {
-                Owned::Input => quote!(input.clone()),
-                other => other.ident().into_token_stream(),
+            // The result is the input itself (a Pass with neither Result nor
+            // Parameters): the copy becomes the output, the input the result.
+            let (output, result) = match result {
+                Owned::Input => (quote!(input.clone()), quote!(input)),
+                other => (quote!(input), other.ident().into_token_stream()),
             };
             out.push(quote! {
-                let mut output = input;
+                let mut output = #output;
                 dataflow::place(&#name, &mut output, #result)?;
             });
         }
