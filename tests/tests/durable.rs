@@ -462,6 +462,83 @@ async fn unknown_tokens_are_refused_as_aws_refuses_them() {
     );
 }
 
+mod map_callback {
+    asl_macros::asl!(
+        definition = r#"{
+        "StartAt": "Each",
+        "States": {
+            "Each": {
+                "Type": "Map",
+                "ItemsPath": "$.orders",
+                "ItemProcessor": {
+                    "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                    "StartAt": "Ask",
+                    "States": {
+                        "Ask": {
+                            "Type": "Task",
+                            "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                            "Parameters": {"token.$": "$$.Task.Token", "order.$": "$"},
+                            "End": true
+                        }
+                    }
+                },
+                "End": true
+            }
+        }
+    }"#
+    );
+}
+
+impl map_callback::Tasks for Arc<Mailbox> {
+    async fn ask(&self, input: Value, task: TaskContext<'_>) -> Result<Value, TaskError> {
+        assert_eq!(input["token"].as_str(), task.task_token());
+        self.tokens
+            .lock()
+            .unwrap()
+            .push(input["token"].as_str().unwrap().to_owned());
+        Ok(json!({"MessageId": input["order"]}))
+    }
+}
+
+#[tokio::test]
+async fn a_token_handed_out_inside_a_distributed_map_child_is_answered() {
+    let mailbox = Arc::new(Mailbox::default());
+    let engine = Engine::with_store(
+        map_callback::Machine::new(Arc::clone(&mailbox)),
+        Arc::new(MemoryStore::new()),
+    );
+    engine
+        .start("orders", json!({"orders": [1, 2]}))
+        .await
+        .unwrap();
+    let tokens = loop {
+        let tokens = mailbox.tokens.lock().unwrap().clone();
+        if tokens.len() == 2 {
+            break tokens;
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    };
+    for token in &tokens {
+        assert_eq!(
+            asl_runtime::task::callback::execution_of(token),
+            Some(engine.arn("orders")),
+            "{token}"
+        );
+        engine.send_task_heartbeat(token).unwrap();
+    }
+    for (n, token) in tokens.iter().enumerate() {
+        engine
+            .send_task_success(token, json!({"answer": n}))
+            .unwrap();
+    }
+    let record = engine.wait("orders").await.unwrap();
+    assert_eq!(record.position.status, Status::Succeeded, "{record:?}");
+    let mut answers: Vec<Value> =
+        serde_json::from_str(record.position.output.as_deref().unwrap()).unwrap();
+    answers.sort_by_key(|answer| answer["answer"].as_u64());
+    assert_eq!(answers, [json!({"answer": 0}), json!({"answer": 1})]);
+}
+
 #[test]
 fn a_callback_sent_while_the_process_is_down_is_found_after_the_restart() {
     let directory = tempfile::tempdir().unwrap();
