@@ -313,7 +313,10 @@ async fn what_a_command_that_ended_left_in_the_background_keeps_running() {
     let pid = pid.trim();
     // Long enough for the watchdog, were it not killed first, to kill its group.
     thread::sleep(Duration::from_millis(300));
-    assert!(!ended(pid), "the command's background child {pid} was killed");
+    assert!(
+        !ended(pid),
+        "the command's background child {pid} was killed"
+    );
     let _ = std::process::Command::new("kill").arg(pid).status();
 }
 
