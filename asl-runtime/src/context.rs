@@ -375,6 +375,9 @@ pub struct Context {
     task_token: Option<String>,
     random: Option<Xoshiro256PlusPlus>,
     variables: Arc<Variables>,
+    /// How many times [`Context::variables_mut`] handed out the variables: while it
+    /// stays the same, they did not change.
+    assignments: u64,
     /// The Parallel branch or Map iteration this context runs in, if any.
     place: Option<Arc<Place>>,
     /// For a redriven state's first attempt: the entry whose finished branches and
@@ -484,6 +487,7 @@ impl Context {
             task_token: None,
             random: None,
             variables: Arc::new(variables),
+            assignments: 0,
             place: None,
             anchor: None,
             entry_recorded: false,
@@ -499,7 +503,14 @@ impl Context {
 
     /// The variables of the running machine's scope, to assign to.
     pub fn variables_mut(&mut self) -> &mut Variables {
+        self.assignments += 1;
         Arc::make_mut(&mut self.variables)
+    }
+
+    /// A count that moves whenever the running machine's variables may have changed
+    /// (were handed out to assign to): the durable engine checkpoints them only then.
+    pub fn assignments(&self) -> u64 {
+        self.assignments
     }
 
     /// The variables, shared with the branches or iterations a Parallel or Map
