@@ -91,7 +91,7 @@ impl std::error::Error for CompileError {}
 /// The standalone binary of `module` (a generated workflow module) in `cache`,
 /// compiled with `profile` and `durability` unless it already is: a binary in the
 /// cache is used without running cargo when it was built from the same module,
-/// runtime sources and toolchain (its name says so: see [`scaffold`]).
+/// runtime sources and toolchain (its name covers them all).
 pub fn compile(
     module: &str,
     profile: Profile,

@@ -144,7 +144,7 @@ async fn the_memory_store_keeps_the_rules() {
 #[tokio::test]
 async fn the_sqlite_store_keeps_the_variables() {
     let directory = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&directory.path().join("executions.db")).unwrap();
+    let store = SqliteStore::open(directory.path().join("executions.db")).unwrap();
     keeps_the_variables(&store).await;
 }
 
