@@ -95,6 +95,7 @@ fn write_files(dir: &Path, krate: &Crate) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fingerprint::Fingerprint;
     use crate::scaffold::{Durability, scaffold};
 
     #[test]
@@ -105,6 +106,7 @@ mod tests {
             "pub const A: u8 = 1;",
             Path::new("/runtime"),
             Durability::None,
+            &Fingerprint::example(),
         );
         let dir = cache.store(&krate).unwrap();
         assert_eq!(dir, root.path().join("crates").join(&krate.name));
@@ -132,6 +134,7 @@ mod tests {
             "pub const B: u8 = 2;",
             Path::new("/runtime"),
             Durability::None,
+            &Fingerprint::example(),
         );
         let dirs: Vec<PathBuf> = std::thread::scope(|scope| {
             let stores: Vec<_> = (0..8)

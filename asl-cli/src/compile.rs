@@ -8,6 +8,7 @@ use std::process::Command;
 
 use crate::cache::Cache;
 use crate::definition::{self, Refusal};
+use crate::fingerprint::Fingerprint;
 use crate::scaffold::{Durability, scaffold};
 use crate::{BuildArgs, Io};
 
@@ -89,7 +90,8 @@ impl std::error::Error for CompileError {}
 
 /// The standalone binary of `module` (a generated workflow module) in `cache`,
 /// compiled with `profile` and `durability` unless it already is: a binary in the
-/// cache is used without running cargo.
+/// cache is used without running cargo when it was built from the same module,
+/// runtime sources and toolchain (its name covers them all).
 pub fn compile(
     module: &str,
     profile: Profile,
@@ -97,7 +99,11 @@ pub fn compile(
     cache: &Cache,
 ) -> Result<PathBuf, CompileError> {
     let runtime = runtime_path()?;
-    let krate = scaffold(module, &runtime, durability);
+    let fingerprint = Fingerprint::of(&runtime).map_err(|source| CompileError::Runtime {
+        path: runtime.clone(),
+        source,
+    })?;
+    let krate = scaffold(module, &runtime, durability, &fingerprint);
     let target = cache.target_dir();
     let binary =
         target

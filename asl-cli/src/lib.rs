@@ -6,6 +6,7 @@ mod check;
 mod compile;
 mod definition;
 mod executions;
+mod fingerprint;
 mod generate;
 mod run;
 mod scaffold;

@@ -3,6 +3,8 @@
 
 use std::path::Path;
 
+use crate::fingerprint::Fingerprint;
+
 /// The workspace's Cargo.lock: each crate starts from it, so that it builds with the
 /// versions asl is tested with, and resolves them without the network.
 const LOCK: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.lock"));
@@ -101,13 +103,31 @@ impl Durability {
 }
 
 /// The crate for `module`, a generated workflow module, linking the runtime at
-/// `runtime` (an absolute path) with `durability`.
-pub(crate) fn scaffold(module: &str, runtime: &Path, durability: Durability) -> Crate {
+/// `runtime` (an absolute path) with `durability`. Its name covers everything its
+/// binary is built from: the module, the runtime's path, features, sources and
+/// `fingerprint`, the manifest (with its profiles), the lock file and the toolchain.
+pub(crate) fn scaffold(
+    module: &str,
+    runtime: &Path,
+    durability: Durability,
+    fingerprint: &Fingerprint,
+) -> Crate {
     let version = env!("CARGO_PKG_VERSION");
     let runtime = runtime.to_string_lossy();
     let features = durability.features();
+    let sources = fingerprint.sources.to_string();
     let mut hash = Fnv1a::default();
-    for part in [version, &runtime, features, MANIFEST, MAIN, LOCK, module] {
+    for part in [
+        version,
+        &runtime,
+        features,
+        &sources,
+        &fingerprint.toolchain,
+        MANIFEST,
+        MAIN,
+        LOCK,
+        module,
+    ] {
         hash.write(part.as_bytes());
         // A separator, so that moving text from one part to the next changes the hash.
         hash.write(&[0xff]);
@@ -132,7 +152,7 @@ pub(crate) fn scaffold(module: &str, runtime: &Path, durability: Durability) -> 
 }
 
 /// 64-bit FNV-1a: a stable hash (unlike std's), enough to name cache entries.
-struct Fnv1a(u64);
+pub(crate) struct Fnv1a(u64);
 
 impl Default for Fnv1a {
     fn default() -> Fnv1a {
@@ -141,10 +161,16 @@ impl Default for Fnv1a {
 }
 
 impl Fnv1a {
-    fn write(&mut self, bytes: &[u8]) {
+    /// Adds `bytes`.
+    pub(crate) fn write(&mut self, bytes: &[u8]) {
         for &byte in bytes {
             self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
         }
+    }
+
+    /// The hash of what was written.
+    pub(crate) fn finish(&self) -> u64 {
+        self.0
     }
 }
 
@@ -155,7 +181,8 @@ mod tests {
     #[test]
     fn the_name_follows_the_module_and_the_runtime() {
         let runtime = Path::new("/src/asl/asl-runtime");
-        let scaffold_a = |text, runtime| scaffold(text, runtime, Durability::None);
+        let example = Fingerprint::example();
+        let scaffold_a = |text, runtime| scaffold(text, runtime, Durability::None, &example);
         let a = scaffold_a("pub const A: u8 = 1;", runtime);
         assert_eq!(a.name, scaffold_a("pub const A: u8 = 1;", runtime).name);
         assert_ne!(a.name, scaffold_a("pub const A: u8 = 2;", runtime).name);
@@ -165,7 +192,43 @@ mod tests {
         );
         assert_ne!(
             a.name,
-            scaffold("pub const A: u8 = 1;", runtime, Durability::Sqlite).name
+            scaffold(
+                "pub const A: u8 = 1;",
+                runtime,
+                Durability::Sqlite,
+                &example
+            )
+            .name
+        );
+        let other_sources = Fingerprint {
+            sources: example.sources + 1,
+            ..example.clone()
+        };
+        assert_ne!(
+            a.name,
+            scaffold(
+                "pub const A: u8 = 1;",
+                runtime,
+                Durability::None,
+                &other_sources
+            )
+            .name,
+            "a runtime source changed"
+        );
+        let other_toolchain = Fingerprint {
+            toolchain: "rustc 1.96.0".to_owned(),
+            ..example.clone()
+        };
+        assert_ne!(
+            a.name,
+            scaffold(
+                "pub const A: u8 = 1;",
+                runtime,
+                Durability::None,
+                &other_toolchain
+            )
+            .name,
+            "another rustc"
         );
         assert!(a.name.starts_with("asl-workflow-"), "{}", a.name);
         assert_eq!(a.name.len(), "asl-workflow-".len() + 16);
@@ -173,7 +236,12 @@ mod tests {
 
     #[test]
     fn the_manifest_names_the_package_and_the_runtime() {
-        let krate = scaffold("", Path::new("/src/a \"b\"/asl-runtime"), Durability::None);
+        let krate = scaffold(
+            "",
+            Path::new("/src/a \"b\"/asl-runtime"),
+            Durability::None,
+            &Fingerprint::example(),
+        );
         let (_, manifest) = &krate.files[0];
         assert!(manifest.contains(&format!("name = \"{}\"\n", krate.name)));
         assert!(manifest.contains(
@@ -182,7 +250,12 @@ mod tests {
         for placeholder in ["{version}", "{name}", "{runtime}", "{features}"] {
             assert!(!manifest.contains(placeholder), "{placeholder}");
         }
-        let durable = scaffold("", Path::new("/rt"), Durability::Sqlite);
+        let durable = scaffold(
+            "",
+            Path::new("/rt"),
+            Durability::Sqlite,
+            &Fingerprint::example(),
+        );
         assert!(
             durable.files[0]
                 .1

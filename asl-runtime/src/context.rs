@@ -27,6 +27,9 @@ pub struct Execution {
     execution_type: ExecutionType,
     callbacks: Option<Arc<crate::task::Callbacks>>,
     journal: Option<Arc<crate::journal::Journal>>,
+    /// For a Distributed Map child under the engine: the ARN of the top-level
+    /// execution it runs in, which the engine's store keeps (and task tokens name).
+    top_level: Option<Arc<str>>,
 }
 
 /// Whether an execution is a Standard or an Express workflow execution. Top-level
@@ -65,6 +68,7 @@ impl PartialEq for Execution {
             && self.seed == other.seed
             && self.storage == other.storage
             && self.execution_type == other.execution_type
+            && self.top_level == other.top_level
     }
 }
 
@@ -90,6 +94,7 @@ impl Execution {
             execution_type: ExecutionType::Standard,
             callbacks: None,
             journal: None,
+            top_level: None,
         }
     }
 
@@ -128,7 +133,19 @@ impl Execution {
             callbacks: self.callbacks.clone(),
             // A child keeps no journal: a Distributed Map's children run again whole.
             journal: None,
+            // Only the task tokens of the engine's callback tasks need it.
+            top_level: self
+                .callbacks
+                .as_ref()
+                .map(|_| self.top_level.clone().unwrap_or_else(|| self.id().into())),
         }
+    }
+
+    /// The ARN of the top-level execution this one runs in, as the engine's store
+    /// keeps it, when this is a Distributed Map child under the engine; `None` for a
+    /// top-level execution (its own [`Execution::id`]).
+    pub fn top_level(&self) -> Option<&str> {
+        self.top_level.as_deref()
     }
 
     /// The same execution, redriven `count` times (`$$.Execution.RedriveCount`).
@@ -374,6 +391,9 @@ pub struct Context {
     task_token: Option<String>,
     random: Option<Xoshiro256PlusPlus>,
     variables: Arc<Variables>,
+    /// How many times [`Context::variables_mut`] handed out the variables: while it
+    /// stays the same, they did not change.
+    assignments: u64,
     /// The Parallel branch or Map iteration this context runs in, if any.
     place: Option<Arc<Place>>,
     /// For a redriven state's first attempt: the entry whose finished branches and
@@ -485,6 +505,7 @@ impl Context {
             task_token: None,
             random: None,
             variables: Arc::new(variables),
+            assignments: 0,
             place: None,
             anchor: None,
             entry_recorded: false,
@@ -501,7 +522,14 @@ impl Context {
 
     /// The variables of the running machine's scope, to assign to.
     pub fn variables_mut(&mut self) -> &mut Variables {
+        self.assignments += 1;
         Arc::make_mut(&mut self.variables)
+    }
+
+    /// A count that moves whenever the running machine's variables may have changed
+    /// (were handed out to assign to): the durable engine checkpoints them only then.
+    pub fn assignments(&self) -> u64 {
+        self.assignments
     }
 
     /// The variables, shared with the branches or iterations a Parallel or Map

@@ -313,6 +313,91 @@ fn a_week_long_wait_goes_on_after_a_restart_without_running_anything_again() {
     });
 }
 
+/// A store that notes which checkpoints carry the variables, and stores them all in
+/// the store it wraps.
+#[derive(Debug)]
+struct Recording {
+    inner: Arc<dyn Store>,
+    /// `(seq, variables)` of each checkpoint.
+    checkpoints: std::sync::Mutex<Vec<(u64, Option<String>)>>,
+}
+
+impl Store for Recording {
+    fn commit(&self, checkpoint: asl_runtime::store::Checkpoint) -> asl_runtime::store::Ack {
+        self.checkpoints.lock().unwrap().push((
+            checkpoint.position.seq,
+            checkpoint.position.variables.clone(),
+        ));
+        self.inner.commit(checkpoint)
+    }
+    fn execution(
+        &self,
+        arn: &str,
+    ) -> Result<Option<asl_runtime::store::ExecutionRecord>, asl_runtime::store::StoreError> {
+        self.inner.execution(arn)
+    }
+    fn executions(
+        &self,
+    ) -> Result<Vec<asl_runtime::store::ExecutionRecord>, asl_runtime::store::StoreError> {
+        self.inner.executions()
+    }
+    fn history(&self, arn: &str) -> Result<Vec<HistoryEvent>, asl_runtime::store::StoreError> {
+        self.inner.history(arn)
+    }
+    fn record_callback(
+        &self,
+        token: &str,
+        outcome: &str,
+    ) -> Result<bool, asl_runtime::store::StoreError> {
+        self.inner.record_callback(token, outcome)
+    }
+    fn callback(&self, token: &str) -> Result<Option<String>, asl_runtime::store::StoreError> {
+        self.inner.callback(token)
+    }
+    fn note(&self, key: String, value: String) -> asl_runtime::store::Ack {
+        self.inner.note(key, value)
+    }
+    fn noted(&self, key: &str) -> Result<Option<String>, asl_runtime::store::StoreError> {
+        self.inner.noted(key)
+    }
+}
+
+#[test]
+fn only_checkpoints_after_an_assign_carry_the_variables_and_a_restart_sees_them() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("executions.db");
+    let recording = Arc::new(Recording {
+        inner: Arc::new(SqliteStore::open(&path).unwrap()),
+        checkpoints: std::sync::Mutex::default(),
+    });
+    let store: Arc<dyn Store> = recording.clone();
+    crash_in_the_wait(&store, "vars");
+    // Prepare assigns `order`; Charge and Large? assign nothing.
+    let order = Some(r#"[["o-5"]]"#.to_owned());
+    assert_eq!(
+        *recording.checkpoints.lock().unwrap(),
+        [(0, None), (1, order.clone()), (2, None), (3, None)],
+        "entered Prepare, Charge (after Prepare's Assign), Large?, Cool off"
+    );
+    drop(store);
+    drop(recording);
+
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).unwrap());
+    let paused = paused_runtime();
+    paused.block_on(async {
+        let (engine, _) = engine(Arc::clone(&store));
+        let waiting = engine.describe("vars").unwrap();
+        assert_eq!(waiting.position.seq, 3);
+        assert_eq!(waiting.position.variables, order, "kept from checkpoint 1");
+        engine.resume().unwrap();
+        let record = engine.wait("vars").await.unwrap();
+        assert_eq!(
+            record.position.output.as_deref(),
+            Some(r#"{"order":"o-5","charged":500}"#)
+        );
+    });
+}
+
 mod approval_callback {
     asl_macros::asl!(
         definition = r#"{
@@ -460,6 +545,83 @@ async fn unknown_tokens_are_refused_as_aws_refuses_them() {
         engine.send_task_heartbeat(&elsewhere),
         Err(EngineError::TaskDoesNotExist)
     );
+}
+
+mod map_callback {
+    asl_macros::asl!(
+        definition = r#"{
+        "StartAt": "Each",
+        "States": {
+            "Each": {
+                "Type": "Map",
+                "ItemsPath": "$.orders",
+                "ItemProcessor": {
+                    "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                    "StartAt": "Ask",
+                    "States": {
+                        "Ask": {
+                            "Type": "Task",
+                            "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                            "Parameters": {"token.$": "$$.Task.Token", "order.$": "$"},
+                            "End": true
+                        }
+                    }
+                },
+                "End": true
+            }
+        }
+    }"#
+    );
+}
+
+impl map_callback::Tasks for Arc<Mailbox> {
+    async fn ask(&self, input: Value, task: TaskContext<'_>) -> Result<Value, TaskError> {
+        assert_eq!(input["token"].as_str(), task.task_token());
+        self.tokens
+            .lock()
+            .unwrap()
+            .push(input["token"].as_str().unwrap().to_owned());
+        Ok(json!({"MessageId": input["order"]}))
+    }
+}
+
+#[tokio::test]
+async fn a_token_handed_out_inside_a_distributed_map_child_is_answered() {
+    let mailbox = Arc::new(Mailbox::default());
+    let engine = Engine::with_store(
+        map_callback::Machine::new(Arc::clone(&mailbox)),
+        Arc::new(MemoryStore::new()),
+    );
+    engine
+        .start("orders", json!({"orders": [1, 2]}))
+        .await
+        .unwrap();
+    let tokens = loop {
+        let tokens = mailbox.tokens.lock().unwrap().clone();
+        if tokens.len() == 2 {
+            break tokens;
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    };
+    for token in &tokens {
+        assert_eq!(
+            asl_runtime::task::callback::execution_of(token),
+            Some(engine.arn("orders")),
+            "{token}"
+        );
+        engine.send_task_heartbeat(token).unwrap();
+    }
+    for (n, token) in tokens.iter().enumerate() {
+        engine
+            .send_task_success(token, json!({"answer": n}))
+            .unwrap();
+    }
+    let record = engine.wait("orders").await.unwrap();
+    assert_eq!(record.position.status, Status::Succeeded, "{record:?}");
+    let mut answers: Vec<Value> =
+        serde_json::from_str(record.position.output.as_deref().unwrap()).unwrap();
+    answers.sort_by_key(|answer| answer["answer"].as_u64());
+    assert_eq!(answers, [json!({"answer": 0}), json!({"answer": 1})]);
 }
 
 #[test]

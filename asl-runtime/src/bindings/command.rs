@@ -3,14 +3,15 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::io::{Seek, SeekFrom, Write};
 use std::path::PathBuf;
 use std::process::{Output, Stdio};
 
 use serde::Deserialize;
 use serde_json::Value;
-use tokio::io::AsyncWriteExt;
 
 use super::answer;
+use super::group::Group;
 use crate::task::{TaskContext, TaskError};
 
 /// The command to run: an argv array, or one string run with `sh -c`.
@@ -64,9 +65,11 @@ impl Command {
     /// Runs the command with `input` on its stdin and reads its answer.
     ///
     /// Besides `env`, the command sees `ASL_STATE_NAME`, `ASL_RESOURCE`,
-    /// `ASL_EXECUTION_NAME` and `ASL_RETRY_COUNT`. It runs in a process group of
-    /// its own, which is killed (with everything the command started) if the Task is
-    /// abandoned: its `TimeoutSeconds` or `HeartbeatSeconds` ran out.
+    /// `ASL_EXECUTION_NAME` and `ASL_RETRY_COUNT`. Its input is complete before it
+    /// starts. It runs in a process group of its own, which is killed (with
+    /// everything the command started) if the Task is abandoned (its
+    /// `TimeoutSeconds` or `HeartbeatSeconds` ran out) or this process dies, even
+    /// by SIGKILL.
     pub(super) async fn call(
         &self,
         task: TaskContext<'_>,
@@ -96,30 +99,30 @@ impl Command {
             .env("ASL_EXECUTION_NAME", task.execution_name())
             .env("ASL_RETRY_COUNT", task.retry_count().to_string())
             .current_dir(&self.dir)
-            .stdin(Stdio::piped())
+            .stdin(input_file(input).map_err(|error| {
+                TaskError::failed(format!(
+                    "cannot write the input of `{}` to a temporary file: {error}",
+                    self.line
+                ))
+            })?)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .kill_on_drop(true);
-        #[cfg(unix)]
-        command.process_group(0);
-        let mut child = command.spawn().map_err(|error| {
+        let group = Group::start().map_err(|error| {
+            TaskError::failed(format!(
+                "cannot start the watchdog of `{}` (`sh`): {error}",
+                self.line
+            ))
+        })?;
+        group.join(&mut command);
+        let child = command.spawn().map_err(|error| {
             TaskError::failed(format!(
                 "cannot run `{}` in `{}`: {error}",
                 self.line,
                 self.dir.display()
             ))
         })?;
-        let group = ProcessGroup::of(&child);
-        let stdin = child.stdin.take();
-        let payload = input.to_string();
-        let feed = async move {
-            if let Some(mut stdin) = stdin {
-                // A command may exit without reading its input: a broken pipe here is
-                // not a failure; its exit status says how it went.
-                let _ = stdin.write_all(payload.as_bytes()).await;
-            }
-        };
-        let ((), output) = tokio::join!(feed, child.wait_with_output());
+        let output = child.wait_with_output().await;
         group.ended();
         let output = output.map_err(|error| {
             TaskError::failed(format!(
@@ -148,32 +151,12 @@ impl Command {
     }
 }
 
-/// The process group a command leads. Dropped before the command ended (the Task
-/// was abandoned), it kills the whole group, so that a shell's children die with it.
-struct ProcessGroup {
-    leader: Option<u32>,
-}
-
-impl ProcessGroup {
-    fn of(child: &tokio::process::Child) -> ProcessGroup {
-        ProcessGroup { leader: child.id() }
-    }
-
-    /// The command ended: what it left running in the background is its business.
-    fn ended(mut self) {
-        self.leader = None;
-    }
-}
-
-impl Drop for ProcessGroup {
-    fn drop(&mut self) {
-        #[cfg(unix)]
-        if let Some(leader) = self.leader.and_then(|id| i32::try_from(id).ok()) {
-            // The group may be gone already; nothing is left to do then.
-            let _ = nix::sys::signal::killpg(
-                nix::unistd::Pid::from_raw(leader),
-                nix::sys::signal::Signal::SIGKILL,
-            );
-        }
-    }
+/// `input` as JSON text in an anonymous temporary file, read from its start: a
+/// command's stdin, complete before the command starts. (Through a pipe, a command
+/// whose execution died before writing it all would read a truncated input.)
+fn input_file(input: &Value) -> std::io::Result<std::fs::File> {
+    let mut file = tempfile::tempfile()?;
+    file.write_all(&serde_json::to_vec(input)?)?;
+    file.seek(SeekFrom::Start(0))?;
+    Ok(file)
 }

@@ -26,11 +26,14 @@
 //! runs the command (or request) again, with `ASL_RETRY_COUNT` counting up; at the
 //! timeout a command is killed with its whole process group and a request is cut
 //! off, and the state fails with `States.Timeout`. Neither can send heartbeats, so a
-//! `HeartbeatSeconds` on a bound Task limits each attempt to that long.
+//! `HeartbeatSeconds` on a bound Task limits each attempt to that long. A command
+//! also dies, with its process group, when the process running its execution dies,
+//! however it dies; and its input is complete before it starts.
 
 mod answer;
 mod command;
 mod file;
+mod group;
 mod http;
 
 use std::collections::BTreeMap;

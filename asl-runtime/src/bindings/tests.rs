@@ -299,6 +299,34 @@ async fn a_timed_out_command_is_killed_with_everything_it_started() {
     assert!(gone, "the command's child {pid} outlived the Task");
 }
 
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn what_a_command_that_ended_left_in_the_background_keeps_running() {
+    let dir = tempfile::tempdir().unwrap();
+    let pid_file = dir.path().join("sleep.pid");
+    let bindings = command(&format!(
+        "\"sleep 30 > /dev/null 2>&1 & echo $! > '{}'; echo 1\"",
+        pid_file.display()
+    ));
+    assert_eq!(call(&bindings, "Greet", json!({})).await, Ok(json!(1)));
+    let pid = std::fs::read_to_string(&pid_file).unwrap();
+    let pid = pid.trim();
+    // Long enough for the watchdog, were it not killed first, to kill its group.
+    thread::sleep(Duration::from_millis(300));
+    assert!(
+        !ended(pid),
+        "the command's background child {pid} was killed"
+    );
+    let _ = std::process::Command::new("kill").arg(pid).status();
+}
+
+#[tokio::test]
+async fn a_command_reading_its_input_late_gets_all_of_it() {
+    let bindings = command(r#""sleep 0.2; cat""#);
+    let input = json!("x".repeat(1 << 20));
+    assert_eq!(call(&bindings, "Greet", input.clone()).await, Ok(input));
+}
+
 #[tokio::test]
 async fn a_command_that_prints_nothing_returns_null() {
     assert_eq!(

@@ -115,6 +115,15 @@ where
             }
         };
         tokio::pin!(stopped);
+        // The variables are checkpointed only when a state may have assigned some:
+        // the store keeps the last ones (the run started from them).
+        let mut checkpointed = context.assignments();
+        let mut changed_variables = |context: &Context| {
+            let assignments = context.assignments();
+            let changed = assignments != checkpointed;
+            checkpointed = assignments;
+            changed.then(|| context.variables().to_json()).flatten()
+        };
         loop {
             let name = state.name();
             let state_type = state.state_type();
@@ -142,7 +151,7 @@ where
                     if recorder.last_id() < MAX_EVENTS {
                         context.enter_at(next.name(), recorder.last_id(), entered);
                         seq += 1;
-                        let variables = context.variables().to_json();
+                        let variables = changed_variables(&context);
                         let position = Position {
                             redrive_count,
                             redrive_date,
@@ -207,7 +216,7 @@ where
                 seq: seq + 1,
                 status: end.status,
                 state: failed.then_some(state_text),
-                variables: failed.then(|| context.variables().to_json()).flatten(),
+                variables: changed_variables(&context),
                 last_event_id: recorder.last_id(),
                 entered_event_id: context.entered_event_id(),
                 entered: SystemTime::now(),

@@ -124,7 +124,9 @@ impl Executions {
                 if position.seq != record.position.seq + 1 {
                     return Err(conflict());
                 }
+                let kept = record.position.variables.take();
                 record.position = position;
+                record.position.variables = record.position.variables.take().or(kept);
                 history.extend(events);
             }
         }

@@ -2,8 +2,8 @@
 //! transition of each execution, and finds them again after a restart.
 //!
 //! A checkpoint is one atomic commit: the transition's history events and the
-//! execution's new [`Position`] (its current state and data, variables, sequence
-//! number, and the outcome once it ended). Sequence numbers count the transitions of
+//! execution's new [`Position`] (its current state and data, the variables when
+//! they changed, sequence number, and the outcome once it ended). Sequence numbers count the transitions of
 //! one execution from 0 (its start); a store accepts checkpoint `n` only on top of
 //! `n - 1`, so a transition can never be committed twice.
 //!
@@ -107,7 +107,10 @@ pub struct Position {
     /// `{"<name>": <input>}`); once ended, the state that failed (what a redrive
     /// starts from), `None` after success.
     pub state: Option<String>,
-    /// The top-level workflow variables as JSON text, when any are assigned.
+    /// The top-level workflow variables as JSON text. In a [`Checkpoint`], only when
+    /// its transition assigned some: `None` leaves the stored ones as they were (top-
+    /// level variables are never unassigned), so that a checkpoint does not copy them
+    /// again. Read back, the last ones written; `None` when none was ever assigned.
     pub variables: Option<String>,
     /// The id of the last history event.
     pub last_event_id: u64,

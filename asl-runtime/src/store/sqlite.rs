@@ -364,7 +364,8 @@ fn apply(
         }
         None => transaction
             .prepare_cached(
-                "UPDATE executions SET seq = ?2, status = ?3, state = ?4, variables = ?5, \
+                "UPDATE executions SET seq = ?2, status = ?3, state = ?4, \
+                 variables = COALESCE(?5, variables), \
                  last_event_id = ?6, entered_event_id = ?7, entered_ms = ?8, stop_ms = ?9, \
                  output = ?10, error = ?11, cause = ?12, redrive_count = ?13, redrive_ms = ?14 \
                  WHERE arn = ?1 AND seq = ?2 - 1",

@@ -115,9 +115,37 @@ async fn keeps_the_rules(store: &dyn Store) {
     assert!(store.history("arn:nothing").unwrap().is_empty());
 }
 
+/// A checkpoint without variables keeps the stored ones; one with variables
+/// replaces them.
+async fn keeps_the_variables(store: &dyn Store) {
+    let mut recorder = Recorder::after(0);
+    let arn = identity("v").arn;
+    for (seq, variables, stored) in [
+        (0, Some("[[1]]"), Some("[[1]]")),
+        (1, None, Some("[[1]]")),
+        (2, Some("[[2]]"), Some("[[2]]")),
+        (3, None, Some("[[2]]")),
+    ] {
+        let mut checkpoint = checkpoint("v", seq, Status::Running, &mut recorder);
+        checkpoint.position.variables = variables.map(str::to_owned);
+        assert_eq!(store.commit(checkpoint).await, Ok(Created::New));
+        let record = store.execution(&arn).unwrap().unwrap();
+        assert_eq!(record.position.variables.as_deref(), stored, "after {seq}");
+    }
+}
+
 #[tokio::test]
 async fn the_memory_store_keeps_the_rules() {
     keeps_the_rules(&MemoryStore::new()).await;
+    keeps_the_variables(&MemoryStore::new()).await;
+}
+
+#[cfg(feature = "sqlite")]
+#[tokio::test]
+async fn the_sqlite_store_keeps_the_variables() {
+    let directory = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(directory.path().join("executions.db")).unwrap();
+    keeps_the_variables(&store).await;
 }
 
 #[cfg(feature = "sqlite")]

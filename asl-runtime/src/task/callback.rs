@@ -241,10 +241,34 @@ impl Callbacks {
 /// The task token of the Task state `state` now entered in `context`: its
 /// [idempotency key](TaskContext::idempotency_key) in URL-safe base64, so that it
 /// names the execution and stays the same when a resumed execution runs the attempt
-/// again.
+/// again. When the execution the store keeps is not the ARN the key starts with up
+/// to its first `/` (a Distributed Map child, whose ARN holds `/`s and which the
+/// store keeps as part of its top-level execution), `.` and that execution's ARN in
+/// URL-safe base64 follow, so that [`execution_of`] finds it.
 pub fn token(state: &'static str, context: &Context) -> String {
     let key = TaskContext::new(state, "", context).idempotency_key();
-    URL_SAFE_NO_PAD.encode(key)
+    let mut token = URL_SAFE_NO_PAD.encode(&key);
+    let execution = context.execution();
+    let stored = match execution.top_level() {
+        Some(arn) => std::borrow::Cow::Borrowed(arn),
+        None => std::borrow::Cow::Owned(execution.id()),
+    };
+    if arn_in_key(&key) != Some(&*stored) {
+        token.push(STORED_SEPARATOR);
+        token.push_str(&URL_SAFE_NO_PAD.encode(stored.as_bytes()));
+    }
+    token
+}
+
+/// Between a token's key and the ARN of its stored execution; not in the base64
+/// alphabet.
+const STORED_SEPARATOR: char = '.';
+
+/// The execution ARN at the start of an idempotency key, up to its first `/`.
+fn arn_in_key(key: &str) -> Option<&str> {
+    key.split('/')
+        .next()
+        .filter(|arn| arn.starts_with("arn:aws:states:"))
 }
 
 /// The journal key of the lease of the activity task of `token`.
@@ -263,12 +287,20 @@ pub(crate) fn last_beat(journal: &Journal, token: &str) -> Option<std::time::Sys
     Some(crate::store::from_millis(millis))
 }
 
-/// The execution ARN inside `token`, or `None` when it is not a token made here.
+/// The ARN of the execution the store keeps that `token` was made in (see
+/// [`token`]), or `None` when it is not a token made here.
 pub fn execution_of(token: &str) -> Option<String> {
-    let key = URL_SAFE_NO_PAD.decode(token).ok()?;
-    let key = String::from_utf8(key).ok()?;
-    let arn = key.split('/').next()?;
-    arn.starts_with("arn:aws:states:").then(|| arn.to_owned())
+    let decode = |text: &str| String::from_utf8(URL_SAFE_NO_PAD.decode(text).ok()?).ok();
+    let (key, stored) = match token.split_once(STORED_SEPARATOR) {
+        Some((key, stored)) => (key, Some(stored)),
+        None => (token, None),
+    };
+    let key = decode(key)?;
+    let arn = match stored {
+        Some(stored) => decode(stored)?,
+        None => arn_in_key(&key)?.to_owned(),
+    };
+    arn.starts_with("arn:aws:states:").then_some(arn)
 }
 
 /// Runs a callback Task: calls `handler` (which hands out the token), then waits for
@@ -366,5 +398,71 @@ struct Forget<'a> {
 impl Drop for Forget<'_> {
     fn drop(&mut self) {
         self.callbacks.forget(self.token);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::context::{Execution, ExecutionType};
+    use crate::store::MemoryStore;
+
+    /// A top-level execution under an engine (with callbacks), named `name`.
+    fn top_level(name: &str) -> Execution {
+        let callbacks = Arc::new(Callbacks::new(Arc::new(MemoryStore::new())));
+        Execution::new("Orders", Some(name.to_owned()), json!({})).with_callbacks(callbacks)
+    }
+
+    /// The token of state `state` entered in `execution`.
+    fn token_in(execution: Execution, state: &'static str) -> String {
+        let mut context = Context::new(Arc::new(execution));
+        context.enter(state);
+        token(state, &context)
+    }
+
+    #[test]
+    fn a_top_level_token_is_its_key_in_base64_as_before() {
+        let execution = top_level("run-1");
+        let arn = execution.id();
+        let token = token_in(execution, "Ask");
+        let key = String::from_utf8(URL_SAFE_NO_PAD.decode(&token).unwrap()).unwrap();
+        assert!(key.starts_with(&format!("{arn}/Ask/")), "{key}");
+        assert_eq!(execution_of(&token), Some(arn));
+    }
+
+    #[test]
+    fn a_distributed_map_child_s_token_names_its_top_level_execution() {
+        let parent = top_level("run-1");
+        let arn = parent.id();
+        let child = parent.child("orders", ExecutionType::Standard, "m-0".into(), None);
+        assert!(child.id().contains('/'), "{}", child.id());
+        // A state name with `/` too, in a child of a child.
+        let grandchild = child.child("a/b:c", ExecutionType::Express, "m-1".into(), None);
+        for execution in [child, grandchild] {
+            let own = execution.id();
+            let token = token_in(execution, "Ask/again");
+            assert_eq!(execution_of(&token), Some(arn.clone()), "{own}");
+            let (key, _) = token.split_once('.').unwrap();
+            let key = String::from_utf8(URL_SAFE_NO_PAD.decode(key).unwrap()).unwrap();
+            assert!(key.starts_with(&format!("{own}/Ask/again/")), "{key}");
+        }
+    }
+
+    #[test]
+    fn anything_else_is_not_a_token() {
+        let arn = "arn:aws:states:us-east-1:123456789012:execution:M:e";
+        let encode = |text: &str| URL_SAFE_NO_PAD.encode(text);
+        for token in [
+            String::new(),
+            "not-a-token".to_owned(),
+            encode("no-arn/Ask/2/0"),
+            format!("{}.{}", encode(&format!("{arn}/Ask/2/0")), encode("no-arn")),
+            format!("{}.not base64", encode(&format!("{arn}/Ask/2/0"))),
+            format!("not base64.{}", encode(arn)),
+        ] {
+            assert_eq!(execution_of(&token), None, "{token}");
+        }
     }
 }
