@@ -1,5 +1,6 @@
 //! The Context object (`$$`): facts about the execution and the current state.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::SystemTime;
 
@@ -27,6 +28,17 @@ pub struct Execution {
     execution_type: ExecutionType,
     callbacks: Option<Arc<crate::task::Callbacks>>,
     journal: Option<Arc<crate::journal::Journal>>,
+    transitions: Transitions,
+}
+
+/// How many transitions an execution made (see [`Execution::transitions`]).
+#[derive(Debug, Default)]
+struct Transitions(AtomicU64);
+
+impl Clone for Transitions {
+    fn clone(&self) -> Transitions {
+        Transitions(AtomicU64::new(self.0.load(Ordering::Relaxed)))
+    }
 }
 
 /// Whether an execution is a Standard or an Express workflow execution. Top-level
@@ -90,6 +102,7 @@ impl Execution {
             execution_type: ExecutionType::Standard,
             callbacks: None,
             journal: None,
+            transitions: Transitions::default(),
         }
     }
 
@@ -128,6 +141,7 @@ impl Execution {
             callbacks: self.callbacks.clone(),
             // A child keeps no journal: a Distributed Map's children run again whole.
             journal: None,
+            transitions: Transitions::default(),
         }
     }
 
@@ -239,6 +253,19 @@ impl Execution {
     /// `$$.StateMachine.Name`.
     pub fn state_machine_name(&self) -> &str {
         &self.state_machine
+    }
+
+    /// How many transitions (states entered) the execution has made so far,
+    /// counting those of its Parallel branches, Map iterations and Distributed Map
+    /// child executions. Each of those adds its count when it ends, so that nothing
+    /// is counted per transition across threads.
+    pub fn transitions(&self) -> u64 {
+        self.transitions.0.load(Ordering::Relaxed)
+    }
+
+    /// Adds `count` transitions (see [`Execution::transitions`]).
+    pub(crate) fn count_transitions(&self, count: u64) {
+        self.transitions.0.fetch_add(count, Ordering::Relaxed);
     }
 }
 

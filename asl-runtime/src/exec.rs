@@ -150,7 +150,19 @@ pub async fn run<W: Workflow>(
     options: RunOptions,
     input: Value,
 ) -> Result<Value, ExecutionError> {
-    limits::check_execution_input(&input)?;
+    run_counting(workflow, options, input).await.0
+}
+
+/// [`run`], also saying how many transitions the execution made (see
+/// [`Execution::transitions`]): what `asl bench` reports.
+pub async fn run_counting<W: Workflow>(
+    workflow: &W,
+    options: RunOptions,
+    input: Value,
+) -> (Result<Value, ExecutionError>, u64) {
+    if let Err(error) = limits::check_execution_input(&input) {
+        return (Err(error), 0);
+    }
     let RunOptions {
         name,
         seed,
@@ -162,12 +174,14 @@ pub async fn run<W: Workflow>(
         Execution::without_input(workflow.name(), name)
     };
     let execution = Arc::new(execution.with_seed(seed).with_storage(storage));
-    match workflow.timeout() {
-        None => run_execution(workflow, execution, input).await,
-        Some(limit) => tokio::time::timeout(limit, run_execution(workflow, execution, input))
+    let run = run_execution(workflow, Arc::clone(&execution), input);
+    let ended = match workflow.timeout() {
+        None => run.await,
+        Some(limit) => tokio::time::timeout(limit, run)
             .await
             .unwrap_or_else(|_| Err(ExecutionError::timeout())),
-    }
+    };
+    (ended, execution.transitions())
 }
 
 /// Runs `execution` of `workflow`, starting from `input`.
@@ -232,7 +246,7 @@ pub async fn run_child<W: Workflow>(
     let kept = W::READS_CONTEXT.then(|| input.clone());
     let execution = Arc::new(parent.child(label, execution_type, name, kept));
     let arn = parent.journal().map(|_| execution.id());
-    let mut context = Context::new(execution);
+    let mut context = Context::new(Arc::clone(&execution));
     let run = async {
         let run = drive(workflow, &mut context, input);
         match execution_type {
@@ -247,20 +261,25 @@ pub async fn run_child<W: Workflow>(
                 }),
         }
     };
-    match (parent.journal(), arn) {
+    let ended = match (parent.journal(), arn) {
         (Some(journal), Some(arn)) => journal.once(arn, run).await,
         _ => run.await,
-    }
+    };
+    parent.count_transitions(execution.transitions());
+    ended
 }
 
-/// The executor loop: one transition at a time until the machine ends.
+/// The executor loop: one transition at a time until the machine ends. Adds the
+/// transitions it made to the execution's count once, when it ends.
 async fn drive<W: Workflow>(
     workflow: &W,
     context: &mut Context,
     input: Value,
 ) -> Result<Value, ExecutionError> {
     let mut state = workflow.start(input);
-    loop {
+    let mut transitions = 0;
+    let ended = loop {
+        transitions += 1;
         let state_type = state.state_type();
         let name = state.name();
         context.enter(name);
@@ -275,12 +294,15 @@ async fn drive<W: Workflow>(
         if let (Some(events), Some(from)) = (events, from) {
             events.exited(from, name, state_type, &outcome);
         }
-        match outcome? {
-            Step::Next(next) => state = next,
-            Step::Succeed(output) => return Ok(output),
+        match outcome {
+            Ok(Step::Next(next)) => state = next,
+            Ok(Step::Succeed(output)) => break Ok(output),
+            Err(error) => break Err(error),
         }
         context.record_events(state_type.events_after_entry());
-    }
+    };
+    context.execution().count_transitions(transitions);
+    ended
 }
 
 /// A fresh execution name: a UUID, as AWS gives executions started without one.
