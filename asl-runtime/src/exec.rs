@@ -2,6 +2,7 @@
 //! one transition at a time.
 
 use std::future::Future;
+use std::ops::ControlFlow;
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -230,6 +231,21 @@ pub async fn run_branch<W: Workflow>(
     }
 }
 
+/// [`run_branch`] without a future, for a sub-machine none of whose states waits
+/// (only Pass, Choice, Succeed and Fail states, as the generated code knows), outside
+/// the durable engine (see [`Execution::journal`]): the iteration runs to its end at
+/// once, with nothing to allocate or poll.
+pub fn run_branch_now<W: Workflow>(
+    workflow: &W,
+    execution: Arc<Execution>,
+    variables: Arc<Variables>,
+    place: Arc<crate::context::Place>,
+    input: Value,
+) -> Result<Value, ExecutionError> {
+    let mut context = Context::inner(execution, variables).in_place(place);
+    drive_now(workflow, &mut context, input)
+}
+
 /// Runs a child execution of a Distributed Map: the processor `workflow` from
 /// `input`, as its own execution (`$$.Execution` is the child's) named `name`. An
 /// Express child that runs longer than 5 minutes fails with `States.Timeout`. Under
@@ -294,15 +310,60 @@ async fn drive<W: Workflow>(
         if let (Some(events), Some(from)) = (events, from) {
             events.exited(from, name, state_type, &outcome);
         }
-        match outcome {
-            Ok(Step::Next(next)) => state = next,
-            Ok(Step::Succeed(output)) => break Ok(output),
-            Err(error) => break Err(error),
+        match advance(outcome, state_type, context) {
+            ControlFlow::Continue(next) => state = next,
+            ControlFlow::Break(ended) => break ended,
         }
-        context.record_events(state_type.events_after_entry());
     };
     context.execution().count_transitions(transitions);
     ended
+}
+
+/// [`drive`] for a machine none of whose states waits, recording no history events
+/// (see [`run_branch_now`]). A state that waits all the same fails the execution
+/// with `States.Runtime`: generated code never gets here with one.
+fn drive_now<W: Workflow>(
+    workflow: &W,
+    context: &mut Context,
+    input: Value,
+) -> Result<Value, ExecutionError> {
+    let mut state = workflow.start(input);
+    let mut transitions = 0;
+    let ended = loop {
+        transitions += 1;
+        let state_type = state.state_type();
+        context.enter(state.name());
+        let outcome = match workflow.step_now(state, context) {
+            Now::Ran(outcome) => outcome,
+            Now::Waits(state) => Err(ExecutionError::runtime(format!(
+                "The state '{}' waits, in a machine run without waiting",
+                state.name()
+            ))),
+        };
+        match advance(outcome, state_type, context) {
+            ControlFlow::Continue(next) => state = next,
+            ControlFlow::Break(ended) => break ended,
+        }
+    };
+    context.execution().count_transitions(transitions);
+    ended
+}
+
+/// After a state of `state_type` ran with `outcome`: the next state (its history
+/// events counted), or how the machine ended.
+fn advance<S>(
+    outcome: Result<Step<S>, ExecutionError>,
+    state_type: StateType,
+    context: &mut Context,
+) -> ControlFlow<Result<Value, ExecutionError>, S> {
+    match outcome {
+        Ok(Step::Next(next)) => {
+            context.record_events(state_type.events_after_entry());
+            ControlFlow::Continue(next)
+        }
+        Ok(Step::Succeed(output)) => ControlFlow::Break(Ok(output)),
+        Err(error) => ControlFlow::Break(Err(error)),
+    }
 }
 
 /// A fresh execution name: a UUID, as AWS gives executions started without one.
