@@ -57,7 +57,7 @@ pub fn execute(args: &RunArgs, io: &mut Io<'_>) -> io::Result<u8> {
         Err(status) => return Ok(status),
     };
     io.stdout.write_all(&output.stdout)?;
-    Ok(status(&output, io)?)
+    status(&output, io)
 }
 
 /// What [`prepare`] compiles and checks.
