@@ -92,12 +92,15 @@ fn text(workflow: &str, figures: &Map<String, Value>) -> String {
     let number = |key: &str| figures[key].as_f64().unwrap_or(0.0);
     let executions = figures["executions"].as_u64().unwrap_or(0);
     let transitions = figures["transitions"].as_u64().unwrap_or(0);
+    let plural = |count: u64| if count == 1 { "" } else { "s" };
     format!(
-        "{workflow}: {executions} executions, {transitions} transitions in {}\n\
+        "{workflow}: {executions} execution{}, {transitions} transition{} in {}\n\
          executions/s   {}\n\
          transitions/s  {}\n\
          latency p50    {}\n\
          latency p99    {}\n",
+        plural(executions),
+        plural(transitions),
         duration(number("seconds")),
         rate(number("executions_per_second")),
         rate(number("transitions_per_second")),
@@ -177,6 +180,14 @@ mod tests {
              transitions/s  500 k\n\
              latency p50    190 µs\n\
              latency p99    310 µs\n"
+        );
+        let mut one = figures.clone();
+        one.insert("executions".to_owned(), 1.into());
+        one.insert("transitions".to_owned(), 1.into());
+        assert!(
+            text("f", &one).starts_with("f: 1 execution, 1 transition in 2.00 ms\n"),
+            "{}",
+            text("f", &one)
         );
         assert_eq!(workflow_name("dir/flow.asl.json"), "flow.asl.json");
         assert_eq!(workflow_name("-"), "-");
