@@ -1,6 +1,7 @@
 //! The `asl` command line: a library, so that it can be tested without a process.
 #![deny(missing_docs)]
 
+mod bench;
 mod cache;
 mod check;
 mod compile;
@@ -16,6 +17,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+pub use bench::bench;
 pub use cache::Cache;
 pub use check::check;
 pub use compile::{CompileError, Profile, build, compile};
@@ -69,6 +71,17 @@ pub enum Command {
     /// run: bad usage or input, an invalid definition, Tasks without a binding,
     /// compile errors (the message is on stderr).
     Run(RunArgs),
+    /// Compile a definition in release (cached) and time N executions in one process.
+    ///
+    /// Prints executions/s, transitions/s (states entered, those inside Parallel
+    /// branches and Map iterations included) and the median and 99th percentile
+    /// latency of one execution; `--json` prints them as one JSON object. The
+    /// executions run one after the other, each from a copy of the input.
+    ///
+    /// Exit status: 0 when every execution succeeded, 1 when one failed (its
+    /// {"error": ..., "cause": ...} is on stdout), 2 when it could not run (as `asl
+    /// run`).
+    Bench(BenchArgs),
     /// List, describe and print the history of executions in a durable store.
     ///
     /// The store is a SQLite file written by `asl_runtime::Engine` with `SqliteStore`.
@@ -218,6 +231,34 @@ pub struct RunArgs {
     pub color: ColorChoice,
 }
 
+/// Arguments of `asl bench`.
+#[derive(Debug, clap::Args)]
+pub struct BenchArgs {
+    /// The definition; `-` reads standard input.
+    #[arg(value_name = "FILE")]
+    pub file: String,
+    /// The input of every execution: JSON text, `@FILE` to read a file, or `-` to
+    /// read standard input.
+    #[arg(long, value_name = "JSON|@FILE|-", default_value = "{}")]
+    pub input: String,
+    /// How many executions to run.
+    #[arg(short = 'n', value_name = "N", default_value_t = 100,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub executions: u64,
+    /// The TOML file binding Task states to commands and HTTP endpoints (as `asl
+    /// run`).
+    #[arg(long, value_name = "FILE")]
+    pub bindings: Option<PathBuf>,
+    /// Prints the figures as one JSON object: workflow, executions, transitions,
+    /// seconds, executions_per_second, transitions_per_second, p50_seconds,
+    /// p99_seconds.
+    #[arg(long)]
+    pub json: bool,
+    /// When to colour diagnostics.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
 /// Output formats of `asl check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -263,6 +304,7 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> io::Result<u8> {
         Command::Gen(args) => generate(&args, io),
         Command::Build(args) => build(&args, io),
         Command::Run(args) => execute(&args, io),
+        Command::Bench(args) => bench(&args, io),
         Command::Executions(args) => executions(&args, io),
     }
 }

@@ -1,65 +1,36 @@
 //! `asl run`: compile a definition through the cache and run one execution.
 
 use std::io::{self, Read, Write};
-use std::process::{Command, Stdio};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
 
 use crate::cache::Cache;
 use crate::compile::{CompileError, Profile, compile};
 use crate::definition::{self, Refusal};
 use crate::scaffold::Durability;
-use crate::{Io, RunArgs};
+use crate::{ColorChoice, Io, RunArgs};
 
 /// Exit status when the execution could not run.
-const NOT_RUN: u8 = 2;
+pub(crate) const NOT_RUN: u8 = 2;
 
 /// Runs one execution of `args.file`; returns the exit status: 0 with the output
 /// JSON on stdout, 1 with `{"error", "cause"}` on stdout, 2 when it could not run.
 pub fn execute(args: &RunArgs, io: &mut Io<'_>) -> io::Result<u8> {
-    // Everything that can be wrong with the command line is reported before the
-    // definition is compiled, which may take a while the first time.
-    if args.file == "-" && args.input == "-" {
-        writeln!(
-            io.stderr,
-            "error: the definition and the input cannot both come from stdin"
-        )?;
-        return Ok(NOT_RUN);
-    }
-    let input = match read_input(&args.input, io.stdin) {
-        Ok(input) => input,
-        Err(message) => {
-            writeln!(io.stderr, "error: {message}")?;
-            return Ok(NOT_RUN);
-        }
+    let durability = match args.db {
+        Some(_) => Durability::Sqlite,
+        None => Durability::None,
     };
-    if let Some(bindings) = &args.bindings
-        && let Err(error) = std::fs::metadata(bindings)
-    {
-        writeln!(
-            io.stderr,
-            "error: cannot read the bindings file `{}`: {error}",
-            bindings.display()
-        )?;
-        return Ok(NOT_RUN);
-    }
-    let module = match definition::generate(&args.file, args.color, io)? {
-        Ok(module) => module,
-        Err(Refusal::Invalid | Refusal::Unsupported | Refusal::Unreadable) => return Ok(NOT_RUN),
+    let launch = Launch {
+        file: &args.file,
+        input: &args.input,
+        bindings: args.bindings.as_deref(),
+        color: args.color,
+        profile: Profile::Run,
+        durability,
     };
-    let binary = Cache::from_env()
-        .ok_or(CompileError::NoCache)
-        .and_then(|cache| {
-            let durability = match args.db {
-                Some(_) => Durability::Sqlite,
-                None => Durability::None,
-            };
-            compile(&module, Profile::Run, durability, &cache)
-        });
-    let binary = match binary {
-        Ok(binary) => binary,
-        Err(error) => {
-            writeln!(io.stderr, "error: {error}")?;
-            return Ok(NOT_RUN);
-        }
+    let (binary, input) = match prepare(&launch, io)? {
+        Ok(prepared) => prepared,
+        Err(status) => return Ok(status),
     };
     let mut command = Command::new(&binary);
     command.args(["--input", "-"]);
@@ -81,7 +52,89 @@ pub fn execute(args: &RunArgs, io: &mut Io<'_>) -> io::Result<u8> {
     if args.redrive {
         command.arg("--redrive");
     }
-    // The binary's stderr (its messages and its Tasks' logs) goes straight through.
+    let output = match spawn(&mut command, &binary, &input, io)? {
+        Ok(output) => output,
+        Err(status) => return Ok(status),
+    };
+    io.stdout.write_all(&output.stdout)?;
+    status(&output, io)
+}
+
+/// What [`prepare`] compiles and checks.
+pub(crate) struct Launch<'a> {
+    /// The definition; `-` reads standard input.
+    pub(crate) file: &'a str,
+    /// The execution input: JSON text, `@FILE` or `-`.
+    pub(crate) input: &'a str,
+    /// The bindings file, if any.
+    pub(crate) bindings: Option<&'a Path>,
+    /// When to colour diagnostics.
+    pub(crate) color: ColorChoice,
+    /// How to compile the binary.
+    pub(crate) profile: Profile,
+    /// Whether the binary can run durably.
+    pub(crate) durability: Durability,
+}
+
+/// The compiled binary of `launch.file` (through the cache) and its input as JSON
+/// text, checked; or the exit status [`NOT_RUN`] when it cannot run (the reason is
+/// on stderr). Everything that can be wrong with the command line is reported
+/// before the definition is compiled, which may take a while the first time.
+pub(crate) fn prepare(
+    launch: &Launch<'_>,
+    io: &mut Io<'_>,
+) -> io::Result<Result<(PathBuf, String), u8>> {
+    if launch.file == "-" && launch.input == "-" {
+        writeln!(
+            io.stderr,
+            "error: the definition and the input cannot both come from stdin"
+        )?;
+        return Ok(Err(NOT_RUN));
+    }
+    let input = match read_input(launch.input, io.stdin) {
+        Ok(input) => input,
+        Err(message) => {
+            writeln!(io.stderr, "error: {message}")?;
+            return Ok(Err(NOT_RUN));
+        }
+    };
+    if let Some(bindings) = launch.bindings
+        && let Err(error) = std::fs::metadata(bindings)
+    {
+        writeln!(
+            io.stderr,
+            "error: cannot read the bindings file `{}`: {error}",
+            bindings.display()
+        )?;
+        return Ok(Err(NOT_RUN));
+    }
+    let module = match definition::generate(launch.file, launch.color, io)? {
+        Ok(module) => module,
+        Err(Refusal::Invalid | Refusal::Unsupported | Refusal::Unreadable) => {
+            return Ok(Err(NOT_RUN));
+        }
+    };
+    let binary = Cache::from_env()
+        .ok_or(CompileError::NoCache)
+        .and_then(|cache| compile(&module, launch.profile, launch.durability, &cache));
+    match binary {
+        Ok(binary) => Ok(Ok((binary, input))),
+        Err(error) => {
+            writeln!(io.stderr, "error: {error}")?;
+            Ok(Err(NOT_RUN))
+        }
+    }
+}
+
+/// Runs `command` (the workflow `binary`) with `input` on its stdin, its stdout
+/// captured and its stderr (its messages and its Tasks' logs) going straight
+/// through; or the exit status [`NOT_RUN`] when it cannot start.
+pub(crate) fn spawn(
+    command: &mut Command,
+    binary: &Path,
+    input: &str,
+    io: &mut Io<'_>,
+) -> io::Result<Result<Output, u8>> {
     let mut child = match command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -95,15 +148,19 @@ pub fn execute(args: &RunArgs, io: &mut Io<'_>) -> io::Result<u8> {
                 "error: cannot run `{}`: {error}",
                 binary.display()
             )?;
-            return Ok(NOT_RUN);
+            return Ok(Err(NOT_RUN));
         }
     };
     if let Some(mut stdin) = child.stdin.take() {
         // The binary reads all of its input first; it fails on its own if it cannot.
         let _ = stdin.write_all(input.as_bytes());
     }
-    let output = child.wait_with_output()?;
-    io.stdout.write_all(&output.stdout)?;
+    Ok(Ok(child.wait_with_output()?))
+}
+
+/// The binary's exit status as ours; [`NOT_RUN`], said on stderr, when a signal
+/// ended it.
+pub(crate) fn status(output: &Output, io: &mut Io<'_>) -> io::Result<u8> {
     match output
         .status
         .code()

@@ -1,5 +1,6 @@
 //! The Context object (`$$`): facts about the execution and the current state.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::SystemTime;
 
@@ -30,6 +31,17 @@ pub struct Execution {
     /// For a Distributed Map child under the engine: the ARN of the top-level
     /// execution it runs in, which the engine's store keeps (and task tokens name).
     top_level: Option<Arc<str>>,
+    transitions: Transitions,
+}
+
+/// How many transitions an execution made (see [`Execution::transitions`]).
+#[derive(Debug, Default)]
+struct Transitions(AtomicU64);
+
+impl Clone for Transitions {
+    fn clone(&self) -> Transitions {
+        Transitions(AtomicU64::new(self.0.load(Ordering::Relaxed)))
+    }
 }
 
 /// Whether an execution is a Standard or an Express workflow execution. Top-level
@@ -95,6 +107,7 @@ impl Execution {
             callbacks: None,
             journal: None,
             top_level: None,
+            transitions: Transitions::default(),
         }
     }
 
@@ -138,6 +151,7 @@ impl Execution {
                 .callbacks
                 .as_ref()
                 .map(|_| self.top_level.clone().unwrap_or_else(|| self.id().into())),
+            transitions: Transitions::default(),
         }
     }
 
@@ -256,6 +270,19 @@ impl Execution {
     /// `$$.StateMachine.Name`.
     pub fn state_machine_name(&self) -> &str {
         &self.state_machine
+    }
+
+    /// How many transitions (states entered) the execution has made so far,
+    /// counting those of its Parallel branches, Map iterations and Distributed Map
+    /// child executions. Each of those adds its count when it ends, so that nothing
+    /// is counted per transition across threads.
+    pub fn transitions(&self) -> u64 {
+        self.transitions.0.load(Ordering::Relaxed)
+    }
+
+    /// Adds `count` transitions (see [`Execution::transitions`]).
+    pub(crate) fn count_transitions(&self, count: u64) {
+        self.transitions.0.fetch_add(count, Ordering::Relaxed);
     }
 }
 

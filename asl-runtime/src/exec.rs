@@ -2,6 +2,7 @@
 //! one transition at a time.
 
 use std::future::Future;
+use std::ops::ControlFlow;
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -150,7 +151,19 @@ pub async fn run<W: Workflow>(
     options: RunOptions,
     input: Value,
 ) -> Result<Value, ExecutionError> {
-    limits::check_execution_input(&input)?;
+    run_counting(workflow, options, input).await.0
+}
+
+/// [`run`], also saying how many transitions the execution made (see
+/// [`Execution::transitions`]): what `asl bench` reports.
+pub async fn run_counting<W: Workflow>(
+    workflow: &W,
+    options: RunOptions,
+    input: Value,
+) -> (Result<Value, ExecutionError>, u64) {
+    if let Err(error) = limits::check_execution_input(&input) {
+        return (Err(error), 0);
+    }
     let RunOptions {
         name,
         seed,
@@ -162,12 +175,14 @@ pub async fn run<W: Workflow>(
         Execution::without_input(workflow.name(), name)
     };
     let execution = Arc::new(execution.with_seed(seed).with_storage(storage));
-    match workflow.timeout() {
-        None => run_execution(workflow, execution, input).await,
-        Some(limit) => tokio::time::timeout(limit, run_execution(workflow, execution, input))
+    let run = run_execution(workflow, Arc::clone(&execution), input);
+    let ended = match workflow.timeout() {
+        None => run.await,
+        Some(limit) => tokio::time::timeout(limit, run)
             .await
             .unwrap_or_else(|_| Err(ExecutionError::timeout())),
-    }
+    };
+    (ended, execution.transitions())
 }
 
 /// Runs `execution` of `workflow`, starting from `input`.
@@ -214,6 +229,21 @@ pub async fn run_branch<W: Workflow>(
     }
 }
 
+/// [`run_branch`] without a future, for a sub-machine none of whose states waits
+/// (only Pass, Choice, Succeed and Fail states, as the generated code knows), outside
+/// the durable engine (see [`Execution::journal`]): the iteration runs to its end at
+/// once, with nothing to allocate or poll.
+pub fn run_branch_now<W: Workflow>(
+    workflow: &W,
+    execution: Arc<Execution>,
+    variables: Arc<Variables>,
+    place: Arc<crate::context::Place>,
+    input: Value,
+) -> Result<Value, ExecutionError> {
+    let mut context = Context::inner(execution, variables).in_place(place);
+    drive_now(workflow, &mut context, input)
+}
+
 /// Runs a child execution of a Distributed Map: the processor `workflow` from
 /// `input`, as its own execution (`$$.Execution` is the child's) named `name`. An
 /// Express child that runs longer than 5 minutes fails with `States.Timeout`. Under
@@ -230,7 +260,7 @@ pub async fn run_child<W: Workflow>(
     let kept = W::READS_CONTEXT.then(|| input.clone());
     let execution = Arc::new(parent.child(label, execution_type, name, kept));
     let arn = parent.journal().map(|_| execution.id());
-    let mut context = Context::new(execution);
+    let mut context = Context::new(Arc::clone(&execution));
     let run = async {
         let run = drive(workflow, &mut context, input);
         match execution_type {
@@ -245,21 +275,26 @@ pub async fn run_child<W: Workflow>(
                 }),
         }
     };
-    match (parent.journal(), arn) {
+    let ended = match (parent.journal(), arn) {
         (Some(journal), Some(arn)) => journal.once(arn, run).await,
         _ => run.await,
-    }
+    };
+    parent.count_transitions(execution.transitions());
+    ended
 }
 
 /// The executor loop: one transition at a time until the machine ends. An error
-/// names the state it occurred in.
+/// names the state it occurred in. Adds the transitions it made to the execution's
+/// count once, when it ends.
 async fn drive<W: Workflow>(
     workflow: &W,
     context: &mut Context,
     input: Value,
 ) -> Result<Value, ExecutionError> {
     let mut state = workflow.start(input);
-    loop {
+    let mut transitions = 0;
+    let ended = loop {
+        transitions += 1;
         let state_type = state.state_type();
         let name = state.name();
         context.enter(name);
@@ -274,11 +309,59 @@ async fn drive<W: Workflow>(
         if let (Some(events), Some(from)) = (events, from) {
             events.exited(from, name, state_type, &outcome, context.caught());
         }
-        match outcome.map_err(|error| locate(error, context))? {
-            Step::Next(next) => state = next,
-            Step::Succeed(output) => return Ok(output),
+        match advance(outcome, state_type, context) {
+            ControlFlow::Continue(next) => state = next,
+            ControlFlow::Break(ended) => break ended,
         }
-        context.record_events(state_type.events_after_entry());
+    };
+    context.execution().count_transitions(transitions);
+    ended
+}
+
+/// [`drive`] for a machine none of whose states waits, recording no history events
+/// (see [`run_branch_now`]). A state that waits all the same fails the execution
+/// with `States.Runtime`: generated code never gets here with one.
+fn drive_now<W: Workflow>(
+    workflow: &W,
+    context: &mut Context,
+    input: Value,
+) -> Result<Value, ExecutionError> {
+    let mut state = workflow.start(input);
+    let mut transitions = 0;
+    let ended = loop {
+        transitions += 1;
+        let state_type = state.state_type();
+        context.enter(state.name());
+        let outcome = match workflow.step_now(state, context) {
+            Now::Ran(outcome) => outcome,
+            Now::Waits(state) => Err(ExecutionError::runtime(format!(
+                "The state '{}' waits, in a machine run without waiting",
+                state.name()
+            ))),
+        };
+        match advance(outcome, state_type, context) {
+            ControlFlow::Continue(next) => state = next,
+            ControlFlow::Break(ended) => break ended,
+        }
+    };
+    context.execution().count_transitions(transitions);
+    ended
+}
+
+/// After a state of `state_type` ran with `outcome`: the next state (its history
+/// events counted), or how the machine ended (an error naming the state).
+fn advance<S>(
+    outcome: Result<Step<S>, ExecutionError>,
+    state_type: StateType,
+    context: &mut Context,
+) -> ControlFlow<Result<Value, ExecutionError>, S> {
+    match outcome {
+        Ok(Step::Next(next)) => {
+            context.record_events(state_type.events_after_entry());
+            ControlFlow::Continue(next)
+        }
+        Ok(Step::Succeed(output)) => ControlFlow::Break(Ok(output)),
+        Err(error) => ControlFlow::Break(Err(locate(error, context))),
     }
 }
 

@@ -81,7 +81,26 @@ fn number_len(number: &serde_json::Number) -> usize {
             .map_or(1, |digits| digits as usize + 1)
             + 1
     } else {
-        number.to_string().len()
+        // Written as serde_json writes it, counted rather than kept.
+        let mut counter = Counter(0);
+        match serde_json::to_writer(&mut counter, number) {
+            Ok(()) => counter.0,
+            Err(_) => number.to_string().len(),
+        }
+    }
+}
+
+/// A writer that only counts the bytes written to it.
+struct Counter(usize);
+
+impl std::io::Write for Counter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0 += bytes.len();
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -108,6 +127,7 @@ mod tests {
         for value in [
             json!(null),
             json!({"a": [1, -20, 3.5, true, false, null], "b\"\n\u{1}": "é\\"}),
+            json!([42.5, -0.001, 1e300, 2.5e-8]),
             json!([]),
             json!({}),
             json!(u64::MAX),

@@ -442,3 +442,69 @@ async fn a_runtime_error_in_a_branch_names_the_state_that_failed() {
         })
     );
 }
+
+mod at_once {
+    asl_macros::asl!(
+        definition = r#"{
+        "StartAt": "Each",
+        "States": {
+            "Each": {
+                "Type": "Map",
+                "ItemsPath": "$.items",
+                "ToleratedFailureCountPath": "$.tolerated",
+                "ItemProcessor": {
+                    "StartAt": "Check",
+                    "States": {
+                        "Check": {
+                            "Type": "Choice",
+                            "Choices": [{"Variable": "$.fail", "IsPresent": true, "Next": "Broken"}],
+                            "Default": "Keep"
+                        },
+                        "Keep": {"Type": "Pass", "Parameters": {"n.$": "$.n"}, "End": true},
+                        "Broken": {"Type": "Fail", "ErrorPath": "$.fail", "Cause": "broken item"}
+                    }
+                },
+                "End": true
+            }
+        }
+    }"#
+    );
+}
+
+/// A Map whose iterations never wait (Pass, Choice, Fail) runs them at once, one after
+/// the other: outputs in item order, a tolerated failure's error output in its place,
+/// and the failures counted as concurrent iterations count them.
+#[tokio::test]
+async fn iterations_that_never_wait_end_as_concurrent_ones_would() {
+    let machine = at_once::Machine::new(());
+    let items = json!([{"n": 1}, {"n": 2, "fail": "Bad"}, {"n": 3}]);
+    let output = machine
+        .run(json!({"items": items, "tolerated": 1}))
+        .await
+        .unwrap();
+    assert_eq!(
+        output,
+        json!([{"n": 1}, {"Error": "Bad", "Cause": "broken item"}, {"n": 3}])
+    );
+    let items = json!([{"n": 1, "fail": "First"}, {"n": 2, "fail": "Second"}]);
+    let error = machine
+        .run(json!({"items": items, "tolerated": 1}))
+        .await
+        .unwrap_err();
+    assert_eq!(error.name(), "States.ExceedToleratedFailureThreshold");
+    // A tolerated count of 0 fails at the first failure.
+    let error = machine
+        .run(json!({"items": items, "tolerated": 0}))
+        .await
+        .unwrap_err();
+    assert_eq!(error.name(), "States.ExceedToleratedFailureThreshold");
+    // Every transition counts: the Map, two per item, no Succeed after it.
+    let (output, transitions) = asl_runtime::exec::run_counting(
+        &machine,
+        asl_runtime::RunOptions::default(),
+        json!({"items": [{"n": 1}, {"n": 2}], "tolerated": 0}),
+    )
+    .await;
+    assert_eq!(output.unwrap(), json!([{"n": 1}, {"n": 2}]));
+    assert_eq!(transitions, 1 + 2 * 2);
+}

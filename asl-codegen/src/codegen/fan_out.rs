@@ -314,6 +314,26 @@ pub(super) fn map(
         (None, _) if streamed => quote! {
             run.collect_stream(items, #iteration).await.map(Value::Array)
         },
+        // Iterations that never wait run at once, one after the other, without a
+        // future each; under the durable engine they keep their journal.
+        (None, _) if !distributed && super::machine::never_waits(&map.processor.machine) => {
+            quote! {
+                if execution.journal().is_none() {
+                    run.collect_now(items, |index, item| {
+                        exec::run_branch_now(
+                            processor,
+                            execution.clone(),
+                            variables.clone(),
+                            around.item(index),
+                            item,
+                        )
+                    })
+                } else {
+                    run.collect(items, #iteration).await
+                }
+                .map(Value::Array)
+            }
+        }
         (None, _) => quote! {
             run.collect(items, #iteration).await.map(Value::Array)
         },

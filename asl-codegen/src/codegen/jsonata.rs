@@ -25,6 +25,10 @@ pub(super) struct Reads {
     variables: Vec<(String, usize, usize)>,
     /// `$random` or `$uuid` is named: a seeded execution seeds them.
     random: bool,
+    /// Every expression runs as Rust reading only `$states.input` and variables
+    /// (see [`reads_only_input`]): no `states` object or `bindings` is built, the
+    /// engine's fallback builds its own.
+    pub from_input: bool,
 }
 
 /// What the expressions written in `state` itself (not in the machines nested in
@@ -50,7 +54,23 @@ pub(super) fn reads(state: &State, scopes: &Scopes) -> Reads {
         context,
         variables,
         random,
+        from_input: false,
     }
+}
+
+/// Whether every expression written in `state` (outside nested machines) runs as
+/// Rust reading `$states` only through `$states.input`.
+pub(super) fn reads_only_input(state: &State, scopes: &Scopes) -> bool {
+    let mut texts = Vec::new();
+    expressions(&state.definition, &mut texts);
+    texts.iter().all(|text| {
+        text.strip_prefix(Jsonata::OPEN)
+            .and_then(|text| text.strip_suffix(Jsonata::CLOSE))
+            .and_then(|text| {
+                super::jsonata_direct::compile(text, scopes, super::jsonata_direct::States::Input)
+            })
+            .is_some()
+    })
 }
 
 /// The text of every `{% %}` string in `value`, outside nested machines.
@@ -133,10 +153,28 @@ pub(super) fn evaluate_named(
         static #name: ::std::sync::LazyLock<jsonata::Expression> =
             ::std::sync::LazyLock::new(|| jsonata::parse(#text));
     });
-    let value = match super::jsonata_direct::compile(text, &scope.variables) {
+    let from_input = scope.jsonata.as_ref().filter(|reads| reads.from_input);
+    let states = match from_input {
+        Some(_) => super::jsonata_direct::States::Input,
+        None => super::jsonata_direct::States::Object,
+    };
+    let value = match (
+        super::jsonata_direct::compile(text, &scope.variables, states),
+        from_input,
+    ) {
+        // Nothing built unless the engine is needed.
+        (Some(direct), Some(reads)) => {
+            let variables = reads
+                .variables
+                .iter()
+                .map(|(name, depth, slot)| quote!((#name, context.variables().get(#depth, #slot))));
+            quote!(jsonata::direct::evaluate_input(#direct, &#name, #field, &input, &[#(#variables),*])?)
+        }
         // A simple expression runs as Rust, the engine standing by.
-        Some(direct) => quote!(jsonata::direct::evaluate(#direct, &#name, #field, &bindings)?),
-        None => quote!(jsonata::evaluate(&#name, #field, &bindings)?),
+        (Some(direct), None) => {
+            quote!(jsonata::direct::evaluate(#direct, &#name, #field, &bindings)?)
+        }
+        (None, _) => quote!(jsonata::evaluate(&#name, #field, &bindings)?),
     };
     (value, name)
 }

@@ -71,15 +71,26 @@ enum Token {
     Minus,
 }
 
-/// The Rust for `text` when it is a simple expression: a `Direct` expression.
-pub(super) fn compile(text: &str, scopes: &Scopes) -> Option<TokenStream> {
+/// Where the generated code reads `$states` paths from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum States {
+    /// The `states` object.
+    Object,
+    /// The state's `input` (`$states.input`): only paths through `$states.input`
+    /// compile.
+    Input,
+}
+
+/// The Rust for `text` when it is a simple expression: a `Direct` expression,
+/// reading `$states` as `states` says.
+pub(super) fn compile(text: &str, scopes: &Scopes, states: States) -> Option<TokenStream> {
     let tokens = tokens(text)?;
     let mut parser = Parser { tokens, at: 0 };
     let expr = parser.expression(0)?;
     if parser.at != parser.tokens.len() {
         return None;
     }
-    Some(generate(&expr, scopes))
+    generate(&expr, scopes, states)
 }
 
 fn tokens(text: &str) -> Option<Vec<Token>> {
@@ -258,28 +269,34 @@ impl Parser {
     }
 }
 
-fn generate(expr: &Expr, scopes: &Scopes) -> TokenStream {
-    match expr {
+fn generate(expr: &Expr, scopes: &Scopes, states: States) -> Option<TokenStream> {
+    Some(match expr {
         Expr::Literal(value) => {
             let value = super::json::value(value);
             quote!(jsonata::direct::literal(#value))
         }
         Expr::Path { root, steps } => {
-            let root = match root.as_str() {
-                "states" => quote!(Some(&states)),
-                name => match scopes.resolve(name) {
-                    Some((depth, slot)) => quote!(context.variables().get(#depth, #slot)),
-                    None => quote!(None),
+            let (root, steps) = match (root.as_str(), states) {
+                ("states", States::Object) => (quote!(Some(&states)), &steps[..]),
+                ("states", States::Input) => match steps.split_first() {
+                    Some((first, rest)) if first == "input" => (quote!(Some(&input)), rest),
+                    _ => return None,
+                },
+                (name, _) => match scopes.resolve(name) {
+                    Some((depth, slot)) => {
+                        (quote!(context.variables().get(#depth, #slot)), &steps[..])
+                    }
+                    None => (quote!(None), &steps[..]),
                 },
             };
             quote!(jsonata::direct::path(#root, &[#(#steps),*]))
         }
         Expr::Negate(inner) => {
-            let inner = generate(inner, scopes);
+            let inner = generate(inner, scopes, states)?;
             quote!(jsonata::direct::negate(#inner))
         }
         Expr::Binary(op, a, b) => {
-            let (a, b) = (generate(a, scopes), generate(b, scopes));
+            let (a, b) = (generate(a, scopes, states)?, generate(b, scopes, states)?);
             let arithmetic = |name: &str| {
                 let op = proc_macro2::Ident::new(name, proc_macro2::Span::call_site());
                 quote!(jsonata::direct::arithmetic(jsonata::direct::Arithmetic::#op, #a, #b))
@@ -305,7 +322,7 @@ fn generate(expr: &Expr, scopes: &Scopes) -> TokenStream {
                 Op::Or => quote!(jsonata::direct::logical(false, #a, #b)),
             }
         }
-    }
+    })
 }
 
 #[cfg(test)]
@@ -313,7 +330,7 @@ mod tests {
     use super::*;
 
     fn parses(text: &str) -> bool {
-        compile(text, &Scopes::default()).is_some()
+        compile(text, &Scopes::default(), States::Object).is_some()
     }
 
     #[test]
@@ -342,6 +359,24 @@ mod tests {
             "1e3",
         ] {
             assert!(!parses(complex), "{complex}");
+        }
+    }
+
+    #[test]
+    fn from_the_input_only_paths_through_states_input_compile() {
+        let from_input = |text| compile(text, &Scopes::default(), States::Input);
+        let direct = from_input("$states.input.count + 1").unwrap().to_string();
+        assert!(
+            direct.contains("jsonata :: direct :: path (Some (& input) , & [\"count\"])"),
+            "{direct}"
+        );
+        assert!(from_input("$states.input < $limit").is_some());
+        for other in [
+            "$states.context.Execution.Name",
+            "$states.result",
+            "$states",
+        ] {
+            assert!(from_input(other).is_none(), "{other}");
         }
     }
 }

@@ -24,7 +24,14 @@ pub(super) fn body(
     flow: &JsonataFlow,
     names: &Names,
 ) -> Vec<TokenStream> {
-    let reads = jsonata::reads(state, &scope.variables);
+    let mut reads = jsonata::reads(state, &scope.variables);
+    // Pass, Succeed and Choice states whose expressions all run as Rust from the
+    // input build no `$states`.
+    reads.from_input = matches!(
+        state.kind,
+        StateKind::Pass(_) | StateKind::Succeed | StateKind::Choice(_)
+    ) && !reads.context
+        && jsonata::reads_only_input(state, &scope.variables);
     scope.jsonata = Some(reads.clone());
     match &state.kind {
         StateKind::Pass(pass) => passing(
@@ -82,28 +89,44 @@ fn passing(
     if flow.output.is_none() && state.assign.is_none() && work.is_none() {
         return vec![quote!(let output = input;), end];
     }
-    let mut out = vec![
-        jsonata::states(reads, quote!(input), flow.output.is_none()),
-        jsonata::bindings(reads),
-    ];
+    let mut out = states_and_bindings(reads, flow.output.is_none());
     out.extend(work);
     // Assign before Output: Output may take the input back out of `states`.
     let (evaluate, apply) = assign(scope, state.assign.as_ref());
     out.extend(evaluate);
-    out.push(output(scope, flow.output.as_ref(), "input"));
+    out.push(output(scope, flow.output.as_ref(), "input", reads));
     out.extend(apply);
     out.push(end);
     out
 }
 
+/// `let states = ...;` and `let bindings = ...;` (`states` `mutable`), unless the
+/// state's expressions read only its input (see [`Reads::from_input`]).
+fn states_and_bindings(reads: &Reads, mutable: bool) -> Vec<TokenStream> {
+    if reads.from_input {
+        return Vec::new();
+    }
+    vec![
+        jsonata::states(reads, quote!(input), mutable),
+        jsonata::bindings(reads),
+    ]
+}
+
 /// `let output = ...;`: `Output`'s value, or else `$states.<default>` (`input`,
-/// `result`, `errorOutput`) taken back out of `states`.
-fn output(scope: &mut Scope, output: Option<&Template>, default: &str) -> TokenStream {
+/// `result`, `errorOutput`) taken back out of `states` (the input itself when no
+/// `states` was built).
+fn output(
+    scope: &mut Scope,
+    output: Option<&Template>,
+    default: &str,
+    reads: &Reads,
+) -> TokenStream {
     match output {
         Some(template) => {
             let value = super::template::build(scope, template, "Output", &quote!(&input));
             quote!(let output = #value;)
         }
+        None if reads.from_input => quote!(let output = input;),
         None => quote!(let output = jsonata::take_member(&mut states, #default);),
     }
 }
@@ -152,10 +175,7 @@ fn choice(
 ) -> Vec<TokenStream> {
     let takes_input = choice.rules.iter().any(|rule| rule.output.is_none())
         || (choice.default.is_some() && flow.output.is_none());
-    let mut out = vec![
-        jsonata::states(reads, quote!(input), takes_input),
-        jsonata::bindings(reads),
-    ];
+    let mut out = states_and_bindings(reads, takes_input);
     for rule in &choice.rules {
         let condition = match &rule.condition {
             Condition::Constant(holds) => quote!(#holds),
@@ -166,7 +186,7 @@ fn choice(
             Condition::Rule(_) => unreachable!("JSONPath rules are not in JSONata states"),
         };
         let (evaluate, apply) = assign(scope, rule.assign.as_ref());
-        let output = output(scope, rule.output.as_ref(), "input");
+        let output = output(scope, rule.output.as_ref(), "input", reads);
         let next = transition(names, &Transition::Next(rule.next));
         out.push(quote! {
             if #condition {
@@ -181,7 +201,7 @@ fn choice(
         Some(default) => {
             let (evaluate, apply) = assign(scope, state.assign.as_ref());
             out.extend(evaluate);
-            out.push(output(scope, flow.output.as_ref(), "input"));
+            out.push(output(scope, flow.output.as_ref(), "input", reads));
             out.extend(apply);
             out.push(transition(names, &Transition::Next(default)));
         }
@@ -214,7 +234,7 @@ pub(super) fn work(
     let shapes = evaluate.is_some() || flow.output.is_some();
     let mut finish = Vec::new();
     if shapes {
-        let output = output(scope, flow.output.as_ref(), "result");
+        let output = output(scope, flow.output.as_ref(), "result", &reads);
         finish.push(quote!(jsonata::with_member(&mut states, "result", result);));
         finish.push(jsonata::bindings(&reads));
         finish.extend(evaluate);
@@ -231,7 +251,7 @@ pub(super) fn work(
         let arms = resilience.catch.iter().map(|catcher| {
             let errors = super::attempt::error_names(&catcher.errors);
             let (evaluate, apply) = assign(scope, catcher.assign.as_ref());
-            let output = output(scope, catcher.output.as_ref(), "errorOutput");
+            let output = output(scope, catcher.output.as_ref(), "errorOutput", &reads);
             let bindings = jsonata::bindings(&reads);
             let next = transition(names, &Transition::Next(catcher.next));
             // A failed Assign or Output leaves no result for the catcher to see.

@@ -555,6 +555,12 @@ fn doc(state: &crate::ir::State) -> Vec<String> {
     lines
 }
 
+/// Whether none of `machine`'s states waits (see [`waits`]): its executions can run
+/// to their end at once, without a future.
+pub(super) fn never_waits(machine: &Machine) -> bool {
+    !machine.states.iter().any(waits)
+}
+
 /// Whether the state's transition function awaits (a Task's handler, a Wait's timer,
 /// the branches of a Parallel, the iterations of a Map).
 fn waits(state: &crate::ir::State) -> bool {

@@ -39,6 +39,33 @@ pub fn evaluate(
     }
 }
 
+/// [`evaluate`] in a state whose expressions all read only `$states.input` and
+/// variables and all run as Rust: `$states` (`{"input": input}`) and the bindings
+/// of `variables` (each `None` when unassigned) are built only when `direct` left
+/// the expression to the engine, so that the usual case builds nothing.
+pub fn evaluate_input(
+    direct: Direct<'_>,
+    expression: &Expression,
+    field: &str,
+    input: &Value,
+    variables: &[(&str, Option<&Value>)],
+) -> Result<Value, ExecutionError> {
+    match direct {
+        Direct::Value(value) => Ok(value.into_owned()),
+        Undefined | Engine => {
+            let states = super::states(input.clone(), None);
+            let mut bindings = Bindings::default();
+            bindings.bind("states", &states);
+            for (name, value) in variables {
+                if let Some(value) = value {
+                    bindings.bind(name, value);
+                }
+            }
+            super::evaluate(expression, field, &bindings)
+        }
+    }
+}
+
 /// A constant.
 pub fn literal(value: Value) -> Direct<'static> {
     Direct::Value(Cow::Owned(value))

@@ -162,6 +162,52 @@ pub struct Run {
     pub keep_inputs: bool,
 }
 
+/// The iterations of a Map that ended so far, and how many of them failed.
+#[derive(Debug, Default)]
+struct Tally {
+    count: usize,
+    failed: usize,
+}
+
+impl Tally {
+    /// Counts an iteration that ended with `outcome`, out of `total` (when known):
+    /// its own error when there is no `tolerance`, `States.ExceedToleratedFailureThreshold`
+    /// once the failures are past it.
+    fn count(
+        &mut self,
+        tolerance: Tolerance,
+        total: Option<usize>,
+        outcome: &Result<Value, ExecutionError>,
+    ) -> Result<(), ExecutionError> {
+        self.count += 1;
+        let Err(error) = outcome else {
+            return Ok(());
+        };
+        if !tolerance.is_set() {
+            return Err(error.clone());
+        }
+        self.failed += 1;
+        let over = match total {
+            Some(total) => tolerance.exceeded(self.failed, total),
+            None => tolerance
+                .count
+                .is_some_and(|count| self.failed as u64 > count),
+        };
+        if over {
+            return Err(threshold_exceeded());
+        }
+        Ok(())
+    }
+
+    /// Whether the failures, once all iterations ended, are past `tolerance`.
+    fn end(&self, tolerance: Tolerance) -> Result<(), ExecutionError> {
+        if tolerance.exceeded(self.failed, self.count) {
+            return Err(threshold_exceeded());
+        }
+        Ok(())
+    }
+}
+
 /// The most child executions a Distributed Map runs at once when MaxConcurrency
 /// is 0.
 const DISTRIBUTED_CONCURRENCY: usize = 10_000;
@@ -211,32 +257,40 @@ impl Run {
                 }
             })
             .buffer_unordered(limit);
-        let (mut count, mut failed) = (0, 0);
+        let mut tally = Tally::default();
         while let Some(finished) = running.next().await {
             let finished = finished?;
-            count += 1;
-            if let Err(error) = &finished.outcome {
-                if !self.tolerance.is_set() {
-                    return Err(error.clone());
-                }
-                failed += 1;
-                let over = match total {
-                    Some(total) => self.tolerance.exceeded(failed, total),
-                    None => self
-                        .tolerance
-                        .count
-                        .is_some_and(|count| failed as u64 > count),
-                };
-                if over {
-                    return Err(threshold_exceeded());
-                }
-            }
+            tally.count(self.tolerance, total, &finished.outcome)?;
             done(finished)?;
         }
-        if self.tolerance.exceeded(failed, count) {
-            return Err(threshold_exceeded());
-        }
-        Ok(())
+        tally.end(self.tolerance)
+    }
+
+    /// [`Run::collect`] for iterations that end at once, with no future (see
+    /// [`exec::run_branch_now`](crate::exec::run_branch_now)): run one after the
+    /// other, in item order, as the concurrent ones would end. Fails as
+    /// [`Run::each`] does.
+    pub fn collect_now<F>(
+        &self,
+        inputs: Vec<Value>,
+        mut iteration: F,
+    ) -> Result<Vec<Value>, ExecutionError>
+    where
+        F: FnMut(usize, Value) -> Result<Value, ExecutionError>,
+    {
+        let total = inputs.len();
+        let mut tally = Tally::default();
+        let outputs = inputs
+            .into_iter()
+            .enumerate()
+            .map(|(index, input)| {
+                let outcome = iteration(index, input);
+                tally.count(self.tolerance, Some(total), &outcome)?;
+                Ok(outcome.unwrap_or_else(|error| error.to_output()))
+            })
+            .collect::<Result<Vec<Value>, ExecutionError>>()?;
+        tally.end(self.tolerance)?;
+        Ok(outputs)
     }
 
     /// [`Run::each`] over items in memory, giving the outputs in item order; a

@@ -41,11 +41,11 @@ pub fn set(path: &RefPath, input: &mut Value, result: Value) -> Result<(), Execu
     if !matches!(input, Value::Object(_) | Value::Array(_)) {
         return Err(path_conflict(path, input));
     }
-    if let Some(position) = first_conflict(path.steps, input) {
-        return Err(step_conflict(&path.steps[position], input));
+    match place(path.steps, 0, input, result) {
+        Ok(()) => Ok(()),
+        // Nothing was changed: the error shows the input as it was.
+        Err(position) => Err(step_conflict(&path.steps[position], input)),
     }
-    // Checked above, so this finds its way; `None` would be a bug, reported as a conflict.
-    place(path.steps, input, result).ok_or_else(|| path_conflict(path, input))
 }
 
 /// `Unable to apply ReferencePath <path> to input <input>`: ResultPath on an input
@@ -60,51 +60,52 @@ fn path_conflict(path: &RefPath, input: &Value) -> ExecutionError {
     )
 }
 
-/// Walks `steps` in `input`, creating missing members as objects, and puts `result`
-/// at the end. Expects [`first_conflict`] to have found nothing.
-fn place(steps: &[Step], input: &mut Value, result: Value) -> Option<()> {
-    let (last, parents) = steps.split_last()?;
-    let mut node = input;
-    for step in parents {
-        node = match (step, node) {
-            (Step::Field(name), Value::Object(members)) => {
-                if !members.contains_key(*name) {
-                    members.insert((*name).to_owned(), Value::Object(Map::new()));
-                }
-                members.get_mut(*name)?
+/// Puts `result` at `steps[position..]` inside `node`, one lookup per step,
+/// creating the members missing on the way as objects. A step that cannot apply (a
+/// name on something other than an object, an index on something other than an array
+/// or out of its range, or an index below a member that is to be created) is found
+/// before anything changes, and its position in `steps` returned.
+fn place(steps: &[Step], position: usize, node: &mut Value, result: Value) -> Result<(), usize> {
+    let rest = &steps[position + 1..];
+    match (&steps[position], node) {
+        (Step::Field(name), Value::Object(members)) => {
+            if let Some(child) = members.get_mut(*name) {
+                return descend(steps, position, child, result);
             }
-            (Step::Index(index), Value::Array(items)) => items.get_mut(*index)?,
-            _ => return None,
-        };
-    }
-    match (last, node) {
-        (Step::Field(name), Value::Object(members)) => match members.get_mut(*name) {
-            Some(slot) => *slot = result,
-            None => {
-                members.insert((*name).to_owned(), result);
+            // Below a created member only names can follow.
+            if let Some(offset) = rest.iter().position(|step| matches!(step, Step::Index(_))) {
+                return Err(position + 1 + offset);
             }
-        },
-        (Step::Index(index), Value::Array(items)) => *items.get_mut(*index)? = result,
-        _ => return None,
+            members.insert((*name).to_owned(), nest(rest, result));
+            Ok(())
+        }
+        (Step::Index(index), Value::Array(items)) if *index < items.len() => {
+            descend(steps, position, &mut items[*index], result)
+        }
+        _ => Err(position),
     }
-    Some(())
 }
 
-/// The position of the first step of `steps` that cannot be applied to `input`, if
-/// any: a name on something other than an object, an index on something other than
-/// an array or out of its range, or an index below a member that is to be created.
-fn first_conflict(steps: &[Step], input: &Value) -> Option<usize> {
-    let mut node = Some(input);
-    for (position, step) in steps.iter().enumerate() {
-        node = match (step, node) {
-            // Below a created member: only names can follow.
-            (Step::Field(_), None) => None,
-            (Step::Field(name), Some(Value::Object(members))) => members.get(*name),
-            (Step::Index(index), Some(Value::Array(items))) if *index < items.len() => {
-                items.get(*index)
-            }
-            _ => return Some(position),
-        };
+/// [`place`] in `child`, the node `steps[position]` leads to: `result` replaces it
+/// when that was the last step.
+fn descend(steps: &[Step], position: usize, child: &mut Value, result: Value) -> Result<(), usize> {
+    if position + 1 == steps.len() {
+        *child = result;
+        Ok(())
+    } else {
+        place(steps, position + 1, child, result)
     }
-    None
+}
+
+/// `result` inside new objects, one per name of `fields` (all [`Step::Field`]s):
+/// `{"a": {"b": result}}` for `a`, `b`.
+fn nest(fields: &[Step], result: Value) -> Value {
+    fields.iter().rev().fold(result, |inner, step| {
+        let Step::Field(name) = step else {
+            return inner;
+        };
+        let mut members = Map::with_capacity(1);
+        members.insert((*name).to_owned(), inner);
+        Value::Object(members)
+    })
 }

@@ -7,6 +7,9 @@
 //!          [--db FILE [--redrive]]
 //! ```
 //!
+//! A hidden `--bench N` runs the execution N times and prints figures instead (see
+//! `asl bench`).
+//!
 //! Exit status 0: the output JSON is on stdout. 1: the execution failed, and
 //! `{"error": ..., "cause": ...}` is on stdout. 2: bad usage, an unreadable or invalid
 //! input or bindings file, or Tasks without a binding; the message is on stderr.
@@ -14,6 +17,7 @@
 //! With `--db`, the execution runs durably under the [`Engine`](crate::Engine) on a
 //! SQLite store, and running the same command again goes on with it.
 
+mod bench;
 mod durable;
 
 use std::ffi::OsString;
@@ -113,6 +117,16 @@ struct Args {
     /// the state it ended in, instead of starting one.
     #[arg(long, requires_all = ["db", "name"])]
     redrive: bool,
+    /// Runs the execution N times in this process and prints one JSON object of
+    /// timings instead of its output (what `asl bench` runs).
+    #[arg(
+        long,
+        value_name = "N",
+        hide = true,
+        conflicts_with = "db",
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    bench: Option<u64>,
 }
 
 /// The standard streams, replaceable in tests.
@@ -173,6 +187,19 @@ where
     if let Some(root) = args.s3_root {
         options = options.storage_root(root);
     }
+    if let Some(executions) = args.bench {
+        let report = runtime.block_on(async {
+            tokio::select! {
+                report = bench::bench(&workflow, &options, &input, executions) => Some(report),
+                _ = tokio::signal::ctrl_c() => None,
+            }
+        });
+        runtime.shutdown_background();
+        return match report {
+            Some(report) => print_report(report, streams),
+            None => interrupted(streams),
+        };
+    }
     let outcome = runtime.block_on(async {
         tokio::select! {
             outcome = exec::run(&workflow, options, input) => Some(outcome),
@@ -183,14 +210,35 @@ where
     // Blocking work a Task abandoned (an HTTP call past its TimeoutSeconds) must not
     // hold the process.
     runtime.shutdown_background();
-    let Some(outcome) = outcome else {
-        let _ = writeln!(
-            streams.stderr,
-            "interrupted: the execution was stopped and its running commands killed"
-        );
-        return INTERRUPTED;
+    match outcome {
+        Some(outcome) => print_outcome(outcome, streams),
+        None => interrupted(streams),
+    }
+}
+
+/// Says that Ctrl-C stopped the execution; returns the exit status.
+fn interrupted(streams: Streams<'_>) -> u8 {
+    let _ = writeln!(
+        streams.stderr,
+        "interrupted: the execution was stopped and its running commands killed"
+    );
+    INTERRUPTED
+}
+
+/// Prints the figures of `--bench` as one JSON object on stdout, or the error of the
+/// execution that failed as [`print_outcome`] does; returns the exit status.
+fn print_report(report: Result<bench::Report, ExecutionError>, streams: Streams<'_>) -> u8 {
+    let report = match report {
+        Ok(report) => report,
+        Err(error) => return print_outcome(Err(error), streams),
     };
-    print_outcome(outcome, streams)
+    match serde_json::to_value(report) {
+        Ok(figures) => print_outcome(Ok(figures), streams),
+        Err(error) => {
+            let _ = writeln!(streams.stderr, "error: cannot write the figures: {error}");
+            USAGE
+        }
+    }
 }
 
 /// Prints how an execution ended (its output, or `{"error", "cause"}`) on stdout and
@@ -506,6 +554,65 @@ mod tests {
             "{}",
             run.stderr
         );
+    }
+
+    #[test]
+    fn bench_runs_the_execution_n_times_and_prints_figures() {
+        let (_dir, bindings) = bindings_file("\"cat\"");
+        let run = run(&["--bindings", &bindings, "--bench", "3"], "");
+        assert_eq!(run.status, 0, "{}", run.stderr);
+        let figures: Value = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!(figures["executions"], 3);
+        assert_eq!(figures["transitions"], 3);
+        let mut keys: Vec<&str> = figures
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            [
+                "executions",
+                "executions_per_second",
+                "p50_seconds",
+                "p99_seconds",
+                "seconds",
+                "transitions",
+                "transitions_per_second"
+            ]
+        );
+        assert!(
+            figures["p50_seconds"].as_f64().unwrap() <= figures["p99_seconds"].as_f64().unwrap()
+        );
+    }
+
+    #[test]
+    fn bench_stops_at_a_failed_execution_and_refuses_zero_or_db() {
+        let (_dir, bindings) = bindings_file("\"cat\"");
+        let failed = run(
+            &[
+                "--bindings",
+                &bindings,
+                "--bench",
+                "2",
+                "--input",
+                r#"{"fail": 1}"#,
+            ],
+            "",
+        );
+        assert_eq!(
+            (failed.status, failed.stdout.as_str()),
+            (1, "{\"error\":\"Boom\",\"cause\":null}\n")
+        );
+        for args in [
+            vec!["--bench", "0"],
+            vec!["--bench", "2", "--db", "runs.db"],
+        ] {
+            let refused = run(&args, "");
+            assert_eq!((refused.status, refused.stdout.as_str()), (2, ""));
+        }
     }
 
     #[test]

@@ -81,3 +81,40 @@ fn logic_and_concatenation_on_their_own_types_only() {
     assert_eq!(concatenate(value(json!("a")), Undefined), value(json!("a")));
     assert_eq!(concatenate(value(json!("a")), value(json!(1))), Engine);
 }
+
+#[test]
+fn evaluating_from_the_input_builds_states_only_for_the_engine() {
+    let expression = crate::jsonata::parse("$states.input.count + $step");
+    let input = json!({"count": "one"});
+    let step = json!(1);
+    // Computed directly: the value.
+    assert_eq!(
+        evaluate_input(value(json!(2)), &expression, "Output", &input, &[]),
+        Ok(json!(2))
+    );
+    // Left to the engine: it sees `$states.input` and the variables that are set,
+    // and its error is the one the engine gives with `$states` built whole.
+    let engine = evaluate_input(
+        Engine,
+        &expression,
+        "Output",
+        &input,
+        &[("step", Some(&step))],
+    );
+    let states = crate::jsonata::states(input.clone(), None);
+    let mut bindings = Bindings::default();
+    bindings.bind("states", &states).bind("step", &step);
+    assert_eq!(
+        engine,
+        crate::jsonata::evaluate(&expression, "Output", &bindings)
+    );
+    assert_eq!(engine.unwrap_err().name(), "States.QueryEvaluationError");
+    let unset = evaluate_input(
+        Undefined,
+        &expression,
+        "Output",
+        &json!({"count": 1}),
+        &[("step", None)],
+    );
+    assert_eq!(unset.unwrap_err().name(), "States.QueryEvaluationError");
+}
