@@ -135,7 +135,11 @@ pub(crate) fn spawn(
     input: &str,
     io: &mut Io<'_>,
 ) -> io::Result<Result<Output, u8>> {
+    // The binary reads its input as the first value on stdin, which stays open while
+    // this process lives: when it dies, even by SIGKILL, the binary ends too, and the
+    // commands its Tasks run with it.
     let mut child = match command
+        .arg("--tied-to-stdin")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -151,11 +155,16 @@ pub(crate) fn spawn(
             return Ok(Err(NOT_RUN));
         }
     };
-    if let Some(mut stdin) = child.stdin.take() {
-        // The binary reads all of its input first; it fails on its own if it cannot.
+    let mut stdin = child.stdin.take();
+    if let Some(stdin) = &mut stdin {
+        // The binary reads its input first; it fails on its own if it cannot. The
+        // newline ends a number.
         let _ = stdin.write_all(input.as_bytes());
+        let _ = stdin.write_all(b"\n");
     }
-    Ok(Ok(child.wait_with_output()?))
+    let output = child.wait_with_output()?;
+    drop(stdin);
+    Ok(Ok(output))
 }
 
 /// The binary's exit status as ours; [`NOT_RUN`], said on stderr, when a signal

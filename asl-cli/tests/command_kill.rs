@@ -222,3 +222,72 @@ fn commands_die_with_a_killed_execution_and_never_see_a_truncated_input() {
          none truncated; every process of the commands gone within {slowest:?} of a kill"
     );
 }
+
+/// `asl run` starts the workflow binary as a child: when `asl run` is SIGKILLed, the
+/// binary (whose stdin `asl run` holds open) ends too, and the command its Task runs
+/// with it.
+#[test]
+fn killing_asl_run_ends_its_workflow_binary_and_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let definition = dir.path().join("machine.asl.json");
+    std::fs::write(&definition, MACHINE).unwrap();
+    let log = dir.path().join("log");
+    std::fs::create_dir(&log).unwrap();
+    // The shell records its pid, then sleeps (marked by its odd duration).
+    let script = format!(
+        "echo $$ >> '{log}/pids'\nsleep {SLEEP}1 & echo $! >> '{log}/pids'\nwait\necho '{{}}'\n",
+        log = log.display()
+    );
+    let bindings = dir.path().join("bindings.toml");
+    std::fs::write(&bindings, format!("[states.Work]\ncommand = {script:?}\n")).unwrap();
+    let mut run = Command::new(assert_cmd::cargo::cargo_bin("asl"))
+        .env(
+            "ASL_CACHE_DIR",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/asl-cache"),
+        )
+        .arg("run")
+        .arg(&definition)
+        .arg("--input")
+        .arg("{\"n\": 1}")
+        .arg("--bindings")
+        .arg(&bindings)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Compiling may take minutes the first time; then the command starts.
+    let waiting = Instant::now();
+    while recorded_pids(&log).len() < 2 {
+        assert!(
+            waiting.elapsed() < Duration::from_secs(900),
+            "the command never started"
+        );
+        assert!(run.try_wait().unwrap().is_none(), "asl run ended early");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let binary_marker = "--tied-to-stdin";
+    assert!(
+        !running_with(binary_marker).is_empty(),
+        "the workflow binary runs, tied to asl run's pipe"
+    );
+    run.kill().unwrap();
+    run.wait().unwrap();
+    let killed = Instant::now();
+    loop {
+        let mut left = running_with(binary_marker);
+        left.extend(running_with(&format!("{SLEEP}1")));
+        let alive: Vec<u32> = recorded_pids(&log)
+            .into_iter()
+            .filter(|pid| !ended(*pid))
+            .collect();
+        if left.is_empty() && alive.is_empty() {
+            break;
+        }
+        assert!(
+            killed.elapsed() < GONE_WITHIN,
+            "left running after asl run was killed: {left:?} {alive:?}"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}

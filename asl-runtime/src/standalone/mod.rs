@@ -127,6 +127,12 @@ struct Args {
         value_parser = clap::value_parser!(u64).range(1..)
     )]
     bench: Option<u64>,
+    /// With `--input -`: reads the input as the first JSON value on stdin and ends
+    /// the process when stdin closes after it, so that a process that started this
+    /// binary with its stdin open (`asl run`, `asl bench`) takes it down with it when
+    /// it dies, even by SIGKILL (running commands die with this process).
+    #[arg(long, hide = true)]
+    tied_to_stdin: bool,
 }
 
 /// The standard streams, replaceable in tests.
@@ -162,7 +168,12 @@ where
             return if error.use_stderr() { USAGE } else { SUCCEEDED };
         }
     };
-    let prepared = read_input(&args.input, streams.stdin)
+    let input = if args.tied_to_stdin && args.input == "-" {
+        read_first_value(streams.stdin).inspect(|_| exit_when_stdin_closes())
+    } else {
+        read_input(&args.input, streams.stdin)
+    };
+    let prepared = input
         .and_then(|input| Ok((input, bindings(&args, tasks)?)))
         .and_then(|(input, bindings)| Ok((input, bindings, runtime()?)));
     let (input, bindings, runtime) = match prepared {
@@ -291,6 +302,28 @@ pub fn read_input(input: &str, stdin: &mut dyn Read) -> Result<Value, String> {
     serde_json::from_str(&text).map_err(|error| format!("{origin} is not valid JSON: {error}"))
 }
 
+/// The first JSON value on `stdin`, read without waiting for the end of it (see
+/// `--tied-to-stdin`).
+fn read_first_value(stdin: &mut dyn Read) -> Result<Value, String> {
+    match serde_json::Deserializer::from_reader(stdin)
+        .into_iter::<Value>()
+        .next()
+    {
+        Some(Ok(value)) => Ok(value),
+        Some(Err(error)) => Err(format!("the input on stdin is not valid JSON: {error}")),
+        None => Err("the input on stdin is empty".to_owned()),
+    }
+}
+
+/// Ends this process when its stdin closes: whoever started it with `--tied-to-stdin`
+/// is gone. A thread waits for the end of stdin; the process exits as if interrupted.
+fn exit_when_stdin_closes() {
+    std::thread::spawn(|| {
+        let _ = io::copy(&mut io::stdin(), &mut io::sink());
+        std::process::exit(i32::from(INTERRUPTED));
+    });
+}
+
 /// The bindings `--bindings` names (none without it), checked to bind every Task.
 fn bindings(args: &Args, tasks: &[(&str, &str)]) -> Result<Bindings, Refusal> {
     let bindings = match &args.bindings {
@@ -407,6 +440,28 @@ mod tests {
             stdout: String::from_utf8(stdout).unwrap(),
             stderr: String::from_utf8(stderr).unwrap(),
         }
+    }
+
+    #[test]
+    fn a_tied_input_is_the_first_value_on_stdin() {
+        // What follows the value (the rest of the open pipe) is not read.
+        let mut stdin: &[u8] = b"{\"n\": 1}\n";
+        assert_eq!(read_first_value(&mut stdin), Ok(json!({"n": 1})));
+        let mut stdin: &[u8] = b"12\n";
+        assert_eq!(read_first_value(&mut stdin), Ok(json!(12)));
+        let mut stdin: &[u8] = b"[1, 2] trailing";
+        assert_eq!(read_first_value(&mut stdin), Ok(json!([1, 2])));
+        let mut stdin: &[u8] = b"  ";
+        assert_eq!(
+            read_first_value(&mut stdin),
+            Err("the input on stdin is empty".to_owned())
+        );
+        let mut stdin: &[u8] = b"{oops";
+        assert!(
+            read_first_value(&mut stdin)
+                .unwrap_err()
+                .starts_with("the input on stdin is not valid JSON: ")
+        );
     }
 
     /// A bindings file in a temporary directory binding `Greet` to `command`.
