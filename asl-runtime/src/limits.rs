@@ -46,10 +46,14 @@ pub fn exceeds_limit(value: &Value) -> bool {
 /// The most bytes a float can take as JSON (`-2.2250738585072014e-308`).
 const MAX_FLOAT_LEN: usize = 24;
 
+/// The most bytes an integer can take as JSON (`-9223372036854775808`,
+/// `18446744073709551615`).
+const MAX_INTEGER_LEN: usize = 20;
+
 /// Spends on `budget` a bound on `value`'s size as compact JSON, never below it,
 /// that costs no look at a string's bytes and no formatting of a float: a string
-/// of `n` bytes is at most `6n + 2` as JSON (`\u001f` for a control byte), a float
-/// at most [`MAX_FLOAT_LEN`]. `None` when the bound is over `budget`, which says
+/// of `n` bytes is at most `6n + 2` as JSON (`\u001f` for a control byte), a number
+/// at most [`MAX_FLOAT_LEN`] or [`MAX_INTEGER_LEN`]. `None` when the bound is over `budget`, which says
 /// nothing about the value's exact size: [`spend`] counts that.
 fn bound(value: &Value, budget: &mut usize) -> Option<()> {
     let mut take = |bytes: usize| -> Option<()> {
@@ -58,6 +62,7 @@ fn bound(value: &Value, budget: &mut usize) -> Option<()> {
     };
     match value {
         Value::Number(number) if number.is_f64() => take(MAX_FLOAT_LEN),
+        Value::Number(_) => take(MAX_INTEGER_LEN),
         Value::String(text) => take(text.len().checked_mul(6)? + 2),
         Value::Array(items) => {
             take(2 + items.len().saturating_sub(1))?;
@@ -70,7 +75,7 @@ fn bound(value: &Value, budget: &mut usize) -> Option<()> {
                 bound(item, budget)
             })
         }
-        Value::Null | Value::Bool(_) | Value::Number(_) => spend(value, budget),
+        Value::Null | Value::Bool(_) => take(5),
     }
 }
 
@@ -194,6 +199,8 @@ mod tests {
         for float in [-1.7976931348623157e308, -2.2250738585072014e-308, -5e-324] {
             assert!(json!(float).to_string().len() <= MAX_FLOAT_LEN, "{float}");
         }
+        assert_eq!(json!(i64::MIN).to_string().len(), MAX_INTEGER_LEN);
+        assert_eq!(json!(u64::MAX).to_string().len(), MAX_INTEGER_LEN);
     }
 
     #[test]
