@@ -229,19 +229,53 @@ pub async fn run_branch<W: Workflow>(
     }
 }
 
-/// [`run_branch`] without a future, for a sub-machine none of whose states waits
+/// Map iterations run without a future, for a processor none of whose states waits
 /// (only Pass, Choice, Succeed and Fail states, as the generated code knows), outside
-/// the durable engine (see [`Execution::journal`]): the iteration runs to its end at
-/// once, with nothing to allocate or poll.
-pub fn run_branch_now<W: Workflow>(
-    workflow: &W,
+/// the durable engine (see [`Execution::journal`]): each runs to its end at once, as
+/// [`run_branch`] would run it, with nothing to poll. The iterations, one after the
+/// other, share one [`Context`], made afresh for each (see [`Context::next_item`])
+/// without allocating again.
+#[derive(Debug)]
+pub struct Iterations<'a> {
     execution: Arc<Execution>,
     variables: Arc<Variables>,
-    place: Arc<crate::context::Place>,
-    input: Value,
-) -> Result<Value, ExecutionError> {
-    let mut context = Context::inner(execution, variables).in_place(place);
-    drive_now(workflow, &mut context, input)
+    around: &'a crate::context::Around,
+    context: Option<Context>,
+}
+
+impl<'a> Iterations<'a> {
+    /// Iterations of `execution` inside the variables `variables`, of the Map state
+    /// entry `around`.
+    pub fn new(
+        execution: Arc<Execution>,
+        variables: Arc<Variables>,
+        around: &'a crate::context::Around,
+    ) -> Iterations<'a> {
+        Iterations {
+            execution,
+            variables,
+            around,
+            context: None,
+        }
+    }
+
+    /// Runs the iteration of item `index`: the processor `workflow` from `input` to
+    /// its end.
+    pub fn run<W: Workflow>(
+        &mut self,
+        workflow: &W,
+        index: usize,
+        input: Value,
+    ) -> Result<Value, ExecutionError> {
+        let mut context = match self.context.take() {
+            Some(context) => context.next_item(&self.variables, self.around, index),
+            None => Context::inner(Arc::clone(&self.execution), Arc::clone(&self.variables))
+                .in_place(self.around.item(index)),
+        };
+        let ended = drive_now(workflow, &mut context, input);
+        self.context = Some(context);
+        ended
+    }
 }
 
 /// Runs a child execution of a Distributed Map: the processor `workflow` from
@@ -319,7 +353,7 @@ async fn drive<W: Workflow>(
 }
 
 /// [`drive`] for a machine none of whose states waits, recording no history events
-/// (see [`run_branch_now`]). A state that waits all the same fails the execution
+/// (see [`Iterations`]). A state that waits all the same fails the execution
 /// with `States.Runtime`: generated code never gets here with one.
 fn drive_now<W: Workflow>(
     workflow: &W,
