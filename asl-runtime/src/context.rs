@@ -492,6 +492,7 @@ impl Context {
     }
 
     /// Where the states record their history events (under the durable engine).
+    #[inline]
     pub fn events(&self) -> Option<&Arc<Events>> {
         self.events.as_ref()
     }
@@ -605,6 +606,7 @@ impl Context {
     /// time is read by [`Context::stamp_entry`], which generated code calls only in
     /// states that can observe it (Task states and states reading `$$`): reading the
     /// clock costs as much as a whole Pass transition.
+    #[inline]
     pub fn enter(&mut self, state: &'static str) {
         self.state_name = state;
         self.caught = false;
@@ -666,6 +668,7 @@ impl Context {
     }
 
     /// Counts `count` more history events in the current state.
+    #[inline]
     pub fn record_events(&mut self, count: u64) {
         self.last_event_id += count;
     }
@@ -690,6 +693,7 @@ impl Context {
     }
 
     /// Whether the current state's Catch caught an error (see [`Context::catch`]).
+    #[inline]
     pub fn caught(&self) -> bool {
         self.caught
     }

@@ -51,6 +51,7 @@ pub fn field<'v>(
 
 /// [`field`] for a path of names and indexes only, compiled to a [`RefPath`]: a
 /// direct lookup.
+#[inline]
 pub fn field_at<'v>(
     path: &RefPath,
     key: &str,
@@ -62,6 +63,7 @@ pub fn field_at<'v>(
 
 /// [`variable`] for a path of names and indexes only, compiled to a [`RefPath`]: a
 /// direct lookup.
+#[inline]
 pub fn variable_at<'v>(path: &RefPath, root: &'v Value) -> Result<&'v Value, ExecutionError> {
     path.get(root)
         .ok_or_else(|| crate::choice::missing_variable(path.text))
