@@ -2,7 +2,6 @@
 //! one transition at a time.
 
 use std::future::Future;
-use std::ops::ControlFlow;
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -340,13 +339,19 @@ async fn drive<W: Workflow>(
             Now::Ran(outcome) => outcome,
             Now::Waits(state) => workflow.step(state, context).await,
         };
-        if let (Some(events), Some(from)) = (events, from) {
+        if let Some(events) = &events
+            && let Some(from) = from
+        {
             events.exited(from, name, state_type, &outcome, context.caught());
         }
-        match advance(outcome, state_type, context) {
-            ControlFlow::Continue(next) => state = next,
-            ControlFlow::Break(ended) => break ended,
-        }
+        // Matched here rather than in a helper, so that the next state is not
+        // moved once more per transition.
+        state = match outcome {
+            Ok(Step::Next(next)) => next,
+            Ok(Step::Succeed(output)) => break Ok(output),
+            Err(error) => break Err(locate(error, context)),
+        };
+        context.record_events(state_type.events_after_entry());
     };
     context.execution().count_transitions(transitions);
     ended
@@ -373,30 +378,17 @@ fn drive_now<W: Workflow>(
                 state.name()
             ))),
         };
-        match advance(outcome, state_type, context) {
-            ControlFlow::Continue(next) => state = next,
-            ControlFlow::Break(ended) => break ended,
-        }
+        // Matched here rather than in a helper, so that the next state is not
+        // moved once more per transition.
+        state = match outcome {
+            Ok(Step::Next(next)) => next,
+            Ok(Step::Succeed(output)) => break Ok(output),
+            Err(error) => break Err(locate(error, context)),
+        };
+        context.record_events(state_type.events_after_entry());
     };
     context.execution().count_transitions(transitions);
     ended
-}
-
-/// After a state of `state_type` ran with `outcome`: the next state (its history
-/// events counted), or how the machine ended (an error naming the state).
-fn advance<S>(
-    outcome: Result<Step<S>, ExecutionError>,
-    state_type: StateType,
-    context: &mut Context,
-) -> ControlFlow<Result<Value, ExecutionError>, S> {
-    match outcome {
-        Ok(Step::Next(next)) => {
-            context.record_events(state_type.events_after_entry());
-            ControlFlow::Continue(next)
-        }
-        Ok(Step::Succeed(output)) => ControlFlow::Break(Ok(output)),
-        Err(error) => ControlFlow::Break(Err(locate(error, context))),
-    }
 }
 
 /// A fresh execution name: a UUID, as AWS gives executions started without one.
