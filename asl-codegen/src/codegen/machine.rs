@@ -269,6 +269,7 @@ fn workflow_items(machine: &Machine, names: &Names) -> TokenStream {
             State::#start(input)
         }
 
+        #[inline]
         fn step_now(&self, state: State, #now_context: &mut Context) -> ::asl_runtime::Now<State> {
             #step_now
         }
