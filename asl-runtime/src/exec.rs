@@ -21,15 +21,6 @@ pub enum Step<S> {
     Succeed(Value),
 }
 
-/// What [`Workflow::step_now`] did with a state.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Now<S> {
-    /// The state ran.
-    Ran(Result<Step<S>, ExecutionError>),
-    /// The state waits (a Task or a Wait): run it with [`Workflow::step`].
-    Waits(S),
-}
-
 /// The type of an ASL state, which fixes the history events it records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StateType {
@@ -52,6 +43,17 @@ pub enum StateType {
 }
 
 impl StateType {
+    /// Whether a state of this type awaits (a Task's handler, a Wait's timer, the
+    /// branches of a Parallel, the iterations of a Map): it runs through
+    /// [`Workflow::step`]; the others through [`Workflow::step_now`].
+    #[inline]
+    pub fn waits(self) -> bool {
+        matches!(
+            self,
+            StateType::Task | StateType::Wait | StateType::Parallel | StateType::Map
+        )
+    }
+
     /// History events after `StateEntered` when the state completes normally: a Task
     /// adds `TaskScheduled`, `TaskStarted`, `TaskSucceeded`; every state but Fail
     /// ends with `StateExited`.
@@ -95,9 +97,16 @@ pub trait Workflow: Sync {
     /// The first state, carrying the execution input.
     fn start(&self, input: Value) -> Self::State;
 
-    /// Runs a state that does not wait (Pass, Choice, Succeed, Fail) at once, without
-    /// a future; hands back the others (Task, Wait) for [`Workflow::step`].
-    fn step_now(&self, state: Self::State, context: &mut Context) -> Now<Self::State>;
+    /// Runs a state that does not wait (Pass, Choice, Succeed, Fail: see
+    /// [`StateType::waits`]) at once, without a future, and says where to go next.
+    /// The executor runs the others with [`Workflow::step`]; given one, this fails
+    /// with [`cannot_run_now`]. (Returning the outcome itself, rather than an enum
+    /// around it, saves a copy of it per transition.)
+    fn step_now(
+        &self,
+        state: Self::State,
+        context: &mut Context,
+    ) -> Result<Step<Self::State>, ExecutionError>;
 
     /// Runs one state, waiting as it needs to, and says where to go next.
     fn step(
@@ -335,9 +344,10 @@ async fn drive<W: Workflow>(
         let from = events
             .as_ref()
             .map(|events| events.entered(name, state_type, state.input()));
-        let outcome = match workflow.step_now(state, context) {
-            Now::Ran(outcome) => outcome,
-            Now::Waits(state) => workflow.step(state, context).await,
+        let outcome = if state_type.waits() {
+            workflow.step(state, context).await
+        } else {
+            workflow.step_now(state, context)
         };
         if let Some(events) = &events
             && let Some(from) = from
@@ -370,13 +380,12 @@ fn drive_now<W: Workflow>(
     let ended = loop {
         transitions += 1;
         let state_type = state.state_type();
-        context.enter(state.name());
-        let outcome = match workflow.step_now(state, context) {
-            Now::Ran(outcome) => outcome,
-            Now::Waits(state) => Err(ExecutionError::runtime(format!(
-                "The state '{}' waits, in a machine run without waiting",
-                state.name()
-            ))),
+        let name = state.name();
+        context.enter(name);
+        let outcome = if state_type.waits() {
+            Err(cannot_run_now(name))
+        } else {
+            workflow.step_now(state, context)
         };
         // Matched here rather than in a helper, so that the next state is not
         // moved once more per transition.
@@ -389,6 +398,14 @@ fn drive_now<W: Workflow>(
     };
     context.execution().count_transitions(transitions);
     ended
+}
+
+/// The error of a state that waits run without waiting (see
+/// [`Workflow::step_now`]): generated code never gets there.
+pub fn cannot_run_now(state: &str) -> ExecutionError {
+    ExecutionError::runtime(format!(
+        "The state '{state}' waits, in a machine run without waiting"
+    ))
 }
 
 /// A fresh execution name: a UUID, as AWS gives executions started without one.
