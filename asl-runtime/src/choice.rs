@@ -79,6 +79,7 @@ pub enum Number {
 
 impl Number {
     /// `value` as a number, or `None` when it is not a JSON number.
+    #[inline]
     pub fn of(value: &Value) -> Option<Number> {
         match value {
             Value::Number(number) => Some(Number::from(number)),

@@ -326,10 +326,14 @@ impl Around {
 
     /// The place of the iteration of item `index` (from 0) of the Map state.
     pub fn item(&self, index: usize) -> Arc<Place> {
-        Arc::new(Place {
+        Arc::new(self.item_place(index))
+    }
+
+    fn item_place(&self, index: usize) -> Place {
+        Place {
             around: self.clone(),
             part: Part::Item(index),
-        })
+        }
     }
 }
 
@@ -488,6 +492,7 @@ impl Context {
     }
 
     /// Where the states record their history events (under the durable engine).
+    #[inline]
     pub fn events(&self) -> Option<&Arc<Events>> {
         self.events.as_ref()
     }
@@ -515,7 +520,39 @@ impl Context {
         Context::with_variables(execution, variables)
     }
 
+    /// The context of the iteration of item `index` of the Map state entry `around`
+    /// inside the variables `outer`, made from this one (of the iteration before it):
+    /// the same as `Context::inner(execution, outer).in_place(around.item(index))`,
+    /// but reusing this one's variable scope and place when nothing else holds them.
+    pub fn next_item(self, outer: &Arc<Variables>, around: &Around, index: usize) -> Context {
+        let Context {
+            execution,
+            mut variables,
+            place,
+            ..
+        } = self;
+        match Arc::get_mut(&mut variables) {
+            Some(scope) => *scope = Variables::inner(Arc::clone(outer)),
+            None => variables = Arc::new(Variables::inner(Arc::clone(outer))),
+        }
+        let place = match place {
+            Some(mut place) => match Arc::get_mut(&mut place) {
+                Some(own) => {
+                    *own = around.item_place(index);
+                    place
+                }
+                None => around.item(index),
+            },
+            None => around.item(index),
+        };
+        Context::with_shared_variables(execution, variables).in_place(place)
+    }
+
     fn with_variables(execution: Arc<Execution>, variables: Variables) -> Context {
+        Context::with_shared_variables(execution, Arc::new(variables))
+    }
+
+    fn with_shared_variables(execution: Arc<Execution>, variables: Arc<Variables>) -> Context {
         // Under the engine, the top-level states record into the execution's events;
         // branches and iterations into their own (see `recording`).
         let events = execution
@@ -531,7 +568,7 @@ impl Context {
             retry_count: 0,
             task_token: None,
             random: None,
-            variables: Arc::new(variables),
+            variables,
             assignments: 0,
             place: None,
             anchor: None,
@@ -569,6 +606,7 @@ impl Context {
     /// time is read by [`Context::stamp_entry`], which generated code calls only in
     /// states that can observe it (Task states and states reading `$$`): reading the
     /// clock costs as much as a whole Pass transition.
+    #[inline]
     pub fn enter(&mut self, state: &'static str) {
         self.state_name = state;
         self.caught = false;
@@ -630,6 +668,7 @@ impl Context {
     }
 
     /// Counts `count` more history events in the current state.
+    #[inline]
     pub fn record_events(&mut self, count: u64) {
         self.last_event_id += count;
     }
@@ -654,6 +693,7 @@ impl Context {
     }
 
     /// Whether the current state's Catch caught an error (see [`Context::catch`]).
+    #[inline]
     pub fn caught(&self) -> bool {
         self.caught
     }
@@ -813,6 +853,41 @@ mod tests {
         assert_eq!(entered.len(), "2019-03-26T20:14:13.192Z".len());
         assert!(entered.ends_with('Z'));
         assert_eq!(context.entered_event_id(), 2);
+    }
+
+    #[test]
+    fn the_next_item_context_is_a_fresh_one() {
+        let execution = Arc::new(Execution::new("m", None, Value::Null).with_seed(Some(3)));
+        let mut map = Context::new(Arc::clone(&execution));
+        map.enter("Fan");
+        map.record_events(4);
+        let around = map.around();
+        let outer = map.shared_variables();
+        let fresh = |index| {
+            Context::inner(Arc::clone(&execution), Arc::clone(&outer)).in_place(around.item(index))
+        };
+        let mut used = fresh(0);
+        used.enter("Step");
+        used.set_retry_count(2);
+        used.set_task_token(Some("token".to_owned()));
+        used.variables_mut();
+        used.random_fraction();
+        let mut next = used.next_item(&outer, &around, 1);
+        let mut expected = fresh(1);
+        assert_eq!(next.variables(), expected.variables());
+        assert_eq!(next.assignments(), 0);
+        assert_eq!(next.state_name(), "");
+        assert_eq!(next.retry_count(), 0);
+        assert_eq!(next.task_token(), None);
+        assert_eq!(
+            next.place.as_deref().and_then(Place::item),
+            Some(("Fan", 1))
+        );
+        for context in [&mut next, &mut expected] {
+            context.enter("Step");
+        }
+        assert_eq!(next.history_event_id(), expected.history_event_id());
+        assert_eq!(next.random_fraction(), expected.random_fraction());
     }
 
     #[test]

@@ -51,6 +51,7 @@ pub fn field<'v>(
 
 /// [`field`] for a path of names and indexes only, compiled to a [`RefPath`]: a
 /// direct lookup.
+#[inline]
 pub fn field_at<'v>(
     path: &RefPath,
     key: &str,
@@ -62,6 +63,7 @@ pub fn field_at<'v>(
 
 /// [`variable`] for a path of names and indexes only, compiled to a [`RefPath`]: a
 /// direct lookup.
+#[inline]
 pub fn variable_at<'v>(path: &RefPath, root: &'v Value) -> Result<&'v Value, ExecutionError> {
     path.get(root)
         .ok_or_else(|| crate::choice::missing_variable(path.text))
@@ -105,6 +107,31 @@ pub fn require(fields: &[(&RefPath, &str)], root: &Value) -> Result<(), Executio
         field_at(path, key, root)?;
     }
     Ok(())
+}
+
+/// Moves the values of `fields` (paths of a payload template, none overlapping
+/// another, with their template keys) out of `root`, in order, leaving `null` in
+/// their places: one lookup each. When one is missing, the values already moved are
+/// put back and it fails as [`require`] would, showing `root` whole.
+pub fn take_all<const N: usize>(
+    fields: &[(&RefPath, &str); N],
+    root: &mut Value,
+) -> Result<[Value; N], ExecutionError> {
+    let mut taken = [const { Value::Null }; N];
+    for (index, (path, key)) in fields.iter().enumerate() {
+        match path.take(root) {
+            Some(value) => taken[index] = value,
+            None => {
+                for ((path, _), value) in fields.iter().zip(taken).take(index) {
+                    if let Some(place) = path.get_mut(root) {
+                        *place = value;
+                    }
+                }
+                return Err(path::errors::not_found(path.text, key, root));
+            }
+        }
+    }
+    Ok(taken)
 }
 
 /// The members of `root` that `paths` (of field names only) lead to, copied into
@@ -188,6 +215,26 @@ mod tests {
         text: "$.stock[0]",
         steps: &[Step::Field("stock"), Step::Index(0)],
     };
+
+    static STORE: RefPath = RefPath {
+        text: "$.store",
+        steps: &[Step::Field("store")],
+    };
+
+    #[test]
+    fn take_all_moves_each_value_out_or_fails_as_require_with_the_input_whole() {
+        let mut input = json!({"stock": {"lamps": [1]}, "store": "north"});
+        let [lamps, store] = take_all(&[(&LAMPS, "l.$"), (&STORE, "s.$")], &mut input).unwrap();
+        assert_eq!((lamps, store), (json!([1]), json!("north")));
+        assert_eq!(input, json!({"stock": {"lamps": null}, "store": null}));
+
+        let whole = json!({"stock": {"lamps": [1]}, "store": "north"});
+        let mut input = whole.clone();
+        let fields = [(&STORE, "s.$"), (&LAMPS, "l.$"), (&FIRST, "f.$")];
+        let error = take_all(&fields, &mut input).unwrap_err();
+        assert_eq!(input, whole);
+        assert_eq!(Err(error), require(&fields, &whole));
+    }
 
     #[test]
     fn a_projection_keeps_only_the_members_its_paths_lead_to() {

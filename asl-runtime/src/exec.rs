@@ -2,7 +2,6 @@
 //! one transition at a time.
 
 use std::future::Future;
-use std::ops::ControlFlow;
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -20,15 +19,6 @@ pub enum Step<S> {
     Next(S),
     /// The execution succeeded with this output.
     Succeed(Value),
-}
-
-/// What [`Workflow::step_now`] did with a state.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Now<S> {
-    /// The state ran.
-    Ran(Result<Step<S>, ExecutionError>),
-    /// The state waits (a Task or a Wait): run it with [`Workflow::step`].
-    Waits(S),
 }
 
 /// The type of an ASL state, which fixes the history events it records.
@@ -53,6 +43,17 @@ pub enum StateType {
 }
 
 impl StateType {
+    /// Whether a state of this type awaits (a Task's handler, a Wait's timer, the
+    /// branches of a Parallel, the iterations of a Map): it runs through
+    /// [`Workflow::step`]; the others through [`Workflow::step_now`].
+    #[inline]
+    pub fn waits(self) -> bool {
+        matches!(
+            self,
+            StateType::Task | StateType::Wait | StateType::Parallel | StateType::Map
+        )
+    }
+
     /// History events after `StateEntered` when the state completes normally: a Task
     /// adds `TaskScheduled`, `TaskStarted`, `TaskSucceeded`; every state but Fail
     /// ends with `StateExited`.
@@ -96,9 +97,16 @@ pub trait Workflow: Sync {
     /// The first state, carrying the execution input.
     fn start(&self, input: Value) -> Self::State;
 
-    /// Runs a state that does not wait (Pass, Choice, Succeed, Fail) at once, without
-    /// a future; hands back the others (Task, Wait) for [`Workflow::step`].
-    fn step_now(&self, state: Self::State, context: &mut Context) -> Now<Self::State>;
+    /// Runs a state that does not wait (Pass, Choice, Succeed, Fail: see
+    /// [`StateType::waits`]) at once, without a future, and says where to go next.
+    /// The executor runs the others with [`Workflow::step`]; given one, this fails
+    /// with [`cannot_run_now`]. (Returning the outcome itself, rather than an enum
+    /// around it, saves a copy of it per transition.)
+    fn step_now(
+        &self,
+        state: Self::State,
+        context: &mut Context,
+    ) -> Result<Step<Self::State>, ExecutionError>;
 
     /// Runs one state, waiting as it needs to, and says where to go next.
     fn step(
@@ -229,19 +237,53 @@ pub async fn run_branch<W: Workflow>(
     }
 }
 
-/// [`run_branch`] without a future, for a sub-machine none of whose states waits
+/// Map iterations run without a future, for a processor none of whose states waits
 /// (only Pass, Choice, Succeed and Fail states, as the generated code knows), outside
-/// the durable engine (see [`Execution::journal`]): the iteration runs to its end at
-/// once, with nothing to allocate or poll.
-pub fn run_branch_now<W: Workflow>(
-    workflow: &W,
+/// the durable engine (see [`Execution::journal`]): each runs to its end at once, as
+/// [`run_branch`] would run it, with nothing to poll. The iterations, one after the
+/// other, share one [`Context`], made afresh for each (see [`Context::next_item`])
+/// without allocating again.
+#[derive(Debug)]
+pub struct Iterations<'a> {
     execution: Arc<Execution>,
     variables: Arc<Variables>,
-    place: Arc<crate::context::Place>,
-    input: Value,
-) -> Result<Value, ExecutionError> {
-    let mut context = Context::inner(execution, variables).in_place(place);
-    drive_now(workflow, &mut context, input)
+    around: &'a crate::context::Around,
+    context: Option<Context>,
+}
+
+impl<'a> Iterations<'a> {
+    /// Iterations of `execution` inside the variables `variables`, of the Map state
+    /// entry `around`.
+    pub fn new(
+        execution: Arc<Execution>,
+        variables: Arc<Variables>,
+        around: &'a crate::context::Around,
+    ) -> Iterations<'a> {
+        Iterations {
+            execution,
+            variables,
+            around,
+            context: None,
+        }
+    }
+
+    /// Runs the iteration of item `index`: the processor `workflow` from `input` to
+    /// its end.
+    pub fn run<W: Workflow>(
+        &mut self,
+        workflow: &W,
+        index: usize,
+        input: Value,
+    ) -> Result<Value, ExecutionError> {
+        let mut context = match self.context.take() {
+            Some(context) => context.next_item(&self.variables, self.around, index),
+            None => Context::inner(Arc::clone(&self.execution), Arc::clone(&self.variables))
+                .in_place(self.around.item(index)),
+        };
+        let ended = drive_now(workflow, &mut context, input);
+        self.context = Some(context);
+        ended
+    }
 }
 
 /// Runs a child execution of a Distributed Map: the processor `workflow` from
@@ -302,24 +344,31 @@ async fn drive<W: Workflow>(
         let from = events
             .as_ref()
             .map(|events| events.entered(name, state_type, state.input()));
-        let outcome = match workflow.step_now(state, context) {
-            Now::Ran(outcome) => outcome,
-            Now::Waits(state) => workflow.step(state, context).await,
+        let outcome = if state_type.waits() {
+            workflow.step(state, context).await
+        } else {
+            workflow.step_now(state, context)
         };
-        if let (Some(events), Some(from)) = (events, from) {
+        if let Some(events) = &events
+            && let Some(from) = from
+        {
             events.exited(from, name, state_type, &outcome, context.caught());
         }
-        match advance(outcome, state_type, context) {
-            ControlFlow::Continue(next) => state = next,
-            ControlFlow::Break(ended) => break ended,
-        }
+        // Matched here rather than in a helper, so that the next state is not
+        // moved once more per transition.
+        state = match outcome {
+            Ok(Step::Next(next)) => next,
+            Ok(Step::Succeed(output)) => break Ok(output),
+            Err(error) => break Err(locate(error, context)),
+        };
+        context.record_events(state_type.events_after_entry());
     };
     context.execution().count_transitions(transitions);
     ended
 }
 
 /// [`drive`] for a machine none of whose states waits, recording no history events
-/// (see [`run_branch_now`]). A state that waits all the same fails the execution
+/// (see [`Iterations`]). A state that waits all the same fails the execution
 /// with `States.Runtime`: generated code never gets here with one.
 fn drive_now<W: Workflow>(
     workflow: &W,
@@ -331,38 +380,32 @@ fn drive_now<W: Workflow>(
     let ended = loop {
         transitions += 1;
         let state_type = state.state_type();
-        context.enter(state.name());
-        let outcome = match workflow.step_now(state, context) {
-            Now::Ran(outcome) => outcome,
-            Now::Waits(state) => Err(ExecutionError::runtime(format!(
-                "The state '{}' waits, in a machine run without waiting",
-                state.name()
-            ))),
+        let name = state.name();
+        context.enter(name);
+        let outcome = if state_type.waits() {
+            Err(cannot_run_now(name))
+        } else {
+            workflow.step_now(state, context)
         };
-        match advance(outcome, state_type, context) {
-            ControlFlow::Continue(next) => state = next,
-            ControlFlow::Break(ended) => break ended,
-        }
+        // Matched here rather than in a helper, so that the next state is not
+        // moved once more per transition.
+        state = match outcome {
+            Ok(Step::Next(next)) => next,
+            Ok(Step::Succeed(output)) => break Ok(output),
+            Err(error) => break Err(locate(error, context)),
+        };
+        context.record_events(state_type.events_after_entry());
     };
     context.execution().count_transitions(transitions);
     ended
 }
 
-/// After a state of `state_type` ran with `outcome`: the next state (its history
-/// events counted), or how the machine ended (an error naming the state).
-fn advance<S>(
-    outcome: Result<Step<S>, ExecutionError>,
-    state_type: StateType,
-    context: &mut Context,
-) -> ControlFlow<Result<Value, ExecutionError>, S> {
-    match outcome {
-        Ok(Step::Next(next)) => {
-            context.record_events(state_type.events_after_entry());
-            ControlFlow::Continue(next)
-        }
-        Ok(Step::Succeed(output)) => ControlFlow::Break(Ok(output)),
-        Err(error) => ControlFlow::Break(Err(locate(error, context))),
-    }
+/// The error of a state that waits run without waiting (see
+/// [`Workflow::step_now`]): generated code never gets there.
+pub fn cannot_run_now(state: &str) -> ExecutionError {
+    ExecutionError::runtime(format!(
+        "The state '{state}' waits, in a machine run without waiting"
+    ))
 }
 
 /// A fresh execution name: a UUID, as AWS gives executions started without one.

@@ -45,7 +45,7 @@ pub mod standalone;
 pub use context::{Context, Execution};
 pub use engine::{Engine, EngineError};
 pub use error::ExecutionError;
-pub use exec::{MachineState, Now, RunOptions, StateType, Step, Workflow};
+pub use exec::{MachineState, RunOptions, StateType, Step, Workflow};
 pub use task::{Dispatch, Dynamic, Heartbeat, TaskContext, TaskError};
 
 /// Re-exports generated code names; not a public API.

@@ -36,7 +36,47 @@ pub fn check_execution_input(input: &Value) -> Result<(), ExecutionError> {
 /// as it is, and allocates nothing.
 pub fn exceeds_limit(value: &Value) -> bool {
     let mut budget = MAX_PAYLOAD_BYTES;
+    if bound(value, &mut budget).is_some() {
+        return false;
+    }
+    let mut budget = MAX_PAYLOAD_BYTES;
     spend(value, &mut budget).is_none()
+}
+
+/// The most bytes a float can take as JSON (`-2.2250738585072014e-308`).
+const MAX_FLOAT_LEN: usize = 24;
+
+/// The most bytes an integer can take as JSON (`-9223372036854775808`,
+/// `18446744073709551615`).
+const MAX_INTEGER_LEN: usize = 20;
+
+/// Spends on `budget` a bound on `value`'s size as compact JSON, never below it,
+/// that costs no look at a string's bytes and no formatting of a float: a string
+/// of `n` bytes is at most `6n + 2` as JSON (`\u001f` for a control byte), a number
+/// at most [`MAX_FLOAT_LEN`] or [`MAX_INTEGER_LEN`]. `None` when the bound is over `budget`, which says
+/// nothing about the value's exact size: [`spend`] counts that.
+fn bound(value: &Value, budget: &mut usize) -> Option<()> {
+    let mut take = |bytes: usize| -> Option<()> {
+        *budget = budget.checked_sub(bytes)?;
+        Some(())
+    };
+    match value {
+        Value::Number(number) if number.is_f64() => take(MAX_FLOAT_LEN),
+        Value::Number(_) => take(MAX_INTEGER_LEN),
+        Value::String(text) => take(text.len().checked_mul(6)? + 2),
+        Value::Array(items) => {
+            take(2 + items.len().saturating_sub(1))?;
+            items.iter().try_for_each(|item| bound(item, budget))
+        }
+        Value::Object(members) => {
+            take(2 + members.len().saturating_sub(1))?;
+            members.iter().try_for_each(|(key, item)| {
+                *budget = budget.checked_sub(key.len().checked_mul(6)? + 3)?;
+                bound(item, budget)
+            })
+        }
+        Value::Null | Value::Bool(_) => take(5),
+    }
 }
 
 /// The size of `value` written as compact JSON, when it is at most `limit` bytes.
@@ -141,6 +181,40 @@ mod tests {
                 "{value}"
             );
         }
+    }
+
+    #[test]
+    fn the_bound_is_never_below_the_size() {
+        for value in [
+            json!({"k\u{1}\"": ["\u{1f}\u{0}\\\n", -1.7976931348623157e308, -2.2250738585072014e-308]}),
+            json!([i64::MIN, u64::MAX, 0.1, 5e-324, "é", null, true, false]),
+        ] {
+            let mut budget = MAX_PAYLOAD_BYTES;
+            bound(&value, &mut budget).unwrap();
+            assert!(
+                MAX_PAYLOAD_BYTES - budget >= value.to_string().len(),
+                "{value}"
+            );
+        }
+        for float in [-1.7976931348623157e308, -2.2250738585072014e-308, -5e-324] {
+            assert!(json!(float).to_string().len() <= MAX_FLOAT_LEN, "{float}");
+        }
+        assert_eq!(json!(i64::MIN).to_string().len(), MAX_INTEGER_LEN);
+        assert_eq!(json!(u64::MAX).to_string().len(), MAX_INTEGER_LEN);
+    }
+
+    #[test]
+    fn a_value_whose_bound_is_over_the_limit_is_measured_exactly() {
+        // 60,000 bytes of plain text: a bound of 360,002, a size of 60,002.
+        let plain = Value::String("a".repeat(60_000));
+        assert!(!exceeds_limit(&plain));
+        // Control bytes written as \u00XX: 6 bytes each.
+        let controls = Value::String("\u{1}".repeat(MAX_PAYLOAD_BYTES / 6 + 1));
+        assert!(exceeds_limit(&controls));
+        let floats = json!(vec![0.5; MAX_PAYLOAD_BYTES / 4 - 1]);
+        assert!(!exceeds_limit(&floats));
+        let floats = json!(vec![0.5; MAX_PAYLOAD_BYTES / 4]);
+        assert!(exceeds_limit(&floats));
     }
 
     #[test]

@@ -138,14 +138,13 @@ pub(super) fn body(
         // The result is read for the last time: its values can be moved.
         let moving = ownership::can_move_from(selector);
         if moving {
-            produce.extend(scope.require_paths(selector, &quote!(&result)));
-            produce.push(quote!(let mut result = result;));
-            scope.moving_from = Some(quote!(result));
+            produce.push(scope.take_paths(selector, &quote!(result)));
         }
         let (selector, reads_context) = scope.reads_context(|scope| {
             template::build(scope, selector, "ResultSelector", &quote!(&result))
         });
-        scope.moving_from = None;
+        debug_assert!(scope.taken.is_empty(), "every moved value is read");
+        scope.taken.clear();
         if retrying && reads_context {
             // After retries: the Context object as the last attempt saw it.
             produce.push(quote!(let context_object = context.to_value();));

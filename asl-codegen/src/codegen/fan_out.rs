@@ -319,15 +319,9 @@ pub(super) fn map(
         (None, _) if !distributed && super::machine::never_waits(&map.processor.machine) => {
             quote! {
                 if execution.journal().is_none() {
-                    run.collect_now(items, |index, item| {
-                        exec::run_branch_now(
-                            processor,
-                            execution.clone(),
-                            variables.clone(),
-                            around.item(index),
-                            item,
-                        )
-                    })
+                    let mut iterations =
+                        exec::Iterations::new(execution.clone(), variables.clone(), &around);
+                    run.collect_now(items, |index, item| iterations.run(processor, index, item))
                 } else {
                     run.collect(items, #iteration).await
                 }

@@ -245,13 +245,13 @@ fn workflow_items(machine: &Machine, names: &Names) -> TokenStream {
         .map(|(index, _)| {
             let variant = names.variant(StateId(index));
             let function = names.function(StateId(index));
-            quote!(State::#variant(input) => ::asl_runtime::Now::Ran(self.#function(input, context)),)
+            quote!(State::#variant(input) => self.#function(input, context),)
         })
         .collect();
     let waiting = (now_arms.len() < machine.states.len())
-        .then(|| quote!(state => ::asl_runtime::Now::Waits(state),));
+        .then(|| quote!(state => Err(exec::cannot_run_now(state.name())),));
     let step_now = if now_arms.is_empty() {
-        quote!(::asl_runtime::Now::Waits(state))
+        quote!(Err(exec::cannot_run_now(state.name())))
     } else {
         quote!(match state {
             #(#now_arms)*
@@ -269,7 +269,8 @@ fn workflow_items(machine: &Machine, names: &Names) -> TokenStream {
             State::#start(input)
         }
 
-        fn step_now(&self, state: State, #now_context: &mut Context) -> ::asl_runtime::Now<State> {
+        #[inline]
+        fn step_now(&self, state: State, #now_context: &mut Context) -> Result<Step<State>, ExecutionError> {
             #step_now
         }
 

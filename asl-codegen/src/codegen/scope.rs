@@ -37,9 +37,9 @@ pub(super) struct Scope {
     pub in_item_selector: bool,
     /// What such paths read.
     pub reads_map_item: MapItemReads,
-    /// The local a template being built may move its `$` values out of (see
-    /// `ownership::can_move_from`), rather than copy them.
-    pub moving_from: Option<TokenStream>,
+    /// The locals holding the `$` values of the template being built, already moved
+    /// out of its input (see [`Scope::take_paths`]), in the order it reads them.
+    pub taken: std::collections::VecDeque<Ident>,
 }
 
 /// What an ItemSelector read under `$$.Map`.
@@ -160,24 +160,49 @@ impl Scope {
         template: &crate::ir::template::Template,
         input: &TokenStream,
     ) -> Option<TokenStream> {
-        let checks: Vec<_> = super::ownership::path_members(template)
+        let checks = self.path_checks(template);
+        (!checks.is_empty()).then(|| quote!(dataflow::require(&[#(#checks),*], #input)?;))
+    }
+
+    /// Statements moving the `$` values of `template` (one that
+    /// `ownership::can_move_from`) out of the local `source`, one lookup each, and
+    /// failing as building it would, with `source` whole, when one is missing;
+    /// building `template` next reads the moved values (see [`Scope::taken`]).
+    pub fn take_paths(
+        &mut self,
+        template: &crate::ir::template::Template,
+        source: &TokenStream,
+    ) -> TokenStream {
+        let fields = self.path_checks(template);
+        let taken: Vec<Ident> = (0..fields.len())
+            .map(|index| format_ident!("moved_{index}"))
+            .collect();
+        self.taken = taken.iter().cloned().collect();
+        quote! {
+            let mut #source = #source;
+            let [#(#taken),*] = dataflow::take_all(&[#(#fields),*], &mut #source)?;
+        }
+    }
+
+    /// `(&PATH, "key.$")` for each definite `$` path member of `template`.
+    fn path_checks(&mut self, template: &crate::ir::template::Template) -> Vec<TokenStream> {
+        super::ownership::path_members(template)
             .into_iter()
             .filter_map(|(path, key)| {
                 let name = self.definite(&key, path)?;
                 Some(quote!((&#name, #key)))
             })
-            .collect();
-        (!checks.is_empty()).then(|| quote!(dataflow::require(&[#(#checks),*], #input)?;))
+            .collect()
     }
 
-    /// [`Scope::field`] as an owned `Value`: moved out of the input when the
-    /// template may move its values ([`Scope::moving_from`]), copied otherwise.
+    /// [`Scope::field`] as an owned `Value`: the value already moved out of the
+    /// input when the template moves its values ([`Scope::take_paths`]), copied
+    /// otherwise.
     pub fn field_owned(&mut self, key: &str, path: &Path, input: &TokenStream) -> TokenStream {
         if path.root == Root::Input
-            && let Some(source) = self.moving_from.clone()
-            && let Some(name) = self.definite(key, path)
+            && let Some(taken) = self.taken.pop_front()
         {
-            return quote!(dataflow::take(&#name, #key, &mut #source)?);
+            return quote!(#taken);
         }
         match self.read_field(key, path, input) {
             FieldRead::Lookup(value) => quote!(#value.clone()),

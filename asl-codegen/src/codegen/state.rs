@@ -83,13 +83,12 @@ pub(super) fn body(state: &State, index: usize, names: &Names) -> Result<Body, U
                     // Nothing reads the effective input after Parameters: its values
                     // can be moved into the result.
                     if consume && super::ownership::can_move_from(parameters) {
-                        let source = effective.ident();
-                        out.extend(scope.require_paths(parameters, &reference));
-                        out.push(quote!(let mut #source = #source;));
-                        scope.moving_from = Some(source.into_token_stream());
+                        let source = effective.ident().into_token_stream();
+                        out.push(scope.take_paths(parameters, &source));
                     }
                     let built = template::build(&mut scope, parameters, "Parameters", &reference);
-                    scope.moving_from = None;
+                    debug_assert!(scope.taken.is_empty(), "every moved value is read");
+                    scope.taken.clear();
                     out.push(quote!(let result = #built;));
                     out.extend(template::check_size(parameters, &quote!(result), name));
                     Owned::Local

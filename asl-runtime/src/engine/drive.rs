@@ -8,7 +8,7 @@ use tokio::sync::oneshot;
 use super::{EngineError, Stop};
 use crate::context::Context;
 use crate::error::ExecutionError;
-use crate::exec::{self, MachineState, Now, StateType, Step, Workflow};
+use crate::exec::{self, MachineState, StateType, Step, Workflow};
 use crate::history::{
     Details, Entered, EventType, Exited, Failure, MAX_EVENTS, Output, Recorder, Truncated,
 };
@@ -128,9 +128,10 @@ where
             let name = state.name();
             let state_type = state.state_type();
             let step = async {
-                match workflow.step_now(state, &mut context) {
-                    Now::Ran(outcome) => outcome,
-                    Now::Waits(state) => workflow.step(state, &mut context).await,
+                if state_type.waits() {
+                    workflow.step(state, &mut context).await
+                } else {
+                    workflow.step_now(state, &mut context)
                 }
             };
             let outcome = tokio::select! {

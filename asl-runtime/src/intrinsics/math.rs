@@ -53,6 +53,7 @@ pub fn math_random(
 /// guide: "-2147483648 and 2147483647"; AWS observations: `MathAdd(2147483647, 1)`
 /// fails), which LocalStack does not check. Anything else fails with `States.Runtime`
 /// (`Invalid arguments in States.MathAdd`). Allocates nothing on success.
+#[inline]
 pub fn math_add(a: &Value, b: &Value) -> Result<Value, ExecutionError> {
     let sum = match (rounded_int(a), rounded_int(b)) {
         (Some(a), Some(b)) => i32::checked_add(a, b),
@@ -64,6 +65,7 @@ pub fn math_add(a: &Value, b: &Value) -> Result<Value, ExecutionError> {
 
 /// A number argument of `States.MathAdd`: integers as they are, fractional numbers
 /// through `Math.round`; `None` when it is not a number or not a 32-bit integer.
+#[inline]
 fn rounded_int(value: &Value) -> Option<i32> {
     let Value::Number(number) = value else {
         return None;

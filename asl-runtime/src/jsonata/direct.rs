@@ -43,6 +43,7 @@ pub fn evaluate(
 /// variables and all run as Rust: `$states` (`{"input": input}`) and the bindings
 /// of `variables` (each `None` when unassigned) are built only when `direct` left
 /// the expression to the engine, so that the usual case builds nothing.
+#[inline]
 pub fn evaluate_input(
     direct: Direct<'_>,
     expression: &Expression,
@@ -52,27 +53,37 @@ pub fn evaluate_input(
 ) -> Result<Value, ExecutionError> {
     match direct {
         Direct::Value(value) => Ok(value.into_owned()),
-        Undefined | Engine => {
-            let states = super::states(input.clone(), None);
-            let mut bindings = Bindings::default();
-            bindings.bind("states", &states);
-            for (name, value) in variables {
-                if let Some(value) = value {
-                    bindings.bind(name, value);
-                }
-            }
-            super::evaluate(expression, field, &bindings)
-        }
+        Undefined | Engine => evaluate_by_engine(expression, field, input, variables),
     }
 }
 
+/// [`evaluate_input`] when `direct` left the expression to the engine.
+fn evaluate_by_engine(
+    expression: &Expression,
+    field: &str,
+    input: &Value,
+    variables: &[(&str, Option<&Value>)],
+) -> Result<Value, ExecutionError> {
+    let states = super::states(input.clone(), None);
+    let mut bindings = Bindings::default();
+    bindings.bind("states", &states);
+    for (name, value) in variables {
+        if let Some(value) = value {
+            bindings.bind(name, value);
+        }
+    }
+    super::evaluate(expression, field, &bindings)
+}
+
 /// A constant.
+#[inline]
 pub fn literal(value: Value) -> Direct<'static> {
     Direct::Value(Cow::Owned(value))
 }
 
 /// The value at `steps` (field names) under `root` (`$states`, or a variable's
 /// value; `None` when it is unassigned).
+#[inline]
 pub fn path<'v>(root: Option<&'v Value>, steps: &[&str]) -> Direct<'v> {
     let Some(mut value) = root else {
         return Undefined;
@@ -107,6 +118,7 @@ pub enum Arithmetic {
 }
 
 /// `a <op> b` on numbers; undefined when either is.
+#[inline]
 pub fn arithmetic(op: Arithmetic, a: Direct<'_>, b: Direct<'_>) -> Direct<'static> {
     let (a, b) = match (number(&a), number(&b)) {
         (Some(Some(a)), Some(Some(b))) => (a, b),
@@ -152,6 +164,7 @@ pub enum Comparison {
 /// `a <op> b`: numbers by value, strings by code point; `=` and `!=` also on
 /// booleans and null (different types are unequal); with an undefined operand,
 /// false.
+#[inline]
 pub fn compare(op: Comparison, a: Direct<'_>, b: Direct<'_>) -> Direct<'static> {
     let (a, b) = match (&a, &b) {
         (Engine, _) | (_, Engine) => return Engine,
@@ -202,11 +215,13 @@ pub fn concatenate(a: Direct<'_>, b: Direct<'_>) -> Direct<'static> {
     }
 }
 
+#[inline]
 fn boolean(value: bool) -> Direct<'static> {
     literal(Value::Bool(value))
 }
 
 /// `Some(Some(n))` for a number, `Some(None)` for undefined, `None` otherwise.
+#[inline]
 fn number(value: &Direct<'_>) -> Option<Option<f64>> {
     match value {
         Direct::Value(value) => value.as_f64().map(Some),
@@ -235,6 +250,7 @@ fn text<'a>(value: &'a Direct<'_>) -> Option<&'a str> {
 
 /// A number as the engine returns it: integral values as integers; infinities
 /// and NaN are left to the engine (which reports them).
+#[inline]
 fn from_f64(value: f64) -> Direct<'static> {
     if !value.is_finite() {
         return Engine;

@@ -267,7 +267,7 @@ impl Run {
     }
 
     /// [`Run::collect`] for iterations that end at once, with no future (see
-    /// [`exec::run_branch_now`](crate::exec::run_branch_now)): run one after the
+    /// [`exec::Iterations`](crate::exec::Iterations)): run one after the
     /// other, in item order, as the concurrent ones would end. Fails as
     /// [`Run::each`] does.
     pub fn collect_now<F>(

@@ -78,6 +78,7 @@ pub fn parameter<'v>(
 /// empty input.` (an AWS execution quoted on Stack Overflow: a Parameters template
 /// after a Lambda returning `null`). Call it before evaluating the template's `$`
 /// paths.
+#[inline]
 pub fn template_input(input: &Value) -> Result<(), ExecutionError> {
     if input.is_null() {
         return Err(ExecutionError::runtime(

@@ -17,6 +17,7 @@ pub type Selected<'v> = Cow<'v, Value>;
 impl RefPath {
     /// The node this path names inside `root`, or `None` when a step is missing or
     /// lands on the wrong kind of node. Never allocates.
+    #[inline]
     pub fn get<'v>(&self, root: &'v Value) -> Option<&'v Value> {
         self.lookup(root).ok()
     }

@@ -352,7 +352,7 @@ mod tests {
 
     use super::*;
     use crate::context::Context;
-    use crate::exec::{MachineState, Now, StateType, Step};
+    use crate::exec::{MachineState, StateType, Step};
     use crate::task::{Dispatch, TaskContext};
 
     const RESOURCE: &str = "arn:aws:lambda:us-east-1:123456789012:function:greet";
@@ -395,8 +395,8 @@ mod tests {
             Greet(input)
         }
 
-        fn step_now(&self, state: Greet, _: &mut Context) -> Now<Greet> {
-            Now::Waits(state)
+        fn step_now(&self, state: Greet, _: &mut Context) -> Result<Step<Greet>, ExecutionError> {
+            Err(crate::exec::cannot_run_now(state.name()))
         }
 
         async fn step(
