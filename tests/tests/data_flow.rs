@@ -291,7 +291,7 @@ mod settled {
     );
 }
 
-/// What AWS reports, settled with evidence (see the README's "Errors" section): a
+/// What AWS reports, settled with evidence (see the README's "Semantics" section): a
 /// Choice with no matching rule and no Default fails with `States.Runtime` (not the
 /// spec's `States.NoChoiceMatched`), and an intrinsic given bad arguments fails
 /// with `States.Runtime` "Invalid arguments in States.X" (not
