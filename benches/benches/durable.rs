@@ -5,7 +5,6 @@
 //!
 //! `cargo bench -p asl-benches --bench durable`
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -14,22 +13,11 @@ use asl_benches::pass_chain;
 use asl_runtime::Engine;
 use asl_runtime::store::{MemoryStore, SqliteStore, Status, Store, Synchronous};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use serde_json::Value;
 
 /// Executions running at once.
 const CONCURRENT: u64 = 64;
 /// Checkpoints per execution: one per Pass state and the end.
 const CHECKPOINTS: u64 = 101;
-
-fn input() -> Value {
-    let shared = match std::env::var_os("ASL_SHARED") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"),
-    };
-    let path = shared.join("bench/inputs/pass_chain.json");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).expect("bench input is JSON")
-}
 
 fn store(c: &mut Criterion, name: &str, store: Arc<dyn Store>) {
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -37,7 +25,7 @@ fn store(c: &mut Criterion, name: &str, store: Arc<dyn Store>) {
         .build()
         .expect("tokio runtime");
     let engine = Engine::with_store(pass_chain::Machine::new(()), store);
-    let input = input();
+    let input = asl_benches::input("pass_chain");
     let next = AtomicU64::new(0);
     let mut group = c.benchmark_group("durable_pass_chain_x64");
     group.throughput(Throughput::Elements(CONCURRENT * CHECKPOINTS));

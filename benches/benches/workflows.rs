@@ -19,24 +19,13 @@ mod iterations;
 #[path = "../../../shared/bench/handwritten/src/retry.rs"]
 mod retry;
 
-use std::path::PathBuf;
 
 use asl_benches::{
-    SagaTasks, choice_loop, choice_loop_jsonata, map_fanout, order_saga, parallel_nested,
+    SagaTasks, choice_loop, choice_loop_jsonata, input, map_fanout, order_saga, parallel_nested,
     pass_chain,
 };
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use serde_json::Value;
-
-fn input(name: &str) -> Value {
-    let shared = match std::env::var_os("ASL_SHARED") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"),
-    };
-    let path = shared.join("bench/inputs").join(format!("{name}.json"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).expect("bench input is JSON")
-}
 
 fn workload<G, H, GF, HF>(
     c: &mut Criterion,

@@ -2,8 +2,22 @@
 //! Task handlers of order_saga: local functions that return their input plus one
 //! field named after them, exactly as the hand-written baseline does.
 
+use std::path::PathBuf;
+
 use asl_runtime::{TaskContext, TaskError};
 use serde_json::Value;
+
+/// The bench input `../shared/bench/inputs/<name>.json` (`$ASL_SHARED` elsewhere).
+pub fn input(name: &str) -> Value {
+    let shared = match std::env::var_os("ASL_SHARED") {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"),
+    };
+    let path = shared.join("bench/inputs").join(format!("{name}.json"));
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+    serde_json::from_str(&text).expect("bench input is JSON")
+}
 
 /// 100 Pass states with Parameters and nested ResultPath.
 pub mod pass_chain {
