@@ -99,8 +99,10 @@ pub fn compile(
     cache: &Cache,
 ) -> Result<PathBuf, CompileError> {
     let runtime = runtime_path()?;
-    let fingerprint = Fingerprint::of(&runtime).map_err(|source| CompileError::Runtime {
-        path: runtime.clone(),
+    // The standalone crate links the runtime and every other crate a binary needs.
+    let standalone = crate::scaffold::standalone_path(&runtime);
+    let fingerprint = Fingerprint::of(&standalone).map_err(|source| CompileError::Runtime {
+        path: standalone,
         source,
     })?;
     let krate = scaffold(module, &runtime, durability, &fingerprint);

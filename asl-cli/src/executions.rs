@@ -5,9 +5,10 @@
 use std::io;
 use std::sync::Arc;
 
-use asl_runtime::engine::{EngineError, check_token};
-use asl_runtime::store::{ExecutionRecord, SqliteStore, Store, millis};
-use asl_runtime::task::{Callbacks, Outcome};
+use asl_engine::store::{ExecutionRecord, Store, unix_millis as millis};
+use asl_engine::{EngineError, TokenRegistry, check_token};
+use asl_runtime::task::Outcome;
+use asl_store_sqlite::SqliteStore;
 use serde_json::{Value, json};
 
 use crate::{ExecutionsArgs, ExecutionsCommand, Io};
@@ -32,7 +33,7 @@ pub fn executions(args: &ExecutionsArgs, io: &mut Io<'_>) -> io::Result<u8> {
                     record.position.status,
                     identity.machine,
                     identity.name,
-                    asl_runtime::context::timestamp(identity.start)
+                    asl_runtime::clock::context_time(identity.start)
                 )?;
             }
             Ok(0)
@@ -57,7 +58,7 @@ pub fn executions(args: &ExecutionsArgs, io: &mut Io<'_>) -> io::Result<u8> {
             None => Ok(1),
         },
         ExecutionsCommand::SendTaskSuccess { token, output } => {
-            let output = asl_runtime::standalone::read_input(output, io.stdin)
+            let output = asl_standalone::read_input(output, io.stdin)
                 .map_err(|message| io::Error::new(io::ErrorKind::InvalidInput, message))?;
             send(&store, token, Outcome::Success(output), io)
         }
@@ -82,9 +83,9 @@ fn send(
     outcome: Outcome,
     io: &mut Io<'_>,
 ) -> io::Result<u8> {
-    let callbacks = Callbacks::new(Arc::clone(store) as Arc<dyn Store>);
+    let tokens = TokenRegistry::new(Arc::clone(store) as Arc<dyn Store>);
     let sent = check_token(&**store, token).and_then(|()| {
-        if callbacks.complete(token, outcome)? {
+        if tokens.complete(token, outcome)? {
             Ok(())
         } else {
             Err(EngineError::TaskTimedOut)
@@ -133,7 +134,7 @@ fn find(store: &SqliteStore, wanted: &str, io: &mut Io<'_>) -> io::Result<Option
 /// `DescribeExecution`'s fields for `record`.
 fn describe(record: &ExecutionRecord) -> Value {
     let (identity, position) = (&record.identity, &record.position);
-    let running = position.status == asl_runtime::store::Status::Running;
+    let running = position.status == asl_engine::store::Status::Running;
     let seconds = |time| millis(time) as f64 / 1000.0;
     let mut description = json!({
         "executionArn": identity.arn,

@@ -84,7 +84,7 @@ pub enum Command {
     Bench(BenchArgs),
     /// List, describe and print the history of executions in a durable store.
     ///
-    /// The store is a SQLite file written by `asl_runtime::Engine` with `SqliteStore`.
+    /// The store is a SQLite file written by `asl_engine::Engine` with `asl_store_sqlite::SqliteStore`.
     ///
     /// Exit status: 0, 1 when the execution asked for is not there, 2 when the store
     /// cannot be read.

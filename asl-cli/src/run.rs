@@ -190,5 +190,5 @@ pub(crate) fn status(output: &Output, io: &mut Io<'_>) -> io::Result<u8> {
 /// The execution input `--input` gives (JSON text, `@FILE` or `-` for stdin), as
 /// JSON text, checked.
 fn read_input(input: &str, stdin: &mut dyn Read) -> Result<String, String> {
-    asl_runtime::standalone::read_input(input, stdin).map(|value| value.to_string())
+    asl_standalone::read_input(input, stdin).map(|value| value.to_string())
 }

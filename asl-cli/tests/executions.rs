@@ -3,8 +3,9 @@
 
 use std::time::{Duration, SystemTime};
 
-use asl_runtime::history::{Details, EventType, Output, Recorder, Started, Truncated};
-use asl_runtime::store::{Checkpoint, Identity, Position, SqliteStore, Status, Store};
+use asl_engine::history::{Details, EventType, Output, Recorder, Started, Truncated};
+use asl_engine::store::{Checkpoint, Identity, Position, Status, Store};
+use asl_store_sqlite::SqliteStore;
 use assert_cmd::Command;
 
 const ARN: &str = "arn:aws:states:us-east-1:123456789012:execution:Orders:first";

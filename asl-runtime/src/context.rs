@@ -8,7 +8,8 @@ use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
 use serde_json::{Map, Value};
 
-use crate::journal::Events;
+use crate::clock::context_time;
+use crate::events::Events;
 use crate::variables::Variables;
 
 /// What is known about an execution when it starts; shared by all its states.
@@ -779,10 +780,13 @@ impl Context {
         exec.insert("Input".into(), execution.input().clone());
         exec.insert("Name".into(), execution.name().into());
         exec.insert("RoleArn".into(), execution.role_arn().into());
-        exec.insert("StartTime".into(), timestamp(execution.start_time).into());
+        exec.insert(
+            "StartTime".into(),
+            context_time(execution.start_time).into(),
+        );
         exec.insert("RedriveCount".into(), execution.redrive_count.into());
         let mut state = Map::with_capacity(3);
-        state.insert("EnteredTime".into(), timestamp(self.entered_time).into());
+        state.insert("EnteredTime".into(), context_time(self.entered_time).into());
         state.insert("Name".into(), self.state_name.into());
         state.insert("RetryCount".into(), self.retry_count.into());
         let mut machine = Map::with_capacity(2);
@@ -813,13 +817,6 @@ pub fn map_item(index: usize, value: Value) -> Value {
     let mut context = Map::with_capacity(1);
     context.insert("Map".into(), Value::Object(map));
     Value::Object(context)
-}
-
-/// A time as the Context object writes it: `2019-03-26T20:14:13.192Z`.
-pub fn timestamp(time: SystemTime) -> String {
-    chrono::DateTime::<chrono::Utc>::from(time)
-        .format("%Y-%m-%dT%H:%M:%S%.3fZ")
-        .to_string()
 }
 
 #[cfg(test)]

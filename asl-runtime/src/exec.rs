@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::context::{Context, Execution, ExecutionType};
 use crate::error::ExecutionError;
-use crate::journal::Events;
+use crate::events::Events;
 use crate::limits;
 use crate::variables::Variables;
 
@@ -415,6 +415,6 @@ pub fn execution_name() -> String {
 
 /// `error`, raised by the state `context` runs, named after that state as AWS does
 /// (see [`ExecutionError::located_at`]).
-pub(crate) fn locate(error: ExecutionError, context: &Context) -> ExecutionError {
+pub fn locate(error: ExecutionError, context: &Context) -> ExecutionError {
     error.located_at(context.state_name(), context.history_event_id())
 }

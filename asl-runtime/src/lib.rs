@@ -5,8 +5,10 @@
 //!
 //! - [`exec`]: the executor loop and the [`exec::Workflow`] trait generated machines
 //!   implement.
-//! - [`engine`]: durable executions: every transition checkpointed to a [`store`],
-//!   resumed after a restart, with their [`history`].
+//! - [`journal`], [`events`], [`task::callback`], [`task::nested`]: the hooks a
+//!   durable engine (crate `asl-engine`) implements to checkpoint the work inside
+//!   states, record their history events, answer callback and activity Tasks and
+//!   start nested executions. Without an engine they cost nothing.
 //! - [`path`]: compiled Reference Paths and JSONPath.
 //! - [`intrinsics`]: the 18 `States.*` intrinsic functions.
 //! - [`choice`]: Choice rule comparisons.
@@ -18,12 +20,12 @@
 #![deny(missing_docs)]
 
 pub mod choice;
+pub mod clock;
 pub mod context;
 pub mod dataflow;
-pub mod engine;
 pub mod error;
+pub mod events;
 pub mod exec;
-pub mod history;
 pub mod intrinsics;
 pub mod journal;
 pub mod jsonata;
@@ -31,19 +33,12 @@ pub mod limits;
 pub mod map;
 pub mod path;
 pub mod retry;
-pub mod store;
 pub mod task;
 pub mod timestamp;
 pub mod variables;
 pub mod wait;
 
-#[cfg(feature = "standalone")]
-pub mod bindings;
-#[cfg(feature = "standalone")]
-pub mod standalone;
-
 pub use context::{Context, Execution};
-pub use engine::{Engine, EngineError};
 pub use error::ExecutionError;
 pub use exec::{MachineState, RunOptions, StateType, Step, Workflow};
 pub use task::{Dispatch, Dynamic, Heartbeat, TaskContext, TaskError};

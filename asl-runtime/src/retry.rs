@@ -101,7 +101,7 @@ impl Retry {
             retry.used = used;
             retry.retries = retries;
             context.record_events(3 * u64::from(retries));
-            let due = crate::store::from_millis(due);
+            let due = crate::clock::from_unix_millis(due);
             context.resume_attempt(retries, due);
             let left = due.duration_since(SystemTime::now()).unwrap_or_default();
             tokio::time::sleep(left).await;
@@ -126,7 +126,7 @@ impl Retry {
             let progress = Progress {
                 used: self.used.clone(),
                 retries: self.retries + 1,
-                due: crate::store::millis(SystemTime::now() + delay),
+                due: crate::clock::unix_millis(SystemTime::now() + delay),
             };
             let text = serde_json::to_string(&progress).unwrap_or_default();
             journal.write(progress_key(context), text).await;

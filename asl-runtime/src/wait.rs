@@ -51,7 +51,7 @@ pub async fn seconds(context: &Context, seconds: u64) {
         let noted = journal
             .read(&key)
             .and_then(|millis| millis.parse().ok())
-            .map(crate::store::from_millis);
+            .map(crate::clock::from_unix_millis);
         match noted {
             Some(due) => {
                 remaining = due
@@ -61,7 +61,7 @@ pub async fn seconds(context: &Context, seconds: u64) {
             None if !remaining.is_zero() => {
                 let due = std::time::SystemTime::now() + remaining;
                 journal
-                    .write(key, crate::store::millis(due).to_string())
+                    .write(key, crate::clock::unix_millis(due).to_string())
                     .await;
             }
             None => {}

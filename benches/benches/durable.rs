@@ -10,8 +10,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use asl_benches::pass_chain;
-use asl_runtime::Engine;
-use asl_runtime::store::{MemoryStore, SqliteStore, Status, Store, Synchronous};
+use asl_engine::Engine;
+use asl_engine::store::{MemoryStore, Status, Store};
+use asl_store_sqlite::{SqliteStore, Synchronous};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 /// Executions running at once.

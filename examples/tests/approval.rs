@@ -6,9 +6,10 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 
-use asl_runtime::engine::check_token;
-use asl_runtime::store::{SqliteStore, Store};
-use asl_runtime::task::{Callbacks, Outcome};
+use asl_engine::store::Store;
+use asl_engine::{TokenRegistry, check_token};
+use asl_runtime::task::Outcome;
+use asl_store_sqlite::SqliteStore;
 use serde_json::json;
 
 fn approval(db: &std::path::Path, args: &[&str]) -> std::process::Child {
@@ -34,7 +35,7 @@ fn token_from(lines: &mut impl Iterator<Item = String>) -> String {
 fn approve(db: &std::path::Path, token: &str) {
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(db).unwrap());
     check_token(&*store, token).unwrap();
-    let approved = Callbacks::new(store)
+    let approved = TokenRegistry::new(store)
         .complete(token, Outcome::Success(json!({"approvedBy": "ann"})))
         .unwrap();
     assert!(approved);

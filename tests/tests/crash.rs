@@ -17,8 +17,9 @@ use std::collections::{HashMap, HashSet};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use asl_runtime::history::{Details, EventType, HistoryEvent};
-use asl_runtime::store::{SqliteStore, Status, Store};
+use asl_engine::history::{Details, EventType, HistoryEvent};
+use asl_engine::store::{Status, Store};
+use asl_store_sqlite::SqliteStore;
 use asl_tests::workload;
 
 fn setting(name: &str, default: u64) -> u64 {

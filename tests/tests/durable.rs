@@ -6,9 +6,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use asl_runtime::history::{EventType, HistoryEvent};
-use asl_runtime::store::{MemoryStore, SqliteStore, Status, Store};
-use asl_runtime::{Engine, EngineError, TaskContext, TaskError};
+use asl_engine::history::{EventType, HistoryEvent};
+use asl_engine::store::{MemoryStore, Status, Store};
+use asl_engine::{Engine, EngineError};
+use asl_runtime::{TaskContext, TaskError};
+use asl_store_sqlite::SqliteStore;
 use serde_json::{Value, json};
 
 mod approval {
@@ -323,7 +325,7 @@ struct Recording {
 }
 
 impl Store for Recording {
-    fn commit(&self, checkpoint: asl_runtime::store::Checkpoint) -> asl_runtime::store::Ack {
+    fn commit(&self, checkpoint: asl_engine::store::Checkpoint) -> asl_engine::store::Ack {
         self.checkpoints.lock().unwrap().push((
             checkpoint.position.seq,
             checkpoint.position.variables.clone(),
@@ -333,31 +335,31 @@ impl Store for Recording {
     fn execution(
         &self,
         arn: &str,
-    ) -> Result<Option<asl_runtime::store::ExecutionRecord>, asl_runtime::store::StoreError> {
+    ) -> Result<Option<asl_engine::store::ExecutionRecord>, asl_engine::store::StoreError> {
         self.inner.execution(arn)
     }
     fn executions(
         &self,
-    ) -> Result<Vec<asl_runtime::store::ExecutionRecord>, asl_runtime::store::StoreError> {
+    ) -> Result<Vec<asl_engine::store::ExecutionRecord>, asl_engine::store::StoreError> {
         self.inner.executions()
     }
-    fn history(&self, arn: &str) -> Result<Vec<HistoryEvent>, asl_runtime::store::StoreError> {
+    fn history(&self, arn: &str) -> Result<Vec<HistoryEvent>, asl_engine::store::StoreError> {
         self.inner.history(arn)
     }
     fn record_callback(
         &self,
         token: &str,
         outcome: &str,
-    ) -> Result<bool, asl_runtime::store::StoreError> {
+    ) -> Result<bool, asl_engine::store::StoreError> {
         self.inner.record_callback(token, outcome)
     }
-    fn callback(&self, token: &str) -> Result<Option<String>, asl_runtime::store::StoreError> {
+    fn callback(&self, token: &str) -> Result<Option<String>, asl_engine::store::StoreError> {
         self.inner.callback(token)
     }
-    fn note(&self, key: String, value: String) -> asl_runtime::store::Ack {
+    fn note(&self, key: String, value: String) -> asl_engine::store::Ack {
         self.inner.note(key, value)
     }
-    fn noted(&self, key: &str) -> Result<Option<String>, asl_runtime::store::StoreError> {
+    fn noted(&self, key: &str) -> Result<Option<String>, asl_engine::store::StoreError> {
         self.inner.noted(key)
     }
 }
@@ -904,7 +906,7 @@ impl parent::Tasks for NotNested {
 #[tokio::test]
 async fn a_task_starts_and_waits_for_executions_of_another_compiled_machine() {
     let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
-    let machines = Arc::new(asl_runtime::task::nested::Machines::new());
+    let machines = Arc::new(asl_engine::Machines::new());
     let children = Engine::with_machines(greeter::Machine::new(()), Arc::clone(&store), &machines);
     let parents = Engine::with_machines(
         parent::Machine::new(NotNested),

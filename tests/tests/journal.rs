@@ -7,9 +7,11 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use asl_runtime::history::{EventType, HistoryEvent};
-use asl_runtime::store::{MemoryStore, SqliteStore, Status, Store};
-use asl_runtime::{Engine, TaskContext, TaskError};
+use asl_engine::Engine;
+use asl_engine::history::{EventType, HistoryEvent};
+use asl_engine::store::{MemoryStore, Status, Store};
+use asl_runtime::{TaskContext, TaskError};
+use asl_store_sqlite::SqliteStore;
 use serde_json::{Value, json};
 
 mod fan_out {
@@ -135,7 +137,7 @@ fn runtime(paused: bool) -> tokio::runtime::Runtime {
 async fn resumed_until_end<W>(
     engine: &Engine<W>,
     name: &str,
-) -> (asl_runtime::store::ExecutionRecord, Duration)
+) -> (asl_engine::store::ExecutionRecord, Duration)
 where
     W: asl_runtime::Workflow + Send + 'static,
     W::State: serde::Serialize + serde::de::DeserializeOwned + 'static,

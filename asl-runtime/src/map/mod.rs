@@ -16,7 +16,7 @@ use serde_json::Value;
 use crate::context::Context;
 pub use crate::context::ExecutionType;
 use crate::error::{ExecutionError, names};
-use crate::history::{Details, EventType, Failure, MapRunStarted};
+use crate::events::details::{Details, EventType, Failure, MapRunStarted};
 
 /// The items a Map iterates over: the array `ItemsPath` (`path`) selected, or the
 /// values of an object (whose keys are `$$.Map.Item.Key`, see [`item_keys`]).

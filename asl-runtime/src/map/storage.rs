@@ -110,7 +110,7 @@ fn describe(key: &str, path: &Path) -> Result<Value, String> {
     );
     let modified = metadata
         .modified()
-        .map(crate::context::timestamp)
+        .map(crate::clock::context_time)
         .unwrap_or_default();
     let mut object = Map::with_capacity(5);
     object.insert("Etag".into(), etag.into());

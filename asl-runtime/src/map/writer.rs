@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use super::Finished;
 use super::storage::{Storage, writer_failed};
-use crate::context::timestamp;
+use crate::clock::context_time;
 use crate::error::ExecutionError;
 
 /// `WriterConfig.OutputType`.
@@ -101,10 +101,10 @@ pub fn record(
         }
         .into(),
     );
-    record.insert("StartDate".into(), timestamp(finished.started).into());
+    record.insert("StartDate".into(), context_time(finished.started).into());
     record.insert("StateMachineArn".into(), state_machine_arn.into());
     record.insert("Status".into(), status.into());
-    record.insert("StopDate".into(), timestamp(SystemTime::now()).into());
+    record.insert("StopDate".into(), context_time(SystemTime::now()).into());
     Value::Object(record)
 }
 

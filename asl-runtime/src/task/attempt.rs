@@ -73,9 +73,9 @@ impl Attempt {
         if self.heartbeat_every.is_some() {
             let last_beat = context
                 .execution()
-                .journal()
+                .callbacks()
                 .zip(context.task_token())
-                .and_then(|(journal, token)| super::callback::last_beat(journal, token))
+                .and_then(|(callbacks, token)| callbacks.tokens.last_beat(token))
                 .and_then(|beat| std::time::SystemTime::now().duration_since(beat).ok());
             self.silent = last_beat.map_or(elapsed, |since| since.min(elapsed));
         }

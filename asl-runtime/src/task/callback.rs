@@ -2,41 +2,38 @@
 //! the state waits until `SendTaskSuccess` or `SendTaskFailure` comes with it, while
 //! `SendTaskHeartbeat` keeps `HeartbeatSeconds` from running out.
 //!
-//! Under the durable [`Engine`](crate::Engine) each token is registered here while
-//! its state waits, and the outcome sent for it is first recorded in the store: an
-//! accepted `SendTaskSuccess` survives a crash, and the state resumed after a restart
-//! finds it without calling the handler again. Outcomes recorded by another process
-//! sharing the store (`asl executions send-task-success`) are picked up within a
-//! second.
+//! Under a durable engine each token is registered with its [`TaskTokens`] while its
+//! state waits; the engine records the outcome sent for it before handing it over,
+//! so that an accepted `SendTaskSuccess` survives a crash, and the state resumed
+//! after a restart finds it without calling the handler again. Outcomes recorded by
+//! another process sharing the engine's store are picked up within a second.
 //!
 //! Activity Tasks (`arn:aws:states:REGION:ACCOUNT:activity:NAME`) wait the same way,
-//! without a handler: their input is offered to workers, which take it with
-//! `GetActivityTask` ([`Callbacks::next_activity_task`]) and answer with the token. A
-//! task taken is leased durably: after a restart it is not offered again.
+//! without a handler: their input is offered to workers through the engine's
+//! [`Activities`], which hand it out with `GetActivityTask` and lease it durably:
+//! after a restart it is not offered again.
 //!
-//! Heartbeats are noted in the store too, so that a callback Task resumed after a
-//! restart counts `HeartbeatSeconds` from the last one (or from its entry).
+//! The engine notes heartbeats too, so that a callback Task resumed after a restart
+//! counts `HeartbeatSeconds` from the last one (or from its entry).
 //!
-//! Outside the engine there is nobody to send a token to, and the handler's own
+//! Outside an engine there is nobody to send a token to, and the handler's own
 //! result is the Task's result, as for other Tasks.
 
-use std::collections::{HashMap, VecDeque};
 use std::future::Future;
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use tokio::sync::{Notify, oneshot};
+use tokio::sync::oneshot;
 
 use super::{Heartbeat, TaskContext, TaskError};
 use crate::context::Context;
-use crate::journal::{Events, Journal};
-use crate::store::{Store, StoreError};
+use crate::events::Events;
 
-/// How often a waiting state looks in the store for an outcome another process
+/// How often a waiting state asks the engine for an outcome another process
 /// recorded.
 const POLL: Duration = Duration::from_secs(1);
 
@@ -64,17 +61,6 @@ impl Outcome {
     }
 }
 
-/// The callback tasks of one engine: the tokens waiting in this process, the
-/// activity tasks offered to workers, and the store outcomes are recorded in.
-#[derive(Debug)]
-pub struct Callbacks {
-    store: Arc<dyn Store>,
-    waiting: Mutex<HashMap<String, Waiting>>,
-    offered: Mutex<HashMap<String, VecDeque<Offer>>>,
-    offers: Notify,
-    machines: Option<Arc<super::nested::Machines>>,
-}
-
 /// What `GetActivityTask` hands a worker.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActivityTask {
@@ -85,157 +71,48 @@ pub struct ActivityTask {
     pub input: Value,
 }
 
-/// An activity task waiting for a worker, and the history events that record when
-/// one takes it.
-#[derive(Debug)]
-struct Offer {
-    task: ActivityTask,
-    events: Option<Arc<Events>>,
+/// Where a durable engine keeps the task tokens its callback Tasks wait for.
+pub trait TaskTokens: Send + Sync + std::fmt::Debug {
+    /// The outcome recorded for `token`, if any (sent before a restart, or by
+    /// another process).
+    fn recorded(&self, token: &str) -> Option<Outcome>;
+
+    /// Waits for the outcome of `token` in this process, its heartbeats going to
+    /// `heartbeat`. A registration replaced by another drops the sender.
+    fn register(&self, token: &str, heartbeat: Heartbeat) -> oneshot::Receiver<Outcome>;
+
+    /// Forgets the registration of `token`: its state stopped waiting.
+    fn forget(&self, token: &str);
+
+    /// When the last heartbeat for `token` was sent, as the engine noted it.
+    fn last_beat(&self, token: &str) -> Option<SystemTime>;
 }
 
-#[derive(Debug)]
-struct Waiting {
-    outcome: oneshot::Sender<Outcome>,
-    heartbeat: Heartbeat,
+/// Where a durable engine offers activity tasks to workers.
+pub trait Activities: Send + Sync + std::fmt::Debug {
+    /// Whether the activity task of `token` was leased to a worker (before a
+    /// restart): it is not offered again.
+    fn leased(&self, token: &str) -> bool;
+
+    /// Offers `task` to the workers of `activity` (its ARN); the worker that takes
+    /// it records `ActivityStarted` in `events`.
+    fn offer(&self, activity: &str, task: ActivityTask, events: Option<Arc<Events>>);
+
+    /// Withdraws the offer of the task of `token`: its state stopped waiting.
+    fn withdraw(&self, token: &str);
 }
 
-impl Callbacks {
-    /// Callbacks recorded in `store`.
-    pub fn new(store: Arc<dyn Store>) -> Callbacks {
-        Callbacks {
-            store,
-            waiting: Mutex::new(HashMap::new()),
-            offered: Mutex::new(HashMap::new()),
-            offers: Notify::new(),
-            machines: None,
-        }
-    }
-
-    /// The same, with `machines` to start nested executions of.
-    pub fn with_machines(self, machines: Arc<super::nested::Machines>) -> Callbacks {
-        Callbacks {
-            machines: Some(machines),
-            ..self
-        }
-    }
-
-    /// The machines nested executions can start, under an engine that has them.
-    pub fn machines(&self) -> Option<&super::nested::Machines> {
-        self.machines.as_deref()
-    }
-
-    /// `GetActivityTask`: the next task of `activity` (its ARN), waiting up to
-    /// `wait` for one (AWS long-polls 60 s); `None` when none came. The task is
-    /// leased to the caller durably before it is returned: a state resumed after a
-    /// restart waits for the worker's answer instead of offering it again.
-    pub async fn next_activity_task(&self, activity: &str, wait: Duration) -> Option<ActivityTask> {
-        let deadline = tokio::time::Instant::now() + wait;
-        loop {
-            let offered = self.offers.notified();
-            tokio::pin!(offered);
-            // Registered before looking, so that an offer in between wakes it.
-            offered.as_mut().enable();
-            let offer = self
-                .lock_offered()
-                .get_mut(activity)
-                .and_then(VecDeque::pop_front);
-            if let Some(Offer { task, events }) = offer {
-                let now = crate::store::millis(std::time::SystemTime::now());
-                let _ = self
-                    .store
-                    .note(lease_key(&task.token), now.to_string())
-                    .await;
-                if let Some(events) = events {
-                    events.activity_started();
-                }
-                return Some(task);
-            }
-            tokio::time::timeout_at(deadline, offered).await.ok()?;
-        }
-    }
-
-    fn offer(&self, activity: &str, offer: Offer) {
-        self.lock_offered()
-            .entry(activity.to_owned())
-            .or_default()
-            .push_back(offer);
-        self.offers.notify_waiters();
-    }
-
-    fn withdraw(&self, token: &str) {
-        for offers in self.lock_offered().values_mut() {
-            offers.retain(|offer| offer.task.token != token);
-        }
-    }
-
-    /// Whether the activity task of `token` was leased to a worker.
-    fn leased(&self, token: &str) -> bool {
-        matches!(self.store.noted(&lease_key(token)), Ok(Some(_)))
-    }
-
-    fn lock_offered(&self) -> MutexGuard<'_, HashMap<String, VecDeque<Offer>>> {
-        self.offered
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// Records `outcome` for `token` and hands it to the state waiting for it, if it
-    /// waits in this process. `Ok(false)`: an outcome was recorded for the token
-    /// before (it was used already).
-    pub fn complete(&self, token: &str, outcome: Outcome) -> Result<bool, StoreError> {
-        let text = serde_json::to_string(&outcome)
-            .map_err(|error| StoreError::Corrupt(error.to_string()))?;
-        if !self.store.record_callback(token, &text)? {
-            return Ok(false);
-        }
-        if let Some(waiting) = self.lock().remove(token) {
-            // A dropped receiver: the state stopped waiting (timed out); the
-            // recorded outcome stays unused.
-            let _ = waiting.outcome.send(outcome);
-        }
-        Ok(true)
-    }
-
-    /// `SendTaskHeartbeat`: restarts the `HeartbeatSeconds` clock of the state
-    /// waiting for `token`, and notes the time, so that a state resumed after a
-    /// restart counts from it. Returns whether it waits in this process.
-    pub fn beat(&self, token: &str) -> bool {
-        let now = crate::store::millis(std::time::SystemTime::now());
-        // Not awaited: a heartbeat lost in a crash only shortens the next window.
-        drop(self.store.note(beat_key(token), now.to_string()));
-        match self.lock().get(token) {
-            Some(waiting) => {
-                waiting.heartbeat.beat();
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// The outcome recorded for `token`, if any.
-    fn recorded(&self, token: &str) -> Option<Outcome> {
-        let text = self.store.callback(token).ok()??;
-        serde_json::from_str(&text).ok()
-    }
-
-    /// Waits for the outcome of `token`, its heartbeats going to `heartbeat`.
-    fn register(&self, token: &str, heartbeat: Heartbeat) -> oneshot::Receiver<Outcome> {
-        let (outcome, receiver) = oneshot::channel();
-        self.lock()
-            .insert(token.to_owned(), Waiting { outcome, heartbeat });
-        receiver
-    }
-
-    fn forget(&self, token: &str) {
-        self.lock().remove(token);
-        self.withdraw(token);
-    }
-
-    fn lock(&self) -> MutexGuard<'_, HashMap<String, Waiting>> {
-        self.waiting
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
+/// What a durable engine gives the Tasks of the executions it runs: where callback
+/// Tasks wait for their tokens, where activity tasks are offered, and the machines
+/// nested executions can start.
+#[derive(Debug, Clone)]
+pub struct Callbacks {
+    /// Where task tokens wait.
+    pub tokens: Arc<dyn TaskTokens>,
+    /// Where activity tasks are offered.
+    pub activities: Arc<dyn Activities>,
+    /// The machines `states:startExecution` Tasks can start, if any.
+    pub machines: Option<Arc<dyn super::nested::Machines>>,
 }
 
 /// The task token of the Task state `state` now entered in `context`: its
@@ -271,22 +148,6 @@ fn arn_in_key(key: &str) -> Option<&str> {
         .filter(|arn| arn.starts_with("arn:aws:states:"))
 }
 
-/// The journal key of the lease of the activity task of `token`.
-fn lease_key(token: &str) -> String {
-    format!("{token}/lease")
-}
-
-/// The journal key of the last heartbeat sent for `token`.
-fn beat_key(token: &str) -> String {
-    format!("{token}/beat")
-}
-
-/// When the last heartbeat for `token` was sent, as noted in `journal`.
-pub(crate) fn last_beat(journal: &Journal, token: &str) -> Option<std::time::SystemTime> {
-    let millis = journal.read(&beat_key(token))?.parse().ok()?;
-    Some(crate::store::from_millis(millis))
-}
-
 /// The ARN of the execution the store keeps that `token` was made in (see
 /// [`token`]), or `None` when it is not a token made here.
 pub fn execution_of(token: &str) -> Option<String> {
@@ -314,10 +175,10 @@ pub async fn wait_for_token(
     let (Some(callbacks), Some(token)) = (task.callbacks(), task.task_token()) else {
         return handler.await;
     };
-    if let Some(outcome) = callbacks.recorded(token) {
+    if let Some(outcome) = callbacks.tokens.recorded(token) {
         return outcome.into_result();
     }
-    let outcome = callbacks.register(token, task.heartbeat().clone());
+    let outcome = callbacks.tokens.register(token, task.heartbeat().clone());
     let forget = Forget { callbacks, token };
     let response = handler.await?;
     if let Some(events) = task.events() {
@@ -342,13 +203,13 @@ where
     let (Some(callbacks), Some(token)) = (task.callbacks(), task.task_token()) else {
         return handler(input).await;
     };
-    if let Some(outcome) = callbacks.recorded(token) {
+    if let Some(outcome) = callbacks.tokens.recorded(token) {
         return outcome.into_result();
     }
-    let outcome = callbacks.register(token, task.heartbeat().clone());
+    let outcome = callbacks.tokens.register(token, task.heartbeat().clone());
     let forget = Forget { callbacks, token };
     let events = task.events().cloned();
-    if callbacks.leased(token) {
+    if callbacks.activities.leased(token) {
         if let Some(events) = events {
             events.activity_started();
         }
@@ -357,13 +218,13 @@ where
             token: token.to_owned(),
             input,
         };
-        callbacks.offer(activity, Offer { task, events });
+        callbacks.activities.offer(activity, task, events);
     }
     wait(callbacks, token, outcome, forget).await
 }
 
 /// Waits for the outcome of `token`: from this process through `outcome`, or
-/// recorded by another in the store.
+/// recorded by another process.
 async fn wait(
     callbacks: &Callbacks,
     token: &str,
@@ -378,7 +239,7 @@ async fn wait(
                 Err(_) => std::future::pending().await,
             },
             () = tokio::time::sleep(POLL) => {
-                if let Some(outcome) = callbacks.recorded(token) {
+                if let Some(outcome) = callbacks.tokens.recorded(token) {
                     break outcome;
                 }
             }
@@ -397,7 +258,8 @@ struct Forget<'a> {
 
 impl Drop for Forget<'_> {
     fn drop(&mut self) {
-        self.callbacks.forget(self.token);
+        self.callbacks.tokens.forget(self.token);
+        self.callbacks.activities.withdraw(self.token);
     }
 }
 
@@ -407,11 +269,39 @@ mod tests {
 
     use super::*;
     use crate::context::{Execution, ExecutionType};
-    use crate::store::MemoryStore;
+
+    /// Hooks that hold nothing: enough to make tokens.
+    #[derive(Debug)]
+    struct Nowhere;
+
+    impl TaskTokens for Nowhere {
+        fn recorded(&self, _: &str) -> Option<Outcome> {
+            None
+        }
+        fn register(&self, _: &str, _: Heartbeat) -> oneshot::Receiver<Outcome> {
+            oneshot::channel().1
+        }
+        fn forget(&self, _: &str) {}
+        fn last_beat(&self, _: &str) -> Option<SystemTime> {
+            None
+        }
+    }
+
+    impl Activities for Nowhere {
+        fn leased(&self, _: &str) -> bool {
+            false
+        }
+        fn offer(&self, _: &str, _: ActivityTask, _: Option<Arc<Events>>) {}
+        fn withdraw(&self, _: &str) {}
+    }
 
     /// A top-level execution under an engine (with callbacks), named `name`.
     fn top_level(name: &str) -> Execution {
-        let callbacks = Arc::new(Callbacks::new(Arc::new(MemoryStore::new())));
+        let callbacks = Arc::new(Callbacks {
+            tokens: Arc::new(Nowhere),
+            activities: Arc::new(Nowhere),
+            machines: None,
+        });
         Execution::new("Orders", Some(name.to_owned()), json!({})).with_callbacks(callbacks)
     }
 

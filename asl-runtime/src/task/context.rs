@@ -130,7 +130,7 @@ impl<'a> TaskContext<'a> {
     }
 
     /// Where this Task records its history events, under the durable engine.
-    pub(crate) fn events(&self) -> Option<&Arc<crate::journal::Events>> {
+    pub(crate) fn events(&self) -> Option<&Arc<crate::events::Events>> {
         self.context.events()
     }
 

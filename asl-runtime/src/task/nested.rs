@@ -7,69 +7,37 @@
 //! it started instead of starting another. A Task whose `StateMachineArn` names no
 //! registered machine, or that runs outside the engine, calls its handler instead.
 
-use std::collections::HashMap;
 use std::future::Future;
-use std::pin::Pin;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::{TaskContext, TaskError};
-use crate::context::timestamp;
-use crate::engine::EngineError;
 use crate::error::names;
-use crate::store::{ExecutionRecord, Status};
+pub use crate::journal::Boxed;
 
-/// A boxed future, as the registry's object-safe calls return.
-pub type Boxed<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
-
-/// What the registry needs of an engine (implemented by [`crate::Engine`]).
+/// What a nested execution needs of the engine that runs the child's machine.
 pub trait Starter: Send + Sync {
-    /// Starts execution `name` with `input` (idempotently), returning its ARN.
-    fn start<'a>(&'a self, name: &'a str, input: Value) -> Boxed<'a, Result<String, EngineError>>;
-    /// Waits for execution `name` to end.
-    fn wait<'a>(&'a self, name: &'a str) -> Boxed<'a, Result<ExecutionRecord, EngineError>>;
-    /// Execution `name` as committed.
-    fn describe(&self, name: &str) -> Result<ExecutionRecord, EngineError>;
+    /// Starts execution `name` with `input`; one of that name that started before
+    /// (the child a resumed parent started) counts as started.
+    fn start<'a>(&'a self, name: &'a str, input: Value) -> Boxed<'a, Result<(), String>>;
+
+    /// `{ExecutionArn, StartDate}` of execution `name`, as the Task without a
+    /// suffix returns it.
+    fn started(&self, name: &str) -> Result<Value, String>;
+
+    /// Waits for execution `name` to end: whether it succeeded, and its
+    /// `DescribeExecution` output (`Input` and `Output` parsed when `parsed`, as
+    /// `.sync:2` returns them; as JSON text otherwise).
+    fn ended<'a>(&'a self, name: &'a str, parsed: bool)
+    -> Boxed<'a, Result<(bool, Value), String>>;
 }
 
-/// The state machines engines in this process run, by name.
-#[derive(Default)]
-pub struct Machines {
-    by_name: RwLock<HashMap<String, Arc<dyn Starter>>>,
-}
-
-impl std::fmt::Debug for Machines {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let names: Vec<String> = self.read().keys().cloned().collect();
-        f.debug_struct("Machines").field("names", &names).finish()
-    }
-}
-
-impl Machines {
-    /// An empty registry.
-    pub fn new() -> Machines {
-        Machines::default()
-    }
-
-    /// Registers the engine of machine `name`.
-    pub fn register(&self, name: &str, starter: Arc<dyn Starter>) {
-        self.by_name
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .insert(name.to_owned(), starter);
-    }
-
-    fn get(&self, name: &str) -> Option<Arc<dyn Starter>> {
-        self.read().get(name).cloned()
-    }
-
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<String, Arc<dyn Starter>>> {
-        self.by_name
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
+/// The state machines a durable engine can start nested executions of, by name.
+pub trait Machines: Send + Sync + std::fmt::Debug {
+    /// The engine of machine `name`, if there is one.
+    fn starter(&self, name: &str) -> Option<Arc<dyn Starter>>;
 }
 
 /// How the parent waits for the child.
@@ -103,7 +71,7 @@ where
     let starter = task
         .callbacks()
         .zip(machine)
-        .and_then(|(callbacks, machine)| callbacks.machines()?.get(&machine));
+        .and_then(|(callbacks, machine)| callbacks.machines.as_ref()?.starter(&machine));
     let Some(starter) = starter else {
         return handler(parameters).await;
     };
@@ -117,25 +85,19 @@ where
         Value::String(text) => serde_json::from_str(text).unwrap_or_else(|_| json!(text)),
         input => input.clone(),
     };
-    let failed = |error: EngineError| TaskError::new(names::TASK_FAILED, error.to_string());
-    match starter.start(&name, input).await {
-        Ok(_) | Err(EngineError::AlreadyExists(_)) => {}
-        Err(error) => return Err(failed(error)),
-    }
+    let failed = |error: String| TaskError::new(names::TASK_FAILED, error);
+    starter.start(&name, input).await.map_err(failed)?;
     match wait {
-        Wait::No => {
-            let record = starter.describe(&name).map_err(failed)?;
-            Ok(json!({
-                "ExecutionArn": record.identity.arn,
-                "StartDate": timestamp(record.identity.start),
-            }))
-        }
+        Wait::No => starter.started(&name).map_err(failed),
         Wait::Sync | Wait::Sync2 => {
-            let record = starter.wait(&name).await.map_err(failed)?;
-            let described = describe(&record, wait == Wait::Sync2);
-            match record.position.status {
-                Status::Succeeded => Ok(described),
-                _ => Err(TaskError::new(names::TASK_FAILED, described.to_string())),
+            let (succeeded, described) = starter
+                .ended(&name, wait == Wait::Sync2)
+                .await
+                .map_err(failed)?;
+            if succeeded {
+                Ok(described)
+            } else {
+                Err(TaskError::new(names::TASK_FAILED, described.to_string()))
             }
         }
     }
@@ -149,45 +111,4 @@ fn child_name(key: &str) -> String {
         .iter()
         .map(|byte| format!("{byte:02x}"))
         .collect()
-}
-
-/// `DescribeExecution`'s output for a child, as `.sync` returns it (`.sync:2` with
-/// `Input` and `Output` parsed).
-fn describe(record: &ExecutionRecord, parsed: bool) -> Value {
-    let (identity, position) = (&record.identity, &record.position);
-    let payload = |text: &str| {
-        if parsed {
-            serde_json::from_str(text).unwrap_or_else(|_| json!(text))
-        } else {
-            json!(text)
-        }
-    };
-    let mut described = json!({
-        "ExecutionArn": identity.arn,
-        "Input": payload(&identity.input),
-        "InputDetails": {"Included": true},
-        "Name": identity.name,
-        "StartDate": timestamp(identity.start),
-        "StateMachineArn": format!(
-            "arn:aws:states:{}:123456789012:stateMachine:{}",
-            crate::context::REGION,
-            identity.machine
-        ),
-        "Status": position.status.as_str(),
-    });
-    let fields = [
-        ("Output", position.output.as_deref().map(payload)),
-        ("Error", position.error.clone().map(Value::from)),
-        ("Cause", position.cause.clone().map(Value::from)),
-        ("StopDate", position.stop.map(|stop| json!(timestamp(stop)))),
-    ];
-    for (key, value) in fields {
-        if let Some(value) = value {
-            described[key] = value;
-        }
-    }
-    if position.output.is_some() {
-        described["OutputDetails"] = json!({"Included": true});
-    }
-    described
 }

@@ -17,8 +17,10 @@
 //! with every unfinished execution, and an answer sent meanwhile is not lost.
 //! `asl executions --db approvals.db list` and `history NAME` show what happened.
 
-use asl_runtime::store::{SqliteStore, Status};
-use asl_runtime::{Engine, TaskContext, TaskError};
+use asl_engine::Engine;
+use asl_engine::store::Status;
+use asl_runtime::{TaskContext, TaskError};
+use asl_store_sqlite::SqliteStore;
 use serde_json::{Value, json};
 
 mod approval {

@@ -13,11 +13,10 @@
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use asl_runtime::history::HistoryEvent;
-use asl_runtime::store::{
-    Ack, Checkpoint, Created, ExecutionRecord, SqliteStore, Store, StoreError,
-};
-use asl_runtime::{Engine, EngineError};
+use asl_engine::history::HistoryEvent;
+use asl_engine::store::{Ack, Checkpoint, Created, ExecutionRecord, Store, StoreError};
+use asl_engine::{Engine, EngineError};
+use asl_store_sqlite::SqliteStore;
 use asl_tests::workload;
 
 /// A SQLite store that logs each checkpoint it acknowledges before passing the

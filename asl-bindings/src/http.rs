@@ -10,7 +10,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::answer;
-use crate::task::{TaskContext, TaskError};
+use asl_runtime::task::{TaskContext, TaskError};
 
 /// The error a non-2xx status fails with when the body names none, as AWS's HTTP
 /// Task names it: `States.Http.StatusCode.404`.

@@ -8,7 +8,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::*;
-use crate::context::{Context, Execution};
+use asl_runtime::context::{Context, Execution};
 
 const RESOURCE: &str = "arn:aws:lambda:us-east-1:123456789012:function:greet";
 
@@ -40,11 +40,11 @@ async fn attempt(
     bindings: &Bindings,
     state: &'static str,
     timeout_seconds: u64,
-) -> Result<Value, crate::ExecutionError> {
+) -> Result<Value, asl_runtime::ExecutionError> {
     let execution = Arc::new(Execution::new("Machine", None, json!({})));
     let mut context = Context::new(execution);
     context.enter(state);
-    let attempt = crate::task::Attempt::new(timeout_seconds, None);
+    let attempt = asl_runtime::task::Attempt::new(timeout_seconds, None);
     let task = attempt.context(state, RESOURCE, &context);
     attempt.run(bindings.call(task, json!({}))).await
 }
@@ -287,7 +287,7 @@ async fn a_timed_out_command_is_killed_with_everything_it_started() {
     ));
     let started = std::time::Instant::now();
     let error = attempt(&bindings, "Greet", 1).await.unwrap_err();
-    assert_eq!(error, crate::ExecutionError::timeout());
+    assert_eq!(error, asl_runtime::ExecutionError::timeout());
     assert!(started.elapsed() < Duration::from_secs(10));
     let pid = std::fs::read_to_string(&pid_file).unwrap();
     let pid = pid.trim();
@@ -554,7 +554,7 @@ async fn a_slow_endpoint_is_cut_off_by_the_task_timeout() {
     let (url, server) = serve_once("200 OK", "{}", Duration::from_millis(3000));
     let started = std::time::Instant::now();
     let error = attempt(&http(&url, ""), "Greet", 1).await.unwrap_err();
-    assert_eq!(error, crate::ExecutionError::timeout());
+    assert_eq!(error, asl_runtime::ExecutionError::timeout());
     assert!(started.elapsed() < Duration::from_millis(2500));
     server.join().unwrap();
 }

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::task::TaskError;
+use asl_runtime::task::TaskError;
 
 /// How much of an unreadable answer a cause quotes.
 const EXCERPT_CHARS: usize = 200;

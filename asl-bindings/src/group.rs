@@ -38,7 +38,7 @@ mod unix {
     /// A process group for one command, led by a watchdog. Dropped before
     /// [`Group::ended`], it kills the whole group.
     #[derive(Debug)]
-    pub(in crate::bindings) struct Group {
+    pub(crate) struct Group {
         /// The group's id (the watchdog's pid) while the group is to be killed on drop.
         id: Option<Pid>,
         watchdog: tokio::process::Child,
@@ -48,7 +48,7 @@ mod unix {
 
     impl Group {
         /// Starts the watchdog, leading a new process group.
-        pub(in crate::bindings) fn start() -> io::Result<Group> {
+        pub(crate) fn start() -> io::Result<Group> {
             let mut watchdog = tokio::process::Command::new("sh")
                 .arg("-c")
                 .arg(WATCHDOG)
@@ -73,14 +73,14 @@ mod unix {
         }
 
         /// Makes `command` join the group when it is spawned.
-        pub(in crate::bindings) fn join(&self, command: &mut tokio::process::Command) {
+        pub(crate) fn join(&self, command: &mut tokio::process::Command) {
             if let Some(id) = self.id {
                 command.process_group(id.as_raw());
             }
         }
 
         /// The command ended: the watchdog goes, and nothing else.
-        pub(in crate::bindings) fn ended(mut self) {
+        pub(crate) fn ended(mut self) {
             self.id = None;
             // Killed before its pipe closes (when `self` drops), so that it cannot
             // read the end of file and kill the group. Already gone, it has nothing
@@ -107,15 +107,15 @@ mod other {
     /// Without process groups, a command is only killed when its Task is
     /// abandoned (its child handle kills it on drop).
     #[derive(Debug)]
-    pub(in crate::bindings) struct Group;
+    pub(crate) struct Group;
 
     impl Group {
-        pub(in crate::bindings) fn start() -> io::Result<Group> {
+        pub(crate) fn start() -> io::Result<Group> {
             Ok(Group)
         }
 
-        pub(in crate::bindings) fn join(&self, _command: &mut tokio::process::Command) {}
+        pub(crate) fn join(&self, _command: &mut tokio::process::Command) {}
 
-        pub(in crate::bindings) fn ended(self) {}
+        pub(crate) fn ended(self) {}
     }
 }

@@ -1,6 +1,7 @@
-//! The history events made while a state runs, before the engine numbers and
+//! The history events made while a state runs, before a durable engine numbers and
 //! commits them with the state's transition: a Task's attempts, a Map's
-//! iterations, and the states inside Parallel branches and Map iterations.
+//! iterations, and the states inside Parallel branches and Map iterations. Their
+//! types and details, in AWS's vocabulary, are in [`details`].
 //!
 //! The top-level machine records into its execution's [`Events`]; each branch or
 //! iteration into its own, which joins the events of the state around it when it
@@ -10,15 +11,17 @@
 use std::sync::Mutex;
 use std::time::SystemTime;
 
+pub mod details;
+
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::ExecutionError;
-use crate::exec::{StateType, Step};
-use crate::history::{
+use crate::events::details::{
     ActivityScheduled, ActivityStarted, Details, Entered, EventType, Exited, Failure, MAX_EVENTS,
     MapStarted, Output, Resource, Scheduled, TaskFailure, TaskOutput, Truncated,
 };
+use crate::exec::{StateType, Step};
 
 /// The `resourceType` of activity Tasks (see [`Resource::of`]).
 const ACTIVITY: &str = "activity";
@@ -37,7 +40,7 @@ pub struct Pending {
 impl Pending {
     /// When it happened.
     pub fn time(&self) -> SystemTime {
-        crate::store::from_millis(self.time)
+        crate::clock::from_unix_millis(self.time)
     }
 }
 
@@ -48,8 +51,8 @@ pub struct Events(Mutex<Vec<Pending>>);
 
 impl Events {
     /// Records an event made now.
-    pub(crate) fn record(&self, kind: EventType, details: Details) {
-        let time = crate::store::millis(SystemTime::now());
+    pub fn record(&self, kind: EventType, details: Details) {
+        let time = crate::clock::unix_millis(SystemTime::now());
         self.extend(vec![Pending {
             time,
             kind,
@@ -58,7 +61,7 @@ impl Events {
     }
 
     /// Appends `events`.
-    pub(crate) fn extend(&self, events: Vec<Pending>) {
+    pub fn extend(&self, events: Vec<Pending>) {
         let mut pending = self.lock();
         if pending.len() <= MAX_EVENTS as usize {
             pending.extend(events);
@@ -66,7 +69,7 @@ impl Events {
     }
 
     /// How many events are held.
-    pub(crate) fn len(&self) -> usize {
+    pub fn len(&self) -> usize {
         self.lock().len()
     }
 
@@ -83,7 +86,7 @@ impl Events {
 
     /// Records `<Type>StateEntered` of a state inside a branch or iteration; returns
     /// where the state's own events begin (see [`Events::exited`]).
-    pub(crate) fn entered(&self, name: &str, state_type: StateType, input: &Value) -> usize {
+    pub fn entered(&self, name: &str, state_type: StateType, input: &Value) -> usize {
         self.record(
             EventType::entered(state_type),
             Details::StateEntered(Entered {
@@ -99,7 +102,7 @@ impl Events {
     /// began at `from`: for a Parallel or Map state those [`Events::wrap`] adds (a
     /// failure its Catch `caught` counting as a failure), then `<Type>StateExited`
     /// with its output, unless it failed.
-    pub(crate) fn exited<S: crate::MachineState>(
+    pub fn exited<S: crate::MachineState>(
         &self,
         from: usize,
         name: &str,
@@ -129,7 +132,7 @@ impl Events {
     /// (a Map's with the number of iterations that started) before them, and, when
     /// the state `succeeded` or not, `...Succeeded` or `...Failed` after them
     /// (neither when it was stopped). Other states' events stay as they are.
-    pub(crate) fn wrap(&self, from: usize, state_type: StateType, succeeded: Option<bool>) {
+    pub fn wrap(&self, from: usize, state_type: StateType, succeeded: Option<bool>) {
         let (started, ok, failed) = match state_type {
             StateType::Map => (
                 EventType::MapStateStarted,
@@ -154,7 +157,7 @@ impl Events {
             }),
             _ => Details::None {},
         };
-        let now = crate::store::millis(SystemTime::now());
+        let now = crate::clock::unix_millis(SystemTime::now());
         let time = events.get(from).map_or(now, |event| event.time);
         events.insert(
             from,
@@ -179,7 +182,7 @@ impl Events {
     /// Records `TaskScheduled` (its `parameters` the handler's argument) and
     /// `TaskStarted` for an attempt at a Task with `resource`; for an activity,
     /// `ActivityScheduled` (`ActivityStarted` follows when a worker takes it).
-    pub(crate) fn task_started(&self, resource: &str, argument: &Value) {
+    pub fn task_started(&self, resource: &str, argument: &Value) {
         let task = Resource::of(resource);
         if task.resource_type == ACTIVITY {
             self.record(
@@ -206,7 +209,7 @@ impl Events {
 
     /// Records that a callback Task's handler handed out its token and answered
     /// `response` (`TaskSubmitted`); the outcome sent with the token comes later.
-    pub(crate) fn task_submitted(&self, resource: &str, response: &Value) {
+    pub fn task_submitted(&self, resource: &str, response: &Value) {
         let Resource {
             resource_type,
             resource,
@@ -223,7 +226,7 @@ impl Events {
     }
 
     /// Records that a worker took an activity task (`ActivityStarted`).
-    pub(crate) fn activity_started(&self) {
+    pub fn activity_started(&self) {
         self.record(
             EventType::ActivityStarted,
             Details::ActivityStarted(ActivityStarted::default()),
@@ -234,7 +237,7 @@ impl Events {
     /// the handler's result, `TaskTimedOut` (`States.Timeout`, a missed heartbeat
     /// included) or `TaskFailed`; for an activity, `ActivitySucceeded`,
     /// `ActivityTimedOut` or `ActivityFailed`.
-    pub(crate) fn task_ended(&self, resource: &str, outcome: &Result<Value, ExecutionError>) {
+    pub fn task_ended(&self, resource: &str, outcome: &Result<Value, ExecutionError>) {
         let Resource {
             resource_type,
             resource,

@@ -14,7 +14,7 @@
 //! `{"error": ..., "cause": ...}` is on stdout. 2: bad usage, an unreadable or invalid
 //! input or bindings file, or Tasks without a binding; the message is on stderr.
 //!
-//! With `--db`, the execution runs durably under the [`Engine`](crate::Engine) on a
+//! With `--db`, the execution runs durably under the [`Engine`](asl_engine::Engine) on a
 //! SQLite store, and running the same command again goes on with it.
 
 mod bench;
@@ -31,9 +31,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::bindings::Bindings;
-use crate::error::ExecutionError;
-use crate::exec::{self, Workflow};
+use asl_bindings::Bindings;
+use asl_runtime::error::ExecutionError;
+use asl_runtime::exec::{self, Workflow};
 
 /// Exit status of an execution that succeeded.
 const SUCCEEDED: u8 = 0;
@@ -52,7 +52,7 @@ const INTERRUPTED: u8 = 130;
 ///
 /// ```ignore
 /// fn main() -> std::process::ExitCode {
-///     asl_runtime::standalone::main(workflow::TASKS, |bindings| {
+///     asl_standalone::main(workflow::TASKS, |bindings| {
 ///         workflow::Machine::new(asl_runtime::Dynamic(bindings))
 ///     })
 /// }
@@ -351,9 +351,9 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::context::Context;
-    use crate::exec::{MachineState, StateType, Step};
-    use crate::task::{Dispatch, TaskContext};
+    use asl_runtime::context::Context;
+    use asl_runtime::exec::{MachineState, StateType, Step};
+    use asl_runtime::task::{Dispatch, TaskContext};
 
     const RESOURCE: &str = "arn:aws:lambda:us-east-1:123456789012:function:greet";
     const TASKS: &[(&str, &str)] = &[("Greet", RESOURCE)];
@@ -396,7 +396,7 @@ mod tests {
         }
 
         fn step_now(&self, state: Greet, _: &mut Context) -> Result<Step<Greet>, ExecutionError> {
-            Err(crate::exec::cannot_run_now(state.name()))
+            Err(asl_runtime::exec::cannot_run_now(state.name()))
         }
 
         async fn step(

@@ -1,5 +1,7 @@
-//! The journal: what the durable [`engine`](crate::engine) keeps of the work *inside*
-//! a state, beside the checkpoints it commits between two states.
+//! The journal: what a durable engine keeps of the work *inside* a state, beside
+//! the checkpoints it commits between two states. The runtime decides what to note
+//! and when; the engine decides where notes go, by implementing [`Notes`] (the
+//! runtime does no I/O of its own).
 //!
 //! - The output of each Parallel branch and Map iteration that finished, under
 //!   `<execution ARN>/<place>` (see [`Place`]), and of each child execution of a
@@ -11,15 +13,14 @@
 //!   and when the next attempt is due, so that a backoff survives a restart.
 //! - A redriven state's anchor, under `<execution ARN>/redrive/<StateEntered id>`: the
 //!   failed entry whose finished branches and iterations it keeps.
-//! - The history [`events`] made inside a state, held until the state's transition is
+//! - The history [`Events`] made inside a state, held until the state's transition is
 //!   committed with them.
 //!
-//! Notes go through the store's writer with the checkpoints, and the work goes on
+//! Notes go through the engine's writer with its checkpoints, and the work goes on
 //! once they are durable.
 
-pub mod events;
-
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -27,14 +28,27 @@ use serde_json::Value;
 
 use crate::context::{Anchor, Place};
 use crate::error::ExecutionError;
-use crate::history::{Details, EventType, MapIteration};
-use crate::store::Store;
-pub use events::{Events, Pending};
+use crate::events::details::{Details, EventType, MapIteration};
+use crate::events::{Events, Pending};
+
+/// A boxed future, as the object-safe hooks a durable engine implements return.
+pub type Boxed<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Where a durable engine keeps the journal's notes: keys and values as text.
+pub trait Notes: Send + Sync + std::fmt::Debug {
+    /// The note under `key`. One that cannot be read counts as absent: the work it
+    /// would have saved runs again, as Tasks run at least once anyway.
+    fn read(&self, key: &str) -> Option<String>;
+
+    /// Writes `value` under `key`; the future ends when it is durable (or when it
+    /// cannot be written, which costs only work again).
+    fn write(&self, key: String, value: String) -> Boxed<'static, ()>;
+}
 
 /// The journal of one execution run by the durable engine.
 #[derive(Debug)]
 pub struct Journal {
-    store: Arc<dyn Store>,
+    notes: Arc<dyn Notes>,
     events: Arc<Events>,
 }
 
@@ -48,10 +62,10 @@ struct Finished {
 }
 
 impl Journal {
-    /// The journal of an execution checkpointed to `store`.
-    pub fn new(store: Arc<dyn Store>) -> Journal {
+    /// The journal of an execution whose notes go to `notes`.
+    pub fn new(notes: Arc<dyn Notes>) -> Journal {
         Journal {
-            store,
+            notes,
             events: Arc::default(),
         }
     }
@@ -61,17 +75,15 @@ impl Journal {
         &self.events
     }
 
-    /// The note under `key`. One that cannot be read counts as absent: the work it
-    /// would have saved runs again, as Tasks run at least once anyway.
-    pub(crate) fn read(&self, key: &str) -> Option<String> {
-        self.store.noted(key).ok().flatten()
+    /// The note under `key` (see [`Notes::read`]).
+    pub fn read(&self, key: &str) -> Option<String> {
+        self.notes.read(key)
     }
 
-    /// Writes `value` under `key` and waits until it is durable. A store that cannot
-    /// write stops the process (see [`Store`]); one whose writer is gone (the engine
-    /// is being dropped) leaves the note unwritten, which costs only work again.
-    pub(crate) async fn write(&self, key: String, value: String) {
-        let _ = self.store.note(key, value).await;
+    /// Writes `value` under `key` and waits until it is durable (see
+    /// [`Notes::write`]).
+    pub async fn write(&self, key: String, value: String) {
+        self.notes.write(key, value).await;
     }
 
     /// Runs the branch or iteration at `place` of execution `arn` (`run`, whose
@@ -162,7 +174,7 @@ impl Journal {
     }
 
     /// The anchor noted for the redriven entry `entered` of execution `arn`.
-    pub(crate) fn anchor(&self, arn: &str, entered: u64) -> Option<Anchor> {
+    pub fn anchor(&self, arn: &str, entered: u64) -> Option<Anchor> {
         let text = self.read(&anchor_key(arn, entered))?;
         let (entered, attempt) = text.split_once('.')?;
         Some(Anchor {
@@ -175,7 +187,7 @@ impl Journal {
     /// `state` whose failed entry was `failed`, keeps the branches and iterations
     /// of that entry's last attempt (or of what that entry kept, when it was itself
     /// a redrive that failed on its first attempt).
-    pub(crate) async fn redrive(&self, arn: &str, state: &str, failed: u64, entered: u64) {
+    pub async fn redrive(&self, arn: &str, state: &str, failed: u64, entered: u64) {
         let attempt = self
             .read(&format!("{}/retry", entry_key(arn, None, state, failed)))
             .and_then(|text| serde_json::from_str::<crate::retry::Progress>(&text).ok())

@@ -9,6 +9,11 @@
 //! table they halved the durable bench's throughput).
 //! `callbacks` holds the outcomes sent for callback tasks' tokens, and `notes` the
 //! journal's notes, written by the same thread in the same groups as checkpoints.
+//!
+//! A write that fails (a full disk, an fsync error) poisons the store: that group
+//! and every write after it are refused with [`StoreError::Poisoned`], so that
+//! nothing is acknowledged that was not written; reads go on. The process decides
+//! to stop, and the next start recovers from the file.
 
 use std::path::Path;
 use std::sync::mpsc;
@@ -18,12 +23,13 @@ use std::thread::JoinHandle;
 use rusqlite::{Connection, OptionalExtension, Row, ToSql, Transaction, params, params_from_iter};
 use tokio::sync::oneshot;
 
-use super::compact;
-use super::{
-    Ack, Checkpoint, Created, ExecutionRecord, Identity, Position, Status, Store, StoreError,
-    from_millis, millis,
+mod compact;
+
+use asl_engine::history::HistoryEvent;
+use asl_engine::store::{
+    Ack, BackendError, Checkpoint, Created, ExecutionRecord, Identity, Position, Status, Store,
+    StoreError, from_unix_millis as from_millis, unix_millis as millis,
 };
-use crate::history::HistoryEvent;
 
 /// How hard each commit waits for the disk (SQLite's `synchronous` in WAL mode).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -125,7 +131,7 @@ impl SqliteStore {
         let thread = std::thread::Builder::new()
             .name("asl-store-writer".into())
             .spawn(move || write(writer, jobs))
-            .map_err(|error| StoreError::Backend(error.to_string()))?;
+            .map_err(StoreError::backend)?;
         Ok(SqliteStore {
             writer: Some(sender),
             thread: Some(thread),
@@ -254,12 +260,14 @@ fn connect(path: &Path) -> Result<Connection, StoreError> {
 }
 
 fn backend(error: rusqlite::Error) -> StoreError {
-    StoreError::Backend(error.to_string())
+    StoreError::backend(error)
 }
 
 /// The writer thread: takes every checkpoint and note waiting, commits them in one
 /// transaction, then acknowledges each.
 fn write(mut connection: Connection, jobs: mpsc::Receiver<Job>) {
+    // Set by the first write that fails: every write since is refused with it.
+    let mut poisoned: Option<BackendError> = None;
     while let Ok(first) = jobs.recv() {
         let mut group = vec![first];
         while group.len() < MAX_GROUP {
@@ -268,20 +276,23 @@ fn write(mut connection: Connection, jobs: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        let results =
-            commit_group(&mut connection, &mut group).unwrap_or_else(|error| fatal(&error));
-        for ((_, acknowledge), result) in group.into_iter().zip(results) {
-            // A dropped Ack means its execution stopped waiting; the commit stands.
-            let _ = acknowledge.send(result);
+        if poisoned.is_none()
+            && let Err(error) = commit_group(&mut connection, &mut group).map(|results| {
+                for ((_, acknowledge), result) in group.drain(..).zip(results) {
+                    // A dropped Ack means its execution stopped waiting; the commit
+                    // stands.
+                    let _ = acknowledge.send(result);
+                }
+            })
+        {
+            poisoned = Some(std::sync::Arc::new(error) as BackendError);
+        }
+        if let Some(error) = &poisoned {
+            for (_, acknowledge) in group.drain(..) {
+                let _ = acknowledge.send(Err(StoreError::Poisoned(BackendError::clone(error))));
+            }
         }
     }
-}
-
-/// A write error leaves no safe way on: stop the process so that nothing is
-/// acknowledged that was not written; the next start recovers from the file.
-fn fatal(error: &rusqlite::Error) -> ! {
-    eprintln!("asl: the execution store could not commit ({error}); stopping the process");
-    std::process::abort()
 }
 
 fn commit_group(
@@ -306,8 +317,8 @@ fn commit_group(
     Ok(results)
 }
 
-/// Applies one checkpoint. The outer `Err` is a database failure (fatal); the inner
-/// one a refused checkpoint.
+/// Applies one checkpoint. The outer `Err` is a database failure (it poisons the
+/// store); the inner one a refused checkpoint.
 fn apply(
     transaction: &Transaction<'_>,
     checkpoint: &mut Checkpoint,
@@ -470,4 +481,83 @@ fn signed(count: u64) -> i64 {
 /// A count read back (never negative as written).
 fn unsigned(stored: i64) -> u64 {
     u64::try_from(stored).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use asl_engine::store::conformance;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn the_sqlite_store_conforms_in_both_sync_modes() {
+        let directory = tempfile::tempdir().unwrap();
+        for sync in [Synchronous::Full, Synchronous::Normal] {
+            let mut count = 0;
+            conformance::check(|| {
+                count += 1;
+                let path = directory.path().join(format!("{sync:?}-{count}.db"));
+                SqliteStore::open_with(path, sync).unwrap()
+            })
+            .await;
+        }
+    }
+
+    #[tokio::test]
+    async fn the_sqlite_store_keeps_its_data_across_reopening() {
+        let directory = tempfile::tempdir().unwrap();
+        let path = directory.path().join("executions.db");
+        let store = SqliteStore::open(&path).unwrap();
+        conformance::keeps_the_checkpoint_rules(&store).await;
+        let before = store.executions().unwrap();
+        let arn = &before[0].identity.arn;
+        let history = store.history(arn).unwrap();
+        drop(store);
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.executions().unwrap(), before);
+        assert_eq!(store.history(arn).unwrap(), history);
+        assert_eq!(store.integrity_check().unwrap(), "ok");
+    }
+
+    /// A write that fails poisons the writer: that write and all after it are
+    /// refused with the first error as the source, nothing is acknowledged as
+    /// written, and reads go on.
+    #[tokio::test]
+    async fn a_failed_write_poisons_the_store_instead_of_stopping_the_process() {
+        let directory = tempfile::tempdir().unwrap();
+        let path = directory.path().join("full.db");
+        drop(SqliteStore::open(&path).unwrap());
+        let connection = connect(&path).unwrap();
+        // A database that cannot grow: the next insert fails as on a full disk.
+        let pages: i64 = connection
+            .query_row("PRAGMA page_count", [], |row| row.get(0))
+            .unwrap();
+        connection
+            .pragma_update(None, "max_page_count", pages)
+            .unwrap();
+        let (sender, jobs) = mpsc::channel();
+        let writer = std::thread::spawn(move || write(connection, jobs));
+        let send = |key: &str, value: String| {
+            let (acknowledge, ack) = Ack::channel();
+            sender
+                .send((Write::Note(key.to_owned(), value), acknowledge))
+                .unwrap();
+            ack
+        };
+        let big = "x".repeat(1 << 20);
+        let first = send("big", big).await;
+        let Err(StoreError::Poisoned(source)) = &first else {
+            panic!("{first:?}")
+        };
+        assert!(source.to_string().contains("full"), "{source}");
+        let second = send("small", "1".to_owned()).await;
+        assert_eq!(second, first);
+        assert!(second.unwrap_err().is_poisoned());
+
+        drop(sender);
+        writer.join().unwrap();
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.noted("big"), Ok(None));
+        assert_eq!(store.noted("small"), Ok(None));
+    }
 }

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::answer;
 use super::group::Group;
-use crate::task::{TaskContext, TaskError};
+use asl_runtime::task::{TaskContext, TaskError};
 
 /// The command to run: an argv array, or one string run with `sh -c`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]

@@ -5,19 +5,22 @@ use std::time::SystemTime;
 use serde::Serialize;
 use tokio::sync::oneshot;
 
-use super::{EngineError, Stop};
-use crate::context::Context;
-use crate::error::ExecutionError;
-use crate::exec::{self, MachineState, StateType, Step, Workflow};
+use asl_runtime::clock::from_unix_millis;
+use asl_runtime::context::Context;
+use asl_runtime::error::ExecutionError;
+use asl_runtime::events::Pending;
+use asl_runtime::exec::{self, MachineState, StateType, Step, Workflow};
+
+use crate::engine::Stop;
+use crate::error::EngineError;
 use crate::history::{
     Details, Entered, EventType, Exited, Failure, MAX_EVENTS, Output, Recorder, Truncated,
 };
-use crate::journal::Pending;
 use crate::store::{Checkpoint, Position, Status, Store};
 
 /// An execution between two transitions: the state to run and all it needs.
 #[derive(Debug)]
-pub(super) struct Run<W: Workflow> {
+pub(crate) struct Run<W: Workflow> {
     arn: String,
     state: W::State,
     /// The state as committed: `{"<name>": <input>}`.
@@ -51,7 +54,7 @@ where
 {
     /// The run of `arn` from `state` (committed as checkpoint `seq`), whose last
     /// event is `recorder`'s, last redriven at `redrive_date`.
-    pub(super) fn new(
+    pub(crate) fn new(
         arn: String,
         state: W::State,
         context: Context,
@@ -71,14 +74,14 @@ where
     }
 
     /// The execution's ARN.
-    pub(super) fn arn(&self) -> &str {
+    pub(crate) fn arn(&self) -> &str {
         &self.arn
     }
 
     /// Runs the execution to its end, committing each transition before the next
     /// state starts. A refused or failed commit ends the run (another process runs
     /// the execution, or the store is gone); what was committed stays.
-    pub(super) async fn run(self, workflow: &W, store: &dyn Store, stop: oneshot::Receiver<Stop>) {
+    pub(crate) async fn run(self, workflow: &W, store: &dyn Store, stop: oneshot::Receiver<Stop>) {
         let arn = self.arn.clone();
         if let Err(error) = self.transitions(workflow, store, stop).await {
             eprintln!("asl: execution {arn} stopped without ending: {error}");
@@ -259,8 +262,8 @@ async fn expiry(deadline: Option<tokio::time::Instant>) {
 }
 
 /// The events a state made between its entry and its exit (see
-/// [`Events`](crate::journal::Events)): a Task's attempts, a Parallel or Map state's
-/// events, wrapped as [`Events::wrap`](crate::journal::Events::wrap) says (a
+/// [`Events`](asl_runtime::events::Events)): a Task's attempts, a Parallel or Map state's
+/// events, wrapped as [`Events::wrap`](asl_runtime::events::Events::wrap) says (a
 /// failure its Catch caught counting as a failure).
 fn inner_events(
     recorder: &mut Recorder,
@@ -282,12 +285,12 @@ fn record_all(recorder: &mut Recorder, events: Vec<Pending>) {
         details,
     } in events
     {
-        recorder.record_at(crate::store::from_millis(time), kind, details);
+        recorder.record_at(from_unix_millis(time), kind, details);
     }
 }
 
 /// `<Type>StateEntered` for `state` (committed as `state_text`), at `time`.
-pub(super) fn record_entry(
+pub(crate) fn record_entry(
     recorder: &mut Recorder,
     time: SystemTime,
     state: &impl MachineState,
@@ -350,7 +353,7 @@ fn unsuccessful(recorder: &mut Recorder, status: Status, failure: Failure) -> En
 }
 
 /// `state` as committed: the generated enum's JSON, `{"<name>": <input>}`.
-pub(super) fn state_text(state: &impl Serialize) -> Result<String, EngineError> {
+pub(crate) fn state_text(state: &impl Serialize) -> Result<String, EngineError> {
     serde_json::to_string(state).map_err(|error| {
         EngineError::Store(crate::store::StoreError::Corrupt(format!(
             "a state that cannot be written as JSON: {error}"

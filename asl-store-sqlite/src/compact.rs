@@ -4,7 +4,7 @@
 //! written and the others are rebuilt on reading. A payload is JSON text, never
 //! empty, so an empty one marks a copy.
 
-use crate::history::{Details, HistoryEvent};
+use asl_engine::history::{Details, HistoryEvent};
 
 /// Blanks the copies in one checkpoint's events.
 pub(super) fn compact(events: &mut [HistoryEvent]) {
@@ -67,7 +67,7 @@ mod tests {
     use std::time::SystemTime;
 
     use super::*;
-    use crate::history::{Entered, EventType, Exited, Recorder, TaskOutput, Truncated};
+    use asl_engine::history::{Entered, EventType, Exited, Recorder, TaskOutput, Truncated};
 
     fn transition() -> Vec<HistoryEvent> {
         let mut recorder = Recorder::after(3);

@@ -1,6 +1,19 @@
+//! The store conformance suite: the rules every [`Store`] keeps, run over each
+//! implementation (memory and SQLite here; any other store with the feature
+//! `test-util`), so that the engine behaves the same on all of them.
+//!
+//! ```ignore
+//! #[tokio::test]
+//! async fn my_store_conforms() {
+//!     asl_engine::store::conformance::check(|| MyStore::open_temporary()).await;
+//! }
+//! ```
+
 use std::time::SystemTime;
 
-use super::*;
+use super::{Checkpoint, Created, Identity, Position, Status, Store, StoreError};
+use asl_runtime::clock::from_unix_millis as from_millis;
+
 use crate::history::{Details, EventType, Failure, Recorder};
 
 fn identity(name: &str) -> Identity {
@@ -46,8 +59,10 @@ fn checkpoint(name: &str, seq: u64, status: Status, recorder: &mut Recorder) -> 
     }
 }
 
-/// The rules every store keeps.
-async fn keeps_the_rules(store: &dyn Store) {
+/// Checkpoints: a first one creates the execution, a second start of the same ARN
+/// writes nothing and returns what is stored, each later one must follow the last,
+/// and executions and histories read back as written.
+pub async fn keeps_the_checkpoint_rules(store: &dyn Store) {
     let mut recorder = Recorder::after(0);
     let arn = identity("a").arn;
     assert_eq!(
@@ -117,7 +132,7 @@ async fn keeps_the_rules(store: &dyn Store) {
 
 /// A checkpoint without variables keeps the stored ones; one with variables
 /// replaces them.
-async fn keeps_the_variables(store: &dyn Store) {
+pub async fn keeps_the_variables(store: &dyn Store) {
     let mut recorder = Recorder::after(0);
     let arn = identity("v").arn;
     for (seq, variables, stored) in [
@@ -134,37 +149,76 @@ async fn keeps_the_variables(store: &dyn Store) {
     }
 }
 
-#[tokio::test]
-async fn the_memory_store_keeps_the_rules() {
-    keeps_the_rules(&MemoryStore::new()).await;
-    keeps_the_variables(&MemoryStore::new()).await;
+/// A callback outcome is recorded once: the second for the same token writes
+/// nothing.
+pub async fn keeps_callback_outcomes_once(store: &dyn Store) {
+    assert_eq!(store.callback("t1"), Ok(None));
+    assert_eq!(store.record_callback("t1", r#"{"success":1}"#), Ok(true));
+    assert_eq!(store.record_callback("t1", r#"{"success":2}"#), Ok(false));
+    assert_eq!(store.record_callback("t2", r#"{"success":3}"#), Ok(true));
+    assert_eq!(
+        store.callback("t1"),
+        Ok(Some(r#"{"success":1}"#.to_owned()))
+    );
+    assert_eq!(
+        store.callback("t2"),
+        Ok(Some(r#"{"success":3}"#.to_owned()))
+    );
 }
 
-#[cfg(feature = "sqlite")]
-#[tokio::test]
-async fn the_sqlite_store_keeps_the_variables() {
-    let directory = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(directory.path().join("executions.db")).unwrap();
-    keeps_the_variables(&store).await;
+/// A note replaces the one under the same key, and is read back once
+/// acknowledged.
+pub async fn keeps_the_last_note(store: &dyn Store) {
+    assert_eq!(store.noted("k"), Ok(None));
+    assert_eq!(store.note("k".into(), "1".into()).await, Ok(Created::New));
+    assert_eq!(store.note("k".into(), "2".into()).await, Ok(Created::New));
+    assert_eq!(
+        store.note("other".into(), "x".into()).await,
+        Ok(Created::New)
+    );
+    assert_eq!(store.noted("k"), Ok(Some("2".to_owned())));
+    assert_eq!(store.noted("other"), Ok(Some("x".to_owned())));
 }
 
-#[cfg(feature = "sqlite")]
-#[tokio::test]
-async fn the_sqlite_store_keeps_the_rules_and_its_data_across_reopening() {
-    let directory = tempfile::tempdir().unwrap();
-    let path = directory.path().join("executions.db");
-    for sync in [Synchronous::Full, Synchronous::Normal] {
-        std::fs::remove_file(&path).ok();
-        let store = SqliteStore::open_with(&path, sync).unwrap();
-        keeps_the_rules(&store).await;
-        drop(store);
-        let store = SqliteStore::open(&path).unwrap();
-        assert_eq!(store.executions().unwrap().len(), 2);
-        assert_eq!(store.history(&identity("a").arn).unwrap().len(), 3);
-        assert_eq!(store.integrity_check().unwrap(), "ok");
+/// Many executions committed at once, as the engine commits them, each read back
+/// whole and in the order they started.
+pub async fn keeps_concurrent_executions_apart(store: &dyn Store) {
+    let names: Vec<String> = (0..20).map(|i| format!("c{i:02}")).collect();
+    let mut recorders: Vec<Recorder> = names.iter().map(|_| Recorder::after(0)).collect();
+    for seq in 0..3 {
+        let acks: Vec<_> = names
+            .iter()
+            .zip(&mut recorders)
+            .map(|(name, recorder)| store.commit(checkpoint(name, seq, Status::Running, recorder)))
+            .collect();
+        for ack in acks {
+            assert_eq!(ack.await, Ok(Created::New));
+        }
+    }
+    let stored: Vec<String> = store
+        .executions()
+        .unwrap()
+        .into_iter()
+        .map(|record| record.identity.name)
+        .collect();
+    assert_eq!(stored, names);
+    for name in &names {
+        let arn = identity(name).arn;
+        assert_eq!(store.history(&arn).unwrap().len(), 3, "{name}");
+        assert_eq!(store.execution(&arn).unwrap().unwrap().position.seq, 2);
     }
 }
 
+/// Runs every rule of the suite, each on a fresh store from `make`.
+pub async fn check<S: Store>(mut make: impl FnMut() -> S) {
+    keeps_the_checkpoint_rules(&make()).await;
+    keeps_the_variables(&make()).await;
+    keeps_callback_outcomes_once(&make()).await;
+    keeps_the_last_note(&make()).await;
+    keeps_concurrent_executions_apart(&make()).await;
+}
+
+#[cfg(test)]
 #[test]
 fn statuses_have_aws_names() {
     for status in [

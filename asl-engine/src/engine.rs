@@ -10,7 +10,7 @@
 //! A transition is acknowledged by the store before the next state runs, so a crash
 //! loses at most the state in flight, which runs again on [`Engine::resume`]. Tasks are
 //! therefore at least once: each attempt has an
-//! [`idempotency_key`](crate::TaskContext::idempotency_key) that stays the same when it
+//! [`idempotency_key`](asl_runtime::TaskContext::idempotency_key) that stays the same when it
 //! runs again. Wait states count from their recorded entry, and the machine's
 //! `TimeoutSeconds` from the recorded start, so both survive restarts.
 //!
@@ -19,9 +19,6 @@
 //! finished, and the retry progress of each state: a Parallel or Map state that is
 //! interrupted runs again only what had not finished, and a retry backoff counts
 //! from when it began.
-
-mod drive;
-mod error;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -32,18 +29,21 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tokio::sync::{oneshot, watch};
 
-pub use error::{EngineError, valid_name};
+use asl_runtime::context::Execution;
+use asl_runtime::exec::{MachineState, Workflow};
+use asl_runtime::journal::{Boxed, Journal, Notes};
+use asl_runtime::limits;
+use asl_runtime::task::Callbacks;
+use asl_runtime::task::callback::{self, ActivityTask, Outcome};
+use asl_runtime::task::nested::Starter;
+use asl_runtime::variables::Variables;
 
-use crate::context::Execution;
-use crate::exec::{MachineState, Workflow};
+use crate::callbacks::{ActivityQueue, TokenRegistry};
+use crate::drive::{self, Run};
+use crate::error::{EngineError, valid_name};
 use crate::history::{Details, EventType, HistoryEvent, Recorder, Redriven, Started, Truncated};
-use crate::journal::Journal;
-use crate::limits;
+use crate::machines::{self, Machines};
 use crate::store::{Checkpoint, Created, ExecutionRecord, Identity, Position, Status, Store};
-use crate::task::nested::{Boxed, Machines, Starter};
-use crate::task::{ActivityTask, Callbacks, Outcome, callback};
-use crate::variables::Variables;
-use drive::Run;
 
 /// Runs and keeps executions of the state machine `W`.
 #[derive(Debug)]
@@ -60,9 +60,11 @@ impl<W> Clone for Engine<W> {
 }
 
 #[derive(Debug)]
-struct Shared<W> {
+pub(crate) struct Shared<W> {
     workflow: W,
     store: Arc<dyn Store>,
+    tokens: Arc<TokenRegistry>,
+    activities: Arc<ActivityQueue>,
     callbacks: Arc<Callbacks>,
     running: Mutex<HashMap<String, Handle>>,
 }
@@ -78,9 +80,9 @@ struct Handle {
 
 /// The error and cause a stop records in `ExecutionAborted`.
 #[derive(Debug, Clone, Default, PartialEq)]
-struct Stop {
-    error: Option<String>,
-    cause: Option<String>,
+pub(crate) struct Stop {
+    pub(crate) error: Option<String>,
+    pub(crate) cause: Option<String>,
 }
 
 impl<W> Engine<W>
@@ -97,8 +99,7 @@ where
 
     /// An engine sharing `store` with others (one per state machine).
     pub fn with_store(workflow: W, store: Arc<dyn Store>) -> Engine<W> {
-        let callbacks = Callbacks::new(Arc::clone(&store));
-        Engine::build(workflow, store, callbacks)
+        Engine::build(workflow, store, None)
     }
 
     /// An engine whose executions can start executions of the other machines in
@@ -109,17 +110,25 @@ where
         store: Arc<dyn Store>,
         machines: &Arc<Machines>,
     ) -> Engine<W> {
-        let callbacks = Callbacks::new(Arc::clone(&store)).with_machines(Arc::clone(machines));
-        let engine = Engine::build(workflow, store, callbacks);
+        let engine = Engine::build(workflow, store, Some(Arc::clone(machines)));
         let name = engine.shared.workflow.name().to_owned();
         machines.register(&name, Arc::new(Registered(Arc::downgrade(&engine.shared))));
         engine
     }
 
-    fn build(workflow: W, store: Arc<dyn Store>, callbacks: Callbacks) -> Engine<W> {
+    fn build(workflow: W, store: Arc<dyn Store>, machines: Option<Arc<Machines>>) -> Engine<W> {
+        let tokens = Arc::new(TokenRegistry::new(Arc::clone(&store)));
+        let activities = Arc::new(ActivityQueue::new(Arc::clone(&store)));
+        let callbacks = Callbacks {
+            tokens: Arc::clone(&tokens) as _,
+            activities: Arc::clone(&activities) as _,
+            machines: machines.map(|machines| machines as _),
+        };
         Engine {
             shared: Arc::new(Shared {
                 workflow,
+                tokens,
+                activities,
                 callbacks: Arc::new(callbacks),
                 store,
                 running: Mutex::new(HashMap::new()),
@@ -178,7 +187,7 @@ where
         };
         match shared.store.commit(checkpoint).await? {
             Created::New => {
-                let mut context = crate::Context::new(Arc::new(execution));
+                let mut context = asl_runtime::Context::new(Arc::new(execution));
                 context.enter_at(state.name(), recorder.last_id(), entered);
                 self.spawn(Run::new(arn.clone(), state, context, recorder, 0, None)?);
                 Ok(arn)
@@ -308,7 +317,7 @@ where
             Details::ExecutionRedriven(Redriven { redrive_count }),
         );
         drive::record_entry(&mut recorder, now, &state, &state_text);
-        Journal::new(Arc::clone(&self.shared.store))
+        self.journal()
             .redrive(
                 &arn,
                 state.name(),
@@ -342,8 +351,8 @@ where
     /// [`Engine::send_task_heartbeat`], using the task's token.
     pub async fn get_activity_task(&self, activity_arn: &str) -> Option<ActivityTask> {
         self.shared
-            .callbacks
-            .next_activity_task(activity_arn, Duration::from_secs(60))
+            .activities
+            .next(activity_arn, Duration::from_secs(60))
             .await
     }
 
@@ -370,13 +379,13 @@ where
     /// task waiting for `token`.
     pub fn send_task_heartbeat(&self, token: &str) -> Result<(), EngineError> {
         self.running_task(token)?;
-        self.shared.callbacks.beat(token);
+        self.shared.tokens.beat(token);
         Ok(())
     }
 
     fn complete(&self, token: &str, outcome: Outcome) -> Result<(), EngineError> {
         self.running_task(token)?;
-        if self.shared.callbacks.complete(token, outcome)? {
+        if self.shared.tokens.complete(token, outcome)? {
             Ok(())
         } else {
             Err(EngineError::TaskTimedOut)
@@ -395,11 +404,15 @@ where
         } else {
             Execution::without_input(machine, Some(name.to_owned()))
         };
-        let journal = Journal::new(Arc::clone(&self.shared.store));
         execution
             .started_at(start)
             .with_callbacks(Arc::clone(&self.shared.callbacks))
-            .with_journal(Arc::new(journal))
+            .with_journal(Arc::new(self.journal()))
+    }
+
+    /// The journal of an execution: its notes kept in the store.
+    fn journal(&self) -> Journal {
+        Journal::new(Arc::new(StoreNotes(Arc::clone(&self.shared.store))))
     }
 
     /// The run that goes on with `record` where it was committed.
@@ -423,7 +436,7 @@ where
             .execution(&identity.name, &input, identity.start)
             .redriven(position.redrive_count);
         let journal = execution.journal().cloned();
-        let mut context = crate::Context::resumed(Arc::new(execution), variables);
+        let mut context = asl_runtime::Context::resumed(Arc::new(execution), variables);
         context.enter_at(state.name(), position.entered_event_id, position.entered);
         if let Some(anchor) =
             journal.and_then(|journal| journal.anchor(&identity.arn, position.entered_event_id))
@@ -481,12 +494,11 @@ pub fn check_token(store: &dyn Store, token: &str) -> Result<(), EngineError> {
 struct Registered<W>(std::sync::Weak<Shared<W>>);
 
 impl<W> Registered<W> {
-    fn engine(&self) -> Result<Engine<W>, EngineError> {
-        let shared = self.0.upgrade().ok_or_else(|| {
-            EngineError::Store(crate::store::StoreError::Backend(
-                "the engine of the nested machine was dropped".into(),
-            ))
-        })?;
+    fn engine(&self) -> Result<Engine<W>, String> {
+        let shared = self
+            .0
+            .upgrade()
+            .ok_or("the engine of the nested machine was dropped")?;
         Ok(Engine { shared })
     }
 }
@@ -496,16 +508,49 @@ where
     W: Workflow + Send + 'static,
     W::State: Serialize + DeserializeOwned + 'static,
 {
-    fn start<'a>(&'a self, name: &'a str, input: Value) -> Boxed<'a, Result<String, EngineError>> {
-        Box::pin(async move { self.engine()?.start(name, input).await })
+    fn start<'a>(&'a self, name: &'a str, input: Value) -> Boxed<'a, Result<(), String>> {
+        Box::pin(async move {
+            match self.engine()?.start(name, input).await {
+                Ok(_) | Err(EngineError::AlreadyExists(_)) => Ok(()),
+                Err(error) => Err(error.to_string()),
+            }
+        })
     }
 
-    fn wait<'a>(&'a self, name: &'a str) -> Boxed<'a, Result<ExecutionRecord, EngineError>> {
-        Box::pin(async move { self.engine()?.wait(name).await })
+    fn started(&self, name: &str) -> Result<Value, String> {
+        let record = self.engine()?.describe(name).map_err(|e| e.to_string())?;
+        Ok(machines::started(&record))
     }
 
-    fn describe(&self, name: &str) -> Result<ExecutionRecord, EngineError> {
-        self.engine()?.describe(name)
+    fn ended<'a>(
+        &'a self,
+        name: &'a str,
+        parsed: bool,
+    ) -> Boxed<'a, Result<(bool, Value), String>> {
+        Box::pin(async move {
+            let record = self.engine()?.wait(name).await.map_err(|e| e.to_string())?;
+            Ok(machines::ended(&record, parsed))
+        })
+    }
+}
+
+/// The journal's notes, kept in the engine's store.
+#[derive(Debug)]
+struct StoreNotes(Arc<dyn Store>);
+
+impl Notes for StoreNotes {
+    fn read(&self, key: &str) -> Option<String> {
+        self.0.noted(key).ok().flatten()
+    }
+
+    fn write(&self, key: String, value: String) -> Boxed<'static, ()> {
+        let ack = self.0.note(key, value);
+        Box::pin(async move {
+            // A store that cannot write is poisoned and fails the next checkpoint;
+            // one whose writer is gone (the engine is being dropped) leaves the
+            // note unwritten, which costs only work again.
+            let _ = ack.await;
+        })
     }
 }
 

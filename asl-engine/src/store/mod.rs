@@ -8,29 +8,28 @@
 //! `n - 1`, so a transition can never be committed twice.
 //!
 //! Beside the checkpoints, a store keeps the outcomes sent to callback tasks, and
-//! notes: what the [`Journal`](crate::journal::Journal) keeps of the work inside a
+//! notes: what the [`Journal`](asl_runtime::journal::Journal) keeps of the work inside a
 //! state (finished branches and iterations, retry progress).
 //!
 //! - [`MemoryStore`]: in the process, for tests and runs that need no durability.
-//! - [`SqliteStore`] (feature `sqlite`): an embedded SQLite database file, one writer
-//!   thread committing many executions' transitions per transaction.
+//! - `SqliteStore` (crate `asl-store-sqlite`): an embedded SQLite database file, one
+//!   writer thread committing many executions' transitions per transaction.
+//!
+//! Every store passes the same [`conformance`] suite (feature `test-util`).
 
-#[cfg(feature = "sqlite")]
-mod compact;
+#[cfg(any(test, feature = "test-util"))]
+pub mod conformance;
 mod memory;
-#[cfg(feature = "sqlite")]
-mod sqlite;
 
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use tokio::sync::oneshot;
 
+pub use asl_runtime::clock::{from_unix_millis, unix_millis};
 pub use memory::MemoryStore;
-#[cfg(feature = "sqlite")]
-pub use sqlite::{SqliteStore, Synchronous};
 
 use crate::history::HistoryEvent;
 
@@ -191,8 +190,12 @@ pub enum Created {
     Existing(Box<ExecutionRecord>),
 }
 
+/// The error a store's back end failed with, shared so that a [`StoreError`] can be
+/// cloned (a poisoned store hands the same one to every caller).
+pub type BackendError = std::sync::Arc<dyn std::error::Error + Send + Sync>;
+
 /// What went wrong in a store.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum StoreError {
     /// Checkpoint `seq` of `arn` does not follow the stored one: another writer runs
     /// the same execution, or the transition was already committed.
@@ -203,20 +206,61 @@ pub enum StoreError {
         /// The refused sequence number.
         seq: u64,
     },
-    /// The store could not be read or opened.
+    /// The store could not be read, written or opened; the back end's error is the
+    /// source.
     #[error("the execution store failed: {0}")]
-    Backend(String),
+    Backend(#[source] BackendError),
+    /// An earlier write failed (a full disk, an fsync error): the store refuses
+    /// every write since, rather than acknowledge or retry over lost data. What was
+    /// committed before stays; the process should stop, and the next start recovers
+    /// from it. The source is the write's error.
+    #[error("the execution store can no longer write: {0}")]
+    Poisoned(#[source] BackendError),
     /// What is stored cannot be read back as written.
     #[error("the execution store holds unreadable data: {0}")]
     Corrupt(String),
+}
+
+impl StoreError {
+    /// A [`StoreError::Backend`] with `error` as its source (any error, or a message).
+    pub fn backend(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> StoreError {
+        StoreError::Backend(BackendError::from(error.into()))
+    }
+
+    /// Whether the store is poisoned (see [`StoreError::Poisoned`]).
+    pub fn is_poisoned(&self) -> bool {
+        matches!(self, StoreError::Poisoned(_))
+    }
+}
+
+impl PartialEq for StoreError {
+    /// Errors of the same kind saying the same (back-end errors compared by their
+    /// message).
+    fn eq(&self, other: &StoreError) -> bool {
+        match (self, other) {
+            (
+                StoreError::Conflict { arn, seq },
+                StoreError::Conflict {
+                    arn: other_arn,
+                    seq: other_seq,
+                },
+            ) => arn == other_arn && seq == other_seq,
+            (StoreError::Backend(a), StoreError::Backend(b))
+            | (StoreError::Poisoned(a), StoreError::Poisoned(b)) => a.to_string() == b.to_string(),
+            (StoreError::Corrupt(a), StoreError::Corrupt(b)) => a == b,
+            _ => false,
+        }
+    }
 }
 
 /// Where executions are checkpointed.
 ///
 /// Writes go through [`Store::commit`], which returns at once and acknowledges
 /// through the [`Ack`] when the checkpoint is durable. A store that cannot write
-/// (a full disk, an fsync error) stops the process rather than acknowledge or retry
-/// over lost data; the next start recovers from what was committed.
+/// (a full disk, an fsync error) becomes poisoned rather than acknowledge or retry
+/// over lost data: that write and every one after it fail with
+/// [`StoreError::Poisoned`], and the process decides to stop; the next start
+/// recovers from what was committed.
 pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// Commits one transition (see [`Checkpoint`]).
     fn commit(&self, checkpoint: Checkpoint) -> Ack;
@@ -239,7 +283,7 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     fn callback(&self, token: &str) -> Result<Option<String>, StoreError>;
 
     /// Writes `value` under `key` in the execution journal (see
-    /// [`Journal`](crate::journal::Journal)), replacing what was there; acknowledged
+    /// [`Journal`](asl_runtime::journal::Journal)), replacing what was there; acknowledged
     /// like a [`Store::commit`], once durable.
     fn note(&self, key: String, value: String) -> Ack;
 
@@ -274,26 +318,18 @@ impl Future for Ack {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         Pin::new(&mut self.0).poll(cx).map(|received| {
             received.unwrap_or_else(|_| {
-                Err(StoreError::Backend(
-                    "the store's writer stopped before acknowledging".into(),
+                Err(StoreError::backend(
+                    "the store's writer stopped before acknowledging",
                 ))
             })
         })
     }
 }
 
-/// Milliseconds since the Unix epoch, as stores keep times.
-pub fn millis(time: SystemTime) -> i64 {
-    time.duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |since| {
-            i64::try_from(since.as_millis()).unwrap_or(i64::MAX)
-        })
-}
-
-/// The time `millis` milliseconds after the Unix epoch.
-pub fn from_millis(millis: i64) -> SystemTime {
-    SystemTime::UNIX_EPOCH + Duration::from_millis(u64::try_from(millis).unwrap_or(0))
-}
-
 #[cfg(test)]
-mod tests;
+mod tests {
+    #[tokio::test]
+    async fn the_memory_store_conforms() {
+        super::conformance::check(super::MemoryStore::new).await;
+    }
+}

@@ -1,5 +1,5 @@
 //! `--db FILE`: a standalone binary's execution run by the durable
-//! [`Engine`](crate::Engine) on a SQLite store.
+//! [`Engine`](asl_engine::Engine) on a SQLite store.
 //!
 //! The binary first goes on with the executions of its machine that the file holds
 //! as running (a run killed or interrupted before), then starts execution `--name`
@@ -16,8 +16,11 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::{FAILED, INTERRUPTED, Streams, USAGE, print_outcome};
-use crate::error::ExecutionError;
-use crate::exec::Workflow;
+use asl_engine::Engine;
+use asl_runtime::error::ExecutionError;
+use asl_runtime::exec::Workflow;
+#[cfg(feature = "sqlite")]
+use asl_store_sqlite::SqliteStore;
 
 /// Runs execution `name` (or redrives it) of `workflow` durably in the SQLite file
 /// `db`, on `runtime`, and prints how it ended; returns the exit status.
@@ -38,7 +41,7 @@ where
         let name = match name {
             Some(name) => name,
             None => {
-                let name = crate::exec::execution_name();
+                let name = asl_runtime::exec::execution_name();
                 let _ = writeln!(streams.stderr, "execution name: {name}");
                 name
             }
@@ -82,7 +85,7 @@ where
         None => Err(ExecutionError::from_parts(position.error, position.cause)),
     };
     match position.status {
-        crate::store::Status::Running => {
+        asl_engine::store::Status::Running => {
             let _ = writeln!(streams.stderr, "error: the execution is still running");
             FAILED
         }
@@ -92,23 +95,23 @@ where
 
 /// The engine on the store in `db`.
 #[cfg(feature = "sqlite")]
-fn engine<W>(workflow: W, db: &Path) -> Result<crate::Engine<W>, String>
+fn engine<W>(workflow: W, db: &Path) -> Result<Engine<W>, String>
 where
     W: Workflow + Send + 'static,
     W::State: Serialize + DeserializeOwned + 'static,
 {
-    let store = crate::store::SqliteStore::open(db).map_err(|error| {
+    let store = SqliteStore::open(db).map_err(|error| {
         format!(
             "cannot open the execution store `{}`: {error}",
             db.display()
         )
     })?;
-    Ok(crate::Engine::new(workflow, store))
+    Ok(Engine::new(workflow, store))
 }
 
 /// Without the `sqlite` feature there is no store to run on.
 #[cfg(not(feature = "sqlite"))]
-fn engine<W>(_: W, _: &Path) -> Result<crate::Engine<W>, String>
+fn engine<W>(_: W, _: &Path) -> Result<Engine<W>, String>
 where
     W: Workflow + Send + 'static,
     W::State: Serialize + DeserializeOwned + 'static,

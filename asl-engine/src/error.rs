@@ -1,7 +1,7 @@
 //! What the engine's API calls fail with, named after the AWS API errors.
 
-use crate::error::ExecutionError;
 use crate::store::StoreError;
+use asl_runtime::error::ExecutionError;
 
 /// Why an engine call failed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::error::ExecutionError;
-use crate::exec::{self, RunOptions, Workflow};
+use asl_runtime::error::ExecutionError;
+use asl_runtime::exec::{self, RunOptions, Workflow};
 
 /// The figures `--bench` prints (seconds as fractions).
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -30,6 +30,8 @@
 //! also dies, with its process group, when the process running its execution dies,
 //! however it dies; and its input is complete before it starts.
 
+#![deny(missing_docs)]
+
 mod answer;
 mod command;
 mod file;
@@ -42,8 +44,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::error::names;
-use crate::task::{Dispatch, TaskContext, TaskError};
+use asl_runtime::error::names;
+use asl_runtime::task::{Dispatch, TaskContext, TaskError};
 
 /// Task bindings: what each Task state runs, by state name or by Resource.
 #[derive(Debug, Default)]
