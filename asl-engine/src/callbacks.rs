@@ -14,8 +14,8 @@ use std::time::{Duration, SystemTime};
 
 use asl_runtime::clock::{from_unix_millis, unix_millis};
 use asl_runtime::events::Events;
+use asl_runtime::hooks::{Activities, ActivityTask, Outcome, TaskTokens};
 use asl_runtime::task::Heartbeat;
-use asl_runtime::task::callback::{Activities, ActivityTask, Outcome, TaskTokens};
 use tokio::sync::{Notify, oneshot};
 
 use crate::store::{Store, StoreError};

@@ -11,12 +11,18 @@ use asl_runtime::error::ExecutionError;
 use asl_runtime::events::Pending;
 use asl_runtime::exec::{self, MachineState, StateType, Step, Workflow};
 
-use crate::engine::Stop;
 use crate::error::EngineError;
 use crate::history::{
     Details, Entered, EventType, Exited, Failure, MAX_EVENTS, Output, Recorder, Truncated,
 };
 use crate::store::{Checkpoint, Position, Status, Store};
+
+/// The error and cause a stop records in `ExecutionAborted`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Stop {
+    pub(crate) error: Option<String>,
+    pub(crate) cause: Option<String>,
+}
 
 /// An execution between two transitions: the state to run and all it needs.
 #[derive(Debug)]

@@ -31,7 +31,8 @@ use tokio::sync::{oneshot, watch};
 
 use asl_runtime::context::Execution;
 use asl_runtime::exec::{MachineState, Workflow};
-use asl_runtime::journal::{Boxed, Journal, Notes};
+use asl_runtime::hooks::{Boxed, Notes};
+use asl_runtime::journal::Journal;
 use asl_runtime::limits;
 use asl_runtime::task::Callbacks;
 use asl_runtime::task::callback::{self, ActivityTask, Outcome};
@@ -39,7 +40,7 @@ use asl_runtime::task::nested::Starter;
 use asl_runtime::variables::Variables;
 
 use crate::callbacks::{ActivityQueue, TokenRegistry};
-use crate::drive::{self, Run};
+use crate::drive::{self, Run, Stop};
 use crate::error::{EngineError, valid_name};
 use crate::history::{Details, EventType, HistoryEvent, Recorder, Redriven, Started, Truncated};
 use crate::machines::{self, Machines};
@@ -76,13 +77,6 @@ struct Handle {
     ended: watch::Receiver<bool>,
     /// Stops it with the error and cause given.
     stop: Option<oneshot::Sender<Stop>>,
-}
-
-/// The error and cause a stop records in `ExecutionAborted`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub(crate) struct Stop {
-    pub(crate) error: Option<String>,
-    pub(crate) cause: Option<String>,
 }
 
 impl<W> Engine<W>

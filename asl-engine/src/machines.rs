@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
+use asl_runtime::arn::REGION;
 use asl_runtime::clock::context_time;
-use asl_runtime::context::REGION;
 use asl_runtime::task::nested::{self, Starter};
 use serde_json::{Value, json};
 

@@ -8,8 +8,10 @@ use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
 use serde_json::{Map, Value};
 
+use crate::arn::{ARN_PREFIX, ROLE_ARN};
 use crate::clock::context_time;
 use crate::events::Events;
+use crate::place::{Anchor, Around, Place};
 use crate::variables::Variables;
 
 /// What is known about an execution when it starts; shared by all its states.
@@ -25,9 +27,9 @@ pub struct Execution {
     redrive_count: u32,
     state_machine: String,
     seed: Option<u64>,
-    storage: Option<crate::map::storage::Storage>,
+    storage: Option<crate::storage::Storage>,
     execution_type: ExecutionType,
-    callbacks: Option<Arc<crate::task::Callbacks>>,
+    callbacks: Option<Arc<crate::hooks::Callbacks>>,
     journal: Option<Arc<crate::journal::Journal>>,
     /// For a Distributed Map child under the engine: the ARN of the top-level
     /// execution it runs in, which the engine's store keeps (and task tokens name).
@@ -85,12 +87,6 @@ impl PartialEq for Execution {
     }
 }
 
-/// The account and region used in the ARNs of local executions.
-const ARN_PREFIX: &str = "arn:aws:states:us-east-1:123456789012";
-
-/// The region of local executions (the one in their ARNs).
-pub const REGION: &str = "us-east-1";
-
 impl Execution {
     /// A new execution of `state_machine` with `input`, named `name` (a UUID, made
     /// when first asked for, when `None`), starting now. ARNs use the account and
@@ -113,16 +109,16 @@ impl Execution {
     }
 
     /// The same execution, with Distributed Map readers and writers using
-    /// `storage` (otherwise [`Storage::from_env`](crate::map::storage::Storage::from_env)).
-    pub fn with_storage(self, storage: Option<crate::map::storage::Storage>) -> Execution {
+    /// `storage` (otherwise [`Storage::from_env`](crate::storage::Storage::from_env)).
+    pub fn with_storage(self, storage: Option<crate::storage::Storage>) -> Execution {
         Execution { storage, ..self }
     }
 
     /// Where Distributed Map readers and writers find buckets.
-    pub fn storage(&self) -> crate::map::storage::Storage {
+    pub fn storage(&self) -> crate::storage::Storage {
         self.storage
             .clone()
-            .unwrap_or_else(crate::map::storage::Storage::from_env)
+            .unwrap_or_else(crate::storage::Storage::from_env)
     }
 
     /// A child execution of a Distributed Map run, of type `execution_type`: named
@@ -181,7 +177,7 @@ impl Execution {
 
     /// The same execution, its callback tasks waiting for tokens in `callbacks` (as
     /// the durable engine runs them).
-    pub fn with_callbacks(self, callbacks: Arc<crate::task::Callbacks>) -> Execution {
+    pub fn with_callbacks(self, callbacks: Arc<crate::hooks::Callbacks>) -> Execution {
         Execution {
             callbacks: Some(callbacks),
             ..self
@@ -189,7 +185,7 @@ impl Execution {
     }
 
     /// Where callback tasks wait for their tokens, under the engine.
-    pub fn callbacks(&self) -> Option<&Arc<crate::task::Callbacks>> {
+    pub fn callbacks(&self) -> Option<&Arc<crate::hooks::Callbacks>> {
         self.callbacks.as_ref()
     }
 
@@ -229,7 +225,7 @@ impl Execution {
 
     /// `$$.Execution.Name`.
     pub fn name(&self) -> &str {
-        self.name.get_or_init(crate::exec::execution_name)
+        self.name.get_or_init(execution_name)
     }
 
     /// `$$.Execution.Input`: the input the execution started with.
@@ -260,7 +256,7 @@ impl Execution {
 
     /// `$$.Execution.RoleArn`.
     pub fn role_arn(&self) -> String {
-        "arn:aws:iam::123456789012:role/service-role/StepFunctions-local".to_owned()
+        ROLE_ARN.to_owned()
     }
 
     /// `$$.StateMachine.Id`: the state machine ARN.
@@ -285,129 +281,6 @@ impl Execution {
     pub(crate) fn count_transitions(&self, count: u64) {
         self.transitions.0.fetch_add(count, Ordering::Relaxed);
     }
-}
-
-/// Where a Parallel branch or Map iteration runs: which branch or item of which
-/// entry (and attempt) of which state, inside the branch or iteration around it.
-/// Task idempotency keys and the durable engine's [`Journal`](crate::journal::Journal)
-/// name it, so that the same state run in two iterations, or in two entries of the
-/// Map around it, differs.
-#[derive(Debug, Clone)]
-pub struct Place {
-    around: Around,
-    part: Part,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Part {
-    Branch(usize),
-    Item(usize),
-}
-
-/// The entry of a Parallel or Map state whose branches or items are run: what their
-/// [`Place`]s are made from (see [`Context::around`]).
-#[derive(Debug, Clone)]
-pub struct Around {
-    outer: Option<Arc<Place>>,
-    state: &'static str,
-    entered: u64,
-    attempt: u32,
-    /// Where the state records its history events, under the durable engine.
-    events: Option<Arc<Events>>,
-}
-
-impl Around {
-    /// The place of branch `index` (from 0) of the Parallel state.
-    pub fn branch(&self, index: usize) -> Arc<Place> {
-        Arc::new(Place {
-            around: self.clone(),
-            part: Part::Branch(index),
-        })
-    }
-
-    /// The place of the iteration of item `index` (from 0) of the Map state.
-    pub fn item(&self, index: usize) -> Arc<Place> {
-        Arc::new(self.item_place(index))
-    }
-
-    fn item_place(&self, index: usize) -> Place {
-        Place {
-            around: self.clone(),
-            part: Part::Item(index),
-        }
-    }
-}
-
-impl Place {
-    /// The Map state's name and the item's index, for a Map iteration.
-    pub(crate) fn item(&self) -> Option<(&'static str, usize)> {
-        match self.part {
-            Part::Item(index) => Some((self.around.state, index)),
-            Part::Branch(_) => None,
-        }
-    }
-
-    /// The history event id before the events of this branch or iteration, counted
-    /// as in [`Context::history_event_id`]: a branch's first state is entered two
-    /// events after its Parallel (`ParallelStateStarted` between), an iteration's
-    /// three after its Map (`MapStateStarted`, `MapIterationStarted`); a branch's own
-    /// ids count from 2 (after `ExecutionStarted`).
-    fn first_event_id(&self) -> u64 {
-        let entered = match &self.around.outer {
-            None => self.around.entered,
-            Some(outer) => outer.first_event_id() + self.around.entered,
-        };
-        match self.part {
-            Part::Branch(_) => entered,
-            Part::Item(_) => entered + 1,
-        }
-    }
-
-    /// Where the state running this branch or iteration records its history
-    /// events, under the durable engine.
-    pub(crate) fn around_events(&self) -> Option<&Arc<Events>> {
-        self.around.events.as_ref()
-    }
-}
-
-impl std::fmt::Display for Place {
-    /// From the outermost state in, each as `<state>@<StateEntered id>.<retry
-    /// count>` and `[<item index>]` or `(<branch index>)`:
-    /// `Fulfil@5.0(1)/Lines@2.0[3]`.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.around)?;
-        match self.part {
-            Part::Branch(index) => write!(f, "({index})"),
-            Part::Item(index) => write!(f, "[{index}]"),
-        }
-    }
-}
-
-impl std::fmt::Display for Around {
-    /// `[<place>/]<state>@<StateEntered id>.<retry count>` (see [`Place`]).
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let Around {
-            outer,
-            state,
-            entered,
-            attempt,
-            events: _,
-        } = self;
-        if let Some(outer) = outer {
-            write!(f, "{outer}/")?;
-        }
-        write!(f, "{state}@{entered}.{attempt}")
-    }
-}
-
-/// The entry whose branches and iterations a redriven state takes over: the
-/// `StateEntered` id and retry count of the attempt that failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Anchor {
-    /// The failed entry's `StateEntered` id.
-    pub entered: u64,
-    /// The retry count of its failed attempt.
-    pub attempt: u32,
 }
 
 /// The Context object of the state being run: the execution, plus the state's name,
@@ -470,13 +343,13 @@ impl Context {
             Some(anchor) if self.retry_count == 0 => (anchor.entered, anchor.attempt),
             _ => (self.entered_event_id, self.retry_count),
         };
-        Around {
-            outer: self.place.clone(),
-            state: self.state_name,
+        Around::new(
+            self.place.clone(),
+            self.state_name,
             entered,
             attempt,
-            events: self.events.clone(),
-        }
+            self.events.clone(),
+        )
     }
 
     /// Whether this context runs a Parallel branch or Map iteration.
@@ -508,7 +381,7 @@ impl Context {
     /// The key of the current state's entry: `<execution ARN>/[<place>/]<state>/<StateEntered
     /// id>`, which idempotency keys and the journal's notes extend.
     pub fn entry_key(&self) -> String {
-        crate::journal::entry_key(
+        crate::place::entry_key(
             &self.execution.id(),
             self.place.as_deref(),
             self.state_name,
@@ -803,6 +676,11 @@ impl Context {
         }
         Value::Object(context)
     }
+}
+
+/// A fresh execution name: a UUID, as AWS gives executions started without one.
+pub fn execution_name() -> String {
+    uuid::Uuid::new_v4().to_string()
 }
 
 /// What an `ItemSelector` reads under `$$.Map` for the item at `index`:

@@ -10,71 +10,8 @@ use crate::context::{Context, Execution, ExecutionType};
 use crate::error::ExecutionError;
 use crate::events::Events;
 use crate::limits;
+pub use crate::machine::{MachineState, StateType, Step};
 use crate::variables::Variables;
-
-/// What a state's transition function returns.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Step<S> {
-    /// Go on with this state (carrying its input).
-    Next(S),
-    /// The execution succeeded with this output.
-    Succeed(Value),
-}
-
-/// The type of an ASL state, which fixes the history events it records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum StateType {
-    /// `Pass`
-    Pass,
-    /// `Task`
-    Task,
-    /// `Choice`
-    Choice,
-    /// `Wait`
-    Wait,
-    /// `Succeed`
-    Succeed,
-    /// `Fail`
-    Fail,
-    /// `Parallel`
-    Parallel,
-    /// `Map`
-    Map,
-}
-
-impl StateType {
-    /// Whether a state of this type awaits (a Task's handler, a Wait's timer, the
-    /// branches of a Parallel, the iterations of a Map): it runs through
-    /// [`Workflow::step`]; the others through [`Workflow::step_now`].
-    #[inline]
-    pub fn waits(self) -> bool {
-        matches!(
-            self,
-            StateType::Task | StateType::Wait | StateType::Parallel | StateType::Map
-        )
-    }
-
-    /// History events after `StateEntered` when the state completes normally: a Task
-    /// adds `TaskScheduled`, `TaskStarted`, `TaskSucceeded`; every state but Fail
-    /// ends with `StateExited`.
-    fn events_after_entry(self) -> u64 {
-        match self {
-            StateType::Task => 4,
-            StateType::Fail => 0,
-            _ => 1,
-        }
-    }
-}
-
-/// A generated state enum: one variant per ASL state, each carrying its input.
-pub trait MachineState {
-    /// The state's name in the definition.
-    fn name(&self) -> &'static str;
-    /// The state's type.
-    fn state_type(&self) -> StateType;
-    /// The state's input.
-    fn input(&self) -> &Value;
-}
 
 /// A compiled state machine, implemented by generated code.
 pub trait Workflow: Sync {
@@ -121,7 +58,7 @@ pub trait Workflow: Sync {
 pub struct RunOptions {
     name: Option<String>,
     seed: Option<u64>,
-    storage: Option<crate::map::storage::Storage>,
+    storage: Option<crate::storage::Storage>,
 }
 
 impl RunOptions {
@@ -143,7 +80,7 @@ impl RunOptions {
     /// `Bucket` is the file `<root>/<Bucket>/<Key>` (default `$ASL_S3_ROOT`, else
     /// `./s3`).
     pub fn storage_root(mut self, root: impl Into<std::path::PathBuf>) -> RunOptions {
-        self.storage = Some(crate::map::storage::Storage::new(root));
+        self.storage = Some(crate::storage::Storage::new(root));
         self
     }
 }
@@ -213,7 +150,7 @@ pub async fn run_branch<W: Workflow>(
     workflow: &W,
     execution: Arc<Execution>,
     variables: Arc<Variables>,
-    place: Arc<crate::context::Place>,
+    place: Arc<crate::place::Place>,
     input: Value,
 ) -> Result<Value, ExecutionError> {
     match execution.journal().cloned() {
@@ -247,7 +184,7 @@ pub async fn run_branch<W: Workflow>(
 pub struct Iterations<'a> {
     execution: Arc<Execution>,
     variables: Arc<Variables>,
-    around: &'a crate::context::Around,
+    around: &'a crate::place::Around,
     context: Option<Context>,
 }
 
@@ -257,7 +194,7 @@ impl<'a> Iterations<'a> {
     pub fn new(
         execution: Arc<Execution>,
         variables: Arc<Variables>,
-        around: &'a crate::context::Around,
+        around: &'a crate::place::Around,
     ) -> Iterations<'a> {
         Iterations {
             execution,
@@ -408,10 +345,7 @@ pub fn cannot_run_now(state: &str) -> ExecutionError {
     ))
 }
 
-/// A fresh execution name: a UUID, as AWS gives executions started without one.
-pub fn execution_name() -> String {
-    uuid::Uuid::new_v4().to_string()
-}
+pub use crate::context::execution_name;
 
 /// `error`, raised by the state `context` runs, named after that state as AWS does
 /// (see [`ExecutionError::located_at`]).

@@ -1,7 +1,7 @@
 //! The journal: what a durable engine keeps of the work *inside* a state, beside
 //! the checkpoints it commits between two states. The runtime decides what to note
-//! and when; the engine decides where notes go, by implementing [`Notes`] (the
-//! runtime does no I/O of its own).
+//! and when; the engine decides where notes go, by implementing
+//! [`Notes`](crate::hooks::Notes) (the runtime does no I/O of its own).
 //!
 //! - The output of each Parallel branch and Map iteration that finished, under
 //!   `<execution ARN>/<place>` (see [`Place`]), and of each child execution of a
@@ -20,30 +20,16 @@
 //! once they are durable.
 
 use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::context::{Anchor, Place};
 use crate::error::ExecutionError;
 use crate::events::details::{Details, EventType, MapIteration};
 use crate::events::{Events, Pending};
-
-/// A boxed future, as the object-safe hooks a durable engine implements return.
-pub type Boxed<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
-
-/// Where a durable engine keeps the journal's notes: keys and values as text.
-pub trait Notes: Send + Sync + std::fmt::Debug {
-    /// The note under `key`. One that cannot be read counts as absent: the work it
-    /// would have saved runs again, as Tasks run at least once anyway.
-    fn read(&self, key: &str) -> Option<String>;
-
-    /// Writes `value` under `key`; the future ends when it is durable (or when it
-    /// cannot be written, which costs only work again).
-    fn write(&self, key: String, value: String) -> Boxed<'static, ()>;
-}
+use crate::hooks::Notes;
+use crate::place::{Anchor, Place, entry_key};
 
 /// The journal of one execution run by the durable engine.
 #[derive(Debug)]
@@ -190,7 +176,7 @@ impl Journal {
     pub async fn redrive(&self, arn: &str, state: &str, failed: u64, entered: u64) {
         let attempt = self
             .read(&format!("{}/retry", entry_key(arn, None, state, failed)))
-            .and_then(|text| serde_json::from_str::<crate::retry::Progress>(&text).ok())
+            .and_then(|text| serde_json::from_str::<Progress>(&text).ok())
             .map_or(0, |progress| progress.retries);
         let anchor = match self.anchor(arn, failed) {
             Some(anchor) if attempt == 0 => anchor,
@@ -208,15 +194,15 @@ impl Journal {
     }
 }
 
-/// `<execution ARN>/[<place>/]<state>/<StateEntered id>`: the key of an entry of
-/// `state`.
-pub(crate) fn entry_key(arn: &str, place: Option<&Place>, state: &str, entered: u64) -> String {
-    match place {
-        Some(place) => format!("{arn}/{place}/{state}/{entered}"),
-        None => format!("{arn}/{state}/{entered}"),
-    }
-}
-
 fn anchor_key(arn: &str, entered: u64) -> String {
     format!("{arn}/redrive/{entered}")
+}
+
+/// What the journal notes of a state's retries: each retrier's count, the retry
+/// count of the next attempt, and when it is due (milliseconds since the epoch).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Progress {
+    pub(crate) used: Vec<u64>,
+    pub(crate) retries: u32,
+    pub(crate) due: i64,
 }

@@ -5,8 +5,7 @@
 //!
 //! - [`exec`]: the executor loop and the [`exec::Workflow`] trait generated machines
 //!   implement.
-//! - [`journal`], [`events`], [`task::callback`], [`task::nested`]: the hooks a
-//!   durable engine (crate `asl-engine`) implements to checkpoint the work inside
+//! - [`hooks`]: what a durable engine (crate `asl-engine`) implements to checkpoint the work inside
 //!   states, record their history events, answer callback and activity Tasks and
 //!   start nested executions. Without an engine they cost nothing.
 //! - [`path`]: compiled Reference Paths and JSONPath.
@@ -19,6 +18,7 @@
 //! - [`error`]: `{error, cause}` as AWS reports them.
 #![deny(missing_docs)]
 
+pub mod arn;
 pub mod choice;
 pub mod clock;
 pub mod context;
@@ -26,13 +26,18 @@ pub mod dataflow;
 pub mod error;
 pub mod events;
 pub mod exec;
+pub mod heartbeat;
+pub mod hooks;
 pub mod intrinsics;
 pub mod journal;
 pub mod jsonata;
 pub mod limits;
+pub mod machine;
 pub mod map;
 pub mod path;
+pub mod place;
 pub mod retry;
+pub mod storage;
 pub mod task;
 pub mod timestamp;
 pub mod variables;

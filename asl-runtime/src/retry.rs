@@ -4,10 +4,9 @@
 
 use std::time::{Duration, SystemTime};
 
-use serde::{Deserialize, Serialize};
-
 use crate::context::Context;
 use crate::error::{ExecutionError, names};
+use crate::journal::Progress;
 
 /// One element of a state's `Retry`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -162,15 +161,6 @@ impl Retry {
             Jitter::Full => delay.mul_f64(random()),
         })
     }
-}
-
-/// What the journal notes of a state's retries: each retrier's count, the retry
-/// count of the next attempt, and when it is due (milliseconds since the epoch).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub(crate) struct Progress {
-    pub(crate) used: Vec<u64>,
-    pub(crate) retries: u32,
-    pub(crate) due: i64,
 }
 
 /// The journal key of the retry progress of the state `context` runs.

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::exec::StateType;
+use crate::machine::StateType;
 
 /// The most events a Standard execution's history may hold; the event past it fails
 /// the execution with `States.Runtime`.

@@ -21,7 +21,7 @@ use crate::events::details::{
     ActivityScheduled, ActivityStarted, Details, Entered, EventType, Exited, Failure, MAX_EVENTS,
     MapStarted, Output, Resource, Scheduled, TaskFailure, TaskOutput, Truncated,
 };
-use crate::exec::{StateType, Step};
+use crate::machine::{MachineState, StateType, Step};
 
 /// The `resourceType` of activity Tasks (see [`Resource::of`]).
 const ACTIVITY: &str = "activity";
@@ -102,7 +102,7 @@ impl Events {
     /// began at `from`: for a Parallel or Map state those [`Events::wrap`] adds (a
     /// failure its Catch `caught` counting as a failure), then `<Type>StateExited`
     /// with its output, unless it failed.
-    pub fn exited<S: crate::MachineState>(
+    pub fn exited<S: MachineState>(
         &self,
         from: usize,
         name: &str,
@@ -200,7 +200,7 @@ impl Events {
             Details::TaskScheduled(Scheduled {
                 resource_type: task.resource_type.clone(),
                 resource: task.resource.clone(),
-                region: crate::context::REGION.to_owned(),
+                region: crate::arn::REGION.to_owned(),
                 parameters: argument.to_string(),
             }),
         );

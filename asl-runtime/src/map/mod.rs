@@ -4,7 +4,6 @@
 
 pub mod batcher;
 pub mod reader;
-pub mod storage;
 pub mod writer;
 
 use std::future::Future;

@@ -11,9 +11,9 @@ use std::time::SystemTime;
 use serde_json::{Map, Value};
 
 use super::Finished;
-use super::storage::{Storage, writer_failed};
 use crate::clock::context_time;
 use crate::error::ExecutionError;
+use crate::storage::{Storage, writer_failed};
 
 /// `WriterConfig.OutputType`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -12,9 +12,9 @@ use tokio::time::Instant;
 
 use super::context::TaskContext;
 use super::error::TaskError;
-use super::heartbeat::Heartbeat;
 use crate::context::Context;
 use crate::error::{ExecutionError, names};
+use crate::heartbeat::Heartbeat;
 
 /// AWS's default Task timeout: 99999999 seconds.
 pub const DEFAULT_TIMEOUT_SECONDS: u64 = 99_999_999;

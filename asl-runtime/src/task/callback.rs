@@ -2,7 +2,7 @@
 //! the state waits until `SendTaskSuccess` or `SendTaskFailure` comes with it, while
 //! `SendTaskHeartbeat` keeps `HeartbeatSeconds` from running out.
 //!
-//! Under a durable engine each token is registered with its [`TaskTokens`] while its
+//! Under a durable engine each token is registered with its [`TaskTokens`](crate::hooks::TaskTokens) while its
 //! state waits; the engine records the outcome sent for it before handing it over,
 //! so that an accepted `SendTaskSuccess` survives a crash, and the state resumed
 //! after a restart finds it without calling the handler again. Outcomes recorded by
@@ -10,7 +10,7 @@
 //!
 //! Activity Tasks (`arn:aws:states:REGION:ACCOUNT:activity:NAME`) wait the same way,
 //! without a handler: their input is offered to workers through the engine's
-//! [`Activities`], which hand it out with `GetActivityTask` and lease it durably:
+//! [`Activities`](crate::hooks::Activities), which hand it out with `GetActivityTask` and lease it durably:
 //! after a restart it is not offered again.
 //!
 //! The engine notes heartbeats too, so that a callback Task resumed after a restart
@@ -20,100 +20,20 @@
 //! result is the Task's result, as for other Tasks.
 
 use std::future::Future;
-use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio::sync::oneshot;
 
-use super::{Heartbeat, TaskContext, TaskError};
+use super::{TaskContext, TaskError};
 use crate::context::Context;
-use crate::events::Events;
+pub use crate::hooks::{Activities, ActivityTask, Callbacks, Outcome, TaskTokens};
 
 /// How often a waiting state asks the engine for an outcome another process
 /// recorded.
 const POLL: Duration = Duration::from_secs(1);
-
-/// What `SendTaskSuccess` or `SendTaskFailure` gave a token.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum Outcome {
-    /// `SendTaskSuccess`: the Task's result.
-    Success(Value),
-    /// `SendTaskFailure`: the Task's error and cause.
-    Failure {
-        /// The error name.
-        error: Option<String>,
-        /// The cause.
-        cause: Option<String>,
-    },
-}
-
-impl Outcome {
-    fn into_result(self) -> Result<Value, TaskError> {
-        match self {
-            Outcome::Success(output) => Ok(output),
-            Outcome::Failure { error, cause } => Err(TaskError { error, cause }),
-        }
-    }
-}
-
-/// What `GetActivityTask` hands a worker.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ActivityTask {
-    /// The token to answer with (`SendTaskSuccess`, `SendTaskFailure`,
-    /// `SendTaskHeartbeat`).
-    pub token: String,
-    /// The Task's input.
-    pub input: Value,
-}
-
-/// Where a durable engine keeps the task tokens its callback Tasks wait for.
-pub trait TaskTokens: Send + Sync + std::fmt::Debug {
-    /// The outcome recorded for `token`, if any (sent before a restart, or by
-    /// another process).
-    fn recorded(&self, token: &str) -> Option<Outcome>;
-
-    /// Waits for the outcome of `token` in this process, its heartbeats going to
-    /// `heartbeat`. A registration replaced by another drops the sender.
-    fn register(&self, token: &str, heartbeat: Heartbeat) -> oneshot::Receiver<Outcome>;
-
-    /// Forgets the registration of `token`: its state stopped waiting.
-    fn forget(&self, token: &str);
-
-    /// When the last heartbeat for `token` was sent, as the engine noted it.
-    fn last_beat(&self, token: &str) -> Option<SystemTime>;
-}
-
-/// Where a durable engine offers activity tasks to workers.
-pub trait Activities: Send + Sync + std::fmt::Debug {
-    /// Whether the activity task of `token` was leased to a worker (before a
-    /// restart): it is not offered again.
-    fn leased(&self, token: &str) -> bool;
-
-    /// Offers `task` to the workers of `activity` (its ARN); the worker that takes
-    /// it records `ActivityStarted` in `events`.
-    fn offer(&self, activity: &str, task: ActivityTask, events: Option<Arc<Events>>);
-
-    /// Withdraws the offer of the task of `token`: its state stopped waiting.
-    fn withdraw(&self, token: &str);
-}
-
-/// What a durable engine gives the Tasks of the executions it runs: where callback
-/// Tasks wait for their tokens, where activity tasks are offered, and the machines
-/// nested executions can start.
-#[derive(Debug, Clone)]
-pub struct Callbacks {
-    /// Where task tokens wait.
-    pub tokens: Arc<dyn TaskTokens>,
-    /// Where activity tasks are offered.
-    pub activities: Arc<dyn Activities>,
-    /// The machines `states:startExecution` Tasks can start, if any.
-    pub machines: Option<Arc<dyn super::nested::Machines>>,
-}
 
 /// The task token of the Task state `state` now entered in `context`: its
 /// [idempotency key](TaskContext::idempotency_key) in URL-safe base64, so that it
@@ -176,7 +96,7 @@ pub async fn wait_for_token(
         return handler.await;
     };
     if let Some(outcome) = callbacks.tokens.recorded(token) {
-        return outcome.into_result();
+        return into_result(outcome);
     }
     let outcome = callbacks.tokens.register(token, task.heartbeat().clone());
     let forget = Forget { callbacks, token };
@@ -204,7 +124,7 @@ where
         return handler(input).await;
     };
     if let Some(outcome) = callbacks.tokens.recorded(token) {
-        return outcome.into_result();
+        return into_result(outcome);
     }
     let outcome = callbacks.tokens.register(token, task.heartbeat().clone());
     let forget = Forget { callbacks, token };
@@ -246,7 +166,15 @@ async fn wait(
         }
     };
     drop(forget);
-    outcome.into_result()
+    into_result(outcome)
+}
+
+/// The Task's result for `outcome`.
+fn into_result(outcome: Outcome) -> Result<Value, TaskError> {
+    match outcome {
+        Outcome::Success(output) => Ok(output),
+        Outcome::Failure { error, cause } => Err(TaskError { error, cause }),
+    }
 }
 
 /// Removes a token's registration when its state stops waiting (ends, times out or
@@ -268,7 +196,12 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use std::sync::Arc;
+    use std::time::SystemTime;
+
     use crate::context::{Execution, ExecutionType};
+    use crate::events::Events;
+    use crate::heartbeat::Heartbeat;
 
     /// Hooks that hold nothing: enough to make tokens.
     #[derive(Debug)]

@@ -7,9 +7,9 @@ use tokio::time::Instant;
 
 use serde_json::Value;
 
-use super::heartbeat::Heartbeat;
 use crate::context::Context;
 use crate::error::ExecutionError;
+use crate::heartbeat::Heartbeat;
 
 /// What a handler is told about the Task it runs: the state, the Context object's
 /// facts, the time left, and the heartbeat handle.

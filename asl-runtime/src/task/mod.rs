@@ -18,18 +18,17 @@ mod attempt;
 pub mod callback;
 mod context;
 mod error;
-mod heartbeat;
 pub mod nested;
 
 use std::future::Future;
 
 use serde_json::Value;
 
+pub use crate::heartbeat::Heartbeat;
+pub use crate::hooks::{ActivityTask, Callbacks, Outcome};
 pub use attempt::{Attempt, DEFAULT_TIMEOUT_SECONDS, seconds_from};
-pub use callback::{ActivityTask, Callbacks, Outcome};
 pub use context::TaskContext;
 pub use error::TaskError;
-pub use heartbeat::Heartbeat;
 
 /// Handlers chosen at run time rather than written against the generated `Tasks`
 /// trait: every Task state of a machine calls [`Dispatch::call`], which finds the

@@ -1,6 +1,6 @@
 //! Nested executions (`arn:aws:states:::states:startExecution`, `.sync`, `.sync:2`)
 //! of state machines compiled into the same binary and run by engines that share a
-//! [`Machines`] registry.
+//! [`Machines`](crate::hooks::Machines) registry.
 //!
 //! The child is named by the Task's `Name` parameter or, without one, after the
 //! attempt's idempotency key, so that a parent resumed after a crash finds the child
@@ -8,37 +8,13 @@
 //! registered machine, or that runs outside the engine, calls its handler instead.
 
 use std::future::Future;
-use std::sync::Arc;
 
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::{TaskContext, TaskError};
 use crate::error::names;
-pub use crate::journal::Boxed;
-
-/// What a nested execution needs of the engine that runs the child's machine.
-pub trait Starter: Send + Sync {
-    /// Starts execution `name` with `input`; one of that name that started before
-    /// (the child a resumed parent started) counts as started.
-    fn start<'a>(&'a self, name: &'a str, input: Value) -> Boxed<'a, Result<(), String>>;
-
-    /// `{ExecutionArn, StartDate}` of execution `name`, as the Task without a
-    /// suffix returns it.
-    fn started(&self, name: &str) -> Result<Value, String>;
-
-    /// Waits for execution `name` to end: whether it succeeded, and its
-    /// `DescribeExecution` output (`Input` and `Output` parsed when `parsed`, as
-    /// `.sync:2` returns them; as JSON text otherwise).
-    fn ended<'a>(&'a self, name: &'a str, parsed: bool)
-    -> Boxed<'a, Result<(bool, Value), String>>;
-}
-
-/// The state machines a durable engine can start nested executions of, by name.
-pub trait Machines: Send + Sync + std::fmt::Debug {
-    /// The engine of machine `name`, if there is one.
-    fn starter(&self, name: &str) -> Option<Arc<dyn Starter>>;
-}
+pub use crate::hooks::{Boxed, Machines, Starter};
 
 /// How the parent waits for the child.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use super::SourcedItems;
 use crate::error::ExecutionError;
-use crate::map::storage::{Storage, reader_failed};
+use crate::storage::{Storage, reader_failed};
 
 /// A readable object.
 pub(super) type Contents = Box<dyn BufRead + Send>;

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::{SourcedItems, flatten, formats};
 use crate::error::ExecutionError;
-use crate::map::storage::{Storage, reader_failed};
+use crate::storage::{Storage, reader_failed};
 
 /// The rows of the inventory files `manifest.json` (object `key` of `bucket`)
 /// lists, each an object keyed by the manifest's `fileSchema`. The files are read

@@ -16,8 +16,8 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::storage::{Storage, reader_failed};
 use crate::error::ExecutionError;
+use crate::storage::{Storage, reader_failed};
 
 /// The items an ItemReader yields, one at a time.
 pub type Items<'a> = Box<dyn Iterator<Item = Result<Value, ExecutionError>> + Send + 'a>;
