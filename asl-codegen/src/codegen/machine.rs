@@ -207,7 +207,7 @@ fn sub_module(module: &Ident, doc: &str, code: MachineCode) -> TokenStream {
                 #(#functions)*
             }
 
-            impl<T: Tasks> ::asl_runtime::Workflow for Machine<'_, T> {
+            impl<T: Tasks> rt::Workflow for Machine<'_, T> {
                 type State = State;
 
                 const READS_CONTEXT: bool = #reads_context;
@@ -287,11 +287,13 @@ fn workflow_items(machine: &Machine, names: &Names) -> TokenStream {
 }
 
 /// Every item of the generated code for `machine`, named `machine_name`, failing
-/// after `timeout_seconds` (the definition's `TimeoutSeconds`) when set.
+/// after `timeout_seconds` (the definition's `TimeoutSeconds`) when set, reaching the
+/// runtime through `runtime` (`::asl_runtime`).
 pub(super) fn items(
     machine: &Machine,
     machine_name: &str,
     timeout_seconds: Option<u64>,
+    runtime: &TokenStream,
 ) -> Result<TokenStream, Vec<Unsupported>> {
     let states = all_states(machine);
     let idents = StateIdents::new(states.iter().map(|state| state.name.as_str()));
@@ -330,13 +332,17 @@ pub(super) fn items(
         _ => None,
     });
     let machine_doc = format!(" The `{machine_name}` state machine, with its Task handlers `T`.");
+    let abi = format_ident!("__abi_{}", super::RUNTIME_ABI);
+    let abi_version = proc_macro2::Literal::u32_unsuffixed(super::RUNTIME_ABI);
     Ok(quote! {
+        #runtime::__abi_check!(#abi_version);
+        use #runtime::#abi as rt;
         #[allow(unused_imports)]
-        use ::asl_runtime::__private::serde_json::{self, Map, Value};
+        use rt::serde_json::{self, Map, Value};
         #[allow(unused_imports)]
-        use ::asl_runtime::{choice, dataflow, exec, intrinsics, jsonata, limits, map, path, retry, task, timestamp, variables, wait};
+        use rt::{choice, dataflow, exec, intrinsics, jsonata, limits, map, path, retry, task, timestamp, variables, wait};
         #[allow(unused_imports)]
-        use ::asl_runtime::{Context, ExecutionError, Step, TaskContext, TaskError};
+        use rt::{Context, ExecutionError, Step, TaskContext, TaskError};
 
         /// The state machine's name (`$$.StateMachine.Name`).
         pub const MACHINE_NAME: &str = #machine_name;
@@ -371,7 +377,7 @@ pub(super) fn items(
                 &self,
                 input: Value,
             ) -> Result<Value, ExecutionError> {
-                self.run_with(::asl_runtime::RunOptions::default(), input).await
+                self.run_with(rt::RunOptions::default(), input).await
             }
 
             /// Runs an execution named `name` (`$$.Execution.Name`) with `input`.
@@ -380,23 +386,23 @@ pub(super) fn items(
                 name: &str,
                 input: Value,
             ) -> Result<Value, ExecutionError> {
-                self.run_with(::asl_runtime::RunOptions::default().name(name), input).await
+                self.run_with(rt::RunOptions::default().name(name), input).await
             }
 
             /// Runs an execution with `input`, started as `options` say (its name,
             /// the seed of its retry jitter).
             pub async fn run_with(
                 &self,
-                options: ::asl_runtime::RunOptions,
+                options: rt::RunOptions,
                 input: Value,
             ) -> Result<Value, ExecutionError> {
-                ::asl_runtime::exec::run(self, options, input).await
+                exec::run(self, options, input).await
             }
 
             #(#functions)*
         }
 
-        impl<T: Tasks> ::asl_runtime::Workflow for Machine<T> {
+        impl<T: Tasks> rt::Workflow for Machine<T> {
             type State = State;
 
             const READS_CONTEXT: bool = #reads_context;
@@ -435,7 +441,7 @@ fn state_enum(machine: &Machine, names: &Names) -> TokenStream {
     let type_arms = machine.states.iter().enumerate().map(|(index, state)| {
         let variant = names.variant(StateId(index));
         let state_type = format_ident!("{}", state.kind.type_name());
-        quote!(State::#variant(_) => ::asl_runtime::StateType::#state_type,)
+        quote!(State::#variant(_) => rt::StateType::#state_type,)
     });
     let variants_with_input = (0..machine.states.len()).map(|index| {
         let variant = names.variant(StateId(index));
@@ -444,8 +450,8 @@ fn state_enum(machine: &Machine, names: &Names) -> TokenStream {
     quote! {
         /// A point in an execution: the state about to run, carrying its input.
         /// Serializable, so an execution can be checkpointed between transitions.
-        #[derive(Debug, Clone, PartialEq, ::asl_runtime::__private::serde::Serialize, ::asl_runtime::__private::serde::Deserialize)]
-        #[serde(crate = "::asl_runtime::__private::serde")]
+        #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+        #[serde(crate = "rt::serde")]
         pub enum State {
             #(#variants)*
         }
@@ -459,12 +465,12 @@ fn state_enum(machine: &Machine, names: &Names) -> TokenStream {
             }
         }
 
-        impl ::asl_runtime::MachineState for State {
+        impl rt::MachineState for State {
             fn name(&self) -> &'static str {
                 State::name(self)
             }
 
-            fn state_type(&self) -> ::asl_runtime::StateType {
+            fn state_type(&self) -> rt::StateType {
                 match self {
                     #(#type_arms)*
                 }
@@ -509,7 +515,7 @@ fn tasks_trait(states: &[&crate::ir::State], names: &Names) -> TokenStream {
                 input: Value,
                 task: TaskContext<'_>,
             ) -> impl ::core::future::Future<Output = Result<Value, TaskError>> + Send {
-                ::asl_runtime::Dispatch::call(&self.0, task, input)
+                rt::Dispatch::call(&self.0, task, input)
             }
         }
     });
@@ -526,7 +532,7 @@ fn tasks_trait(states: &[&crate::ir::State], names: &Names) -> TokenStream {
         }
 
         /// Task handlers chosen at run time (command, HTTP ... bindings).
-        impl<D: ::asl_runtime::Dispatch> Tasks for ::asl_runtime::Dynamic<D> {
+        impl<D: rt::Dispatch> Tasks for rt::Dynamic<D> {
             #(#dispatch)*
         }
 
