@@ -428,8 +428,10 @@ fn state_enum(machine: &Machine, names: &Names) -> TokenStream {
             state.name,
             state.kind.type_name()
         );
+        let serde = serde_names(machine, &state.name, variant);
         quote! {
             #[doc = #doc]
+            #serde
             #variant(Value),
         }
     });
@@ -483,6 +485,20 @@ fn state_enum(machine: &Machine, names: &Names) -> TokenStream {
             }
         }
     }
+}
+
+/// The `#[serde]` attribute of the variant `variant` of the state `name`: a
+/// checkpoint names the state as the definition does (`{"Ask for approval": ...}`),
+/// and still reads the variant's name, which checkpoints written before held, unless
+/// another state of `machine` is named so.
+fn serde_names(machine: &Machine, name: &str, variant: &Ident) -> Option<TokenStream> {
+    let old = variant.to_string();
+    if old == name {
+        return None;
+    }
+    let taken = machine.states.iter().any(|state| state.name == old);
+    let alias = (!taken).then(|| quote!(, alias = #old));
+    Some(quote!(#[serde(rename = #name #alias)]))
 }
 
 fn tasks_trait(states: &[&crate::ir::State], names: &Names) -> TokenStream {

@@ -1,5 +1,6 @@
 //! Generated code reaches the runtime through `runtime_path`: here a module that
-//! re-exports it, as a crate wrapping asl-runtime would.
+//! re-exports it, as a crate wrapping asl-runtime would. Its `State` enum names each
+//! state as the definition does, and reads the variant names checkpoints held before.
 
 mod my_runtime {
     pub use asl_runtime::*;
@@ -41,4 +42,17 @@ async fn main() {
         .await
         .unwrap();
     assert_eq!(output, json!([{"index": 0}, {"index": 1}]));
+
+    let state = flow::State::SayHi(json!({"x": 1}));
+    let written = serde_json::to_string(&state).unwrap();
+    assert_eq!(written, r#"{"Say \"hi\"":{"x":1}}"#);
+    assert_eq!(serde_json::from_str::<flow::State>(&written).unwrap(), state);
+    let before: flow::State = serde_json::from_str(r#"{"SayHi":{"x":1}}"#).unwrap();
+    assert_eq!(before, state);
+    for (state, name) in [
+        (flow::State::AskForApproval(json!(1)), "Ask for approval"),
+        (flow::State::BerprFen(json!(1)), "Überprüfen"),
+    ] {
+        assert_eq!(serde_json::to_value(&state).unwrap(), json!({name: 1}));
+    }
 }
