@@ -30,6 +30,7 @@ use crate::{Settings, check, generate, to_source};
 pub struct Builder {
     files: Vec<PathBuf>,
     out_dir: Option<PathBuf>,
+    settings: Settings,
 }
 
 /// Why [`Builder::compile`] failed. `Display` and `Debug` print the same text, so that
@@ -96,6 +97,25 @@ impl Builder {
         self
     }
 
+    /// Names the runtime `path` in the generated code instead of `::asl_runtime`, for
+    /// a crate that re-exports it (see [`Settings::with_runtime_path`]):
+    ///
+    /// ```no_run
+    /// asl_codegen::Builder::new()
+    ///     .file("workflows/orders.asl.json")
+    ///     .runtime_path("::my_crate::asl_runtime")
+    ///     .compile()
+    ///     .unwrap_or_else(|error| panic!("{error}"));
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// When `path` is not a Rust path without generic arguments.
+    pub fn runtime_path(&mut self, path: impl Into<String>) -> &mut Builder {
+        self.settings.with_runtime_path(path);
+        self
+    }
+
     /// Checks every definition, then writes one formatted Rust file per definition
     /// and prints `cargo:rerun-if-changed` for each. Returns the files written.
     pub fn compile(&self) -> Result<Vec<PathBuf>, BuildError> {
@@ -131,7 +151,7 @@ impl Builder {
                 report.push_str(&checked.diagnostics.render(&source, Style::Plain));
                 continue;
             };
-            let mut settings = Settings::default();
+            let mut settings = self.settings.clone();
             settings.with_machine_name(&name);
             match generate(&workflow, &settings) {
                 Ok(tokens) => outputs.push((name, to_source(tokens))),

@@ -18,6 +18,6 @@ pub mod spec;
 
 pub use builder::{BuildError, Builder};
 pub use check::{Checked, check};
-pub use codegen::{Settings, Unsupported, generate, to_source};
+pub use codegen::{RUNTIME_ABI, Settings, Unsupported, generate, to_source};
 pub use diagnostic::{Code, Diagnostic, Diagnostics, Severity};
 pub use source::{LineCol, SourceFile, Span, Syntax};

@@ -128,3 +128,25 @@ fn unsupported_features_and_clashing_names_are_errors() {
         .compile_to(&mut std::io::sink());
     assert!(matches!(missing, Err(BuildError::Io { .. })));
 }
+
+#[test]
+fn generated_code_names_the_runtime_by_the_path_given() {
+    let dir = temp_dir("builder-runtime-path");
+    let json = write(
+        &dir,
+        "flow.asl.json",
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}"#,
+    );
+    let written = Builder::new()
+        .file(&json)
+        .out_dir(dir.join("out"))
+        .runtime_path("::my_crate::asl_runtime")
+        .compile_to(&mut std::io::sink())
+        .unwrap();
+    let code = std::fs::read_to_string(&written[0]).unwrap();
+    let abi = asl_codegen::RUNTIME_ABI;
+    assert!(code.contains(&format!(
+        "::my_crate::asl_runtime::__abi_check!({abi});\nuse ::my_crate::asl_runtime::__abi_{abi} as rt;\n"
+    )));
+    assert_eq!(code.matches("asl_runtime").count(), 2, "{code}");
+}

@@ -153,11 +153,12 @@ where
             let end = match outcome {
                 Outcome::Ran(Ok(Step::Next(next))) => {
                     let next_text = self::state_text(&next)?;
-                    let output = input_text(&next_text, next.name());
+                    // The next state's input, the value its checkpoint holds.
+                    let output = next.input().to_string();
                     inner_events(&mut recorder, &context, state_type, Some(true));
-                    exited(&mut recorder, state_type, name, output);
+                    exited(&mut recorder, state_type, name, &output);
                     let entered = SystemTime::now();
-                    record_entry(&mut recorder, entered, &next, &next_text);
+                    entry(&mut recorder, entered, &next, output);
                     if recorder.last_id() < MAX_EVENTS {
                         context.enter_at(next.name(), recorder.last_id(), entered);
                         seq += 1;
@@ -302,12 +303,17 @@ pub(crate) fn record_entry(
     state: &impl MachineState,
     state_text: &str,
 ) {
+    entry(recorder, time, state, input_text(state_text));
+}
+
+/// `<Type>StateEntered` for `state`, whose input is `input` (JSON text), at `time`.
+fn entry(recorder: &mut Recorder, time: SystemTime, state: &impl MachineState, input: String) {
     recorder.record_at(
         time,
         EventType::entered(state.state_type()),
         Details::StateEntered(Entered {
             name: state.name().to_owned(),
-            input: input_text(state_text, state.name()).to_owned(),
+            input,
             input_details: Truncated::default(),
         }),
     );
@@ -367,11 +373,35 @@ pub(crate) fn state_text(state: &impl Serialize) -> Result<String, EngineError> 
     })
 }
 
-/// The input inside `state_text` of the state `name`, as JSON text.
-fn input_text<'a>(state_text: &'a str, name: &str) -> &'a str {
-    // `{` + the name as a JSON string + `:` ... `}`
-    let key = serde_json::to_string(name).map_or(0, |key| key.len());
-    state_text
-        .get(key + 2..state_text.len().saturating_sub(1))
-        .unwrap_or("null")
+/// The input inside `state_text`, a committed state `{"<name>": <input>}`, as JSON
+/// text. The text is read as JSON, never cut: the key is the state's name as the
+/// generated enum writes it, which may differ from the definition's in checkpoints
+/// written before variants carried the definition's names.
+fn input_text(state_text: &str) -> String {
+    serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(state_text)
+        .ok()
+        .and_then(|state| state.into_iter().next())
+        .map_or_else(|| "null".to_owned(), |(_, input)| input.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::input_text;
+
+    #[test]
+    fn the_input_is_read_from_the_committed_state_whatever_its_name() {
+        for name in [
+            "Ask for approval",
+            r#"Say "hi""#,
+            "v1.2",
+            "Überprüfen",
+            "AskForApproval",
+        ] {
+            let key = serde_json::to_string(name).unwrap();
+            let text = format!(r#"{{{key}:{{"x":1,"y":"a\"b"}}}}"#);
+            assert_eq!(input_text(&text), r#"{"x":1,"y":"a\"b"}"#, "{name}");
+        }
+        assert_eq!(input_text(r#"{"A":null}"#), "null");
+        assert_eq!(input_text("not JSON"), "null");
+    }
 }

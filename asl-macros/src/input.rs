@@ -1,5 +1,5 @@
 //! What `asl!` accepts: `"path"`, or `definition = "..."`, each optionally with
-//! `name = "..."`, in any order.
+//! `name = "..."` and `runtime_path = "..."`, in any order.
 
 use proc_macro2::Span;
 use syn::parse::{Parse, ParseStream};
@@ -17,6 +17,8 @@ pub enum Definition {
 pub struct Input {
     pub definition: Definition,
     pub name: Option<LitStr>,
+    /// The path generated code names the runtime by, when not `::asl_runtime`.
+    pub runtime_path: Option<LitStr>,
 }
 
 impl Input {
@@ -32,6 +34,7 @@ impl Parse for Input {
     fn parse(stream: ParseStream<'_>) -> syn::Result<Input> {
         let mut definition = None;
         let mut name = None;
+        let mut runtime_path = None;
         while !stream.is_empty() {
             if stream.peek(LitStr) {
                 let path: LitStr = stream.parse()?;
@@ -48,10 +51,20 @@ impl Parse for Input {
                             return Err(syn::Error::new(key.span(), "`name` is given twice"));
                         }
                     }
+                    "runtime_path" => {
+                        asl_codegen::codegen::valid_runtime_path(&value.value())
+                            .map_err(|message| syn::Error::new(value.span(), message))?;
+                        if runtime_path.replace(value).is_some() {
+                            return Err(syn::Error::new(
+                                key.span(),
+                                "`runtime_path` is given twice",
+                            ));
+                        }
+                    }
                     _ => {
                         return Err(syn::Error::new(
                             key.span(),
-                            "expected `\"path/to/definition.asl.json\"`, `file = \"...\"`, `definition = \"...\"` or `name = \"...\"`",
+                            "expected `\"path/to/definition.asl.json\"`, `file = \"...\"`, `definition = \"...\"`, `name = \"...\"` or `runtime_path = \"...\"`",
                         ));
                     }
                 }
@@ -63,7 +76,11 @@ impl Parse for Input {
         let definition = definition.ok_or_else(|| {
             stream.error("give the definition: `asl!(\"workflows/orders.asl.json\")` or `asl!(definition = r#\"{...}\"#)`")
         })?;
-        Ok(Input { definition, name })
+        Ok(Input {
+            definition,
+            name,
+            runtime_path,
+        })
     }
 }
 

@@ -13,6 +13,12 @@
 //!         "States": { "Hi": { "Type": "Pass", "Result": "hi", "End": true } }
 //!     }"#);
 //! }
+//!
+//! mod reexported {
+//!     // Generated code names the runtime `::asl_runtime` unless told otherwise,
+//!     // here a crate that re-exports it.
+//!     asl_macros::asl!("workflows/orders.asl.json", runtime_path = "::my_crate::asl_runtime");
+//! }
 //! ```
 //!
 //! The module then holds `Machine`, `State`, `Tasks` and the other generated items
@@ -99,6 +105,9 @@ fn expand(input: &Input) -> proc_macro2::TokenStream {
     };
     let mut settings = Settings::default();
     settings.with_machine_name(input.name.as_ref().map_or(default_name, syn::LitStr::value));
+    if let Some(path) = &input.runtime_path {
+        settings.with_runtime_path(path.value());
+    }
     match generate(&workflow, &settings) {
         Ok(items) => quote!(#rerun #items),
         Err(unsupported) => {

@@ -48,10 +48,45 @@ pub use error::ExecutionError;
 pub use exec::{MachineState, RunOptions, StateType, Step, Workflow};
 pub use task::{Dispatch, Dynamic, Heartbeat, TaskContext, TaskError};
 
-/// Re-exports generated code names; not a public API.
+/// The version of the interface between generated code and this runtime: what
+/// `__abi_1` holds and how it behaves. `asl_codegen::RUNTIME_ABI` is the version
+/// code is generated for; `__abi_check!` compares the two where generated code
+/// starts, so code generated for another version fails to compile, saying why,
+/// instead of misbehaving.
 #[doc(hidden)]
-pub mod __private {
+pub const __ABI_VERSION: u32 = 1;
+
+/// `__abi_check!(<version>)` starts generated code: nothing when it was generated for
+/// this runtime's `__ABI_VERSION`, a compile error saying what to do otherwise.
+/// Every version of the runtime keeps this macro, under this name.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __abi_check {
+    (1) => {};
+    ($generated:literal) => {
+        ::core::compile_error!(::core::concat!(
+            "this code was generated for asl-runtime ABI ",
+            ::core::stringify!($generated),
+            ", but this asl-runtime has ABI 1: use asl-codegen, asl-macros and the asl CLI ",
+            "of the same release as asl-runtime, and generate the code again",
+        ));
+    };
+}
+
+/// Everything generated code names, and the only way it reaches this crate; not a
+/// public API. The name carries `__ABI_VERSION`.
+#[doc(hidden)]
+pub mod __abi_1 {
     pub use futures;
     pub use serde;
     pub use serde_json;
+
+    pub use crate::{
+        Context, Dispatch, Dynamic, ExecutionError, MachineState, RunOptions, StateType, Step,
+        TaskContext, TaskError, Workflow,
+    };
+    pub use crate::{
+        choice, context, dataflow, exec, intrinsics, jsonata, limits, map, path, retry, task,
+        timestamp, variables, wait,
+    };
 }

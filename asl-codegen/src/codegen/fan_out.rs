@@ -107,7 +107,7 @@ pub(super) fn parallel(
         let variables = context.shared_variables();
         let around = context.around();
         #(let #machines = #modules::Machine::new(self.tasks());)*
-        let outcome = ::asl_runtime::__private::futures::try_join!(
+        let outcome = rt::futures::try_join!(
             #(exec::run_branch(&#machines, #executions, #variables, #places, #inputs)),*
         )
         .map(|(#(#outputs,)*)| Value::Array(vec![#(#outputs),*]));
@@ -464,7 +464,7 @@ fn select_items(
         .then(|| quote!(let item_index = Value::from(index);));
     let item_context = reads
         .context
-        .then(|| quote!(let item_context = ::asl_runtime::context::map_item(index, item.clone());));
+        .then(|| quote!(let item_context = rt::context::map_item(index, item.clone());));
     let item = if reads.value || reads.context || item_states.is_some() {
         quote!(item)
     } else {

@@ -207,7 +207,7 @@ fn sub_module(module: &Ident, doc: &str, code: MachineCode) -> TokenStream {
                 #(#functions)*
             }
 
-            impl<T: Tasks> ::asl_runtime::Workflow for Machine<'_, T> {
+            impl<T: Tasks> rt::Workflow for Machine<'_, T> {
                 type State = State;
 
                 const READS_CONTEXT: bool = #reads_context;
@@ -287,11 +287,13 @@ fn workflow_items(machine: &Machine, names: &Names) -> TokenStream {
 }
 
 /// Every item of the generated code for `machine`, named `machine_name`, failing
-/// after `timeout_seconds` (the definition's `TimeoutSeconds`) when set.
+/// after `timeout_seconds` (the definition's `TimeoutSeconds`) when set, reaching the
+/// runtime through `runtime` (`::asl_runtime`).
 pub(super) fn items(
     machine: &Machine,
     machine_name: &str,
     timeout_seconds: Option<u64>,
+    runtime: &TokenStream,
 ) -> Result<TokenStream, Vec<Unsupported>> {
     let states = all_states(machine);
     let idents = StateIdents::new(states.iter().map(|state| state.name.as_str()));
@@ -330,13 +332,17 @@ pub(super) fn items(
         _ => None,
     });
     let machine_doc = format!(" The `{machine_name}` state machine, with its Task handlers `T`.");
+    let abi = format_ident!("__abi_{}", super::RUNTIME_ABI);
+    let abi_version = proc_macro2::Literal::u32_unsuffixed(super::RUNTIME_ABI);
     Ok(quote! {
+        #runtime::__abi_check!(#abi_version);
+        use #runtime::#abi as rt;
         #[allow(unused_imports)]
-        use ::asl_runtime::__private::serde_json::{self, Map, Value};
+        use rt::serde_json::{self, Map, Value};
         #[allow(unused_imports)]
-        use ::asl_runtime::{choice, dataflow, exec, intrinsics, jsonata, limits, map, path, retry, task, timestamp, variables, wait};
+        use rt::{choice, dataflow, exec, intrinsics, jsonata, limits, map, path, retry, task, timestamp, variables, wait};
         #[allow(unused_imports)]
-        use ::asl_runtime::{Context, ExecutionError, Step, TaskContext, TaskError};
+        use rt::{Context, ExecutionError, Step, TaskContext, TaskError};
 
         /// The state machine's name (`$$.StateMachine.Name`).
         pub const MACHINE_NAME: &str = #machine_name;
@@ -371,7 +377,7 @@ pub(super) fn items(
                 &self,
                 input: Value,
             ) -> Result<Value, ExecutionError> {
-                self.run_with(::asl_runtime::RunOptions::default(), input).await
+                self.run_with(rt::RunOptions::default(), input).await
             }
 
             /// Runs an execution named `name` (`$$.Execution.Name`) with `input`.
@@ -380,23 +386,23 @@ pub(super) fn items(
                 name: &str,
                 input: Value,
             ) -> Result<Value, ExecutionError> {
-                self.run_with(::asl_runtime::RunOptions::default().name(name), input).await
+                self.run_with(rt::RunOptions::default().name(name), input).await
             }
 
             /// Runs an execution with `input`, started as `options` say (its name,
             /// the seed of its retry jitter).
             pub async fn run_with(
                 &self,
-                options: ::asl_runtime::RunOptions,
+                options: rt::RunOptions,
                 input: Value,
             ) -> Result<Value, ExecutionError> {
-                ::asl_runtime::exec::run(self, options, input).await
+                exec::run(self, options, input).await
             }
 
             #(#functions)*
         }
 
-        impl<T: Tasks> ::asl_runtime::Workflow for Machine<T> {
+        impl<T: Tasks> rt::Workflow for Machine<T> {
             type State = State;
 
             const READS_CONTEXT: bool = #reads_context;
@@ -422,8 +428,10 @@ fn state_enum(machine: &Machine, names: &Names) -> TokenStream {
             state.name,
             state.kind.type_name()
         );
+        let serde = serde_names(machine, &state.name, variant);
         quote! {
             #[doc = #doc]
+            #serde
             #variant(Value),
         }
     });
@@ -435,7 +443,7 @@ fn state_enum(machine: &Machine, names: &Names) -> TokenStream {
     let type_arms = machine.states.iter().enumerate().map(|(index, state)| {
         let variant = names.variant(StateId(index));
         let state_type = format_ident!("{}", state.kind.type_name());
-        quote!(State::#variant(_) => ::asl_runtime::StateType::#state_type,)
+        quote!(State::#variant(_) => rt::StateType::#state_type,)
     });
     let variants_with_input = (0..machine.states.len()).map(|index| {
         let variant = names.variant(StateId(index));
@@ -444,8 +452,8 @@ fn state_enum(machine: &Machine, names: &Names) -> TokenStream {
     quote! {
         /// A point in an execution: the state about to run, carrying its input.
         /// Serializable, so an execution can be checkpointed between transitions.
-        #[derive(Debug, Clone, PartialEq, ::asl_runtime::__private::serde::Serialize, ::asl_runtime::__private::serde::Deserialize)]
-        #[serde(crate = "::asl_runtime::__private::serde")]
+        #[derive(Debug, Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+        #[serde(crate = "rt::serde")]
         pub enum State {
             #(#variants)*
         }
@@ -459,12 +467,12 @@ fn state_enum(machine: &Machine, names: &Names) -> TokenStream {
             }
         }
 
-        impl ::asl_runtime::MachineState for State {
+        impl rt::MachineState for State {
             fn name(&self) -> &'static str {
                 State::name(self)
             }
 
-            fn state_type(&self) -> ::asl_runtime::StateType {
+            fn state_type(&self) -> rt::StateType {
                 match self {
                     #(#type_arms)*
                 }
@@ -477,6 +485,20 @@ fn state_enum(machine: &Machine, names: &Names) -> TokenStream {
             }
         }
     }
+}
+
+/// The `#[serde]` attribute of the variant `variant` of the state `name`: a
+/// checkpoint names the state as the definition does (`{"Ask for approval": ...}`),
+/// and still reads the variant's name, which checkpoints written before held, unless
+/// another state of `machine` is named so.
+fn serde_names(machine: &Machine, name: &str, variant: &Ident) -> Option<TokenStream> {
+    let old = variant.to_string();
+    if old == name {
+        return None;
+    }
+    let taken = machine.states.iter().any(|state| state.name == old);
+    let alias = (!taken).then(|| quote!(, alias = #old));
+    Some(quote!(#[serde(rename = #name #alias)]))
 }
 
 fn tasks_trait(states: &[&crate::ir::State], names: &Names) -> TokenStream {
@@ -509,7 +531,7 @@ fn tasks_trait(states: &[&crate::ir::State], names: &Names) -> TokenStream {
                 input: Value,
                 task: TaskContext<'_>,
             ) -> impl ::core::future::Future<Output = Result<Value, TaskError>> + Send {
-                ::asl_runtime::Dispatch::call(&self.0, task, input)
+                rt::Dispatch::call(&self.0, task, input)
             }
         }
     });
@@ -526,7 +548,7 @@ fn tasks_trait(states: &[&crate::ir::State], names: &Names) -> TokenStream {
         }
 
         /// Task handlers chosen at run time (command, HTTP ... bindings).
-        impl<D: ::asl_runtime::Dispatch> Tasks for ::asl_runtime::Dynamic<D> {
+        impl<D: rt::Dispatch> Tasks for rt::Dynamic<D> {
             #(#dispatch)*
         }
 

@@ -28,16 +28,24 @@ use crate::ir::Workflow;
 
 pub use unsupported::Unsupported;
 
+/// The version of the interface between generated code and `asl-runtime` that this
+/// code generator targets. Generated code reaches the runtime only through its module
+/// `__abi_<version>` and fails to compile, saying why, against a runtime of another
+/// version.
+pub const RUNTIME_ABI: u32 = 1;
+
 /// How to generate a workflow's Rust code.
 #[derive(Debug, Clone)]
 pub struct Settings {
     machine_name: String,
+    runtime_path: String,
 }
 
 impl Default for Settings {
     fn default() -> Settings {
         Settings {
             machine_name: "workflow".to_owned(),
+            runtime_path: "::asl_runtime".to_owned(),
         }
     }
 }
@@ -53,6 +61,43 @@ impl Settings {
     pub fn machine_name(&self) -> &str {
         &self.machine_name
     }
+
+    /// The path generated code names the runtime by, `::asl_runtime` by default: set
+    /// it when a crate re-exports the runtime (`my_crate::asl_runtime`) and its users
+    /// do not depend on `asl-runtime` themselves.
+    ///
+    /// # Panics
+    ///
+    /// When `path` is not a Rust path without generic arguments (see
+    /// [`valid_runtime_path`]).
+    pub fn with_runtime_path(&mut self, path: impl Into<String>) -> &mut Settings {
+        let path = path.into();
+        if let Err(error) = valid_runtime_path(&path) {
+            panic!("{error}");
+        }
+        self.runtime_path = path;
+        self
+    }
+
+    /// The path generated code names the runtime by.
+    pub fn runtime_path(&self) -> &str {
+        &self.runtime_path
+    }
+}
+
+/// Checks that `path` can name the runtime in generated code: a Rust path such as
+/// `::asl_runtime` or `crate::asl_runtime`, without generic arguments.
+pub fn valid_runtime_path(path: &str) -> Result<(), String> {
+    let invalid = || format!("`{path}` is not a path to asl-runtime, such as `::asl_runtime`");
+    let parsed: syn::Path = syn::parse_str(path).map_err(|_| invalid())?;
+    if parsed
+        .segments
+        .iter()
+        .any(|segment| !segment.arguments.is_none())
+    {
+        return Err(invalid());
+    }
+    Ok(())
 }
 
 /// The items of the module that runs `workflow`: `enum State`, `trait Tasks`,
@@ -66,10 +111,13 @@ pub fn generate(workflow: &Workflow, settings: &Settings) -> Result<TokenStream,
     if !unsupported.is_empty() {
         return Err(unsupported);
     }
+    let runtime = syn::parse_str::<syn::Path>(&settings.runtime_path)
+        .expect("Settings::with_runtime_path checks the path");
     machine::items(
         &workflow.machine,
         &settings.machine_name,
         workflow.timeout_seconds,
+        &quote::ToTokens::to_token_stream(&runtime),
     )
 }
 
@@ -81,4 +129,32 @@ pub fn to_source(tokens: TokenStream) -> String {
         env!("CARGO_PKG_VERSION"),
         prettyplease::unparse(&file)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_runtime_path_is_a_path_to_a_module() {
+        for path in [
+            "::asl_runtime",
+            "asl_runtime",
+            "crate::rt",
+            "::my_crate::asl_runtime",
+        ] {
+            assert_eq!(valid_runtime_path(path), Ok(()), "{path}");
+        }
+        for path in ["", "my crate", "::", "a::<T>", "a::b()"] {
+            assert!(valid_runtime_path(path).is_err(), "{path}");
+        }
+    }
+
+    #[test]
+    fn settings_refuse_a_runtime_path_that_is_not_a_path() {
+        let refused = std::panic::catch_unwind(|| {
+            Settings::default().with_runtime_path("my crate");
+        });
+        assert!(refused.is_err());
+    }
 }

@@ -14,7 +14,7 @@ use super::scope::Scope;
 pub(super) fn timestamp(timestamp: &Timestamp) -> TokenStream {
     let seconds = timestamp.instant.timestamp();
     let nanos = timestamp.instant.timestamp_subsec_nanos();
-    quote!(::asl_runtime::timestamp::Timestamp::from_unix(#seconds, #nanos))
+    quote!(timestamp::Timestamp::from_unix(#seconds, #nanos))
 }
 
 /// Statements that wait as `until` says, reading `*Path` values from `input`.
