@@ -7,8 +7,9 @@ mod common;
 
 use std::time::SystemTime;
 
-use asl_runtime::history::{Details, Entered, EventType, Recorder, Started, Truncated};
-use asl_runtime::store::{Checkpoint, Identity, Position, SqliteStore, Store};
+use asl_engine::history::{Details, Entered, EventType, Recorder, Started, Truncated};
+use asl_engine::store::{Checkpoint, Identity, Position, Store};
+use asl_store_sqlite::SqliteStore;
 use common::asl;
 use serde_json::{Value, json};
 
