@@ -12,6 +12,8 @@ mod readme {}
 mod guide {}
 
 #[doc = include_str!("../../docs/workflows.md")]
+// Its build.rs example shows the build script's `fn main` on purpose.
+#[allow(clippy::needless_doctest_main)]
 mod workflows {}
 
 #[doc = include_str!("../../docs/task-bindings.md")]
