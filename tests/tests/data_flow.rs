@@ -291,10 +291,10 @@ mod settled {
     );
 }
 
-/// What AWS reports, settled with evidence (see the README's "Semantics" section): a
-/// Choice with no matching rule and no Default fails with `States.Runtime` (not the
-/// spec's `States.NoChoiceMatched`), and an intrinsic given bad arguments fails
-/// with `States.Runtime` "Invalid arguments in States.X" (not
+/// What AWS reports, settled with evidence (see `docs/semantics.md`, "Where the
+/// language and AWS part"): a Choice with no matching rule and no Default fails with
+/// `States.Runtime` (not the spec's `States.NoChoiceMatched`), and an intrinsic given
+/// bad arguments fails with `States.Runtime` "Invalid arguments in States.X" (not
 /// `States.IntrinsicFailure`).
 #[tokio::test]
 async fn no_choice_matched_and_bad_intrinsic_arguments_are_states_runtime() {
