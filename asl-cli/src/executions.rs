@@ -134,7 +134,7 @@ fn find(store: &SqliteStore, wanted: &str, io: &mut Io<'_>) -> io::Result<Option
 /// `DescribeExecution`'s fields for `record`.
 fn describe(record: &ExecutionRecord) -> Value {
     let (identity, position) = (&record.identity, &record.position);
-    let running = position.status == asl_engine::store::Status::Running;
+    let running = position.status == asl_engine::store::ExecutionStatus::Running;
     let seconds = |time| millis(time) as f64 / 1000.0;
     let mut description = json!({
         "executionArn": identity.arn,

@@ -4,7 +4,7 @@
 use std::time::{Duration, SystemTime};
 
 use asl_engine::history::{Details, EventType, Output, Recorder, Started, Truncated};
-use asl_engine::store::{Checkpoint, Identity, Position, Status, Store};
+use asl_engine::store::{Checkpoint, ExecutionStatus, Identity, Position, Store};
 use asl_store_sqlite::SqliteStore;
 use assert_cmd::Command;
 
@@ -27,13 +27,13 @@ async fn store_with_one_execution(path: &std::path::Path) {
     let position = |seq, status| Position {
         seq,
         status,
-        state: (status == Status::Running).then(|| r#"{"Hello":{}}"#.to_owned()),
+        state: (status == ExecutionStatus::Running).then(|| r#"{"Hello":{}}"#.to_owned()),
         variables: None,
         last_event_id: seq + 1,
         entered_event_id: 1,
         entered: start,
-        stop: (status != Status::Running).then_some(start + Duration::from_secs(2)),
-        output: (status == Status::Succeeded).then(|| "\"done\"".to_owned()),
+        stop: (status != ExecutionStatus::Running).then_some(start + Duration::from_secs(2)),
+        output: (status == ExecutionStatus::Succeeded).then(|| "\"done\"".to_owned()),
         error: None,
         cause: None,
         redrive_count: 0,
@@ -49,7 +49,7 @@ async fn store_with_one_execution(path: &std::path::Path) {
     let first = Checkpoint {
         arn: ARN.into(),
         start: Some(identity),
-        position: position(0, Status::Running),
+        position: position(0, ExecutionStatus::Running),
         events: recorder.take(),
     };
     store.commit(first).await.unwrap();
@@ -64,7 +64,7 @@ async fn store_with_one_execution(path: &std::path::Path) {
     let end = Checkpoint {
         arn: ARN.into(),
         start: None,
-        position: position(1, Status::Succeeded),
+        position: position(1, ExecutionStatus::Succeeded),
         events: recorder.take(),
     };
     store.commit(end).await.unwrap();

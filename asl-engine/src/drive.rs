@@ -15,7 +15,7 @@ use crate::error::EngineError;
 use crate::history::{
     Details, Entered, EventType, Exited, Failure, MAX_EVENTS, Output, Recorder, Truncated,
 };
-use crate::store::{Checkpoint, Position, Status, Store};
+use crate::store::{Checkpoint, ExecutionStatus, Position, Store};
 
 /// The error and cause a stop records in `ExecutionAborted`.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -47,7 +47,7 @@ enum Outcome<S> {
 
 /// How the execution ended, as its last checkpoint records it.
 struct End {
-    status: Status,
+    status: ExecutionStatus,
     output: Option<String>,
     error: Option<String>,
     cause: Option<String>,
@@ -199,7 +199,7 @@ where
                         }),
                     );
                     End {
-                        status: Status::Succeeded,
+                        status: ExecutionStatus::Succeeded,
                         output: Some(output),
                         error: None,
                         cause: None,
@@ -212,17 +212,25 @@ where
                 }
                 Outcome::Stopped(Stop { error, cause }) => {
                     inner_events(&mut recorder, &context, state_type, None);
-                    unsuccessful(&mut recorder, Status::Aborted, Failure { error, cause })
+                    unsuccessful(
+                        &mut recorder,
+                        ExecutionStatus::Aborted,
+                        Failure { error, cause },
+                    )
                 }
                 Outcome::TimedOut => {
                     inner_events(&mut recorder, &context, state_type, None);
                     let ExecutionError { error, cause, .. } = ExecutionError::timeout();
-                    unsuccessful(&mut recorder, Status::TimedOut, Failure { error, cause })
+                    unsuccessful(
+                        &mut recorder,
+                        ExecutionStatus::TimedOut,
+                        Failure { error, cause },
+                    )
                 }
             };
             // A failed, timed-out or aborted execution keeps the state it was in, for
             // a redrive.
-            let failed = end.status != Status::Succeeded;
+            let failed = end.status != ExecutionStatus::Succeeded;
             let position = Position {
                 seq: seq + 1,
                 status: end.status,
@@ -335,18 +343,18 @@ fn exited(recorder: &mut Recorder, state_type: StateType, name: &str, output: &s
 
 fn failed(recorder: &mut Recorder, error: ExecutionError) -> End {
     let ExecutionError { error, cause, .. } = error;
-    unsuccessful(recorder, Status::Failed, Failure { error, cause })
+    unsuccessful(recorder, ExecutionStatus::Failed, Failure { error, cause })
 }
 
 /// Ends the execution with `status` (failed, timed out or aborted): its last event
 /// and outcome.
-fn unsuccessful(recorder: &mut Recorder, status: Status, failure: Failure) -> End {
+fn unsuccessful(recorder: &mut Recorder, status: ExecutionStatus, failure: Failure) -> End {
     let (kind, details) = match status {
-        Status::Aborted => (
+        ExecutionStatus::Aborted => (
             EventType::ExecutionAborted,
             Details::ExecutionAborted(failure.clone()),
         ),
-        Status::TimedOut => (
+        ExecutionStatus::TimedOut => (
             EventType::ExecutionTimedOut,
             Details::ExecutionTimedOut(failure.clone()),
         ),

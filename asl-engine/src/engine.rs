@@ -44,7 +44,9 @@ use crate::drive::{self, Run, Stop};
 use crate::error::{EngineError, valid_name};
 use crate::history::{Details, EventType, HistoryEvent, Recorder, Redriven, Started, Truncated};
 use crate::machines::{self, Machines};
-use crate::store::{Checkpoint, Created, ExecutionRecord, Identity, Position, Status, Store};
+use crate::store::{
+    Checkpoint, Created, ExecutionRecord, ExecutionStatus, Identity, Position, Store,
+};
 
 /// Runs and keeps executions of the state machine `W`.
 #[derive(Debug)]
@@ -187,7 +189,7 @@ where
                 Ok(arn)
             }
             Created::Existing(record) => {
-                let same = record.position.status == Status::Running
+                let same = record.position.status == ExecutionStatus::Running
                     && serde_json::from_str::<Value>(&record.identity.input).ok()
                         == serde_json::from_str::<Value>(&input_text).ok();
                 if same {
@@ -212,7 +214,7 @@ where
         let machine = self.shared.workflow.name();
         let mut resumed = 0;
         for record in self.shared.store.executions()? {
-            let running = record.position.status == Status::Running
+            let running = record.position.status == ExecutionStatus::Running
                 && record.identity.machine == machine
                 && !self.running().contains_key(&record.identity.arn);
             if running {
@@ -292,7 +294,7 @@ where
         let arn = record.identity.arn.clone();
         let redrivable = matches!(
             record.position.status,
-            Status::Failed | Status::TimedOut | Status::Aborted
+            ExecutionStatus::Failed | ExecutionStatus::TimedOut | ExecutionStatus::Aborted
         ) && !self.running().contains_key(&arn);
         let not_redrivable = || EngineError::NotRedrivable(name.to_owned());
         let state_text = record
@@ -479,7 +481,9 @@ pub fn check_token(store: &dyn Store, token: &str) -> Result<(), EngineError> {
         callback::execution_of(token).ok_or_else(|| EngineError::InvalidToken(token.into()))?;
     match store.execution(&arn)? {
         None => Err(EngineError::TaskDoesNotExist),
-        Some(record) if record.position.status != Status::Running => Err(EngineError::TaskTimedOut),
+        Some(record) if record.position.status != ExecutionStatus::Running => {
+            Err(EngineError::TaskTimedOut)
+        }
         Some(_) => Ok(()),
     }
 }

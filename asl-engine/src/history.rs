@@ -69,7 +69,7 @@ impl Recorder {
     pub fn record_at(&mut self, time: SystemTime, kind: EventType, details: Details) {
         self.last_id += 1;
         self.events.push(HistoryEvent {
-            timestamp: timestamp(time),
+            timestamp: event_time(time),
             kind,
             id: self.last_id,
             previous_event_id: self.last_id - 1,
@@ -84,7 +84,7 @@ impl Recorder {
 }
 
 /// `time` as the AWS CLI prints event timestamps.
-pub fn timestamp(time: SystemTime) -> String {
+pub fn event_time(time: SystemTime) -> String {
     chrono::DateTime::<chrono::Utc>::from(time)
         .format("%Y-%m-%dT%H:%M:%S%.6f+00:00")
         .to_string()

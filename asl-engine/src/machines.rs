@@ -10,7 +10,7 @@ use asl_runtime::clock::context_time;
 use asl_runtime::task::nested::{self, Starter};
 use serde_json::{Value, json};
 
-use crate::store::{ExecutionRecord, Status};
+use crate::store::{ExecutionRecord, ExecutionStatus};
 
 /// The state machines engines in this process run, by name.
 #[derive(Default)]
@@ -101,5 +101,5 @@ pub(crate) fn ended(record: &ExecutionRecord, parsed: bool) -> (bool, Value) {
     if position.output.is_some() {
         described["OutputDetails"] = json!({"Included": true});
     }
-    (position.status == Status::Succeeded, described)
+    (position.status == ExecutionStatus::Succeeded, described)
 }

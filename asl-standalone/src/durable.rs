@@ -85,7 +85,7 @@ where
         None => Err(ExecutionError::from_parts(position.error, position.cause)),
     };
     match position.status {
-        asl_engine::store::Status::Running => {
+        asl_engine::store::ExecutionStatus::Running => {
             let _ = writeln!(streams.stderr, "error: the execution is still running");
             FAILED
         }

@@ -27,8 +27,8 @@ mod compact;
 
 use asl_engine::history::HistoryEvent;
 use asl_engine::store::{
-    Ack, BackendError, Checkpoint, Created, ExecutionRecord, Identity, Position, Status, Store,
-    StoreError, from_unix_millis as from_millis, unix_millis as millis,
+    Ack, BackendError, Checkpoint, Created, ExecutionRecord, ExecutionStatus, Identity, Position,
+    Store, StoreError, from_unix_millis as from_millis, unix_millis as millis,
 };
 
 /// How hard each commit waits for the disk (SQLite's `synchronous` in WAL mode).
@@ -426,7 +426,7 @@ fn with_state(
     connection: &Connection,
     mut record: ExecutionRecord,
 ) -> Result<ExecutionRecord, StoreError> {
-    if record.position.status != Status::Running || record.position.state.is_some() {
+    if record.position.status != ExecutionStatus::Running || record.position.state.is_some() {
         return Ok(record);
     }
     let arn = &record.identity.arn;
@@ -444,7 +444,7 @@ fn with_state(
 /// Reads a row of `executions` (columns as [`COLUMNS`]).
 fn record(row: &Row<'_>) -> rusqlite::Result<Result<ExecutionRecord, StoreError>> {
     let status: String = row.get(6)?;
-    let Some(status) = Status::parse(&status) else {
+    let Some(status) = ExecutionStatus::parse(&status) else {
         return Ok(Err(StoreError::Corrupt(format!("status {status:?}"))));
     };
     Ok(Ok(ExecutionRecord {

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use asl_benches::pass_chain;
 use asl_engine::Engine;
-use asl_engine::store::{MemoryStore, Status, Store};
+use asl_engine::store::{ExecutionStatus, MemoryStore, Store};
 use asl_store_sqlite::{SqliteStore, Synchronous};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
@@ -46,7 +46,7 @@ fn store(c: &mut Criterion, name: &str, store: Arc<dyn Store>) {
                     }
                     for name in &names {
                         let record = engine.wait(name).await.expect("ends");
-                        assert_eq!(record.position.status, Status::Succeeded);
+                        assert_eq!(record.position.status, ExecutionStatus::Succeeded);
                     }
                 });
                 total += started.elapsed();

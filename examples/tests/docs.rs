@@ -26,7 +26,6 @@ use std::process::Command;
 use asl_cli::{Cli, Io};
 use clap::Parser;
 
-
 #[test]
 fn the_guide_matches_the_code() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"))

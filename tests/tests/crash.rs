@@ -18,7 +18,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use asl_engine::history::{Details, EventType, HistoryEvent};
-use asl_engine::store::{Status, Store};
+use asl_engine::store::{ExecutionStatus, Store};
 use asl_store_sqlite::SqliteStore;
 use asl_tests::workload;
 
@@ -72,7 +72,7 @@ fn executions_survive_being_killed_at_random_points() {
         .executions()
         .unwrap()
         .iter()
-        .filter(|record| record.position.status != Status::Running)
+        .filter(|record| record.position.status != ExecutionStatus::Running)
         .count();
     let mut last = child(kills);
     let deadline = Instant::now() + Duration::from_secs(120);
@@ -101,7 +101,7 @@ fn executions_survive_being_killed_at_random_points() {
     let mut histories = HashMap::new();
     for n in 0..count {
         let record = store.execution(&arn(n)).unwrap().unwrap();
-        assert_eq!(record.position.status, Status::Succeeded, "e{n}");
+        assert_eq!(record.position.status, ExecutionStatus::Succeeded, "e{n}");
         let output: serde_json::Value =
             serde_json::from_str(record.position.output.as_deref().unwrap()).unwrap();
         assert_eq!(output, expected[n as usize], "e{n}");

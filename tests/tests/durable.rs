@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use asl_engine::history::{EventType, HistoryEvent};
-use asl_engine::store::{MemoryStore, Status, Store};
+use asl_engine::store::{ExecutionStatus, MemoryStore, Store};
 use asl_engine::{Engine, EngineError};
 use asl_runtime::{TaskContext, TaskError};
 use asl_store_sqlite::SqliteStore;
@@ -75,7 +75,7 @@ async fn every_transition_is_recorded_as_aws_names_the_events() {
         .run("small", json!({"order": "o-1", "amount": 20}))
         .await
         .unwrap();
-    assert_eq!(record.position.status, Status::Succeeded);
+    assert_eq!(record.position.status, ExecutionStatus::Succeeded);
     assert_eq!(
         record.position.output.as_deref(),
         Some(r#"{"order":"o-1","charged":20}"#)
@@ -137,7 +137,7 @@ async fn a_failed_task_fails_the_execution_with_its_error() {
         .run("declined", json!({"order": "o-2", "amount": "bad"}))
         .await
         .unwrap();
-    assert_eq!(record.position.status, Status::Failed);
+    assert_eq!(record.position.status, ExecutionStatus::Failed);
     assert_eq!(record.position.error.as_deref(), Some("Declined"));
     assert_eq!(
         record.position.cause.as_deref(),
@@ -160,7 +160,7 @@ async fn starting_a_name_again_is_idempotent_only_while_it_runs_with_the_same_in
         Err(EngineError::AlreadyExists("big".into()))
     );
     let record = engine.wait("big").await.unwrap();
-    assert_eq!(record.position.status, Status::Succeeded);
+    assert_eq!(record.position.status, ExecutionStatus::Succeeded);
     assert_eq!(charges.calls.load(Ordering::SeqCst), 1, "started once");
     assert_eq!(
         engine.start("big", input).await,
@@ -194,7 +194,7 @@ async fn a_stopped_execution_is_aborted_with_the_error_and_cause_given() {
         )
         .await
         .unwrap();
-    assert_eq!(record.position.status, Status::Aborted);
+    assert_eq!(record.position.status, ExecutionStatus::Aborted);
     assert_eq!(record.position.error.as_deref(), Some("Operator"));
     let history = engine.history("stop-me").unwrap();
     assert_eq!(history.last().unwrap().kind, EventType::ExecutionAborted);
@@ -221,7 +221,7 @@ mod slow {
 async fn an_execution_past_its_timeout_seconds_times_out() {
     let engine = Engine::new(slow::Machine::new(()), MemoryStore::new());
     let record = engine.run("late", json!({})).await.unwrap();
-    assert_eq!(record.position.status, Status::TimedOut);
+    assert_eq!(record.position.status, ExecutionStatus::TimedOut);
     assert_eq!(record.position.error.as_deref(), Some("States.Timeout"));
     let history = engine.history("late").unwrap();
     assert_eq!(
@@ -283,7 +283,7 @@ fn a_week_long_wait_goes_on_after_a_restart_without_running_anything_again() {
         let (engine, charges) = engine(Arc::clone(&store));
         assert_eq!(
             engine.describe("week").unwrap().position.status,
-            Status::Running
+            ExecutionStatus::Running
         );
         let started = tokio::time::Instant::now();
         assert_eq!(engine.resume().unwrap(), 1);
@@ -294,7 +294,7 @@ fn a_week_long_wait_goes_on_after_a_restart_without_running_anything_again() {
             waited <= Duration::from_secs(604_800) && waited > Duration::from_secs(604_700),
             "the rest of the week: {waited:?}"
         );
-        assert_eq!(record.position.status, Status::Succeeded);
+        assert_eq!(record.position.status, ExecutionStatus::Succeeded);
         // The variable assigned before the crash is still there.
         assert_eq!(
             record.position.output.as_deref(),
@@ -463,7 +463,7 @@ async fn a_callback_task_waits_for_send_task_success_with_its_token() {
     tokio::time::sleep(Duration::from_secs(500)).await;
     assert_eq!(
         engine.describe("yes").unwrap().position.status,
-        Status::Running
+        ExecutionStatus::Running
     );
     engine
         .send_task_success(&token, json!({"approved": true}))
@@ -474,7 +474,7 @@ async fn a_callback_task_waits_for_send_task_success_with_its_token() {
         Err(EngineError::TaskTimedOut)
     );
     let record = engine.wait("yes").await.unwrap();
-    assert_eq!(record.position.status, Status::Succeeded);
+    assert_eq!(record.position.status, ExecutionStatus::Succeeded);
     assert_eq!(
         record.position.output.as_deref(),
         Some(r#"{"approved":true}"#)
@@ -510,7 +510,7 @@ async fn send_task_failure_fails_the_task_with_its_error_and_cause() {
         )
         .unwrap();
     let record = engine.wait("no").await.unwrap();
-    assert_eq!(record.position.status, Status::Failed);
+    assert_eq!(record.position.status, ExecutionStatus::Failed);
     assert_eq!(record.position.error.as_deref(), Some("Rejected"));
     assert_eq!(record.position.cause.as_deref(), Some("too expensive"));
 }
@@ -526,7 +526,7 @@ async fn heartbeats_keep_a_callback_task_alive_until_they_stop() {
         engine.send_task_heartbeat(&token).unwrap();
     }
     let record = engine.wait("beat").await.unwrap();
-    assert_eq!(record.position.status, Status::Failed);
+    assert_eq!(record.position.status, ExecutionStatus::Failed);
     assert_eq!(record.position.error.as_deref(), Some("States.Timeout"));
     // The last beat at 1500 s, then 600 s of silence.
     let ended = started.elapsed().as_secs();
@@ -619,7 +619,11 @@ async fn a_token_handed_out_inside_a_distributed_map_child_is_answered() {
             .unwrap();
     }
     let record = engine.wait("orders").await.unwrap();
-    assert_eq!(record.position.status, Status::Succeeded, "{record:?}");
+    assert_eq!(
+        record.position.status,
+        ExecutionStatus::Succeeded,
+        "{record:?}"
+    );
     let mut answers: Vec<Value> =
         serde_json::from_str(record.position.output.as_deref().unwrap()).unwrap();
     answers.sort_by_key(|answer| answer["answer"].as_u64());
@@ -653,7 +657,7 @@ fn a_callback_sent_while_the_process_is_down_is_found_after_the_restart() {
         engine.send_task_success(&token, json!("approved")).unwrap();
         assert_eq!(engine.resume().unwrap(), 1);
         let record = engine.wait("later").await.unwrap();
-        assert_eq!(record.position.status, Status::Succeeded);
+        assert_eq!(record.position.status, ExecutionStatus::Succeeded);
         assert_eq!(record.position.output.as_deref(), Some(r#""approved""#));
         assert!(
             mailbox.tokens.lock().unwrap().is_empty(),
@@ -715,7 +719,7 @@ async fn redrive_on(store: Arc<dyn Store>) {
     let warehouse = Arc::new(Warehouse::default());
     let engine = Engine::with_store(fragile::Machine::new(Arc::clone(&warehouse)), store);
     let failed = engine.run("order", json!({})).await.unwrap();
-    assert_eq!(failed.position.status, Status::Failed);
+    assert_eq!(failed.position.status, ExecutionStatus::Failed);
     assert_eq!(
         engine.redrive("nothing").await,
         Err(EngineError::DoesNotExist("nothing".into()))
@@ -725,7 +729,7 @@ async fn redrive_on(store: Arc<dyn Store>) {
     let arn = engine.redrive("order").await.unwrap();
     assert_eq!(arn, failed.identity.arn);
     let record = engine.wait("order").await.unwrap();
-    assert_eq!(record.position.status, Status::Succeeded);
+    assert_eq!(record.position.status, ExecutionStatus::Succeeded);
     // The variable assigned before the failure is still there; the Context object
     // counts the redrive.
     assert_eq!(
@@ -821,7 +825,7 @@ async fn workers_take_activity_tasks_and_answer_with_their_tokens() {
         .send_task_success(&task.token, json!({"verdict": "fine"}))
         .unwrap();
     let record = engine.wait("doc-1").await.unwrap();
-    assert_eq!(record.position.status, Status::Succeeded);
+    assert_eq!(record.position.status, ExecutionStatus::Succeeded);
     assert_eq!(
         record.position.output.as_deref(),
         Some(r#"{"verdict":"fine"}"#)
@@ -861,7 +865,7 @@ mod endless {
 async fn an_execution_fails_before_its_history_passes_25000_events() {
     let engine = Engine::new(endless::Machine::new(()), MemoryStore::new());
     let record = engine.run("long", json!({"n": 0})).await.unwrap();
-    assert_eq!(record.position.status, Status::Failed);
+    assert_eq!(record.position.status, ExecutionStatus::Failed);
     assert_eq!(record.position.error.as_deref(), Some("States.Runtime"));
     let history = engine.history("long").unwrap();
     assert_numbered(&history);
@@ -914,7 +918,11 @@ async fn a_task_starts_and_waits_for_executions_of_another_compiled_machine() {
         &machines,
     );
     let record = parents.run("p", json!({"who": "ann"})).await.unwrap();
-    assert_eq!(record.position.status, Status::Succeeded, "{record:?}");
+    assert_eq!(
+        record.position.status,
+        ExecutionStatus::Succeeded,
+        "{record:?}"
+    );
     let output: Value = serde_json::from_str(record.position.output.as_deref().unwrap()).unwrap();
     assert_eq!(output["forget"]["arn"], children.arn("forgotten"));
     assert_eq!(

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use asl_engine::Engine;
 use asl_engine::history::{EventType, HistoryEvent};
-use asl_engine::store::{MemoryStore, Status, Store};
+use asl_engine::store::{ExecutionStatus, MemoryStore, Store};
 use asl_runtime::{TaskContext, TaskError};
 use asl_store_sqlite::SqliteStore;
 use serde_json::{Value, json};
@@ -192,7 +192,7 @@ fn a_map_resumed_after_a_crash_runs_only_the_iterations_that_had_not_finished() 
         assert_eq!(engine.resume().unwrap(), 1);
         engine.wait("m").await.unwrap()
     });
-    assert_eq!(record.position.status, Status::Succeeded);
+    assert_eq!(record.position.status, ExecutionStatus::Succeeded);
     let output: Value = serde_json::from_str(record.position.output.as_deref().unwrap()).unwrap();
     assert_eq!(output["each"], json!([10, 20, 30, 40]));
     assert_eq!(
@@ -218,7 +218,7 @@ async fn the_history_records_map_iterations_and_parallel_states_as_aws_does() {
         .run("h", json!({"items": [1, 2], "concurrency": 1}))
         .await
         .unwrap();
-    assert_eq!(record.position.status, Status::Succeeded);
+    assert_eq!(record.position.status, ExecutionStatus::Succeeded);
     let history = engine.history("h").unwrap();
     use EventType::*;
     let task = [
@@ -284,7 +284,7 @@ async fn a_redrive_runs_only_the_failed_iterations_and_branches() {
         let engine = engine(&store, &work);
         let input = json!({"items": [1, 2, 3], "concurrency": 1});
         let failed = engine.run("r", input).await.unwrap();
-        assert_eq!(failed.position.status, Status::Failed);
+        assert_eq!(failed.position.status, ExecutionStatus::Failed);
         assert_eq!(failed.position.error.as_deref(), Some("Bad"));
         assert_eq!(work.calls_of("/Item/").len(), 2, "item 3 never started");
 
@@ -293,7 +293,7 @@ async fn a_redrive_runs_only_the_failed_iterations_and_branches() {
         work.fail.lock().unwrap().remove("2");
         engine.redrive("r").await.unwrap();
         let again = engine.wait("r").await.unwrap();
-        assert_eq!(again.position.status, Status::Failed);
+        assert_eq!(again.position.status, ExecutionStatus::Failed);
         assert_eq!(work.calls_of("[0]/Item/").len(), 1, "item 1 is kept");
         assert_eq!(work.calls_of("[1]/Item/").len(), 2);
         assert_eq!(work.calls_of("[2]/Item/").len(), 1);
@@ -303,7 +303,7 @@ async fn a_redrive_runs_only_the_failed_iterations_and_branches() {
         work.fail.lock().unwrap().remove("right");
         engine.redrive("r").await.unwrap();
         let done = engine.wait("r").await.unwrap();
-        assert_eq!(done.position.status, Status::Succeeded);
+        assert_eq!(done.position.status, ExecutionStatus::Succeeded);
         assert_eq!(done.position.redrive_count, 2);
         assert_eq!(
             done.position.output.as_deref(),
@@ -339,7 +339,7 @@ fn a_retry_backoff_goes_on_after_a_restart_and_the_failed_attempt_is_not_run_aga
     paused.block_on(async {
         let engine = engine(&store, &after);
         let (record, waited) = resumed_until_end(&engine, "b").await;
-        assert_eq!(record.position.status, Status::Succeeded);
+        assert_eq!(record.position.status, ExecutionStatus::Succeeded);
         assert!(
             waited <= Duration::from_secs(3600) && waited > Duration::from_secs(3590),
             "the rest of the hour's backoff: {waited:?}"
@@ -395,7 +395,7 @@ impl charge::Tasks for Gateway {
 async fn each_task_attempt_is_recorded_with_its_parameters_and_result() {
     let engine = Engine::new(charge::Machine::new(Gateway), MemoryStore::new());
     let record = engine.run("c", json!({"amount": 5})).await.unwrap();
-    assert_eq!(record.position.status, Status::Succeeded);
+    assert_eq!(record.position.status, ExecutionStatus::Succeeded);
     let history = engine.history("c").unwrap();
     use EventType::*;
     assert_eq!(
@@ -514,7 +514,7 @@ fn an_activity_task_taken_by_a_worker_is_not_offered_again_after_a_restart() {
         assert_eq!(offered, None, "the leased task is not offered again");
         answered.unwrap();
         let record = engine.wait("doc").await.unwrap();
-        assert_eq!(record.position.status, Status::Succeeded);
+        assert_eq!(record.position.status, ExecutionStatus::Succeeded);
         let history = engine.history("doc").unwrap();
         use EventType::*;
         assert_eq!(
@@ -599,7 +599,7 @@ fn a_wait_inside_a_map_iteration_waits_only_what_is_left_after_a_restart() {
     paused.block_on(async {
         let engine = Engine::with_store(pauses::Machine::new(()), Arc::clone(&store));
         let (record, waited) = resumed_until_end(&engine, "w").await;
-        assert_eq!(record.position.status, Status::Succeeded);
+        assert_eq!(record.position.status, ExecutionStatus::Succeeded);
         assert!(
             waited > Duration::from_secs(3590) && waited < Duration::from_millis(3_599_950),
             "the rest of the hour: {waited:?}"
@@ -660,7 +660,7 @@ fn a_distributed_map_resumed_after_a_crash_runs_only_the_children_that_had_not_f
         engine.resume().unwrap();
         engine.wait("d").await.unwrap()
     });
-    assert_eq!(record.position.status, Status::Succeeded);
+    assert_eq!(record.position.status, ExecutionStatus::Succeeded);
     assert_eq!(record.position.output.as_deref(), Some("[10,20,30,40]"));
     let again = after.calls_of("/Item/");
     assert_eq!(
@@ -707,7 +707,7 @@ async fn a_caught_map_or_parallel_failure_records_state_failed() {
     let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
     let engine = Engine::with_store(caught::Machine::new(()), Arc::clone(&store));
     let record = engine.run("c", json!({"items": [1]})).await.unwrap();
-    assert_eq!(record.position.status, Status::Succeeded);
+    assert_eq!(record.position.status, ExecutionStatus::Succeeded);
     use EventType::*;
     assert_eq!(
         kinds(&engine.history("c").unwrap()),
@@ -764,7 +764,7 @@ async fn a_distributed_map_records_its_map_run() {
     let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
     let engine = Engine::with_store(map_run::Machine::new(()), Arc::clone(&store));
     let record = engine.run("ok", json!({"items": [1, 2]})).await.unwrap();
-    assert_eq!(record.position.status, Status::Succeeded);
+    assert_eq!(record.position.status, ExecutionStatus::Succeeded);
     let history = engine.history("ok").unwrap();
     use EventType::*;
     assert_eq!(
@@ -790,7 +790,7 @@ async fn a_distributed_map_records_its_map_run() {
     );
 
     let record = engine.run("bad", json!({"items": [1, 0]})).await.unwrap();
-    assert_eq!(record.position.status, Status::Failed);
+    assert_eq!(record.position.status, ExecutionStatus::Failed);
     let history = engine.history("bad").unwrap();
     assert_eq!(
         kinds(&history),

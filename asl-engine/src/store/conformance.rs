@@ -11,7 +11,7 @@
 
 use std::time::SystemTime;
 
-use super::{Checkpoint, Created, Identity, Position, Status, Store, StoreError};
+use super::{Checkpoint, Created, ExecutionStatus, Identity, Position, Store, StoreError};
 use asl_runtime::clock::from_unix_millis as from_millis;
 
 use crate::history::{Details, EventType, Failure, Recorder};
@@ -26,16 +26,16 @@ fn identity(name: &str) -> Identity {
     }
 }
 
-fn position(seq: u64, status: Status) -> Position {
+fn position(seq: u64, status: ExecutionStatus) -> Position {
     Position {
         seq,
         status,
-        state: (status == Status::Running).then(|| format!("{{\"S\":{seq}}}")),
+        state: (status == ExecutionStatus::Running).then(|| format!("{{\"S\":{seq}}}")),
         variables: None,
         last_event_id: seq + 1,
         entered_event_id: seq + 1,
         entered: from_millis(2_000),
-        stop: (status != Status::Running).then(|| from_millis(3_000)),
+        stop: (status != ExecutionStatus::Running).then(|| from_millis(3_000)),
         output: None,
         error: None,
         cause: None,
@@ -44,7 +44,12 @@ fn position(seq: u64, status: Status) -> Position {
     }
 }
 
-fn checkpoint(name: &str, seq: u64, status: Status, recorder: &mut Recorder) -> Checkpoint {
+fn checkpoint(
+    name: &str,
+    seq: u64,
+    status: ExecutionStatus,
+    recorder: &mut Recorder,
+) -> Checkpoint {
     recorder.record_at(
         SystemTime::UNIX_EPOCH,
         EventType::ExecutionAborted,
@@ -67,21 +72,26 @@ pub async fn keeps_the_checkpoint_rules(store: &dyn Store) {
     let arn = identity("a").arn;
     assert_eq!(
         store
-            .commit(checkpoint("a", 0, Status::Running, &mut recorder))
+            .commit(checkpoint("a", 0, ExecutionStatus::Running, &mut recorder))
             .await,
         Ok(Created::New)
     );
     // A second start of the same ARN writes nothing and returns what is stored.
     let again = store
-        .commit(checkpoint("a", 0, Status::Running, &mut Recorder::after(0)))
+        .commit(checkpoint(
+            "a",
+            0,
+            ExecutionStatus::Running,
+            &mut Recorder::after(0),
+        ))
         .await;
     let Ok(Created::Existing(existing)) = again else {
         panic!("{again:?}")
     };
-    assert_eq!(existing.position, position(0, Status::Running));
+    assert_eq!(existing.position, position(0, ExecutionStatus::Running));
     assert_eq!(
         store
-            .commit(checkpoint("a", 1, Status::Running, &mut recorder))
+            .commit(checkpoint("a", 1, ExecutionStatus::Running, &mut recorder))
             .await,
         Ok(Created::New)
     );
@@ -92,7 +102,7 @@ pub async fn keeps_the_checkpoint_rules(store: &dyn Store) {
                 .commit(checkpoint(
                     "a",
                     seq,
-                    Status::Running,
+                    ExecutionStatus::Running,
                     &mut Recorder::after(9)
                 ))
                 .await,
@@ -104,19 +114,29 @@ pub async fn keeps_the_checkpoint_rules(store: &dyn Store) {
     }
     assert_eq!(
         store
-            .commit(checkpoint("a", 2, Status::Succeeded, &mut recorder))
+            .commit(checkpoint(
+                "a",
+                2,
+                ExecutionStatus::Succeeded,
+                &mut recorder
+            ))
             .await,
         Ok(Created::New)
     );
     assert_eq!(
         store
-            .commit(checkpoint("b", 0, Status::Running, &mut Recorder::after(0)))
+            .commit(checkpoint(
+                "b",
+                0,
+                ExecutionStatus::Running,
+                &mut Recorder::after(0)
+            ))
             .await,
         Ok(Created::New)
     );
     let record = store.execution(&arn).unwrap().unwrap();
     assert_eq!(record.identity, identity("a"));
-    assert_eq!(record.position, position(2, Status::Succeeded));
+    assert_eq!(record.position, position(2, ExecutionStatus::Succeeded));
     let ids: Vec<u64> = store.history(&arn).unwrap().iter().map(|e| e.id).collect();
     assert_eq!(ids, [1, 2, 3]);
     let names: Vec<String> = store
@@ -141,7 +161,7 @@ pub async fn keeps_the_variables(store: &dyn Store) {
         (2, Some("[[2]]"), Some("[[2]]")),
         (3, None, Some("[[2]]")),
     ] {
-        let mut checkpoint = checkpoint("v", seq, Status::Running, &mut recorder);
+        let mut checkpoint = checkpoint("v", seq, ExecutionStatus::Running, &mut recorder);
         checkpoint.position.variables = variables.map(str::to_owned);
         assert_eq!(store.commit(checkpoint).await, Ok(Created::New));
         let record = store.execution(&arn).unwrap().unwrap();
@@ -189,7 +209,9 @@ pub async fn keeps_concurrent_executions_apart(store: &dyn Store) {
         let acks: Vec<_> = names
             .iter()
             .zip(&mut recorders)
-            .map(|(name, recorder)| store.commit(checkpoint(name, seq, Status::Running, recorder)))
+            .map(|(name, recorder)| {
+                store.commit(checkpoint(name, seq, ExecutionStatus::Running, recorder))
+            })
             .collect();
         for ack in acks {
             assert_eq!(ack.await, Ok(Created::New));
@@ -222,14 +244,14 @@ pub async fn check<S: Store>(mut make: impl FnMut() -> S) {
 #[test]
 fn statuses_have_aws_names() {
     for status in [
-        Status::Running,
-        Status::Succeeded,
-        Status::Failed,
-        Status::TimedOut,
-        Status::Aborted,
+        ExecutionStatus::Running,
+        ExecutionStatus::Succeeded,
+        ExecutionStatus::Failed,
+        ExecutionStatus::TimedOut,
+        ExecutionStatus::Aborted,
     ] {
-        assert_eq!(Status::parse(status.as_str()), Some(status));
+        assert_eq!(ExecutionStatus::parse(status.as_str()), Some(status));
     }
-    assert_eq!(Status::TimedOut.to_string(), "TIMED_OUT");
-    assert_eq!(Status::parse("PENDING"), None);
+    assert_eq!(ExecutionStatus::TimedOut.to_string(), "TIMED_OUT");
+    assert_eq!(ExecutionStatus::parse("PENDING"), None);
 }

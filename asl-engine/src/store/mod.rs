@@ -35,7 +35,7 @@ use crate::history::HistoryEvent;
 
 /// An execution's status, as `DescribeExecution` names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Status {
+pub enum ExecutionStatus {
     /// Not ended yet: resumed when the engine starts.
     Running,
     /// Ended with an output.
@@ -48,33 +48,33 @@ pub enum Status {
     Aborted,
 }
 
-impl Status {
+impl ExecutionStatus {
     /// AWS's name: `RUNNING`, `SUCCEEDED`, `FAILED`, `TIMED_OUT`, `ABORTED`.
     pub fn as_str(self) -> &'static str {
         match self {
-            Status::Running => "RUNNING",
-            Status::Succeeded => "SUCCEEDED",
-            Status::Failed => "FAILED",
-            Status::TimedOut => "TIMED_OUT",
-            Status::Aborted => "ABORTED",
+            ExecutionStatus::Running => "RUNNING",
+            ExecutionStatus::Succeeded => "SUCCEEDED",
+            ExecutionStatus::Failed => "FAILED",
+            ExecutionStatus::TimedOut => "TIMED_OUT",
+            ExecutionStatus::Aborted => "ABORTED",
         }
     }
 
-    /// The status named `text` (see [`Status::as_str`]).
-    pub fn parse(text: &str) -> Option<Status> {
+    /// The status named `text` (see [`ExecutionStatus::as_str`]).
+    pub fn parse(text: &str) -> Option<ExecutionStatus> {
         [
-            Status::Running,
-            Status::Succeeded,
-            Status::Failed,
-            Status::TimedOut,
-            Status::Aborted,
+            ExecutionStatus::Running,
+            ExecutionStatus::Succeeded,
+            ExecutionStatus::Failed,
+            ExecutionStatus::TimedOut,
+            ExecutionStatus::Aborted,
         ]
         .into_iter()
         .find(|status| status.as_str() == text)
     }
 }
 
-impl std::fmt::Display for Status {
+impl std::fmt::Display for ExecutionStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.pad(self.as_str())
     }
@@ -101,7 +101,7 @@ pub struct Position {
     /// The transition's sequence number: 0 at the start, one more per transition.
     pub seq: u64,
     /// Running or how it ended.
-    pub status: Status,
+    pub status: ExecutionStatus,
     /// The current state and its input (the generated state enum as JSON text,
     /// `{"<name>": <input>}`); once ended, the state that failed (what a redrive
     /// starts from), `None` after success.
@@ -143,7 +143,7 @@ impl Position {
     ) -> Position {
         Position {
             seq,
-            status: Status::Running,
+            status: ExecutionStatus::Running,
             state: Some(state),
             variables,
             last_event_id: entered_event_id,

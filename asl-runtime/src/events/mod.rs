@@ -69,7 +69,7 @@ impl Events {
     }
 
     /// How many events are held.
-    pub fn len(&self) -> usize {
+    fn len(&self) -> usize {
         self.lock().len()
     }
 

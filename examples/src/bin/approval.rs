@@ -18,7 +18,7 @@
 //! `asl executions --db approvals.db list` and `history NAME` show what happened.
 
 use asl_engine::Engine;
-use asl_engine::store::Status;
+use asl_engine::store::ExecutionStatus;
 use asl_runtime::{TaskContext, TaskError};
 use asl_store_sqlite::SqliteStore;
 use serde_json::{Value, json};
@@ -92,7 +92,7 @@ async fn main() {
     for name in names {
         let record = engine.wait(&name).await.expect("the store is readable");
         match record.position.status {
-            Status::Succeeded => println!(
+            ExecutionStatus::Succeeded => println!(
                 "{name}: {}",
                 record.position.output.as_deref().unwrap_or("null")
             ),
