@@ -975,8 +975,17 @@ fn machine_of(runner: &dyn asl_engine::Runner) -> String {
     runner.machine().to_owned()
 }
 
-#[tokio::test(start_paused = true)]
-async fn a_control_drives_the_executions_of_machines_whose_types_it_does_not_know() {
+/// A control over a memory store, with the engines of two machines joined to it.
+struct Controlled {
+    store: Arc<dyn Store>,
+    control: Control,
+    mailbox: Arc<Mailbox>,
+    approvals: Approvals,
+    warehouse: Arc<Warehouse>,
+    shipping: Engine<fragile::Machine<Arc<Warehouse>>>,
+}
+
+fn controlled() -> Controlled {
     let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
     let control = Control::new(Arc::clone(&store));
     let mailbox = Arc::new(Mailbox::default());
@@ -986,6 +995,26 @@ async fn a_control_drives_the_executions_of_machines_whose_types_it_does_not_kno
     );
     let warehouse = Arc::new(Warehouse::default());
     let shipping = Engine::with_control(fragile::Machine::new(Arc::clone(&warehouse)), &control);
+    Controlled {
+        store,
+        control,
+        mailbox,
+        approvals,
+        warehouse,
+        shipping,
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_control_drives_the_executions_of_machines_whose_types_it_does_not_know() {
+    let Controlled {
+        control,
+        mailbox,
+        approvals,
+        warehouse,
+        shipping,
+        ..
+    } = controlled();
     let reviews = Engine::with_control(review::Machine::new(NoHandler), &control);
     let (approval, fragile, review) = (
         machine_of(&approvals),
@@ -1116,17 +1145,14 @@ async fn a_control_drives_the_executions_of_machines_whose_types_it_does_not_kno
 
 #[tokio::test(start_paused = true)]
 async fn a_control_refuses_unknown_machines_executions_and_tokens_as_aws_does() {
-    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
-    let control = Control::new(Arc::clone(&store));
-    let mailbox = Arc::new(Mailbox::default());
-    let approvals = Engine::with_control(
-        approval_callback::Machine::new(Arc::clone(&mailbox)),
-        &control,
-    );
-    let shipping = Engine::with_control(
-        fragile::Machine::new(Arc::new(Warehouse::default())),
-        &control,
-    );
+    let Controlled {
+        store,
+        control,
+        mailbox,
+        approvals,
+        shipping,
+        ..
+    } = controlled();
     let approval = machine_of(&approvals);
 
     assert_eq!(
