@@ -1057,11 +1057,11 @@ async fn a_control_drives_the_executions_of_machines_whose_types_it_does_not_kno
     );
     assert_eq!(
         arns(control.list(Some(&machine_arn), None).unwrap()),
-        [shipped.clone()]
+        std::slice::from_ref(&shipped)
     );
     assert_eq!(
         arns(control.list(None, Some(ExecutionStatus::Running)).unwrap()),
-        [asked.clone()]
+        std::slice::from_ref(&asked)
     );
     let history = control.history(&shipped).unwrap();
     assert_numbered(&history);
