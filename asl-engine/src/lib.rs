@@ -13,9 +13,9 @@
 //!   another.
 //!
 //! The engine implements the hooks of [`asl_runtime`] (its journal's
-//! [`Notes`](asl_runtime::journal::Notes), [`TaskTokens`](asl_runtime::task::callback::TaskTokens),
-//! [`Activities`](asl_runtime::task::callback::Activities) and
-//! [`nested::Machines`](asl_runtime::task::nested::Machines)); it does no network
+//! [`Notes`](asl_runtime::hooks::Notes), [`TaskTokens`](asl_runtime::hooks::TaskTokens),
+//! [`Activities`](asl_runtime::hooks::Activities) and
+//! [`Machines`](asl_runtime::hooks::Machines)); it does no network
 //! I/O of its own.
 #![deny(missing_docs)]
 
