@@ -5,9 +5,8 @@
 use std::io;
 use std::sync::Arc;
 
-use asl_engine::store::{ExecutionRecord, Store, unix_millis as millis};
-use asl_engine::{EngineError, TokenRegistry, check_token};
-use asl_runtime::task::Outcome;
+use asl_engine::store::{ExecutionRecord, unix_millis as millis};
+use asl_engine::{Control, EngineError};
 use asl_store_sqlite::SqliteStore;
 use serde_json::{Value, json};
 
@@ -22,10 +21,13 @@ pub fn executions(args: &ExecutionsArgs, io: &mut Io<'_>) -> io::Result<u8> {
             format!("no execution store at {}", args.db.display()),
         ));
     }
-    let store = Arc::new(SqliteStore::open(&args.db).map_err(io::Error::other)?);
+    let store = SqliteStore::open(&args.db).map_err(io::Error::other)?;
+    // No engine runs here: the control reads the store and records answers in it,
+    // which the process running the execution picks up.
+    let control = Control::new(Arc::new(store));
     match &args.command {
         ExecutionsCommand::List => {
-            for record in store.executions().map_err(io::Error::other)? {
+            for record in control.list(None, None).map_err(io::Error::other)? {
                 let identity = &record.identity;
                 writeln!(
                     io.stdout,
@@ -38,95 +40,51 @@ pub fn executions(args: &ExecutionsArgs, io: &mut Io<'_>) -> io::Result<u8> {
             }
             Ok(0)
         }
-        ExecutionsCommand::Show { execution } => match find(&store, execution, io)? {
-            Some(record) => {
+        ExecutionsCommand::Show { execution } => {
+            let shown = control.describe(execution).map(|record| {
                 let text = serde_json::to_string_pretty(&describe(&record))?;
-                writeln!(io.stdout, "{text}")?;
-                Ok(0)
-            }
-            None => Ok(1),
-        },
-        ExecutionsCommand::History { execution } => match find(&store, execution, io)? {
-            Some(record) => {
-                let events = store
-                    .history(&record.identity.arn)
-                    .map_err(io::Error::other)?;
+                writeln!(io.stdout, "{text}")
+            });
+            answer(shown, io)
+        }
+        ExecutionsCommand::History { execution } => {
+            let shown = control.history(execution).map(|events| {
                 let text = serde_json::to_string_pretty(&json!({ "events": events }))?;
-                writeln!(io.stdout, "{text}")?;
-                Ok(0)
-            }
-            None => Ok(1),
-        },
+                writeln!(io.stdout, "{text}")
+            });
+            answer(shown, io)
+        }
         ExecutionsCommand::SendTaskSuccess { token, output } => {
             let output = asl_standalone::read_input(output, io.stdin)
                 .map_err(|message| io::Error::new(io::ErrorKind::InvalidInput, message))?;
-            send(&store, token, Outcome::Success(output), io)
+            answer(control.send_task_success(token, output).map(Ok), io)
         }
         ExecutionsCommand::SendTaskFailure {
             token,
             error,
             cause,
         } => {
-            let outcome = Outcome::Failure {
-                error: error.clone(),
-                cause: cause.clone(),
-            };
-            send(&store, token, outcome, io)
+            let sent = control.send_task_failure(token, error.clone(), cause.clone());
+            answer(sent.map(Ok), io)
         }
     }
 }
 
-/// Records `outcome` for `token`; 1 when AWS would refuse it (the error on stderr).
-fn send(
-    store: &Arc<SqliteStore>,
-    token: &str,
-    outcome: Outcome,
-    io: &mut Io<'_>,
-) -> io::Result<u8> {
-    let tokens = TokenRegistry::new(Arc::clone(store) as Arc<dyn Store>);
-    let sent = check_token(&**store, token).and_then(|()| {
-        if tokens.complete(token, outcome)? {
-            Ok(())
-        } else {
-            Err(EngineError::TaskTimedOut)
-        }
-    });
-    match sent {
-        Ok(()) => Ok(0),
+/// The exit status of a command that did what it was asked (0), or that the store
+/// refused as AWS would (1, the error on stderr; with the ARNs to choose from when
+/// a name is ambiguous). A failing store or terminal is an error.
+fn answer(result: Result<io::Result<()>, EngineError>, io: &mut Io<'_>) -> io::Result<u8> {
+    match result {
+        Ok(written) => written.map(|()| 0),
+        Err(EngineError::Store(error)) => Err(io::Error::other(error)),
         Err(error) => {
             writeln!(io.stderr, "error: {error}")?;
-            Ok(1)
-        }
-    }
-}
-
-/// The execution named `wanted` (a name or an ARN); a name several machines use is
-/// ambiguous.
-fn find(store: &SqliteStore, wanted: &str, io: &mut Io<'_>) -> io::Result<Option<ExecutionRecord>> {
-    let mut found: Vec<ExecutionRecord> = store
-        .executions()
-        .map_err(io::Error::other)?
-        .into_iter()
-        .filter(|record| record.identity.arn == wanted || record.identity.name == wanted)
-        .collect();
-    match found.len() {
-        1 => Ok(found.pop()),
-        0 => {
-            writeln!(
-                io.stderr,
-                "error: ExecutionDoesNotExist: no execution '{wanted}'"
-            )?;
-            Ok(None)
-        }
-        _ => {
-            writeln!(
-                io.stderr,
-                "error: several machines have an execution named '{wanted}'; give its ARN:"
-            )?;
-            for record in found {
-                writeln!(io.stderr, "  {}", record.identity.arn)?;
+            if let EngineError::AmbiguousName { arns, .. } = &error {
+                for arn in arns {
+                    writeln!(io.stderr, "  {arn}")?;
+                }
             }
-            Ok(None)
+            Ok(1)
         }
     }
 }

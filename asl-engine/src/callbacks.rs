@@ -16,9 +16,11 @@ use asl_runtime::clock::{from_unix_millis, unix_millis};
 use asl_runtime::events::Events;
 use asl_runtime::hooks::{Activities, ActivityTask, Outcome, TaskTokens};
 use asl_runtime::task::Heartbeat;
+use asl_runtime::task::callback;
 use tokio::sync::{Notify, oneshot};
 
-use crate::store::{Store, StoreError};
+use crate::error::EngineError;
+use crate::store::{ExecutionStatus, Store, StoreError};
 
 /// The task tokens of one engine's executions: those waiting in this process, and
 /// the outcomes recorded in the store.
@@ -41,6 +43,28 @@ impl TokenRegistry {
             store,
             waiting: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// `SendTaskSuccess`, `SendTaskFailure`: checks `token` as AWS does, then
+    /// records `outcome` for it (see [`TokenRegistry::complete`]). A token of no
+    /// execution is [`EngineError::TaskDoesNotExist`]; one used before, or whose
+    /// execution ended, [`EngineError::TaskTimedOut`]; anything else that is not a
+    /// token [`EngineError::InvalidToken`].
+    pub fn send(&self, token: &str, outcome: Outcome) -> Result<(), EngineError> {
+        check_token(&*self.store, token)?;
+        if self.complete(token, outcome)? {
+            Ok(())
+        } else {
+            Err(EngineError::TaskTimedOut)
+        }
+    }
+
+    /// `SendTaskHeartbeat`: checks `token` as [`TokenRegistry::send`] does, then
+    /// restarts the `HeartbeatSeconds` clock of its task (see [`TokenRegistry::beat`]).
+    pub fn heartbeat(&self, token: &str) -> Result<(), EngineError> {
+        check_token(&*self.store, token)?;
+        self.beat(token);
+        Ok(())
     }
 
     /// Records `outcome` for `token` and hands it to the state waiting for it, if it
@@ -184,6 +208,21 @@ impl Activities for ActivityQueue {
         for offers in self.lock().values_mut() {
             offers.retain(|offer| offer.task.token != token);
         }
+    }
+}
+
+/// Checks that `token` is a task token of an execution in `store` that runs, as
+/// `SendTask*` do: [`EngineError::InvalidToken`], [`EngineError::TaskDoesNotExist`]
+/// or, once it ended, [`EngineError::TaskTimedOut`].
+fn check_token(store: &dyn Store, token: &str) -> Result<(), EngineError> {
+    let arn =
+        callback::execution_of(token).ok_or_else(|| EngineError::InvalidToken(token.into()))?;
+    match store.execution(&arn)? {
+        None => Err(EngineError::TaskDoesNotExist),
+        Some(record) if record.position.status != ExecutionStatus::Running => {
+            Err(EngineError::TaskTimedOut)
+        }
+        Some(_) => Ok(()),
     }
 }
 

@@ -35,11 +35,12 @@ use asl_runtime::hooks::{Boxed, Notes};
 use asl_runtime::journal::Journal;
 use asl_runtime::limits;
 use asl_runtime::task::Callbacks;
-use asl_runtime::task::callback::{self, ActivityTask, Outcome};
+use asl_runtime::task::callback::{ActivityTask, Outcome};
 use asl_runtime::task::nested::Starter;
 use asl_runtime::variables::Variables;
 
 use crate::callbacks::{ActivityQueue, TokenRegistry};
+use crate::control::{self, Control, Runner};
 use crate::drive::{self, Run, Stop};
 use crate::error::{EngineError, valid_name};
 use crate::history::{Details, EventType, HistoryEvent, Recorder, Redriven, Started, Truncated};
@@ -49,6 +50,9 @@ use crate::store::{
 };
 
 /// Runs and keeps executions of the state machine `W`.
+///
+/// The methods that take an `execution` accept its name or its ARN; an ARN of
+/// another machine's execution is [`EngineError::DoesNotExist`].
 #[derive(Debug)]
 pub struct Engine<W> {
     shared: Arc<Shared<W>>,
@@ -95,7 +99,9 @@ where
 
     /// An engine sharing `store` with others (one per state machine).
     pub fn with_store(workflow: W, store: Arc<dyn Store>) -> Engine<W> {
-        Engine::build(workflow, store, None)
+        let tokens = Arc::new(TokenRegistry::new(Arc::clone(&store)));
+        let activities = Arc::new(ActivityQueue::new(Arc::clone(&store)));
+        Engine::build(workflow, store, tokens, activities, None)
     }
 
     /// An engine whose executions can start executions of the other machines in
@@ -106,15 +112,39 @@ where
         store: Arc<dyn Store>,
         machines: &Arc<Machines>,
     ) -> Engine<W> {
-        let engine = Engine::build(workflow, store, Some(Arc::clone(machines)));
-        let name = engine.shared.workflow.name().to_owned();
-        machines.register(&name, Arc::new(Registered(Arc::downgrade(&engine.shared))));
+        let tokens = Arc::new(TokenRegistry::new(Arc::clone(&store)));
+        let activities = Arc::new(ActivityQueue::new(Arc::clone(&store)));
+        let engine = Engine::build(workflow, store, tokens, activities, Some(machines));
+        engine.register_in(machines);
         engine
     }
 
-    fn build(workflow: W, store: Arc<dyn Store>, machines: Option<Arc<Machines>>) -> Engine<W> {
-        let tokens = Arc::new(TokenRegistry::new(Arc::clone(&store)));
-        let activities = Arc::new(ActivityQueue::new(Arc::clone(&store)));
+    /// An engine that joins `control`: it checkpoints to the control's store,
+    /// shares its task tokens and activity tasks, starts executions of the other
+    /// machines of the control (`states:startExecution`) and is started by theirs,
+    /// and the control routes the calls for its executions to it (see
+    /// [`Control`]).
+    pub fn with_control(workflow: W, control: &Control) -> Engine<W> {
+        let engine = Engine::build(
+            workflow,
+            Arc::clone(&control.store),
+            Arc::clone(&control.tokens),
+            Arc::clone(&control.activities),
+            Some(&control.machines),
+        );
+        engine.register_in(&control.machines);
+        control.register(Arc::new(engine.clone()));
+        engine
+    }
+
+    fn build(
+        workflow: W,
+        store: Arc<dyn Store>,
+        tokens: Arc<TokenRegistry>,
+        activities: Arc<ActivityQueue>,
+        machines: Option<&Arc<Machines>>,
+    ) -> Engine<W> {
+        let machines = machines.map(Arc::clone);
         let callbacks = Callbacks {
             tokens: Arc::clone(&tokens) as _,
             activities: Arc::clone(&activities) as _,
@@ -130,6 +160,13 @@ where
                 running: Mutex::new(HashMap::new()),
             }),
         }
+    }
+
+    /// Registers this engine in `machines` under its machine's name, without keeping
+    /// it alive.
+    fn register_in(&self, machines: &Machines) {
+        let name = self.shared.workflow.name();
+        machines.register(name, Arc::new(Registered(Arc::downgrade(&self.shared))));
     }
 
     /// The store the engine checkpoints to.
@@ -225,78 +262,78 @@ where
         Ok(resumed)
     }
 
-    /// Execution `name` as last committed.
-    pub fn describe(&self, name: &str) -> Result<ExecutionRecord, EngineError> {
-        self.shared
-            .store
-            .execution(&self.arn(name))?
-            .ok_or_else(|| EngineError::DoesNotExist(name.to_owned()))
+    /// `DescribeExecution`: `execution` (its name or ARN) as last committed.
+    pub fn describe(&self, execution: &str) -> Result<ExecutionRecord, EngineError> {
+        let record = control::stored(&*self.shared.store, &self.arn_of(execution), execution)?;
+        if record.identity.machine == self.shared.workflow.name() {
+            Ok(record)
+        } else {
+            Err(EngineError::DoesNotExist(execution.to_owned()))
+        }
     }
 
     /// This machine's executions, in the order they started.
     pub fn list(&self) -> Result<Vec<ExecutionRecord>, EngineError> {
-        let machine = self.shared.workflow.name();
-        let mut executions = self.shared.store.executions()?;
-        executions.retain(|record| record.identity.machine == machine);
-        Ok(executions)
+        control::list(&*self.shared.store, Some(self.shared.workflow.name()), None)
     }
 
-    /// The history of execution `name`, oldest event first.
-    pub fn history(&self, name: &str) -> Result<Vec<HistoryEvent>, EngineError> {
-        self.describe(name)?;
-        Ok(self.shared.store.history(&self.arn(name))?)
+    /// The history of `execution` (its name or ARN), oldest event first.
+    pub fn history(&self, execution: &str) -> Result<Vec<HistoryEvent>, EngineError> {
+        let record = self.describe(execution)?;
+        Ok(self.shared.store.history(&record.identity.arn)?)
     }
 
-    /// Waits until execution `name` has ended, and returns it as committed. An
-    /// execution this engine does not run (another process runs it, or its run
-    /// stopped on a store failure) is returned at once, as committed: check its
-    /// status.
-    pub async fn wait(&self, name: &str) -> Result<ExecutionRecord, EngineError> {
+    /// Waits until `execution` (its name or ARN) has ended, and returns it as
+    /// committed. An execution this engine does not run (another process runs it,
+    /// or its run stopped on a store failure) is returned at once, as committed:
+    /// check its status.
+    pub async fn wait(&self, execution: &str) -> Result<ExecutionRecord, EngineError> {
         let ended = self
             .running()
-            .get(&self.arn(name))
+            .get(&self.arn_of(execution))
             .map(|handle| handle.ended.clone());
         if let Some(mut ended) = ended {
             // An error means the run is gone, and then it has committed its end.
             let _ = ended.wait_for(|ended| *ended).await;
         }
-        self.describe(name)
+        self.describe(execution)
     }
 
-    /// `StopExecution`: aborts execution `name` with `error` and `cause` (both
-    /// optional, as AWS allows), and waits until `ExecutionAborted` is committed.
-    /// Stopping an execution that has ended changes nothing.
+    /// `StopExecution`: aborts `execution` (its name or ARN) with `error` and
+    /// `cause` (both optional, as AWS allows), and waits until `ExecutionAborted` is
+    /// committed. Stopping an execution that has ended changes nothing.
     pub async fn stop(
         &self,
-        name: &str,
+        execution: &str,
         error: Option<String>,
         cause: Option<String>,
     ) -> Result<ExecutionRecord, EngineError> {
         let stop = self
             .running()
-            .get_mut(&self.arn(name))
+            .get_mut(&self.arn_of(execution))
             .and_then(|handle| handle.stop.take());
         if let Some(stop) = stop {
             // A closed channel means the run ended meanwhile: nothing to stop.
             let _ = stop.send(Stop { error, cause });
         }
-        self.wait(name).await
+        self.wait(execution).await
     }
 
-    /// `RedriveExecution`: goes on with a failed, timed-out or aborted execution from
+    /// `RedriveExecution`: goes on with a failed, timed-out or aborted `execution`
+    /// (its name or ARN) from
     /// the state it ended in (its input and the variables as they were), keeping the
     /// states that succeeded; `$$.Execution.RedriveCount` counts the redrives, and
     /// `TimeoutSeconds` counts from the redrive. A Parallel or Map state runs again
     /// only the branches or iterations that did not finish in its failed attempt.
     /// Anything else is [`EngineError::NotRedrivable`].
-    pub async fn redrive(&self, name: &str) -> Result<String, EngineError> {
-        let record = self.describe(name)?;
+    pub async fn redrive(&self, execution: &str) -> Result<String, EngineError> {
+        let record = self.describe(execution)?;
         let arn = record.identity.arn.clone();
         let redrivable = matches!(
             record.position.status,
             ExecutionStatus::Failed | ExecutionStatus::TimedOut | ExecutionStatus::Aborted
         ) && !self.running().contains_key(&arn);
-        let not_redrivable = || EngineError::NotRedrivable(name.to_owned());
+        let not_redrivable = || EngineError::NotRedrivable(execution.to_owned());
         let state_text = record
             .position
             .state
@@ -357,7 +394,7 @@ where
     /// crash; an execution running in another process sharing the store picks it up
     /// within a second.
     pub fn send_task_success(&self, token: &str, output: Value) -> Result<(), EngineError> {
-        self.complete(token, Outcome::Success(output))
+        self.shared.tokens.send(token, Outcome::Success(output))
     }
 
     /// `SendTaskFailure`: the callback task waiting for `token` fails with `error`
@@ -368,28 +405,25 @@ where
         error: Option<String>,
         cause: Option<String>,
     ) -> Result<(), EngineError> {
-        self.complete(token, Outcome::Failure { error, cause })
+        self.shared
+            .tokens
+            .send(token, Outcome::Failure { error, cause })
     }
 
     /// `SendTaskHeartbeat`: restarts the `HeartbeatSeconds` clock of the callback
     /// task waiting for `token`.
     pub fn send_task_heartbeat(&self, token: &str) -> Result<(), EngineError> {
-        self.running_task(token)?;
-        self.shared.tokens.beat(token);
-        Ok(())
+        self.shared.tokens.heartbeat(token)
     }
 
-    fn complete(&self, token: &str, outcome: Outcome) -> Result<(), EngineError> {
-        self.running_task(token)?;
-        if self.shared.tokens.complete(token, outcome)? {
-            Ok(())
+    /// The ARN of `execution`: itself when it is an ARN, else this machine's
+    /// execution of that name.
+    fn arn_of(&self, execution: &str) -> String {
+        if control::is_arn(execution) {
+            execution.to_owned()
         } else {
-            Err(EngineError::TaskTimedOut)
+            self.arn(execution)
         }
-    }
-
-    fn running_task(&self, token: &str) -> Result<(), EngineError> {
-        check_token(&*self.shared.store, token)
     }
 
     /// A fresh execution of this machine, named `name`, started at `start`.
@@ -473,18 +507,38 @@ where
     }
 }
 
-/// Checks that `token` is a task token of an execution in `store` that runs, as
-/// `SendTask*` do: [`EngineError::InvalidToken`], [`EngineError::TaskDoesNotExist`]
-/// or, once it ended, [`EngineError::TaskTimedOut`].
-pub fn check_token(store: &dyn Store, token: &str) -> Result<(), EngineError> {
-    let arn =
-        callback::execution_of(token).ok_or_else(|| EngineError::InvalidToken(token.into()))?;
-    match store.execution(&arn)? {
-        None => Err(EngineError::TaskDoesNotExist),
-        Some(record) if record.position.status != ExecutionStatus::Running => {
-            Err(EngineError::TaskTimedOut)
-        }
-        Some(_) => Ok(()),
+impl<W> Runner for Engine<W>
+where
+    W: Workflow + Send + 'static,
+    W::State: Serialize + DeserializeOwned + 'static,
+{
+    fn machine(&self) -> &str {
+        self.shared.workflow.name()
+    }
+
+    fn start<'a>(&'a self, name: &'a str, input: Value) -> Boxed<'a, Result<String, EngineError>> {
+        Box::pin(Engine::start(self, name, input))
+    }
+
+    fn resume(&self) -> Result<usize, EngineError> {
+        Engine::resume(self)
+    }
+
+    fn wait<'a>(&'a self, execution: &'a str) -> Boxed<'a, Result<ExecutionRecord, EngineError>> {
+        Box::pin(Engine::wait(self, execution))
+    }
+
+    fn stop<'a>(
+        &'a self,
+        execution: &'a str,
+        error: Option<String>,
+        cause: Option<String>,
+    ) -> Boxed<'a, Result<ExecutionRecord, EngineError>> {
+        Box::pin(Engine::stop(self, execution, error, cause))
+    }
+
+    fn redrive<'a>(&'a self, execution: &'a str) -> Boxed<'a, Result<String, EngineError>> {
+        Box::pin(Engine::redrive(self, execution))
     }
 }
 

@@ -10,9 +10,23 @@ pub enum EngineError {
     /// with another input (the same name and input while it runs is not an error).
     #[error("ExecutionAlreadyExists: an execution named '{0}' already exists")]
     AlreadyExists(String),
-    /// `ExecutionDoesNotExist`: no execution of that name.
-    #[error("ExecutionDoesNotExist: no execution named '{0}'")]
+    /// `ExecutionDoesNotExist`: no execution of that name or ARN.
+    #[error("ExecutionDoesNotExist: no execution '{0}'")]
     DoesNotExist(String),
+    /// `StateMachineDoesNotExist`: no engine runs the machine of that name (or ARN)
+    /// here: to start an execution of it, or to stop or redrive one.
+    #[error("StateMachineDoesNotExist: no state machine '{0}'")]
+    StateMachineDoesNotExist(String),
+    /// An execution asked for by name (not by ARN) whose name executions of several
+    /// machines have; the ARNs of those executions tell them apart. AWS's API names
+    /// executions by ARN only, so it has no such error.
+    #[error("several machines have an execution named '{name}'; give its ARN")]
+    AmbiguousName {
+        /// The name asked for.
+        name: String,
+        /// The ARNs of the executions of that name.
+        arns: Vec<String>,
+    },
     /// `InvalidName`: not 1 to 80 characters, or holding a character AWS refuses.
     #[error(
         "InvalidName: '{0}' must be 1 to 80 characters without whitespace, brackets, wildcards, quotes or any of #%\\^|~`$&,;:/"

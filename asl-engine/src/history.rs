@@ -2,7 +2,7 @@
 //! `GetExecutionHistory` returns them (`{timestamp, type, id, previousEventId,
 //! <type>EventDetails}`).
 //!
-//! The durable [`engine`](crate::engine) records them as it goes: `ExecutionStarted`,
+//! The durable [`Engine`](crate::Engine) records them as it goes: `ExecutionStarted`,
 //! then for each state `<Type>StateEntered`, for each attempt of a Task
 //! `TaskScheduled`, `TaskStarted` and `TaskSucceeded`, `TaskFailed` or `TaskTimedOut`,
 //! a Parallel's `ParallelStateStarted` and

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use asl_engine::history::{EventType, HistoryEvent};
 use asl_engine::store::{ExecutionStatus, MemoryStore, Store};
-use asl_engine::{Engine, EngineError};
+use asl_engine::{Control, Engine, EngineError};
 use asl_runtime::{TaskContext, TaskError};
 use asl_store_sqlite::SqliteStore;
 use serde_json::{Value, json};
@@ -402,6 +402,7 @@ fn only_checkpoints_after_an_assign_carry_the_variables_and_a_restart_sees_them(
 
 mod approval_callback {
     asl_macros::asl!(
+        name = "Approvals",
         definition = r#"{
         "StartAt": "Ask",
         "States": {
@@ -668,6 +669,7 @@ fn a_callback_sent_while_the_process_is_down_is_found_after_the_restart() {
 
 mod fragile {
     asl_macros::asl!(
+        name = "Shipping",
         definition = r#"{
         "StartAt": "Reserve",
         "States": {
@@ -776,6 +778,7 @@ async fn redrive_on(store: Arc<dyn Store>) {
 
 mod review {
     asl_macros::asl!(
+        name = "Reviews",
         definition = r#"{
         "StartAt": "Review",
         "States": {
@@ -965,4 +968,268 @@ async fn bad_input_and_a_damaged_store_are_errors_not_panics() {
     .unwrap();
     let error = SqliteStore::open(&path).unwrap_err();
     assert!(error.to_string().contains("execution store"), "{error}");
+}
+
+/// The name of the machine an engine runs.
+fn machine_of(runner: &dyn asl_engine::Runner) -> String {
+    runner.machine().to_owned()
+}
+
+/// A control over a memory store, with the engines of two machines joined to it.
+struct Controlled {
+    store: Arc<dyn Store>,
+    control: Control,
+    mailbox: Arc<Mailbox>,
+    approvals: Approvals,
+    warehouse: Arc<Warehouse>,
+    shipping: Engine<fragile::Machine<Arc<Warehouse>>>,
+}
+
+fn controlled() -> Controlled {
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    let control = Control::new(Arc::clone(&store));
+    let mailbox = Arc::new(Mailbox::default());
+    let approvals = Engine::with_control(
+        approval_callback::Machine::new(Arc::clone(&mailbox)),
+        &control,
+    );
+    let warehouse = Arc::new(Warehouse::default());
+    let shipping = Engine::with_control(fragile::Machine::new(Arc::clone(&warehouse)), &control);
+    Controlled {
+        store,
+        control,
+        mailbox,
+        approvals,
+        warehouse,
+        shipping,
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_control_drives_the_executions_of_machines_whose_types_it_does_not_know() {
+    let Controlled {
+        control,
+        mailbox,
+        approvals,
+        warehouse,
+        shipping,
+        ..
+    } = controlled();
+    let reviews = Engine::with_control(review::Machine::new(NoHandler), &control);
+    let (approval, fragile, review) = (
+        machine_of(&approvals),
+        machine_of(&shipping),
+        machine_of(&reviews),
+    );
+    let mut registered = vec![approval.clone(), fragile.clone(), review.clone()];
+    registered.sort();
+    assert_eq!(control.machine_names(), registered);
+
+    // Started by machine name, or by state machine ARN.
+    let asked = control
+        .start(&approval, "ask-1", json!({"order": 1}))
+        .await
+        .unwrap();
+    assert_eq!(asked, approvals.arn("ask-1"));
+    let machine_arn = format!("arn:aws:states:us-east-1:123456789012:stateMachine:{fragile}");
+    let shipped = control
+        .start(&machine_arn, "ship-1", json!({}))
+        .await
+        .unwrap();
+    assert_eq!(shipped, shipping.arn("ship-1"));
+    let failed = control.wait(&shipped).await.unwrap();
+    assert_eq!(failed.position.error.as_deref(), Some("CarrierDown"));
+    assert_eq!(control.resume().unwrap(), 0, "both run here already");
+
+    // Described, listed and read from the store.
+    assert_eq!(control.describe(&asked).unwrap().identity.name, "ask-1");
+    assert_eq!(control.describe("ship-1").unwrap().identity.arn, shipped);
+    assert_eq!(shipping.describe(&shipped).unwrap().identity.name, "ship-1");
+    let arns = |records: Vec<asl_engine::store::ExecutionRecord>| -> Vec<String> {
+        records
+            .into_iter()
+            .map(|record| record.identity.arn)
+            .collect()
+    };
+    assert_eq!(
+        arns(control.list(None, None).unwrap()),
+        [asked.clone(), shipped.clone()]
+    );
+    assert_eq!(
+        arns(control.list(Some(&machine_arn), None).unwrap()),
+        std::slice::from_ref(&shipped)
+    );
+    assert_eq!(
+        arns(control.list(None, Some(ExecutionStatus::Running)).unwrap()),
+        std::slice::from_ref(&asked)
+    );
+    let history = control.history(&shipped).unwrap();
+    assert_numbered(&history);
+    assert_eq!(history.first().unwrap().kind, EventType::ExecutionStarted);
+    assert_eq!(history.last().unwrap().kind, EventType::ExecutionFailed);
+
+    // A callback Task answered by token, through the control.
+    let token = token_in(&mailbox).await;
+    control
+        .send_task_success(&token, json!({"approved": true}))
+        .unwrap();
+    let approved = control.wait(&asked).await.unwrap();
+    assert_eq!(approved.position.status, ExecutionStatus::Succeeded);
+    assert_eq!(
+        approved.position.output.as_deref(),
+        Some(r#"{"approved":true}"#)
+    );
+    assert_eq!(
+        control.send_task_success(&token, json!({})),
+        Err(EngineError::TaskTimedOut)
+    );
+
+    // A failed execution redriven, routed to its machine's engine.
+    warehouse.carrier_up.store(true, Ordering::SeqCst);
+    assert_eq!(control.redrive(&shipped).await.unwrap(), shipped);
+    let redriven = control.wait(&shipped).await.unwrap();
+    assert_eq!(redriven.position.status, ExecutionStatus::Succeeded);
+    assert_eq!(redriven.position.redrive_count, 1);
+    assert_eq!(
+        control.redrive(&shipped).await,
+        Err(EngineError::NotRedrivable(shipped.clone()))
+    );
+
+    // A running execution stopped.
+    let second = control
+        .start(&approval, "ask-2", json!({"order": 2}))
+        .await
+        .unwrap();
+    let stopped = control
+        .stop(
+            &second,
+            Some("Cancelled".into()),
+            Some("by the test".into()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(stopped.position.status, ExecutionStatus::Aborted);
+    assert_eq!(stopped.position.error.as_deref(), Some("Cancelled"));
+    assert_eq!(
+        control.stop(&second, None, None).await.unwrap(),
+        stopped,
+        "stopping an ended execution changes nothing"
+    );
+
+    // An activity task taken through the control, and answered by its token.
+    let reviewed = control
+        .start(&review, "doc-1", json!({"doc": 1}))
+        .await
+        .unwrap();
+    let task = control
+        .get_activity_task(REVIEW, Duration::from_secs(60))
+        .await
+        .expect("the task the review engine offers");
+    assert_eq!(task.input, json!({"doc": 1}));
+    control.send_task_heartbeat(&task.token).unwrap();
+    control
+        .send_task_success(&task.token, json!({"verdict": "fine"}))
+        .unwrap();
+    let record = control.wait(&reviewed).await.unwrap();
+    assert_eq!(
+        record.position.output.as_deref(),
+        Some(r#"{"verdict":"fine"}"#)
+    );
+    assert_eq!(
+        control
+            .get_activity_task(REVIEW, Duration::from_secs(1))
+            .await,
+        None
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_control_refuses_unknown_machines_executions_and_tokens_as_aws_does() {
+    let Controlled {
+        store,
+        control,
+        mailbox,
+        approvals,
+        shipping,
+        ..
+    } = controlled();
+    let approval = machine_of(&approvals);
+
+    assert_eq!(
+        control.start("Nowhere", "x", json!({})).await,
+        Err(EngineError::StateMachineDoesNotExist("Nowhere".into()))
+    );
+    let unknown = approvals.arn("nobody");
+    assert_eq!(
+        control.describe(&unknown),
+        Err(EngineError::DoesNotExist(unknown.clone()))
+    );
+    assert_eq!(
+        control.history("nobody"),
+        Err(EngineError::DoesNotExist("nobody".into()))
+    );
+    assert_eq!(
+        control.stop(&unknown, None, None).await,
+        Err(EngineError::DoesNotExist(unknown.clone()))
+    );
+    assert_eq!(
+        control.redrive(&unknown).await,
+        Err(EngineError::DoesNotExist(unknown.clone()))
+    );
+    assert_eq!(
+        control.send_task_success("not-a-token", json!(1)),
+        Err(EngineError::InvalidToken("not-a-token".into()))
+    );
+    use base64::Engine as _;
+    let elsewhere =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{unknown}/Ask/2/0"));
+    assert_eq!(
+        control.send_task_heartbeat(&elsewhere),
+        Err(EngineError::TaskDoesNotExist)
+    );
+
+    // A name two machines use must be given as an ARN.
+    let asked = control
+        .start(&approval, "same", json!({"order": 1}))
+        .await
+        .unwrap();
+    let shipped = control
+        .start(&machine_of(&shipping), "same", json!({}))
+        .await
+        .unwrap();
+    assert_eq!(
+        control.describe("same"),
+        Err(EngineError::AmbiguousName {
+            name: "same".into(),
+            arns: vec![asked.clone(), shipped.clone()]
+        })
+    );
+    // An engine does not answer for another machine's execution.
+    assert_eq!(
+        approvals.describe(&shipped),
+        Err(EngineError::DoesNotExist(shipped.clone()))
+    );
+
+    // A control without engines (another process's) reads the store and records
+    // answers there, which the engine running the execution picks up; it cannot
+    // stop or redrive what it does not run.
+    let remote = Control::new(Arc::clone(&store));
+    assert_eq!(remote.describe(&asked).unwrap().identity.name, "same");
+    assert_eq!(
+        remote.stop(&asked, None, None).await,
+        Err(EngineError::StateMachineDoesNotExist(approval.clone()))
+    );
+    let token = token_in(&mailbox).await;
+    remote
+        .send_task_success(&token, json!("from elsewhere"))
+        .unwrap();
+    let record = control.wait(&asked).await.unwrap();
+    assert_eq!(
+        record.position.output.as_deref(),
+        Some(r#""from elsewhere""#)
+    );
+    assert_eq!(
+        remote.redrive(&shipped).await,
+        Err(EngineError::StateMachineDoesNotExist(machine_of(&shipping)))
+    );
 }

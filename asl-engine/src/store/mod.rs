@@ -1,4 +1,4 @@
-//! Execution stores: where the durable [`engine`](crate::engine) checkpoints each
+//! Execution stores: where the durable [`Engine`](crate::Engine) checkpoints each
 //! transition of each execution, and finds them again after a restart.
 //!
 //! A checkpoint is one atomic commit: the transition's history events and the
@@ -15,7 +15,8 @@
 //! - `SqliteStore` (crate `asl-store-sqlite`): an embedded SQLite database file, one
 //!   writer thread committing many executions' transitions per transaction.
 //!
-//! Every store passes the same [`conformance`] suite (feature `test-util`).
+//! Every store passes the same conformance suite, `store::conformance` (feature
+//! `test-util`).
 
 #[cfg(any(test, feature = "test-util"))]
 pub mod conformance;
