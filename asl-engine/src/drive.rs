@@ -85,13 +85,16 @@ where
     }
 
     /// Runs the execution to its end, committing each transition before the next
-    /// state starts. A refused or failed commit ends the run (another process runs
-    /// the execution, or the store is gone); what was committed stays.
-    pub(crate) async fn run(self, workflow: &W, store: &dyn Store, stop: oneshot::Receiver<Stop>) {
-        let arn = self.arn.clone();
-        if let Err(error) = self.transitions(workflow, store, stop).await {
-            eprintln!("asl: execution {arn} stopped without ending: {error}");
-        }
+    /// state starts. A refused or failed commit ends the run with its error (another
+    /// process runs the execution, or the store failed or is poisoned); what was
+    /// committed stays.
+    pub(crate) async fn run(
+        self,
+        workflow: &W,
+        store: &dyn Store,
+        stop: oneshot::Receiver<Stop>,
+    ) -> Result<(), EngineError> {
+        self.transitions(workflow, store, stop).await
     }
 
     async fn transitions(

@@ -74,6 +74,9 @@ pub(crate) struct Shared<W> {
     activities: Arc<ActivityQueue>,
     callbacks: Arc<Callbacks>,
     running: Mutex<HashMap<String, Handle>>,
+    /// Why the runs that stopped without ending stopped (a commit refused or failed),
+    /// by execution ARN, until the execution runs again.
+    stopped: Mutex<HashMap<String, EngineError>>,
 }
 
 /// An execution running in this process.
@@ -158,6 +161,7 @@ where
                 callbacks: Arc::new(callbacks),
                 store,
                 running: Mutex::new(HashMap::new()),
+                stopped: Mutex::new(HashMap::new()),
             }),
         }
     }
@@ -284,9 +288,11 @@ where
     }
 
     /// Waits until `execution` (its name or ARN) has ended, and returns it as
-    /// committed. An execution this engine does not run (another process runs it,
-    /// or its run stopped on a store failure) is returned at once, as committed:
-    /// check its status.
+    /// committed. When its run here stopped without ending (a commit refused, or the
+    /// store failed or is poisoned: see [`StoreError::Poisoned`](crate::store::StoreError::Poisoned)),
+    /// the error it stopped on; the caller decides whether the process goes on. An
+    /// execution this engine does not run (another process runs it) is returned at
+    /// once, as committed: check its status.
     pub async fn wait(&self, execution: &str) -> Result<ExecutionRecord, EngineError> {
         let ended = self
             .running()
@@ -295,6 +301,9 @@ where
         if let Some(mut ended) = ended {
             // An error means the run is gone, and then it has committed its end.
             let _ = ended.wait_for(|ended| *ended).await;
+        }
+        if let Some(error) = self.shared.lock_stopped().get(&self.arn_of(execution)) {
+            return Err(error.clone());
         }
         self.describe(execution)
     }
@@ -494,9 +503,13 @@ where
                 stop: Some(stop),
             },
         );
+        self.shared.lock_stopped().remove(&arn);
         let shared = Arc::clone(&self.shared);
         tokio::spawn(async move {
-            run.run(&shared.workflow, &*shared.store, stopped).await;
+            let outcome = run.run(&shared.workflow, &*shared.store, stopped).await;
+            if let Err(error) = outcome {
+                shared.lock_stopped().insert(arn.clone(), error);
+            }
             shared.lock_running().remove(&arn);
             ended_sender.send_replace(true);
         });
@@ -607,6 +620,12 @@ impl Notes for StoreNotes {
 }
 
 impl<W> Shared<W> {
+    fn lock_stopped(&self) -> MutexGuard<'_, HashMap<String, EngineError>> {
+        self.stopped
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
     fn lock_running(&self) -> MutexGuard<'_, HashMap<String, Handle>> {
         self.running
             .lock()

@@ -12,7 +12,8 @@
 //!
 //! Exit status 0: the output JSON is on stdout. 1: the execution failed, and
 //! `{"error": ..., "cause": ...}` is on stdout. 2: bad usage, an unreadable or invalid
-//! input or bindings file, or Tasks without a binding; the message is on stderr.
+//! input or bindings file, Tasks without a binding, or (with `--db`) an execution
+//! store that cannot be opened or can no longer write; the message is on stderr.
 //!
 //! With `--db`, the execution runs durably under the [`Engine`](asl_engine::Engine) on a
 //! SQLite store, and running the same command again goes on with it.

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use asl_engine::history::{EventType, HistoryEvent};
-use asl_engine::store::{ExecutionStatus, MemoryStore, Store};
+use asl_engine::store::{ExecutionStatus, MemoryStore, Store, StoreError};
 use asl_engine::{Control, Engine, EngineError};
 use asl_runtime::{TaskContext, TaskError};
 use asl_store_sqlite::SqliteStore;
@@ -147,6 +147,27 @@ async fn a_failed_task_fails_the_execution_with_its_error() {
     let tail: Vec<_> = kinds(&history).into_iter().rev().take(2).collect();
     assert_eq!(tail, [EventType::ExecutionFailed, EventType::TaskFailed]);
     assert_numbered(&history);
+}
+
+/// A store that can no longer write stops the run, not the process: waiting for the
+/// execution gives the store's error, and what was committed before stays.
+#[tokio::test]
+async fn a_poisoned_store_stops_the_run_and_the_waiter_gets_its_error() {
+    let store: Arc<dyn Store> = Arc::new(Recording::over(Arc::new(MemoryStore::new()), Some(2)));
+    let (engine, _) = engine(Arc::clone(&store));
+    engine
+        .start("full", json!({"order": "o-9", "amount": 30}))
+        .await
+        .unwrap();
+    let error = engine.wait("full").await.unwrap_err();
+    let EngineError::Store(error) = &error else {
+        panic!("{error:?}")
+    };
+    assert!(error.is_poisoned(), "{error}");
+    assert!(error.to_string().contains("disk is full"), "{error}");
+    let record = engine.describe("full").unwrap();
+    assert_eq!(record.position.status, ExecutionStatus::Running);
+    assert_eq!(record.position.seq, 1);
 }
 
 #[tokio::test(start_paused = true)]
@@ -315,21 +336,39 @@ fn a_week_long_wait_goes_on_after_a_restart_without_running_anything_again() {
     });
 }
 
-/// A store that notes which checkpoints carry the variables, and stores them all in
-/// the store it wraps.
+/// A store that notes which checkpoints carry the variables, and stores them in the
+/// store it wraps, up to checkpoint `poisoned_from`: from there on it is poisoned, as
+/// a store whose disk filled up.
 #[derive(Debug)]
 struct Recording {
     inner: Arc<dyn Store>,
     /// `(seq, variables)` of each checkpoint.
     checkpoints: std::sync::Mutex<Vec<(u64, Option<String>)>>,
+    poisoned_from: Option<u64>,
+}
+
+impl Recording {
+    fn over(inner: Arc<dyn Store>, poisoned_from: Option<u64>) -> Recording {
+        Recording {
+            inner,
+            checkpoints: std::sync::Mutex::default(),
+            poisoned_from,
+        }
+    }
 }
 
 impl Store for Recording {
     fn commit(&self, checkpoint: asl_engine::store::Checkpoint) -> asl_engine::store::Ack {
-        self.checkpoints.lock().unwrap().push((
-            checkpoint.position.seq,
-            checkpoint.position.variables.clone(),
-        ));
+        let seq = checkpoint.position.seq;
+        if self.poisoned_from.is_some_and(|from| seq >= from) {
+            return asl_engine::store::Ack::ready(Err(StoreError::Poisoned(Arc::new(
+                std::io::Error::other("database or disk is full"),
+            ))));
+        }
+        self.checkpoints
+            .lock()
+            .unwrap()
+            .push((seq, checkpoint.position.variables.clone()));
         self.inner.commit(checkpoint)
     }
     fn execution(
@@ -368,10 +407,10 @@ impl Store for Recording {
 fn only_checkpoints_after_an_assign_carry_the_variables_and_a_restart_sees_them() {
     let directory = tempfile::tempdir().unwrap();
     let path = directory.path().join("executions.db");
-    let recording = Arc::new(Recording {
-        inner: Arc::new(SqliteStore::open(&path).unwrap()),
-        checkpoints: std::sync::Mutex::default(),
-    });
+    let recording = Arc::new(Recording::over(
+        Arc::new(SqliteStore::open(&path).unwrap()),
+        None,
+    ));
     let store: Arc<dyn Store> = recording.clone();
     crash_in_the_wait(&store, "vars");
     // Prepare assigns `order`; Charge and Large? assign nothing.
