@@ -91,43 +91,33 @@ fn crates_depend_only_on_lower_layers() {
     );
 }
 
+/// An `asl!` user depends on `asl-macros` and `asl-runtime`: neither brings a
+/// database, an HTTP client or a command-line parser along.
 #[test]
-fn the_runtime_links_no_database_http_client_or_cli_parser() {
-    let output = Command::new(env!("CARGO"))
-        .args([
-            "tree",
-            "-p",
-            "asl-runtime",
-            "-e",
-            "normal",
-            "--prefix",
-            "none",
-        ])
-        .current_dir(workspace())
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let tree = String::from_utf8(output.stdout).unwrap();
-    let linked: BTreeSet<&str> = tree
-        .lines()
-        .filter_map(|line| line.split_whitespace().next())
-        .collect();
-    assert!(
-        linked.contains("asl-runtime") && linked.contains("tokio"),
-        "{tree}"
-    );
-    let forbidden: Vec<&&str> = NOT_IN_THE_RUNTIME
-        .iter()
-        .filter(|name| linked.contains(**name))
-        .collect();
-    assert!(
-        forbidden.is_empty(),
-        "asl-runtime links {forbidden:?}:\n{tree}"
-    );
+fn an_asl_macro_user_compiles_no_database_http_client_or_cli_parser() {
+    for (krate, expected) in [("asl-runtime", "tokio"), ("asl-macros", "asl-codegen")] {
+        let output = Command::new(env!("CARGO"))
+            .args(["tree", "-p", krate, "-e", "normal", "--prefix", "none"])
+            .current_dir(workspace())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{stderr}");
+        let tree = String::from_utf8(output.stdout).unwrap();
+        let linked: BTreeSet<&str> = tree
+            .lines()
+            .filter_map(|line| line.split_whitespace().next())
+            .collect();
+        assert!(
+            linked.contains(krate) && linked.contains(expected),
+            "{tree}"
+        );
+        let forbidden: Vec<&&str> = NOT_IN_THE_RUNTIME
+            .iter()
+            .filter(|name| linked.contains(**name))
+            .collect();
+        assert!(forbidden.is_empty(), "{krate} links {forbidden:?}:\n{tree}");
+    }
 }
 
 /// The sources of `krate`'s top-level module `module` (a file, or a directory of
