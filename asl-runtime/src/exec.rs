@@ -348,7 +348,7 @@ pub fn cannot_run_now(state: &str) -> ExecutionError {
 pub use crate::context::execution_name;
 
 /// `error`, raised by the state `context` runs, named after that state as AWS does
-/// (see [`ExecutionError::located_at`]).
+/// (see `ExecutionError::located_at`).
 pub fn locate(error: ExecutionError, context: &Context) -> ExecutionError {
     error.located_at(context.state_name(), context.history_event_id())
 }

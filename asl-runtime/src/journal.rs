@@ -1,7 +1,7 @@
 //! The journal: what a durable engine keeps of the work *inside* a state, beside
 //! the checkpoints it commits between two states. The runtime decides what to note
 //! and when; the engine decides where notes go, by implementing
-//! [`Notes`](crate::hooks::Notes) (the runtime does no I/O of its own).
+//! [`Notes`] (the runtime does no I/O of its own).
 //!
 //! - The output of each Parallel branch and Map iteration that finished, under
 //!   `<execution ARN>/<place>` (see [`Place`]), and of each child execution of a

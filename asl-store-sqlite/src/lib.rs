@@ -3,7 +3,8 @@
 //!
 //! Tables: `executions` (one row per execution: its identity and last position) and
 //! `transitions` (one row per committed checkpoint, unique by `(arn, seq)`, holding
-//! its history events as a JSON array, payload copies left out as [`compact`] says).
+//! its history events as a JSON array, payload copies left out as the `compact`
+//! module says).
 //! The unique key makes a duplicate commit impossible. `transitions` is a rowid table:
 //! its rows of a few KiB are appended (keyed by `(arn, seq)` in a `WITHOUT ROWID`
 //! table they halved the durable bench's throughput).

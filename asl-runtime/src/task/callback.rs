@@ -2,7 +2,7 @@
 //! the state waits until `SendTaskSuccess` or `SendTaskFailure` comes with it, while
 //! `SendTaskHeartbeat` keeps `HeartbeatSeconds` from running out.
 //!
-//! Under a durable engine each token is registered with its [`TaskTokens`](crate::hooks::TaskTokens) while its
+//! Under a durable engine each token is registered with its [`TaskTokens`] while its
 //! state waits; the engine records the outcome sent for it before handing it over,
 //! so that an accepted `SendTaskSuccess` survives a crash, and the state resumed
 //! after a restart finds it without calling the handler again. Outcomes recorded by
@@ -10,7 +10,7 @@
 //!
 //! Activity Tasks (`arn:aws:states:REGION:ACCOUNT:activity:NAME`) wait the same way,
 //! without a handler: their input is offered to workers through the engine's
-//! [`Activities`](crate::hooks::Activities), which hand it out with `GetActivityTask` and lease it durably:
+//! [`Activities`], which hand it out with `GetActivityTask` and lease it durably:
 //! after a restart it is not offered again.
 //!
 //! The engine notes heartbeats too, so that a callback Task resumed after a restart

@@ -1,6 +1,6 @@
 //! Nested executions (`arn:aws:states:::states:startExecution`, `.sync`, `.sync:2`)
 //! of state machines compiled into the same binary and run by engines that share a
-//! [`Machines`](crate::hooks::Machines) registry.
+//! [`Machines`] registry.
 //!
 //! The child is named by the Task's `Name` parameter or, without one, after the
 //! attempt's idempotency key, so that a parent resumed after a crash finds the child
