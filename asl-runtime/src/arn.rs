@@ -97,6 +97,17 @@ impl Account {
         )
     }
 
+    /// The account Step Functions ARN `arn` names (e.g. an execution ARN read from
+    /// a store), or `None` when it is not one.
+    pub fn of_arn(arn: &str) -> Option<Account> {
+        match arn.splitn(6, ':').collect::<Vec<_>>()[..] {
+            ["arn", partition, "states", region, id, _] => {
+                Account::in_partition(partition, region, id).ok()
+            }
+            _ => None,
+        }
+    }
+
     /// The default account, shared: what executions not given one use, without
     /// allocating.
     pub fn shared_default() -> Arc<Account> {
@@ -341,6 +352,18 @@ mod tests {
         assert!(Account::new("eu-west-1", "12345678901a").is_err());
         assert!(Account::in_partition("azure", "eu-west-1", "123456789012").is_err());
         assert!(Account::in_partition("aws-us-gov", "us-gov-west-1", "123456789012").is_ok());
+    }
+
+    #[test]
+    fn an_arn_names_its_account() {
+        let account = Account::in_partition("aws-cn", "cn-north-1", "111122223333").unwrap();
+        let arn = account.states_arn("execution:M:e");
+        assert_eq!(Account::of_arn(&arn), Some(account));
+        assert_eq!(Account::of_arn("arn:aws:states:::lambda:invoke"), None);
+        assert_eq!(
+            Account::of_arn("arn:aws:lambda:us-east-1:123456789012:function:f"),
+            None
+        );
     }
 
     #[test]
