@@ -9,8 +9,11 @@ use serde_json::{Value, json};
 
 use super::*;
 use asl_runtime::context::{Context, Execution};
+use asl_runtime::task::Resource;
 
 const RESOURCE: &str = "arn:aws:lambda:us-east-1:123456789012:function:greet";
+/// [`RESOURCE`], as generated code describes it.
+static GREET: Resource = Resource::lambda_function(RESOURCE);
 
 fn parse(text: &str) -> Result<Bindings, BindingsError> {
     Bindings::parse(text, Path::new("bindings.toml"))
@@ -30,7 +33,7 @@ async fn call(bindings: &Bindings, state: &'static str, input: Value) -> Result<
     let mut context = Context::new(execution);
     context.enter(state);
     bindings
-        .call(TaskContext::new(state, RESOURCE, &context), input)
+        .call(TaskContext::new(state, &GREET, &context), input)
         .await
 }
 
@@ -45,7 +48,7 @@ async fn attempt(
     let mut context = Context::new(execution);
     context.enter(state);
     let attempt = asl_runtime::task::Attempt::new(timeout_seconds, None);
-    let task = attempt.context(state, RESOURCE, &context);
+    let task = attempt.context(state, &GREET, &context);
     attempt.run(bindings.call(task, json!({}))).await
 }
 

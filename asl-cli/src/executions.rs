@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use asl_engine::store::{ExecutionRecord, unix_millis as millis};
 use asl_engine::{Control, EngineError};
+use asl_runtime::arn::Account;
 use asl_store_sqlite::SqliteStore;
 use serde_json::{Value, json};
 
@@ -96,10 +97,10 @@ fn describe(record: &ExecutionRecord) -> Value {
     let seconds = |time| millis(time) as f64 / 1000.0;
     let mut description = json!({
         "executionArn": identity.arn,
-        "stateMachineArn": format!(
-            "arn:aws:states:us-east-1:123456789012:stateMachine:{}",
-            identity.machine
-        ),
+        // In the account of the execution.
+        "stateMachineArn": Account::of_arn(&identity.arn)
+            .unwrap_or_default()
+            .states_arn(format_args!("stateMachine:{}", identity.machine)),
         "name": identity.name,
         "status": position.status.as_str(),
         "startDate": seconds(identity.start),
@@ -137,4 +138,46 @@ fn describe(record: &ExecutionRecord) -> Value {
         }
     }
     description
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::SystemTime;
+
+    use asl_engine::store::{ExecutionStatus, Identity, Position};
+
+    use super::*;
+
+    #[test]
+    fn an_execution_s_machine_is_in_the_account_of_its_arn() {
+        let start = SystemTime::UNIX_EPOCH;
+        let record = ExecutionRecord {
+            identity: Identity {
+                arn: "arn:aws:states:eu-west-1:111122223333:execution:Orders:first".into(),
+                machine: "Orders".into(),
+                name: "first".into(),
+                input: "{}".into(),
+                start,
+            },
+            position: Position {
+                seq: 0,
+                status: ExecutionStatus::Running,
+                state: None,
+                variables: None,
+                last_event_id: 1,
+                entered_event_id: 1,
+                entered: start,
+                stop: None,
+                output: None,
+                error: None,
+                cause: None,
+                redrive_count: 0,
+                redrive_date: None,
+            },
+        };
+        assert_eq!(
+            describe(&record)["stateMachineArn"],
+            "arn:aws:states:eu-west-1:111122223333:stateMachine:Orders"
+        );
+    }
 }

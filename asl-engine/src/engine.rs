@@ -21,7 +21,7 @@
 //! from when it began.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::{Duration, SystemTime};
 
 use serde::Serialize;
@@ -29,6 +29,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tokio::sync::{oneshot, watch};
 
+use asl_runtime::arn::Account;
 use asl_runtime::context::Execution;
 use asl_runtime::exec::{MachineState, Workflow};
 use asl_runtime::hooks::{Boxed, Notes};
@@ -77,6 +78,8 @@ pub(crate) struct Shared<W> {
     /// Why the runs that stopped without ending stopped (a commit refused or failed),
     /// by execution ARN, until the execution runs again.
     stopped: Mutex<HashMap<String, EngineError>>,
+    /// The account the ARNs of its executions name (see [`Engine::with_account`]).
+    account: RwLock<Arc<Account>>,
 }
 
 /// An execution running in this process.
@@ -162,6 +165,7 @@ where
                 store,
                 running: Mutex::new(HashMap::new()),
                 stopped: Mutex::new(HashMap::new()),
+                account: RwLock::new(Account::shared_default()),
             }),
         }
     }
@@ -173,6 +177,24 @@ where
         machines.register(name, Arc::new(Registered(Arc::downgrade(&self.shared))));
     }
 
+    /// The same engine, the ARNs of the executions it starts or resumes from now on
+    /// naming `account` (its partition, region and id) instead of
+    /// [`Account::default`]; the store keeps executions by ARN, so give an engine
+    /// the same account across restarts.
+    pub fn with_account(self, account: impl Into<Arc<Account>>) -> Engine<W> {
+        *self
+            .shared
+            .account
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = account.into();
+        self
+    }
+
+    /// The account the ARNs of its executions name.
+    pub fn account(&self) -> Arc<Account> {
+        self.shared.account()
+    }
+
     /// The store the engine checkpoints to.
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.shared.store
@@ -180,7 +202,9 @@ where
 
     /// The ARN of this machine's execution `name`.
     pub fn arn(&self, name: &str) -> String {
-        Execution::without_input(self.shared.workflow.name(), Some(name.to_owned())).id()
+        Execution::without_input(self.shared.workflow.name(), Some(name.to_owned()))
+            .with_account(self.account())
+            .id()
     }
 
     /// Starts execution `name` with `input` and returns its ARN once its start is
@@ -445,6 +469,7 @@ where
         };
         execution
             .started_at(start)
+            .with_account(self.account())
             .with_callbacks(Arc::clone(&self.shared.callbacks))
             .with_journal(Arc::new(self.journal()))
     }
@@ -593,8 +618,9 @@ where
         parsed: bool,
     ) -> Boxed<'a, Result<(bool, Value), String>> {
         Box::pin(async move {
-            let record = self.engine()?.wait(name).await.map_err(|e| e.to_string())?;
-            Ok(machines::ended(&record, parsed))
+            let engine = self.engine()?;
+            let record = engine.wait(name).await.map_err(|e| e.to_string())?;
+            Ok(machines::ended(&record, parsed, &engine.account()))
         })
     }
 }
@@ -624,6 +650,15 @@ impl<W> Shared<W> {
         self.stopped
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn account(&self) -> Arc<Account> {
+        Arc::clone(
+            &self
+                .account
+                .read()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        )
     }
 
     fn lock_running(&self) -> MutexGuard<'_, HashMap<String, Handle>> {

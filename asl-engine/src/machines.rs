@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use asl_runtime::arn::REGION;
+use asl_runtime::arn::Account;
 use asl_runtime::clock::context_time;
 use asl_runtime::task::nested::{self, Starter};
 use serde_json::{Value, json};
@@ -62,8 +62,9 @@ pub(crate) fn started(record: &ExecutionRecord) -> Value {
 }
 
 /// Whether a child that ended succeeded, and its `DescribeExecution` output, as
-/// `.sync` returns it (`.sync:2` with `Input` and `Output` `parsed`).
-pub(crate) fn ended(record: &ExecutionRecord, parsed: bool) -> (bool, Value) {
+/// `.sync` returns it (`.sync:2` with `Input` and `Output` `parsed`); its machine is
+/// in `account`.
+pub(crate) fn ended(record: &ExecutionRecord, parsed: bool, account: &Account) -> (bool, Value) {
     let (identity, position) = (&record.identity, &record.position);
     let payload = |text: &str| {
         if parsed {
@@ -78,10 +79,7 @@ pub(crate) fn ended(record: &ExecutionRecord, parsed: bool) -> (bool, Value) {
         "InputDetails": {"Included": true},
         "Name": identity.name,
         "StartDate": context_time(identity.start),
-        "StateMachineArn": format!(
-            "arn:aws:states:{REGION}:123456789012:stateMachine:{}",
-            identity.machine
-        ),
+        "StateMachineArn": account.states_arn(format_args!("stateMachine:{}", identity.machine)),
         "Status": position.status.as_str(),
     });
     let fields = [

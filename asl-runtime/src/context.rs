@@ -8,7 +8,7 @@ use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
 use serde_json::{Map, Value};
 
-use crate::arn::{ARN_PREFIX, ROLE_ARN};
+use crate::arn::Account;
 use crate::clock::context_time;
 use crate::events::Events;
 use crate::place::{Anchor, Around, Place};
@@ -29,6 +29,7 @@ pub struct Execution {
     seed: Option<u64>,
     storage: Option<crate::storage::Storage>,
     execution_type: ExecutionType,
+    account: Arc<Account>,
     callbacks: Option<Arc<crate::hooks::Callbacks>>,
     journal: Option<Arc<crate::journal::Journal>>,
     /// For a Distributed Map child under the engine: the ARN of the top-level
@@ -83,14 +84,15 @@ impl PartialEq for Execution {
             && self.seed == other.seed
             && self.storage == other.storage
             && self.execution_type == other.execution_type
+            && self.account == other.account
             && self.top_level == other.top_level
     }
 }
 
 impl Execution {
     /// A new execution of `state_machine` with `input`, named `name` (a UUID, made
-    /// when first asked for, when `None`), starting now. ARNs use the account and
-    /// region AWS's documentation examples use.
+    /// when first asked for, when `None`), starting now. Its ARNs name the
+    /// [default account](Account::default) until [`Execution::with_account`].
     pub fn new(state_machine: &str, name: Option<String>, input: Value) -> Execution {
         Execution {
             name: name.map(OnceLock::from).unwrap_or_default(),
@@ -101,6 +103,7 @@ impl Execution {
             seed: None,
             storage: None,
             execution_type: ExecutionType::Standard,
+            account: Account::shared_default(),
             callbacks: None,
             journal: None,
             top_level: None,
@@ -112,6 +115,17 @@ impl Execution {
     /// `storage` (otherwise [`Storage::from_env`](crate::storage::Storage::from_env)).
     pub fn with_storage(self, storage: Option<crate::storage::Storage>) -> Execution {
         Execution { storage, ..self }
+    }
+
+    /// The same execution, its ARNs naming `account` (its partition, region and
+    /// id); its Distributed Map children share it.
+    pub fn with_account(self, account: Arc<Account>) -> Execution {
+        Execution { account, ..self }
+    }
+
+    /// The partition, region and account its ARNs name.
+    pub fn account(&self) -> &Arc<Account> {
+        &self.account
     }
 
     /// Where Distributed Map readers and writers find buckets.
@@ -140,6 +154,7 @@ impl Execution {
             seed: self.seed,
             storage: self.storage.clone(),
             execution_type,
+            account: Arc::clone(&self.account),
             callbacks: self.callbacks.clone(),
             // A child keeps no journal: a Distributed Map's children run again whole.
             journal: None,
@@ -246,22 +261,23 @@ impl Execution {
     /// `$$.Execution.Id`: the execution ARN (an `express:` one for an Express
     /// execution).
     pub fn id(&self) -> String {
-        format!(
-            "{ARN_PREFIX}:{}:{}:{}",
+        self.account.states_arn(format_args!(
+            "{}:{}:{}",
             self.execution_type.arn_kind(),
             self.state_machine,
             self.name()
-        )
+        ))
     }
 
     /// `$$.Execution.RoleArn`.
     pub fn role_arn(&self) -> String {
-        ROLE_ARN.to_owned()
+        self.account.role_arn()
     }
 
     /// `$$.StateMachine.Id`: the state machine ARN.
     pub fn state_machine_id(&self) -> String {
-        format!("{ARN_PREFIX}:stateMachine:{}", self.state_machine)
+        self.account
+            .states_arn(format_args!("stateMachine:{}", self.state_machine))
     }
 
     /// `$$.StateMachine.Name`.

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use crate::arn::Account;
 use crate::context::{Context, Execution, ExecutionType};
 use crate::error::ExecutionError;
 use crate::events::Events;
@@ -59,6 +60,7 @@ pub struct RunOptions {
     name: Option<String>,
     seed: Option<u64>,
     storage: Option<crate::storage::Storage>,
+    account: Option<Arc<Account>>,
 }
 
 impl RunOptions {
@@ -81,6 +83,14 @@ impl RunOptions {
     /// `./s3`).
     pub fn storage_root(mut self, root: impl Into<std::path::PathBuf>) -> RunOptions {
         self.storage = Some(crate::storage::Storage::new(root));
+        self
+    }
+
+    /// The partition, region and account the execution's ARNs name
+    /// (`$$.Execution.Id`, `$$.StateMachine.Id` ...); otherwise
+    /// [`Account::default`].
+    pub fn account(mut self, account: impl Into<Arc<Account>>) -> RunOptions {
+        self.account = Some(account.into());
         self
     }
 }
@@ -113,13 +123,18 @@ pub async fn run_counting<W: Workflow>(
         name,
         seed,
         storage,
+        account,
     } = options;
     let execution = if W::READS_CONTEXT {
         Execution::new(workflow.name(), name, input.clone())
     } else {
         Execution::without_input(workflow.name(), name)
     };
-    let execution = Arc::new(execution.with_seed(seed).with_storage(storage));
+    let execution = execution.with_seed(seed).with_storage(storage);
+    let execution = Arc::new(match account {
+        Some(account) => execution.with_account(account),
+        None => execution,
+    });
     let run = run_execution(workflow, Arc::clone(&execution), input);
     let ended = match workflow.timeout() {
         None => run.await,

@@ -49,12 +49,12 @@ pub use exec::{MachineState, RunOptions, StateType, Step, Workflow};
 pub use task::{Dispatch, Dynamic, Heartbeat, TaskContext, TaskError};
 
 /// The version of the interface between generated code and this runtime: what
-/// `__abi_1` holds and how it behaves. `asl_codegen::RUNTIME_ABI` is the version
+/// `__abi_2` holds and how it behaves. `asl_codegen::RUNTIME_ABI` is the version
 /// code is generated for; `__abi_check!` compares the two where generated code
 /// starts, so code generated for another version fails to compile, saying why,
 /// instead of misbehaving.
 #[doc(hidden)]
-pub const __ABI_VERSION: u32 = 1;
+pub const __ABI_VERSION: u32 = 2;
 
 /// `__abi_check!(<version>)` starts generated code: nothing when it was generated for
 /// this runtime's `__ABI_VERSION`, a compile error saying what to do otherwise.
@@ -62,12 +62,12 @@ pub const __ABI_VERSION: u32 = 1;
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __abi_check {
-    (1) => {};
+    (2) => {};
     ($generated:literal) => {
         ::core::compile_error!(::core::concat!(
             "this code was generated for asl-runtime ABI ",
             ::core::stringify!($generated),
-            ", but this asl-runtime has ABI 1: use asl-codegen, asl-macros and the asl CLI ",
+            ", but this asl-runtime has ABI 2: use asl-codegen, asl-macros and the asl CLI ",
             "of the same release as asl-runtime, and generate the code again",
         ));
     };
@@ -76,7 +76,7 @@ macro_rules! __abi_check {
 /// Everything generated code names, and the only way it reaches this crate; not a
 /// public API. The name carries `__ABI_VERSION`.
 #[doc(hidden)]
-pub mod __abi_1 {
+pub mod __abi_2 {
     pub use futures;
     pub use serde;
     pub use serde_json;

@@ -10,6 +10,7 @@
 //! executions and prints their histories.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -17,16 +18,19 @@ use serde_json::Value;
 
 use super::{FAILED, INTERRUPTED, Streams, USAGE, print_outcome};
 use asl_engine::Engine;
+use asl_runtime::arn::Account;
 use asl_runtime::error::ExecutionError;
 use asl_runtime::exec::Workflow;
 #[cfg(feature = "sqlite")]
 use asl_store_sqlite::SqliteStore;
 
 /// Runs execution `name` (or redrives it) of `workflow` durably in the SQLite file
-/// `db`, on `runtime`, and prints how it ended; returns the exit status.
+/// `db`, its ARNs naming `account`, on `runtime`, and prints how it ended; returns the exit status.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn run<W>(
     workflow: W,
     db: &Path,
+    account: Arc<Account>,
     name: Option<String>,
     redrive: bool,
     input: Value,
@@ -38,6 +42,7 @@ where
     W::State: Serialize + DeserializeOwned + 'static,
 {
     let ended = engine(workflow, db).and_then(|engine| {
+        let engine = engine.with_account(account);
         let name = match name {
             Some(name) => name,
             None => {

@@ -15,6 +15,10 @@
 //! input or bindings file, Tasks without a binding, or (with `--db`) an execution
 //! store that cannot be opened or can no longer write; the message is on stderr.
 //!
+//! `AWS_REGION` (else `AWS_DEFAULT_REGION`), `ASL_ACCOUNT_ID` and `ASL_PARTITION` name
+//! the region, account and partition of the execution's ARNs (see
+//! [`Account::from_env`]).
+//!
 //! With `--db`, the execution runs durably under the [`Engine`](asl_engine::Engine) on a
 //! SQLite store, and running the same command again goes on with it.
 
@@ -26,6 +30,7 @@ use std::ffi::OsString;
 use std::io::{self, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{CommandFactory, FromArgMatches};
 use serde::Serialize;
@@ -33,6 +38,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use asl_bindings::Bindings;
+use asl_runtime::arn::Account;
 use asl_runtime::error::ExecutionError;
 use asl_runtime::exec::{self, Workflow};
 
@@ -66,6 +72,7 @@ where
 {
     let status = execute(
         std::env::args_os(),
+        &|name| std::env::var(name).ok(),
         tasks,
         make,
         // Not locked for the whole run: Tasks running on other threads (a command's
@@ -86,7 +93,12 @@ where
     long_about = "Runs a state machine compiled by asl and prints how the execution ended.\n\n\
         Exit status: 0 when it succeeded (the output JSON is on stdout), 1 when it failed \
         ({\"error\", \"cause\"} on stdout), 2 when it could not start (the message is on stderr), \
-        130 when Ctrl-C stopped it (its running commands are killed)."
+        130 when Ctrl-C stopped it (its running commands are killed).\n\n\
+        Environment: AWS_REGION (else AWS_DEFAULT_REGION) and ASL_ACCOUNT_ID set the region \
+        and the account (12 digits) the execution's ARNs name ($$.Execution.Id, \
+        $$.StateMachine.Id, $$.Execution.RoleArn, the history's TaskScheduled region), \
+        ASL_PARTITION their partition [default: us-east-1, 123456789012, aws]; ASL_S3_ROOT \
+        is the default of --s3-root."
 )]
 struct Args {
     /// The execution input: JSON text, `@FILE` to read a file, or `-` to read
@@ -146,8 +158,11 @@ struct Streams<'a> {
 /// A reason no execution could start, for stderr.
 type Refusal = String;
 
+/// Runs the execution `args` describe, reading the environment variables that
+/// name its account with `var`; returns the exit status.
 fn execute<W, F>(
     args: impl IntoIterator<Item = OsString>,
+    var: &dyn Fn(&str) -> Option<String>,
     tasks: &[(&str, &str)],
     make: F,
     streams: Streams<'_>,
@@ -174,10 +189,16 @@ where
     } else {
         read_input(&args.input, streams.stdin)
     };
+    let account = Account::from_vars(var).map_err(|error| {
+        format!(
+            "{error}: set AWS_REGION (or AWS_DEFAULT_REGION), ASL_ACCOUNT_ID and ASL_PARTITION to name the account of the execution's ARNs"
+        )
+    });
     let prepared = input
-        .and_then(|input| Ok((input, bindings(&args, tasks)?)))
-        .and_then(|(input, bindings)| Ok((input, bindings, runtime()?)));
-    let (input, bindings, runtime) = match prepared {
+        .and_then(|input| Ok((input, Arc::new(account?))))
+        .and_then(|(input, account)| Ok((input, account, bindings(&args, tasks)?)))
+        .and_then(|(input, account, bindings)| Ok((input, account, bindings, runtime()?)));
+    let (input, account, bindings, runtime) = match prepared {
         Ok(prepared) => prepared,
         Err(refusal) => {
             let _ = writeln!(streams.stderr, "error: {refusal}");
@@ -187,9 +208,18 @@ where
     let workflow = make(bindings);
     if let Some(db) = &args.db {
         let name = args.name.clone();
-        return durable::run(workflow, db, name, args.redrive, input, runtime, streams);
+        return durable::run(
+            workflow,
+            db,
+            account,
+            name,
+            args.redrive,
+            input,
+            runtime,
+            streams,
+        );
     }
-    let mut options = exec::RunOptions::default();
+    let mut options = exec::RunOptions::default().account(account);
     if let Some(name) = args.name {
         options = options.name(name);
     }
@@ -354,13 +384,15 @@ mod tests {
     use super::*;
     use asl_runtime::context::Context;
     use asl_runtime::exec::{MachineState, StateType, Step};
-    use asl_runtime::task::{Dispatch, TaskContext};
+    use asl_runtime::task::{Dispatch, Resource, TaskContext};
 
     const RESOURCE: &str = "arn:aws:lambda:us-east-1:123456789012:function:greet";
+    static GREET: Resource = Resource::lambda_function(RESOURCE);
     const TASKS: &[(&str, &str)] = &[("Greet", RESOURCE)];
 
     /// A hand-written machine: `Greet`, a Task bound through `Bindings`, then the
-    /// end; or, when the input has `"fail"`, a failure.
+    /// end; or, when the input has `"fail"`, a failure; or, when it has `"id"`, its
+    /// execution ARN.
     #[derive(Debug)]
     struct Greeter {
         bindings: Bindings,
@@ -408,7 +440,10 @@ mod tests {
             if input.get("fail").is_some() {
                 return Err(ExecutionError::from_parts(Some("Boom".to_owned()), None));
             }
-            let task = TaskContext::new("Greet", RESOURCE, context);
+            if input.get("id").is_some() {
+                return Ok(Step::Succeed(json!(context.execution().id())));
+            }
+            let task = TaskContext::new("Greet", &GREET, context);
             Ok(Step::Succeed(self.bindings.call(task, input).await?))
         }
     }
@@ -422,12 +457,23 @@ mod tests {
     }
 
     fn run(args: &[&str], stdin: &str) -> Run {
+        run_in(&[], args, stdin)
+    }
+
+    /// [`run`] with the environment variables `env` (and no others).
+    fn run_in(env: &[(&str, &str)], args: &[&str], stdin: &str) -> Run {
         let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
         let argv = std::iter::once("greeter")
             .chain(args.iter().copied())
             .map(OsString::from);
+        let var = |name: &str| {
+            env.iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| (*value).to_owned())
+        };
         let status = execute(
             argv,
+            &var,
             TASKS,
             |bindings| Greeter { bindings },
             Streams {
@@ -441,6 +487,47 @@ mod tests {
             stdout: String::from_utf8(stdout).unwrap(),
             stderr: String::from_utf8(stderr).unwrap(),
         }
+    }
+
+    #[test]
+    fn the_environment_names_the_account_of_the_execution_arns() {
+        let (_dir, bindings) = bindings_file("\"cat\"");
+        let args = [
+            "--bindings",
+            &bindings,
+            "--input",
+            r#"{"id": true}"#,
+            "--name",
+            "e",
+        ];
+        let run = run(&args, "");
+        assert_eq!(
+            (run.status, run.stdout.trim()),
+            (
+                SUCCEEDED,
+                r#""arn:aws:states:us-east-1:123456789012:execution:Greeter:e""#
+            )
+        );
+        let env = [
+            ("AWS_DEFAULT_REGION", "eu-central-1"),
+            ("ASL_ACCOUNT_ID", "111122223333"),
+        ];
+        let run = run_in(&env, &args, "");
+        assert_eq!(
+            (run.status, run.stdout.trim()),
+            (
+                SUCCEEDED,
+                r#""arn:aws:states:eu-central-1:111122223333:execution:Greeter:e""#
+            )
+        );
+        let run = run_in(&[("ASL_ACCOUNT_ID", "me")], &args, "");
+        assert_eq!(run.status, USAGE);
+        assert!(
+            run.stderr
+                .starts_with("error: `me` is not an account id (12 digits): set AWS_REGION"),
+            "{}",
+            run.stderr
+        );
     }
 
     #[test]

@@ -9,7 +9,8 @@ use std::time::Duration;
 use asl_engine::history::{EventType, HistoryEvent};
 use asl_engine::store::{ExecutionStatus, MemoryStore, Store, StoreError};
 use asl_engine::{Control, Engine, EngineError};
-use asl_runtime::{TaskContext, TaskError};
+use asl_runtime::arn::Account;
+use asl_runtime::{RunOptions, TaskContext, TaskError};
 use asl_store_sqlite::SqliteStore;
 use serde_json::{Value, json};
 
@@ -979,6 +980,10 @@ async fn a_task_starts_and_waits_for_executions_of_another_compiled_machine() {
     let cause: Value = serde_json::from_str(output["failure"]["Cause"].as_str().unwrap()).unwrap();
     assert_eq!(cause["Status"], "FAILED");
     assert_eq!(cause["Error"], "ChildBroke");
+    assert_eq!(
+        cause["StateMachineArn"],
+        "arn:aws:states:us-east-1:123456789012:stateMachine:greeter"
+    );
     // The fire-and-forget child, and the others, ran as executions of their own.
     let forgotten = children.wait("forgotten").await.unwrap();
     assert_eq!(
@@ -986,6 +991,120 @@ async fn a_task_starts_and_waits_for_executions_of_another_compiled_machine() {
         Some(r#"{"greeting":"hello nobody"}"#)
     );
     assert_eq!(children.list().unwrap().len(), 4);
+}
+
+/// An account other than the default one.
+fn elsewhere() -> Arc<Account> {
+    Arc::new(Account::new("eu-west-1", "111122223333").unwrap())
+}
+
+#[tokio::test]
+async fn nested_executions_name_the_account_of_their_engines() {
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    let machines = Arc::new(asl_engine::Machines::new());
+    let children = Engine::with_machines(greeter::Machine::new(()), Arc::clone(&store), &machines)
+        .with_account(elsewhere());
+    let parents = Engine::with_machines(
+        parent::Machine::new(NotNested),
+        Arc::clone(&store),
+        &machines,
+    )
+    .with_account(elsewhere());
+    let record = parents.run("p", json!({"who": "ann"})).await.unwrap();
+    assert_eq!(
+        record.identity.arn,
+        "arn:aws:states:eu-west-1:111122223333:execution:parent:p"
+    );
+    let output: Value = serde_json::from_str(record.position.output.as_deref().unwrap()).unwrap();
+    assert_eq!(
+        output["forget"]["arn"],
+        "arn:aws:states:eu-west-1:111122223333:execution:greeter:forgotten"
+    );
+    assert_eq!(output["forget"]["arn"], children.arn("forgotten"));
+    let cause: Value = serde_json::from_str(output["failure"]["Cause"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        cause["StateMachineArn"],
+        "arn:aws:states:eu-west-1:111122223333:stateMachine:greeter"
+    );
+}
+
+mod located {
+    asl_macros::asl!(
+        name = "located",
+        definition = r#"{
+        "StartAt": "Where",
+        "States": {
+            "Where": {
+                "Type": "Pass",
+                "Parameters": {"execution.$": "$$.Execution.Id", "machine.$": "$$.StateMachine.Id", "role.$": "$$.Execution.RoleArn"},
+                "Next": "Call"
+            },
+            "Call": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "ResultPath": null, "End": true}
+        }
+    }"#
+    );
+}
+
+struct Nothing;
+
+impl located::Tasks for Nothing {
+    async fn call(&self, _: Value, _: TaskContext<'_>) -> Result<Value, TaskError> {
+        Ok(json!({}))
+    }
+}
+
+/// The execution, state machine and role ARNs an execution of `located` output.
+fn located_at(output: &Value) -> [&str; 3] {
+    ["execution", "machine", "role"].map(|key| output[key].as_str().unwrap())
+}
+
+#[tokio::test]
+async fn the_account_given_names_the_arns_in_the_context_object_and_the_history() {
+    // In memory: the default account, then another one.
+    let machine = located::Machine::new(Nothing);
+    let output = machine
+        .run_with(RunOptions::default().name("here"), json!({}))
+        .await
+        .unwrap();
+    assert_eq!(
+        located_at(&output),
+        [
+            "arn:aws:states:us-east-1:123456789012:execution:located:here",
+            "arn:aws:states:us-east-1:123456789012:stateMachine:located",
+            "arn:aws:iam::123456789012:role/service-role/StepFunctions-local",
+        ]
+    );
+    let there = RunOptions::default().name("there").account(elsewhere());
+    let output = machine.run_with(there, json!({})).await.unwrap();
+    let expected = [
+        "arn:aws:states:eu-west-1:111122223333:execution:located:there",
+        "arn:aws:states:eu-west-1:111122223333:stateMachine:located",
+        "arn:aws:iam::111122223333:role/service-role/StepFunctions-local",
+    ];
+    assert_eq!(located_at(&output), expected);
+
+    // Under the engine, the history's TaskScheduled names the region too.
+    let engine =
+        Engine::new(located::Machine::new(Nothing), MemoryStore::new()).with_account(elsewhere());
+    assert_eq!(engine.account().region(), "eu-west-1");
+    let record = engine.run("there", json!({})).await.unwrap();
+    assert_eq!(record.identity.arn, expected[0]);
+    let output: Value = serde_json::from_str(record.position.output.as_deref().unwrap()).unwrap();
+    assert_eq!(located_at(&output), expected);
+    let history = engine.history("there").unwrap();
+    let scheduled = history
+        .iter()
+        .find(|event| event.kind == EventType::TaskScheduled)
+        .unwrap();
+    assert_eq!(
+        serde_json::to_value(scheduled).unwrap()["taskScheduledEventDetails"]["region"],
+        "eu-west-1"
+    );
+    let started = serde_json::to_value(&history[0]).unwrap();
+    assert_eq!(
+        started["executionStartedEventDetails"]["roleArn"],
+        expected[2]
+    );
 }
 
 #[tokio::test]

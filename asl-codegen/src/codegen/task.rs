@@ -7,7 +7,7 @@ use quote::{ToTokens, quote};
 
 use crate::ir::io::JsonPathFlow;
 use crate::ir::param::Param;
-use crate::ir::resource::{IntegrationPattern, ResourceKind};
+use crate::ir::resource::{IntegrationPattern, Resource, ResourceKind};
 use crate::ir::state::{State, Task};
 
 use super::attempt::{self, Attempt, Resilience};
@@ -27,7 +27,7 @@ pub(super) fn body(
 ) -> Vec<TokenStream> {
     scope.stamps_entry = true;
     let name = &state.name;
-    let resource = &task.resource.arn;
+    let resource = descriptor(&task.resource);
     let method = names.function(crate::ir::StateId(index));
     // InputPath and Parameters run again for each attempt, which sees its own
     // `$$.State.RetryCount`.
@@ -43,7 +43,7 @@ pub(super) fn body(
         );
     if callback {
         // `$$.Task.Token` for this attempt, before Parameters read it.
-        prepare.push(quote!(context.set_task_token(Some(task::callback::token(#name, context)));));
+        prepare.push(quote!(context.set_task_token(Some(task::callback::token(context)));));
     }
     let keeps_input = attempt::keeps_input(flow, &task.catch);
     let retrying = !task.retry.is_empty();
@@ -105,7 +105,7 @@ pub(super) fn body(
         }
     } else if activity {
         quote! {
-            task::callback::activity(task, #resource, argument, |input| {
+            task::callback::activity(task, argument, |input| {
                 self.tasks.#method(input, task)
             })
         }
@@ -115,8 +115,9 @@ pub(super) fn body(
         quote!(self.tasks.#method(argument, task))
     };
     let run = quote! {
+        static RESOURCE: task::Resource = #resource;
         let attempt = task::Attempt::new(#timeout, #heartbeat).since_start(context);
-        let task = attempt.context(#name, #resource, context);
+        let task = attempt.context(#name, &RESOURCE, context);
         let argument = #argument;
         task.record_start(&argument);
         let outcome = attempt.run(#handler).await;
@@ -135,6 +136,33 @@ pub(super) fn body(
         Attempt { prepare, run },
         names,
     )
+}
+
+/// The runtime's description of `resource` (an `asl_runtime::task::Resource`), a
+/// constant expression: the runtime parses no ARN.
+fn descriptor(resource: &Resource) -> TokenStream {
+    let arn = &resource.arn;
+    match &resource.kind {
+        ResourceKind::LambdaFunction { .. } => quote!(task::Resource::lambda_function(#arn)),
+        ResourceKind::Activity { .. } => quote!(task::Resource::activity(#arn)),
+        ResourceKind::Integration { pattern, .. } => {
+            let (resource_type, name) = resource.history_names();
+            let pattern = match pattern {
+                IntegrationPattern::RequestResponse => quote!(RequestResponse),
+                IntegrationPattern::Sync => quote!(Sync),
+                IntegrationPattern::Sync2 => quote!(Sync2),
+                IntegrationPattern::WaitForTaskToken => quote!(WaitForTaskToken),
+            };
+            quote! {
+                task::Resource::integration(
+                    #arn,
+                    #resource_type,
+                    #name,
+                    task::IntegrationPattern::#pattern,
+                )
+            }
+        }
+    }
 }
 
 /// A Task's `TimeoutSeconds` or `HeartbeatSeconds` (the path variant named `field`)

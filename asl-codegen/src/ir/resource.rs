@@ -59,6 +59,25 @@ impl Resource {
             kind,
         })
     }
+
+    /// How its history events name it, as AWS splits it: (`resourceType`,
+    /// `resource`). An integration is its service and action
+    /// (`arn:aws:states:::lambda:invoke` is `lambda`, `invoke`; an AWS SDK call
+    /// `aws-sdk`, `SERVICE:ACTION`), whatever its pattern, region, account or
+    /// partition; a Lambda function is `lambda` and its ARN; an activity `activity`
+    /// and its ARN.
+    pub fn history_names(&self) -> (String, String) {
+        match &self.kind {
+            ResourceKind::LambdaFunction { .. } => ("lambda".to_owned(), self.arn.clone()),
+            ResourceKind::Activity { .. } => ("activity".to_owned(), self.arn.clone()),
+            ResourceKind::Integration {
+                service, action, ..
+            } => match service.split_once(':') {
+                Some((sdk, service)) => (sdk.to_owned(), format!("{service}:{action}")),
+                None => (service.clone(), action.clone()),
+            },
+        }
+    }
 }
 
 /// Why a `Resource` is not one Step Functions can run.
@@ -275,6 +294,40 @@ mod tests {
                 assert_eq!(kind(&long), kind(&short), "{long}");
             }
         }
+    }
+
+    /// The `resourceType` and `resource` of the history events of a Task, as the
+    /// runtime reported them when it split the ARN at run time.
+    #[test]
+    fn resources_split_as_aws_reports_them() {
+        let names = |arn: &str| Resource::parse(arn).unwrap().history_names();
+        let pair = |kind: &str, name: &str| (kind.to_owned(), name.to_owned());
+        assert_eq!(
+            names("arn:aws:states:::lambda:invoke"),
+            pair("lambda", "invoke")
+        );
+        assert_eq!(
+            names("arn:aws:states:::states:startExecution.sync:2"),
+            pair("states", "startExecution")
+        );
+        let activity = "arn:aws:states:us-east-1:123456789012:activity:approve";
+        assert_eq!(names(activity), pair("activity", activity));
+        let function = "arn:aws:lambda:us-east-1:123456789012:function:charge:live";
+        assert_eq!(names(function), pair("lambda", function));
+        for long in [
+            "arn:aws:states:us-east-1:123456789012:lambda:invoke",
+            "arn:aws-cn:states:::lambda:invoke.waitForTaskToken",
+        ] {
+            assert_eq!(names(long), pair("lambda", "invoke"), "{long}");
+        }
+        assert_eq!(
+            names("arn:aws:states:::aws-sdk:s3:listObjectsV2.waitForTaskToken"),
+            pair("aws-sdk", "s3:listObjectsV2")
+        );
+        assert_eq!(
+            names("arn:aws:states:::http:invoke"),
+            pair("http", "invoke")
+        );
     }
 
     #[test]

@@ -270,7 +270,7 @@ pub struct MapIteration {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Scheduled {
-    /// The service (`lambda`, `states` ...) or `activity`; `local` for handlers.
+    /// The service (`lambda`, `states` ...).
     pub resource_type: String,
     /// The action, or the resource itself.
     pub resource: String,
@@ -321,67 +321,12 @@ pub struct TaskFailure {
 }
 
 impl Resource {
-    /// How AWS splits a Task's `Resource` in its events: `arn:aws:states:::lambda:invoke`
-    /// is type `lambda`, resource `invoke`; an activity ARN is type `activity`; a
-    /// Lambda function ARN is type `lambda`, resource the ARN; anything else (a local
-    /// handler name) is type `local`. An integration written with its region and
-    /// account, or in another partition, splits as the short form does.
-    pub fn of(resource: &str) -> Resource {
-        let integration = match resource.splitn(6, ':').collect::<Vec<_>>()[..] {
-            ["arn", _, "states", _, _, rest] if !rest.starts_with("activity:") => Some(rest),
-            _ => None,
-        };
-        let (resource_type, name) = if let Some(rest) = integration {
-            let rest = rest.split('.').next().unwrap_or(rest);
-            match rest.split_once(':') {
-                Some((service, action)) => (service.to_owned(), action.to_owned()),
-                None => (rest.to_owned(), rest.to_owned()),
-            }
-        } else if resource.contains(":activity:") {
-            ("activity".to_owned(), resource.to_owned())
-        } else if resource.contains(":lambda:") {
-            ("lambda".to_owned(), resource.to_owned())
-        } else {
-            ("local".to_owned(), resource.to_owned())
-        };
+    /// `resource` as its history events name it (see
+    /// [`arn::Resource::resource_type`](crate::arn::Resource::resource_type)).
+    pub fn of(resource: &crate::arn::Resource) -> Resource {
         Resource {
-            resource_type,
-            resource: name,
+            resource_type: resource.resource_type().to_owned(),
+            resource: resource.resource().to_owned(),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn resources_split_as_aws_reports_them() {
-        let of = |text| {
-            let resource = Resource::of(text);
-            (resource.resource_type, resource.resource)
-        };
-        assert_eq!(
-            of("arn:aws:states:::lambda:invoke"),
-            ("lambda".into(), "invoke".into())
-        );
-        assert_eq!(
-            of("arn:aws:states:::states:startExecution.sync:2"),
-            ("states".into(), "startExecution".into())
-        );
-        assert_eq!(
-            of("arn:aws:states:us-east-1:123456789012:activity:approve"),
-            (
-                "activity".into(),
-                "arn:aws:states:us-east-1:123456789012:activity:approve".into()
-            )
-        );
-        for long in [
-            "arn:aws:states:us-east-1:123456789012:lambda:invoke",
-            "arn:aws-cn:states:::lambda:invoke.waitForTaskToken",
-        ] {
-            assert_eq!(of(long), ("lambda".into(), "invoke".into()), "{long}");
-        }
-        assert_eq!(of("charge"), ("local".into(), "charge".into()));
     }
 }

@@ -16,15 +16,13 @@ pub mod details;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::arn::Resource as TaskResource;
 use crate::error::ExecutionError;
 use crate::events::details::{
     ActivityScheduled, ActivityStarted, Details, Entered, EventType, Exited, Failure, MAX_EVENTS,
     MapStarted, Output, Resource, Scheduled, TaskFailure, TaskOutput, Truncated,
 };
 use crate::machine::{MachineState, StateType, Step};
-
-/// The `resourceType` of activity Tasks (see [`Resource::of`]).
-const ACTIVITY: &str = "activity";
 
 /// A history event made inside a state, not numbered yet.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -179,28 +177,29 @@ impl Events {
         });
     }
 
-    /// Records `TaskScheduled` (its `parameters` the handler's argument) and
-    /// `TaskStarted` for an attempt at a Task with `resource`; for an activity,
-    /// `ActivityScheduled` (`ActivityStarted` follows when a worker takes it).
-    pub fn task_started(&self, resource: &str, argument: &Value) {
-        let task = Resource::of(resource);
-        if task.resource_type == ACTIVITY {
+    /// Records `TaskScheduled` (its `parameters` the handler's argument, its
+    /// `region` the execution's) and `TaskStarted` for an attempt at a Task with
+    /// `resource`; for an activity, `ActivityScheduled` (`ActivityStarted` follows
+    /// when a worker takes it).
+    pub fn task_started(&self, resource: &TaskResource, region: &str, argument: &Value) {
+        if resource.is_activity() {
             self.record(
                 EventType::ActivityScheduled,
                 Details::ActivityScheduled(ActivityScheduled {
-                    resource: task.resource,
+                    resource: resource.arn().to_owned(),
                     input: argument.to_string(),
                     input_details: Truncated::default(),
                 }),
             );
             return;
         }
+        let task = Resource::of(resource);
         self.record(
             EventType::TaskScheduled,
             Details::TaskScheduled(Scheduled {
                 resource_type: task.resource_type.clone(),
                 resource: task.resource.clone(),
-                region: crate::arn::REGION.to_owned(),
+                region: region.to_owned(),
                 parameters: argument.to_string(),
             }),
         );
@@ -209,7 +208,7 @@ impl Events {
 
     /// Records that a callback Task's handler handed out its token and answered
     /// `response` (`TaskSubmitted`); the outcome sent with the token comes later.
-    pub fn task_submitted(&self, resource: &str, response: &Value) {
+    pub fn task_submitted(&self, resource: &TaskResource, response: &Value) {
         let Resource {
             resource_type,
             resource,
@@ -237,12 +236,12 @@ impl Events {
     /// the handler's result, `TaskTimedOut` (`States.Timeout`, a missed heartbeat
     /// included) or `TaskFailed`; for an activity, `ActivitySucceeded`,
     /// `ActivityTimedOut` or `ActivityFailed`.
-    pub fn task_ended(&self, resource: &str, outcome: &Result<Value, ExecutionError>) {
+    pub fn task_ended(&self, resource: &TaskResource, outcome: &Result<Value, ExecutionError>) {
+        let activity = resource.is_activity();
         let Resource {
             resource_type,
             resource,
         } = Resource::of(resource);
-        let activity = resource_type == ACTIVITY;
         let (kind, details) = match outcome {
             Ok(output) if activity => (
                 EventType::ActivitySucceeded,

@@ -7,11 +7,13 @@ pub mod reader;
 pub mod writer;
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use futures::StreamExt;
 use serde_json::Value;
 
+use crate::arn::Account;
 use crate::context::Context;
 pub use crate::context::ExecutionType;
 use crate::error::{ExecutionError, names};
@@ -382,6 +384,7 @@ pub struct MapRun {
     arn: String,
     state_machine: String,
     execution_type: ExecutionType,
+    account: Arc<Account>,
 }
 
 impl MapRun {
@@ -397,11 +400,13 @@ impl MapRun {
             None => crate::exec::execution_name(),
         };
         let state_machine = format!("{}/{label}", execution.state_machine_name());
+        let account = Arc::clone(execution.account());
         MapRun {
-            arn: format!("{ARN_PREFIX}:mapRun:{state_machine}:{id}"),
+            arn: account.states_arn(format_args!("mapRun:{state_machine}:{id}")),
             id,
             state_machine,
             execution_type,
+            account,
         }
     }
 
@@ -457,17 +462,18 @@ impl MapRun {
 
     /// The ARN of the child execution of item `index`.
     pub fn child_arn(&self, index: usize) -> String {
-        format!(
-            "{ARN_PREFIX}:{}:{}:{}",
+        self.account.states_arn(format_args!(
+            "{}:{}:{}",
             self.execution_type.arn_kind(),
             self.state_machine,
             self.child_name(index)
-        )
+        ))
     }
 
     /// The ARN of the child executions' state machine.
     pub fn state_machine_arn(&self) -> String {
-        format!("{ARN_PREFIX}:stateMachine:{}", self.state_machine)
+        self.account
+            .states_arn(format_args!("stateMachine:{}", self.state_machine))
     }
 
     /// The record AWS keeps of a finished child execution.
@@ -491,9 +497,6 @@ fn derived_id(key: &str) -> String {
         .into_uuid()
         .to_string()
 }
-
-/// The account and region of local ARNs.
-const ARN_PREFIX: &str = "arn:aws:states:us-east-1:123456789012";
 
 /// `States.ExceedToleratedFailureThreshold`.
 fn threshold_exceeded() -> ExecutionError {

@@ -12,6 +12,7 @@ use tokio::time::Instant;
 
 use super::context::TaskContext;
 use super::error::TaskError;
+use crate::arn::Resource;
 use crate::context::Context;
 use crate::error::{ExecutionError, names};
 use crate::heartbeat::Heartbeat;
@@ -87,7 +88,7 @@ impl Attempt {
     pub fn context<'a>(
         &'a self,
         state: &'static str,
-        resource: &'static str,
+        resource: &'static Resource,
         context: &'a Context,
     ) -> TaskContext<'a> {
         TaskContext::new(state, resource, context).limited(self.deadline, &self.heartbeat)

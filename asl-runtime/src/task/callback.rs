@@ -35,15 +35,15 @@ pub use crate::hooks::{Activities, ActivityTask, Callbacks, Outcome, TaskTokens}
 /// recorded.
 const POLL: Duration = Duration::from_secs(1);
 
-/// The task token of the Task state `state` now entered in `context`: its
+/// The task token of the Task state now entered in `context`: its
 /// [idempotency key](TaskContext::idempotency_key) in URL-safe base64, so that it
 /// names the execution and stays the same when a resumed execution runs the attempt
 /// again. When the execution the store keeps is not the ARN the key starts with up
 /// to its first `/` (a Distributed Map child, whose ARN holds `/`s and which the
 /// store keeps as part of its top-level execution), `.` and that execution's ARN in
 /// URL-safe base64 follow, so that [`execution_of`] finds it.
-pub fn token(state: &'static str, context: &Context) -> String {
-    let key = TaskContext::new(state, "", context).idempotency_key();
+pub fn token(context: &Context) -> String {
+    let key = super::idempotency_key(context);
     let mut token = URL_SAFE_NO_PAD.encode(&key);
     let execution = context.execution();
     let stored = match execution.top_level() {
@@ -65,7 +65,7 @@ const STORED_SEPARATOR: char = '.';
 fn arn_in_key(key: &str) -> Option<&str> {
     key.split('/')
         .next()
-        .filter(|arn| arn.starts_with("arn:aws:states:"))
+        .filter(|arn| crate::arn::is_states_arn(arn))
 }
 
 /// The ARN of the execution the store keeps that `token` was made in (see
@@ -81,7 +81,7 @@ pub fn execution_of(token: &str) -> Option<String> {
         Some(stored) => decode(stored)?,
         None => arn_in_key(&key)?.to_owned(),
     };
-    arn.starts_with("arn:aws:states:").then_some(arn)
+    crate::arn::is_states_arn(&arn).then_some(arn)
 }
 
 /// Runs a callback Task: calls `handler` (which hands out the token), then waits for
@@ -102,17 +102,16 @@ pub async fn wait_for_token(
     let forget = Forget { callbacks, token };
     let response = handler.await?;
     if let Some(events) = task.events() {
-        events.task_submitted(task.resource(), &response);
+        events.task_submitted(task.classified_resource(), &response);
     }
     wait(callbacks, token, outcome, forget).await
 }
 
-/// Runs an activity Task: under the engine, offers `input` to the workers of
-/// `activity` (unless a worker took it before a restart) and waits for the outcome
-/// sent with the token; outside it, the handler runs on `input` instead.
+/// Runs an activity Task: under the engine, offers `input` to the workers of the
+/// Task's activity (unless a worker took it before a restart) and waits for the
+/// outcome sent with the token; outside it, the handler runs on `input` instead.
 pub async fn activity<F, Fut>(
     task: TaskContext<'_>,
-    activity: &str,
     input: Value,
     handler: F,
 ) -> Result<Value, TaskError>
@@ -134,11 +133,11 @@ where
             events.activity_started();
         }
     } else {
-        let task = ActivityTask {
+        let offered = ActivityTask {
             token: token.to_owned(),
             input,
         };
-        callbacks.activities.offer(activity, task, events);
+        callbacks.activities.offer(task.resource(), offered, events);
     }
     wait(callbacks, token, outcome, forget).await
 }
@@ -199,6 +198,7 @@ mod tests {
     use std::sync::Arc;
     use std::time::SystemTime;
 
+    use crate::arn::Account;
     use crate::context::{Execution, ExecutionType};
     use crate::events::Events;
     use crate::heartbeat::Heartbeat;
@@ -242,7 +242,7 @@ mod tests {
     fn token_in(execution: Execution, state: &'static str) -> String {
         let mut context = Context::new(Arc::new(execution));
         context.enter(state);
-        token(state, &context)
+        token(&context)
     }
 
     #[test]
@@ -271,6 +271,20 @@ mod tests {
             let key = String::from_utf8(URL_SAFE_NO_PAD.decode(key).unwrap()).unwrap();
             assert!(key.starts_with(&format!("{own}/Ask/again/")), "{key}");
         }
+    }
+
+    #[test]
+    fn a_token_names_its_execution_in_any_partition_region_and_account() {
+        let account = Account::in_partition("aws-cn", "cn-north-1", "111122223333").unwrap();
+        let parent = top_level("run-1").with_account(Arc::new(account));
+        let arn = parent.id();
+        assert!(
+            arn.starts_with("arn:aws-cn:states:cn-north-1:111122223333:execution:"),
+            "{arn}"
+        );
+        let child = parent.child("orders", ExecutionType::Standard, "m-0".into(), None);
+        assert_eq!(execution_of(&token_in(parent, "Ask")), Some(arn.clone()));
+        assert_eq!(execution_of(&token_in(child, "Ask")), Some(arn));
     }
 
     #[test]

@@ -7,6 +7,7 @@ use tokio::time::Instant;
 
 use serde_json::Value;
 
+use crate::arn::{Resource, ResourceKind};
 use crate::context::Context;
 use crate::error::ExecutionError;
 use crate::heartbeat::Heartbeat;
@@ -16,7 +17,7 @@ use crate::heartbeat::Heartbeat;
 #[derive(Debug, Clone, Copy)]
 pub struct TaskContext<'a> {
     state: &'static str,
-    resource: &'static str,
+    resource: &'static Resource,
     context: &'a Context,
     heartbeat: &'a Heartbeat,
     deadline: Option<Instant>,
@@ -26,9 +27,21 @@ impl<'a> TaskContext<'a> {
     /// The context of Task state `state` with `resource`, without a time limit or a
     /// heartbeat (generated code makes the context of each attempt with
     /// [`Attempt::context`](super::Attempt::context)).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use asl_runtime::task::{Resource, TaskContext};
+    /// use asl_runtime::{Context, Execution};
+    ///
+    /// static CHARGE: Resource =
+    ///     Resource::lambda_function("arn:aws:lambda:us-east-1:123456789012:function:charge");
+    /// let context = Context::new(Arc::new(Execution::new("Orders", None, serde_json::json!({}))));
+    /// let task = TaskContext::new("Charge", &CHARGE, &context);
+    /// assert_eq!(task.resource(), "arn:aws:lambda:us-east-1:123456789012:function:charge");
+    /// ```
     pub fn new(
         state: &'static str,
-        resource: &'static str,
+        resource: &'static Resource,
         context: &'a Context,
     ) -> TaskContext<'a> {
         TaskContext {
@@ -58,8 +71,18 @@ impl<'a> TaskContext<'a> {
         self.state
     }
 
-    /// The Task state's `Resource`.
+    /// The Task state's `Resource`, as the definition writes it.
     pub fn resource(&self) -> &'static str {
+        self.resource.arn()
+    }
+
+    /// What the Task state's `Resource` names, as the compiler classified it.
+    pub fn resource_kind(&self) -> ResourceKind {
+        self.resource.kind()
+    }
+
+    /// The Task state's `Resource`, classified.
+    pub(crate) fn classified_resource(&self) -> &'static Resource {
         self.resource
     }
 
@@ -85,11 +108,7 @@ impl<'a> TaskContext<'a> {
     /// can use the key to make them once (an idempotency token for the services it
     /// calls).
     pub fn idempotency_key(&self) -> String {
-        format!(
-            "{}/{}",
-            self.context.entry_key(),
-            self.context.retry_count()
-        )
+        idempotency_key(self.context)
     }
 
     /// Where a callback task waits for its token (under the durable engine).
@@ -117,7 +136,8 @@ impl<'a> TaskContext<'a> {
     /// `TaskStarted`) in the history of a durable execution.
     pub fn record_start(&self, argument: &Value) {
         if let Some(events) = self.events() {
-            events.task_started(self.resource, argument);
+            let region = self.context.execution().account().region();
+            events.task_started(self.resource, region, argument);
         }
     }
 
@@ -140,4 +160,10 @@ impl<'a> TaskContext<'a> {
         self.deadline
             .map(|deadline| deadline.saturating_duration_since(Instant::now()))
     }
+}
+
+/// The [idempotency key](TaskContext::idempotency_key) of the attempt now running
+/// in `context`.
+pub(crate) fn idempotency_key(context: &Context) -> String {
+    format!("{}/{}", context.entry_key(), context.retry_count())
 }

@@ -24,10 +24,12 @@ use std::future::Future;
 
 use serde_json::Value;
 
+pub use crate::arn::{IntegrationPattern, Resource, ResourceKind};
 pub use crate::heartbeat::Heartbeat;
 pub use crate::hooks::{ActivityTask, Callbacks, Outcome};
 pub use attempt::{Attempt, DEFAULT_TIMEOUT_SECONDS, seconds_from};
 pub use context::TaskContext;
+pub(crate) use context::idempotency_key;
 pub use error::TaskError;
 
 /// Handlers chosen at run time rather than written against the generated `Tasks`

@@ -8,6 +8,9 @@ use super::*;
 use crate::context::Execution;
 use crate::retry;
 
+/// A Task's Resource, as generated code describes it.
+static R: Resource = Resource::lambda_function("arn:aws:lambda:us-east-1:123456789012:function:r");
+
 fn context() -> Context {
     Context::new(Arc::new(Execution::new("m", None, Value::Null)))
 }
@@ -42,7 +45,7 @@ async fn a_slow_handler_times_out_and_is_dropped() {
 async fn the_default_timeout_sets_no_deadline() {
     let attempt = Attempt::new(DEFAULT_TIMEOUT_SECONDS, None);
     let context = context();
-    let task = attempt.context("T", "r", &context);
+    let task = attempt.context("T", &R, &context);
     assert_eq!(task.deadline(), None);
     assert_eq!(task.remaining(), None);
     assert!(!task.heartbeat().is_listened());
@@ -57,7 +60,7 @@ async fn the_default_timeout_sets_no_deadline() {
 async fn a_handler_sees_the_time_it_has_left() {
     let attempt = Attempt::new(30, None);
     let context = context();
-    let task = attempt.context("T", "r", &context);
+    let task = attempt.context("T", &R, &context);
     sleep(seconds(10)).await;
     assert_eq!(task.remaining(), Some(seconds(20)));
     sleep(seconds(25)).await;
@@ -68,7 +71,7 @@ async fn a_handler_sees_the_time_it_has_left() {
 async fn heartbeats_keep_a_long_task_alive() {
     let attempt = Attempt::new(100, Some(10));
     let context = context();
-    let task = attempt.context("T", "r", &context);
+    let task = attempt.context("T", &R, &context);
     let heartbeat = task.heartbeat().clone();
     let started = Instant::now();
     let beating = async move {
@@ -86,7 +89,7 @@ async fn heartbeats_keep_a_long_task_alive() {
 async fn a_missed_heartbeat_fails_with_states_timeout() {
     let attempt = Attempt::new(100, Some(10));
     let context = context();
-    let heartbeat = attempt.context("T", "r", &context).heartbeat().clone();
+    let heartbeat = attempt.context("T", &R, &context).heartbeat().clone();
     let started = Instant::now();
     let stalls = async move {
         sleep(seconds(6)).await;
@@ -112,7 +115,7 @@ async fn a_missed_heartbeat_fails_with_states_timeout() {
 async fn timeout_seconds_bounds_a_task_that_keeps_beating() {
     let attempt = Attempt::new(25, Some(10));
     let context = context();
-    let heartbeat = attempt.context("T", "r", &context).heartbeat().clone();
+    let heartbeat = attempt.context("T", &R, &context).heartbeat().clone();
     let started = Instant::now();
     let forever = async move {
         loop {
