@@ -6,10 +6,10 @@ use std::process::Command;
 
 use serde_json::{Map, Value};
 
-use crate::compile::Profile;
 use crate::run::{Launch, NOT_RUN, prepare, spawn, status};
-use crate::scaffold::Durability;
 use crate::{BenchArgs, Io};
+use asl_build::Durability;
+use asl_build::Profile;
 
 /// The figures the binary prints, in the order `--json` gives them.
 const FIGURES: [&str; 7] = [

@@ -2,29 +2,25 @@
 #![deny(missing_docs)]
 
 mod bench;
-mod cache;
+mod build;
 mod check;
-mod compile;
 mod definition;
 mod executions;
-mod fingerprint;
 mod generate;
 mod run;
-mod scaffold;
 
 use std::io::{self, Read, Write};
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+pub use asl_build::{Cache, CompileError, Durability, Profile, compile};
 pub use bench::bench;
-pub use cache::Cache;
+pub use build::build;
 pub use check::check;
-pub use compile::{CompileError, Profile, build, compile};
 pub use executions::executions;
 pub use generate::generate;
 pub use run::execute;
-pub use scaffold::Durability;
 
 /// Amazon States Language workflows, checked exactly as AWS checks them.
 #[derive(Debug, Parser)]

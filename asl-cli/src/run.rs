@@ -4,11 +4,10 @@ use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use crate::cache::Cache;
-use crate::compile::{CompileError, Profile, compile};
 use crate::definition::{self, Refusal};
-use crate::scaffold::Durability;
 use crate::{ColorChoice, Io, RunArgs};
+use asl_build::Durability;
+use asl_build::{Cache, CompileError, Profile, compile};
 
 /// Exit status when the execution could not run.
 pub(crate) const NOT_RUN: u8 = 2;

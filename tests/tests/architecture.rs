@@ -17,6 +17,7 @@ const LAYERS: &[(&str, (u8, u8))] = &[
     ("asl-engine", (2, 0)),
     ("asl-store-sqlite", (3, 0)),
     ("asl-bindings", (3, 0)),
+    ("asl-build", (4, 0)),
     ("asl-standalone", (4, 0)),
     ("asl-cli", (6, 0)),
 ];

@@ -1,5 +1,4 @@
-//! Generated module -> standalone binary, through the cache; and `asl build`, which
-//! leaves that binary where the user asks.
+//! Generated module -> standalone binary, through the cache.
 
 use std::fmt;
 use std::io;
@@ -7,10 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::cache::Cache;
-use crate::definition::{self, Refusal};
 use crate::fingerprint::Fingerprint;
 use crate::scaffold::{Durability, scaffold};
-use crate::{BuildArgs, Io};
 
 /// Where `cargo` finds the runtime when `ASL_RUNTIME_PATH` does not say: this
 /// checkout's `asl-runtime`.
@@ -187,57 +184,6 @@ fn is_set_by_cargo_for_a_crate(name: &str) -> bool {
         "OUT_DIR",
     ];
     EXACT.contains(&name) || name.starts_with("CARGO_PKG_") || name.starts_with("CARGO_BIN_EXE_")
-}
-
-/// `asl build`: compiles `args.file` in release mode and copies the binary to
-/// `args.output`. Returns the exit status: 0, 1 for an invalid definition, 2 when
-/// it cannot be read or compiled.
-pub fn build(args: &BuildArgs, io: &mut Io<'_>) -> io::Result<u8> {
-    let module = match definition::generate(&args.file, args.color, io)? {
-        Ok(module) => module,
-        Err(Refusal::Invalid | Refusal::Unsupported) => return Ok(1),
-        Err(Refusal::Unreadable) => return Ok(2),
-    };
-    let binary = Cache::from_env()
-        .ok_or(CompileError::NoCache)
-        .and_then(|cache| {
-            let durability = if args.durable {
-                Durability::Sqlite
-            } else {
-                Durability::None
-            };
-            compile(&module, Profile::Release, durability, &cache)
-        });
-    let binary = match binary {
-        Ok(binary) => binary,
-        Err(error) => {
-            writeln!(io.stderr, "error: {error}")?;
-            return Ok(2);
-        }
-    };
-    if let Err(error) = install(&binary, &args.output) {
-        writeln!(
-            io.stderr,
-            "error: cannot write `{}`: {error}",
-            args.output.display()
-        )?;
-        return Ok(2);
-    }
-    Ok(0)
-}
-
-/// Copies `binary` to `output` through a temporary file beside it, so that a running
-/// `output` is replaced rather than written over.
-fn install(binary: &Path, output: &Path) -> io::Result<()> {
-    let mut temporary = output.as_os_str().to_owned();
-    temporary.push(".asl-tmp");
-    let temporary = PathBuf::from(temporary);
-    let copied =
-        std::fs::copy(binary, &temporary).and_then(|_| std::fs::rename(&temporary, output));
-    if copied.is_err() {
-        let _ = std::fs::remove_file(&temporary);
-    }
-    copied
 }
 
 #[cfg(test)]
