@@ -84,6 +84,19 @@ impl TokenRegistry {
         Ok(true)
     }
 
+    /// Hands the outcome recorded for `token` in the store (by another process) to
+    /// the state waiting for it in this process, if one does; returns whether one
+    /// did.
+    pub fn deliver(&self, token: &str) -> bool {
+        let Some(outcome) = self.recorded(token) else {
+            return false;
+        };
+        match self.lock().remove(token) {
+            Some(waiting) => waiting.outcome.send(outcome).is_ok(),
+            None => false,
+        }
+    }
+
     /// `SendTaskHeartbeat`: restarts the `HeartbeatSeconds` clock of the state
     /// waiting for `token`, and notes the time, so that a state resumed after a
     /// restart counts from it. Returns whether it waits in this process.

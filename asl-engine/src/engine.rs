@@ -290,6 +290,22 @@ where
         Ok(resumed)
     }
 
+    /// Goes on with execution `arn` of this machine if the store holds it as running
+    /// and this engine does not run it yet; returns whether it did. A server that
+    /// hosts several definitions of one machine (its versions) resumes each
+    /// execution with the definition it started with, where [`Engine::resume`] would
+    /// take them all.
+    pub fn resume_execution(&self, arn: &str) -> Result<bool, EngineError> {
+        let record = control::stored(&*self.shared.store, arn, arn)?;
+        let resumable = record.position.status == ExecutionStatus::Running
+            && record.identity.machine == self.shared.workflow.name()
+            && !self.running().contains_key(arn);
+        if resumable {
+            self.spawn(self.resumed(record)?);
+        }
+        Ok(resumable)
+    }
+
     /// `DescribeExecution`: `execution` (its name or ARN) as last committed.
     pub fn describe(&self, execution: &str) -> Result<ExecutionRecord, EngineError> {
         let record = control::stored(&*self.shared.store, &self.arn_of(execution), execution)?;
@@ -416,10 +432,32 @@ where
     /// or [`Engine::send_task_failure`], and heartbeats with
     /// [`Engine::send_task_heartbeat`], using the task's token.
     pub async fn get_activity_task(&self, activity_arn: &str) -> Option<ActivityTask> {
-        self.shared
-            .activities
-            .next(activity_arn, Duration::from_secs(60))
+        self.next_activity_task(activity_arn, Duration::from_secs(60))
             .await
+    }
+
+    /// The next task of the activity `activity_arn`, waiting up to `wait` for one
+    /// (zero: only one offered already); leased as for
+    /// [`Engine::get_activity_task`].
+    pub async fn next_activity_task(
+        &self,
+        activity_arn: &str,
+        wait: Duration,
+    ) -> Option<ActivityTask> {
+        self.shared.activities.next(activity_arn, wait).await
+    }
+
+    /// Hands the outcome recorded for `token` (by another process sharing the
+    /// store, such as a server answering `SendTaskSuccess`) to the state of this
+    /// engine waiting for it, at once rather than at its next look at the store;
+    /// returns whether one waited here.
+    pub fn deliver_callback(&self, token: &str) -> bool {
+        self.shared.tokens.deliver(token)
+    }
+
+    /// The machine it runs.
+    pub fn workflow(&self) -> &W {
+        &self.shared.workflow
     }
 
     /// `SendTaskSuccess`: the callback task waiting for `token` succeeds with

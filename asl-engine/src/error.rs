@@ -53,6 +53,28 @@ pub enum EngineError {
     Store(#[from] StoreError),
 }
 
+impl EngineError {
+    /// The name of the Step Functions API exception it is (`ExecutionAlreadyExists`,
+    /// `InvalidToken`...); a store failure, which is no fault of the caller's, is
+    /// `ServiceFailure`, and an ambiguous name (not an API case: the API always
+    /// names executions by ARN) `ValidationException`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            EngineError::AlreadyExists(_) => "ExecutionAlreadyExists",
+            EngineError::DoesNotExist(_) => "ExecutionDoesNotExist",
+            EngineError::StateMachineDoesNotExist(_) => "StateMachineDoesNotExist",
+            EngineError::AmbiguousName { .. } => "ValidationException",
+            EngineError::InvalidName(_) => "InvalidName",
+            EngineError::InvalidInput(_) => "InvalidExecutionInput",
+            EngineError::InvalidToken(_) => "InvalidToken",
+            EngineError::TaskDoesNotExist => "TaskDoesNotExist",
+            EngineError::TaskTimedOut => "TaskTimedOut",
+            EngineError::NotRedrivable(_) => "ExecutionNotRedrivable",
+            EngineError::Store(_) => "ServiceFailure",
+        }
+    }
+}
+
 /// Whether `name` is a valid execution name, as AWS checks it.
 pub fn valid_name(name: &str) -> bool {
     let length = name.chars().count();

@@ -100,7 +100,7 @@ where
 
 /// The engine on the store in `db`.
 #[cfg(feature = "sqlite")]
-fn engine<W>(workflow: W, db: &Path) -> Result<Engine<W>, String>
+pub(super) fn engine<W>(workflow: W, db: &Path) -> Result<Engine<W>, String>
 where
     W: Workflow + Send + 'static,
     W::State: Serialize + DeserializeOwned + 'static,
@@ -116,7 +116,7 @@ where
 
 /// Without the `sqlite` feature there is no store to run on.
 #[cfg(not(feature = "sqlite"))]
-fn engine<W>(_: W, _: &Path) -> Result<Engine<W>, String>
+pub(super) fn engine<W>(_: W, _: &Path) -> Result<Engine<W>, String>
 where
     W: Workflow + Send + 'static,
     W::State: Serialize + DeserializeOwned + 'static,

@@ -24,6 +24,7 @@
 
 mod bench;
 mod durable;
+pub mod worker;
 
 use std::ffi::OsString;
 
@@ -140,6 +141,10 @@ struct Args {
         value_parser = clap::value_parser!(u64).range(1..)
     )]
     bench: Option<u64>,
+    /// With --db: serves the calls of `asl serve` on stdin and stdout instead of
+    /// running one execution (see the `worker` module).
+    #[arg(long, hide = true, requires = "db", conflicts_with_all = ["redrive", "bench"])]
+    worker: bool,
     /// With `--input -`: reads the input as the first JSON value on stdin and ends
     /// the process when stdin closes after it, so that a process that started this
     /// binary with its stdin open (`asl run`, `asl bench`) takes it down with it when
@@ -206,6 +211,9 @@ where
         }
     };
     let workflow = make(bindings);
+    if let (true, Some(db)) = (args.worker, &args.db) {
+        return worker::serve(workflow, db, account, args.s3_root, runtime, streams);
+    }
     if let Some(db) = &args.db {
         let name = args.name.clone();
         return durable::run(
@@ -355,12 +363,17 @@ fn exit_when_stdin_closes() {
     });
 }
 
-/// The bindings `--bindings` names (none without it), checked to bind every Task.
+/// The bindings `--bindings` names (none without it), checked to bind every Task
+/// unless the binary is a worker: a server hosts machines whatever their bindings,
+/// and an unbound Task fails its execution with a cause naming its Resource.
 fn bindings(args: &Args, tasks: &[(&str, &str)]) -> Result<Bindings, Refusal> {
     let bindings = match &args.bindings {
         Some(path) => Bindings::load(path).map_err(|error| error.to_string())?,
         None => Bindings::default(),
     };
+    if args.worker {
+        return Ok(bindings);
+    }
     bindings
         .check(tasks)
         .map_err(|unbound| match &args.bindings {

@@ -1,0 +1,134 @@
+//! One worker process: a compiled machine's binary run with `--worker`, and the
+//! calls in flight to it over its stdin and stdout.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::Stdio;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use asl_runtime::arn::Account;
+use asl_standalone::worker::protocol::{Answer, Call, Request, Response};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::process::{Child, Command};
+use tokio::sync::{mpsc, oneshot};
+
+use super::HostError;
+
+/// The answers awaited, by request id.
+type Pending = Arc<Mutex<HashMap<u64, oneshot::Sender<Answer>>>>;
+
+/// A running worker process.
+#[derive(Debug)]
+pub(super) struct Worker {
+    requests: mpsc::UnboundedSender<Request>,
+    pending: Pending,
+    next_id: AtomicU64,
+    alive: Arc<AtomicBool>,
+    /// Killed when the worker is dropped.
+    _child: Child,
+}
+
+impl Worker {
+    /// Starts `binary` as a worker checkpointing to the store `db`, its Tasks bound
+    /// by `bindings`, its ARNs naming `account`.
+    pub(super) fn spawn(
+        binary: &Path,
+        db: &Path,
+        bindings: Option<&Path>,
+        account: &Account,
+    ) -> Result<Worker, HostError> {
+        let mut command = Command::new(binary);
+        command
+            .arg("--worker")
+            .arg("--db")
+            .arg(db)
+            .env("AWS_REGION", account.region())
+            .env("ASL_ACCOUNT_ID", account.id())
+            .env("ASL_PARTITION", account.partition())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true);
+        if let Some(bindings) = bindings {
+            command.arg("--bindings").arg(bindings);
+        }
+        let mut child = command.spawn().map_err(|error| {
+            HostError::Worker(format!("cannot start `{}`: {error}", binary.display()))
+        })?;
+        let (Some(mut stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+            return Err(HostError::Worker("the worker has no pipes".into()));
+        };
+        let pending: Pending = Arc::default();
+        let alive = Arc::new(AtomicBool::new(true));
+        let (requests, mut outbox) = mpsc::unbounded_channel::<Request>();
+        tokio::spawn(async move {
+            let mut line = Vec::new();
+            while let Some(request) = outbox.recv().await {
+                line.clear();
+                // A request is plain data: it always serializes.
+                let _ = serde_json::to_writer(&mut line, &request);
+                line.push(b'\n');
+                if stdin.write_all(&line).await.is_err() {
+                    return;
+                }
+                if outbox.is_empty() && stdin.flush().await.is_err() {
+                    return;
+                }
+            }
+        });
+        let reading = Arc::clone(&pending);
+        let living = Arc::clone(&alive);
+        tokio::spawn(async move {
+            let mut lines = BufReader::new(stdout).lines();
+            while let Ok(Some(line)) = lines.next_line().await {
+                let Ok(response) = serde_json::from_str::<Response>(&line) else {
+                    tracing::warn!(%line, "a worker wrote a line that is not a response");
+                    continue;
+                };
+                let waiting = lock(&reading).remove(&response.id);
+                if let Some(waiting) = waiting {
+                    let _ = waiting.send(response.answer);
+                }
+            }
+            // The worker exited: every call in flight fails (their senders drop).
+            living.store(false, Ordering::SeqCst);
+            lock(&reading).clear();
+        });
+        Ok(Worker {
+            requests,
+            pending,
+            next_id: AtomicU64::new(1),
+            alive,
+            _child: child,
+        })
+    }
+
+    /// Whether the process still runs (as far as its output says).
+    pub(super) fn is_alive(&self) -> bool {
+        self.alive.load(Ordering::SeqCst)
+    }
+
+    /// Makes `call` and waits for its answer.
+    pub(super) async fn call(&self, call: Call) -> Result<Answer, HostError> {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let (answer, answered) = oneshot::channel();
+        lock(&self.pending).insert(id, answer);
+        if !self.is_alive() || self.requests.send(Request { id, call }).is_err() {
+            lock(&self.pending).remove(&id);
+            return Err(exited());
+        }
+        answered.await.map_err(|_| exited())
+    }
+}
+
+/// The error of a call whose worker exited before answering.
+fn exited() -> HostError {
+    HostError::Worker("the worker running the state machine exited".into())
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}

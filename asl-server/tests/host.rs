@@ -1,0 +1,203 @@
+//! The host: definitions compiled into worker processes that run executions durably
+//! on the server's store, and answer callbacks and activity workers.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use asl_build::Cache;
+use asl_engine::Control;
+use asl_engine::store::{ExecutionRecord, ExecutionStatus};
+use asl_runtime::arn::Account;
+use asl_server::host::{Host, HostConfig, HostError};
+use asl_standalone::worker::protocol::Ended;
+use asl_store_sqlite::SqliteStore;
+use serde_json::{Value, json};
+
+const ACTIVITY: &str = "arn:aws:states:us-east-1:123456789012:activity:review";
+
+/// A host on the store in `dir`, compiling into the cache the CLI tests share.
+fn host(dir: &Path) -> (Host, Arc<Control>) {
+    let store = SqliteStore::open(dir.join("executions.db")).unwrap();
+    let control = Arc::new(Control::new(Arc::new(store)));
+    let config = HostConfig {
+        data_dir: dir.to_owned(),
+        db: dir.join("executions.db"),
+        cache: Cache::new(concat!(env!("CARGO_TARGET_TMPDIR"), "/asl-cache")),
+        bindings: None,
+        account: Arc::new(Account::default()),
+    };
+    (Host::new(config, Arc::clone(&control)), control)
+}
+
+/// Waits until execution `arn` has ended.
+async fn ended(control: &Control, arn: &str) -> ExecutionRecord {
+    for _ in 0..1000 {
+        let record = control.describe(arn).unwrap();
+        if record.position.status != ExecutionStatus::Running {
+            return record;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("{arn} did not end");
+}
+
+fn definition(value: Value) -> String {
+    value.to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_standard_execution_runs_in_a_worker_and_is_committed_to_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let (host, control) = host(dir.path());
+    let text = definition(json!({
+        "StartAt": "Greet",
+        "States": {
+            "Greet": {"Type": "Pass", "Parameters": {"greeting.$": "States.Format('hello {}', $.who)", "id.$": "$$.Execution.Id"}, "End": true}
+        }
+    }));
+    let id = host.prepare("hello", &text).unwrap();
+    host.compiled(&id).await.unwrap();
+    let arn = host
+        .start(&id, "first", json!({"who": "world"}))
+        .await
+        .unwrap();
+    assert_eq!(
+        arn,
+        "arn:aws:states:us-east-1:123456789012:execution:hello:first"
+    );
+    let record = ended(&control, &arn).await;
+    assert_eq!(record.position.status, ExecutionStatus::Succeeded);
+    let output: Value = serde_json::from_str(record.position.output.as_deref().unwrap()).unwrap();
+    assert_eq!(output, json!({"greeting": "hello world", "id": arn}));
+    let history = control.history(&arn).unwrap();
+    let ids: Vec<u64> = history.iter().map(|event| event.id).collect();
+    assert_eq!(ids, (1..=ids.len() as u64).collect::<Vec<_>>());
+
+    // The name of a closed execution cannot be used again, as on AWS.
+    let refused = host
+        .start(&id, "first", json!({"who": "world"}))
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), "ExecutionAlreadyExists");
+    let refused = host.start(&id, "no/slash", json!({})).await.unwrap_err();
+    assert_eq!(refused.code(), "InvalidName");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_express_execution_runs_in_memory_and_returns_how_it_ended() {
+    let dir = tempfile::tempdir().unwrap();
+    let (host, control) = host(dir.path());
+    let text = definition(json!({
+        "StartAt": "Check",
+        "States": {
+            "Check": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericGreaterThan": 1, "Next": "Big"}], "Default": "Small"},
+            "Big": {"Type": "Pass", "Result": "big", "End": true},
+            "Small": {"Type": "Fail", "Error": "TooSmall", "Cause": "n is at most 1"}
+        }
+    }));
+    let id = host.prepare("sizes", &text).unwrap();
+    let ended = host.run(&id, "one", json!({"n": 2})).await.unwrap();
+    assert_eq!(ended, Ended::Succeeded(json!("big")));
+    let ended = host.run(&id, "two", json!({"n": 1})).await.unwrap();
+    assert_eq!(
+        ended,
+        Ended::Failed {
+            error: "TooSmall".into(),
+            cause: "n is at most 1".into()
+        }
+    );
+    // Nothing of it is stored.
+    assert!(control.list(None, None).unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn activity_tasks_and_callbacks_cross_into_the_worker_and_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = definition(json!({
+        "StartAt": "Review",
+        "States": {
+            "Review": {"Type": "Task", "Resource": ACTIVITY, "End": true}
+        }
+    }));
+    let arn = {
+        let (host, control) = host(dir.path());
+        let id = host.prepare("reviews", &text).unwrap();
+        let arn = host.start(&id, "r1", json!({"doc": 1})).await.unwrap();
+        let task = host
+            .activity_task(ACTIVITY, Duration::from_secs(10))
+            .await
+            .unwrap();
+        assert_eq!(task.input, json!({"doc": 1}));
+        // Nothing else is offered.
+        assert!(
+            host.activity_task(ACTIVITY, Duration::from_millis(100))
+                .await
+                .is_none()
+        );
+        control
+            .send_task_success(&task.token, json!({"ok": true}))
+            .unwrap();
+        host.deliver(&task.token).await;
+        let record = ended(&control, &arn).await;
+        assert_eq!(record.position.output.as_deref(), Some(r#"{"ok":true}"#));
+
+        // A second execution waits for its worker when the server stops.
+        host.start(&id, "r2", json!({"doc": 2})).await.unwrap()
+    };
+    // Stopped: the host and its workers are gone. Started again, it resumes.
+    let (host, control) = host(dir.path());
+    assert_eq!(host.resume().await.unwrap(), 1);
+    let task = host
+        .activity_task(ACTIVITY, Duration::from_secs(10))
+        .await
+        .unwrap();
+    assert_eq!(task.input, json!({"doc": 2}));
+    control
+        .send_task_failure(&task.token, Some("Rejected".into()), Some("no".into()))
+        .unwrap();
+    host.deliver(&task.token).await;
+    let record = ended(&control, &arn).await;
+    assert_eq!(record.position.status, ExecutionStatus::Failed);
+    assert_eq!(record.position.error.as_deref(), Some("Rejected"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stopped_execution_is_aborted_by_its_worker() {
+    let dir = tempfile::tempdir().unwrap();
+    let (host, control) = host(dir.path());
+    let text = definition(json!({
+        "StartAt": "Sleep",
+        "States": {"Sleep": {"Type": "Wait", "Seconds": 3600, "End": true}}
+    }));
+    let id = host.prepare("sleeper", &text).unwrap();
+    let arn = host.start(&id, "s1", json!({})).await.unwrap();
+    // While it runs, the same name and input is the same execution; another input
+    // is refused.
+    assert_eq!(host.start(&id, "s1", json!({})).await.unwrap(), arn);
+    let refused = host
+        .start(&id, "s1", json!({"other": 1}))
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), "ExecutionAlreadyExists");
+    host.stop(
+        &arn,
+        Some("Enough".into()),
+        Some("stopped by the test".into()),
+    )
+    .await
+    .unwrap();
+    let record = control.describe(&arn).unwrap();
+    assert_eq!(record.position.status, ExecutionStatus::Aborted);
+    assert_eq!(record.position.error.as_deref(), Some("Enough"));
+    let unknown = host
+        .stop(
+            "arn:aws:states:us-east-1:123456789012:execution:sleeper:none",
+            None,
+            None,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(unknown.code(), "ExecutionDoesNotExist");
+    assert!(matches!(unknown, HostError::Api(_)));
+}

@@ -1,0 +1,148 @@
+//! The messages between `asl serve` and the worker processes that run its compiled
+//! machines: one JSON object per line, requests on the worker's stdin and responses
+//! on its stdout, matched by id. Responses may come in any order.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// A call from the server, answered by the [`Response`] with the same `id`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Request {
+    /// Chosen by the server, unique among its calls in flight.
+    pub id: u64,
+    /// What to do.
+    pub call: Call,
+}
+
+/// What the server asks of a worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Call {
+    /// `StartExecution` of a STANDARD machine: starts execution `name` durably;
+    /// [`Answer::Started`] once its start is committed.
+    Start {
+        /// The execution's name.
+        name: String,
+        /// Its input.
+        input: Value,
+    },
+    /// Goes on with these running executions (after a restart of the server or of
+    /// the worker); [`Answer::Resumed`] with how many it took.
+    Resume {
+        /// Their ARNs.
+        arns: Vec<String>,
+    },
+    /// `StopExecution`; [`Answer::Done`] once `ExecutionAborted` is committed.
+    Stop {
+        /// The execution's ARN.
+        arn: String,
+        /// The error it ends with.
+        error: Option<String>,
+        /// The cause.
+        cause: Option<String>,
+    },
+    /// `RedriveExecution`; [`Answer::Started`].
+    Redrive {
+        /// The execution's ARN.
+        arn: String,
+    },
+    /// An EXPRESS execution, in memory and without history; [`Answer::Ended`].
+    Run {
+        /// The execution's name.
+        name: String,
+        /// Its input.
+        input: Value,
+    },
+    /// Takes the next task of `activity` offered by an execution of this worker, if
+    /// there is one now; [`Answer::ActivityTask`].
+    TakeActivityTask {
+        /// The activity's ARN.
+        activity: String,
+    },
+    /// An outcome was recorded for `token` in the store: hand it to the state
+    /// waiting for it here, if one does; [`Answer::Done`].
+    Deliver {
+        /// The task token.
+        token: String,
+    },
+    /// `SendTaskHeartbeat` for `token`; [`Answer::Done`].
+    Heartbeat {
+        /// The task token.
+        token: String,
+    },
+}
+
+/// A worker's answer to the [`Request`] with the same `id`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Response {
+    /// The request's id.
+    pub id: u64,
+    /// How it went.
+    pub answer: Answer,
+}
+
+/// How a call went.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Answer {
+    /// The execution with this ARN started (or was redriven).
+    Started {
+        /// Its ARN.
+        arn: String,
+    },
+    /// How many executions it resumed.
+    Resumed {
+        /// Their number.
+        count: usize,
+    },
+    /// Done.
+    Done,
+    /// An EXPRESS execution ended.
+    Ended(Ended),
+    /// The activity task taken, if any.
+    ActivityTask(Option<ActivityTask>),
+    /// The call failed.
+    Failed(Failure),
+}
+
+/// How an in-memory execution ended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Ended {
+    /// With this output.
+    Succeeded(Value),
+    /// With this error and cause.
+    Failed {
+        /// The error name (`States.Timeout` when it ran past `TimeoutSeconds`).
+        error: String,
+        /// The cause.
+        cause: String,
+    },
+}
+
+/// An activity task handed to a worker of the activity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActivityTask {
+    /// The token to answer with.
+    pub token: String,
+    /// The Task's input.
+    pub input: Value,
+}
+
+/// Why a call failed: the API exception it is and its message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Failure {
+    /// The exception's name (`ExecutionAlreadyExists`, `ServiceFailure`...).
+    pub code: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+impl From<&asl_engine::EngineError> for Failure {
+    fn from(error: &asl_engine::EngineError) -> Failure {
+        Failure {
+            code: error.code().to_owned(),
+            message: error.to_string(),
+        }
+    }
+}
