@@ -26,7 +26,9 @@ use asl_engine::Control;
 use asl_engine::store::ExecutionStatus;
 use asl_runtime::arn::Account;
 use asl_runtime::task::callback;
-use asl_standalone::worker::protocol::{ActivityTask, Answer, Call, Ended, Failure};
+use asl_standalone::worker::protocol::{
+    ActivityTask, Answer, Call, Ended, Failure, definition_key,
+};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use tokio::sync::{OnceCell, Semaphore};
@@ -128,11 +130,6 @@ struct Definition {
     worker: tokio::sync::Mutex<Option<Arc<Worker>>>,
 }
 
-/// The store note naming the definition an execution runs.
-fn definition_key(arn: &str) -> String {
-    format!("asl-serve/definition/{arn}")
-}
-
 /// How often `GetActivityTask` looks at the workers again while it waits.
 const ACTIVITY_POLL: Duration = Duration::from_millis(50);
 
@@ -187,29 +184,12 @@ impl Host {
         input: Value,
     ) -> Result<String, HostError> {
         let definition = self.definition(id)?;
-        let arn = self
-            .inner
-            .config
-            .account
-            .states_arn(format_args!("execution:{}:{name}", definition.machine));
-        // Noted before the start, so that a crash in between cannot leave an
-        // execution whose definition is unknown.
-        self.inner
-            .control
-            .store()
-            .note(definition_key(&arn), id.0.clone())
-            .await
-            .map_err(|error| HostError::Worker(error.to_string()))?;
-        match self
-            .call(
-                &definition,
-                Call::Start {
-                    name: name.to_owned(),
-                    input,
-                },
-            )
-            .await?
-        {
+        let call = Call::Start {
+            name: name.to_owned(),
+            input,
+            definition: id.0.clone(),
+        };
+        match self.call(&definition, call).await? {
             Answer::Started { arn } => Ok(arn),
             other => Err(unexpected(other)),
         }

@@ -118,10 +118,23 @@ where
         let engine = &self.engine;
         let failed = |error: asl_engine::EngineError| Answer::Failed(Failure::from(&error));
         match call {
-            Call::Start { name, input } => match engine.start(&name, input).await {
-                Ok(arn) => Answer::Started { arn },
-                Err(error) => failed(error),
-            },
+            Call::Start {
+                name,
+                input,
+                definition,
+            } => {
+                // Not awaited: the store's writer commits it with or before the
+                // start's checkpoint, which is what is awaited.
+                drop(
+                    engine
+                        .store()
+                        .note(protocol::definition_key(&engine.arn(&name)), definition),
+                );
+                match engine.start(&name, input).await {
+                    Ok(arn) => Answer::Started { arn },
+                    Err(error) => failed(error),
+                }
+            }
             Call::Resume { arns } => {
                 let mut count = 0;
                 for arn in arns {

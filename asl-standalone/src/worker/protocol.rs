@@ -5,6 +5,12 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+/// The key of the store note naming the definition execution `arn` runs, so that
+/// every later call for it, and its resumption, go to a worker of that definition.
+pub fn definition_key(arn: &str) -> String {
+    format!("asl-serve/definition/{arn}")
+}
+
 /// A call from the server, answered by the [`Response`] with the same `id`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Request {
@@ -25,6 +31,9 @@ pub enum Call {
         name: String,
         /// Its input.
         input: Value,
+        /// The id of the definition the worker runs, noted for the execution (see
+        /// [`definition_key`]) no later than its start is committed.
+        definition: String,
     },
     /// Goes on with these running executions (after a restart of the server or of
     /// the worker); [`Answer::Resumed`] with how many it took.
