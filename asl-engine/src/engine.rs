@@ -120,9 +120,29 @@ where
     ) -> Engine<W> {
         let tokens = Arc::new(TokenRegistry::new(Arc::clone(&store)));
         let activities = Arc::new(ActivityQueue::new(Arc::clone(&store)));
-        let engine = Engine::build(workflow, store, tokens, activities, Some(machines));
+        let engine = Engine::build(
+            workflow,
+            store,
+            tokens,
+            activities,
+            Some(Arc::clone(machines) as _),
+        );
         engine.register_in(machines);
         engine
+    }
+
+    /// An engine whose executions start the executions of other machines
+    /// (`states:startExecution`) through `machines`, which may run them anywhere
+    /// (a server hands them to the process that runs each machine); it is not
+    /// registered there itself.
+    pub fn with_nested(
+        workflow: W,
+        store: Arc<dyn Store>,
+        machines: Arc<dyn asl_runtime::hooks::Machines>,
+    ) -> Engine<W> {
+        let tokens = Arc::new(TokenRegistry::new(Arc::clone(&store)));
+        let activities = Arc::new(ActivityQueue::new(Arc::clone(&store)));
+        Engine::build(workflow, store, tokens, activities, Some(machines))
     }
 
     /// An engine that joins `control`: it checkpoints to the control's store,
@@ -136,7 +156,7 @@ where
             Arc::clone(&control.store),
             Arc::clone(&control.tokens),
             Arc::clone(&control.activities),
-            Some(&control.machines),
+            Some(Arc::clone(&control.machines) as _),
         );
         engine.register_in(&control.machines);
         control.register(Arc::new(engine.clone()));
@@ -148,13 +168,12 @@ where
         store: Arc<dyn Store>,
         tokens: Arc<TokenRegistry>,
         activities: Arc<ActivityQueue>,
-        machines: Option<&Arc<Machines>>,
+        machines: Option<Arc<dyn asl_runtime::hooks::Machines>>,
     ) -> Engine<W> {
-        let machines = machines.map(Arc::clone);
         let callbacks = Callbacks {
             tokens: Arc::clone(&tokens) as _,
             activities: Arc::clone(&activities) as _,
-            machines: machines.map(|machines| machines as _),
+            machines,
         };
         Engine {
             shared: Arc::new(Shared {
@@ -647,7 +666,7 @@ where
 
     fn started(&self, name: &str) -> Result<Value, String> {
         let record = self.engine()?.describe(name).map_err(|e| e.to_string())?;
-        Ok(machines::started(&record))
+        Ok(machines::child_started(&record))
     }
 
     fn ended<'a>(
@@ -658,7 +677,7 @@ where
         Box::pin(async move {
             let engine = self.engine()?;
             let record = engine.wait(name).await.map_err(|e| e.to_string())?;
-            Ok(machines::ended(&record, parsed, &engine.account()))
+            Ok(machines::child_ended(&record, parsed, &engine.account()))
         })
     }
 }

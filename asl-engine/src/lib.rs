@@ -32,4 +32,4 @@ pub use callbacks::{ActivityQueue, TokenRegistry};
 pub use control::{Control, Runner};
 pub use engine::Engine;
 pub use error::{EngineError, valid_name};
-pub use machines::Machines;
+pub use machines::{Machines, child_ended, child_started};

@@ -54,7 +54,7 @@ impl nested::Machines for Machines {
 
 /// `{ExecutionArn, StartDate}` of a child, as a `startExecution` Task without a
 /// suffix returns it.
-pub(crate) fn started(record: &ExecutionRecord) -> Value {
+pub fn child_started(record: &ExecutionRecord) -> Value {
     json!({
         "ExecutionArn": record.identity.arn,
         "StartDate": context_time(record.identity.start),
@@ -64,7 +64,7 @@ pub(crate) fn started(record: &ExecutionRecord) -> Value {
 /// Whether a child that ended succeeded, and its `DescribeExecution` output, as
 /// `.sync` returns it (`.sync:2` with `Input` and `Output` `parsed`); its machine is
 /// in `account`.
-pub(crate) fn ended(record: &ExecutionRecord, parsed: bool, account: &Account) -> (bool, Value) {
+pub fn child_ended(record: &ExecutionRecord, parsed: bool, account: &Account) -> (bool, Value) {
     let (identity, position) = (&record.identity, &record.position);
     let payload = |text: &str| {
         if parsed {

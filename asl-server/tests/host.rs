@@ -201,3 +201,98 @@ async fn a_stopped_execution_is_aborted_by_its_worker() {
     assert_eq!(unknown.code(), "ExecutionDoesNotExist");
     assert!(matches!(unknown, HostError::Api(_)));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_execution_starts_executions_of_other_machines_of_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let (host, control) = host(dir.path());
+    let child = definition(json!({
+        "StartAt": "Double",
+        "States": {"Double": {"Type": "Pass", "Parameters": {"twice.$": "States.MathAdd($.n, $.n)"}, "End": true}}
+    }));
+    let child_id = host.prepare("doubler", &child).unwrap();
+    host.deploy("doubler", &child_id);
+    let child_arn = "arn:aws:states:us-east-1:123456789012:stateMachine:doubler";
+    let parent = definition(json!({
+        "StartAt": "Call",
+        "States": {
+            "Call": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::states:startExecution.sync:2",
+                "Parameters": {"StateMachineArn": child_arn, "Input": {"n.$": "$.n"}, "Name": "child-1"},
+                "ResultSelector": {"out.$": "$.Output", "status.$": "$.Status"},
+                "Next": "Missing"
+            },
+            "Missing": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::states:startExecution",
+                "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:nowhere"},
+                "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.caught", "Next": "Done"}],
+                "End": true
+            },
+            "Done": {"Type": "Pass", "End": true}
+        }
+    }));
+    let parent_id = host.prepare("parent", &parent).unwrap();
+    let arn = host
+        .start(&parent_id, "p1", json!({"n": 21}))
+        .await
+        .unwrap();
+    let record = ended(&control, &arn).await;
+    assert_eq!(
+        record.position.status,
+        ExecutionStatus::Succeeded,
+        "{record:?}"
+    );
+    let output: Value = serde_json::from_str(record.position.output.as_deref().unwrap()).unwrap();
+    assert_eq!(output["out"], json!({"twice": 42}));
+    assert_eq!(output["status"], json!("SUCCEEDED"));
+    assert!(
+        output["caught"]["Cause"]
+            .as_str()
+            .unwrap()
+            .contains("State Machine Does Not Exist"),
+        "{output}"
+    );
+    let child = control
+        .describe("arn:aws:states:us-east-1:123456789012:execution:doubler:child-1")
+        .unwrap();
+    assert_eq!(child.position.status, ExecutionStatus::Succeeded);
+}
+
+/// Kills (SIGKILL) the workers checkpointing to the store in `dir`.
+fn kill_workers(dir: &Path) {
+    let pattern = format!("worker --db {}", dir.join("executions.db").display());
+    let status = std::process::Command::new("pkill")
+        .args(["-KILL", "-f", &pattern])
+        .status()
+        .expect("pkill runs");
+    assert!(status.success(), "no worker to kill");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_killed_worker_is_replaced_and_its_executions_go_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let (host, control) = host(dir.path());
+    let text = definition(json!({
+        "StartAt": "Nap",
+        "States": {
+            "Nap": {"Type": "Wait", "Seconds": 1, "Next": "Done"},
+            "Done": {"Type": "Pass", "Result": "rested", "End": true}
+        }
+    }));
+    let id = host.prepare("napper", &text).unwrap();
+    let arns = [
+        host.start(&id, "n1", json!({})).await.unwrap(),
+        host.start(&id, "n2", json!({})).await.unwrap(),
+    ];
+    kill_workers(dir.path());
+    // No call comes for them: the host replaces the worker on its own.
+    for arn in arns {
+        let record = ended(&control, &arn).await;
+        assert_eq!(record.position.output.as_deref(), Some(r#""rested""#));
+        let history = control.history(&arn).unwrap();
+        let ids: Vec<u64> = history.iter().map(|event| event.id).collect();
+        assert_eq!(ids, (1..=ids.len() as u64).collect::<Vec<_>>());
+    }
+}

@@ -18,6 +18,7 @@ use serde_json::Value;
 
 use super::{FAILED, INTERRUPTED, Streams, USAGE, print_outcome};
 use asl_engine::Engine;
+use asl_engine::store::Store;
 use asl_runtime::arn::Account;
 use asl_runtime::error::ExecutionError;
 use asl_runtime::exec::Workflow;
@@ -99,27 +100,28 @@ where
 }
 
 /// The engine on the store in `db`.
-#[cfg(feature = "sqlite")]
 pub(super) fn engine<W>(workflow: W, db: &Path) -> Result<Engine<W>, String>
 where
     W: Workflow + Send + 'static,
     W::State: Serialize + DeserializeOwned + 'static,
 {
+    Ok(Engine::with_store(workflow, store(db)?))
+}
+
+/// The SQLite store in `db`.
+#[cfg(feature = "sqlite")]
+pub(super) fn store(db: &Path) -> Result<Arc<dyn Store>, String> {
     let store = SqliteStore::open(db).map_err(|error| {
         format!(
             "cannot open the execution store `{}`: {error}",
             db.display()
         )
     })?;
-    Ok(Engine::new(workflow, store))
+    Ok(Arc::new(store))
 }
 
 /// Without the `sqlite` feature there is no store to run on.
 #[cfg(not(feature = "sqlite"))]
-pub(super) fn engine<W>(_: W, _: &Path) -> Result<Engine<W>, String>
-where
-    W: Workflow + Send + 'static,
-    W::State: Serialize + DeserializeOwned + 'static,
-{
+pub(super) fn store(_: &Path) -> Result<Arc<dyn Store>, String> {
     Err("this binary was built without the SQLite store: build it with `asl run --db`".into())
 }

@@ -27,7 +27,7 @@ use asl_engine::store::ExecutionStatus;
 use asl_runtime::arn::Account;
 use asl_runtime::task::callback;
 use asl_standalone::worker::protocol::{
-    ActivityTask, Answer, Call, Ended, Failure, definition_key,
+    ActivityTask, Answer, Ask, Call, Ended, Failure, definition_key,
 };
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -119,6 +119,8 @@ struct Inner {
     /// One compile at a time: each is a cargo build, which uses every core.
     compiles: Semaphore,
     definitions: Mutex<HashMap<DefinitionId, Arc<Definition>>>,
+    /// The definition new executions of each state machine run, by name.
+    deployed: Mutex<HashMap<String, DefinitionId>>,
 }
 
 /// A definition of a state machine, its binary once compiled, and its worker.
@@ -129,6 +131,9 @@ struct Definition {
     binary: OnceCell<Result<PathBuf, HostError>>,
     worker: tokio::sync::Mutex<Option<Arc<Worker>>>,
 }
+
+/// How long after a worker exited another starts in its place.
+const RESTART_DELAY: Duration = Duration::from_millis(200);
 
 /// How often `GetActivityTask` looks at the workers again while it waits.
 const ACTIVITY_POLL: Duration = Duration::from_millis(50);
@@ -142,6 +147,7 @@ impl Host {
                 control,
                 compiles: Semaphore::new(1),
                 definitions: Mutex::new(HashMap::new()),
+                deployed: Mutex::new(HashMap::new()),
             }),
         }
     }
@@ -168,6 +174,17 @@ impl Host {
             let _ = host.compiled(&compiling).await;
         });
         Ok(id)
+    }
+
+    /// Makes definition `id` the one that executions of state machine `machine`
+    /// started by other executions (`states:startExecution`) run.
+    pub fn deploy(&self, machine: &str, id: &DefinitionId) {
+        lock(&self.inner.deployed).insert(machine.to_owned(), id.clone());
+    }
+
+    /// State machine `machine` is deleted: executions can no longer start it.
+    pub fn retire(&self, machine: &str) {
+        lock(&self.inner.deployed).remove(machine);
     }
 
     /// Waits until definition `id` is compiled.
@@ -358,6 +375,8 @@ impl Host {
             &config.db,
             config.bindings.as_deref(),
             &config.account,
+            self.answering(),
+            self.restarting(definition),
         )?);
         *slot = Some(Arc::clone(&worker));
         drop(slot);
@@ -367,6 +386,74 @@ impl Host {
             worker.call(Call::Resume { arns }).await?;
         }
         Ok(worker)
+    }
+
+    /// What to do when the worker of `definition` exits: unless the host is gone
+    /// (the server stopped), start another after [`RESTART_DELAY`], which resumes
+    /// the executions the dead one left, so that their timers fire even when no
+    /// call comes for them.
+    fn restarting(&self, definition: &Arc<Definition>) -> Box<dyn FnOnce() + Send> {
+        let host = Arc::downgrade(&self.inner);
+        let definition = Arc::downgrade(definition);
+        Box::new(move || {
+            tokio::spawn(async move {
+                tokio::time::sleep(RESTART_DELAY).await;
+                let (Some(inner), Some(definition)) = (host.upgrade(), definition.upgrade()) else {
+                    return;
+                };
+                if let Err(error) = (Host { inner }).worker(&definition).await {
+                    tracing::error!(machine = %definition.machine, %error, "cannot start a worker again");
+                }
+            });
+        })
+    }
+
+    /// Answers what a worker asks.
+    async fn answer(&self, ask: Ask) -> Answer {
+        match ask {
+            Ask::StartExecution {
+                machine,
+                name,
+                input,
+            } => {
+                let deployed = lock(&self.inner.deployed).get(&machine).cloned();
+                let Some(id) = deployed else {
+                    let arn = self
+                        .inner
+                        .config
+                        .account
+                        .states_arn(format_args!("stateMachine:{machine}"));
+                    return Answer::Failed(Failure {
+                        code: "StateMachineDoesNotExist".into(),
+                        message: format!("State Machine Does Not Exist: '{arn}'"),
+                    });
+                };
+                match self.start(&id, &name, input).await {
+                    Ok(arn) => Answer::Started { arn },
+                    Err(error) => Answer::Failed(Failure {
+                        code: error.code().to_owned(),
+                        message: error.to_string(),
+                    }),
+                }
+            }
+        }
+    }
+
+    /// What answers the questions of workers: this host, while it lives.
+    fn answering(&self) -> worker::Answering {
+        let host = Arc::downgrade(&self.inner);
+        Arc::new(move |ask| {
+            let host = host.upgrade().map(|inner| Host { inner });
+            Box::pin(async move {
+                match host {
+                    Some(host) => host.answer(ask).await,
+                    None => Answer::Failed(Failure {
+                        code: "ServiceFailure".into(),
+                        message: "the server is stopping".into(),
+                    }),
+                }
+            })
+        })
     }
 
     /// The running executions that run `definition`.
@@ -466,11 +553,14 @@ impl Host {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<DefinitionId, Arc<Definition>>> {
-        self.inner
-            .definitions
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        lock(&self.inner.definitions)
     }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// The error of an answer that does not fit its call.

@@ -8,7 +8,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use asl_runtime::arn::Account;
-use asl_standalone::worker::protocol::{Answer, Call, Request, Response};
+use asl_standalone::worker::protocol::{
+    Answer, Ask, Call, FromWorker, Request, Response, ToWorker,
+};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::process::{Child, Command};
 use tokio::sync::{mpsc, oneshot};
@@ -18,10 +20,14 @@ use super::HostError;
 /// The answers awaited, by request id.
 type Pending = Arc<Mutex<HashMap<u64, oneshot::Sender<Answer>>>>;
 
+/// Answers what a worker asks.
+pub(super) type Answering =
+    Arc<dyn Fn(Ask) -> std::pin::Pin<Box<dyn Future<Output = Answer> + Send>> + Send + Sync>;
+
 /// A running worker process.
 #[derive(Debug)]
 pub(super) struct Worker {
-    requests: mpsc::UnboundedSender<Request>,
+    requests: mpsc::UnboundedSender<ToWorker>,
     pending: Pending,
     next_id: AtomicU64,
     alive: Arc<AtomicBool>,
@@ -31,12 +37,15 @@ pub(super) struct Worker {
 
 impl Worker {
     /// Starts `binary` as a worker checkpointing to the store `db`, its Tasks bound
-    /// by `bindings`, its ARNs naming `account`.
+    /// by `bindings`, its ARNs naming `account`; what it asks, `answering` answers,
+    /// and `exited` is called once it exits.
     pub(super) fn spawn(
         binary: &Path,
         db: &Path,
         bindings: Option<&Path>,
         account: &Account,
+        answering: Answering,
+        exited: Box<dyn FnOnce() + Send>,
     ) -> Result<Worker, HostError> {
         let mut command = Command::new(binary);
         command
@@ -61,7 +70,8 @@ impl Worker {
         };
         let pending: Pending = Arc::default();
         let alive = Arc::new(AtomicBool::new(true));
-        let (requests, mut outbox) = mpsc::unbounded_channel::<Request>();
+        let (requests, mut outbox) = mpsc::unbounded_channel::<ToWorker>();
+        let replies = requests.clone();
         tokio::spawn(async move {
             let mut line = Vec::new();
             while let Some(request) = outbox.recv().await {
@@ -82,18 +92,31 @@ impl Worker {
         tokio::spawn(async move {
             let mut lines = BufReader::new(stdout).lines();
             while let Ok(Some(line)) = lines.next_line().await {
-                let Ok(response) = serde_json::from_str::<Response>(&line) else {
-                    tracing::warn!(%line, "a worker wrote a line that is not a response");
-                    continue;
-                };
-                let waiting = lock(&reading).remove(&response.id);
-                if let Some(waiting) = waiting {
-                    let _ = waiting.send(response.answer);
+                match serde_json::from_str::<FromWorker>(&line) {
+                    Ok(FromWorker::Response(response)) => {
+                        let waiting = lock(&reading).remove(&response.id);
+                        if let Some(waiting) = waiting {
+                            let _ = waiting.send(response.answer);
+                        }
+                    }
+                    Ok(FromWorker::Asking(asking)) => {
+                        let answer = answering(asking.ask);
+                        let replies = replies.clone();
+                        tokio::spawn(async move {
+                            let response = Response {
+                                id: asking.id,
+                                answer: answer.await,
+                            };
+                            let _ = replies.send(ToWorker::Response(response));
+                        });
+                    }
+                    Err(_) => tracing::warn!(%line, "a worker wrote a line that is not a message"),
                 }
             }
             // The worker exited: every call in flight fails (their senders drop).
             living.store(false, Ordering::SeqCst);
             lock(&reading).clear();
+            exited();
         });
         Ok(Worker {
             requests,
@@ -114,7 +137,8 @@ impl Worker {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let (answer, answered) = oneshot::channel();
         lock(&self.pending).insert(id, answer);
-        if !self.is_alive() || self.requests.send(Request { id, call }).is_err() {
+        let request = ToWorker::Request(Request { id, call });
+        if !self.is_alive() || self.requests.send(request).is_err() {
             lock(&self.pending).remove(&id);
             return Err(exited());
         }

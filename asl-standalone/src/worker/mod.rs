@@ -9,6 +9,7 @@
 //! server stopped or died), the worker exits at once, as a crash would stop it:
 //! what it committed stays, and the next server resumes the rest.
 
+mod nested;
 pub mod protocol;
 
 use std::path::{Path, PathBuf};
@@ -24,7 +25,8 @@ use asl_engine::Engine;
 use asl_runtime::arn::Account;
 use asl_runtime::exec::{self, Workflow};
 
-use protocol::{ActivityTask, Answer, Call, Ended, Failure, Request, Response};
+use nested::{Asker, ServerMachines};
+use protocol::{ActivityTask, Answer, Call, Ended, Failure, FromWorker, Response, ToWorker};
 
 use super::{Streams, USAGE};
 
@@ -42,19 +44,28 @@ where
     W: Workflow + Send + Sync + 'static,
     W::State: Serialize + DeserializeOwned + 'static,
 {
-    let engine = match super::durable::engine(workflow, db) {
-        Ok(engine) => engine.with_account(Arc::clone(&account)),
+    let store = match super::durable::store(db) {
+        Ok(store) => store,
         Err(message) => {
             let _ = writeln!(streams.stderr, "error: {message}");
             return USAGE;
         }
     };
+    let (outbox, lines) = mpsc::unbounded_channel();
+    let asker = Arc::new(Asker::new(outbox.clone()));
+    let machines = ServerMachines {
+        asker: Arc::clone(&asker),
+        store: Arc::clone(&store),
+        account: Arc::clone(&account),
+    };
     let worker = Worker {
-        engine,
+        engine: Engine::with_nested(workflow, store, Arc::new(machines))
+            .with_account(Arc::clone(&account)),
         account,
         storage_root,
+        asker,
     };
-    runtime.block_on(worker.serve());
+    runtime.block_on(worker.serve(outbox, lines));
     // Executions still running stop here, as a crash would stop them.
     runtime.shutdown_background();
     0
@@ -65,6 +76,7 @@ struct Worker<W> {
     engine: Engine<W>,
     account: Arc<Account>,
     storage_root: Option<PathBuf>,
+    asker: Arc<Asker>,
 }
 
 impl<W> Worker<W>
@@ -72,42 +84,53 @@ where
     W: Workflow + Send + Sync + 'static,
     W::State: Serialize + DeserializeOwned + 'static,
 {
-    /// Answers the requests on stdin until it closes.
-    async fn serve(self) {
+    /// Answers the requests on stdin, and hands the answers to its questions, until
+    /// stdin closes; writes what goes to `outbox` to stdout, one line each.
+    async fn serve(
+        self,
+        outbox: mpsc::UnboundedSender<FromWorker>,
+        mut lines_out: mpsc::UnboundedReceiver<FromWorker>,
+    ) {
         let worker = Arc::new(self);
-        let (responses, mut outbox) = mpsc::unbounded_channel::<Response>();
         let writer = tokio::spawn(async move {
             let mut stdout = tokio::io::BufWriter::new(tokio::io::stdout());
-            while let Some(response) = outbox.recv().await {
-                let mut line = serde_json::to_vec(&response).unwrap_or_default();
+            let mut line = Vec::new();
+            while let Some(message) = lines_out.recv().await {
+                line.clear();
+                // Plain data: it always serializes.
+                let _ = serde_json::to_writer(&mut line, &message);
                 line.push(b'\n');
                 if stdout.write_all(&line).await.is_err() {
                     return;
                 }
-                // Flushed once no other response waits, so that a burst goes out in
-                // one write.
-                if outbox.is_empty() && stdout.flush().await.is_err() {
+                // Flushed once nothing else waits, so that a burst goes out in one
+                // write.
+                if lines_out.is_empty() && stdout.flush().await.is_err() {
                     return;
                 }
             }
         });
         let mut lines = BufReader::new(tokio::io::stdin()).lines();
         while let Ok(Some(line)) = lines.next_line().await {
-            let request: Request = match serde_json::from_str(&line) {
-                Ok(request) => request,
+            let request = match serde_json::from_str(&line) {
+                Ok(ToWorker::Request(request)) => request,
+                Ok(ToWorker::Response(response)) => {
+                    worker.asker.answered(response);
+                    continue;
+                }
                 Err(error) => {
-                    eprintln!("asl worker: ignoring a request that is not one: {error}");
+                    eprintln!("asl worker: ignoring a line that is not a message: {error}");
                     continue;
                 }
             };
             let worker = Arc::clone(&worker);
-            let responses = responses.clone();
+            let outbox = outbox.clone();
             tokio::spawn(async move {
                 let answer = worker.answer(request.call).await;
-                let _ = responses.send(Response {
+                let _ = outbox.send(FromWorker::Response(Response {
                     id: request.id,
                     answer,
-                });
+                }));
             });
         }
         writer.abort();

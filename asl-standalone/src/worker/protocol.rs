@@ -1,6 +1,7 @@
 //! The messages between `asl serve` and the worker processes that run its compiled
-//! machines: one JSON object per line, requests on the worker's stdin and responses
-//! on its stdout, matched by id. Responses may come in any order.
+//! machines: one JSON object per line, [`ToWorker`] on the worker's stdin and
+//! [`FromWorker`] on its stdout. The server's [`Call`]s and the worker's [`Ask`]s
+//! are each answered by a [`Response`] with their id, in any order.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -9,6 +10,52 @@ use serde_json::Value;
 /// every later call for it, and its resumption, go to a worker of that definition.
 pub fn definition_key(arn: &str) -> String {
     format!("asl-serve/definition/{arn}")
+}
+
+/// A line on a worker's stdin.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ToWorker {
+    /// A call of the server's.
+    Request(Request),
+    /// The answer to an [`Asking`] of the worker's.
+    Response(Response),
+}
+
+/// A line on a worker's stdout.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum FromWorker {
+    /// The answer to a [`Request`] of the server's.
+    Response(Response),
+    /// Something the worker asks of the server.
+    Asking(Asking),
+}
+
+/// A worker's question to the server, answered by the [`Response`] with the same
+/// `id`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Asking {
+    /// Chosen by the worker, unique among its questions in flight.
+    pub id: u64,
+    /// What it asks.
+    pub ask: Ask,
+}
+
+/// What a worker asks of the server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Ask {
+    /// A `states:startExecution` Task: start execution `name` of the server's state
+    /// machine `machine` (its current definition); [`Answer::Started`].
+    StartExecution {
+        /// The state machine's name.
+        machine: String,
+        /// The execution's name.
+        name: String,
+        /// Its input.
+        input: Value,
+    },
 }
 
 /// A call from the server, answered by the [`Response`] with the same `id`.
@@ -81,7 +128,7 @@ pub enum Call {
     },
 }
 
-/// A worker's answer to the [`Request`] with the same `id`.
+/// The answer to the [`Request`] or [`Asking`] with the same `id`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Response {
     /// The request's id.
