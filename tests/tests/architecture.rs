@@ -18,6 +18,7 @@ const LAYERS: &[(&str, (u8, u8))] = &[
     ("asl-store-sqlite", (3, 0)),
     ("asl-bindings", (3, 0)),
     ("asl-standalone", (4, 0)),
+    ("asl-server", (5, 0)),
     ("asl-cli", (6, 0)),
 ];
 
