@@ -111,6 +111,18 @@ def machine(sfn):
     sfn.delete_state_machine(stateMachineArn=arn)
 
 
+def pages(list_call, key, **arguments):
+    """Every page of a list action, following `nextToken` by hand: the list of
+    each page's items under `key`."""
+    found = []
+    while True:
+        page = list_call(**arguments)
+        found.append(page[key])
+        if "nextToken" not in page:
+            return found
+        arguments["nextToken"] = page["nextToken"]
+
+
 def error_of(raised):
     """The code and message of a botocore ClientError."""
     error = raised.value.response["Error"]

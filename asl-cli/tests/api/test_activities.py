@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import STATES, error_of, unique
+from conftest import STATES, error_of, pages, unique
 
 
 def test_an_activity_is_created_described_listed_and_deleted(sfn):
@@ -52,15 +52,9 @@ def test_activity_names_and_arns_are_checked(sfn):
 def test_activities_list_in_pages(sfn):
     prefix = unique("paged")
     arns = {sfn.create_activity(name=f"{prefix}-{n}")["activityArn"] for n in range(5)}
-    seen = []
-    kwargs = {"maxResults": 2}
-    while True:
-        page = sfn.list_activities(**kwargs)
-        assert len(page["activities"]) <= 2
-        seen += [a["activityArn"] for a in page["activities"]]
-        if "nextToken" not in page:
-            break
-        kwargs["nextToken"] = page["nextToken"]
+    listed = pages(sfn.list_activities, "activities", maxResults=2)
+    assert all(len(page) <= 2 for page in listed)
+    seen = [a["activityArn"] for page in listed for a in page]
     assert len(seen) == len(set(seen)) and arns <= set(seen)
     with pytest.raises(sfn.exceptions.InvalidToken):
         sfn.list_activities(nextToken="bad")

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from conftest import ROLE, definition, error_of, unique
+from conftest import ROLE, definition, error_of, pages, unique
 
 
 @pytest.fixture
@@ -107,14 +107,11 @@ def test_aliases_list_newest_first_in_pages_and_by_version(sfn, versions):
     for name in ["a", "b", "c"]:
         sfn.create_state_machine_alias(name=name, routingConfiguration=[route(versions + ":1", 100)])
     sfn.create_state_machine_alias(name="d", routingConfiguration=[route(versions + ":2", 100)])
-    seen = []
-    kwargs = {"stateMachineArn": versions, "maxResults": 3}
-    while True:
-        page = sfn.list_state_machine_aliases(**kwargs)
-        seen += [item["stateMachineAliasArn"] for item in page["stateMachineAliases"]]
-        if "nextToken" not in page:
-            break
-        kwargs["nextToken"] = page["nextToken"]
+    listed = pages(
+        sfn.list_state_machine_aliases, "stateMachineAliases", stateMachineArn=versions, maxResults=3
+    )
+    assert len(listed) == 2
+    seen = [item["stateMachineAliasArn"] for page in listed for item in page]
     assert sorted(seen) == [versions + f":{n}" for n in "abcd"]
     assert seen[0] == versions + ":d"
     by_version = sfn.list_state_machine_aliases(stateMachineArn=versions + ":2")

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import ROLE, STATES, definition, error_of, unique
+from conftest import ROLE, STATES, definition, error_of, pages, unique
 
 
 def test_a_created_machine_is_described_with_aws_defaults(sfn):
@@ -225,20 +225,12 @@ def test_list_pages_through_every_machine_once(sfn):
         )["stateMachineArn"]
         for n in range(7)
     }
-    seen = []
-    pages = 0
-    kwargs = {"maxResults": 3}
-    while True:
-        page = sfn.list_state_machines(**kwargs)
-        pages += 1
-        assert len(page["stateMachines"]) <= 3
-        seen += [item["stateMachineArn"] for item in page["stateMachines"]]
-        for item in page["stateMachines"]:
-            assert set(item) == {"stateMachineArn", "name", "type", "creationDate"}
-        if "nextToken" not in page:
-            break
-        kwargs["nextToken"] = page["nextToken"]
-    assert pages >= 3
+    listed = pages(sfn.list_state_machines, "stateMachines", maxResults=3)
+    assert len(listed) >= 3
+    assert all(len(page) <= 3 for page in listed)
+    seen = [item["stateMachineArn"] for page in listed for item in page]
+    for item in (item for page in listed for item in page):
+        assert set(item) == {"stateMachineArn", "name", "type", "creationDate"}
     assert len(seen) == len(set(seen))
     assert arns <= set(seen)
     paginated = [

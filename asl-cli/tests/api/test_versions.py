@@ -3,7 +3,7 @@ and versions in DescribeStateMachine."""
 
 import pytest
 
-from conftest import ROLE, STATES, definition, error_of, unique
+from conftest import ROLE, STATES, definition, error_of, pages, unique
 
 
 def test_publish_numbers_revisions_and_is_idempotent(sfn, machine):
@@ -52,14 +52,10 @@ def test_versions_list_newest_first_in_pages_and_numbers_are_not_reused(sfn):
         )
     sfn.delete_state_machine_version(stateMachineVersionArn=arn + ":5")
     sfn.delete_state_machine_version(stateMachineVersionArn=arn + ":5")
-    seen = []
-    kwargs = {"stateMachineArn": arn, "maxResults": 3}
-    while True:
-        page = sfn.list_state_machine_versions(**kwargs)
-        seen += [item["stateMachineVersionArn"] for item in page["stateMachineVersions"]]
-        if "nextToken" not in page:
-            break
-        kwargs["nextToken"] = page["nextToken"]
+    listed = pages(
+        sfn.list_state_machine_versions, "stateMachineVersions", stateMachineArn=arn, maxResults=3
+    )
+    seen = [item["stateMachineVersionArn"] for page in listed for item in page]
     assert seen == [f"{arn}:{n}" for n in (4, 3, 2, 1)]
     sfn.update_state_machine(stateMachineArn=arn, definition=definition("v6"), publish=True)
     newest = sfn.list_state_machine_versions(stateMachineArn=arn, maxResults=1)

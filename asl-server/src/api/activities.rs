@@ -5,7 +5,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::paging::{MAX_RESULTS, NEXT_TOKEN, Paging};
+use super::paging::{ListInput, Paging};
 use super::shapes::{self, ENCRYPTION, EncryptionConfiguration, TAGS, Tag};
 use super::state_machines::{ARN, Empty, NAME};
 use crate::arn;
@@ -128,21 +128,6 @@ pub async fn delete(state: Arc<AppState>, input: ActivityInput) -> Result<Empty,
     arn::activity(&input.activity_arn)?;
     state.catalog.delete_activity(&input.activity_arn)?;
     Ok(Empty {})
-}
-
-/// ListActivities's request.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ListInput {
-    max_results: Option<i64>,
-    next_token: Option<String>,
-}
-
-impl Request for ListInput {
-    const MEMBERS: &'static [Member] = &[
-        Member::new("maxResults", MAX_RESULTS),
-        Member::new("nextToken", NEXT_TOKEN),
-    ];
 }
 
 /// ListActivities's response.

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::paging::{MAX_RESULTS, NEXT_TOKEN, Paging};
+use super::paging::{MachineListInput, Paging};
 use super::shapes::{ROUTING, Route};
 use super::state_machines::{ARN, DESCRIPTION, Empty};
 use crate::arn::{self, ALIAS_NAME_PATTERN, Qualifier};
@@ -280,23 +280,6 @@ pub async fn delete(state: Arc<AppState>, input: DeleteInput) -> Result<Empty, A
     Ok(Empty {})
 }
 
-/// ListStateMachineAliases's request.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ListInput {
-    state_machine_arn: String,
-    next_token: Option<String>,
-    max_results: Option<i64>,
-}
-
-impl Request for ListInput {
-    const MEMBERS: &'static [Member] = &[
-        Member::new("stateMachineArn", ARN).required(),
-        Member::new("nextToken", NEXT_TOKEN),
-        Member::new("maxResults", MAX_RESULTS),
-    ];
-}
-
 /// ListStateMachineAliases's response.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -315,7 +298,7 @@ struct ListItem {
 
 /// ListStateMachineAliases of a state machine, newest first; of a version ARN, the
 /// aliases that route to that version.
-pub async fn list(state: Arc<AppState>, input: ListInput) -> Result<ListOutput, ApiError> {
+pub async fn list(state: Arc<AppState>, input: MachineListInput) -> Result<ListOutput, ApiError> {
     let requested = arn::machine(&input.state_machine_arn)?;
     let version = match &requested.qualifier {
         None => None,

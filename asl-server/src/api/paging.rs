@@ -10,13 +10,52 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 
+use super::state_machines::ARN;
 use crate::catalog::{Listed, Page};
-use crate::protocol::{ApiError, Kind};
+use crate::protocol::{ApiError, Kind, Member, Request};
 
 /// `maxResults` of the list actions.
-pub const MAX_RESULTS: Kind = Kind::integer(0, 1000);
+const MAX_RESULTS: Kind = Kind::integer(0, 1000);
 /// `nextToken` of the list actions.
-pub const NEXT_TOKEN: Kind = Kind::string(1, 1024);
+const NEXT_TOKEN: Kind = Kind::string(1, 1024);
+
+/// The request of a list of the whole account (ListStateMachines, ListActivities).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListInput {
+    /// `maxResults`.
+    pub max_results: Option<i64>,
+    /// `nextToken`.
+    pub next_token: Option<String>,
+}
+
+impl Request for ListInput {
+    const MEMBERS: &'static [Member] = &[
+        Member::new("maxResults", MAX_RESULTS),
+        Member::new("nextToken", NEXT_TOKEN),
+    ];
+}
+
+/// The request of a list of one state machine's (ListStateMachineVersions,
+/// ListStateMachineAliases).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MachineListInput {
+    /// `stateMachineArn`.
+    pub state_machine_arn: String,
+    /// `maxResults`.
+    pub max_results: Option<i64>,
+    /// `nextToken`.
+    pub next_token: Option<String>,
+}
+
+impl Request for MachineListInput {
+    const MEMBERS: &'static [Member] = &[
+        Member::new("stateMachineArn", ARN).required(),
+        Member::new("nextToken", NEXT_TOKEN),
+        Member::new("maxResults", MAX_RESULTS),
+    ];
+}
 
 /// How many items a page has when `maxResults` is 0 or absent.
 const DEFAULT_RESULTS: u32 = 100;

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::definition::{DEFINITION, MACHINE_TYPE, require_valid};
-use super::paging::{MAX_RESULTS, NEXT_TOKEN, Paging};
+use super::paging::{ListInput, Paging};
 use super::shapes::{
     self, ENCRYPTION, EncryptionConfiguration, LOGGING, LoggingConfiguration, TAGS, TRACING, Tag,
     TracingConfiguration,
@@ -436,21 +436,6 @@ pub async fn delete(state: Arc<AppState>, input: DeleteInput) -> Result<Empty, A
     }
     state.catalog.delete_machine(&requested.machine)?;
     Ok(Empty {})
-}
-
-/// ListStateMachines's request.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ListInput {
-    max_results: Option<i64>,
-    next_token: Option<String>,
-}
-
-impl Request for ListInput {
-    const MEMBERS: &'static [Member] = &[
-        Member::new("maxResults", MAX_RESULTS),
-        Member::new("nextToken", NEXT_TOKEN),
-    ];
 }
 
 /// ListStateMachines's response.

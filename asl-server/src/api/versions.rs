@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::paging::{MAX_RESULTS, NEXT_TOKEN, Paging};
+use super::paging::{MachineListInput, Paging};
 use super::state_machines::{ARN, DESCRIPTION, Empty};
 use crate::arn;
 use crate::catalog::{CatalogError, Publish};
@@ -69,23 +69,6 @@ pub async fn publish(state: Arc<AppState>, input: PublishInput) -> Result<Publis
     }
 }
 
-/// ListStateMachineVersions's request.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ListInput {
-    state_machine_arn: String,
-    next_token: Option<String>,
-    max_results: Option<i64>,
-}
-
-impl Request for ListInput {
-    const MEMBERS: &'static [Member] = &[
-        Member::new("stateMachineArn", ARN).required(),
-        Member::new("nextToken", NEXT_TOKEN),
-        Member::new("maxResults", MAX_RESULTS),
-    ];
-}
-
 /// ListStateMachineVersions's response.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -103,7 +86,7 @@ struct ListItem {
 }
 
 /// ListStateMachineVersions, newest first.
-pub async fn list(state: Arc<AppState>, input: ListInput) -> Result<ListOutput, ApiError> {
+pub async fn list(state: Arc<AppState>, input: MachineListInput) -> Result<ListOutput, ApiError> {
     let machine = arn::unqualified_machine(&input.state_machine_arn)?;
     let paging = Paging::new(
         format!("ListStateMachineVersions {}", machine.machine),
