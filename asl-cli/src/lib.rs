@@ -8,6 +8,7 @@ mod definition;
 mod executions;
 mod generate;
 mod run;
+mod serve;
 
 use std::io::{self, Read, Write};
 use std::path::PathBuf;
@@ -21,6 +22,7 @@ pub use check::check;
 pub use executions::executions;
 pub use generate::generate;
 pub use run::execute;
+pub use serve::serve;
 
 /// Amazon States Language workflows, checked exactly as AWS checks them.
 #[derive(Debug, Parser)]
@@ -85,6 +87,34 @@ pub enum Command {
     /// Exit status: 0, 1 when the execution asked for is not there, 2 when the store
     /// cannot be read.
     Executions(ExecutionsArgs),
+    /// Serve the Step Functions API (AWS JSON 1.0) for boto3, the AWS CLI and the
+    /// AWS SDKs.
+    ///
+    /// State machines, versions, aliases, activities and tags are kept in
+    /// DATA_DIR/catalog.db, executions in DATA_DIR/executions.db; both survive
+    /// restarts. ARNs name the account and region of ASL_ACCOUNT_ID (default
+    /// 123456789012), AWS_REGION or AWS_DEFAULT_REGION (default us-east-1) and
+    /// ASL_PARTITION (default aws). One log line per request goes to stderr
+    /// (RUST_LOG filters them). Ctrl-C or SIGTERM stops it after the requests in
+    /// flight.
+    ///
+    /// Exit status: 0 when stopped by a signal, 2 when it cannot start.
+    Serve(ServeArgs),
+}
+
+/// Arguments of `asl serve`.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// The address to listen on (port 0: any free port; the address is printed).
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8083")]
+    pub bind: String,
+    /// The directory of the server's durable state.
+    #[arg(long, value_name = "DIR", default_value = "./asl-data")]
+    pub data_dir: PathBuf,
+    /// The TOML file binding Task states to commands and HTTP endpoints (as `asl
+    /// run`).
+    #[arg(long, value_name = "FILE")]
+    pub bindings: Option<PathBuf>,
 }
 
 /// Arguments of `asl executions`.
@@ -302,5 +332,6 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> io::Result<u8> {
         Command::Run(args) => execute(&args, io),
         Command::Bench(args) => bench(&args, io),
         Command::Executions(args) => executions(&args, io),
+        Command::Serve(args) => serve(&args, io),
     }
 }

@@ -10,7 +10,8 @@ fn main() -> ExitCode {
     let mut io = asl_cli::Io {
         stdin: &mut std::io::stdin().lock(),
         stdout: &mut std::io::stdout().lock(),
-        stderr: &mut std::io::stderr().lock(),
+        // Not locked: `asl serve` logs to stderr from other threads.
+        stderr: &mut std::io::stderr(),
         stderr_is_terminal: std::io::stderr().is_terminal(),
     };
     match asl_cli::run(cli, &mut io) {

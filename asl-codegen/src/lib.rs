@@ -17,7 +17,7 @@ pub mod source;
 pub mod spec;
 
 pub use builder::{BuildError, Builder};
-pub use check::{Checked, check};
+pub use check::{Checked, check, check_as};
 pub use codegen::{RUNTIME_ABI, Settings, Unsupported, generate, to_source};
 pub use diagnostic::{Code, Diagnostic, Diagnostics, Severity};
 pub use source::{LineCol, SourceFile, Span, Syntax};

@@ -19,6 +19,7 @@ const LAYERS: &[(&str, (u8, u8))] = &[
     ("asl-bindings", (3, 0)),
     ("asl-build", (4, 0)),
     ("asl-standalone", (4, 0)),
+    ("asl-server", (5, 0)),
     ("asl-cli", (6, 0)),
 ];
 

@@ -22,7 +22,7 @@ pub mod timestamp;
 
 use std::fmt;
 
-pub use lower::{Lowered, lower};
+pub use lower::{Lowered, lower, lower_as};
 pub use state::{State, StateKind, Transition};
 
 /// A whole state machine definition.

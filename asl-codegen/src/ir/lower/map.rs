@@ -7,7 +7,7 @@ use super::schema::{
     ITEM_BATCHER, ITEM_READER, PROCESSOR, PROCESSOR_CONFIG, READER_CONFIG, RESULT_WRITER,
     WRITER_CONFIG,
 };
-use super::{Lowerer, Reported, Result, all_ok};
+use super::{Express, Lowerer, Reported, Result, all_ok};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::ir::QueryLanguage;
 use crate::ir::map::{
@@ -128,10 +128,12 @@ impl Lowerer<'_> {
             Some(config) => self.processor_config(config),
             None => Ok((ProcessorMode::Inline, None)),
         };
-        let outer_express = self.in_express;
-        self.in_express |= matches!(config, Ok((_, Some(ExecutionType::Express))));
+        let outer_express = self.express;
+        if matches!(config, Ok((_, Some(ExecutionType::Express)))) {
+            self.express = self.express.or(Some(Express::MapProcessor));
+        }
         let machine = self.machine(&processor_fields, "a Map processor");
-        self.in_express = outer_express;
+        self.express = outer_express;
         all_ok!(_no_language, config, machine);
         let (mode, execution_type) = config;
         Ok(Processor {

@@ -18,6 +18,7 @@ mod variable_scopes;
 
 use std::collections::{HashMap, HashSet};
 
+use super::map::ExecutionType;
 use super::{QueryLanguage, Workflow};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::source::SourceFile;
@@ -33,8 +34,16 @@ pub struct Lowered {
     pub diagnostics: Diagnostics,
 }
 
-/// Validates a parsed definition and lowers it into the IR.
+/// Validates a parsed definition of a STANDARD state machine and lowers it into the
+/// IR.
 pub fn lower(root: &Node, source: &SourceFile) -> Lowered {
+    lower_as(root, source, ExecutionType::Standard)
+}
+
+/// Validates a parsed definition of a state machine of type `machine_type` and
+/// lowers it into the IR: an EXPRESS machine's Tasks cannot wait for a job, a
+/// callback or an activity.
+pub fn lower_as(root: &Node, source: &SourceFile, machine_type: ExecutionType) -> Lowered {
     let mut lowerer = Lowerer {
         source,
         diagnostics: Diagnostics::new(),
@@ -43,7 +52,10 @@ pub fn lower(root: &Node, source: &SourceFile) -> Lowered {
         state_names: HashMap::new(),
         all_state_names: reachability::all_state_names(root),
         labels: HashSet::new(),
-        in_express: false,
+        express: match machine_type {
+            ExecutionType::Standard => None,
+            ExecutionType::Express => Some(Express::Machine),
+        },
     };
     let workflow = lowerer.workflow(root).ok();
     let mut diagnostics = lowerer.diagnostics;
@@ -82,8 +94,17 @@ struct Lowerer<'a> {
     all_state_names: HashSet<String>,
     /// Every Map `Label` seen so far, for DUPLICATE_LABEL_NAME.
     labels: HashSet<String>,
-    /// Whether the states being lowered run in an EXPRESS child execution.
-    in_express: bool,
+    /// Whether the states being lowered run in an EXPRESS execution, and which.
+    express: Option<Express>,
+}
+
+/// The EXPRESS execution states run in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Express {
+    /// The state machine is EXPRESS.
+    Machine,
+    /// A Distributed Map's child executions are EXPRESS.
+    MapProcessor,
 }
 
 impl Lowerer<'_> {

@@ -3,7 +3,7 @@
 use super::fields::Fields;
 use super::machine::Scope;
 use super::schema::{BRANCH, CREDENTIALS};
-use super::{Lowerer, Reported, Result, all_ok};
+use super::{Express, Lowerer, Reported, Result, all_ok};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::ir::QueryLanguage;
 use crate::ir::param::Param;
@@ -94,13 +94,13 @@ impl Lowerer<'_> {
         })
     }
 
-    /// Inside an EXPRESS Distributed Map processor, a Task cannot wait for a job
-    /// (`.sync`), a callback (`.waitForTaskToken`) or an activity: AWS rejects the
-    /// definition, as it does for an Express state machine.
+    /// In an EXPRESS state machine or Distributed Map processor, a Task cannot wait
+    /// for a job (`.sync`), a callback (`.waitForTaskToken`) or an activity: AWS
+    /// rejects the definition.
     fn check_express_resource(&mut self, node: &Node, resource: &Resource) -> Result<()> {
-        if !self.in_express {
+        let Some(express) = self.express else {
             return Ok(());
-        }
+        };
         let what = match &resource.kind {
             ResourceKind::Activity { .. } => "an activity",
             ResourceKind::Integration { pattern, .. } => match pattern {
@@ -110,11 +110,17 @@ impl Lowerer<'_> {
             },
             ResourceKind::LambdaFunction { .. } => return Ok(()),
         };
-        Err(self.error_help(
-            node,
-            format!("an EXPRESS child execution cannot use {what}"),
-            "call the service without waiting (no suffix), or set \"ExecutionType\": \"STANDARD\" in the Map's ProcessorConfig",
-        ))
+        let (message, help) = match express {
+            Express::Machine => (
+                format!("an EXPRESS state machine cannot use {what}"),
+                "call the service without waiting (no suffix), or make the state machine STANDARD",
+            ),
+            Express::MapProcessor => (
+                format!("an EXPRESS child execution cannot use {what}"),
+                "call the service without waiting (no suffix), or set \"ExecutionType\": \"STANDARD\" in the Map's ProcessorConfig",
+            ),
+        };
+        Err(self.error_help(node, message, help))
     }
 
     /// `Credentials`: `{"RoleArn": ...}` (or `"RoleArn.$"` in JSONPath).

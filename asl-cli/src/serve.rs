@@ -1,0 +1,86 @@
+//! `asl serve`: the Step Functions API until Ctrl-C or SIGTERM.
+
+use std::io;
+
+use asl_server::{Config, Server};
+use tracing_subscriber::EnvFilter;
+
+use crate::{Io, ServeArgs};
+
+/// Exit status when the server stopped on a signal.
+const STOPPED: u8 = 0;
+/// Exit status when it cannot start.
+const CANNOT_START: u8 = 2;
+
+/// Serves until a signal; returns the exit status.
+pub fn serve(args: &ServeArgs, io: &mut Io<'_>) -> io::Result<u8> {
+    let mut config = match Config::from_env(&args.data_dir) {
+        Ok(config) => config,
+        Err(error) => {
+            writeln!(
+                io.stderr,
+                "error: {error}: set AWS_REGION (or AWS_DEFAULT_REGION), ASL_ACCOUNT_ID and ASL_PARTITION to name the account of the server's ARNs"
+            )?;
+            return Ok(CANNOT_START);
+        }
+    };
+    config.bindings = args.bindings.clone();
+    let server = match Server::open(config) {
+        Ok(server) => server,
+        Err(error) => {
+            writeln!(io.stderr, "error: {error}")?;
+            return Ok(CANNOT_START);
+        }
+    };
+    // A subscriber may already be set (when tests run commands in one process).
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_ansi(io.stderr_is_terminal)
+        .with_writer(io::stderr)
+        .try_init();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let listener = match tokio::net::TcpListener::bind(&args.bind).await {
+            Ok(listener) => listener,
+            Err(error) => {
+                writeln!(io.stderr, "error: cannot listen on {}: {error}", args.bind)?;
+                return Ok(CANNOT_START);
+            }
+        };
+        writeln!(
+            io.stderr,
+            "asl serve: listening on http://{} (data in {})",
+            listener.local_addr()?,
+            server.data_dir().display()
+        )?;
+        io.stderr.flush()?;
+        server.serve(listener, stopped()).await?;
+        Ok(STOPPED)
+    })
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+async fn stopped() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+}

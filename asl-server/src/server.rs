@@ -1,0 +1,144 @@
+//! The server: its configuration, the state its handlers share, and serving.
+
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use asl_engine::Control;
+use asl_engine::store::StoreError;
+use asl_runtime::arn::{Account, InvalidAccount};
+use asl_store_sqlite::SqliteStore;
+use tokio::net::TcpListener;
+
+use crate::catalog::{Catalog, CatalogError, SqliteCatalog};
+use crate::protocol::{self, Actions};
+
+/// What a server is opened with.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The directory of its durable state: `catalog.db` (the API's resources) and
+    /// `executions.db` (the executions' store); created if missing.
+    pub data_dir: PathBuf,
+    /// The TOML file binding Task states to commands and HTTP endpoints, as `asl
+    /// run --bindings` reads it.
+    pub bindings: Option<PathBuf>,
+    /// The partition, region and account of the ARNs it makes.
+    pub account: Account,
+}
+
+impl Config {
+    /// Data in `data_dir`, no bindings, the account the environment names
+    /// (`AWS_REGION` or `AWS_DEFAULT_REGION`, `ASL_ACCOUNT_ID`, `ASL_PARTITION`; by
+    /// default `aws`, `us-east-1`, `123456789012`).
+    pub fn from_env(data_dir: impl Into<PathBuf>) -> Result<Config, InvalidAccount> {
+        Ok(Config {
+            data_dir: data_dir.into(),
+            bindings: None,
+            account: Account::from_env()?,
+        })
+    }
+}
+
+/// What the handlers of every action share.
+#[derive(Debug)]
+pub struct AppState {
+    /// The API's resources.
+    pub catalog: Arc<dyn Catalog>,
+    /// The executions, in `executions.db`.
+    pub control: Arc<Control>,
+    /// The configuration the server was opened with.
+    pub config: Config,
+}
+
+impl AppState {
+    /// The ARN of state machine `name` in this server's account.
+    pub fn machine_arn(&self, name: &str) -> String {
+        self.config
+            .account
+            .states_arn(format_args!("stateMachine:{name}"))
+    }
+
+    /// The ARN of activity `name` in this server's account.
+    pub fn activity_arn(&self, name: &str) -> String {
+        self.config
+            .account
+            .states_arn(format_args!("activity:{name}"))
+    }
+}
+
+/// Why a server cannot open.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// The data directory cannot be made.
+    #[error("cannot create the data directory {}: {source}", path.display())]
+    DataDir {
+        /// The directory.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The catalog cannot be opened.
+    #[error("cannot open the catalog: {0}")]
+    Catalog(#[from] CatalogError),
+    /// The execution store cannot be opened.
+    #[error("cannot open the execution store: {0}")]
+    Store(#[from] StoreError),
+}
+
+/// The Step Functions API over a data directory: the actions of
+/// [`api::actions`](crate::api::actions) answered over one [`AppState`].
+#[derive(Debug)]
+pub struct Server {
+    state: Arc<AppState>,
+    actions: Actions<AppState>,
+}
+
+impl Server {
+    /// Opens the catalog and the execution store in `config.data_dir` (creating
+    /// them if needed).
+    pub fn open(config: Config) -> Result<Server, OpenError> {
+        let dir = &config.data_dir;
+        std::fs::create_dir_all(dir).map_err(|source| OpenError::DataDir {
+            path: dir.clone(),
+            source,
+        })?;
+        let catalog = Arc::new(SqliteCatalog::open(dir.join("catalog.db"))?);
+        let store = Arc::new(SqliteStore::open(dir.join("executions.db"))?);
+        Ok(Server {
+            state: Arc::new(AppState {
+                catalog,
+                control: Arc::new(Control::new(store)),
+                config,
+            }),
+            actions: crate::api::actions(),
+        })
+    }
+
+    /// The state the handlers share.
+    pub fn state(&self) -> &Arc<AppState> {
+        &self.state
+    }
+
+    /// The data directory.
+    pub fn data_dir(&self) -> &Path {
+        &self.state.config.data_dir
+    }
+
+    /// The router answering every action, for [`axum::serve`] or for tests
+    /// (`tower::ServiceExt::oneshot`).
+    pub fn into_router(self) -> axum::Router {
+        protocol::router(self.actions, self.state)
+    }
+
+    /// Answers requests on `listener` until `shutdown` completes, then finishes
+    /// the requests in flight.
+    pub async fn serve(
+        self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        axum::serve(listener, self.into_router())
+            .with_graceful_shutdown(shutdown)
+            .await
+    }
+}
