@@ -19,6 +19,10 @@ fn workspace() -> PathBuf {
         .to_owned()
 }
 
+/// The cache the servers compile their machines in: the one the other CLI tests
+/// share, so that the runtime is compiled once.
+const CACHE: &str = concat!(env!("CARGO_TARGET_TMPDIR"), "/asl-cache");
+
 fn suite() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/api")
 }
@@ -72,6 +76,7 @@ impl Served {
         let mut child = Command::new(env!("CARGO_BIN_EXE_asl"))
             .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
             .arg(data_dir)
+            .env("ASL_CACHE_DIR", CACHE)
             .stderr(Stdio::piped())
             .spawn()
             .expect("asl serve starts");
@@ -132,6 +137,7 @@ fn boto3_and_the_aws_cli_drive_the_api() {
         .arg(suite())
         .env("ASL_ENDPOINT", &server.endpoint)
         .env("ASL_BIN", env!("CARGO_BIN_EXE_asl"))
+        .env("ASL_CACHE_DIR", CACHE)
         .env("PYTHONDONTWRITEBYTECODE", "1")
         .env("PATH", path)
         .output()

@@ -90,6 +90,14 @@ pub fn event_time(time: SystemTime) -> String {
         .to_string()
 }
 
+/// The time an event's `timestamp` (see [`event_time`]) names, in Unix
+/// milliseconds; `None` when it is not such a time.
+pub fn event_millis(timestamp: &str) -> Option<i64> {
+    chrono::DateTime::parse_from_rfc3339(timestamp)
+        .ok()
+        .map(|time| time.timestamp_millis())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

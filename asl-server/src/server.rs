@@ -4,6 +4,7 @@ use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use asl_build::Cache;
 use asl_engine::Control;
 use asl_engine::store::StoreError;
 use asl_runtime::arn::{Account, InvalidAccount};
@@ -11,6 +12,9 @@ use asl_store_sqlite::SqliteStore;
 use tokio::net::TcpListener;
 
 use crate::catalog::{Catalog, CatalogError, SqliteCatalog};
+use crate::catalog::{Page, StateMachine};
+use crate::host::{DefinitionId, Host, HostConfig};
+use crate::protocol::ApiError;
 use crate::protocol::{self, Actions};
 
 /// What a server is opened with.
@@ -46,6 +50,8 @@ pub struct AppState {
     pub catalog: Arc<dyn Catalog>,
     /// The executions, in `executions.db`.
     pub control: Arc<Control>,
+    /// The compiled machines and the workers running their executions.
+    pub host: Host,
     /// The configuration the server was opened with.
     pub config: Config,
 }
@@ -56,6 +62,36 @@ impl AppState {
         self.config
             .account
             .states_arn(format_args!("stateMachine:{name}"))
+    }
+
+    /// Hands `machine`'s latest definition to the host: compiled in the background
+    /// unless it was before, and run by the executions that other executions start.
+    pub fn deploy(&self, machine: &StateMachine) -> Result<DefinitionId, ApiError> {
+        let id = self
+            .host
+            .prepare(&machine.name, &machine.revision.definition)
+            .map_err(|error| ApiError::internal(&error))?;
+        self.host.deploy(&machine.name, &id);
+        Ok(id)
+    }
+
+    /// Deploys every state machine of the catalog.
+    fn deploy_all(&self) -> Result<(), ApiError> {
+        let mut after: Option<String> = None;
+        loop {
+            let page = Page {
+                after: after.as_deref(),
+                limit: 1000,
+            };
+            let machines = self.catalog.machines(page)?;
+            for machine in &machines {
+                self.deploy(machine)?;
+            }
+            match machines.last() {
+                Some(last) if machines.len() == 1000 => after = Some(last.name.clone()),
+                _ => return Ok(()),
+            }
+        }
     }
 
     /// The ARN of activity `name` in this server's account.
@@ -103,11 +139,26 @@ impl Server {
             source,
         })?;
         let catalog = Arc::new(SqliteCatalog::open(dir.join("catalog.db"))?);
-        let store = Arc::new(SqliteStore::open(dir.join("executions.db"))?);
+        let db = dir.join("executions.db");
+        let store = Arc::new(SqliteStore::open(&db)?);
+        let control = Arc::new(Control::new(store));
+        let host = Host::new(
+            HostConfig {
+                data_dir: dir.clone(),
+                db,
+                // Shared with `asl run` and `asl build` when the environment names
+                // one, so that the runtime is compiled once for all of them.
+                cache: Cache::from_env().unwrap_or_else(|| Cache::new(dir.join("cache"))),
+                bindings: config.bindings.clone(),
+                account: Arc::new(config.account.clone()),
+            },
+            Arc::clone(&control),
+        );
         Ok(Server {
             state: Arc::new(AppState {
                 catalog,
-                control: Arc::new(Control::new(store)),
+                control,
+                host,
                 config,
             }),
             actions: crate::api::actions(),
@@ -131,12 +182,23 @@ impl Server {
     }
 
     /// Answers requests on `listener` until `shutdown` completes, then finishes
-    /// the requests in flight.
+    /// the requests in flight. First it hands every state machine of the catalog
+    /// to the host (compiled in the background unless compiled before) and goes on
+    /// with the executions a previous server left running.
     pub async fn serve(
         self,
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        self.state.deploy_all().map_err(std::io::Error::other)?;
+        let host = self.state.host.clone();
+        tokio::spawn(async move {
+            match host.resume().await {
+                Ok(0) => {}
+                Ok(resumed) => tracing::info!(resumed, "went on with running executions"),
+                Err(error) => tracing::error!(%error, "cannot go on with running executions"),
+            }
+        });
         axum::serve(listener, self.into_router())
             .with_graceful_shutdown(shutdown)
             .await

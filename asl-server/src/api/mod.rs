@@ -9,7 +9,9 @@
 
 mod activities;
 mod aliases;
+mod callbacks;
 mod definition;
+mod executions;
 mod paging;
 mod shapes;
 mod state_machines;
@@ -44,6 +46,21 @@ pub fn actions() -> Actions<AppState> {
         .add("TagResource", tags::tag)
         .add("UntagResource", tags::untag)
         .add("ListTagsForResource", tags::list)
+        .add("StartExecution", executions::start)
+        .add("StartSyncExecution", executions::start_sync)
+        .add("DescribeExecution", executions::describe)
+        .add("ListExecutions", executions::list)
+        .add("StopExecution", executions::stop)
+        .add("GetExecutionHistory", executions::history)
+        .add("RedriveExecution", executions::redrive)
+        .add(
+            "DescribeStateMachineForExecution",
+            executions::machine_for_execution,
+        )
+        .add("SendTaskSuccess", callbacks::success)
+        .add("SendTaskFailure", callbacks::failure)
+        .add("SendTaskHeartbeat", callbacks::heartbeat)
+        .add("GetActivityTask", callbacks::activity_task)
 }
 
 /// What a catalog failure answers when the action has nothing more precise to say.

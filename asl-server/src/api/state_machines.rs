@@ -147,11 +147,14 @@ pub async fn create(state: Arc<AppState>, input: CreateInput) -> Result<CreateOu
         .catalog
         .create_machine(&machine, &tags, publish.as_ref())
     {
-        Ok(version) => Ok(CreateOutput {
-            state_machine_arn: arn,
-            creation_date: now,
-            state_machine_version_arn: version.map(|version| version.arn),
-        }),
+        Ok(version) => {
+            state.deploy(&machine)?;
+            Ok(CreateOutput {
+                state_machine_arn: arn,
+                creation_date: now,
+                state_machine_version_arn: version.map(|version| version.arn),
+            })
+        }
         Err(CatalogError::Exists(_)) => repeat(&state, &machine, publish.as_ref()),
         Err(error) => Err(error.into()),
     }
@@ -398,6 +401,7 @@ pub async fn update(state: Arc<AppState>, input: UpdateInput) -> Result<UpdateOu
         )),
         result => Ok(result?),
     }?;
+    state.deploy(&machine)?;
     Ok(UpdateOutput {
         update_date: machine.update_date,
         revision_id: version
@@ -435,6 +439,7 @@ pub async fn delete(state: Arc<AppState>, input: DeleteInput) -> Result<Empty, A
         )));
     }
     state.catalog.delete_machine(&requested.machine)?;
+    state.host.retire(&requested.name);
     Ok(Empty {})
 }
 

@@ -523,6 +523,11 @@ impl Host {
         self.definition(&DefinitionId(id))
     }
 
+    /// The definition execution `arn` runs (the one it started with).
+    pub fn definition_of_execution(&self, arn: &str) -> Result<String, HostError> {
+        Ok(self.definition_of(arn)?.text.clone())
+    }
+
     /// The definition the execution that made `token` runs, if known.
     fn definition_of_token(&self, token: &str) -> Option<Arc<Definition>> {
         let arn = callback::execution_of(token)?;

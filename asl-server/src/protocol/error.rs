@@ -49,6 +49,53 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code.
+    pub const ALL: [ErrorCode; 33] = {
+        use ErrorCode::*;
+        [
+            ActivityAlreadyExists,
+            ActivityDoesNotExist,
+            ActivityLimitExceeded,
+            ActivityWorkerLimitExceeded,
+            ConflictException,
+            ExecutionAlreadyExists,
+            ExecutionDoesNotExist,
+            ExecutionLimitExceeded,
+            ExecutionNotRedrivable,
+            InvalidArn,
+            InvalidDefinition,
+            InvalidEncryptionConfiguration,
+            InvalidExecutionInput,
+            InvalidLoggingConfiguration,
+            InvalidName,
+            InvalidOutput,
+            InvalidToken,
+            InvalidTracingConfiguration,
+            MissingRequiredParameter,
+            ResourceNotFound,
+            ServiceQuotaExceededException,
+            StateMachineAlreadyExists,
+            StateMachineDeleting,
+            StateMachineDoesNotExist,
+            StateMachineLimitExceeded,
+            StateMachineTypeNotSupported,
+            TaskDoesNotExist,
+            TaskTimedOut,
+            TooManyTags,
+            ValidationException,
+            SerializationException,
+            UnknownOperationException,
+            InternalFailure,
+        ]
+    };
+
+    /// The code AWS spells `name`, if it is one.
+    pub fn named(name: &str) -> Option<ErrorCode> {
+        ErrorCode::ALL
+            .into_iter()
+            .find(|code| code.as_str() == name)
+    }
+
     /// The code as AWS spells it, e.g. `StateMachineDoesNotExist`.
     pub fn as_str(self) -> &'static str {
         use ErrorCode::*;
