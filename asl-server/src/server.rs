@@ -175,7 +175,7 @@ impl Server {
         &self.state.config.data_dir
     }
 
-    /// The router answering every action, for [`axum::serve`] or for tests
+    /// The router answering every action, for [`axum::serve()`] or for tests
     /// (`tower::ServiceExt::oneshot`).
     pub fn into_router(self) -> axum::Router {
         protocol::router(self.actions, self.state)
