@@ -8,7 +8,8 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::*;
-use asl_runtime::context::{Context, Execution};
+use asl_runtime::context::Execution;
+use asl_runtime::exec::Run;
 use asl_runtime::task::Resource;
 
 const RESOURCE: &str = "arn:aws:lambda:us-east-1:123456789012:function:greet";
@@ -30,10 +31,10 @@ async fn call(bindings: &Bindings, state: &'static str, input: Value) -> Result<
         Some("run-1".to_owned()),
         json!({}),
     ));
-    let mut context = Context::new(execution);
-    context.enter(state);
+    let mut run = Run::new(execution);
+    run.enter(state);
     bindings
-        .call(TaskContext::new(state, &GREET, &context), input)
+        .call(TaskContext::new(state, &GREET, &run), input)
         .await
 }
 
@@ -45,10 +46,10 @@ async fn attempt(
     timeout_seconds: u64,
 ) -> Result<Value, asl_runtime::ExecutionError> {
     let execution = Arc::new(Execution::new("Machine", None, json!({})));
-    let mut context = Context::new(execution);
-    context.enter(state);
+    let mut run = Run::new(execution);
+    run.enter(state);
     let attempt = asl_runtime::task::Attempt::new(timeout_seconds, None);
-    let task = attempt.context(state, &GREET, &context);
+    let task = attempt.context(state, &GREET, &run);
     attempt.run(bindings.call(task, json!({}))).await
 }
 

@@ -6,10 +6,9 @@ use serde::Serialize;
 use tokio::sync::oneshot;
 
 use asl_runtime::clock::from_unix_millis;
-use asl_runtime::context::Context;
 use asl_runtime::error::ExecutionError;
 use asl_runtime::events::Pending;
-use asl_runtime::exec::{self, MachineState, StateType, Step, Workflow};
+use asl_runtime::exec::{self, MachineState, Run, StateType, Step, Workflow};
 
 use crate::error::EngineError;
 use crate::history::{
@@ -26,12 +25,12 @@ pub(crate) struct Stop {
 
 /// An execution between two transitions: the state to run and all it needs.
 #[derive(Debug)]
-pub(crate) struct Run<W: Workflow> {
+pub(crate) struct DurableRun<W: Workflow> {
     arn: String,
     state: W::State,
     /// The state as committed: `{"<name>": <input>}`.
     state_text: String,
-    context: Context,
+    run: Run,
     recorder: Recorder,
     seq: u64,
     /// When the execution was last redriven: its `TimeoutSeconds` count from then.
@@ -53,26 +52,27 @@ struct End {
     cause: Option<String>,
 }
 
-impl<W> Run<W>
+impl<W> DurableRun<W>
 where
     W: Workflow,
     W::State: Serialize,
 {
-    /// The run of `arn` from `state` (committed as checkpoint `seq`), whose last
-    /// event is `recorder`'s, last redriven at `redrive_date`.
+    /// The durable run of `arn` from `state` (committed as checkpoint `seq`), the
+    /// executor's `run` of it, whose last event is `recorder`'s, last redriven at
+    /// `redrive_date`.
     pub(crate) fn new(
         arn: String,
         state: W::State,
-        context: Context,
+        run: Run,
         recorder: Recorder,
         seq: u64,
         redrive_date: Option<SystemTime>,
-    ) -> Result<Run<W>, EngineError> {
-        Ok(Run {
+    ) -> Result<DurableRun<W>, EngineError> {
+        Ok(DurableRun {
             arn,
             state_text: self::state_text(&state)?,
             state,
-            context,
+            run,
             recorder,
             seq,
             redrive_date,
@@ -103,18 +103,18 @@ where
         store: &dyn Store,
         stop: oneshot::Receiver<Stop>,
     ) -> Result<(), EngineError> {
-        let Run {
+        let DurableRun {
             arn,
             mut state,
             mut state_text,
-            mut context,
+            mut run,
             mut recorder,
             mut seq,
             redrive_date,
         } = self;
-        let redrive_count = context.execution().redrive_count();
+        let redrive_count = run.execution().redrive_count();
         let deadline = workflow.timeout().map(|limit| {
-            let since = redrive_date.unwrap_or_else(|| context.execution().start_time());
+            let since = redrive_date.unwrap_or_else(|| run.execution().start_time());
             let end = since + limit;
             let left = end.duration_since(SystemTime::now()).unwrap_or_default();
             tokio::time::Instant::now() + left
@@ -129,21 +129,21 @@ where
         tokio::pin!(stopped);
         // The variables are checkpointed only when a state may have assigned some:
         // the store keeps the last ones (the run started from them).
-        let mut checkpointed = context.assignments();
-        let mut changed_variables = |context: &Context| {
-            let assignments = context.assignments();
+        let mut checkpointed = run.assignments();
+        let mut changed_variables = |run: &Run| {
+            let assignments = run.assignments();
             let changed = assignments != checkpointed;
             checkpointed = assignments;
-            changed.then(|| context.variables().to_json()).flatten()
+            changed.then(|| run.variables().to_json()).flatten()
         };
         loop {
             let name = state.name();
             let state_type = state.state_type();
             let step = async {
                 if state_type.waits() {
-                    workflow.step(state, &mut context).await
+                    workflow.step(state, &mut run).await
                 } else {
-                    workflow.step_now(state, &mut context)
+                    workflow.step_now(state, &mut run)
                 }
             };
             let outcome = tokio::select! {
@@ -158,14 +158,14 @@ where
                     let next_text = self::state_text(&next)?;
                     // The next state's input, the value its checkpoint holds.
                     let output = next.input().to_string();
-                    inner_events(&mut recorder, &context, state_type, Some(true));
+                    inner_events(&mut recorder, &run, state_type, Some(true));
                     exited(&mut recorder, state_type, name, &output);
                     let entered = SystemTime::now();
                     entry(&mut recorder, entered, &next, output);
                     if recorder.last_id() < MAX_EVENTS {
-                        context.enter_at(next.name(), recorder.last_id(), entered);
+                        run.enter_at(next.name(), recorder.last_id(), entered);
                         seq += 1;
-                        let variables = changed_variables(&context);
+                        let variables = changed_variables(&run);
                         let position = Position {
                             redrive_count,
                             redrive_date,
@@ -192,7 +192,7 @@ where
                 }
                 Outcome::Ran(Ok(Step::Succeed(output))) => {
                     let output = output.to_string();
-                    inner_events(&mut recorder, &context, state_type, Some(true));
+                    inner_events(&mut recorder, &run, state_type, Some(true));
                     exited(&mut recorder, state_type, name, &output);
                     recorder.record(
                         EventType::ExecutionSucceeded,
@@ -209,12 +209,12 @@ where
                     }
                 }
                 Outcome::Ran(Err(error)) => {
-                    let error = exec::locate(error, &context);
-                    inner_events(&mut recorder, &context, state_type, Some(false));
+                    let error = exec::locate(error, &run);
+                    inner_events(&mut recorder, &run, state_type, Some(false));
                     failed(&mut recorder, error)
                 }
                 Outcome::Stopped(Stop { error, cause }) => {
-                    inner_events(&mut recorder, &context, state_type, None);
+                    inner_events(&mut recorder, &run, state_type, None);
                     unsuccessful(
                         &mut recorder,
                         ExecutionStatus::Aborted,
@@ -222,7 +222,7 @@ where
                     )
                 }
                 Outcome::TimedOut => {
-                    inner_events(&mut recorder, &context, state_type, None);
+                    inner_events(&mut recorder, &run, state_type, None);
                     let ExecutionError { error, cause, .. } = ExecutionError::timeout();
                     unsuccessful(
                         &mut recorder,
@@ -238,9 +238,9 @@ where
                 seq: seq + 1,
                 status: end.status,
                 state: failed.then_some(state_text),
-                variables: changed_variables(&context),
+                variables: changed_variables(&run),
                 last_event_id: recorder.last_id(),
-                entered_event_id: context.entered_event_id(),
+                entered_event_id: run.entered_event_id(),
                 entered: SystemTime::now(),
                 stop: Some(SystemTime::now()),
                 output: end.output,
@@ -285,12 +285,12 @@ async fn expiry(deadline: Option<tokio::time::Instant>) {
 /// failure its Catch caught counting as a failure).
 fn inner_events(
     recorder: &mut Recorder,
-    context: &Context,
+    run: &Run,
     state_type: StateType,
     succeeded: Option<bool>,
 ) {
-    if let Some(events) = context.events() {
-        let succeeded = succeeded.map(|succeeded| succeeded && !context.caught());
+    if let Some(events) = run.events() {
+        let succeeded = succeeded.map(|succeeded| succeeded && !run.caught());
         events.wrap(0, state_type, succeeded);
         record_all(recorder, events.take());
     }

@@ -42,7 +42,7 @@ use asl_runtime::variables::Variables;
 
 use crate::callbacks::{ActivityQueue, TokenRegistry};
 use crate::control::{self, Control, Runner};
-use crate::drive::{self, Run, Stop};
+use crate::drive::{self, DurableRun, Stop};
 use crate::error::{EngineError, valid_name};
 use crate::history::{Details, EventType, HistoryEvent, Recorder, Redriven, Started, Truncated};
 use crate::machines::{self, Machines};
@@ -267,9 +267,9 @@ where
         };
         match shared.store.commit(checkpoint).await? {
             Created::New => {
-                let mut context = asl_runtime::Context::new(Arc::new(execution));
-                context.enter_at(state.name(), recorder.last_id(), entered);
-                self.spawn(Run::new(arn.clone(), state, context, recorder, 0, None)?);
+                let mut run = asl_runtime::Run::new(Arc::new(execution));
+                run.enter_at(state.name(), recorder.last_id(), entered);
+                self.spawn(DurableRun::new(arn.clone(), state, run, recorder, 0, None)?);
                 Ok(arn)
             }
             Created::Existing(record) => {
@@ -537,7 +537,7 @@ where
     }
 
     /// The run that goes on with `record` where it was committed.
-    fn resumed(&self, record: ExecutionRecord) -> Result<Run<W>, EngineError> {
+    fn resumed(&self, record: ExecutionRecord) -> Result<DurableRun<W>, EngineError> {
         let ExecutionRecord { identity, position } = record;
         let corrupt = |what: &str| {
             EngineError::Store(crate::store::StoreError::Corrupt(format!(
@@ -557,24 +557,24 @@ where
             .execution(&identity.name, &input, identity.start)
             .redriven(position.redrive_count);
         let journal = execution.journal().cloned();
-        let mut context = asl_runtime::Context::resumed(Arc::new(execution), variables);
-        context.enter_at(state.name(), position.entered_event_id, position.entered);
+        let mut run = asl_runtime::Run::resumed(Arc::new(execution), variables);
+        run.enter_at(state.name(), position.entered_event_id, position.entered);
         if let Some(anchor) =
             journal.and_then(|journal| journal.anchor(&identity.arn, position.entered_event_id))
         {
-            context.redriven_from(anchor);
+            run.redriven_from(anchor);
         }
-        Run::new(
+        DurableRun::new(
             identity.arn,
             state,
-            context,
+            run,
             Recorder::after(position.last_event_id),
             position.seq,
             position.redrive_date,
         )
     }
 
-    fn spawn(&self, run: Run<W>) {
+    fn spawn(&self, run: DurableRun<W>) {
         let (stop, stopped) = oneshot::channel();
         let (ended_sender, ended) = watch::channel(false);
         let arn = run.arn().to_owned();

@@ -9,7 +9,7 @@
 //!   after a crash, or redriven after a failure) runs only the branches, iterations
 //!   and children that did not finish.
 //! - A state's retry progress, under `<entry key>/retry` (see
-//!   [`Context::entry_key`](crate::Context::entry_key)): how often each retrier fired
+//!   [`Run::entry_key`](crate::exec::Run::entry_key)): how often each retrier fired
 //!   and when the next attempt is due, so that a backoff survives a restart.
 //! - A redriven state's anchor, under `<execution ARN>/redrive/<StateEntered id>`: the
 //!   failed entry whose finished branches and iterations it keeps.

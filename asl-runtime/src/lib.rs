@@ -3,8 +3,8 @@
 //! Generated code calls these building blocks; none of them parses a path, template
 //! or rule known at build time.
 //!
-//! - [`exec`]: the executor loop and the [`exec::Workflow`] trait generated machines
-//!   implement.
+//! - [`exec`]: the executor loop, the [`exec::Workflow`] trait generated machines
+//!   implement, and the [`exec::Run`] of a machine its states are given.
 //! - [`hooks`]: what a durable engine (crate `asl-engine`) implements to checkpoint the work inside
 //!   states, record their history events, answer callback and activity Tasks and
 //!   start nested executions. Without an engine they cost nothing.
@@ -45,16 +45,16 @@ pub mod wait;
 
 pub use context::{Context, Execution};
 pub use error::ExecutionError;
-pub use exec::{MachineState, RunOptions, StateType, Step, Workflow};
+pub use exec::{MachineState, Run, RunOptions, StateType, Step, Workflow};
 pub use task::{Dispatch, Dynamic, Heartbeat, TaskContext, TaskError};
 
 /// The version of the interface between generated code and this runtime: what
-/// `__abi_2` holds and how it behaves. `asl_codegen::RUNTIME_ABI` is the version
+/// `__abi_3` holds and how it behaves. `asl_codegen::RUNTIME_ABI` is the version
 /// code is generated for; `__abi_check!` compares the two where generated code
 /// starts, so code generated for another version fails to compile, saying why,
 /// instead of misbehaving.
 #[doc(hidden)]
-pub const __ABI_VERSION: u32 = 2;
+pub const __ABI_VERSION: u32 = 3;
 
 /// `__abi_check!(<version>)` starts generated code: nothing when it was generated for
 /// this runtime's `__ABI_VERSION`, a compile error saying what to do otherwise.
@@ -62,12 +62,12 @@ pub const __ABI_VERSION: u32 = 2;
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __abi_check {
-    (2) => {};
+    (3) => {};
     ($generated:literal) => {
         ::core::compile_error!(::core::concat!(
             "this code was generated for asl-runtime ABI ",
             ::core::stringify!($generated),
-            ", but this asl-runtime has ABI 2: use asl-codegen, asl-macros and the asl CLI ",
+            ", but this asl-runtime has ABI 3: use asl-codegen, asl-macros and the asl CLI ",
             "of the same release as asl-runtime, and generate the code again",
         ));
     };
@@ -76,13 +76,13 @@ macro_rules! __abi_check {
 /// Everything generated code names, and the only way it reaches this crate; not a
 /// public API. The name carries `__ABI_VERSION`.
 #[doc(hidden)]
-pub mod __abi_2 {
+pub mod __abi_3 {
     pub use futures;
     pub use serde;
     pub use serde_json;
 
     pub use crate::{
-        Context, Dispatch, Dynamic, ExecutionError, MachineState, RunOptions, StateType, Step,
+        Context, Dispatch, Dynamic, ExecutionError, MachineState, Run, RunOptions, StateType, Step,
         TaskContext, TaskError, Workflow,
     };
     pub use crate::{

@@ -23,7 +23,7 @@ enum Part {
 }
 
 /// The entry of a Parallel or Map state whose branches or items are run: what their
-/// [`Place`]s are made from (see [`Context::around`](crate::Context::around)).
+/// [`Place`]s are made from (see [`Run::around`](crate::exec::Run::around)).
 #[derive(Debug, Clone)]
 pub struct Around {
     outer: Option<Arc<Place>>,
@@ -84,7 +84,7 @@ impl Place {
     }
 
     /// The history event id before the events of this branch or iteration, counted
-    /// as in [`Context::history_event_id`](crate::Context::history_event_id): a branch's first state is entered two
+    /// as in [`Run::history_event_id`](crate::exec::Run::history_event_id): a branch's first state is entered two
     /// events after its Parallel (`ParallelStateStarted` between), an iteration's
     /// three after its Map (`MapStateStarted`, `MapIterationStarted`); a branch's own
     /// ids count from 2 (after `ExecutionStarted`).

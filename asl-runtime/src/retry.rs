@@ -4,8 +4,8 @@
 
 use std::time::{Duration, SystemTime};
 
-use crate::context::Context;
 use crate::error::{ExecutionError, names};
+use crate::exec::Run;
 use crate::journal::Progress;
 
 /// One element of a state's `Retry`.
@@ -84,24 +84,24 @@ impl Retry {
         }
     }
 
-    /// The retry state of the state `context` runs: none yet, unless the durable
-    /// engine noted retries of this entry before a restart. Then the retry count is
-    /// restored (`$$.State.RetryCount`) and this waits until the next attempt is due.
-    pub async fn resume(retriers: &'static [Retrier], context: &mut Context) -> Retry {
+    /// The retry state of the state `run` runs: none yet, unless the durable engine
+    /// noted retries of this entry before a restart. Then the retry count is restored
+    /// (`$$.State.RetryCount`) and this waits until the next attempt is due.
+    pub async fn resume(retriers: &'static [Retrier], run: &mut Run) -> Retry {
         let mut retry = Retry::new(retriers);
-        let Some(journal) = context.execution().journal() else {
+        let Some(journal) = run.execution().journal() else {
             return retry;
         };
         let noted = journal
-            .read(&progress_key(context))
+            .read(&progress_key(run))
             .and_then(|text| serde_json::from_str::<Progress>(&text).ok())
             .filter(|progress| progress.used.len() == retriers.len());
         if let Some(Progress { used, retries, due }) = noted {
             retry.used = used;
             retry.retries = retries;
-            context.record_events(3 * u64::from(retries));
+            run.record_events(3 * u64::from(retries));
             let due = crate::clock::from_unix_millis(due);
-            context.resume_attempt(retries, due);
+            run.resume_attempt(retries, due);
             let left = due.duration_since(SystemTime::now()).unwrap_or_default();
             tokio::time::sleep(left).await;
         }
@@ -109,30 +109,30 @@ impl Retry {
     }
 
     /// After a failed attempt: when the first retrier matching `error` has attempts
-    /// left, waits its delay, counts the retry in `context` (`$$.State.RetryCount`)
-    /// and returns `Ok`; otherwise gives `error` back.
+    /// left, waits its delay, counts the retry in `run` (`$$.State.RetryCount`) and
+    /// returns `Ok`; otherwise gives `error` back.
     pub async fn after(
         &mut self,
         error: ExecutionError,
-        context: &mut Context,
+        run: &mut Run,
     ) -> Result<(), ExecutionError> {
         let delay = self
-            .next_delay(&error, || context.random_fraction())
+            .next_delay(&error, || run.random_fraction())
             .ok_or(error)?;
         // The failed attempt's TaskScheduled, TaskStarted and TaskFailed events.
-        context.record_events(3);
-        if let Some(journal) = context.execution().journal() {
+        run.record_events(3);
+        if let Some(journal) = run.execution().journal() {
             let progress = Progress {
                 used: self.used.clone(),
                 retries: self.retries + 1,
                 due: crate::clock::unix_millis(SystemTime::now() + delay),
             };
             let text = serde_json::to_string(&progress).unwrap_or_default();
-            journal.write(progress_key(context), text).await;
+            journal.write(progress_key(run), text).await;
         }
         tokio::time::sleep(delay).await;
         self.retries += 1;
-        context.set_retry_count(self.retries);
+        run.set_retry_count(self.retries);
         Ok(())
     }
 
@@ -163,9 +163,9 @@ impl Retry {
     }
 }
 
-/// The journal key of the retry progress of the state `context` runs.
-fn progress_key(context: &Context) -> String {
-    format!("{}/retry", context.entry_key())
+/// The journal key of the retry progress of the state `run` runs.
+fn progress_key(run: &Run) -> String {
+    format!("{}/retry", run.entry_key())
 }
 
 #[cfg(test)]
@@ -291,12 +291,12 @@ mod tests {
             jitter: Jitter::Full,
         }];
         let execution = crate::Execution::new("m", None, serde_json::Value::Null).with_seed(seed);
-        let mut context = Context::new(std::sync::Arc::new(execution));
+        let mut run = Run::new(std::sync::Arc::new(execution));
         let mut retry = Retry::new(&RETRIERS);
         let mut delays = Vec::new();
         loop {
             let start = tokio::time::Instant::now();
-            if retry.after(error(FAILED), &mut context).await.is_err() {
+            if retry.after(error(FAILED), &mut run).await.is_err() {
                 return delays;
             }
             delays.push(start.elapsed());
@@ -331,16 +331,16 @@ mod tests {
         }];
         let execution =
             std::sync::Arc::new(crate::Execution::new("m", None, serde_json::Value::Null));
-        let mut context = Context::new(execution);
-        context.enter("Pay");
+        let mut run = Run::new(execution);
+        run.enter("Pay");
         let mut retry = Retry::new(&RETRIERS);
         let start = tokio::time::Instant::now();
-        retry.after(error(FAILED), &mut context).await.unwrap();
-        assert_eq!(context.retry_count(), 1);
-        retry.after(error(FAILED), &mut context).await.unwrap();
-        assert_eq!(context.retry_count(), 2);
+        retry.after(error(FAILED), &mut run).await.unwrap();
+        assert_eq!(run.context().retry_count(), 1);
+        retry.after(error(FAILED), &mut run).await.unwrap();
+        assert_eq!(run.context().retry_count(), 2);
         assert_eq!(start.elapsed(), Duration::from_secs(6));
-        let last = retry.after(error(FAILED), &mut context).await.unwrap_err();
+        let last = retry.after(error(FAILED), &mut run).await.unwrap_err();
         assert_eq!(last.name(), FAILED);
     }
 }

@@ -26,8 +26,8 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
 
-use crate::context::Context;
 use crate::error::ExecutionError;
+use crate::exec::Run;
 use crate::timestamp::Timestamp;
 
 /// The largest `Seconds` a definition may write: 99999999 (AWS's schema bound, enforced
@@ -40,14 +40,10 @@ pub const MAX_SECONDS: u64 = 99_999_999;
 /// iteration of a durable execution, the deadline is noted in the
 /// [`Journal`](crate::journal::Journal) instead, so that the branch run again after a
 /// restart waits only what is left too. Zero returns at once.
-pub async fn seconds(context: &Context, seconds: u64) {
-    let mut remaining = Duration::from_secs(seconds).saturating_sub(context.since_recorded_entry());
-    if let Some(journal) = context
-        .execution()
-        .journal()
-        .filter(|_| context.in_branch())
-    {
-        let key = format!("{}/wait", context.entry_key());
+pub async fn seconds(run: &Run, seconds: u64) {
+    let mut remaining = Duration::from_secs(seconds).saturating_sub(run.since_recorded_entry());
+    if let Some(journal) = run.execution().journal().filter(|_| run.in_branch()) {
+        let key = format!("{}/wait", run.entry_key());
         let noted = journal
             .read(&key)
             .and_then(|millis| millis.parse().ok())

@@ -395,8 +395,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use asl_runtime::context::Context;
-    use asl_runtime::exec::{MachineState, StateType, Step};
+    use asl_runtime::exec::{self, MachineState, StateType, Step};
     use asl_runtime::task::{Dispatch, Resource, TaskContext};
 
     const RESOURCE: &str = "arn:aws:lambda:us-east-1:123456789012:function:greet";
@@ -441,22 +440,22 @@ mod tests {
             Greet(input)
         }
 
-        fn step_now(&self, state: Greet, _: &mut Context) -> Result<Step<Greet>, ExecutionError> {
-            Err(asl_runtime::exec::cannot_run_now(state.name()))
+        fn step_now(&self, state: Greet, _: &mut exec::Run) -> Result<Step<Greet>, ExecutionError> {
+            Err(exec::cannot_run_now(state.name()))
         }
 
         async fn step(
             &self,
             Greet(input): Greet,
-            context: &mut Context,
+            run: &mut exec::Run,
         ) -> Result<Step<Greet>, ExecutionError> {
             if input.get("fail").is_some() {
                 return Err(ExecutionError::from_parts(Some("Boom".to_owned()), None));
             }
             if input.get("id").is_some() {
-                return Ok(Step::Succeed(json!(context.execution().id())));
+                return Ok(Step::Succeed(json!(run.execution().id())));
             }
-            let task = TaskContext::new("Greet", &GREET, context);
+            let task = TaskContext::new("Greet", &GREET, run);
             Ok(Step::Succeed(self.bindings.call(task, input).await?))
         }
     }

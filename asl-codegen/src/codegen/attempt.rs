@@ -92,16 +92,16 @@ pub(super) fn attempts(
         scope.push_static(quote!(static RETRY: [retry::Retrier; #count] = [#(#retriers),*];));
         let refresh = scope
             .uses_context
-            .then(|| quote!(let context_object = context.to_value();));
+            .then(|| quote!(let context_object = run.context().to_value();));
         produce.push(quote! {
-            let mut retry = retry::Retry::resume(&RETRY, context).await;
+            let mut retry = retry::Retry::resume(&RETRY, run).await;
             let result = loop {
                 #refresh
                 #(#prepare)*
                 #run
                 match outcome {
                     Ok(result) => break result,
-                    Err(error) => retry.after(error, context).await?,
+                    Err(error) => retry.after(error, run).await?,
                 }
             };
         });
@@ -147,7 +147,7 @@ pub(super) fn body(
         scope.taken.clear();
         if retrying && reads_context {
             // After retries: the Context object as the last attempt saw it.
-            produce.push(quote!(let context_object = context.to_value();));
+            produce.push(quote!(let context_object = run.context().to_value();));
         }
         produce.push(quote!(let result = #selector;));
     }
@@ -203,7 +203,7 @@ fn catch(
         let next = transition(names, &Transition::Next(catcher.next));
         quote! {
             Err(error) if retry::matches(&[#(#errors),*], &error) => {
-                context.catch();
+                run.catch();
                 let error_output = error.to_output();
                 #evaluate
                 #placed

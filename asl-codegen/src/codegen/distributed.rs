@@ -77,7 +77,7 @@ pub(super) fn reader(
     };
     quote! {
         let reader_arguments = #arguments;
-        let items = READER.#open(&context.execution().storage(), &reader_arguments, #max_items)?;
+        let items = READER.#open(&run.execution().storage(), &reader_arguments, #max_items)?;
     }
 }
 

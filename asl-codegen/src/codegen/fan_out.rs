@@ -103,9 +103,9 @@ pub(super) fn parallel(
     let run = quote! {
         #(#projected)*
         #(#shared)*
-        let execution = context.shared_execution();
-        let variables = context.shared_variables();
-        let around = context.around();
+        let execution = run.shared_execution();
+        let variables = run.shared_variables();
+        let around = run.around();
         #(let #machines = #modules::Machine::new(self.tasks());)*
         let outcome = rt::futures::try_join!(
             #(exec::run_branch(&#machines, #executions, #variables, #places, #inputs)),*
@@ -226,7 +226,7 @@ pub(super) fn map(
     }
     let keep_inputs = writer.is_some();
     prepare.push(quote! {
-        let run = map::Run {
+        let runner = map::Runner {
             max_concurrency: #max_concurrency,
             tolerance: map::Tolerance { count: #count, percentage: #percentage },
             keep_inputs: #keep_inputs,
@@ -242,9 +242,9 @@ pub(super) fn map(
         };
         (
             quote! {
-                let map_run = map::MapRun::start(context, #label, #execution_type);
-                map_run.record_start(context);
-                let parent = context.shared_execution();
+                let map_run = map::MapRun::start(run, #label, #execution_type);
+                map_run.record_start(run);
+                let parent = run.shared_execution();
                 let parent = &*parent;
                 let map_run = &map_run;
             },
@@ -262,9 +262,9 @@ pub(super) fn map(
     } else {
         (
             quote! {
-                let execution = context.shared_execution();
-                let variables = context.shared_variables();
-                let around = context.around();
+                let execution = run.shared_execution();
+                let variables = run.shared_variables();
+                let around = run.around();
             },
             quote!(move |index, item| {
                 exec::run_branch(
@@ -294,7 +294,7 @@ pub(super) fn map(
                         #transformation,
                         map_run,
                     )?;
-                    run.each(#stream, None, #iteration, |finished| {
+                    runner.each(#stream, None, #iteration, |finished| {
                         writer.write_finished(map_run, &finished)
                     })
                     .await?;
@@ -306,13 +306,13 @@ pub(super) fn map(
         (Some(writer), None) => {
             let (_, transformation) = distributed::writer_format(writer);
             quote! {
-                run.transformed(#stream, map_run, #transformation, #iteration)
+                runner.transformed(#stream, map_run, #transformation, #iteration)
                     .await
                     .map(Value::Array)
             }
         }
         (None, _) if streamed => quote! {
-            run.collect_stream(items, #iteration).await.map(Value::Array)
+            runner.collect_stream(items, #iteration).await.map(Value::Array)
         },
         // Iterations that never wait run at once, one after the other, without a
         // future each; under the durable engine they keep their journal.
@@ -321,18 +321,18 @@ pub(super) fn map(
                 if execution.journal().is_none() {
                     let mut iterations =
                         exec::Iterations::new(execution.clone(), variables.clone(), &around);
-                    run.collect_now(items, |index, item| iterations.run(processor, index, item))
+                    runner.collect_now(items, |index, item| iterations.run(processor, index, item))
                 } else {
-                    run.collect(items, #iteration).await
+                    runner.collect(items, #iteration).await
                 }
                 .map(Value::Array)
             }
         }
         (None, _) => quote! {
-            run.collect(items, #iteration).await.map(Value::Array)
+            runner.collect(items, #iteration).await.map(Value::Array)
         },
     };
-    let ended = distributed.then(|| quote!(map_run.record_end(context, &outcome);));
+    let ended = distributed.then(|| quote!(map_run.record_end(run, &outcome);));
     let run = quote! {
         let processor = #module::Machine::new(self.tasks());
         let processor = &processor;

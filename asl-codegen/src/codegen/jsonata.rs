@@ -104,7 +104,7 @@ fn variable_names(text: &str) -> impl Iterator<Item = &str> {
 /// added or the input taken back later.
 pub(super) fn states(reads: &Reads, input: TokenStream, mutable: bool) -> TokenStream {
     let context = if reads.context {
-        quote!(Some(context.to_value()))
+        quote!(Some(run.context().to_value()))
     } else {
         quote!(None)
     };
@@ -118,14 +118,14 @@ pub(super) fn states(reads: &Reads, input: TokenStream, mutable: bool) -> TokenS
 pub(super) fn bindings(reads: &Reads) -> TokenStream {
     let variables = reads.variables.iter().map(|(name, depth, slot)| {
         quote! {
-            if let Some(value) = context.variables().get(#depth, #slot) {
+            if let Some(value) = run.variables().get(#depth, #slot) {
                 bindings.bind(#name, value);
             }
         }
     });
     let seed = reads.random.then(|| {
         quote! {
-            if let Some(seed) = context.jsonata_seed() {
+            if let Some(seed) = run.jsonata_seed() {
                 bindings.with_random_seed(seed);
             }
         }
@@ -167,7 +167,7 @@ pub(super) fn evaluate_named(
             let variables = reads
                 .variables
                 .iter()
-                .map(|(name, depth, slot)| quote!((#name, context.variables().get(#depth, #slot))));
+                .map(|(name, depth, slot)| quote!((#name, run.variables().get(#depth, #slot))));
             quote!(jsonata::direct::evaluate_input(#direct, &#name, #field, &input, &[#(#variables),*])?)
         }
         // A simple expression runs as Rust, the engine standing by.

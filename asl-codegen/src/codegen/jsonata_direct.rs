@@ -283,9 +283,7 @@ fn generate(expr: &Expr, scopes: &Scopes, states: States) -> Option<TokenStream>
                     _ => return None,
                 },
                 (name, _) => match scopes.resolve(name) {
-                    Some((depth, slot)) => {
-                        (quote!(context.variables().get(#depth, #slot)), &steps[..])
-                    }
+                    Some((depth, slot)) => (quote!(run.variables().get(#depth, #slot)), &steps[..]),
                     None => (quote!(None), &steps[..]),
                 },
             };

@@ -149,7 +149,7 @@ fn wait_for(scope: &mut Scope, until: &WaitFor) -> Option<TokenStream> {
             let seconds = jsonata::evaluate_count(scope, expression, "Seconds");
             Some(quote! {
                 let seconds = #seconds;
-                wait::seconds(context, seconds).await;
+                wait::seconds(run, seconds).await;
             })
         }
         WaitFor::Timestamp(Param::Jsonata(expression)) => {
@@ -205,7 +205,9 @@ fn choice(
             out.extend(apply);
             out.push(transition(names, &Transition::Next(default)));
         }
-        None => out.push(quote!(Err(choice::no_choice_matched(context.state_name())))),
+        None => out.push(quote!(Err(choice::no_choice_matched(
+            run.context().state_name()
+        )))),
     }
     out
 }
@@ -258,7 +260,7 @@ pub(super) fn work(
             let forget = shapes.then(|| quote!(jsonata::remove_member(&mut states, "result");));
             quote! {
                 Err(error) if retry::matches(&[#(#errors),*], &error) => {
-                    context.catch();
+                    run.catch();
                     #forget
                     jsonata::with_member(&mut states, "errorOutput", error.to_output());
                     #bindings

@@ -118,7 +118,7 @@ fn machine_code(
         let function = names.function(StateId(index));
         let doc = doc(state).into_iter().map(|line| quote!(#[doc = #line]));
         let input = parameter(&body, "input");
-        let context = parameter(&body, "context");
+        let run = parameter(&body, "run");
         // Only Task, Wait, Parallel and Map states wait; the others are plain
         // functions, which keeps the executor's future small.
         let asyncness = waits(state).then(|| quote!(async));
@@ -127,7 +127,7 @@ fn machine_code(
             #asyncness fn #function(
                 &self,
                 #input: Value,
-                #context: &mut Context,
+                #run: &mut Run,
             ) -> Result<Step<State>, ExecutionError> {
                 #body
             }
@@ -234,7 +234,7 @@ fn workflow_items(machine: &Machine, names: &Names) -> TokenStream {
             let variant = names.variant(StateId(index));
             let function = names.function(StateId(index));
             let wait = waits(state).then(|| quote!(.await));
-            quote!(State::#variant(input) => self.#function(input, context) #wait,)
+            quote!(State::#variant(input) => self.#function(input, run) #wait,)
         })
         .collect();
     let now_arms: Vec<_> = machine
@@ -245,7 +245,7 @@ fn workflow_items(machine: &Machine, names: &Names) -> TokenStream {
         .map(|(index, _)| {
             let variant = names.variant(StateId(index));
             let function = names.function(StateId(index));
-            quote!(State::#variant(input) => self.#function(input, context),)
+            quote!(State::#variant(input) => self.#function(input, run),)
         })
         .collect();
     let waiting = (now_arms.len() < machine.states.len())
@@ -258,10 +258,10 @@ fn workflow_items(machine: &Machine, names: &Names) -> TokenStream {
             #waiting
         })
     };
-    let now_context = if now_arms.is_empty() {
-        format_ident!("_context")
+    let now_run = if now_arms.is_empty() {
+        format_ident!("_run")
     } else {
-        format_ident!("context")
+        format_ident!("run")
     };
     let start = names.variant(machine.start_at);
     quote! {
@@ -270,14 +270,14 @@ fn workflow_items(machine: &Machine, names: &Names) -> TokenStream {
         }
 
         #[inline]
-        fn step_now(&self, state: State, #now_context: &mut Context) -> Result<Step<State>, ExecutionError> {
+        fn step_now(&self, state: State, #now_run: &mut Run) -> Result<Step<State>, ExecutionError> {
             #step_now
         }
 
         async fn step(
             &self,
             state: State,
-            context: &mut Context,
+            run: &mut Run,
         ) -> Result<Step<State>, ExecutionError> {
             match state {
                 #(#arms)*
@@ -342,7 +342,7 @@ pub(super) fn items(
         #[allow(unused_imports)]
         use rt::{choice, dataflow, exec, intrinsics, jsonata, limits, map, path, retry, task, timestamp, variables, wait};
         #[allow(unused_imports)]
-        use rt::{Context, ExecutionError, Step, TaskContext, TaskError};
+        use rt::{ExecutionError, Run, Step, TaskContext, TaskError};
 
         /// The state machine's name (`$$.StateMachine.Name`).
         pub const MACHINE_NAME: &str = #machine_name;

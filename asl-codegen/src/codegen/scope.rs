@@ -330,10 +330,9 @@ impl Scope {
     /// The statements that record the entry time and build the Context object, when
     /// the state can observe them.
     pub fn context_prelude(&self) -> TokenStream {
-        let stamp =
-            (self.uses_context || self.stamps_entry).then(|| quote!(context.stamp_entry();));
+        let stamp = (self.uses_context || self.stamps_entry).then(|| quote!(run.stamp_entry();));
         let object = (self.uses_context && !self.builds_context_object)
-            .then(|| quote!(let context_object = context.to_value();));
+            .then(|| quote!(let context_object = run.context().to_value();));
         quote!(#stamp #object)
     }
 

@@ -17,7 +17,7 @@ use super::{choice, intrinsic, template, wait};
 
 /// The body of a transition function.
 pub(super) struct Body {
-    /// Statements; the function takes `input: Value` and `context: &mut Context` and
+    /// Statements; the function takes `input: Value` and `run: &mut Run` and
     /// returns `Result<Step<State>, ExecutionError>`.
     pub tokens: TokenStream,
     /// Whether the state reads the Context object (`$$`).
@@ -386,7 +386,9 @@ fn choice_body(
             out.extend(apply);
             out.push(transition(names, &Transition::Next(default)));
         }
-        None => out.push(quote!(Err(choice::no_choice_matched(context.state_name())))),
+        None => out.push(quote!(Err(choice::no_choice_matched(
+            run.context().state_name()
+        )))),
     }
     out
 }

@@ -43,7 +43,7 @@ pub(super) fn body(
         );
     if callback {
         // `$$.Task.Token` for this attempt, before Parameters read it.
-        prepare.push(quote!(context.set_task_token(Some(task::callback::token(context)));));
+        prepare.push(quote!(run.set_task_token(Some(task::callback::token(run)));));
     }
     let keeps_input = attempt::keeps_input(flow, &task.catch);
     let retrying = !task.retry.is_empty();
@@ -75,7 +75,7 @@ pub(super) fn body(
     };
     if callback && scope.uses_context && scope.jsonata.is_none() {
         // The Context object built on entry has no token yet.
-        prepare.insert(1, quote!(let context_object = context.to_value();));
+        prepare.insert(1, quote!(let context_object = run.context().to_value();));
     }
     let nested = match &task.resource.kind {
         ResourceKind::Integration {
@@ -116,8 +116,8 @@ pub(super) fn body(
     };
     let run = quote! {
         static RESOURCE: task::Resource = #resource;
-        let attempt = task::Attempt::new(#timeout, #heartbeat).since_start(context);
-        let task = attempt.context(#name, &RESOURCE, context);
+        let attempt = task::Attempt::new(#timeout, #heartbeat).since_start(run);
+        let task = attempt.context(#name, &RESOURCE, run);
         let argument = #argument;
         task.record_start(&argument);
         let outcome = attempt.run(#handler).await;

@@ -79,7 +79,7 @@ fn own_names(machine: &Machine) -> Vec<String> {
 /// variable has no value yet (or no visible scope ever assigns it).
 pub(super) fn read(scopes: &Scopes, name: &str) -> TokenStream {
     match scopes.resolve(name) {
-        Some((depth, slot)) => quote!(context.variables().read(#depth, #slot, #name)?),
+        Some((depth, slot)) => quote!(run.variables().read(#depth, #slot, #name)?),
         None => quote!(variables::never_assigned(#name)?),
     }
 }
@@ -119,6 +119,6 @@ pub(super) fn assign(
             #check
             let assigned = [#(#values),*];
         },
-        quote!(context.variables_mut().assign(assigned)?;),
+        quote!(run.variables_mut().assign(assigned)?;),
     )
 }

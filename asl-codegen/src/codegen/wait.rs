@@ -34,7 +34,7 @@ pub(super) fn wait(scope: &mut Scope, until: &WaitFor, input: &TokenStream) -> T
                     input,
                 ),
             };
-            quote!(wait::seconds(context, #seconds).await;)
+            quote!(wait::seconds(run, #seconds).await;)
         }
         WaitFor::Timestamp(timestamp) => {
             let instant = match timestamp {

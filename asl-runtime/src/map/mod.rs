@@ -14,10 +14,10 @@ use futures::StreamExt;
 use serde_json::Value;
 
 use crate::arn::Account;
-use crate::context::Context;
 pub use crate::context::ExecutionType;
 use crate::error::{ExecutionError, names};
 use crate::events::details::{Details, EventType, Failure, MapRunStarted};
+use crate::exec::Run;
 
 /// The items a Map iterates over: the array `ItemsPath` (`path`) selected, or the
 /// values of an object (whose keys are `$$.Map.Item.Key`, see [`item_keys`]).
@@ -150,11 +150,12 @@ pub struct Finished {
     pub outcome: Result<Value, ExecutionError>,
 }
 
-/// How iterations run: at most `max_concurrency` at a time (0: no limit for
-/// `total` known items, 10,000 otherwise, as AWS runs a Distributed Map), failing
-/// past `tolerance`, with `keep_inputs` saving each input for [`Finished::input`].
+/// Runs the iterations of a Map state entry: at most `max_concurrency` at a time
+/// (0: no limit for `total` known items, 10,000 otherwise, as AWS runs a Distributed
+/// Map), failing past `tolerance`, with `keep_inputs` saving each input for
+/// [`Finished::input`].
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Run {
+pub struct Runner {
     /// `MaxConcurrency`.
     pub max_concurrency: u64,
     /// `ToleratedFailureCount` / `Percentage`.
@@ -213,7 +214,7 @@ impl Tally {
 /// is 0.
 const DISTRIBUTED_CONCURRENCY: usize = 10_000;
 
-impl Run {
+impl Runner {
     /// Runs `iteration` on each of `inputs` (whose number is `total`, when known)
     /// and hands each ending to `done`, in the order they end.
     ///
@@ -267,10 +268,10 @@ impl Run {
         tally.end(self.tolerance)
     }
 
-    /// [`Run::collect`] for iterations that end at once, with no future (see
+    /// [`Runner::collect`] for iterations that end at once, with no future (see
     /// [`exec::Iterations`](crate::exec::Iterations)): run one after the
     /// other, in item order, as the concurrent ones would end. Fails as
-    /// [`Run::each`] does.
+    /// [`Runner::each`] does.
     pub fn collect_now<F>(
         &self,
         inputs: Vec<Value>,
@@ -294,7 +295,7 @@ impl Run {
         Ok(outputs)
     }
 
-    /// [`Run::each`] over items in memory, giving the outputs in item order; a
+    /// [`Runner::each`] over items in memory, giving the outputs in item order; a
     /// tolerated failure leaves its error output (`{"Error", "Cause"}`) in place.
     pub async fn collect<F, Fut>(
         &self,
@@ -321,7 +322,7 @@ impl Run {
         Ok(outputs)
     }
 
-    /// [`Run::each`] for a `WriterConfig` without storage: the results in item
+    /// [`Runner::each`] for a `WriterConfig` without storage: the results in item
     /// order, as `transformation` shapes them (records, outputs, or flattened
     /// outputs).
     pub async fn transformed<F, Fut>(
@@ -336,24 +337,25 @@ impl Run {
         Fut: Future<Output = Result<Value, ExecutionError>>,
     {
         let mut results: Vec<Vec<Value>> = Vec::new();
-        let run = Run {
+        let runner = Runner {
             keep_inputs: true,
             ..*self
         };
-        run.each(inputs, None, iteration, |finished| {
-            if results.len() <= finished.index {
-                results.resize(finished.index + 1, Vec::new());
-            }
-            let failed = finished.outcome.is_err();
-            results[finished.index] =
-                writer::transform(transformation, map_run.record(&finished), failed);
-            Ok(())
-        })
-        .await?;
+        runner
+            .each(inputs, None, iteration, |finished| {
+                if results.len() <= finished.index {
+                    results.resize(finished.index + 1, Vec::new());
+                }
+                let failed = finished.outcome.is_err();
+                results[finished.index] =
+                    writer::transform(transformation, map_run.record(&finished), failed);
+                Ok(())
+            })
+            .await?;
         Ok(results.into_iter().flatten().collect())
     }
 
-    /// [`Run::each`] over a stream of items, giving the outputs in item order.
+    /// [`Runner::each`] over a stream of items, giving the outputs in item order.
     pub async fn collect_stream<F, Fut>(
         &self,
         inputs: reader::Items<'_>,
@@ -389,14 +391,14 @@ pub struct MapRun {
 
 impl MapRun {
     /// A new run of the Map state labelled `label` (its `Label`, or its name) that
-    /// `context` runs, whose children are `execution_type` executions. Its id is a
+    /// `run` runs, whose children are `execution_type` executions. Its id is a
     /// fresh UUID; under the durable engine one derived from the state's entry, so
     /// that the run resumed after a restart (or redriven) is the same run, whose
     /// finished children are kept.
-    pub fn start(context: &Context, label: &str, execution_type: ExecutionType) -> MapRun {
-        let execution = context.execution();
+    pub fn start(run: &Run, label: &str, execution_type: ExecutionType) -> MapRun {
+        let execution = run.execution();
         let id = match execution.journal() {
-            Some(_) => derived_id(&format!("{}/{}", execution.id(), context.around())),
+            Some(_) => derived_id(&format!("{}/{}", execution.id(), run.around())),
             None => crate::exec::execution_name(),
         };
         let state_machine = format!("{}/{label}", execution.state_machine_name());
@@ -410,9 +412,9 @@ impl MapRun {
         }
     }
 
-    /// Records `MapRunStarted` in `context`'s history (under the durable engine).
-    pub fn record_start(&self, context: &Context) {
-        if let Some(events) = context.events() {
+    /// Records `MapRunStarted` in `run`'s history (under the durable engine).
+    pub fn record_start(&self, run: &Run) {
+        if let Some(events) = run.events() {
             events.record(
                 EventType::MapRunStarted,
                 Details::MapRunStarted(MapRunStarted {
@@ -423,9 +425,9 @@ impl MapRun {
     }
 
     /// Records how the run ended, `MapRunSucceeded` or `MapRunFailed` with the
-    /// error, in `context`'s history (under the durable engine).
-    pub fn record_end<T>(&self, context: &Context, outcome: &Result<T, ExecutionError>) {
-        let Some(events) = context.events() else {
+    /// error, in `run`'s history (under the durable engine).
+    pub fn record_end<T>(&self, run: &Run, outcome: &Result<T, ExecutionError>) {
+        let Some(events) = run.events() else {
             return;
         };
         match outcome {

@@ -28,7 +28,7 @@ async fn outputs_keep_item_order_and_concurrency_stays_within_the_limit() {
     let (running, peak) = (AtomicUsize::new(0), AtomicUsize::new(0));
     let inputs = [5, 1, 3, 2, 4, 1].map(|n| json!(n)).to_vec();
     let started = tokio::time::Instant::now();
-    let outputs = Run {
+    let outputs = Runner {
         max_concurrency: 2,
         tolerance: Tolerance::default(),
         keep_inputs: false,
@@ -47,7 +47,7 @@ async fn outputs_keep_item_order_and_concurrency_stays_within_the_limit() {
 async fn zero_means_all_at_once() {
     let (running, peak) = (AtomicUsize::new(0), AtomicUsize::new(0));
     let inputs = vec![json!(1); 50];
-    Run {
+    Runner {
         max_concurrency: 0,
         tolerance: Tolerance::default(),
         keep_inputs: false,
@@ -56,12 +56,12 @@ async fn zero_means_all_at_once() {
     .await
     .unwrap();
     assert_eq!(peak.load(Ordering::SeqCst), 50);
-    let run = Run {
+    let runner = Runner {
         max_concurrency: 0,
         tolerance: Tolerance::default(),
         keep_inputs: false,
     };
-    let empty = run.collect(Vec::new(), |_, input| timed(input, &running, &peak));
+    let empty = runner.collect(Vec::new(), |_, input| timed(input, &running, &peak));
     assert_eq!(empty.await, Ok(Vec::new()));
 }
 
@@ -70,7 +70,7 @@ async fn the_first_failure_fails_the_map_and_cancels_the_rest() {
     let (running, peak) = (AtomicUsize::new(0), AtomicUsize::new(0));
     let inputs = [10, -2, 30].map(|n| json!(n)).to_vec();
     let started = tokio::time::Instant::now();
-    let error = Run {
+    let error = Runner {
         max_concurrency: 0,
         tolerance: Tolerance::default(),
         keep_inputs: false,
@@ -92,7 +92,7 @@ async fn tolerated_failures_leave_their_error_output() {
         count: Some(2),
         percentage: None,
     };
-    let outputs = Run {
+    let outputs = Runner {
         max_concurrency: 0,
         tolerance,
         keep_inputs: false,
@@ -113,7 +113,7 @@ async fn tolerated_failures_leave_their_error_output() {
         count: Some(1),
         percentage: None,
     };
-    let error = Run {
+    let error = Runner {
         max_concurrency: 0,
         tolerance,
         keep_inputs: false,
@@ -128,7 +128,7 @@ async fn tolerated_failures_leave_their_error_output() {
             count: None,
             percentage: Some(percentage),
         };
-        let outcome = Run {
+        let outcome = Runner {
             max_concurrency: 0,
             tolerance,
             keep_inputs: false,

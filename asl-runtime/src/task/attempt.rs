@@ -13,8 +13,8 @@ use tokio::time::Instant;
 use super::context::TaskContext;
 use super::error::TaskError;
 use crate::arn::Resource;
-use crate::context::Context;
 use crate::error::{ExecutionError, names};
+use crate::exec::Run;
 use crate::heartbeat::Heartbeat;
 
 /// AWS's default Task timeout: 99999999 seconds.
@@ -24,9 +24,9 @@ pub const DEFAULT_TIMEOUT_SECONDS: u64 = 99_999_999;
 /// to. Generated code makes one per attempt (each retry gets fresh limits):
 ///
 /// ```ignore
-/// let attempt = task::Attempt::new(30, Some(10)).since_start(context);
+/// let attempt = task::Attempt::new(30, Some(10)).since_start(run);
 /// let result = attempt
-///     .run(handlers.charge(input, attempt.context("Charge", RESOURCE, context)))
+///     .run(handlers.charge(input, attempt.context("Charge", RESOURCE, run)))
 ///     .await;
 /// ```
 #[derive(Debug)]
@@ -59,12 +59,12 @@ impl Attempt {
     }
 
     /// The same attempt, counted from when it began as the durable engine knows it
-    /// (see [`Context::since_attempt_start`]): a Task (a callback waiting a week, say)
+    /// (see [`Run::since_attempt_start`]): a Task (a callback waiting a week, say)
     /// resumed after a restart keeps its `TimeoutSeconds` deadline, and its
     /// `HeartbeatSeconds` count from the attempt's start or the last heartbeat noted
     /// for its task token. Elsewhere nothing changes.
-    pub fn since_start(mut self, context: &Context) -> Attempt {
-        let elapsed = context.since_attempt_start();
+    pub fn since_start(mut self, run: &Run) -> Attempt {
+        let elapsed = run.since_attempt_start();
         if elapsed.is_zero() {
             return self;
         }
@@ -72,10 +72,10 @@ impl Attempt {
             .deadline
             .map(|deadline| deadline.checked_sub(elapsed).unwrap_or_else(Instant::now));
         if self.heartbeat_every.is_some() {
-            let last_beat = context
+            let last_beat = run
                 .execution()
                 .callbacks()
-                .zip(context.task_token())
+                .zip(run.context().task_token())
                 .and_then(|(callbacks, token)| callbacks.tokens.last_beat(token))
                 .and_then(|beat| std::time::SystemTime::now().duration_since(beat).ok());
             self.silent = last_beat.map_or(elapsed, |since| since.min(elapsed));
@@ -83,15 +83,15 @@ impl Attempt {
         self
     }
 
-    /// What the handler is told: the state, its Resource, the Context object, and
-    /// this attempt's deadline and heartbeat.
+    /// What the handler is told: the state, its Resource, the Context object of
+    /// `run`, and this attempt's deadline and heartbeat.
     pub fn context<'a>(
         &'a self,
         state: &'static str,
         resource: &'static Resource,
-        context: &'a Context,
+        run: &'a Run,
     ) -> TaskContext<'a> {
-        TaskContext::new(state, resource, context).limited(self.deadline, &self.heartbeat)
+        TaskContext::new(state, resource, run).limited(self.deadline, &self.heartbeat)
     }
 
     /// Runs the handler's future to its result. Past the deadline, or when no

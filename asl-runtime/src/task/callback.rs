@@ -28,24 +28,24 @@ use serde_json::Value;
 use tokio::sync::oneshot;
 
 use super::{TaskContext, TaskError};
-use crate::context::Context;
+use crate::exec::Run;
 pub use crate::hooks::{Activities, ActivityTask, Callbacks, Outcome, TaskTokens};
 
 /// How often a waiting state asks the engine for an outcome another process
 /// recorded.
 const POLL: Duration = Duration::from_secs(1);
 
-/// The task token of the Task state now entered in `context`: its
+/// The task token of the Task state now entered in `run`: its
 /// [idempotency key](TaskContext::idempotency_key) in URL-safe base64, so that it
 /// names the execution and stays the same when a resumed execution runs the attempt
 /// again. When the execution the store keeps is not the ARN the key starts with up
 /// to its first `/` (a Distributed Map child, whose ARN holds `/`s and which the
 /// store keeps as part of its top-level execution), `.` and that execution's ARN in
 /// URL-safe base64 follow, so that [`execution_of`] finds it.
-pub fn token(context: &Context) -> String {
-    let key = super::idempotency_key(context);
+pub fn token(run: &Run) -> String {
+    let key = super::idempotency_key(run);
     let mut token = URL_SAFE_NO_PAD.encode(&key);
-    let execution = context.execution();
+    let execution = run.execution();
     let stored = match execution.top_level() {
         Some(arn) => std::borrow::Cow::Borrowed(arn),
         None => std::borrow::Cow::Owned(execution.id()),
@@ -240,9 +240,9 @@ mod tests {
 
     /// The token of state `state` entered in `execution`.
     fn token_in(execution: Execution, state: &'static str) -> String {
-        let mut context = Context::new(Arc::new(execution));
-        context.enter(state);
-        token(&context)
+        let mut run = Run::new(Arc::new(execution));
+        run.enter(state);
+        token(&run)
     }
 
     #[test]

@@ -8,8 +8,8 @@ use tokio::time::Instant;
 use serde_json::Value;
 
 use crate::arn::{Resource, ResourceKind};
-use crate::context::Context;
 use crate::error::ExecutionError;
+use crate::exec::Run;
 use crate::heartbeat::Heartbeat;
 
 /// What a handler is told about the Task it runs: the state, the Context object's
@@ -18,36 +18,33 @@ use crate::heartbeat::Heartbeat;
 pub struct TaskContext<'a> {
     state: &'static str,
     resource: &'static Resource,
-    context: &'a Context,
+    run: &'a Run,
     heartbeat: &'a Heartbeat,
     deadline: Option<Instant>,
 }
 
 impl<'a> TaskContext<'a> {
-    /// The context of Task state `state` with `resource`, without a time limit or a
-    /// heartbeat (generated code makes the context of each attempt with
-    /// [`Attempt::context`](super::Attempt::context)).
+    /// The context of Task state `state` with `resource`, entered in `run`, without a
+    /// time limit or a heartbeat (generated code makes the context of each attempt
+    /// with [`Attempt::context`](super::Attempt::context)).
     ///
     /// ```
     /// use std::sync::Arc;
     /// use asl_runtime::task::{Resource, TaskContext};
-    /// use asl_runtime::{Context, Execution};
+    /// use asl_runtime::{Execution, Run};
     ///
     /// static CHARGE: Resource =
     ///     Resource::lambda_function("arn:aws:lambda:us-east-1:123456789012:function:charge");
-    /// let context = Context::new(Arc::new(Execution::new("Orders", None, serde_json::json!({}))));
-    /// let task = TaskContext::new("Charge", &CHARGE, &context);
+    /// let mut run = Run::new(Arc::new(Execution::new("Orders", None, serde_json::json!({}))));
+    /// run.enter("Charge");
+    /// let task = TaskContext::new("Charge", &CHARGE, &run);
     /// assert_eq!(task.resource(), "arn:aws:lambda:us-east-1:123456789012:function:charge");
     /// ```
-    pub fn new(
-        state: &'static str,
-        resource: &'static Resource,
-        context: &'a Context,
-    ) -> TaskContext<'a> {
+    pub fn new(state: &'static str, resource: &'static Resource, run: &'a Run) -> TaskContext<'a> {
         TaskContext {
             state,
             resource,
-            context,
+            run,
             heartbeat: &Heartbeat::NONE,
             deadline: None,
         }
@@ -88,17 +85,17 @@ impl<'a> TaskContext<'a> {
 
     /// `$$.State.RetryCount`: 0 on the first attempt.
     pub fn retry_count(&self) -> u32 {
-        self.context.retry_count()
+        self.run.context().retry_count()
     }
 
     /// `$$.Task.Token`, for callback tasks.
     pub fn task_token(&self) -> Option<&str> {
-        self.context.task_token()
+        self.run.context().task_token()
     }
 
     /// `$$.Execution.Name`.
     pub fn execution_name(&self) -> &str {
-        self.context.execution().name()
+        self.run.execution().name()
     }
 
     /// A key naming this attempt of this Task in this execution:
@@ -108,12 +105,12 @@ impl<'a> TaskContext<'a> {
     /// can use the key to make them once (an idempotency token for the services it
     /// calls).
     pub fn idempotency_key(&self) -> String {
-        idempotency_key(self.context)
+        idempotency_key(self.run)
     }
 
     /// Where a callback task waits for its token (under the durable engine).
     pub(crate) fn callbacks(&self) -> Option<&'a super::Callbacks> {
-        self.context
+        self.run
             .execution()
             .callbacks()
             .map(|callbacks| &**callbacks)
@@ -136,7 +133,7 @@ impl<'a> TaskContext<'a> {
     /// `TaskStarted`) in the history of a durable execution.
     pub fn record_start(&self, argument: &Value) {
         if let Some(events) = self.events() {
-            let region = self.context.execution().account().region();
+            let region = self.run.execution().account().region();
             events.task_started(self.resource, region, argument);
         }
     }
@@ -151,7 +148,7 @@ impl<'a> TaskContext<'a> {
 
     /// Where this Task records its history events, under the durable engine.
     pub(crate) fn events(&self) -> Option<&Arc<crate::events::Events>> {
-        self.context.events()
+        self.run.events()
     }
 
     /// The time this attempt has left before it times out, like Lambda's
@@ -163,7 +160,7 @@ impl<'a> TaskContext<'a> {
 }
 
 /// The [idempotency key](TaskContext::idempotency_key) of the attempt now running
-/// in `context`.
-pub(crate) fn idempotency_key(context: &Context) -> String {
-    format!("{}/{}", context.entry_key(), context.retry_count())
+/// in `run`.
+pub(crate) fn idempotency_key(run: &Run) -> String {
+    format!("{}/{}", run.entry_key(), run.context().retry_count())
 }

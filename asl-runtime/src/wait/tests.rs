@@ -15,8 +15,8 @@ fn cause(result: Result<impl fmt::Debug, ExecutionError>) -> String {
     error.cause_text().to_owned()
 }
 
-fn context() -> Context {
-    Context::new(std::sync::Arc::new(crate::context::Execution::new(
+fn run() -> Run {
+    Run::new(std::sync::Arc::new(crate::context::Execution::new(
         "M",
         None,
         Value::Null,
@@ -40,11 +40,11 @@ fn from_now(offset_seconds: i64) -> Timestamp {
 async fn seconds_sleep_on_tokio_time() {
     let real = std::time::Instant::now();
     let start = Instant::now();
-    seconds(&context(), 90).await;
+    seconds(&run(), 90).await;
     assert_eq!(start.elapsed(), Duration::from_secs(90));
-    seconds(&context(), 1).await;
+    seconds(&run(), 1).await;
     assert_eq!(start.elapsed(), Duration::from_secs(91));
-    seconds(&context(), MAX_SECONDS).await;
+    seconds(&run(), MAX_SECONDS).await;
     assert_eq!(start.elapsed(), Duration::from_secs(91 + MAX_SECONDS));
     assert!(
         real.elapsed() < Duration::from_secs(5),
@@ -55,7 +55,7 @@ async fn seconds_sleep_on_tokio_time() {
 #[tokio::test(start_paused = true)]
 async fn zero_seconds_does_not_wait() {
     let start = Instant::now();
-    seconds(&context(), 0).await;
+    seconds(&run(), 0).await;
     assert_eq!(start.elapsed(), Duration::ZERO);
 }
 
@@ -63,14 +63,14 @@ async fn zero_seconds_does_not_wait() {
 async fn a_wait_beyond_any_execution_does_not_overflow() {
     // AWS accepts any non-negative long from SecondsPath; the execution times out first.
     let start = Instant::now();
-    seconds(&context(), u64::MAX).await;
+    seconds(&run(), u64::MAX).await;
     assert!(start.elapsed() > 10 * YEAR, "{:?}", start.elapsed());
 }
 
 #[tokio::test(start_paused = true)]
 async fn other_tasks_run_while_waiting() {
     let start = Instant::now();
-    let waiting = tokio::spawn(async { seconds(&context(), 60).await });
+    let waiting = tokio::spawn(async { seconds(&run(), 60).await });
     tokio::time::sleep(Duration::from_secs(30)).await;
     assert!(!waiting.is_finished());
     waiting.await.unwrap();
@@ -81,20 +81,20 @@ async fn other_tasks_run_while_waiting() {
 async fn seconds_count_from_an_entry_the_engine_recorded() {
     // Resumed after a restart, a week-long Wait entered 6 days 23 hours ago sleeps
     // the hour that is left.
-    let mut context = context();
+    let mut run = run();
     let entered = SystemTime::now() - Duration::from_secs(7 * 86_400 - 3600);
-    context.enter_at("Wait", 2, entered);
+    run.enter_at("Wait", 2, entered);
     let start = Instant::now();
-    seconds(&context, 7 * 86_400).await;
+    seconds(&run, 7 * 86_400).await;
     let waited = start.elapsed();
     assert!(
         waited > Duration::from_secs(3599) && waited <= Duration::from_secs(3600),
         "{waited:?}"
     );
     // One entered longer ago than it waits returns at once.
-    context.enter_at("Wait", 2, SystemTime::now() - Duration::from_secs(100));
+    run.enter_at("Wait", 2, SystemTime::now() - Duration::from_secs(100));
     let start = Instant::now();
-    seconds(&context, 60).await;
+    seconds(&run, 60).await;
     assert_eq!(start.elapsed(), Duration::ZERO);
 }
 

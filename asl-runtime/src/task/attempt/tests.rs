@@ -11,8 +11,8 @@ use crate::retry;
 /// A Task's Resource, as generated code describes it.
 static R: Resource = Resource::lambda_function("arn:aws:lambda:us-east-1:123456789012:function:r");
 
-fn context() -> Context {
-    Context::new(Arc::new(Execution::new("m", None, Value::Null)))
+fn run() -> Run {
+    Run::new(Arc::new(Execution::new("m", None, Value::Null)))
 }
 
 fn seconds(n: u64) -> Duration {
@@ -44,8 +44,8 @@ async fn a_slow_handler_times_out_and_is_dropped() {
 #[tokio::test(start_paused = true)]
 async fn the_default_timeout_sets_no_deadline() {
     let attempt = Attempt::new(DEFAULT_TIMEOUT_SECONDS, None);
-    let context = context();
-    let task = attempt.context("T", &R, &context);
+    let run = run();
+    let task = attempt.context("T", &R, &run);
     assert_eq!(task.deadline(), None);
     assert_eq!(task.remaining(), None);
     assert!(!task.heartbeat().is_listened());
@@ -59,8 +59,8 @@ async fn the_default_timeout_sets_no_deadline() {
 #[tokio::test(start_paused = true)]
 async fn a_handler_sees_the_time_it_has_left() {
     let attempt = Attempt::new(30, None);
-    let context = context();
-    let task = attempt.context("T", &R, &context);
+    let run = run();
+    let task = attempt.context("T", &R, &run);
     sleep(seconds(10)).await;
     assert_eq!(task.remaining(), Some(seconds(20)));
     sleep(seconds(25)).await;
@@ -70,8 +70,8 @@ async fn a_handler_sees_the_time_it_has_left() {
 #[tokio::test(start_paused = true)]
 async fn heartbeats_keep_a_long_task_alive() {
     let attempt = Attempt::new(100, Some(10));
-    let context = context();
-    let task = attempt.context("T", &R, &context);
+    let run = run();
+    let task = attempt.context("T", &R, &run);
     let heartbeat = task.heartbeat().clone();
     let started = Instant::now();
     let beating = async move {
@@ -88,8 +88,8 @@ async fn heartbeats_keep_a_long_task_alive() {
 #[tokio::test(start_paused = true)]
 async fn a_missed_heartbeat_fails_with_states_timeout() {
     let attempt = Attempt::new(100, Some(10));
-    let context = context();
-    let heartbeat = attempt.context("T", &R, &context).heartbeat().clone();
+    let run = run();
+    let heartbeat = attempt.context("T", &R, &run).heartbeat().clone();
     let started = Instant::now();
     let stalls = async move {
         sleep(seconds(6)).await;
@@ -114,8 +114,8 @@ async fn a_missed_heartbeat_fails_with_states_timeout() {
 #[tokio::test(start_paused = true)]
 async fn timeout_seconds_bounds_a_task_that_keeps_beating() {
     let attempt = Attempt::new(25, Some(10));
-    let context = context();
-    let heartbeat = attempt.context("T", &R, &context).heartbeat().clone();
+    let run = run();
+    let heartbeat = attempt.context("T", &R, &run).heartbeat().clone();
     let started = Instant::now();
     let forever = async move {
         loop {
@@ -166,16 +166,16 @@ fn seconds_paths_need_a_positive_integer() {
 
 #[tokio::test(start_paused = true)]
 async fn a_first_attempt_resumed_by_the_engine_keeps_its_deadline() {
-    let mut context = context();
+    let mut run = run();
     // Entered 50 s before a restart, with TimeoutSeconds 60: 10 s are left.
-    context.enter_at(
+    run.enter_at(
         "Ask",
         2,
         std::time::SystemTime::now() - Duration::from_secs(50),
     );
     let start = Instant::now();
     let error = Attempt::new(60, None)
-        .since_start(&context)
+        .since_start(&run)
         .run(std::future::pending())
         .await
         .unwrap_err();
@@ -186,10 +186,10 @@ async fn a_first_attempt_resumed_by_the_engine_keeps_its_deadline() {
         "{waited:?}"
     );
     // A retry gets its whole TimeoutSeconds.
-    context.set_retry_count(1);
+    run.set_retry_count(1);
     let start = Instant::now();
     Attempt::new(60, None)
-        .since_start(&context)
+        .since_start(&run)
         .run(std::future::pending())
         .await
         .unwrap_err();
@@ -198,13 +198,13 @@ async fn a_first_attempt_resumed_by_the_engine_keeps_its_deadline() {
 
 #[tokio::test(start_paused = true)]
 async fn a_retry_resumed_after_a_restart_keeps_its_deadline() {
-    let mut context = context();
-    context.enter_at("Ask", 2, std::time::SystemTime::now());
+    let mut run = run();
+    run.enter_at("Ask", 2, std::time::SystemTime::now());
     // Retry 2 was due 45 s before the restart, with TimeoutSeconds 60: 15 s are left.
-    context.resume_attempt(2, std::time::SystemTime::now() - Duration::from_secs(45));
+    run.resume_attempt(2, std::time::SystemTime::now() - Duration::from_secs(45));
     let start = Instant::now();
     Attempt::new(60, None)
-        .since_start(&context)
+        .since_start(&run)
         .run(std::future::pending())
         .await
         .unwrap_err();
@@ -214,6 +214,6 @@ async fn a_retry_resumed_after_a_restart_keeps_its_deadline() {
         "{waited:?}"
     );
     // The next retry starts afresh.
-    context.set_retry_count(3);
-    assert_eq!(context.since_attempt_start(), Duration::ZERO);
+    run.set_retry_count(3);
+    assert_eq!(run.since_attempt_start(), Duration::ZERO);
 }

@@ -7,12 +7,16 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::arn::Account;
-use crate::context::{Context, Execution, ExecutionType};
+use crate::context::{Execution, ExecutionType};
 use crate::error::ExecutionError;
 use crate::events::Events;
 use crate::limits;
 pub use crate::machine::{MachineState, StateType, Step};
 use crate::variables::Variables;
+
+mod run;
+
+pub use self::run::Run;
 
 /// A compiled state machine, implemented by generated code.
 pub trait Workflow: Sync {
@@ -43,14 +47,14 @@ pub trait Workflow: Sync {
     fn step_now(
         &self,
         state: Self::State,
-        context: &mut Context,
+        run: &mut Run,
     ) -> Result<Step<Self::State>, ExecutionError>;
 
     /// Runs one state, waiting as it needs to, and says where to go next.
     fn step(
         &self,
         state: Self::State,
-        context: &mut Context,
+        run: &mut Run,
     ) -> impl Future<Output = Result<Step<Self::State>, ExecutionError>> + Send;
 }
 
@@ -151,13 +155,13 @@ pub async fn run_execution<W: Workflow>(
     execution: Arc<Execution>,
     input: Value,
 ) -> Result<Value, ExecutionError> {
-    let mut context = Context::new(execution);
-    drive(workflow, &mut context, input).await
+    let mut run = Run::new(execution);
+    drive(workflow, &mut run, input).await
 }
 
 /// Runs a Parallel branch or a Map iteration of `execution`: the sub-machine
 /// `workflow` from `input` to its end, its variables a scope inside `variables`, at
-/// `place` (see [`Context::around`]). An error it ends with names the state inside
+/// `place` (see [`Run::around`]). An error it ends with names the state inside
 /// it that failed, as AWS reports it. Under the
 /// durable engine, a branch or iteration that finished before (see
 /// [`Journal`](crate::journal::Journal)) is not run again.
@@ -170,8 +174,8 @@ pub async fn run_branch<W: Workflow>(
 ) -> Result<Value, ExecutionError> {
     match execution.journal().cloned() {
         None => {
-            let mut context = Context::inner(execution, variables).in_place(place);
-            drive(workflow, &mut context, input).await
+            let mut run = Run::inner(execution, variables).in_place(place);
+            drive(workflow, &mut run, input).await
         }
         Some(journal) => {
             let arn = execution.id();
@@ -180,11 +184,11 @@ pub async fn run_branch<W: Workflow>(
                 None => Arc::clone(journal.events()),
             };
             let own = Arc::new(Events::default());
-            let mut context = Context::inner(execution, variables)
+            let mut run = Run::inner(execution, variables)
                 .in_place(Arc::clone(&place))
                 .recording(Arc::clone(&own));
-            let run = drive(workflow, &mut context, input);
-            journal.branch(&arn, &place, &around, &own, run).await
+            let ran = drive(workflow, &mut run, input);
+            journal.branch(&arn, &place, &around, &own, ran).await
         }
     }
 }
@@ -193,14 +197,14 @@ pub async fn run_branch<W: Workflow>(
 /// (only Pass, Choice, Succeed and Fail states, as the generated code knows), outside
 /// the durable engine (see [`Execution::journal`]): each runs to its end at once, as
 /// [`run_branch`] would run it, with nothing to poll. The iterations, one after the
-/// other, share one [`Context`], made afresh for each (see [`Context::next_item`])
-/// without allocating again.
+/// other, share one [`Run`], made afresh for each (see [`Run::next_item`]) without
+/// allocating again.
 #[derive(Debug)]
 pub struct Iterations<'a> {
     execution: Arc<Execution>,
     variables: Arc<Variables>,
     around: &'a crate::place::Around,
-    context: Option<Context>,
+    run: Option<Run>,
 }
 
 impl<'a> Iterations<'a> {
@@ -215,7 +219,7 @@ impl<'a> Iterations<'a> {
             execution,
             variables,
             around,
-            context: None,
+            run: None,
         }
     }
 
@@ -227,13 +231,13 @@ impl<'a> Iterations<'a> {
         index: usize,
         input: Value,
     ) -> Result<Value, ExecutionError> {
-        let mut context = match self.context.take() {
-            Some(context) => context.next_item(&self.variables, self.around, index),
-            None => Context::inner(Arc::clone(&self.execution), Arc::clone(&self.variables))
+        let mut run = match self.run.take() {
+            Some(run) => run.next_item(&self.variables, self.around, index),
+            None => Run::inner(Arc::clone(&self.execution), Arc::clone(&self.variables))
                 .in_place(self.around.item(index)),
         };
-        let ended = drive_now(workflow, &mut context, input);
-        self.context = Some(context);
+        let ended = drive_now(workflow, &mut run, input);
+        self.run = Some(run);
         ended
     }
 }
@@ -254,12 +258,12 @@ pub async fn run_child<W: Workflow>(
     let kept = W::READS_CONTEXT.then(|| input.clone());
     let execution = Arc::new(parent.child(label, execution_type, name, kept));
     let arn = parent.journal().map(|_| execution.id());
-    let mut context = Context::new(Arc::clone(&execution));
-    let run = async {
-        let run = drive(workflow, &mut context, input);
+    let mut run = Run::new(Arc::clone(&execution));
+    let ran = async {
+        let ran = drive(workflow, &mut run, input);
         match execution_type {
-            ExecutionType::Standard => run.await,
-            ExecutionType::Express => tokio::time::timeout(ExecutionType::EXPRESS_DURATION, run)
+            ExecutionType::Standard => ran.await,
+            ExecutionType::Express => tokio::time::timeout(ExecutionType::EXPRESS_DURATION, ran)
                 .await
                 .unwrap_or_else(|_| {
                     Err(ExecutionError::new(
@@ -270,8 +274,8 @@ pub async fn run_child<W: Workflow>(
         }
     };
     let ended = match (parent.journal(), arn) {
-        (Some(journal), Some(arn)) => journal.once(arn, run).await,
-        _ => run.await,
+        (Some(journal), Some(arn)) => journal.once(arn, ran).await,
+        _ => ran.await,
     };
     parent.count_transitions(execution.transitions());
     ended
@@ -282,7 +286,7 @@ pub async fn run_child<W: Workflow>(
 /// count once, when it ends.
 async fn drive<W: Workflow>(
     workflow: &W,
-    context: &mut Context,
+    run: &mut Run,
     input: Value,
 ) -> Result<Value, ExecutionError> {
     let mut state = workflow.start(input);
@@ -291,31 +295,31 @@ async fn drive<W: Workflow>(
         transitions += 1;
         let state_type = state.state_type();
         let name = state.name();
-        context.enter(name);
-        let events = context.events().cloned();
+        run.enter(name);
+        let events = run.events().cloned();
         let from = events
             .as_ref()
             .map(|events| events.entered(name, state_type, state.input()));
         let outcome = if state_type.waits() {
-            workflow.step(state, context).await
+            workflow.step(state, run).await
         } else {
-            workflow.step_now(state, context)
+            workflow.step_now(state, run)
         };
         if let Some(events) = &events
             && let Some(from) = from
         {
-            events.exited(from, name, state_type, &outcome, context.caught());
+            events.exited(from, name, state_type, &outcome, run.caught());
         }
         // Matched here rather than in a helper, so that the next state is not
         // moved once more per transition.
         state = match outcome {
             Ok(Step::Next(next)) => next,
             Ok(Step::Succeed(output)) => break Ok(output),
-            Err(error) => break Err(locate(error, context)),
+            Err(error) => break Err(locate(error, run)),
         };
-        context.record_events(state_type.events_after_entry());
+        run.record_events(state_type.events_after_entry());
     };
-    context.execution().count_transitions(transitions);
+    run.execution().count_transitions(transitions);
     ended
 }
 
@@ -324,7 +328,7 @@ async fn drive<W: Workflow>(
 /// with `States.Runtime`: generated code never gets here with one.
 fn drive_now<W: Workflow>(
     workflow: &W,
-    context: &mut Context,
+    run: &mut Run,
     input: Value,
 ) -> Result<Value, ExecutionError> {
     let mut state = workflow.start(input);
@@ -333,22 +337,22 @@ fn drive_now<W: Workflow>(
         transitions += 1;
         let state_type = state.state_type();
         let name = state.name();
-        context.enter(name);
+        run.enter(name);
         let outcome = if state_type.waits() {
             Err(cannot_run_now(name))
         } else {
-            workflow.step_now(state, context)
+            workflow.step_now(state, run)
         };
         // Matched here rather than in a helper, so that the next state is not
         // moved once more per transition.
         state = match outcome {
             Ok(Step::Next(next)) => next,
             Ok(Step::Succeed(output)) => break Ok(output),
-            Err(error) => break Err(locate(error, context)),
+            Err(error) => break Err(locate(error, run)),
         };
-        context.record_events(state_type.events_after_entry());
+        run.record_events(state_type.events_after_entry());
     };
-    context.execution().count_transitions(transitions);
+    run.execution().count_transitions(transitions);
     ended
 }
 
@@ -362,8 +366,8 @@ pub fn cannot_run_now(state: &str) -> ExecutionError {
 
 pub use crate::context::execution_name;
 
-/// `error`, raised by the state `context` runs, named after that state as AWS does
+/// `error`, raised by the state `run` runs, named after that state as AWS does
 /// (see `ExecutionError::located_at`).
-pub fn locate(error: ExecutionError, context: &Context) -> ExecutionError {
-    error.located_at(context.state_name(), context.history_event_id())
+pub fn locate(error: ExecutionError, run: &Run) -> ExecutionError {
+    error.located_at(run.context().state_name(), run.history_event_id())
 }
