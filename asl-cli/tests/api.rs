@@ -158,3 +158,31 @@ fn boto3_and_the_aws_cli_drive_the_api() {
         "one line per request:\n{log}"
     );
 }
+
+/// The conformance corpus beside the workspace.
+fn conformance_cases() -> PathBuf {
+    workspace().join("../shared/conformance/cases")
+}
+
+#[test]
+fn the_conformance_corpus_passes_through_boto3() {
+    let bin = clients();
+    let data = tempfile::tempdir().unwrap();
+    let server = Served::start(data.path());
+    let output = Command::new(bin.join("python"))
+        .arg(suite().join("conformance.py"))
+        .arg(&server.endpoint)
+        .arg(conformance_cases())
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .output()
+        .expect("the conformance script runs");
+    let printed = String::from_utf8_lossy(&output.stdout);
+    println!("{printed}{}", String::from_utf8_lossy(&output.stderr));
+    let summary = printed.lines().last().unwrap_or_default();
+    assert!(
+        output.status.success() && summary.ends_with(" passed, 0 failed"),
+        "conformance through the API: {summary}"
+    );
+    let total = std::fs::read_dir(conformance_cases()).unwrap().count();
+    assert_eq!(summary, format!("{total} passed, 0 failed"));
+}
