@@ -122,10 +122,11 @@ pub fn compile(
 /// otherwise); each module becomes `mod m_<key>`.
 ///
 /// With a `timeout`, a build that runs longer is killed (cargo and every compiler
-/// it started) and the compile fails with [`CompileError::TimedOut`]; the time
-/// grows with the size of the modules (about a second per typical state machine
-/// in the `Run` profile on 2 cores), and so does the compiler's memory, so bound
-/// what one call compiles.
+/// it started) and the compile fails with [`CompileError::TimedOut`]. The time
+/// grows with the number and size of the modules (about 1.5 s, plus a quarter of
+/// a second per typical state machine in the `Run` profile on 2 cores), and so
+/// does the compiler's memory (about 2 GB for 300), so bound what one call
+/// compiles.
 pub fn compile_many(
     modules: &[(&str, &str)],
     profile: Profile,

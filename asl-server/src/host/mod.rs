@@ -119,10 +119,11 @@ impl HostConfig {
 
 /// How compiles and workers are bounded (see the [module](self)).
 ///
-/// A batch compiles in about 1.4 s plus 0.1 s per typical definition of the
-/// conformance corpus on 2 cores (see `host.rs`'s measured test), and the
-/// compiler's memory grows with it: the defaults keep one compile under a minute
-/// or two and a few GiB.
+/// A batch compiles in about 1.5 s plus 0.22 s per typical definition of the
+/// conformance corpus on 2 cores, and the compiler's memory grows with it (2.2 GB
+/// for 300; see `docs/speed.md` and the `compile_speed` test): the defaults keep
+/// one compile near a minute and a few GB, far below the timeout, which is there
+/// for pathological definitions.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limits {
     /// A compile running longer is killed, and its definitions fail. Default: 10
