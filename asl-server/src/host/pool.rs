@@ -35,34 +35,43 @@ pub(super) struct Binary {
 pub(super) struct Busy {
     binary: Arc<Binary>,
     pub(super) worker: Arc<Worker>,
+    /// Whether the call counts as a use that keeps the worker from being idle.
+    uses: bool,
 }
 
 impl Busy {
-    /// Counts a call to `worker`, the live worker of `binary`. Made while the
+    /// Counts a call to `worker`, the live worker of `binary`, which `uses` it or
+    /// only looks (as `GetActivityTask` polls every live worker). Made while the
     /// binary's worker slot is locked, so that a worker being stopped gets none.
-    fn new(binary: &Arc<Binary>, worker: &Arc<Worker>) -> Busy {
+    fn new(binary: &Arc<Binary>, worker: &Arc<Worker>, uses: bool) -> Busy {
         binary.in_flight.fetch_add(1, Ordering::SeqCst);
-        *lock(&binary.last_used) = Instant::now();
+        if uses {
+            *lock(&binary.last_used) = Instant::now();
+        }
         Busy {
             binary: Arc::clone(binary),
             worker: Arc::clone(worker),
+            uses,
         }
     }
 }
 
 impl Drop for Busy {
     fn drop(&mut self) {
-        *lock(&self.binary.last_used) = Instant::now();
+        if self.uses {
+            *lock(&self.binary.last_used) = Instant::now();
+        }
         self.binary.in_flight.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
 impl Binary {
-    /// A call to its worker if one runs now (none is started).
+    /// A look at its worker if one runs now (none is started), which does not keep
+    /// it from being idle.
     pub(super) async fn live_worker(self: &Arc<Binary>) -> Option<Busy> {
         let slot = self.worker.lock().await;
         let worker = slot.as_ref().filter(|worker| worker.is_alive())?;
-        Some(Busy::new(self, worker))
+        Some(Busy::new(self, worker, false))
     }
 
     /// Stops its worker if it runs no execution and no call, and got none for
@@ -125,7 +134,7 @@ impl Host {
     pub(super) async fn worker(&self, binary: &Arc<Binary>) -> Result<Busy, HostError> {
         let mut slot = binary.worker.lock().await;
         if let Some(worker) = slot.as_ref().filter(|worker| worker.is_alive()) {
-            return Ok(Busy::new(binary, worker));
+            return Ok(Busy::new(binary, worker, true));
         }
         let restarted = slot.is_some();
         self.make_room(binary).await;
@@ -139,7 +148,7 @@ impl Host {
             self.restarting(binary),
         )?);
         *slot = Some(Arc::clone(&worker));
-        let busy = Busy::new(binary, &worker);
+        let busy = Busy::new(binary, &worker, true);
         drop(slot);
         self.start_reaping();
         if restarted {
