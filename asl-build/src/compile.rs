@@ -109,7 +109,7 @@ pub fn compile(
 ) -> Result<PathBuf, CompileError> {
     let (runtime, fingerprint) = fingerprint()?;
     let krate = scaffold(module, &runtime, durability, &fingerprint);
-    build(&krate, profile, cache, None)
+    build(&krate, profile, cache, Build::default())
 }
 
 /// The binary holding every module of `modules` (a key, and a generated workflow
@@ -137,7 +137,13 @@ pub fn compile_many(
     check_keys(modules)?;
     let (runtime, fingerprint) = fingerprint()?;
     let krate = scaffold_many(modules, &runtime, durability, &fingerprint);
-    build(&krate, profile, cache, timeout)
+    let options = Build {
+        timeout,
+        // A batch's crate is built once: incremental state (over 100 MB for a
+        // batch of 80) would only fill the disk.
+        incremental: false,
+    };
+    build(&krate, profile, cache, options)
 }
 
 /// What binaries compiled now with `profile` and `durability` are built from
@@ -164,12 +170,30 @@ fn fingerprint() -> Result<(PathBuf, Fingerprint), CompileError> {
     Ok((runtime, fingerprint))
 }
 
+/// How cargo builds a crate.
+#[derive(Debug, Clone, Copy)]
+struct Build {
+    /// Killed past this.
+    timeout: Option<Duration>,
+    /// Whether the crate's incremental state is kept (cargo's default).
+    incremental: bool,
+}
+
+impl Default for Build {
+    fn default() -> Build {
+        Build {
+            timeout: None,
+            incremental: true,
+        }
+    }
+}
+
 /// The binary of `krate`, built unless the cache holds it.
 fn build(
     krate: &Crate,
     profile: Profile,
     cache: &Cache,
-    timeout: Option<Duration>,
+    options: Build,
 ) -> Result<PathBuf, CompileError> {
     let target = cache.target_dir();
     let binary =
@@ -184,7 +208,7 @@ fn build(
         source,
     };
     let dir = cache.store(krate).map_err(cache_error)?;
-    cargo_build(&dir, &target, profile, timeout)?;
+    cargo_build(&dir, &target, profile, options)?;
     Ok(binary)
 }
 
@@ -230,14 +254,14 @@ fn runtime_path() -> Result<PathBuf, CompileError> {
     }
 }
 
-/// Runs `cargo build` quietly, keeping its messages for when it fails, and kills it
-/// past `timeout`. Cargo's lock on the target directory makes concurrent builds
-/// wait for each other.
+/// Runs `cargo build` quietly as `options` say, keeping its messages for when it
+/// fails. Cargo's lock on the target directory makes concurrent builds wait for
+/// each other.
 fn cargo_build(
     dir: &Path,
     target: &Path,
     profile: Profile,
-    timeout: Option<Duration>,
+    options: Build,
 ) -> Result<(), CompileError> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
@@ -260,7 +284,11 @@ fn cargo_build(
     if profile == Profile::Release {
         command.arg("--release");
     }
-    run(command, timeout)
+    if !options.incremental {
+        // Only the crate itself: the dependencies' builds do not change with it.
+        command.env("CARGO_INCREMENTAL", "0");
+    }
+    run(command, options.timeout)
 }
 
 /// Runs `command` (a build), keeping its messages for when it fails
