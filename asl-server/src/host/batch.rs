@@ -1,6 +1,7 @@
 //! Compiling definitions in batches: one compile at a time, taking every definition
 //! queued meanwhile, and the records that keep where each definition compiled to.
 
+use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -38,10 +39,16 @@ impl Host {
             return known;
         }
         if !definition.queued.swap(true, Ordering::SeqCst) {
-            match self.recorded(definition).await {
-                Some(compiled) => self.resolve(definition, Ok(compiled)),
-                None => self.enqueue(Arc::clone(definition)),
-            }
+            // A task of its own, which the caller cannot cancel by dropping this
+            // future half-way: once queued, a definition must get a result.
+            let host = self.clone();
+            let definition = Arc::clone(definition);
+            tokio::spawn(async move {
+                match host.recorded(&definition).await {
+                    Some(compiled) => host.resolve(&definition, Ok(compiled)),
+                    None => host.enqueue(definition),
+                }
+            });
         }
         let mut known = definition.compiled.subscribe();
         let known = known.wait_for(Option::is_some).await;
@@ -162,7 +169,15 @@ impl Host {
             batch
                 .into_iter()
                 .map(|definition| {
-                    let module = compile::module(&definition.machine, &definition.text);
+                    // A bug of the generator's on one definition fails that one.
+                    let module = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                        compile::module(&definition.machine, &definition.text)
+                    }))
+                    .unwrap_or_else(|_| {
+                        Err(HostError::Compile(
+                            "the code generator failed on this definition".into(),
+                        ))
+                    });
                     (definition, module)
                 })
                 .collect::<Vec<_>>()

@@ -187,16 +187,18 @@ impl Host {
         let Ok(executions) = store.executions() else {
             return running;
         };
+        let noted: Vec<(String, DefinitionId)> = executions
+            .into_iter()
+            .filter(|record| record.position.status == ExecutionStatus::Running)
+            .filter_map(|record| {
+                let arn = record.identity.arn;
+                let id = store.noted(&definition_key(&arn)).ok()??;
+                Some((arn, DefinitionId(id)))
+            })
+            .collect();
         let definitions = lock(&self.inner.definitions);
-        for record in executions {
-            if record.position.status != ExecutionStatus::Running {
-                continue;
-            }
-            let arn = record.identity.arn;
-            let Ok(Some(id)) = store.noted(&definition_key(&arn)) else {
-                continue;
-            };
-            let Some(definition) = definitions.get(&DefinitionId(id)) else {
+        for (arn, id) in noted {
+            let Some(definition) = definitions.get(&id) else {
                 continue;
             };
             if let Some(Ok(compiled)) = &*definition.compiled.borrow()
