@@ -4,6 +4,10 @@
 //!
 //! - [`compile`]: a generated module -> the path of its binary, built with cargo
 //!   unless the cache holds it already.
+//! - [`compile_many`]: several generated modules -> one binary hosting them all as
+//!   a worker of `asl serve`, in one cargo build (bounded in time); [`build_key`]
+//!   says whether a binary compiled before was built from what a compile would
+//!   use now.
 //! - [`Cache`]: where the crates and their shared target directory live.
 #![deny(missing_docs)]
 
@@ -13,5 +17,5 @@ mod fingerprint;
 mod scaffold;
 
 pub use cache::Cache;
-pub use compile::{CompileError, Profile, compile};
+pub use compile::{CompileError, Profile, build_key, compile, compile_many};
 pub use scaffold::Durability;

@@ -474,6 +474,12 @@ where
         self.shared.tokens.deliver(token)
     }
 
+    /// How many executions run in this engine now (started, resumed or redriven
+    /// here and not ended); a process hosting engines may stop when none does.
+    pub fn running_count(&self) -> usize {
+        self.running().len()
+    }
+
     /// The machine it runs.
     pub fn workflow(&self) -> &W {
         &self.shared.workflow

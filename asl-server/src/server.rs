@@ -142,18 +142,13 @@ impl Server {
         let db = dir.join("executions.db");
         let store = Arc::new(SqliteStore::open(&db)?);
         let control = Arc::new(Control::new(store));
-        let host = Host::new(
-            HostConfig {
-                data_dir: dir.clone(),
-                db,
-                // Shared with `asl run` and `asl build` when the environment names
-                // one, so that the runtime is compiled once for all of them.
-                cache: Cache::from_env().unwrap_or_else(|| Cache::new(dir.join("cache"))),
-                bindings: config.bindings.clone(),
-                account: Arc::new(config.account.clone()),
-            },
-            Arc::clone(&control),
-        );
+        // The cache is shared with `asl run` and `asl build` when the environment
+        // names one, so that the runtime is compiled once for all of them.
+        let cache = Cache::from_env().unwrap_or_else(|| Cache::new(dir.join("cache")));
+        let mut host_config = HostConfig::new(dir.clone(), db, cache);
+        host_config.bindings = config.bindings.clone();
+        host_config.account = Arc::new(config.account.clone());
+        let host = Host::new(host_config, Arc::clone(&control));
         Ok(Server {
             state: Arc::new(AppState {
                 catalog,

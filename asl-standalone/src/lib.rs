@@ -21,9 +21,14 @@
 //!
 //! With `--db`, the execution runs durably under the [`Engine`](asl_engine::Engine) on a
 //! SQLite store, and running the same command again goes on with it.
+//!
+//! A binary that `asl serve` compiles from several definitions at once has
+//! [`main_of`] as its `main` instead: one [`machine`] per definition, run only as a
+//! worker of the server (see the [`worker`] module).
 
 mod bench;
 mod durable;
+mod many;
 pub mod worker;
 
 use std::ffi::OsString;
@@ -42,6 +47,8 @@ use asl_bindings::Bindings;
 use asl_runtime::arn::Account;
 use asl_runtime::error::ExecutionError;
 use asl_runtime::exec::{self, Workflow};
+
+pub use many::{Machine, SharedBindings, machine, main_of};
 
 /// Exit status of an execution that succeeded.
 const SUCCEEDED: u8 = 0;
@@ -170,37 +177,25 @@ fn execute<W, F>(
     var: &dyn Fn(&str) -> Option<String>,
     tasks: &[(&str, &str)],
     make: F,
-    streams: Streams<'_>,
+    mut streams: Streams<'_>,
 ) -> u8
 where
     W: Workflow + Send + 'static,
     W::State: Serialize + DeserializeOwned + 'static,
     F: FnOnce(Bindings) -> W,
 {
-    let args = match parse_args(args) {
+    let args = match parse_args_or_report(args, &mut streams) {
         Ok(args) => args,
-        Err(error) => {
-            let output = if error.use_stderr() {
-                &mut *streams.stderr
-            } else {
-                &mut *streams.stdout
-            };
-            let _ = write!(output, "{}", error.render());
-            return if error.use_stderr() { USAGE } else { SUCCEEDED };
-        }
+        Err(status) => return status,
     };
     let input = if args.tied_to_stdin && args.input == "-" {
         read_first_value(streams.stdin).inspect(|_| exit_when_stdin_closes())
     } else {
         read_input(&args.input, streams.stdin)
     };
-    let account = Account::from_vars(var).map_err(|error| {
-        format!(
-            "{error}: set AWS_REGION (or AWS_DEFAULT_REGION), ASL_ACCOUNT_ID and ASL_PARTITION to name the account of the execution's ARNs"
-        )
-    });
+    let account = account(var);
     let prepared = input
-        .and_then(|input| Ok((input, Arc::new(account?))))
+        .and_then(|input| Ok((input, account?)))
         .and_then(|(input, account)| Ok((input, account, bindings(&args, tasks)?)))
         .and_then(|(input, account, bindings)| Ok((input, account, bindings, runtime()?)));
     let (input, account, bindings, runtime) = match prepared {
@@ -212,7 +207,10 @@ where
     };
     let workflow = make(bindings);
     if let (true, Some(db)) = (args.worker, &args.db) {
-        return worker::serve(workflow, db, account, args.s3_root, runtime, streams);
+        let key = workflow.name().to_owned();
+        let make: worker::Make = Box::new(move |shared| worker::hosted(workflow, shared));
+        let machines = vec![(key, make)];
+        return worker::serve(machines, db, account, args.s3_root, runtime, streams);
     }
     if let Some(db) = &args.db {
         let name = args.name.clone();
@@ -316,6 +314,32 @@ fn print_outcome(outcome: Result<Value, ExecutionError>, streams: Streams<'_>) -
 fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Args, clap::Error> {
     let matches = Args::command().try_get_matches_from(args)?;
     Args::from_arg_matches(&matches)
+}
+
+/// The parsed `args`; else prints clap's message (usage errors on stderr, `--help`
+/// on stdout) and returns the exit status.
+fn parse_args_or_report(
+    args: impl IntoIterator<Item = OsString>,
+    streams: &mut Streams<'_>,
+) -> Result<Args, u8> {
+    parse_args(args).map_err(|error| {
+        let output = if error.use_stderr() {
+            &mut *streams.stderr
+        } else {
+            &mut *streams.stdout
+        };
+        let _ = write!(output, "{}", error.render());
+        if error.use_stderr() { USAGE } else { SUCCEEDED }
+    })
+}
+
+/// The account the environment (read with `var`) names.
+fn account(var: &dyn Fn(&str) -> Option<String>) -> Result<Arc<Account>, Refusal> {
+    Account::from_vars(var).map(Arc::new).map_err(|error| {
+        format!(
+            "{error}: set AWS_REGION (or AWS_DEFAULT_REGION), ASL_ACCOUNT_ID and ASL_PARTITION to name the account of the execution's ARNs"
+        )
+    })
 }
 
 /// The execution input an `--input` argument gives: JSON text, `@FILE` or `-`

@@ -1,23 +1,44 @@
-//! The compiled machines of the server, each run by worker processes.
+//! The compiled machines of the server, run by worker processes.
 //!
 //! A definition given to [`Host::prepare`] (with the name of its state machine) is
-//! compiled once, in the background, into a binary that `asl_build` keeps in its
-//! cache; its id is a hash of both, and the definition is written to the data
-//! directory so that executions can be resumed with it after a restart. Each
-//! compiled definition runs in a worker process of its own (the binary run with
-//! `--worker`), which checkpoints to the server's execution store itself: a
-//! machine that crashes takes down its worker, never the server, and the next call
-//! starts a new worker that resumes the executions the dead one left.
+//! kept in the data directory (`definitions/<id>.json`, its id a hash of both) so
+//! that executions can be resumed with it after a restart, and compiled in the
+//! background.
+//!
+//! **Compiles come in batches.** One compile runs at a time; the definitions
+//! prepared meanwhile queue up, and the next compile takes them all (up to
+//! [`Limits::batch_definitions`], and up to [`Limits::batch_bytes`] of generated
+//! code, a definition larger than that alone) into one crate with one module per
+//! definition, built by one cargo build into one binary. Each definition's module
+//! is its machine in that binary, under a key (its id). Which binary and key a
+//! definition compiled into is kept beside it (`definitions/<id>.compiled.json`,
+//! with the build key of `asl_build`), so a definition is compiled once, also
+//! across restarts, as long as its binary is in the cache and was built from the
+//! runtime and toolchain of today. A compile running longer than
+//! [`Limits::compile_timeout`] is killed and its definitions fail with
+//! [`HostError::Compile`]; a module the compiler rejects fails alone, and the
+//! others of its batch are built again without it.
+//!
+//! **One worker process per binary** (the binary run with `--worker`) hosts every
+//! machine in it and checkpoints to the server's execution store itself: a machine
+//! that crashes takes down its worker, never the server, and the host starts
+//! another, which resumes the executions of all the machines the dead one left. A
+//! worker running no execution and called by no one for [`Limits::worker_idle`] is
+//! stopped, and started again by the next call; at most [`Limits::workers`] run
+//! at once, as long as the ones beyond are idle (busy workers are never stopped).
 //!
 //! An execution keeps the definition it started with: its definition's id is noted
 //! in the store before it starts, and every later call for it (stop, redrive, a
-//! callback's outcome) and its resumption go to that definition's worker.
+//! callback's outcome) and its resumption go to that definition's machine.
 
+mod batch;
 mod compile;
+mod pool;
 mod worker;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -31,9 +52,9 @@ use asl_standalone::worker::protocol::{
 };
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use tokio::sync::{OnceCell, Semaphore};
+use tokio::sync::{OnceCell, watch};
 
-use worker::Worker;
+use pool::Binary;
 
 /// Why the host could not do what was asked.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -77,6 +98,61 @@ pub struct HostConfig {
     pub bindings: Option<PathBuf>,
     /// The account the ARNs name.
     pub account: Arc<Account>,
+    /// How compiles and workers are bounded.
+    pub limits: Limits,
+}
+
+impl HostConfig {
+    /// Definitions kept in `data_dir`, executions in the SQLite file `db`,
+    /// binaries in `cache`; no bindings, the default account and limits.
+    pub fn new(data_dir: impl Into<PathBuf>, db: impl Into<PathBuf>, cache: Cache) -> HostConfig {
+        HostConfig {
+            data_dir: data_dir.into(),
+            db: db.into(),
+            cache,
+            bindings: None,
+            account: Account::shared_default(),
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// How compiles and workers are bounded (see the [module](self)).
+///
+/// A batch compiles in about 1.5 s plus 0.22 s per typical definition of the
+/// conformance corpus on 2 cores, and the compiler's memory grows with it (2.2 GB
+/// for 300; see `docs/speed.md` and the `compile_speed` test): the defaults keep
+/// one compile near a minute and a few GB, far below the timeout, which is there
+/// for pathological definitions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// A compile running longer is killed, and its definitions fail. Default: 10
+    /// minutes.
+    pub compile_timeout: Duration,
+    /// At most this many definitions compile together. Default: 300.
+    pub batch_definitions: usize,
+    /// At most this much generated Rust (bytes) compiles together; a definition
+    /// whose module is larger compiles alone. Default: 16 MiB.
+    pub batch_bytes: usize,
+    /// A worker that runs no execution and got no call for this long is stopped
+    /// (the next call starts it again). Default: 60 s.
+    pub worker_idle: Duration,
+    /// At most this many workers run at once: starting another stops the idle ones
+    /// called least recently first; busy workers are never stopped, so more may
+    /// run while all are busy. Default: 32.
+    pub workers: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            compile_timeout: Duration::from_secs(600),
+            batch_definitions: 300,
+            batch_bytes: 16 << 20,
+            worker_idle: Duration::from_secs(60),
+            workers: 32,
+        }
+    }
 }
 
 /// The id of a compiled definition: a hash of the state machine's name and its
@@ -116,20 +192,39 @@ pub struct Host {
 struct Inner {
     config: HostConfig,
     control: Arc<Control>,
-    /// One compile at a time: each is a cargo build, which uses every core.
-    compiles: Semaphore,
     definitions: Mutex<HashMap<DefinitionId, Arc<Definition>>>,
     /// The definition new executions of each state machine run, by name.
     deployed: Mutex<HashMap<String, DefinitionId>>,
+    /// The definitions waiting for the next compile.
+    queue: Mutex<batch::Queue>,
+    /// What binaries compiled now are built from besides their modules.
+    build_key: OnceCell<Result<String, HostError>>,
+    /// How many batches were handed to the compiler.
+    compiles: AtomicUsize,
+    /// The compiled binaries in use, by path, with their workers.
+    binaries: Mutex<HashMap<PathBuf, Arc<Binary>>>,
+    /// Whether the task stopping idle workers runs.
+    reaping: AtomicBool,
 }
 
-/// A definition of a state machine, its binary once compiled, and its worker.
+/// A definition of a state machine, and where it is compiled once it is.
 #[derive(Debug)]
 struct Definition {
+    id: DefinitionId,
     machine: String,
     text: String,
-    binary: OnceCell<Result<PathBuf, HostError>>,
-    worker: tokio::sync::Mutex<Option<Arc<Worker>>>,
+    /// Whether it was handed to the compile queue.
+    queued: AtomicBool,
+    /// Its binary and key there, or why it could not be compiled, once known.
+    compiled: watch::Sender<Option<Result<Compiled, HostError>>>,
+}
+
+/// Where a definition is compiled: a machine of a binary.
+#[derive(Debug, Clone)]
+struct Compiled {
+    binary: Arc<Binary>,
+    /// The machine's key in the binary.
+    key: String,
 }
 
 /// How long after a worker exited another starts in its place.
@@ -145,19 +240,34 @@ impl Host {
             inner: Arc::new(Inner {
                 config,
                 control,
-                compiles: Semaphore::new(1),
                 definitions: Mutex::new(HashMap::new()),
                 deployed: Mutex::new(HashMap::new()),
+                queue: Mutex::new(batch::Queue::default()),
+                build_key: OnceCell::new(),
+                compiles: AtomicUsize::new(0),
+                binaries: Mutex::new(HashMap::new()),
+                reaping: AtomicBool::new(false),
             }),
         }
     }
 
     /// Keeps `definition` of state machine `machine` and starts compiling it in the
-    /// background unless it was before; returns its id at once. The definition must
-    /// be valid (checked by the caller with the diagnostics it reports).
+    /// background unless it was before (a compile that failed, such as one past
+    /// its time, is tried again); returns its id at once. The definition must be
+    /// valid (checked by the caller with the diagnostics it reports).
     pub fn prepare(&self, machine: &str, definition: &str) -> Result<DefinitionId, HostError> {
         let id = DefinitionId::of(machine, definition);
-        if self.lock().contains_key(&id) {
+        let known = self.lock().get(&id).cloned();
+        if let Some(known) = known {
+            let failed = matches!(*known.compiled.borrow(), Some(Err(_)));
+            if failed {
+                known.compiled.send_replace(None);
+                known.queued.store(false, Ordering::SeqCst);
+                let host = self.clone();
+                tokio::spawn(async move {
+                    let _ = host.compiled_of(&known).await;
+                });
+            }
             return Ok(id);
         }
         let path = self.definition_path(&id);
@@ -167,11 +277,10 @@ impl Host {
                 HostError::Worker(format!("cannot keep the definition: {error}"))
             })?;
         }
-        self.insert(&id, machine, definition);
+        let definition = self.insert(&id, machine, definition);
         let host = self.clone();
-        let compiling = id.clone();
         tokio::spawn(async move {
-            let _ = host.compiled(&compiling).await;
+            let _ = host.compiled_of(&definition).await;
         });
         Ok(id)
     }
@@ -189,7 +298,14 @@ impl Host {
 
     /// Waits until definition `id` is compiled.
     pub async fn compiled(&self, id: &DefinitionId) -> Result<(), HostError> {
-        self.binary(&self.definition(id)?).await.map(|_| ())
+        self.compiled_of(&self.definition(id)?).await.map(|_| ())
+    }
+
+    /// How many batches of definitions this host has handed to the compiler: each
+    /// is one cargo build (none when the cache held its binary already). For tests
+    /// and metrics.
+    pub fn compile_count(&self) -> usize {
+        self.inner.compiles.load(Ordering::SeqCst)
     }
 
     /// `StartExecution` of a STANDARD machine: starts execution `name` of
@@ -250,15 +366,10 @@ impl Host {
     /// `RedriveExecution` of `arn`, with the definition it started with.
     pub async fn redrive(&self, arn: &str) -> Result<String, HostError> {
         let definition = self.definition_of(arn)?;
-        match self
-            .call(
-                &definition,
-                Call::Redrive {
-                    arn: arn.to_owned(),
-                },
-            )
-            .await?
-        {
+        let call = Call::Redrive {
+            arn: arn.to_owned(),
+        };
+        match self.call(&definition, call).await? {
             Answer::Started { arn } => Ok(arn),
             other => Err(unexpected(other)),
         }
@@ -269,28 +380,20 @@ impl Host {
     /// its next look at the store.
     pub async fn deliver(&self, token: &str) {
         if let Some(definition) = self.definition_of_token(token) {
-            let _ = self
-                .call(
-                    &definition,
-                    Call::Deliver {
-                        token: token.to_owned(),
-                    },
-                )
-                .await;
+            let call = Call::Deliver {
+                token: token.to_owned(),
+            };
+            let _ = self.call(&definition, call).await;
         }
     }
 
     /// `SendTaskHeartbeat` for `token`, to the worker of its execution.
     pub async fn heartbeat(&self, token: &str) {
         if let Some(definition) = self.definition_of_token(token) {
-            let _ = self
-                .call(
-                    &definition,
-                    Call::Heartbeat {
-                        token: token.to_owned(),
-                    },
-                )
-                .await;
+            let call = Call::Heartbeat {
+                token: token.to_owned(),
+            };
+            let _ = self.call(&definition, call).await;
         }
     }
 
@@ -299,14 +402,14 @@ impl Host {
     pub async fn activity_task(&self, activity: &str, wait: Duration) -> Option<ActivityTask> {
         let deadline = tokio::time::Instant::now() + wait;
         loop {
-            for definition in self.definitions() {
-                let Some(worker) = definition.worker.lock().await.clone() else {
+            for binary in self.binaries() {
+                let Some(busy) = binary.live_worker().await else {
                     continue;
                 };
                 let call = Call::TakeActivityTask {
                     activity: activity.to_owned(),
                 };
-                if let Ok(Answer::ActivityTask(Some(task))) = worker.call(call).await {
+                if let Ok(Answer::ActivityTask(Some(task))) = busy.worker.call(None, call).await {
                     return Some(task);
                 }
             }
@@ -350,62 +453,15 @@ impl Host {
         Ok(resumed)
     }
 
-    /// Makes `call` to the worker of `definition`, starting one (compiling the
-    /// definition first if need be) when none runs; a worker started again after
-    /// its predecessor died first resumes the executions it left.
+    /// Makes `call` to the machine of `definition` in its binary's worker, starting
+    /// one (compiling the definition first if need be) when none runs.
     async fn call(&self, definition: &Arc<Definition>, call: Call) -> Result<Answer, HostError> {
-        let worker = self.worker(definition).await?;
-        match worker.call(call).await? {
+        let compiled = self.compiled_of(definition).await?;
+        let busy = self.worker(&compiled.binary).await?;
+        match busy.worker.call(Some(compiled.key.clone()), call).await? {
             Answer::Failed(failure) => Err(HostError::Api(failure)),
             answer => Ok(answer),
         }
-    }
-
-    /// The live worker of `definition`.
-    async fn worker(&self, definition: &Arc<Definition>) -> Result<Arc<Worker>, HostError> {
-        let binary = self.binary(definition).await?;
-        let mut slot = definition.worker.lock().await;
-        if let Some(worker) = slot.as_ref().filter(|worker| worker.is_alive()) {
-            return Ok(Arc::clone(worker));
-        }
-        let restarted = slot.is_some();
-        let config = &self.inner.config;
-        let worker = Arc::new(Worker::spawn(
-            &binary,
-            &config.db,
-            config.bindings.as_deref(),
-            &config.account,
-            self.answering(),
-            self.restarting(definition),
-        )?);
-        *slot = Some(Arc::clone(&worker));
-        drop(slot);
-        if restarted {
-            tracing::warn!(machine = %definition.machine, "a worker exited; started another");
-            let arns = self.running_of(definition);
-            worker.call(Call::Resume { arns }).await?;
-        }
-        Ok(worker)
-    }
-
-    /// What to do when the worker of `definition` exits: unless the host is gone
-    /// (the server stopped), start another after [`RESTART_DELAY`], which resumes
-    /// the executions the dead one left, so that their timers fire even when no
-    /// call comes for them.
-    fn restarting(&self, definition: &Arc<Definition>) -> Box<dyn FnOnce() + Send> {
-        let host = Arc::downgrade(&self.inner);
-        let definition = Arc::downgrade(definition);
-        Box::new(move || {
-            tokio::spawn(async move {
-                tokio::time::sleep(RESTART_DELAY).await;
-                let (Some(inner), Some(definition)) = (host.upgrade(), definition.upgrade()) else {
-                    return;
-                };
-                if let Err(error) = (Host { inner }).worker(&definition).await {
-                    tracing::error!(machine = %definition.machine, %error, "cannot start a worker again");
-                }
-            });
-        })
     }
 
     /// Answers what a worker asks.
@@ -456,39 +512,6 @@ impl Host {
         })
     }
 
-    /// The running executions that run `definition`.
-    fn running_of(&self, definition: &Definition) -> Vec<String> {
-        let id = DefinitionId::of(&definition.machine, &definition.text);
-        let store = self.inner.control.store();
-        let Ok(executions) = store.executions() else {
-            return Vec::new();
-        };
-        executions
-            .into_iter()
-            .filter(|record| record.position.status == ExecutionStatus::Running)
-            .map(|record| record.identity.arn)
-            .filter(|arn| {
-                store.noted(&definition_key(arn)).ok().flatten().as_deref() == Some(id.as_str())
-            })
-            .collect()
-    }
-
-    /// The binary of `definition`, compiled on first use.
-    async fn binary(&self, definition: &Arc<Definition>) -> Result<PathBuf, HostError> {
-        definition
-            .binary
-            .get_or_init(|| async {
-                let _permit = self.inner.compiles.acquire().await;
-                let (machine, text) = (definition.machine.clone(), definition.text.clone());
-                let cache = self.inner.config.cache.clone();
-                tokio::task::spawn_blocking(move || compile::binary(&machine, &text, &cache))
-                    .await
-                    .unwrap_or_else(|error| Err(HostError::Compile(error.to_string())))
-            })
-            .await
-            .clone()
-    }
-
     /// Definition `id`: prepared in this process, or read back from the data
     /// directory.
     fn definition(&self, id: &DefinitionId) -> Result<Arc<Definition>, HostError> {
@@ -537,16 +560,13 @@ impl Host {
     fn insert(&self, id: &DefinitionId, machine: &str, text: &str) -> Arc<Definition> {
         Arc::clone(self.lock().entry(id.clone()).or_insert_with(|| {
             Arc::new(Definition {
+                id: id.clone(),
                 machine: machine.to_owned(),
                 text: text.to_owned(),
-                binary: OnceCell::new(),
-                worker: tokio::sync::Mutex::new(None),
+                queued: AtomicBool::new(false),
+                compiled: watch::Sender::new(None),
             })
         }))
-    }
-
-    fn definitions(&self) -> Vec<Arc<Definition>> {
-        self.lock().values().cloned().collect()
     }
 
     fn definition_path(&self, id: &DefinitionId) -> PathBuf {

@@ -1,5 +1,5 @@
-//! One worker process: a compiled machine's binary run with `--worker`, and the
-//! calls in flight to it over its stdin and stdout.
+//! One worker process: a compiled binary run with `--worker`, hosting every machine
+//! in it, and the calls in flight to it over its stdin and stdout.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -31,6 +31,8 @@ pub(super) struct Worker {
     pending: Pending,
     next_id: AtomicU64,
     alive: Arc<AtomicBool>,
+    /// Stopped on purpose: its exit is not reported.
+    retired: Arc<AtomicBool>,
     /// Killed when the worker is dropped.
     _child: Child,
 }
@@ -38,7 +40,7 @@ pub(super) struct Worker {
 impl Worker {
     /// Starts `binary` as a worker checkpointing to the store `db`, its Tasks bound
     /// by `bindings`, its ARNs naming `account`; what it asks, `answering` answers,
-    /// and `exited` is called once it exits.
+    /// and `exited` is called once it exits, unless it was [retired](Worker::retire).
     pub(super) fn spawn(
         binary: &Path,
         db: &Path,
@@ -89,6 +91,8 @@ impl Worker {
         });
         let reading = Arc::clone(&pending);
         let living = Arc::clone(&alive);
+        let retired = Arc::new(AtomicBool::new(false));
+        let retiring = Arc::clone(&retired);
         tokio::spawn(async move {
             let mut lines = BufReader::new(stdout).lines();
             while let Ok(Some(line)) = lines.next_line().await {
@@ -116,13 +120,16 @@ impl Worker {
             // The worker exited: every call in flight fails (their senders drop).
             living.store(false, Ordering::SeqCst);
             lock(&reading).clear();
-            exited();
+            if !retiring.load(Ordering::SeqCst) {
+                exited();
+            }
         });
         Ok(Worker {
             requests,
             pending,
             next_id: AtomicU64::new(1),
             alive,
+            retired,
             _child: child,
         })
     }
@@ -132,12 +139,23 @@ impl Worker {
         self.alive.load(Ordering::SeqCst)
     }
 
-    /// Makes `call` and waits for its answer.
-    pub(super) async fn call(&self, call: Call) -> Result<Answer, HostError> {
+    /// Marks the worker as stopped on purpose: once it is dropped (which kills it),
+    /// its exit is not reported.
+    pub(super) fn retire(&self) {
+        self.retired.store(true, Ordering::SeqCst);
+    }
+
+    /// Makes `call` to its machine `machine` (all of them: `None`) and waits for its
+    /// answer.
+    pub(super) async fn call(
+        &self,
+        machine: Option<String>,
+        call: Call,
+    ) -> Result<Answer, HostError> {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let (answer, answered) = oneshot::channel();
         lock(&self.pending).insert(id, answer);
-        let request = ToWorker::Request(Request { id, call });
+        let request = ToWorker::Request(Request { id, machine, call });
         if !self.is_alive() || self.requests.send(request).is_err() {
             lock(&self.pending).remove(&id);
             return Err(exited());

@@ -1,5 +1,10 @@
 //! `--worker`: the binary as a worker of `asl serve`, running the executions of its
-//! machine that the server hands it, durably in the server's execution store.
+//! machines that the server hands it, durably in the server's execution store.
+//!
+//! A binary holds one machine ([`main`](crate::main)) or several
+//! ([`main_of`](crate::main_of): one per definition compiled in the same batch); its
+//! worker hosts them all, each under its own [`Engine`] on one shared store, and
+//! every [`protocol::Request`] names the machine it is for.
 //!
 //! The server writes [`protocol::Request`]s to the worker's stdin, one JSON object
 //! per line, and reads [`protocol::Response`]s from its stdout; calls run
@@ -12,6 +17,7 @@
 mod nested;
 pub mod protocol;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,28 +28,67 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::sync::mpsc;
 
 use asl_engine::Engine;
+use asl_engine::store::Store;
 use asl_runtime::arn::Account;
 use asl_runtime::exec::{self, Workflow};
+use asl_runtime::hooks::Boxed;
 
 use nested::{Asker, ServerMachines};
-use protocol::{ActivityTask, Answer, Call, Ended, Failure, FromWorker, Response, ToWorker};
+use protocol::{
+    ActivityTask, Answer, Call, Ended, Failure, FromWorker, Request, Response, ToWorker,
+};
 
 use super::{Streams, USAGE};
 
-/// Serves the calls on stdin for `workflow`, checkpointing to the store in `db`,
-/// its ARNs naming `account`; returns the exit status once stdin closes.
-pub(super) fn serve<W>(
-    workflow: W,
+/// What the machines of a worker share: the store they checkpoint to, the
+/// server's machines their `states:startExecution` Tasks start, the account
+/// their ARNs name, the directory standing in for S3.
+pub(crate) struct Shared {
+    store: Arc<dyn Store>,
+    machines: Arc<ServerMachines>,
+    account: Arc<Account>,
+    storage_root: Option<PathBuf>,
+}
+
+/// Makes one machine of the worker, once the store is open.
+pub(crate) type Make = Box<dyn FnOnce(&Shared) -> Box<dyn Hosted>>;
+
+/// One machine of a worker, without its type (each generated machine is a type of
+/// its own).
+pub(crate) trait Hosted: Send + Sync {
+    /// Does what `call` asks of this machine.
+    fn answer(&self, call: Call) -> Boxed<'_, Answer>;
+
+    /// How many of its executions run here now.
+    fn running(&self) -> usize;
+}
+
+/// `workflow` as a machine of a worker sharing `shared`.
+pub(crate) fn hosted<W>(workflow: W, shared: &Shared) -> Box<dyn Hosted>
+where
+    W: Workflow + Send + Sync + 'static,
+    W::State: Serialize + DeserializeOwned + 'static,
+{
+    let machines = Arc::clone(&shared.machines) as Arc<dyn asl_runtime::hooks::Machines>;
+    Box::new(Machine {
+        engine: Engine::with_nested(workflow, Arc::clone(&shared.store), machines)
+            .with_account(Arc::clone(&shared.account)),
+        account: Arc::clone(&shared.account),
+        storage_root: shared.storage_root.clone(),
+    })
+}
+
+/// Serves the calls on stdin for the machines `machines` makes (by key),
+/// checkpointing to the store in `db`, their ARNs naming `account`; returns the
+/// exit status once stdin closes.
+pub(super) fn serve(
+    machines: Vec<(String, Make)>,
     db: &Path,
     account: Arc<Account>,
     storage_root: Option<PathBuf>,
     runtime: tokio::runtime::Runtime,
     streams: Streams<'_>,
-) -> u8
-where
-    W: Workflow + Send + Sync + 'static,
-    W::State: Serialize + DeserializeOwned + 'static,
-{
+) -> u8 {
     let store = match super::durable::store(db) {
         Ok(store) => store,
         Err(message) => {
@@ -53,37 +98,34 @@ where
     };
     let (outbox, lines) = mpsc::unbounded_channel();
     let asker = Arc::new(Asker::new(outbox.clone()));
-    let machines = ServerMachines {
-        asker: Arc::clone(&asker),
-        store: Arc::clone(&store),
-        account: Arc::clone(&account),
-    };
-    let worker = Worker {
-        engine: Engine::with_nested(workflow, store, Arc::new(machines))
-            .with_account(Arc::clone(&account)),
+    let shared = Shared {
+        machines: Arc::new(ServerMachines {
+            asker: Arc::clone(&asker),
+            store: Arc::clone(&store),
+            account: Arc::clone(&account),
+        }),
+        store,
         account,
         storage_root,
-        asker,
     };
+    let machines = machines
+        .into_iter()
+        .map(|(key, make)| (key, make(&shared)))
+        .collect();
+    let worker = Worker { machines, asker };
     runtime.block_on(worker.serve(outbox, lines));
     // Executions still running stop here, as a crash would stop them.
     runtime.shutdown_background();
     0
 }
 
-/// The engine of the worker's machine, and what its in-memory runs need.
-struct Worker<W> {
-    engine: Engine<W>,
-    account: Arc<Account>,
-    storage_root: Option<PathBuf>,
+/// The machines of the worker, by key, and its questions to the server.
+struct Worker {
+    machines: HashMap<String, Box<dyn Hosted>>,
     asker: Arc<Asker>,
 }
 
-impl<W> Worker<W>
-where
-    W: Workflow + Send + Sync + 'static,
-    W::State: Serialize + DeserializeOwned + 'static,
-{
+impl Worker {
     /// Answers the requests on stdin, and hands the answers to its questions, until
     /// stdin closes; writes what goes to `outbox` to stdout, one line each.
     async fn serve(
@@ -126,16 +168,86 @@ where
             let worker = Arc::clone(&worker);
             let outbox = outbox.clone();
             tokio::spawn(async move {
-                let answer = worker.answer(request.call).await;
-                let _ = outbox.send(FromWorker::Response(Response {
-                    id: request.id,
-                    answer,
-                }));
+                let id = request.id;
+                let answer = worker.answer(request).await;
+                let _ = outbox.send(FromWorker::Response(Response { id, answer }));
             });
         }
         writer.abort();
     }
 
+    /// Does what `request` asks, of the machine it names or of all of them.
+    async fn answer(&self, request: Request) -> Answer {
+        match request.call {
+            Call::TakeActivityTask { activity } => {
+                for machine in self.machines.values() {
+                    let call = Call::TakeActivityTask {
+                        activity: activity.clone(),
+                    };
+                    let answer = machine.answer(call).await;
+                    if matches!(answer, Answer::ActivityTask(Some(_))) {
+                        return answer;
+                    }
+                }
+                Answer::ActivityTask(None)
+            }
+            Call::Running => Answer::Running {
+                count: self
+                    .machines
+                    .values()
+                    .map(|machine| machine.running())
+                    .sum(),
+            },
+            call => match self.machine(request.machine.as_deref()) {
+                Ok(machine) => machine.answer(call).await,
+                Err(failure) => Answer::Failed(failure),
+            },
+        }
+    }
+
+    /// The machine `key` names; without a key, the only one.
+    fn machine(&self, key: Option<&str>) -> Result<&dyn Hosted, Failure> {
+        let found = match key {
+            Some(key) => self.machines.get(key),
+            None if self.machines.len() == 1 => self.machines.values().next(),
+            None => None,
+        };
+        found.map(|machine| &**machine).ok_or_else(|| Failure {
+            code: "ServiceFailure".into(),
+            message: match key {
+                Some(key) => format!("this worker has no state machine `{key}`"),
+                None => "a call to a worker of several state machines names none".into(),
+            },
+        })
+    }
+}
+
+/// The engine of one machine of the worker, and what its in-memory runs need.
+struct Machine<W> {
+    engine: Engine<W>,
+    account: Arc<Account>,
+    storage_root: Option<PathBuf>,
+}
+
+impl<W> Hosted for Machine<W>
+where
+    W: Workflow + Send + Sync + 'static,
+    W::State: Serialize + DeserializeOwned + 'static,
+{
+    fn answer(&self, call: Call) -> Boxed<'_, Answer> {
+        Box::pin(Machine::answer(self, call))
+    }
+
+    fn running(&self) -> usize {
+        self.engine.running_count()
+    }
+}
+
+impl<W> Machine<W>
+where
+    W: Workflow + Send + Sync + 'static,
+    W::State: Serialize + DeserializeOwned + 'static,
+{
     /// Does what `call` asks.
     async fn answer(&self, call: Call) -> Answer {
         let engine = &self.engine;
@@ -193,6 +305,9 @@ where
             Call::Heartbeat { token } => match engine.send_task_heartbeat(&token) {
                 Ok(()) => Answer::Done,
                 Err(error) => failed(error),
+            },
+            Call::Running => Answer::Running {
+                count: engine.running_count(),
             },
         }
     }

@@ -63,6 +63,12 @@ pub enum Ask {
 pub struct Request {
     /// Chosen by the server, unique among its calls in flight.
     pub id: u64,
+    /// The key of the machine of the binary the call is for (a binary compiled
+    /// from several definitions hosts one machine per definition); `None` for the
+    /// only machine of a binary that has one, and for the calls about every
+    /// machine of the worker ([`Call::TakeActivityTask`], [`Call::Running`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub machine: Option<String>,
     /// What to do.
     pub call: Call,
 }
@@ -109,8 +115,8 @@ pub enum Call {
         /// Its input.
         input: Value,
     },
-    /// Takes the next task of `activity` offered by an execution of this worker, if
-    /// there is one now; [`Answer::ActivityTask`].
+    /// Takes the next task of `activity` offered by an execution of any machine of
+    /// this worker, if there is one now; [`Answer::ActivityTask`].
     TakeActivityTask {
         /// The activity's ARN.
         activity: String,
@@ -126,6 +132,10 @@ pub enum Call {
         /// The task token.
         token: String,
     },
+    /// How many executions the worker runs now, all its machines together
+    /// ([`Answer::Running`]): a worker running none and called by no one may be
+    /// stopped.
+    Running,
 }
 
 /// The answer to the [`Request`] or [`Asking`] with the same `id`.
@@ -157,6 +167,11 @@ pub enum Answer {
     Ended(Ended),
     /// The activity task taken, if any.
     ActivityTask(Option<ActivityTask>),
+    /// How many executions run in the worker.
+    Running {
+        /// Their number.
+        count: usize,
+    },
     /// The call failed.
     Failed(Failure),
 }
