@@ -360,3 +360,12 @@ def test_the_aws_cli_starts_and_describes_executions(sfn, endpoint):
         endpoint, "get-execution-history", "--execution-arn", started["executionArn"]
     )
     assert status == 0 and history["events"][-1]["type"] == "ExecutionSucceeded"
+
+
+def test_deleting_a_machine_stops_its_running_executions(sfn):
+    machine = create(sfn, SLEEP)
+    arn = sfn.start_execution(stateMachineArn=machine)["executionArn"]
+    sfn.delete_state_machine(stateMachineArn=machine)
+    assert ended(sfn, arn)["status"] == "ABORTED"
+    with pytest.raises(sfn.exceptions.StateMachineDoesNotExist):
+        sfn.start_execution(stateMachineArn=machine)

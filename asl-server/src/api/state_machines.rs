@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use asl_engine::store::ExecutionStatus;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -427,8 +428,8 @@ impl Request for DeleteInput {
 #[derive(Debug, Serialize)]
 pub struct Empty {}
 
-/// DeleteStateMachine: the machine, its versions, aliases and tags go; deleting
-/// one that does not exist is no error. A version or alias ARN is a
+/// DeleteStateMachine: the machine, its versions, aliases and tags go, and its
+/// running executions are stopped; deleting one that does not exist is no error. A version or alias ARN is a
 /// `ValidationException` (they have delete actions of their own).
 pub async fn delete(state: Arc<AppState>, input: DeleteInput) -> Result<Empty, ApiError> {
     let requested = arn::machine(&input.state_machine_arn)?;
@@ -440,6 +441,19 @@ pub async fn delete(state: Arc<AppState>, input: DeleteInput) -> Result<Empty, A
     }
     state.catalog.delete_machine(&requested.machine)?;
     state.host.retire(&requested.name);
+    // Its running executions stop, as on AWS, after the answer.
+    let running = state
+        .control
+        .list(Some(&requested.name), Some(ExecutionStatus::Running))
+        .map_err(|error| ApiError::internal(&error))?;
+    let host = state.host.clone();
+    tokio::spawn(async move {
+        for record in running {
+            if let Err(error) = host.stop(&record.identity.arn, None, None).await {
+                tracing::warn!(%error, execution = record.identity.arn, "cannot stop an execution of a deleted state machine");
+            }
+        }
+    });
     Ok(Empty {})
 }
 
