@@ -38,3 +38,24 @@ fn example_workflows() {
         insta::assert_snapshot!(name, generated(&path));
     }
 }
+
+/// Regression: a state name holding a codepoint that changes the direction of text
+/// (U+202E) went verbatim into doc comments, which rustc refuses: the generated code
+/// did not compile. It is written as an escape there.
+#[test]
+fn text_direction_codepoints_are_escaped_in_doc_comments() {
+    let definition = r#"{"StartAt": "a\u202eb", "States": {"a\u202eb": {"Type": "Pass", "Comment": "x\u2066y", "End": true}}}"#;
+    let checked = check(&SourceFile::new("bidi", definition));
+    let workflow = checked.workflow.expect("the definition is valid");
+    let code = to_source(generate(&workflow, &Settings::default()).unwrap());
+    for line in code
+        .lines()
+        .filter(|line| line.trim_start().starts_with("///"))
+    {
+        assert!(
+            !line.contains('\u{202e}') && !line.contains('\u{2066}'),
+            "{line}"
+        );
+    }
+    assert!(code.contains(r"a\u{202e}b"), "{code}");
+}

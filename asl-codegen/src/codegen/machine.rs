@@ -116,7 +116,10 @@ fn machine_code(
             }
         };
         let function = names.function(StateId(index));
-        let doc = doc(state).into_iter().map(|line| quote!(#[doc = #line]));
+        let doc = doc(state).into_iter().map(|line| {
+            let line = doc_text(&line);
+            quote!(#[doc = #line])
+        });
         let input = parameter(&body, "input");
         let run = parameter(&body, "run");
         // Only Task, Wait, Parallel and Map states wait; the others are plain
@@ -179,6 +182,7 @@ fn sub_module(module: &Ident, doc: &str, code: MachineCode) -> TokenStream {
         reads_context,
         modules,
     } = code;
+    let doc = doc_text(doc);
     quote! {
         #[doc = #doc]
         pub mod #module {
@@ -331,7 +335,9 @@ pub(super) fn items(
         }
         _ => None,
     });
-    let machine_doc = format!(" The `{machine_name}` state machine, with its Task handlers `T`.");
+    let machine_doc = doc_text(&format!(
+        " The `{machine_name}` state machine, with its Task handlers `T`."
+    ));
     let abi = format_ident!("__abi_{}", super::RUNTIME_ABI);
     let abi_version = proc_macro2::Literal::u32_unsuffixed(super::RUNTIME_ABI);
     Ok(quote! {
@@ -423,11 +429,11 @@ pub(super) fn items(
 fn state_enum(machine: &Machine, names: &Names) -> TokenStream {
     let variants = machine.states.iter().enumerate().map(|(index, state)| {
         let variant = names.variant(StateId(index));
-        let doc = format!(
+        let doc = doc_text(&format!(
             " `{}` ({}), with its input.",
             state.name,
             state.kind.type_name()
-        );
+        ));
         let serde = serde_names(machine, &state.name, variant);
         quote! {
             #[doc = #doc]
@@ -511,10 +517,10 @@ fn tasks_trait(states: &[&crate::ir::State], names: &Names) -> TokenStream {
         })
         .collect();
     let methods = tasks.iter().map(|(method, state, task)| {
-        let doc = format!(
+        let doc = doc_text(&format!(
             " The Task state `{}`: Resource `{}`.",
             state.name, task.resource.arn
-        );
+        ));
         quote! {
             #[doc = #doc]
             fn #method(
@@ -554,6 +560,26 @@ fn tasks_trait(states: &[&crate::ir::State], names: &Names) -> TokenStream {
 
         #unit
     }
+}
+
+/// `text` (which holds names and values of the definition) made fit for a doc
+/// comment: the codepoints that change the direction of text, which rustc refuses in
+/// comments, written as escapes (`\u{202e}`), so that a definition cannot make its
+/// generated code fail to compile, nor show other code than it is.
+fn doc_text(text: &str) -> String {
+    const TEXT_DIRECTION: [char; 9] = [
+        '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{202e}', '\u{2066}', '\u{2067}',
+        '\u{2068}', '\u{2069}',
+    ];
+    let mut shown = String::with_capacity(text.len());
+    for c in text.chars() {
+        if TEXT_DIRECTION.contains(&c) {
+            shown.extend(c.escape_unicode());
+        } else {
+            shown.push(c);
+        }
+    }
+    shown
 }
 
 /// The lines of the state's doc comment: its name, type and definition.
