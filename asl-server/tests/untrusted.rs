@@ -95,7 +95,7 @@ fn case(n: usize) -> (String, Value, Ended) {
             fourth.clone(): {"Type": "Fail", "Error": text(n + 9), "Cause": text(n + 10)}
         }
     });
-    let matches = n % 2 == 0;
+    let matches = n.is_multiple_of(2);
     let given = if matches { wanted } else { text(n + 11) };
     let ended = if matches {
         Ended::Succeeded(json!({key: text(n + 5), "given": given, "name": first}))
