@@ -31,7 +31,7 @@ use asl_standalone::worker::protocol::{
 };
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use tokio::sync::{OnceCell, Semaphore};
+use tokio::sync::{OnceCell, Semaphore, watch};
 
 use worker::Worker;
 
@@ -121,6 +121,8 @@ struct Inner {
     definitions: Mutex<HashMap<DefinitionId, Arc<Definition>>>,
     /// The definition new executions of each state machine run, by name.
     deployed: Mutex<HashMap<String, DefinitionId>>,
+    /// Becomes `true` when the server stops: `GetActivityTask` waits no longer.
+    stopping: watch::Sender<bool>,
 }
 
 /// A definition of a state machine, its binary once compiled, and its worker.
@@ -148,8 +150,17 @@ impl Host {
                 compiles: Semaphore::new(1),
                 definitions: Mutex::new(HashMap::new()),
                 deployed: Mutex::new(HashMap::new()),
+                stopping: watch::Sender::new(false),
             }),
         }
+    }
+
+    /// The server stops: the `GetActivityTask` long polls in flight end at once
+    /// without a task (as their 60 s would have), and later ones do not wait, so
+    /// that a graceful shutdown does not wait for them. A call to a worker in
+    /// flight is never cut off: a task it took is handed out.
+    pub fn stop_polls(&self) {
+        self.inner.stopping.send_replace(true);
     }
 
     /// Keeps `definition` of state machine `machine` and starts compiling it in the
@@ -298,6 +309,7 @@ impl Host {
     /// worker offers, waiting up to `wait`; `None` when none came.
     pub async fn activity_task(&self, activity: &str, wait: Duration) -> Option<ActivityTask> {
         let deadline = tokio::time::Instant::now() + wait;
+        let mut stopping = self.inner.stopping.subscribe();
         loop {
             for definition in self.definitions() {
                 let Some(worker) = definition.worker.lock().await.clone() else {
@@ -310,10 +322,13 @@ impl Host {
                     return Some(task);
                 }
             }
-            if tokio::time::Instant::now() >= deadline {
+            if tokio::time::Instant::now() >= deadline || *stopping.borrow_and_update() {
                 return None;
             }
-            tokio::time::sleep(ACTIVITY_POLL).await;
+            tokio::select! {
+                () = tokio::time::sleep(ACTIVITY_POLL) => {}
+                _ = stopping.changed() => {}
+            }
         }
     }
 
