@@ -355,6 +355,17 @@ fn a_retry_backoff_goes_on_after_a_restart_and_the_failed_attempt_is_not_run_aga
             0,
             "the Left branch had finished"
         );
+        // Inside the branch too, the failed attempt stays in the history.
+        let failed: Vec<String> = engine
+            .history("b")
+            .unwrap()
+            .iter()
+            .filter(|event| event.kind == EventType::TaskFailed)
+            .map(|event| {
+                serde_json::to_value(event).unwrap()["taskFailedEventDetails"]["error"].to_string()
+            })
+            .collect();
+        assert_eq!(failed, [r#""Flaky""#]);
     });
 }
 
@@ -439,6 +450,50 @@ async fn each_task_attempt_is_recorded_with_its_parameters_and_result() {
         json(11)["stateExitedEventDetails"]["output"],
         r#"{"amount":5,"charge":{"paid":5}}"#
     );
+}
+
+/// Found by the crash test of `asl serve`: the events of the attempts that failed
+/// were kept in memory only, so a restart during a backoff lost them from the
+/// history (which then showed one attempt for `$$.State.RetryCount` 2).
+#[test]
+fn the_attempts_that_failed_stay_in_the_history_across_a_restart_in_a_backoff() {
+    let directory = tempfile::tempdir().unwrap();
+    let store = sqlite(&directory);
+    crash_after(async {
+        let engine = Engine::with_store(charge::Machine::new(Gateway), Arc::clone(&store));
+        engine.start("c", json!({"amount": 5})).await.unwrap();
+        // The first attempt fails at once; its retry is noted before the backoff.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    });
+    runtime(true).block_on(async {
+        let engine = Engine::with_store(charge::Machine::new(Gateway), Arc::clone(&store));
+        let (record, _) = resumed_until_end(&engine, "c").await;
+        assert_eq!(record.position.status, ExecutionStatus::Succeeded);
+        let history = engine.history("c").unwrap();
+        use EventType::*;
+        assert_eq!(
+            kinds(&history),
+            [
+                ExecutionStarted,
+                TaskStateEntered,
+                TaskScheduled,
+                TaskStarted,
+                TaskFailed,
+                TaskScheduled,
+                TaskStarted,
+                TaskTimedOut,
+                TaskScheduled,
+                TaskStarted,
+                TaskSucceeded,
+                TaskStateExited,
+                ExecutionSucceeded
+            ]
+        );
+        let ids: Vec<u64> = history.iter().map(|event| event.id).collect();
+        assert_eq!(ids, (1..=13).collect::<Vec<_>>());
+        let failed = serde_json::to_value(&history[4]).unwrap();
+        assert_eq!(failed["taskFailedEventDetails"]["error"], "Unavailable");
+    });
 }
 
 mod review {

@@ -67,8 +67,16 @@ impl Events {
     }
 
     /// How many events are held.
-    fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.lock().len()
+    }
+
+    /// A copy of the events held from index `from` on.
+    pub(crate) fn since(&self, from: usize) -> Vec<Pending> {
+        self.lock()
+            .get(from..)
+            .map(<[Pending]>::to_vec)
+            .unwrap_or_default()
     }
 
     /// The events held, which are then gone.
