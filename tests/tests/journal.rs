@@ -592,6 +592,85 @@ fn an_activity_task_taken_by_a_worker_is_not_offered_again_after_a_restart() {
     });
 }
 
+mod ask {
+    asl_macros::asl!(
+        definition = r#"{
+        "StartAt": "Ask",
+        "States": {
+            "Ask": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                "Parameters": {"token.$": "$$.Task.Token"},
+                "End": true
+            }
+        }
+    }"#
+    );
+}
+
+/// Hands each callback's token out (here: keeps it).
+#[derive(Default)]
+struct Asker(Mutex<Option<String>>);
+
+impl ask::Tasks for Arc<Asker> {
+    async fn ask(&self, input: Value, _: TaskContext<'_>) -> Result<Value, TaskError> {
+        *self.0.lock().unwrap() = input["token"].as_str().map(str::to_owned);
+        Ok(json!({"MessageId": "m-1"}))
+    }
+}
+
+/// Found by the crash test of `asl serve`: a Task resumed after a restart with its
+/// answer recorded (sent to the store while no process ran it) returned the answer
+/// without the events of what had happened before the restart: the callback
+/// handler's `TaskSubmitted`, the worker's taking of the activity task
+/// (`ActivityStarted`).
+#[test]
+fn a_task_resumed_with_its_answer_recorded_keeps_its_events() {
+    // A store each: both machines are named `workflow`.
+    let (directory, reviews) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (store, reviews) = (sqlite(&directory), sqlite(&reviews));
+    let asker = Arc::new(Asker::default());
+    crash_after(async {
+        let engine = Engine::with_store(ask::Machine::new(Arc::clone(&asker)), Arc::clone(&store));
+        engine.start("asked", json!({})).await.unwrap();
+        until(|| asker.0.lock().unwrap().is_some()).await;
+        // The handler's answer is noted before the state waits.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    });
+    let review = take_review_then_crash(&reviews, "reviewed", Duration::ZERO, Duration::ZERO);
+    // Answered while no engine runs them (as `asl executions send-task-success`).
+    let token = asker.0.lock().unwrap().clone().unwrap();
+    let control = asl_engine::Control::new(Arc::clone(&store));
+    control.send_task_success(&token, json!("yes")).unwrap();
+    let control = asl_engine::Control::new(Arc::clone(&reviews));
+    control.send_task_success(&review, json!("fine")).unwrap();
+
+    runtime(true).block_on(async {
+        use EventType::*;
+        let engine = Engine::with_store(
+            ask::Machine::new(Arc::new(Asker::default())),
+            Arc::clone(&store),
+        );
+        let (record, _) = resumed_until_end(&engine, "asked").await;
+        assert_eq!(record.position.output.as_deref(), Some(r#""yes""#));
+        let history = engine.history("asked").unwrap();
+        let inside = [TaskScheduled, TaskStarted, TaskSubmitted, TaskSucceeded];
+        assert_eq!(kinds(&history)[2..6], inside);
+        let submitted = serde_json::to_value(&history[4]).unwrap();
+        assert_eq!(
+            submitted["taskSubmittedEventDetails"]["output"],
+            r#"{"MessageId":"m-1"}"#
+        );
+
+        let engine = Engine::with_store(review::Machine::new(Workers), Arc::clone(&reviews));
+        let (record, _) = resumed_until_end(&engine, "reviewed").await;
+        assert_eq!(record.position.output.as_deref(), Some(r#""fine""#));
+        let history = engine.history("reviewed").unwrap();
+        let inside = [ActivityScheduled, ActivityStarted, ActivitySucceeded];
+        assert_eq!(kinds(&history)[2..5], inside);
+    });
+}
+
 #[test]
 fn heartbeat_seconds_count_from_the_last_heartbeat_across_a_restart() {
     let directory = tempfile::tempdir().unwrap();
