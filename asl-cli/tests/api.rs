@@ -15,11 +15,10 @@ use std::sync::{Arc, Mutex};
 
 // Shared with the crash test's target (`tests/api_crash.rs`), without the rest of
 // `tests/common`.
-mod common {
-    pub mod api;
-}
+#[path = "common/api.rs"]
+mod api_common;
 
-use common::api::{CACHE, passed, pytest, run, suite};
+use api_common::{CACHE, passed, pytest, run, suite};
 
 /// `asl serve`, stopped (SIGTERM) when dropped if it still runs.
 struct Served {

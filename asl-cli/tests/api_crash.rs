@@ -6,11 +6,10 @@
 
 use std::ffi::OsStr;
 
-mod common {
-    pub mod api;
-}
+#[path = "common/api.rs"]
+mod api_common;
 
-use common::api::{passed, pytest, suite};
+use api_common::{passed, pytest, suite};
 
 #[test]
 fn executions_survive_the_server_killed_at_random_moments() {

@@ -77,7 +77,7 @@ class Server:
         self.process.send_signal(signal.SIGTERM)
         return self.process.wait(timeout=30)
 
-    def kill(self, timeout=10):
+    def kill(self, timeout=10, then=None):
         """SIGKILLs it, as a crash would, and waits until its worker processes are
         gone too; how long they took (seconds).
 
@@ -91,6 +91,8 @@ class Server:
         self.process.send_signal(signal.SIGKILL)
         killed = time.monotonic()
         self.process.wait(timeout=timeout)
+        if then:
+            then()
         self._drained.join(timeout=timeout)
         survivors = [process for process in family if alive(process)]
         while survivors and time.monotonic() < killed + timeout:

@@ -12,7 +12,8 @@ through the restarts, as clients of a server that crashes would.
 
 Then every execution must have succeeded with its output, its history must count
 ids from 1 without a gap or a duplicate, each event's previousEventId the one
-before, each state entered once; and nothing committed ran twice:
+before, each state entered once, each Task attempt (those that failed before a
+restart too); and nothing committed ran twice:
 
 - a Task is at least once (docs/durable-executions.md): the attempt in flight when
   the server dies runs again after the restart. So each attempt of the command Task
@@ -24,7 +25,7 @@ before, each state entered once; and nothing committed ran twice:
 - an activity task taken is leased durably: never handed out twice. A lease whose
   GetActivityTask response a kill cut off is lost with it (the worker never got the
   token), as on AWS: that attempt times out (TimeoutSeconds) and Retry runs another.
-  An attempt may time out only so, never one whose token a worker got and answered.
+  An attempt may time out only so: never one whose token a worker got.
 
 ASL_CRASH_SEED=<n> repeats a run's random choices (inputs, kill moments); the seed
 is printed, with the figures of the run.
@@ -46,8 +47,9 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from conftest import ROLE, STATES, Server
+from conftest import ROLE, STATES, Server, pages
 
+#: Besides the first, which runs while the machine compiles.
 EXECUTIONS = 200
 KILLS = 24
 #: Seconds between a restart and the next kill.
@@ -146,7 +148,8 @@ start = time.time()
 message = json.load(sys.stdin)["MessageBody"]
 name = os.environ["ASL_EXECUTION_NAME"]
 run = {"start": start, "life": int(os.environ["CRASH_LIFE"])}
-log = os.open(os.path.join(os.environ["CRASH_RUNS"], name + ".approve"), os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+path = os.path.join(os.environ["CRASH_RUNS"], name + ".approve")
+log = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
 os.write(log, (json.dumps(run) + "\\n").encode())
 os.close(log)
 spool = os.environ["CRASH_SPOOL"]
@@ -231,7 +234,6 @@ class Crashes:
         self.answered = {}
         self.callback_refused = Counter()
         self.activity_tokens = Counter()  # token -> times handed out
-        self.activity_answered = set()
         self.server = self.start()
 
     def write_bindings(self):
@@ -264,9 +266,19 @@ class Crashes:
     def crash(self):
         """SIGKILLs the server, waits until its workers are gone, starts another."""
         killed = time.time()
-        self.gone_after.append(self.server.kill())
+        # Half the restarts wait until the workers of the killed server are gone,
+        # half do not (as a supervisor restarting at once), the workers then going
+        # while the next server starts.
+        at_once = self.random.random() < 0.5
+
+        def restart():
+            self.server = self.start()
+
+        took = self.server.kill(then=restart if at_once else None)
         gone = time.time()
-        self.server = self.start()
+        if not at_once:
+            self.gone_after.append(took)
+            restart()
         self.kills.append((killed, gone, time.time()))
 
     def retrying(self, what, call, give_up=SETTLE * 2):
@@ -285,6 +297,19 @@ class Crashes:
     def failed(self, message):
         with self.lock:
             self.errors.append(message)
+
+    def thread(self, target, *arguments):
+        """A thread running `target(*arguments)`, its exception kept as an error."""
+
+        def guarded():
+            try:
+                target(*arguments)
+            except Exception as error:  # noqa: BLE001 - reported by the test
+                self.failed(f"{target.__name__}: {error!r}")
+
+        thread = threading.Thread(target=guarded, daemon=True)
+        thread.start()
+        return thread
 
     def log_tail(self, lines=60):
         return "".join(line for log in self.logs for line in log)[-lines * 200 :]
@@ -306,7 +331,8 @@ class Crashes:
             except ClientError as error:
                 # A start whose answer a kill cut off, tried again once it ended.
                 if error.response["Error"]["Code"] != "ExecutionAlreadyExists":
-                    raise
+                    self.failed(f"{name}: StartExecution: {error}")
+                    continue
                 arn = f"{STATES}:execution:{MACHINE}:{name}"
                 described = self.retrying(
                     "DescribeExecution", lambda: sfn.describe_execution(executionArn=arn)
@@ -366,12 +392,11 @@ class Crashes:
                 self.activity_tokens[token] += 1
             n = json.loads(task["input"])["n"]
             try:
+                output = json.dumps({"cube": n**3})
                 self.retrying(
                     "SendTaskSuccess",
-                    lambda: sfn.send_task_success(taskToken=token, output=json.dumps({"cube": n**3})),
+                    lambda: sfn.send_task_success(taskToken=token, output=output),
                 )
-                with self.lock:
-                    self.activity_answered.add(token)
             except ClientError as error:
                 # TaskTimedOut: answered before, its acknowledgement cut off by a
                 # kill (or the attempt timed out).
@@ -379,24 +404,23 @@ class Crashes:
                     self.failed(f"SendTaskSuccess of an activity task: {error}")
 
 
-def history(sfn, arn):
-    events, arguments = [], {"executionArn": arn, "maxResults": 1000}
-    while True:
-        page = sfn.get_execution_history(**arguments)
-        events += page["events"]
-        if "nextToken" not in page:
-            return events
-        arguments["nextToken"] = page["nextToken"]
+def names(sfn, machine, **status):
+    """The names of the executions of `machine` (with `statusFilter=...`)."""
+    listed = pages(sfn.list_executions, "executions", stateMachineArn=machine, **status)
+    return {execution["name"] for page in listed for execution in page}
 
 
-def running(sfn, machine):
-    names, arguments = [], {"stateMachineArn": machine, "statusFilter": "RUNNING", "maxResults": 1000}
-    while True:
-        page = sfn.list_executions(**arguments)
-        names += [execution["name"] for execution in page["executions"]]
-        if "nextToken" not in page:
-            return names
-        arguments["nextToken"] = page["nextToken"]
+def inside(events, state):
+    """The types of the events between `state`'s entry and exit."""
+    kinds, within = [], False
+    for event in events:
+        if event.get("stateEnteredEventDetails", {}).get("name") == state:
+            within = True
+        elif event.get("stateExitedEventDetails", {}).get("name") == state:
+            return kinds
+        elif within:
+            kinds.append(event["type"])
+    return kinds
 
 
 def read_runs(path):
@@ -429,43 +453,39 @@ def check_crashes(crashes, seed, began):
         name=MACHINE, definition=json.dumps(DEFINITION), roleArn=ROLE
     )["stateMachineArn"]
     sfn.create_activity(name="crash-work")
-    # Compiled first (the executions wait for the compile otherwise, and a kill
-    # during a compile tests the compiler, not the executions): StartExecution
-    # answers once it is.
-    client(crashes.endpoint, read_timeout=600).start_execution(stateMachineArn=machine, name="warm-up", input='{"n": 0, "wait": 0, "flaky": false}')
-    warm = f"{STATES}:execution:{MACHINE}:warm-up"
+    # Compiled before the kills (a kill during a compile would test the compiler,
+    # not the executions): StartExecution answers once it is.
+    warm = {"n": 0, "wait": 0, "flaky": False}
+    crashes.started["warm-up"] = (
+        client(crashes.endpoint, read_timeout=600).start_execution(
+            stateMachineArn=machine, name="warm-up", input=json.dumps(warm)
+        )["executionArn"],
+        warm,
+    )
+    compiled = time.monotonic()
 
     rng = crashes.random
     inputs = []
     for index in range(EXECUTIONS):
         n = rng.randrange(1, 1000)
-        inputs.append(
-            (f"run-{index:03}", {"n": n, "wait": rng.choice([0, 0, 1, 2]), "flaky": rng.random() < 0.3})
-        )
+        wait, flaky = rng.choice([0, 0, 1, 2]), rng.random() < 0.3
+        inputs.append((f"run-{index:03}", {"n": n, "wait": wait, "flaky": flaky}))
     intervals = [rng.uniform(*KILL_AFTER) for _ in range(KILLS)]
     # The starts spread over about the first two thirds of the kills.
     spread = sum(intervals) * 2 / 3 / EXECUTIONS
-    threads = [
-        threading.Thread(target=crashes.start_executions, args=(inputs, spread), daemon=True),
-        threading.Thread(target=crashes.answer_callbacks, daemon=True),
-    ] + [
-        threading.Thread(target=crashes.work_activities, args=(f"worker-{i}",), daemon=True)
-        for i in range(ACTIVITY_WORKERS)
-    ]
-    for thread in threads:
-        thread.start()
-    # The warm-up ends once the threads answer it: the machine is compiled.
-    wait_until(lambda: sfn.describe_execution(executionArn=warm)["status"] != "RUNNING", 600)
-    compiled = time.monotonic()
+    starting = crashes.thread(crashes.start_executions, inputs, spread)
+    crashes.thread(crashes.answer_callbacks)
+    for worker in range(ACTIVITY_WORKERS):
+        crashes.thread(crashes.work_activities, f"worker-{worker}")
 
     for interval in intervals:
         time.sleep(interval)
         crashes.crash()
     chaos = time.monotonic()
-    threads[0].join(timeout=SETTLE)
-    assert not threads[0].is_alive(), "the executions did not all start"
+    starting.join(timeout=SETTLE)
+    assert not starting.is_alive(), "the executions did not all start"
     sfn = client(crashes.endpoint)
-    wait_until(lambda: not running(sfn, machine), SETTLE)
+    wait_until(lambda: not names(sfn, machine, statusFilter="RUNNING"), SETTLE)
     settled = time.monotonic()
     crashes.done.set()
     assert not crashes.errors, crashes.errors
@@ -473,7 +493,8 @@ def check_crashes(crashes, seed, began):
     check_executions(crashes, sfn)
     print(
         f"crash test: seed {seed}: {EXECUTIONS} executions, {len(crashes.kills)} kills "
-        f"(workers gone {max(crashes.gone_after):.2f} s after at most); compile "
+        f"({len(crashes.gone_after)} waiting for the workers to go: gone "
+        f"{max(crashes.gone_after, default=0):.2f} s after at most); compile "
         f"{compiled - began:.0f} s, kills {chaos - compiled:.0f} s, settling "
         f"{settled - chaos:.0f} s; client retries {dict(crashes.retries)}; callback answers "
         f"refused {dict(crashes.callback_refused)}"
@@ -488,11 +509,6 @@ def wait_until(condition, timeout):
         time.sleep(0.2)
 
 
-def life_of(when, kills):
-    """The life of the server (1 the first) that ran at `when`."""
-    return 1 + sum(1 for _, gone, _ in kills if gone <= when)
-
-
 def check_executions(crashes, sfn):
     problems = []
     timed_out = defaultdict(list)
@@ -500,13 +516,18 @@ def check_executions(crashes, sfn):
     for name, (arn, execution_input) in sorted(crashes.started.items()):
         described = sfn.describe_execution(executionArn=arn)
         if described["status"] != "SUCCEEDED":
-            problems.append(f"{name}: {described['status']} {described.get('error')} {described.get('cause')}")
+            error, cause = described.get("error"), described.get("cause")
+            problems.append(f"{name}: {described['status']} {error} {cause}")
             continue
         want = expected(execution_input["n"], execution_input["flaky"])
         if json.loads(described["output"]) != want:
             problems.append(f"{name}: output {described['output']}, not {want}")
 
-        events = history(sfn, arn)
+        events = [
+            event
+            for page in pages(sfn.get_execution_history, "events", executionArn=arn)
+            for event in page
+        ]
         ids = [event["id"] for event in events]
         if ids != list(range(1, len(events) + 1)):
             problems.append(f"{name}: event ids {ids}")
@@ -530,7 +551,30 @@ def check_executions(crashes, sfn):
             for event in events
             if "stateExitedEventDetails" in event
         }
-        timed_out[name] = sum(1 for kind in kinds if kind == "ActivityTimedOut")
+        entries = {
+            event["stateEnteredEventDetails"]["name"]: event["timestamp"].timestamp()
+            for event in events
+            if "stateEnteredEventDetails" in event
+        }
+        timed_out[name] = [
+            (entries.get("Work", 0), event["timestamp"].timestamp())
+            for event in events
+            if event["type"] == "ActivityTimedOut"
+        ]
+
+        # Each attempt in the history, those that failed before a restart too.
+        flaky = ["TaskFailed", "TaskScheduled", "TaskStarted"] if execution_input["flaky"] else []
+        compute = ["TaskScheduled", "TaskStarted", *flaky, "TaskSucceeded"]
+        if inside(events, "Compute") != compute:
+            problems.append(f"{name}: Compute's events {inside(events, 'Compute')}")
+        approve = [kind for kind in inside(events, "Approve") if kind != "TaskSubmitted"]
+        if approve != ["TaskScheduled", "TaskStarted", "TaskSucceeded"]:
+            # (TaskSubmitted is not recorded when the resumed state found its answer.)
+            problems.append(f"{name}: Approve's events {inside(events, 'Approve')}")
+        attempt = ["ActivityScheduled", "ActivityStarted"]
+        work = [*attempt, "ActivityTimedOut"] * len(timed_out[name]) + [*attempt, "ActivitySucceeded"]
+        if inside(events, "Work") != work:
+            problems.append(f"{name}: Work's events {inside(events, 'Work')}")
 
         # The command Task: each attempt once per life of the server, none after
         # the state's exit, none again once a later attempt ran.
@@ -545,7 +589,8 @@ def check_executions(crashes, sfn):
         for run in runs:
             if run["start"] > exits.get("Compute", 0):
                 problems.append(f"{name}: Compute ran after its exit was committed: {run}")
-            if any(later["attempt"] > run["attempt"] and later["start"] < run["start"] for later in runs):
+            earlier = [later for later in runs if later["start"] < run["start"]]
+            if any(later["attempt"] > run["attempt"] for later in earlier):
                 problems.append(f"{name}: attempt {run['attempt']} ran again after a later one: {runs}")
         reruns["Compute"] += len(runs) - attempts
 
@@ -569,18 +614,24 @@ def check_executions(crashes, sfn):
         reruns["Approve"] += len(runs) - 1
 
     # Activity tasks: each handed out once; an attempt times out only when its
-    # lease was lost with a GetActivityTask answer a kill cut off.
+    # lease was lost with a GetActivityTask answer a kill cut off: no worker got
+    # its token, and a kill came while the state ran.
     twice = [token for token, count in crashes.activity_tokens.items() if count > 1]
     if twice:
         problems.append(f"activity tasks handed out twice: {[token_attempt(t) for t in twice]}")
-    answered_attempts = {token_attempt(token) for token in crashes.activity_answered}
-    for name, count in timed_out.items():
-        for retry in range(count):
-            if (name, retry) in answered_attempts:
-                problems.append(f"{name}: activity attempt {retry} timed out though answered")
-    lost = sum(timed_out.values())
+    received = {token_attempt(token) for token in crashes.activity_tokens}
+    for name, timeouts in timed_out.items():
+        for retry, (entered, timed) in enumerate(timeouts):
+            if (name, retry) in received:
+                problems.append(f"{name}: activity attempt {retry} timed out though a worker got it")
+            if not any(entered < killed < timed for killed, _, _ in crashes.kills):
+                problems.append(f"{name}: activity attempt {retry} timed out with no kill")
+    lost = sum(len(timeouts) for timeouts in timed_out.values())
     if lost > len(crashes.kills):
         problems.append(f"{lost} activity attempts timed out, more than the {len(crashes.kills)} kills")
+    listed = names(sfn, f"{STATES}:stateMachine:{MACHINE}")
+    if listed != set(crashes.started):
+        problems.append(f"executions lost or added: {listed ^ set(crashes.started)}")
     print(
         f"crash test: runs again after a kill: {dict(reruns)}; activity attempts timed out "
         f"(their lease lost in a kill): {lost}"
