@@ -9,8 +9,9 @@
 //!   after a crash, or redriven after a failure) runs only the branches, iterations
 //!   and children that did not finish.
 //! - A state's retry progress, under `<entry key>/retry` (see
-//!   [`Run::entry_key`](crate::exec::Run::entry_key)): how often each retrier fired
-//!   and when the next attempt is due, so that a backoff survives a restart.
+//!   [`Run::entry_key`](crate::exec::Run::entry_key)): how often each retrier fired,
+//!   when the next attempt is due, and the events of the attempts that failed, so
+//!   that a backoff survives a restart and the history keeps those attempts.
 //! - A redriven state's anchor, under `<execution ARN>/redrive/<StateEntered id>`: the
 //!   failed entry whose finished branches and iterations it keeps.
 //! - The history [`Events`] made inside a state, held until the state's transition is
@@ -199,10 +200,14 @@ fn anchor_key(arn: &str, entered: u64) -> String {
 }
 
 /// What the journal notes of a state's retries: each retrier's count, the retry
-/// count of the next attempt, and when it is due (milliseconds since the epoch).
+/// count of the next attempt, when it is due (milliseconds since the epoch), and
+/// the history events of the state's attempts so far (none in notes written before
+/// they were kept), which the history shows after a restart.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Progress {
     pub(crate) used: Vec<u64>,
     pub(crate) retries: u32,
     pub(crate) due: i64,
+    #[serde(default)]
+    pub(crate) events: Vec<Pending>,
 }

@@ -65,13 +65,18 @@ pub fn matches(error_equals: &[&str], error: &ExecutionError) -> bool {
 
 /// The retry state of one state entry: how many times each retrier has fired.
 /// Under the durable engine it is noted in the [`Journal`](crate::journal::Journal)
-/// before each backoff, so that a restarted state goes on with the next attempt when
-/// it is due rather than from the first one.
+/// before each backoff, with the history events of the attempts that failed, so
+/// that a restarted state goes on with the next attempt when it is due rather than
+/// from the first one, and its history still shows the failed attempts.
 #[derive(Debug)]
 pub struct Retry {
     retriers: &'static [Retrier],
     used: Vec<u64>,
     retries: u32,
+    /// Where the state's own events begin among those its run records (see
+    /// [`Run::events`]): after the events of the states before it in the same
+    /// branch or iteration.
+    events_from: usize,
 }
 
 impl Retry {
@@ -81,24 +86,36 @@ impl Retry {
             retriers,
             used: Vec::new(),
             retries: 0,
+            events_from: 0,
         }
     }
 
     /// The retry state of the state `run` runs: none yet, unless the durable engine
     /// noted retries of this entry before a restart. Then the retry count is restored
-    /// (`$$.State.RetryCount`) and this waits until the next attempt is due.
+    /// (`$$.State.RetryCount`), so are the events of the attempts that failed, and
+    /// this waits until the next attempt is due.
     pub async fn resume(retriers: &'static [Retrier], run: &mut Run) -> Retry {
         let mut retry = Retry::new(retriers);
         let Some(journal) = run.execution().journal() else {
             return retry;
         };
+        retry.events_from = run.events().map_or(0, |events| events.len());
         let noted = journal
             .read(&progress_key(run))
             .and_then(|text| serde_json::from_str::<Progress>(&text).ok())
             .filter(|progress| progress.used.len() == retriers.len());
-        if let Some(Progress { used, retries, due }) = noted {
+        if let Some(Progress {
+            used,
+            retries,
+            due,
+            events,
+        }) = noted
+        {
             retry.used = used;
             retry.retries = retries;
+            if let Some(own) = run.events() {
+                own.extend(events);
+            }
             run.record_events(3 * u64::from(retries));
             let due = crate::clock::from_unix_millis(due);
             run.resume_attempt(retries, due);
@@ -126,6 +143,10 @@ impl Retry {
                 used: self.used.clone(),
                 retries: self.retries + 1,
                 due: crate::clock::unix_millis(SystemTime::now() + delay),
+                events: run
+                    .events()
+                    .map(|events| events.since(self.events_from))
+                    .unwrap_or_default(),
             };
             let text = serde_json::to_string(&progress).unwrap_or_default();
             journal.write(progress_key(run), text).await;

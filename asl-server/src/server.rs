@@ -177,7 +177,8 @@ impl Server {
     }
 
     /// Answers requests on `listener` until `shutdown` completes, then finishes
-    /// the requests in flight. First it hands every state machine of the catalog
+    /// the requests in flight (GetActivityTask's long polls end at once, without
+    /// a task). First it hands every state machine of the catalog
     /// to the host (compiled in the background unless compiled before) and goes on
     /// with the executions a previous server left running.
     pub async fn serve(
@@ -194,6 +195,13 @@ impl Server {
                 Err(error) => tracing::error!(%error, "cannot go on with running executions"),
             }
         });
+        let polls = self.state.host.clone();
+        let shutdown = async move {
+            shutdown.await;
+            // The requests in flight finish, but GetActivityTask's long polls
+            // end now rather than after up to 60 s.
+            polls.stop_polls();
+        };
         axum::serve(listener, self.into_router())
             .with_graceful_shutdown(shutdown)
             .await

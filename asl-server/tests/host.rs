@@ -536,3 +536,21 @@ async fn a_compile_past_its_time_is_stopped_and_its_definitions_fail() {
     assert_eq!(host.compiled(&id).await.unwrap_err(), error);
     assert_eq!(host.compile_count(), 2);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stopping_server_ends_the_long_polls_of_activity_workers() {
+    let dir = tempfile::tempdir().unwrap();
+    let (host, _control) = host(dir.path());
+    let poll = Duration::from_secs(60);
+    let polling = tokio::spawn({
+        let host = host.clone();
+        async move { host.activity_task(ACTIVITY, poll).await }
+    });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    host.stop_polls();
+    // Found in the crash test: a SIGTERM waited up to 60 s for GetActivityTask.
+    let ended = tokio::time::timeout(Duration::from_secs(5), polling).await;
+    assert_eq!(ended.expect("the long poll ends").unwrap(), None);
+    let later = tokio::time::timeout(Duration::from_secs(1), host.activity_task(ACTIVITY, poll));
+    assert_eq!(later.await, Ok(None), "a poll while stopping does not wait");
+}

@@ -355,6 +355,17 @@ fn a_retry_backoff_goes_on_after_a_restart_and_the_failed_attempt_is_not_run_aga
             0,
             "the Left branch had finished"
         );
+        // Inside the branch too, the failed attempt stays in the history.
+        let failed: Vec<String> = engine
+            .history("b")
+            .unwrap()
+            .iter()
+            .filter(|event| event.kind == EventType::TaskFailed)
+            .map(|event| {
+                serde_json::to_value(event).unwrap()["taskFailedEventDetails"]["error"].to_string()
+            })
+            .collect();
+        assert_eq!(failed, [r#""Flaky""#]);
     });
 }
 
@@ -439,6 +450,50 @@ async fn each_task_attempt_is_recorded_with_its_parameters_and_result() {
         json(11)["stateExitedEventDetails"]["output"],
         r#"{"amount":5,"charge":{"paid":5}}"#
     );
+}
+
+/// Found by the crash test of `asl serve`: the events of the attempts that failed
+/// were kept in memory only, so a restart during a backoff lost them from the
+/// history (which then showed one attempt for `$$.State.RetryCount` 2).
+#[test]
+fn the_attempts_that_failed_stay_in_the_history_across_a_restart_in_a_backoff() {
+    let directory = tempfile::tempdir().unwrap();
+    let store = sqlite(&directory);
+    crash_after(async {
+        let engine = Engine::with_store(charge::Machine::new(Gateway), Arc::clone(&store));
+        engine.start("c", json!({"amount": 5})).await.unwrap();
+        // The first attempt fails at once; its retry is noted before the backoff.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    });
+    runtime(true).block_on(async {
+        let engine = Engine::with_store(charge::Machine::new(Gateway), Arc::clone(&store));
+        let (record, _) = resumed_until_end(&engine, "c").await;
+        assert_eq!(record.position.status, ExecutionStatus::Succeeded);
+        let history = engine.history("c").unwrap();
+        use EventType::*;
+        assert_eq!(
+            kinds(&history),
+            [
+                ExecutionStarted,
+                TaskStateEntered,
+                TaskScheduled,
+                TaskStarted,
+                TaskFailed,
+                TaskScheduled,
+                TaskStarted,
+                TaskTimedOut,
+                TaskScheduled,
+                TaskStarted,
+                TaskSucceeded,
+                TaskStateExited,
+                ExecutionSucceeded
+            ]
+        );
+        let ids: Vec<u64> = history.iter().map(|event| event.id).collect();
+        assert_eq!(ids, (1..=13).collect::<Vec<_>>());
+        let failed = serde_json::to_value(&history[4]).unwrap();
+        assert_eq!(failed["taskFailedEventDetails"]["error"], "Unavailable");
+    });
 }
 
 mod review {
@@ -534,6 +589,85 @@ fn an_activity_task_taken_by_a_worker_is_not_offered_again_after_a_restart() {
             scheduled["activityScheduledEventDetails"],
             json!({"resource": REVIEW, "input": r#"{"doc":"doc"}"#, "inputDetails": {"truncated": false}})
         );
+    });
+}
+
+mod ask {
+    asl_macros::asl!(
+        definition = r#"{
+        "StartAt": "Ask",
+        "States": {
+            "Ask": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                "Parameters": {"token.$": "$$.Task.Token"},
+                "End": true
+            }
+        }
+    }"#
+    );
+}
+
+/// Hands each callback's token out (here: keeps it).
+#[derive(Default)]
+struct Asker(Mutex<Option<String>>);
+
+impl ask::Tasks for Arc<Asker> {
+    async fn ask(&self, input: Value, _: TaskContext<'_>) -> Result<Value, TaskError> {
+        *self.0.lock().unwrap() = input["token"].as_str().map(str::to_owned);
+        Ok(json!({"MessageId": "m-1"}))
+    }
+}
+
+/// Found by the crash test of `asl serve`: a Task resumed after a restart with its
+/// answer recorded (sent to the store while no process ran it) returned the answer
+/// without the events of what had happened before the restart: the callback
+/// handler's `TaskSubmitted`, the worker's taking of the activity task
+/// (`ActivityStarted`).
+#[test]
+fn a_task_resumed_with_its_answer_recorded_keeps_its_events() {
+    // A store each: both machines are named `workflow`.
+    let (directory, reviews) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (store, reviews) = (sqlite(&directory), sqlite(&reviews));
+    let asker = Arc::new(Asker::default());
+    crash_after(async {
+        let engine = Engine::with_store(ask::Machine::new(Arc::clone(&asker)), Arc::clone(&store));
+        engine.start("asked", json!({})).await.unwrap();
+        until(|| asker.0.lock().unwrap().is_some()).await;
+        // The handler's answer is noted before the state waits.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    });
+    let review = take_review_then_crash(&reviews, "reviewed", Duration::ZERO, Duration::ZERO);
+    // Answered while no engine runs them (as `asl executions send-task-success`).
+    let token = asker.0.lock().unwrap().clone().unwrap();
+    let control = asl_engine::Control::new(Arc::clone(&store));
+    control.send_task_success(&token, json!("yes")).unwrap();
+    let control = asl_engine::Control::new(Arc::clone(&reviews));
+    control.send_task_success(&review, json!("fine")).unwrap();
+
+    runtime(true).block_on(async {
+        use EventType::*;
+        let engine = Engine::with_store(
+            ask::Machine::new(Arc::new(Asker::default())),
+            Arc::clone(&store),
+        );
+        let (record, _) = resumed_until_end(&engine, "asked").await;
+        assert_eq!(record.position.output.as_deref(), Some(r#""yes""#));
+        let history = engine.history("asked").unwrap();
+        let inside = [TaskScheduled, TaskStarted, TaskSubmitted, TaskSucceeded];
+        assert_eq!(kinds(&history)[2..6], inside);
+        let submitted = serde_json::to_value(&history[4]).unwrap();
+        assert_eq!(
+            submitted["taskSubmittedEventDetails"]["output"],
+            r#"{"MessageId":"m-1"}"#
+        );
+
+        let engine = Engine::with_store(review::Machine::new(Workers), Arc::clone(&reviews));
+        let (record, _) = resumed_until_end(&engine, "reviewed").await;
+        assert_eq!(record.position.output.as_deref(), Some(r#""fine""#));
+        let history = engine.history("reviewed").unwrap();
+        let inside = [ActivityScheduled, ActivityStarted, ActivitySucceeded];
+        assert_eq!(kinds(&history)[2..5], inside);
     });
 }
 

@@ -12,6 +12,7 @@ import signal
 import subprocess
 import tempfile
 import threading
+import time
 import urllib.error
 import urllib.request
 import uuid
@@ -38,16 +39,23 @@ def client(endpoint_url):
 
 
 class Server:
-    """An `asl serve` process on a free port, its log collected."""
+    """An `asl serve` process, its log collected: on a free port unless `bind` names
+    one, its Tasks bound by the TOML file `bindings` if given, with `env` added to
+    its environment (and so to its workers' and their commands')."""
 
-    def __init__(self, data_dir):
+    def __init__(self, data_dir, bindings=None, bind="127.0.0.1:0", env=None):
         binary = os.environ.get("ASL_BIN")
         if not binary:
             pytest.fail("ASL_BIN must name the asl binary (e.g. target/debug/asl)")
+        command = [binary, "serve", "--bind", bind, "--data-dir", data_dir]
+        if bindings:
+            command += ["--bindings", bindings]
         self.process = subprocess.Popen(
-            [binary, "serve", "--bind", "127.0.0.1:0", "--data-dir", data_dir],
+            command,
+            stdin=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
+            env=dict(os.environ, **(env or {})),
         )
         self.log = []
         first = self.process.stderr.readline()
@@ -57,7 +65,8 @@ class Server:
             self.process.kill()
             pytest.fail(f"asl serve did not start: {first}{self.process.stderr.read()}")
         self.endpoint = found.group(1)
-        threading.Thread(target=self._drain, daemon=True).start()
+        self._drained = threading.Thread(target=self._drain, daemon=True)
+        self._drained.start()
 
     def _drain(self):
         for line in self.process.stderr:
@@ -67,6 +76,79 @@ class Server:
         """Stops it as Ctrl-C or SIGTERM would; its exit status."""
         self.process.send_signal(signal.SIGTERM)
         return self.process.wait(timeout=30)
+
+    def kill(self, timeout=10, then=None):
+        """SIGKILLs it, as a crash would, and waits until its worker processes are
+        gone too; how long they took (seconds).
+
+        Nothing kills the workers: each reads the server's pipe to its stdin and
+        exits when that pipe closes, which it does when the kernel closes the dead
+        server's descriptors. The workers inherit the server's stderr, so the end of
+        file on it means that the last of them exited; the processes under the
+        server just before the kill are checked by pid as well (Linux), so that a
+        survivor is named."""
+        family = descendants(self.process.pid)
+        self.process.send_signal(signal.SIGKILL)
+        killed = time.monotonic()
+        self.process.wait(timeout=timeout)
+        if then:
+            then()
+        self._drained.join(timeout=timeout)
+        survivors = [process for process in family if alive(process)]
+        while survivors and time.monotonic() < killed + timeout:
+            time.sleep(0.01)
+            survivors = [process for process in survivors if alive(process)]
+        if self._drained.is_alive() or survivors:
+            pytest.fail(
+                f"processes of the asl serve killed by SIGKILL outlived it by {timeout} s: "
+                f"{[process_command(pid) for pid, _ in survivors] or 'one holds its stderr'}"
+            )
+        return time.monotonic() - killed
+
+
+def descendants(pid):
+    """The processes under `pid`, each as (pid, start time), read from /proc
+    (empty where there is none)."""
+    children = {}
+    entries = os.listdir("/proc") if os.path.isdir("/proc") else []
+    for process in [int(entry) for entry in entries if entry.isdigit()]:
+        stat = process_stat(process)
+        if stat:
+            children.setdefault(stat[0], []).append((process, stat[1]))
+    found, parents = [], [pid]
+    while parents:
+        for child in children.get(parents.pop(), []):
+            found.append(child)
+            parents.append(child[0])
+    return found
+
+
+def process_stat(pid):
+    """(parent pid, start time, state) of process `pid`, or None once it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            # The name, in parentheses, may hold spaces: the fields follow its end.
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return int(fields[1]), fields[19], fields[0]
+
+
+def process_command(pid):
+    """The command line of process `pid`, as far as it can be read."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            return f"{pid}: " + cmdline.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return f"{pid}: gone"
+
+
+def alive(process):
+    """Whether `process` (pid, start time) still runs: neither gone, nor a zombie,
+    nor its pid reused."""
+    pid, started = process
+    stat = process_stat(pid)
+    return stat is not None and stat[1] == started and stat[2] != "Z"
 
 
 @pytest.fixture(scope="session")

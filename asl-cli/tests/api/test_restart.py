@@ -2,6 +2,8 @@
 one on the same data directory answers with everything the first kept."""
 
 import tempfile
+import threading
+import time
 
 from conftest import ROLE, Server, client, definition
 
@@ -34,3 +36,23 @@ def test_resources_survive_a_restart():
         third = sfn.publish_state_machine_version(stateMachineArn=arn)
         assert third["stateMachineVersionArn"] == arn + ":3", "version 2 is never given again"
         assert second.stop() == 0
+
+
+def test_a_sigterm_ends_the_long_polls_of_activity_workers():
+    """Found by the crash test: a graceful stop waited up to 60 s for each
+    GetActivityTask in flight. They end at once, without a task."""
+    with tempfile.TemporaryDirectory() as data_dir:
+        server = Server(data_dir)
+        sfn = client(server.endpoint)
+        activity = sfn.create_activity(name="polled")["activityArn"]
+        polled = {}
+        poller = threading.Thread(
+            target=lambda: polled.update(sfn.get_activity_task(activityArn=activity))
+        )
+        poller.start()
+        time.sleep(0.5)
+        asked = time.monotonic()
+        assert server.stop() == 0
+        assert time.monotonic() - asked < 10
+        poller.join(timeout=10)
+        assert "taskToken" not in polled and polled["ResponseMetadata"]["HTTPStatusCode"] == 200

@@ -67,8 +67,16 @@ impl Events {
     }
 
     /// How many events are held.
-    fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.lock().len()
+    }
+
+    /// A copy of the events held from index `from` on.
+    pub(crate) fn since(&self, from: usize) -> Vec<Pending> {
+        self.lock()
+            .get(from..)
+            .map(<[Pending]>::to_vec)
+            .unwrap_or_default()
     }
 
     /// The events held, which are then gone.
@@ -208,20 +216,24 @@ impl Events {
 
     /// Records that a callback Task's handler handed out its token and answered
     /// `response` (`TaskSubmitted`); the outcome sent with the token comes later.
-    pub fn task_submitted(&self, resource: &TaskResource, response: &Value) {
+    /// Returns the event, which the journal keeps for a Task resumed after a restart.
+    pub fn task_submitted(&self, resource: &TaskResource, response: &Value) -> Pending {
         let Resource {
             resource_type,
             resource,
         } = Resource::of(resource);
-        self.record(
-            EventType::TaskSubmitted,
-            Details::TaskSubmitted(TaskOutput {
+        let submitted = Pending {
+            time: crate::clock::unix_millis(SystemTime::now()),
+            kind: EventType::TaskSubmitted,
+            details: Details::TaskSubmitted(TaskOutput {
                 resource_type,
                 resource,
                 output: response.to_string(),
                 output_details: Truncated::default(),
             }),
-        );
+        };
+        self.extend(vec![submitted.clone()]);
+        submitted
     }
 
     /// Records that a worker took an activity task (`ActivityStarted`).

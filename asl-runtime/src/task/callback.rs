@@ -14,7 +14,9 @@
 //! after a restart it is not offered again.
 //!
 //! The engine notes heartbeats too, so that a callback Task resumed after a restart
-//! counts `HeartbeatSeconds` from the last one (or from its entry).
+//! counts `HeartbeatSeconds` from the last one (or from its entry), and the journal
+//! the handler's answer (`TaskSubmitted`), so that the history of a Task resumed
+//! with its outcome recorded still shows it.
 //!
 //! Outside an engine there is nobody to send a token to, and the handler's own
 //! result is the Task's result, as for other Tasks.
@@ -28,6 +30,7 @@ use serde_json::Value;
 use tokio::sync::oneshot;
 
 use super::{TaskContext, TaskError};
+use crate::events::Pending;
 use crate::exec::Run;
 pub use crate::hooks::{Activities, ActivityTask, Callbacks, Outcome, TaskTokens};
 
@@ -95,14 +98,27 @@ pub async fn wait_for_token(
     let (Some(callbacks), Some(token)) = (task.callbacks(), task.task_token()) else {
         return handler.await;
     };
+    let journal = task.journal();
+    let submitted = format!("{token}/submitted");
     if let Some(outcome) = callbacks.tokens.recorded(token) {
+        // The handler answered before a restart: its TaskSubmitted, as noted then.
+        let noted = journal.and_then(|journal| journal.read(&submitted));
+        let event = noted.and_then(|text| serde_json::from_str::<Pending>(&text).ok());
+        if let (Some(events), Some(event)) = (task.events(), event) {
+            events.extend(vec![event]);
+        }
         return into_result(outcome);
     }
     let outcome = callbacks.tokens.register(token, task.heartbeat().clone());
     let forget = Forget { callbacks, token };
     let response = handler.await?;
     if let Some(events) = task.events() {
-        events.task_submitted(task.classified_resource(), &response);
+        let event = events.task_submitted(task.classified_resource(), &response);
+        if let Some(journal) = journal {
+            // An answer that comes meanwhile waits in `outcome`.
+            let text = serde_json::to_string(&event).unwrap_or_default();
+            journal.write(submitted, text).await;
+        }
     }
     wait(callbacks, token, outcome, forget).await
 }
@@ -123,6 +139,12 @@ where
         return handler(input).await;
     };
     if let Some(outcome) = callbacks.tokens.recorded(token) {
+        // Answered before a restart, by the worker that took it.
+        if let Some(events) = task.events()
+            && callbacks.activities.leased(token)
+        {
+            events.activity_started();
+        }
         return into_result(outcome);
     }
     let outcome = callbacks.tokens.register(token, task.heartbeat().clone());

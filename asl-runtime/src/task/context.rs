@@ -151,6 +151,11 @@ impl<'a> TaskContext<'a> {
         self.run.events()
     }
 
+    /// The execution's journal, under the durable engine.
+    pub(crate) fn journal(&self) -> Option<&'a crate::journal::Journal> {
+        self.run.execution().journal().map(|journal| &**journal)
+    }
+
     /// The time this attempt has left before it times out, like Lambda's
     /// `getRemainingTimeInMillis`; `None` when it has no practical limit.
     pub fn remaining(&self) -> Option<Duration> {

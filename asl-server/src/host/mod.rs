@@ -205,6 +205,8 @@ struct Inner {
     binaries: Mutex<HashMap<PathBuf, Arc<Binary>>>,
     /// Whether the task stopping idle workers runs.
     reaping: AtomicBool,
+    /// Becomes `true` when the server stops: `GetActivityTask` waits no longer.
+    stopping: watch::Sender<bool>,
 }
 
 /// A definition of a state machine, and where it is compiled once it is.
@@ -247,8 +249,17 @@ impl Host {
                 compiles: AtomicUsize::new(0),
                 binaries: Mutex::new(HashMap::new()),
                 reaping: AtomicBool::new(false),
+                stopping: watch::Sender::new(false),
             }),
         }
+    }
+
+    /// The server stops: the `GetActivityTask` long polls in flight end at once
+    /// without a task (as their 60 s would have), and later ones do not wait, so
+    /// that a graceful shutdown does not wait for them. A call to a worker in
+    /// flight is never cut off: a task it took is handed out.
+    pub fn stop_polls(&self) {
+        self.inner.stopping.send_replace(true);
     }
 
     /// Keeps `definition` of state machine `machine` and starts compiling it in the
@@ -401,6 +412,7 @@ impl Host {
     /// worker offers, waiting up to `wait`; `None` when none came.
     pub async fn activity_task(&self, activity: &str, wait: Duration) -> Option<ActivityTask> {
         let deadline = tokio::time::Instant::now() + wait;
+        let mut stopping = self.inner.stopping.subscribe();
         loop {
             for binary in self.binaries() {
                 let Some(busy) = binary.live_worker().await else {
@@ -413,10 +425,13 @@ impl Host {
                     return Some(task);
                 }
             }
-            if tokio::time::Instant::now() >= deadline {
+            if tokio::time::Instant::now() >= deadline || *stopping.borrow_and_update() {
                 return None;
             }
-            tokio::time::sleep(ACTIVITY_POLL).await;
+            tokio::select! {
+                () = tokio::time::sleep(ACTIVITY_POLL) => {}
+                _ = stopping.changed() => {}
+            }
         }
     }
 
