@@ -9,7 +9,7 @@
 
 use std::ffi::OsStr;
 use std::io::{BufRead, BufReader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 
@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex};
 #[path = "common/api.rs"]
 mod api_common;
 
-use api_common::{CACHE, passed, pytest, run, suite};
+use api_common::{CACHE, clients, passed, pytest, run, suite, workspace};
 
 /// `asl serve`, stopped (SIGTERM) when dropped if it still runs.
 struct Served {

@@ -14,7 +14,7 @@ use std::process::{Command, Output};
 /// share, so that the runtime is compiled once.
 pub const CACHE: &str = concat!(env!("CARGO_TARGET_TMPDIR"), "/asl-cache");
 
-fn workspace() -> PathBuf {
+pub fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("asl-cli is in the workspace")
@@ -41,7 +41,7 @@ pub fn run(command: &mut Command, what: &str) {
 }
 
 /// The virtual environment with the pinned clients: its `bin` directory.
-fn clients() -> PathBuf {
+pub fn clients() -> PathBuf {
     let venv = workspace().join("target/python-venv");
     let requirements = std::fs::read_to_string(suite().join("requirements.txt")).unwrap();
     let installed = venv.join("asl-requirements.txt");
