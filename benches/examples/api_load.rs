@@ -47,7 +47,9 @@ fn start(binary: &str, data_dir: &std::path::Path) -> Server {
         .expect("asl serve starts");
     let mut stderr = BufReader::new(child.stderr.take().expect("stderr is piped"));
     let mut first = String::new();
-    stderr.read_line(&mut first).expect("asl serve prints where it listens");
+    stderr
+        .read_line(&mut first)
+        .expect("asl serve prints where it listens");
     let endpoint = first
         .split_once("listening on ")
         .and_then(|(_, rest)| rest.split_whitespace().next())
@@ -217,7 +219,13 @@ fn main() -> ExitCode {
         );
         warm.expect("the first execution starts");
     }
-    load(&endpoint, "StartSyncExecution", &express, total, connections);
+    load(
+        &endpoint,
+        "StartSyncExecution",
+        &express,
+        total,
+        connections,
+    );
     load(&endpoint, "StartExecution", &standard, total, connections);
     drop(server);
     ExitCode::SUCCESS
