@@ -24,30 +24,40 @@ ROLE = "arn:aws:iam::123456789012:role/service-role/asl-tests"
 STATES = "arn:aws:states:us-east-1:123456789012"
 
 
-def client(endpoint_url):
+def client(endpoint_url, key="test", secret="test", token=None, region="us-east-1"):
     """A boto3 client of the server at `endpoint_url`, set up as the README shows."""
     return boto3.client(
         "stepfunctions",
         endpoint_url=endpoint_url,
-        region_name="us-east-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
+        region_name=region,
+        aws_access_key_id=key,
+        aws_secret_access_key=secret,
+        aws_session_token=token,
         # StartSyncExecution and TestState would go to sync-<host> otherwise.
         config=Config(inject_host_prefix=False),
     )
 
 
 class Server:
-    """An `asl serve` process on a free port, its log collected."""
+    """An `asl serve` process on a free port, its log collected: `arguments` are
+    added to its command line, `environment` to (or, where None, removed from)
+    the environment it inherits."""
 
-    def __init__(self, data_dir):
+    def __init__(self, data_dir, *arguments, environment=None):
         binary = os.environ.get("ASL_BIN")
         if not binary:
             pytest.fail("ASL_BIN must name the asl binary (e.g. target/debug/asl)")
+        inherited = dict(os.environ)
+        for name, value in (environment or {}).items():
+            if value is None:
+                inherited.pop(name, None)
+            else:
+                inherited[name] = value
         self.process = subprocess.Popen(
-            [binary, "serve", "--bind", "127.0.0.1:0", "--data-dir", data_dir],
+            [binary, "serve", "--bind", "127.0.0.1:0", "--data-dir", data_dir, *arguments],
             stderr=subprocess.PIPE,
             text=True,
+            env=inherited,
         )
         self.log = []
         first = self.process.stderr.readline()
@@ -143,18 +153,21 @@ def raw(endpoint, target, body, content_type="application/x-amz-json-1.0"):
         return error.code, error.headers, json.loads(error.read())
 
 
-def aws(endpoint, *arguments):
-    """Runs `aws stepfunctions ARGUMENTS --endpoint-url ENDPOINT`: its exit status,
-    its output as JSON (None when empty) and its stderr."""
+def aws(endpoint, *arguments, key="test", secret="test"):
+    """Runs `aws stepfunctions ARGUMENTS --endpoint-url ENDPOINT` with access key
+    `key` and `secret`: its exit status, its output as JSON (None when empty) and
+    its stderr."""
     environment = dict(
         os.environ,
-        AWS_ACCESS_KEY_ID="test",
-        AWS_SECRET_ACCESS_KEY="test",
+        AWS_ACCESS_KEY_ID=key,
+        AWS_SECRET_ACCESS_KEY=secret,
         AWS_DEFAULT_REGION="us-east-1",
         AWS_CONFIG_FILE=os.devnull,
         AWS_SHARED_CREDENTIALS_FILE=os.devnull,
         AWS_DISABLE_HOST_PREFIX_INJECTION="true",
     )
+    for inherited in ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_PROFILE"):
+        environment.pop(inherited, None)
     done = subprocess.run(
         ["aws", "stepfunctions", *arguments, "--endpoint-url", endpoint, "--output", "json"],
         capture_output=True,
