@@ -8,10 +8,12 @@ import subprocess
 import tempfile
 from unittest import mock
 
+import boto3
 import pytest
+from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from conftest import Server, aws, client, error_of, raw, unique
+from conftest import Server, aws, error_of, raw, unique
 
 KEY, SECRET = "AKIDASLTEST", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
 TEMPORARY, TEMPORARY_SECRET, TOKEN = "ASIAASLTEST", "temporary-secret", "session+token/=="
@@ -50,6 +52,19 @@ def signed():
         assert "SigV4 for us-east-1 with 3 access key(s)" in server.log[0]
         yield server.endpoint
         assert server.stop() == 0
+
+
+def client(endpoint_url, key, secret, token=None, region="us-east-1"):
+    """A boto3 client of the server signing with `key`, `secret` and `token`."""
+    return boto3.client(
+        "stepfunctions",
+        endpoint_url=endpoint_url,
+        region_name=region,
+        aws_access_key_id=key,
+        aws_secret_access_key=secret,
+        aws_session_token=token,
+        config=Config(inject_host_prefix=False),
+    )
 
 
 def refusal(call):
