@@ -98,6 +98,11 @@ pub enum Command {
     /// (RUST_LOG filters them). Ctrl-C or SIGTERM stops it after the requests in
     /// flight.
     ///
+    /// Requests are not authenticated unless `--auth sigv4` is given: then each one
+    /// must carry a valid AWS Signature Version 4 of an access key of the
+    /// --credentials file (AWS shared-credentials format, e.g. ~/.aws/credentials)
+    /// or of the server's AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+    ///
     /// Exit status: 0 when stopped by a signal, 2 when it cannot start.
     Serve(ServeArgs),
 }
@@ -115,6 +120,24 @@ pub struct ServeArgs {
     /// run`).
     #[arg(long, value_name = "FILE")]
     pub bindings: Option<PathBuf>,
+    /// How requests are authenticated.
+    #[arg(long, value_enum, default_value_t = AuthChoice::None)]
+    pub auth: AuthChoice,
+    /// The access keys of `--auth sigv4`: a file in the AWS shared-credentials
+    /// format (each `[profile]` with aws_access_key_id and aws_secret_access_key,
+    /// optionally aws_session_token); AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY
+    /// of the environment are accepted too.
+    #[arg(long, value_name = "FILE")]
+    pub credentials: Option<PathBuf>,
+}
+
+/// How `asl serve` authenticates requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuthChoice {
+    /// Not at all: any signature, or none (keep the server on loopback).
+    None,
+    /// AWS Signature Version 4 with a known access key, on every request.
+    Sigv4,
 }
 
 /// Arguments of `asl executions`.

@@ -2,10 +2,11 @@
 
 use std::io;
 
+use asl_server::protocol::{Auth, Credentials, CredentialsError};
 use asl_server::{Config, Server};
 use tracing_subscriber::EnvFilter;
 
-use crate::{Io, ServeArgs};
+use crate::{AuthChoice, Io, ServeArgs};
 
 /// Exit status when the server stopped on a signal.
 const STOPPED: u8 = 0;
@@ -25,6 +26,38 @@ pub fn serve(args: &ServeArgs, io: &mut Io<'_>) -> io::Result<u8> {
         }
     };
     config.bindings = args.bindings.clone();
+    match (args.auth, &args.credentials) {
+        (AuthChoice::None, None) => {}
+        (AuthChoice::None, Some(_)) => {
+            writeln!(
+                io.stderr,
+                "error: --credentials names the keys of --auth sigv4; add --auth sigv4"
+            )?;
+            return Ok(CANNOT_START);
+        }
+        (AuthChoice::Sigv4, file) => match access_keys(file.as_deref()) {
+            Ok(credentials) if credentials.is_empty() => {
+                writeln!(
+                    io.stderr,
+                    "error: --auth sigv4 needs access keys: --credentials FILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment"
+                )?;
+                return Ok(CANNOT_START);
+            }
+            Ok(credentials) => config = config.with_sigv4(credentials),
+            Err(error) => {
+                writeln!(io.stderr, "error: {error}")?;
+                return Ok(CANNOT_START);
+            }
+        },
+    }
+    let auth = match &config.auth {
+        Auth::None => "no authentication".to_owned(),
+        Auth::SigV4(verifier) => format!(
+            "SigV4 for {} with {} access key(s)",
+            config.account.region(),
+            verifier.credentials().len()
+        ),
+    };
     let server = match Server::open(config) {
         Ok(server) => server,
         Err(error) => {
@@ -53,7 +86,7 @@ pub fn serve(args: &ServeArgs, io: &mut Io<'_>) -> io::Result<u8> {
         };
         writeln!(
             io.stderr,
-            "asl serve: listening on http://{} (data in {})",
+            "asl serve: listening on http://{} (data in {}; {auth})",
             listener.local_addr()?,
             server.data_dir().display()
         )?;
@@ -61,6 +94,19 @@ pub fn serve(args: &ServeArgs, io: &mut Io<'_>) -> io::Result<u8> {
         server.serve(listener, stopped()).await?;
         Ok(STOPPED)
     })
+}
+
+/// The keys of `--auth sigv4`: those of `file` and of the environment.
+fn access_keys(file: Option<&std::path::Path>) -> Result<Credentials, CredentialsError> {
+    let from_env = Credentials::from_env()?;
+    match file {
+        None => Ok(from_env),
+        Some(file) => Credentials::from_file(file)?.merge(
+            from_env,
+            &file.display().to_string(),
+            "the environment",
+        ),
+    }
 }
 
 /// Completes on Ctrl-C or SIGTERM.

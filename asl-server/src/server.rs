@@ -14,8 +14,8 @@ use tokio::net::TcpListener;
 use crate::catalog::{Catalog, CatalogError, SqliteCatalog};
 use crate::catalog::{Page, StateMachine};
 use crate::host::{DefinitionId, Host, HostConfig};
-use crate::protocol::ApiError;
 use crate::protocol::{self, Actions};
+use crate::protocol::{ApiError, Auth, Credentials, SigV4};
 
 /// What a server is opened with.
 #[derive(Debug, Clone)]
@@ -28,18 +28,28 @@ pub struct Config {
     pub bindings: Option<PathBuf>,
     /// The partition, region and account of the ARNs it makes.
     pub account: Account,
+    /// How requests are authenticated: not at all by default.
+    pub auth: Auth,
 }
 
 impl Config {
     /// Data in `data_dir`, no bindings, the account the environment names
     /// (`AWS_REGION` or `AWS_DEFAULT_REGION`, `ASL_ACCOUNT_ID`, `ASL_PARTITION`; by
-    /// default `aws`, `us-east-1`, `123456789012`).
+    /// default `aws`, `us-east-1`, `123456789012`), no authentication.
     pub fn from_env(data_dir: impl Into<PathBuf>) -> Result<Config, InvalidAccount> {
         Ok(Config {
             data_dir: data_dir.into(),
             bindings: None,
             account: Account::from_env()?,
+            auth: Auth::None,
         })
+    }
+
+    /// Requires every request to be signed (Signature Version 4) with one of
+    /// `credentials`' keys, for this configuration's region.
+    pub fn with_sigv4(mut self, credentials: Credentials) -> Config {
+        self.auth = Auth::SigV4(SigV4::new(credentials, self.account.region()));
+        self
     }
 }
 
@@ -173,7 +183,8 @@ impl Server {
     /// The router answering every action, for [`axum::serve()`] or for tests
     /// (`tower::ServiceExt::oneshot`).
     pub fn into_router(self) -> axum::Router {
-        protocol::router(self.actions, self.state)
+        let auth = self.state.config.auth.clone();
+        protocol::router(self.actions, self.state, auth)
     }
 
     /// Answers requests on `listener` until `shutdown` completes, then finishes

@@ -40,22 +40,29 @@ def client(endpoint_url):
 
 class Server:
     """An `asl serve` process, its log collected: on a free port unless `bind` names
-    one, its Tasks bound by the TOML file `bindings` if given, with `env` added to
-    its environment (and so to its workers' and their commands')."""
+    one, its Tasks bound by the TOML file `bindings` if given, `arguments` added to
+    its command line, and `environment` added to (or, where None, removed from) the
+    environment it inherits (and so its workers' and their commands')."""
 
-    def __init__(self, data_dir, bindings=None, bind="127.0.0.1:0", env=None):
+    def __init__(self, data_dir, *arguments, bindings=None, bind="127.0.0.1:0", environment=None):
         binary = os.environ.get("ASL_BIN")
         if not binary:
             pytest.fail("ASL_BIN must name the asl binary (e.g. target/debug/asl)")
-        command = [binary, "serve", "--bind", bind, "--data-dir", data_dir]
+        command = [binary, "serve", "--bind", bind, "--data-dir", data_dir, *arguments]
         if bindings:
             command += ["--bindings", bindings]
+        inherited = dict(os.environ)
+        for name, value in (environment or {}).items():
+            if value is None:
+                inherited.pop(name, None)
+            else:
+                inherited[name] = value
         self.process = subprocess.Popen(
             command,
             stdin=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
-            env=dict(os.environ, **(env or {})),
+            env=inherited,
         )
         self.log = []
         first = self.process.stderr.readline()
@@ -225,18 +232,21 @@ def raw(endpoint, target, body, content_type="application/x-amz-json-1.0"):
         return error.code, error.headers, json.loads(error.read())
 
 
-def aws(endpoint, *arguments):
-    """Runs `aws stepfunctions ARGUMENTS --endpoint-url ENDPOINT`: its exit status,
-    its output as JSON (None when empty) and its stderr."""
+def aws(endpoint, *arguments, key="test", secret="test"):
+    """Runs `aws stepfunctions ARGUMENTS --endpoint-url ENDPOINT` with access key
+    `key` and `secret`: its exit status, its output as JSON (None when empty) and
+    its stderr."""
     environment = dict(
         os.environ,
-        AWS_ACCESS_KEY_ID="test",
-        AWS_SECRET_ACCESS_KEY="test",
+        AWS_ACCESS_KEY_ID=key,
+        AWS_SECRET_ACCESS_KEY=secret,
         AWS_DEFAULT_REGION="us-east-1",
         AWS_CONFIG_FILE=os.devnull,
         AWS_SHARED_CREDENTIALS_FILE=os.devnull,
         AWS_DISABLE_HOST_PREFIX_INJECTION="true",
     )
+    for inherited in ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_PROFILE"):
+        environment.pop(inherited, None)
     done = subprocess.run(
         ["aws", "stepfunctions", *arguments, "--endpoint-url", endpoint, "--output", "json"],
         capture_output=True,

@@ -258,7 +258,7 @@ class Crashes:
             self.data_dir,
             bindings=self.bindings,
             bind=f"127.0.0.1:{self.port}",
-            env={"CRASH_LIFE": str(self.life)},
+            environment={"CRASH_LIFE": str(self.life)},
         )
         self.logs.append(server.log)
         return server

@@ -44,13 +44,22 @@ pub enum ErrorCode {
     SerializationException,
     /// `X-Amz-Target` is missing or names no action this server answers.
     UnknownOperationException,
+    /// The request has no `Authorization` (`asl serve --auth sigv4`).
+    MissingAuthenticationTokenException,
+    /// The `Authorization` header is malformed, lacks a part, or names another
+    /// algorithm.
+    IncompleteSignatureException,
+    /// The signature, its date or its credential scope is wrong.
+    InvalidSignatureException,
+    /// The access key or the session token is unknown.
+    UnrecognizedClientException,
     /// A fault of the server (HTTP 500).
     InternalFailure,
 }
 
 impl ErrorCode {
     /// Every code.
-    pub const ALL: [ErrorCode; 33] = {
+    pub const ALL: [ErrorCode; 37] = {
         use ErrorCode::*;
         [
             ActivityAlreadyExists,
@@ -85,6 +94,10 @@ impl ErrorCode {
             ValidationException,
             SerializationException,
             UnknownOperationException,
+            MissingAuthenticationTokenException,
+            IncompleteSignatureException,
+            InvalidSignatureException,
+            UnrecognizedClientException,
             InternalFailure,
         ]
     };
@@ -132,12 +145,20 @@ impl ErrorCode {
             ValidationException => "ValidationException",
             SerializationException => "SerializationException",
             UnknownOperationException => "UnknownOperationException",
+            MissingAuthenticationTokenException => "MissingAuthenticationTokenException",
+            IncompleteSignatureException => "IncompleteSignatureException",
+            InvalidSignatureException => "InvalidSignatureException",
+            UnrecognizedClientException => "UnrecognizedClientException",
             InternalFailure => "InternalFailure",
         }
     }
 
     /// The HTTP status: 500 for [`ErrorCode::InternalFailure`], 400 for every other
     /// (the model gives no status for any SFN error; clients need only one ≥ 300).
+    /// The authentication errors are 400 too: AWS JSON services answer them so
+    /// (`UnrecognizedClientException` from Step Functions itself, the others from
+    /// DynamoDB, Kinesis, Rekognition, Secrets Manager); only services behind API
+    /// Gateway (Lambda's REST API) answer 403.
     pub fn status(self) -> StatusCode {
         match self {
             ErrorCode::InternalFailure => StatusCode::INTERNAL_SERVER_ERROR,

@@ -6,17 +6,22 @@
 //! Routing is by `X-Amz-Target` alone, never by path or `Host` (SDKs prefix the
 //! host with `sync-` for StartSyncExecution and TestState). Each request is logged
 //! in one `tracing` line: action, status, latency.
+//!
+//! With [`Auth::SigV4`] every request must be signed ([`sigv4`]) before anything
+//! else is looked at, its action included.
 
 mod dispatch;
 mod error;
 mod shape;
+pub mod sigv4;
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
@@ -24,6 +29,18 @@ use serde_json::Value;
 pub use dispatch::{Actions, Request};
 pub use error::{ApiError, ErrorCode};
 pub use shape::{Kind, Member, Pattern};
+pub use sigv4::{Credentials, CredentialsError, SigV4};
+
+/// How requests are authenticated.
+#[derive(Debug, Clone, Default)]
+pub enum Auth {
+    /// Not at all: any signature, or none, is taken (a server on loopback).
+    #[default]
+    None,
+    /// Every request must carry a valid AWS Signature Version 4 of one of the
+    /// verifier's access keys.
+    SigV4(SigV4),
+}
 
 /// The media type of every request and response body.
 pub const CONTENT_TYPE: &str = "application/x-amz-json-1.0";
@@ -37,29 +54,33 @@ pub const TARGET_PREFIX: &str = "AWSStepFunctions.";
 /// that, so the server takes a little more and checks the definition's length.
 pub const MAX_BODY: usize = 2 * 1024 * 1024;
 
-/// A router answering `actions` over `state` on every path and method.
-pub fn router<S: Send + Sync + 'static>(actions: Actions<S>, state: Arc<S>) -> Router {
-    let api = Arc::new(Api { actions, state });
+/// A router answering `actions` over `state` on every path and method, the
+/// requests authenticated as `auth` says.
+pub fn router<S: Send + Sync + 'static>(actions: Actions<S>, state: Arc<S>, auth: Auth) -> Router {
+    let api = Arc::new(Api {
+        actions,
+        state,
+        auth,
+    });
     Router::new().fallback(answer::<S>).with_state(api)
 }
 
 struct Api<S> {
     actions: Actions<S>,
     state: Arc<S>,
+    auth: Auth,
 }
 
 async fn answer<S: Send + Sync + 'static>(
     State(api): State<Arc<Api<S>>>,
-    headers: HeaderMap,
-    body: Body,
+    request: axum::extract::Request,
 ) -> Response {
     let started = Instant::now();
     let request_id = uuid::Uuid::new_v4().to_string();
-    let action = target(&headers);
-    let result = match &action {
-        Ok(action) => call(&api, action, body).await,
-        Err(error) => Err(error.clone()),
-    };
+    let (parts, body) = request.into_parts();
+    let action = target(&parts.headers);
+    let mut access_key = None;
+    let result = respond(&api, &parts, &action, body, &mut access_key).await;
     let (status, body, code) = match result {
         Ok(body) => (StatusCode::OK, body, None),
         Err(error) => (error.code().status(), error.body(), Some(error.code())),
@@ -68,6 +89,7 @@ async fn answer<S: Send + Sync + 'static>(
         action = action.as_deref().unwrap_or("-"),
         status = status.as_u16(),
         error = code.map(ErrorCode::as_str),
+        access_key,
         latency_ms = started.elapsed().as_secs_f64() * 1000.0,
         request_id,
         "request"
@@ -99,20 +121,34 @@ fn target(headers: &HeaderMap) -> Result<String, ApiError> {
         .ok_or_else(|| unknown(format!("Unknown operation: '{value}'")))
 }
 
-async fn call<S: Send + Sync + 'static>(
+/// Authenticates the request, then answers its action. `access_key` is set to
+/// the key a verified request was signed with.
+async fn respond<S: Send + Sync + 'static>(
     api: &Api<S>,
-    action: &str,
+    parts: &Parts,
+    action: &Result<String, ApiError>,
     body: Body,
+    access_key: &mut Option<String>,
 ) -> Result<Value, ApiError> {
+    let pending = match &api.auth {
+        Auth::None => None,
+        Auth::SigV4(verifier) => {
+            Some(verifier.check(&parts.method, &parts.uri, &parts.headers, SystemTime::now())?)
+        }
+    };
+    let bytes = axum::body::to_bytes(body, MAX_BODY)
+        .await
+        .map_err(|_| too_large())?;
+    if let Some(pending) = pending {
+        *access_key = Some(pending.verify(&bytes)?.access_key_id);
+    }
+    let action = action.as_ref().map_err(Clone::clone)?;
     let handler = api.actions.handler(action).ok_or_else(|| {
         ApiError::new(
             ErrorCode::UnknownOperationException,
             format!("Unknown operation: '{TARGET_PREFIX}{action}'"),
         )
     })?;
-    let bytes = axum::body::to_bytes(body, MAX_BODY)
-        .await
-        .map_err(|_| too_large())?;
     handler(Arc::clone(&api.state), object(&bytes)?).await
 }
 

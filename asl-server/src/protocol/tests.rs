@@ -48,7 +48,7 @@ struct Answer {
 }
 
 async fn send(target: Option<&str>, body: impl Into<Body>) -> Answer {
-    let router = router(Actions::new().add("Echo", echo), Arc::new(()));
+    let router = router(Actions::new().add("Echo", echo), Arc::new(()), Auth::None);
     let mut request = HttpRequest::post("/any/path").header("content-type", CONTENT_TYPE);
     if let Some(target) = target {
         request = request.header("x-amz-target", target);
@@ -158,4 +158,112 @@ async fn a_body_over_the_limit_is_refused_without_being_read_whole() {
     let answer = send(Some("AWSStepFunctions.Echo"), body).await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
     assert_eq!(error_of(&answer).0, "ValidationException");
+}
+
+/// Signs a request to the echo router for `us-east-1` with `key`/`secret`, dated
+/// now: SigV4 as botocore does it.
+fn signed_request(key: &str, secret: &str, body: &str) -> HttpRequest<Body> {
+    let date = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
+    let mut headers = axum::http::HeaderMap::new();
+    for (name, value) in [
+        ("content-type", CONTENT_TYPE),
+        ("host", "localhost:8083"),
+        ("x-amz-date", date.as_str()),
+        ("x-amz-target", "AWSStepFunctions.Echo"),
+    ] {
+        headers.insert(name, value.parse().unwrap());
+    }
+    let names: Vec<String> = ["content-type", "host", "x-amz-date", "x-amz-target"]
+        .map(str::to_owned)
+        .to_vec();
+    let payload = sigv4::tests_support::sha256_hex(body.as_bytes());
+    let canonical = sigv4::canonical_request(
+        &axum::http::Method::POST,
+        &"/".parse().unwrap(),
+        &headers,
+        &names,
+        &payload,
+    );
+    let scope = format!("{}/us-east-1/states/aws4_request", &date[..8]);
+    let to_sign = sigv4::string_to_sign(&date, &scope, &canonical);
+    let key_bytes = sigv4::signing_key(secret, &date[..8], "us-east-1", "states");
+    let signature = sigv4::tests_support::sign(&key_bytes, &to_sign);
+    let mut request = HttpRequest::post("/");
+    for (name, value) in &headers {
+        request = request.header(name, value);
+    }
+    request
+        .header(
+            "authorization",
+            format!(
+                "AWS4-HMAC-SHA256 Credential={key}/{scope}, SignedHeaders={}, Signature={signature}",
+                names.join(";")
+            ),
+        )
+        .body(Body::from(body.to_owned()))
+        .unwrap()
+}
+
+async fn send_signed(request: HttpRequest<Body>) -> Answer {
+    let auth = Auth::SigV4(SigV4::new(
+        Credentials::new().with_key("good", "secret", None),
+        "us-east-1",
+    ));
+    let router = router(Actions::new().add("Echo", echo), Arc::new(()), auth);
+    let response = router.oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    Answer {
+        status,
+        headers,
+        body: serde_json::from_slice(&bytes).unwrap(),
+    }
+}
+
+#[tokio::test]
+async fn with_sigv4_a_signed_request_is_answered_and_others_are_refused_first() {
+    let answer = send_signed(signed_request("good", "secret", r#"{"text": "hi"}"#)).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    assert_eq!(answer.body["text"], "hi");
+
+    // Refused before the action is looked at: an unknown action, a bad body.
+    let unsigned = HttpRequest::post("/")
+        .header("x-amz-target", "AWSStepFunctions.Nothing")
+        .body(Body::from("{"))
+        .unwrap();
+    let answer = send_signed(unsigned).await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        error_of(&answer),
+        (
+            "MissingAuthenticationTokenException",
+            "Request is missing Authentication Token"
+        )
+    );
+    assert_eq!(
+        answer.headers["x-amzn-errortype"],
+        "MissingAuthenticationTokenException"
+    );
+
+    let answer = send_signed(signed_request("good", "wrong", r#"{"text": "hi"}"#)).await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    assert_eq!(error_of(&answer).0, "InvalidSignatureException");
+    let answer = send_signed(signed_request("other", "secret", r#"{"text": "hi"}"#)).await;
+    assert_eq!(
+        error_of(&answer),
+        (
+            "UnrecognizedClientException",
+            "The security token included in the request is invalid."
+        )
+    );
+
+    // The body is signed: another body under the same signature is refused.
+    let request = signed_request("good", "secret", r#"{"text": "hi"}"#);
+    let (parts, _) = request.into_parts();
+    let tampered = HttpRequest::from_parts(parts, Body::from(r#"{"text": "yo"}"#));
+    let answer = send_signed(tampered).await;
+    assert_eq!(error_of(&answer).0, "InvalidSignatureException");
 }
