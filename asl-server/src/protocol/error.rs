@@ -5,11 +5,34 @@ use std::fmt;
 use axum::http::StatusCode;
 use serde_json::{Map, Value};
 
-/// The error codes the API answers with: Step Functions' modeled errors and the
-/// generic ones every AWS JSON service has (API-REFERENCE §1.3, §8).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[allow(missing_docs)] // Each variant is the AWS error of the same name.
-pub enum ErrorCode {
+/// Defines [`ErrorCode`] from one list of its variants, each spelled as AWS spells
+/// the code, so that its name, [`ErrorCode::ALL`] and [`ErrorCode::as_str`] cannot
+/// drift apart.
+macro_rules! error_codes {
+    ($($(#[$doc:meta])* $code:ident,)*) => {
+        /// The error codes the API answers with: Step Functions' modeled errors and
+        /// the generic ones every AWS JSON service has (API-REFERENCE §1.3, §8).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[allow(missing_docs)] // Each variant is the AWS error of the same name.
+        pub enum ErrorCode {
+            $($(#[$doc])* $code,)*
+        }
+
+        impl ErrorCode {
+            /// Every code.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$code,)*];
+
+            /// The code as AWS spells it, e.g. `StateMachineDoesNotExist`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$code => stringify!($code),)*
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
     ActivityAlreadyExists,
     ActivityDoesNotExist,
     ActivityLimitExceeded,
@@ -58,99 +81,12 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    /// Every code.
-    pub const ALL: [ErrorCode; 37] = {
-        use ErrorCode::*;
-        [
-            ActivityAlreadyExists,
-            ActivityDoesNotExist,
-            ActivityLimitExceeded,
-            ActivityWorkerLimitExceeded,
-            ConflictException,
-            ExecutionAlreadyExists,
-            ExecutionDoesNotExist,
-            ExecutionLimitExceeded,
-            ExecutionNotRedrivable,
-            InvalidArn,
-            InvalidDefinition,
-            InvalidEncryptionConfiguration,
-            InvalidExecutionInput,
-            InvalidLoggingConfiguration,
-            InvalidName,
-            InvalidOutput,
-            InvalidToken,
-            InvalidTracingConfiguration,
-            MissingRequiredParameter,
-            ResourceNotFound,
-            ServiceQuotaExceededException,
-            StateMachineAlreadyExists,
-            StateMachineDeleting,
-            StateMachineDoesNotExist,
-            StateMachineLimitExceeded,
-            StateMachineTypeNotSupported,
-            TaskDoesNotExist,
-            TaskTimedOut,
-            TooManyTags,
-            ValidationException,
-            SerializationException,
-            UnknownOperationException,
-            MissingAuthenticationTokenException,
-            IncompleteSignatureException,
-            InvalidSignatureException,
-            UnrecognizedClientException,
-            InternalFailure,
-        ]
-    };
-
     /// The code AWS spells `name`, if it is one.
     pub fn named(name: &str) -> Option<ErrorCode> {
         ErrorCode::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .find(|code| code.as_str() == name)
-    }
-
-    /// The code as AWS spells it, e.g. `StateMachineDoesNotExist`.
-    pub fn as_str(self) -> &'static str {
-        use ErrorCode::*;
-        match self {
-            ActivityAlreadyExists => "ActivityAlreadyExists",
-            ActivityDoesNotExist => "ActivityDoesNotExist",
-            ActivityLimitExceeded => "ActivityLimitExceeded",
-            ActivityWorkerLimitExceeded => "ActivityWorkerLimitExceeded",
-            ConflictException => "ConflictException",
-            ExecutionAlreadyExists => "ExecutionAlreadyExists",
-            ExecutionDoesNotExist => "ExecutionDoesNotExist",
-            ExecutionLimitExceeded => "ExecutionLimitExceeded",
-            ExecutionNotRedrivable => "ExecutionNotRedrivable",
-            InvalidArn => "InvalidArn",
-            InvalidDefinition => "InvalidDefinition",
-            InvalidEncryptionConfiguration => "InvalidEncryptionConfiguration",
-            InvalidExecutionInput => "InvalidExecutionInput",
-            InvalidLoggingConfiguration => "InvalidLoggingConfiguration",
-            InvalidName => "InvalidName",
-            InvalidOutput => "InvalidOutput",
-            InvalidToken => "InvalidToken",
-            InvalidTracingConfiguration => "InvalidTracingConfiguration",
-            MissingRequiredParameter => "MissingRequiredParameter",
-            ResourceNotFound => "ResourceNotFound",
-            ServiceQuotaExceededException => "ServiceQuotaExceededException",
-            StateMachineAlreadyExists => "StateMachineAlreadyExists",
-            StateMachineDeleting => "StateMachineDeleting",
-            StateMachineDoesNotExist => "StateMachineDoesNotExist",
-            StateMachineLimitExceeded => "StateMachineLimitExceeded",
-            StateMachineTypeNotSupported => "StateMachineTypeNotSupported",
-            TaskDoesNotExist => "TaskDoesNotExist",
-            TaskTimedOut => "TaskTimedOut",
-            TooManyTags => "TooManyTags",
-            ValidationException => "ValidationException",
-            SerializationException => "SerializationException",
-            UnknownOperationException => "UnknownOperationException",
-            MissingAuthenticationTokenException => "MissingAuthenticationTokenException",
-            IncompleteSignatureException => "IncompleteSignatureException",
-            InvalidSignatureException => "InvalidSignatureException",
-            UnrecognizedClientException => "UnrecognizedClientException",
-            InternalFailure => "InternalFailure",
-        }
     }
 
     /// The HTTP status: 500 for [`ErrorCode::InternalFailure`], 400 for every other

@@ -267,3 +267,15 @@ async fn with_sigv4_a_signed_request_is_answered_and_others_are_refused_first() 
     let answer = send_signed(tampered).await;
     assert_eq!(error_of(&answer).0, "InvalidSignatureException");
 }
+
+#[test]
+fn every_error_code_is_found_by_its_name() {
+    for code in ErrorCode::ALL {
+        assert_eq!(ErrorCode::named(code.as_str()), Some(*code));
+    }
+    assert_eq!(
+        ErrorCode::named("UnrecognizedClientException"),
+        Some(ErrorCode::UnrecognizedClientException)
+    );
+    assert_eq!(ErrorCode::named("NoSuchCode"), None);
+}
