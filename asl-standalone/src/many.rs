@@ -131,7 +131,7 @@ fn execute(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use asl_runtime::context::Context;
+    use asl_runtime::Run;
     use asl_runtime::error::ExecutionError;
     use asl_runtime::exec::{MachineState, StateType, Step};
 
@@ -169,20 +169,12 @@ mod tests {
             Only(input)
         }
 
-        fn step_now(
-            &self,
-            Only(input): Only,
-            _: &mut Context,
-        ) -> Result<Step<Only>, ExecutionError> {
+        fn step_now(&self, Only(input): Only, _: &mut Run) -> Result<Step<Only>, ExecutionError> {
             Ok(Step::Succeed(input))
         }
 
-        async fn step(
-            &self,
-            state: Only,
-            context: &mut Context,
-        ) -> Result<Step<Only>, ExecutionError> {
-            self.step_now(state, context)
+        async fn step(&self, state: Only, run: &mut Run) -> Result<Step<Only>, ExecutionError> {
+            self.step_now(state, run)
         }
     }
 
