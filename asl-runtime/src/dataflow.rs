@@ -5,6 +5,7 @@
 //! Task and Fail ([`reference()`]). The texts live in [`crate::path`].
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
 
@@ -59,6 +60,59 @@ pub fn field_at<'v>(
 ) -> Result<&'v Value, ExecutionError> {
     path.get(root)
         .ok_or_else(|| path::errors::not_found(path.text, key, root))
+}
+
+/// [`field_at`], copied: out of line, so that each state's code stays small
+/// (the generated code of a large machine must fit the instruction cache).
+pub fn copy_at(path: &RefPath, key: &str, root: &Value) -> Result<Value, ExecutionError> {
+    field_at(path, key, root).cloned()
+}
+
+/// A payload template's object of one member, built in place: hashing one name
+/// costs less than copying a prepared map ([`Keys`]).
+#[inline(always)]
+pub fn single(name: &str, value: Value) -> Value {
+    let mut object = Map::with_capacity(1);
+    object.insert(name.to_owned(), value);
+    Value::Object(object)
+}
+
+/// The member names of a payload template's object of two members or more, in
+/// order, as a `static`: the object is built by copying a map that already holds
+/// them ([`Keys::object`]), so no name is hashed on a transition.
+pub struct Keys {
+    names: &'static [&'static str],
+    skeleton: OnceLock<Map<String, Value>>,
+}
+
+impl Keys {
+    /// The names `names`, all different (the compiler refuses a template with two
+    /// members of one name).
+    pub const fn new(names: &'static [&'static str]) -> Self {
+        Self {
+            names,
+            skeleton: OnceLock::new(),
+        }
+    }
+
+    /// The object with these names and `values`, in order. Out of line and shared
+    /// by every template of `N` members, so that each state's code stays small (the
+    /// generated code of a large machine must fit the instruction cache).
+    #[inline(never)]
+    pub fn object<const N: usize>(&self, values: [Value; N]) -> Value {
+        debug_assert_eq!(self.names.len(), N, "one value per name");
+        let skeleton = self.skeleton.get_or_init(|| {
+            self.names
+                .iter()
+                .map(|name| (String::from(*name), Value::Null))
+                .collect()
+        });
+        let mut object = skeleton.clone();
+        for (slot, value) in object.values_mut().zip(values) {
+            *slot = value;
+        }
+        Value::Object(object)
+    }
 }
 
 /// [`variable`] for a path of names and indexes only, compiled to a [`RefPath`]: a

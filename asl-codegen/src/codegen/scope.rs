@@ -146,7 +146,7 @@ impl Scope {
     /// `path`, where `input` is the `&Value` expression for `$`.
     pub fn field(&mut self, key: &str, path: &Path, input: &TokenStream) -> TokenStream {
         match self.read_field(key, path, input) {
-            FieldRead::Lookup(value) => value,
+            FieldRead::Lookup(args) => quote!(dataflow::field_at(#args)?),
             FieldRead::Selection(cow) => quote!(&*#cow),
             FieldRead::Local(local) => quote!(&#local),
             FieldRead::Owned(value) => quote!(&#value),
@@ -205,7 +205,7 @@ impl Scope {
             return quote!(#taken);
         }
         match self.read_field(key, path, input) {
-            FieldRead::Lookup(value) => quote!(#value.clone()),
+            FieldRead::Lookup(args) => quote!(dataflow::copy_at(#args)?),
             FieldRead::Selection(cow) => quote!(#cow.into_owned()),
             FieldRead::Local(local) => quote!(#local.clone()),
             FieldRead::Owned(value) => value,
@@ -257,7 +257,7 @@ impl Scope {
         };
         let path = path.as_ref();
         match self.definite(key, path) {
-            Some(name) => FieldRead::Lookup(quote!(dataflow::field_at(&#name, #key, #root)?)),
+            Some(name) => FieldRead::Lookup(quote!(&#name, #key, #root)),
             None => {
                 let name = self.path(key, path);
                 FieldRead::Selection(quote!(dataflow::field(&#name, #key, #root)?))
@@ -359,7 +359,8 @@ impl Scope {
 /// indexes, a selection (`Cow<Value>`) otherwise.
 /// How a template field's value is read.
 enum FieldRead {
-    /// An `&Value` expression.
+    /// The arguments of `dataflow::field_at` (`&Value`) or `dataflow::copy_at`
+    /// (`Value`): a definite path's direct lookup.
     Lookup(TokenStream),
     /// A `Cow<Value>` expression.
     Selection(TokenStream),

@@ -22,22 +22,31 @@ pub(super) fn build(
     match template {
         Template::Literal(value) => scope.constant(key, value),
         Template::Object(members) => {
-            let capacity = super::json::int(members.len() as u64);
-            let inserts = members.iter().map(|(member, value)| {
+            let values = members.iter().map(|(member, value)| {
                 // JSONata errors name the field by its path (`Output/total`).
                 let field = if scope.jsonata.is_some() {
                     format!("{key}/{member}")
                 } else {
                     field_name(member, value)
                 };
-                let value = build(scope, value, &field, input);
-                quote!(object.insert(#member.to_owned(), #value);)
+                build(scope, value, &field, input)
             });
-            quote!({
-                let mut object = Map::with_capacity(#capacity);
-                #(#inserts)*
-                Value::Object(object)
-            })
+            let mut values: Vec<TokenStream> = values.collect();
+            match members.as_slice() {
+                [] => quote!(Value::Object(Map::new())),
+                [(name, _)] => {
+                    let value = values.remove(0);
+                    quote!(dataflow::single(#name, #value))
+                }
+                _ => {
+                    let names = members.iter().map(|(member, _)| member);
+                    let keys = scope.name(&format!("{key}_keys"));
+                    scope.push_static(quote!(
+                        static #keys: dataflow::Keys = dataflow::Keys::new(&[#(#names),*]);
+                    ));
+                    quote!(#keys.object([#(#values),*]))
+                }
+            }
         }
         Template::Array(items) => {
             let items = items.iter().map(|item| build(scope, item, key, input));

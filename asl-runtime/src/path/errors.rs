@@ -81,11 +81,17 @@ pub fn parameter<'v>(
 #[inline]
 pub fn template_input(input: &Value) -> Result<(), ExecutionError> {
     if input.is_null() {
-        return Err(ExecutionError::runtime(
-            "Unable to apply Path transformation to null or empty input.",
-        ));
+        return Err(null_template_input());
     }
     Ok(())
+}
+
+/// The error of [`template_input`], out of line: every state with a template
+/// inlines the check, and only the check.
+#[cold]
+#[inline(never)]
+fn null_template_input() -> ExecutionError {
+    ExecutionError::runtime("Unable to apply Path transformation to null or empty input.")
 }
 
 /// A Reference Path field (`ItemsPath`, `SecondsPath`, `TimestampPath`, `ErrorPath`,
