@@ -80,6 +80,7 @@ pub fn single(name: &str, value: Value) -> Value {
 /// The member names of a payload template's object of two members or more, in
 /// order, as a `static`: the object is built by copying a map that already holds
 /// them ([`Keys::object`]), so no name is hashed on a transition.
+#[derive(Debug)]
 pub struct Keys {
     names: &'static [&'static str],
     skeleton: OnceLock<Map<String, Value>>,
