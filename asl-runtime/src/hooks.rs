@@ -26,8 +26,9 @@ pub trait Notes: Send + Sync + std::fmt::Debug {
     /// would have saved runs again, as Tasks run at least once anyway.
     fn read(&self, key: &str) -> Option<String>;
 
-    /// Writes `value` under `key`; the future ends when it is durable (or when it
-    /// cannot be written, which costs only work again).
+    /// Writes `value` under `key`: the write is handed to the store when this is
+    /// called, in order with checkpoints, and the future only waits until it is
+    /// durable (or cannot be written, which costs only work again).
     fn write(&self, key: String, value: String) -> Boxed<'static, ()>;
 }
 

@@ -73,6 +73,12 @@ impl Journal {
         self.notes.write(key, value).await;
     }
 
+    /// Writes `value` under `key` without waiting: it is durable with the store's
+    /// next group commit, before any checkpoint committed after it.
+    pub fn send(&self, key: String, value: String) {
+        drop(self.notes.write(key, value));
+    }
+
     /// Runs the branch or iteration at `place` of execution `arn` (`run`, whose
     /// states record their events in `own`), unless it finished before: then its
     /// noted output is the outcome. An output is noted, with the events, before it is

@@ -234,6 +234,27 @@ impl Store for SqliteStore {
             .and_then(|mut statement| statement.query_row([key], |row| row.get(0)).optional())
             .map_err(backend)
     }
+
+    fn notes_under(&self, prefix: &str) -> Result<Vec<(String, String)>, StoreError> {
+        // A range on the key (its primary-key index), not LIKE, which would read
+        // `%` and `_` in the prefix as wildcards.
+        let connection = self.read();
+        let mut statement = connection
+            .prepare_cached("SELECT key, value FROM notes WHERE key >= ?1 ORDER BY key")
+            .map_err(backend)?;
+        let rows = statement
+            .query_map([prefix], |row| Ok((row.get(0)?, row.get(1)?)))
+            .map_err(backend)?;
+        let mut notes = Vec::new();
+        for row in rows {
+            let (key, value): (String, String) = row.map_err(backend)?;
+            if !key.starts_with(prefix) {
+                break;
+            }
+            notes.push((key, value));
+        }
+        Ok(notes)
+    }
 }
 
 impl SqliteStore {

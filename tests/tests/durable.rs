@@ -402,6 +402,13 @@ impl Store for Recording {
     fn noted(&self, key: &str) -> Result<Option<String>, asl_engine::store::StoreError> {
         self.inner.noted(key)
     }
+
+    fn notes_under(
+        &self,
+        prefix: &str,
+    ) -> Result<Vec<(String, String)>, asl_engine::store::StoreError> {
+        self.inner.notes_under(prefix)
+    }
 }
 
 #[test]

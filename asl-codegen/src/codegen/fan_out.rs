@@ -230,33 +230,41 @@ pub(super) fn map(
             max_concurrency: #max_concurrency,
             tolerance: map::Tolerance { count: #count, percentage: #percentage },
             keep_inputs: #keep_inputs,
+            live: None,
         };
     });
     let module = names.processor_module(StateId(index));
     let distributed = map.processor.mode == ProcessorMode::Distributed;
     let (setup, iteration) = if distributed {
         let label = map.label.as_deref().unwrap_or(&state.name);
+        let batched = map.item_batcher.is_some();
+        // Items in memory are all known at the start; a reader's as they are read.
+        let items_known = (!streamed).then(|| quote!(map_run.items_known(items.len());));
         let execution_type = match map.processor.execution_type {
             Some(ExecutionType::Express) => quote!(map::ExecutionType::Express),
             Some(ExecutionType::Standard) | None => quote!(map::ExecutionType::Standard),
         };
         (
             quote! {
-                let map_run = map::MapRun::start(run, #label, #execution_type);
+                let mut map_run = map::MapRun::start(run, #label, #execution_type);
                 map_run.record_start(run);
+                let runner = map_run.govern(run, runner, #batched);
+                #items_known
                 let parent = run.shared_execution();
                 let parent = &*parent;
                 let map_run = &map_run;
             },
             quote!(move |index, item| {
-                exec::run_child(
-                    processor,
-                    parent,
-                    #label,
-                    map_run.execution_type(),
-                    map_run.child_name(index),
-                    item,
-                )
+                map_run.child(index, item, move |name, item| {
+                    exec::run_child(
+                        processor,
+                        parent,
+                        #label,
+                        map_run.execution_type(),
+                        name,
+                        item,
+                    )
+                })
             }),
         )
     } else {

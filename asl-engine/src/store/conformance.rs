@@ -200,6 +200,30 @@ pub async fn keeps_the_last_note(store: &dyn Store) {
     assert_eq!(store.noted("other"), Ok(Some("x".to_owned())));
 }
 
+/// Notes are listed by key prefix, in key order, and only those under it (a `%`
+/// or `_` in the prefix is itself, not a wildcard).
+pub async fn lists_notes_by_prefix(store: &dyn Store) {
+    for key in ["a/2", "a/1", "a%", "a_1", "ab", "b/1"] {
+        store.note(key.into(), key.to_uppercase()).await.unwrap();
+    }
+    let under = |prefix| {
+        store
+            .notes_under(prefix)
+            .unwrap()
+            .into_iter()
+            .map(|(key, _)| key)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(under("a/"), ["a/1", "a/2"]);
+    assert_eq!(under("a%"), ["a%"]);
+    assert_eq!(under("a_"), ["a_1"]);
+    assert_eq!(under("c"), Vec::<String>::new());
+    assert_eq!(
+        store.notes_under("b/").unwrap(),
+        [("b/1".to_owned(), "B/1".to_owned())]
+    );
+}
+
 /// Many executions committed at once, as the engine commits them, each read back
 /// whole and in the order they started.
 pub async fn keeps_concurrent_executions_apart(store: &dyn Store) {
@@ -237,6 +261,7 @@ pub async fn check<S: Store>(mut make: impl FnMut() -> S) {
     keeps_the_variables(&make()).await;
     keeps_callback_outcomes_once(&make()).await;
     keeps_the_last_note(&make()).await;
+    lists_notes_by_prefix(&make()).await;
     keeps_concurrent_executions_apart(&make()).await;
 }
 

@@ -1,6 +1,6 @@
 //! The in-memory store: checkpoints kept in the process, gone when it ends.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
 use super::{Ack, Checkpoint, Created, ExecutionRecord, Store, StoreError};
@@ -18,7 +18,7 @@ pub struct MemoryStore {
 struct Executions {
     order: Vec<String>,
     callbacks: HashMap<String, String>,
-    notes: HashMap<String, String>,
+    notes: BTreeMap<String, String>,
     by_arn: HashMap<String, (ExecutionRecord, Vec<HistoryEvent>)>,
 }
 
@@ -90,6 +90,16 @@ impl Store for MemoryStore {
 
     fn noted(&self, key: &str) -> Result<Option<String>, StoreError> {
         Ok(self.lock().notes.get(key).cloned())
+    }
+
+    fn notes_under(&self, prefix: &str) -> Result<Vec<(String, String)>, StoreError> {
+        Ok(self
+            .lock()
+            .notes
+            .range(prefix.to_owned()..)
+            .take_while(|(key, _)| key.starts_with(prefix))
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect())
     }
 }
 

@@ -290,6 +290,9 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
 
     /// The value last written under `key` by [`Store::note`], if any.
     fn noted(&self, key: &str) -> Result<Option<String>, StoreError>;
+
+    /// Every note whose key starts with `prefix`, as (key, value), in key order.
+    fn notes_under(&self, prefix: &str) -> Result<Vec<(String, String)>, StoreError>;
 }
 
 /// The acknowledgement of a [`Store::commit`]: resolves once the checkpoint is

@@ -3,6 +3,7 @@
 //! flight.
 
 pub mod batcher;
+pub mod progress;
 pub mod reader;
 pub mod writer;
 
@@ -11,6 +12,7 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use futures::StreamExt;
+use futures::stream::FuturesUnordered;
 use serde_json::Value;
 
 use crate::arn::Account;
@@ -154,7 +156,7 @@ pub struct Finished {
 /// (0: no limit for `total` known items, 10,000 otherwise, as AWS runs a Distributed
 /// Map), failing past `tolerance`, with `keep_inputs` saving each input for
 /// [`Finished::input`].
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Runner {
     /// `MaxConcurrency`.
     pub max_concurrency: u64,
@@ -162,6 +164,9 @@ pub struct Runner {
     pub tolerance: Tolerance,
     /// Whether the inputs are kept (for a ResultWriter's records).
     pub keep_inputs: bool,
+    /// A Distributed Map's run, whose settings (which UpdateMapRun may change)
+    /// replace `max_concurrency` and `tolerance`; see [`MapRun::govern`].
+    pub live: Option<Arc<progress::Progress>>,
 }
 
 /// The iterations of a Map that ended so far, and how many of them failed.
@@ -214,6 +219,15 @@ impl Tally {
 /// is 0.
 const DISTRIBUTED_CONCURRENCY: usize = 10_000;
 
+/// The most iterations of a Map to run at once: `max_concurrency`, or when it is 0
+/// all `total` known items, 10,000 otherwise (as AWS runs a Distributed Map).
+fn limit(max_concurrency: u64, total: Option<usize>) -> usize {
+    match usize::try_from(max_concurrency) {
+        Ok(0) | Err(_) => total.map_or(DISTRIBUTED_CONCURRENCY, |total| total.max(1)),
+        Ok(limit) => limit,
+    }
+}
+
 impl Runner {
     /// Runs `iteration` on each of `inputs` (whose number is `total`, when known)
     /// and hands each ending to `done`, in the order they end.
@@ -237,35 +251,66 @@ impl Runner {
         Fut: Future<Output = Result<Value, ExecutionError>>,
         D: FnMut(Finished) -> Result<(), ExecutionError>,
     {
-        let limit = match usize::try_from(self.max_concurrency) {
-            Ok(0) | Err(_) => total.map_or(DISTRIBUTED_CONCURRENCY, |total| total.max(1)),
-            Ok(limit) => limit,
-        };
         let keep_inputs = self.keep_inputs;
-        let mut running = futures::stream::iter(inputs.enumerate())
-            .map(|(index, input)| {
-                let iteration = &iteration;
-                async move {
-                    let input = input?;
-                    let text = keep_inputs.then(|| input.to_string());
-                    let started = SystemTime::now();
-                    let outcome = iteration(index, input).await;
-                    Ok::<_, ExecutionError>(Finished {
-                        index,
-                        input: text,
-                        started,
-                        outcome,
-                    })
-                }
-            })
-            .buffer_unordered(limit);
+        let start = |(index, input): (usize, Result<Value, ExecutionError>)| {
+            let iteration = &iteration;
+            async move {
+                let input = input?;
+                let text = keep_inputs.then(|| input.to_string());
+                let started = SystemTime::now();
+                let outcome = iteration(index, input).await;
+                Ok::<_, ExecutionError>(Finished {
+                    index,
+                    input: text,
+                    started,
+                    outcome,
+                })
+            }
+        };
+        let mut inputs = inputs.enumerate();
+        let mut exhausted = false;
+        let mut running = FuturesUnordered::new();
         let mut tally = Tally::default();
-        while let Some(finished) = running.next().await {
+        loop {
+            let limit = self.limit(total);
+            while !exhausted && running.len() < limit {
+                match inputs.next() {
+                    Some(next) => running.push(start(next)),
+                    None => exhausted = true,
+                }
+            }
+            let finished = match &self.live {
+                // A new MaxConcurrency starts more at once.
+                Some(live) => tokio::select! {
+                    finished = running.next() => finished,
+                    () = live.changed() => continue,
+                },
+                None => running.next().await,
+            };
+            let Some(finished) = finished else {
+                break;
+            };
             let finished = finished?;
-            tally.count(self.tolerance, total, &finished.outcome)?;
+            tally.count(self.tolerance(), total, &finished.outcome)?;
             done(finished)?;
         }
-        tally.end(self.tolerance)
+        tally.end(self.tolerance())
+    }
+
+    /// The most iterations to run at once, for `total` known items.
+    fn limit(&self, total: Option<usize>) -> usize {
+        match &self.live {
+            Some(live) => live.limit(total),
+            None => limit(self.max_concurrency, total),
+        }
+    }
+
+    /// The tolerated failures, as last set.
+    fn tolerance(&self) -> Tolerance {
+        match &self.live {
+            Some(live) => live.tolerance(),
+            None => self.tolerance,
+        }
     }
 
     /// [`Runner::collect`] for iterations that end at once, with no future (see
@@ -339,7 +384,7 @@ impl Runner {
         let mut results: Vec<Vec<Value>> = Vec::new();
         let runner = Runner {
             keep_inputs: true,
-            ..*self
+            ..self.clone()
         };
         runner
             .each(inputs, None, iteration, |finished| {
@@ -378,15 +423,16 @@ impl Runner {
     }
 }
 
-/// One run of a Distributed Map: its id, ARN, and how its child executions are
-/// named.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One run of a Distributed Map: its id, ARN, how its child executions are
+/// named, and (once [governed](MapRun::govern)) its progress.
+#[derive(Debug, Clone)]
 pub struct MapRun {
     id: String,
     arn: String,
     state_machine: String,
     execution_type: ExecutionType,
     account: Arc<Account>,
+    progress: Option<Arc<progress::Progress>>,
 }
 
 impl MapRun {
@@ -409,6 +455,72 @@ impl MapRun {
             state_machine,
             execution_type,
             account,
+            progress: None,
+        }
+    }
+
+    /// Starts showing this run's progress (DescribeMapRun) and taking UpdateMapRun's
+    /// changes, from `runner`'s settings: the runner returned runs the children
+    /// under them. `batched`: each child runs a batch of items (an `ItemBatcher`).
+    pub fn govern(&mut self, run: &Run, runner: Runner, batched: bool) -> Runner {
+        let execution = run.execution();
+        let record = progress::Record {
+            map_run_arn: self.arn.clone(),
+            execution_arn: execution.id(),
+            state_machine_arn: self.state_machine_arn(),
+            status: progress::Status::Running,
+            start_ms: progress::now_millis(),
+            stop_ms: None,
+            max_concurrency: runner.max_concurrency,
+            tolerated_failure_percentage: runner.tolerance.percentage.unwrap_or(0.0),
+            tolerated_failure_count: runner.tolerance.count.unwrap_or(0),
+            item_counts: progress::Counts::default(),
+            execution_counts: progress::Counts::default(),
+        };
+        let journal = execution.journal().cloned();
+        let live = progress::Progress::start(record, runner.tolerance, batched, journal);
+        self.progress = Some(Arc::clone(&live));
+        Runner {
+            live: Some(live),
+            ..runner
+        }
+    }
+
+    /// Counts `total` items known at the start (an array's).
+    pub fn items_known(&self, total: usize) {
+        if let Some(progress) = &self.progress {
+            progress.items_known(total as u64);
+        }
+    }
+
+    /// Runs child execution `index` from `input` as `child` does, given its name,
+    /// counting it in the run's progress.
+    pub async fn child<F, Fut>(
+        &self,
+        index: usize,
+        input: Value,
+        child: F,
+    ) -> Result<Value, ExecutionError>
+    where
+        F: FnOnce(String, Value) -> Fut,
+        Fut: Future<Output = Result<Value, ExecutionError>>,
+    {
+        let name = self.child_name(index);
+        match &self.progress {
+            Some(progress) => {
+                let arn = self.child_arn(index);
+                let items = progress.items_in(&input);
+                let ran = child(name.clone(), input);
+                progress.child(index, name, arn, items, ran).await
+            }
+            None => child(name, input).await,
+        }
+    }
+
+    /// Counts `count` results written by the ResultWriter.
+    pub fn results_written(&self, count: u64) {
+        if let Some(progress) = &self.progress {
+            progress.results_written(count);
         }
     }
 
@@ -427,6 +539,9 @@ impl MapRun {
     /// Records how the run ended, `MapRunSucceeded` or `MapRunFailed` with the
     /// error, in `run`'s history (under the durable engine).
     pub fn record_end<T>(&self, run: &Run, outcome: &Result<T, ExecutionError>) {
+        if let Some(progress) = &self.progress {
+            progress.end(outcome);
+        }
         let Some(events) = run.events() else {
             return;
         };

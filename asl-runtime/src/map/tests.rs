@@ -32,6 +32,7 @@ async fn outputs_keep_item_order_and_concurrency_stays_within_the_limit() {
         max_concurrency: 2,
         tolerance: Tolerance::default(),
         keep_inputs: false,
+        live: None,
     }
     .collect(inputs, |_, input| timed(input, &running, &peak))
     .await
@@ -51,6 +52,7 @@ async fn zero_means_all_at_once() {
         max_concurrency: 0,
         tolerance: Tolerance::default(),
         keep_inputs: false,
+        live: None,
     }
     .collect(inputs, |_, input| timed(input, &running, &peak))
     .await
@@ -60,6 +62,7 @@ async fn zero_means_all_at_once() {
         max_concurrency: 0,
         tolerance: Tolerance::default(),
         keep_inputs: false,
+        live: None,
     };
     let empty = runner.collect(Vec::new(), |_, input| timed(input, &running, &peak));
     assert_eq!(empty.await, Ok(Vec::new()));
@@ -74,6 +77,7 @@ async fn the_first_failure_fails_the_map_and_cancels_the_rest() {
         max_concurrency: 0,
         tolerance: Tolerance::default(),
         keep_inputs: false,
+        live: None,
     }
     .collect(inputs, |_, input| timed(input, &running, &peak))
     .await
@@ -96,6 +100,7 @@ async fn tolerated_failures_leave_their_error_output() {
         max_concurrency: 0,
         tolerance,
         keep_inputs: false,
+        live: None,
     }
     .collect(inputs.clone(), |_, input| timed(input, &running, &peak))
     .await
@@ -117,6 +122,7 @@ async fn tolerated_failures_leave_their_error_output() {
         max_concurrency: 0,
         tolerance,
         keep_inputs: false,
+        live: None,
     }
     .collect(inputs.clone(), |_, input| timed(input, &running, &peak))
     .await
@@ -132,6 +138,7 @@ async fn tolerated_failures_leave_their_error_output() {
             max_concurrency: 0,
             tolerance,
             keep_inputs: false,
+            live: None,
         }
         .collect(inputs.clone(), |_, input| timed(input, &running, &peak))
         .await;
@@ -207,4 +214,84 @@ fn object_items_are_its_member_values_with_their_keys() {
             .name(),
         "States.Runtime"
     );
+}
+
+/// A governed run's record, with `max_concurrency` and no tolerance.
+fn record(arn: &str, max_concurrency: u64) -> progress::Record {
+    progress::Record {
+        map_run_arn: arn.to_owned(),
+        execution_arn: "execution".to_owned(),
+        state_machine_arn: "machine/Each".to_owned(),
+        status: progress::Status::Running,
+        start_ms: 0,
+        stop_ms: None,
+        max_concurrency,
+        tolerated_failure_percentage: 0.0,
+        tolerated_failure_count: 0,
+        item_counts: progress::Counts::default(),
+        execution_counts: progress::Counts::default(),
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn update_map_run_widens_a_running_map_and_refuses_an_ended_one() {
+    let arn = "arn:test:mapRun:widens";
+    let live = progress::Progress::start(record(arn, 1), Tolerance::default(), false, None);
+    let runner = Runner {
+        max_concurrency: 1,
+        tolerance: Tolerance::default(),
+        keep_inputs: false,
+        live: Some(Arc::clone(&live)),
+    };
+    let (running, peak) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let started = tokio::time::Instant::now();
+    let inputs = vec![json!(10); 4];
+    let map = runner.collect(inputs, |_, input| timed(input, &running, &peak));
+    let widen = async {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let update = progress::Update {
+            max_concurrency: Some(4),
+            ..progress::Update::default()
+        };
+        assert_eq!(progress::update(arn, update), Ok(()));
+    };
+    let (outputs, ()) = tokio::join!(map, widen);
+    assert_eq!(outputs.unwrap(), vec![json!(100); 4]);
+    assert_eq!(peak.load(Ordering::SeqCst), 4);
+    // The first from 0 s, the other three from 1 s, when the update came.
+    assert_eq!(started.elapsed(), Duration::from_secs(11));
+    live.end(&Ok::<(), ExecutionError>(()));
+    assert_eq!(
+        progress::update(arn, progress::Update::default()),
+        Err(progress::Refused::Ended)
+    );
+    drop((runner, live));
+    assert_eq!(
+        progress::update(arn, progress::Update::default()),
+        Err(progress::Refused::Unknown)
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_tolerance_set_by_update_map_run_applies_to_the_next_failure() {
+    let arn = "arn:test:mapRun:tolerates";
+    let live = progress::Progress::start(record(arn, 1), Tolerance::default(), false, None);
+    let update = progress::Update {
+        tolerated_failure_count: Some(1),
+        ..progress::Update::default()
+    };
+    assert_eq!(progress::update(arn, update), Ok(()));
+    let (running, peak) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let outputs = Runner {
+        max_concurrency: 1,
+        tolerance: Tolerance::default(),
+        keep_inputs: false,
+        live: Some(live),
+    }
+    .collect(vec![json!(1), json!(-1), json!(2)], |_, input| {
+        timed(input, &running, &peak)
+    })
+    .await
+    .unwrap();
+    assert_eq!(outputs[2], json!(20));
 }

@@ -175,7 +175,9 @@ impl Writer {
         map_run: &super::MapRun,
         finished: &Finished,
     ) -> Result<(), ExecutionError> {
-        self.write(map_run.record(finished), finished.outcome.is_err())
+        self.write(map_run.record(finished), finished.outcome.is_err())?;
+        map_run.results_written(1);
+        Ok(())
     }
 
     /// Writes one child's record.

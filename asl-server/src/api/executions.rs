@@ -11,6 +11,7 @@ use asl_standalone::worker::protocol::Ended;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use super::map_runs;
 use super::paging::Paging;
 use super::state_machines::{ARN, NAME};
 use crate::arn::{self, Qualifier};
@@ -364,7 +365,7 @@ fn execution_arn(arn: &str) -> Result<(), ApiError> {
 }
 
 /// Execution `arn` as stored, or `ExecutionDoesNotExist`.
-fn stored(state: &AppState, arn: &str) -> Result<ExecutionRecord, ApiError> {
+pub(super) fn stored(state: &AppState, arn: &str) -> Result<ExecutionRecord, ApiError> {
     execution_arn(arn)?;
     state
         .control
@@ -498,9 +499,17 @@ impl Request for ListInput {
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ListOutput {
-    executions: Vec<ListItem>,
+    executions: Vec<Listing>,
     #[serde(skip_serializing_if = "Option::is_none")]
     next_token: Option<String>,
+}
+
+/// One execution of ListExecutions: of a state machine, or a Map Run's child.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+enum Listing {
+    Execution(ListItem),
+    Child(map_runs::ChildItem),
 }
 
 /// One execution of a list.
@@ -534,7 +543,17 @@ impl Listed for ListItem {
 /// its ARN is qualified), newest first.
 pub async fn list(state: Arc<AppState>, input: ListInput) -> Result<ListOutput, ApiError> {
     if let Some(map_run) = &input.map_run_arn {
-        return Err(ApiError::resource_not_found("Map Run", map_run));
+        let list = format!(
+            "ListExecutions:{map_run}:{}",
+            input.status_filter.as_deref().unwrap_or("")
+        );
+        let paging = Paging::new(list, input.max_results, input.next_token.as_deref())?;
+        let status = input.status_filter.as_deref();
+        let (executions, next_token) = map_runs::children(&state, map_run, status, &paging)?;
+        return Ok(ListOutput {
+            executions: executions.into_iter().map(Listing::Child).collect(),
+            next_token,
+        });
     }
     let requested = input.state_machine_arn.as_deref().ok_or_else(|| {
         ApiError::validation_because(
@@ -605,7 +624,7 @@ pub async fn list(state: Arc<AppState>, input: ListInput) -> Result<ListOutput, 
     }
     let (executions, next_token) = paging.finish(after_cursor(items, paging.after()));
     Ok(ListOutput {
-        executions,
+        executions: executions.into_iter().map(Listing::Execution).collect(),
         next_token,
     })
 }

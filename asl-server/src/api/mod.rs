@@ -12,6 +12,7 @@ mod aliases;
 mod callbacks;
 mod definition;
 mod executions;
+mod map_runs;
 mod paging;
 mod shapes;
 mod state_machines;
@@ -53,6 +54,9 @@ pub fn actions() -> Actions<AppState> {
         .add("StopExecution", executions::stop)
         .add("GetExecutionHistory", executions::history)
         .add("RedriveExecution", executions::redrive)
+        .add("ListMapRuns", map_runs::list)
+        .add("DescribeMapRun", map_runs::describe)
+        .add("UpdateMapRun", map_runs::update)
         .add(
             "DescribeStateMachineForExecution",
             executions::machine_for_execution,

@@ -374,6 +374,24 @@ impl Host {
         self.call(&definition, call).await.map(|_| ())
     }
 
+    /// `UpdateMapRun` of Map Run `map_run` of the running execution `execution`, in
+    /// the worker that runs it.
+    pub async fn update_map_run(
+        &self,
+        execution: &str,
+        map_run: &str,
+        update: asl_runtime::map::progress::Update,
+    ) -> Result<(), HostError> {
+        let definition = self.definition_of(execution)?;
+        let call = Call::UpdateMapRun {
+            arn: map_run.to_owned(),
+            max_concurrency: update.max_concurrency,
+            tolerated_failure_percentage: update.tolerated_failure_percentage,
+            tolerated_failure_count: update.tolerated_failure_count,
+        };
+        self.call(&definition, call).await.map(|_| ())
+    }
+
     /// `RedriveExecution` of `arn`, with the definition it started with.
     pub async fn redrive(&self, arn: &str) -> Result<String, HostError> {
         let definition = self.definition_of(arn)?;

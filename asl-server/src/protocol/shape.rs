@@ -38,6 +38,13 @@ pub enum Kind {
         /// Largest value.
         max: i64,
     },
+    /// A number in `min..=max`.
+    Float {
+        /// Smallest value.
+        min: f64,
+        /// Largest value.
+        max: f64,
+    },
     /// `true` or `false`.
     Boolean,
     /// A list of `min..=max` items, each `item`.
@@ -95,6 +102,11 @@ impl Kind {
     /// An integer in `min..=max`.
     pub const fn integer(min: i64, max: i64) -> Kind {
         Kind::Integer { min, max }
+    }
+
+    /// A number in `min..=max`.
+    pub const fn float(min: f64, max: f64) -> Kind {
+        Kind::Float { min, max }
     }
 }
 
@@ -188,6 +200,18 @@ fn conform(
             Some(_) => {}
             None => return Err(wrong_type(value, kind, path)),
         },
+        (Kind::Float { min, max }, Value::Number(number)) => match number.as_f64() {
+            Some(n) if n < *min => violate(
+                quote(&n.to_string()),
+                format!("Member must have value greater than or equal to {min}"),
+            ),
+            Some(n) if n > *max => violate(
+                quote(&n.to_string()),
+                format!("Member must have value less than or equal to {max}"),
+            ),
+            Some(_) => {}
+            None => return Err(wrong_type(value, kind, path)),
+        },
         (Kind::Boolean, Value::Bool(_)) => {}
         (Kind::List { min, max, item }, Value::Array(items)) => {
             if items.len() < *min {
@@ -247,6 +271,7 @@ fn wrong_type(value: &Value, kind: &Kind, path: &str) -> ApiError {
     let expected = match kind {
         Kind::String { .. } | Kind::Enum(_) => "a string",
         Kind::Integer { .. } => "an integer",
+        Kind::Float { .. } => "a number",
         Kind::Boolean => "a boolean",
         Kind::List { .. } => "a list",
         Kind::Structure(_) => "an object",

@@ -32,6 +32,7 @@ use asl_engine::store::Store;
 use asl_runtime::arn::Account;
 use asl_runtime::exec::{self, Workflow};
 use asl_runtime::hooks::Boxed;
+use asl_runtime::map::progress;
 
 use nested::{Asker, ServerMachines};
 use protocol::{
@@ -298,6 +299,22 @@ where
                         input: task.input,
                     }),
             ),
+            Call::UpdateMapRun {
+                arn,
+                max_concurrency,
+                tolerated_failure_percentage,
+                tolerated_failure_count,
+            } => {
+                let update = progress::Update {
+                    max_concurrency,
+                    tolerated_failure_percentage,
+                    tolerated_failure_count,
+                };
+                match progress::update(&arn, update) {
+                    Ok(()) => Answer::Done,
+                    Err(refused) => Answer::Failed(map_run_refused(&arn, refused)),
+                }
+            }
             Call::Deliver { token } => {
                 engine.deliver_callback(&token);
                 Answer::Done
@@ -327,5 +344,20 @@ where
                 cause: error.cause_text().to_owned(),
             },
         }
+    }
+}
+
+/// What UpdateMapRun answers when the Map Run does not run here: AWS's
+/// `ResourceNotFound`, or `ValidationException` for one that ended.
+fn map_run_refused(arn: &str, refused: progress::Refused) -> Failure {
+    match refused {
+        progress::Refused::Unknown => Failure {
+            code: "ResourceNotFound".into(),
+            message: format!("Map Run Does Not Exist: '{arn}'"),
+        },
+        progress::Refused::Ended => Failure {
+            code: "ValidationException".into(),
+            message: format!("Map Run '{arn}' has ended and cannot be updated"),
+        },
     }
 }

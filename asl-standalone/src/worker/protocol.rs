@@ -132,6 +132,18 @@ pub enum Call {
         /// The task token.
         token: String,
     },
+    /// `UpdateMapRun` of a Map Run of an execution this worker runs;
+    /// [`Answer::Done`], or `ResourceNotFound` when no such run is running here.
+    UpdateMapRun {
+        /// The Map Run's ARN.
+        arn: String,
+        /// A new `MaxConcurrency`.
+        max_concurrency: Option<u64>,
+        /// A new `ToleratedFailurePercentage`.
+        tolerated_failure_percentage: Option<f64>,
+        /// A new `ToleratedFailureCount`.
+        tolerated_failure_count: Option<u64>,
+    },
     /// How many executions the worker runs now, all its machines together
     /// ([`Answer::Running`]): a worker running none and called by no one may be
     /// stopped.

@@ -67,6 +67,10 @@ impl Store for Logged {
         self.store.noted(key)
     }
 
+    fn notes_under(&self, prefix: &str) -> Result<Vec<(String, String)>, StoreError> {
+        self.store.notes_under(prefix)
+    }
+
     fn execution(&self, arn: &str) -> Result<Option<ExecutionRecord>, StoreError> {
         self.store.execution(arn)
     }
