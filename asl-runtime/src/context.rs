@@ -24,6 +24,8 @@ pub struct Execution {
     seed: Option<u64>,
     storage: Option<crate::storage::Storage>,
     execution_type: ExecutionType,
+    /// The random id that ends an Express execution's ARN, when it has one.
+    express_id: Option<String>,
     account: Arc<Account>,
     callbacks: Option<Arc<crate::hooks::Callbacks>>,
     journal: Option<Arc<crate::journal::Journal>>,
@@ -79,6 +81,7 @@ impl PartialEq for Execution {
             && self.seed == other.seed
             && self.storage == other.storage
             && self.execution_type == other.execution_type
+            && self.express_id == other.express_id
             && self.account == other.account
             && self.top_level == other.top_level
     }
@@ -98,6 +101,7 @@ impl Execution {
             seed: None,
             storage: None,
             execution_type: ExecutionType::Standard,
+            express_id: None,
             account: Account::shared_default(),
             callbacks: None,
             journal: None,
@@ -149,6 +153,7 @@ impl Execution {
             seed: self.seed,
             storage: self.storage.clone(),
             execution_type,
+            express_id: None,
             account: Arc::clone(&self.account),
             callbacks: self.callbacks.clone(),
             // A child keeps no journal: a Distributed Map's children run again whole.
@@ -258,15 +263,29 @@ impl Execution {
         self.redrive_count
     }
 
+    /// The same execution as a top-level Express one, whose ARN ends with
+    /// `express_id` as AWS's do (`express:<machine>:<name>:<id>`).
+    pub fn express(self, express_id: String) -> Execution {
+        Execution {
+            execution_type: ExecutionType::Express,
+            express_id: Some(express_id),
+            ..self
+        }
+    }
+
     /// `$$.Execution.Id`: the execution ARN (an `express:` one for an Express
     /// execution).
     pub fn id(&self) -> String {
-        self.account.states_arn(format_args!(
+        let id = self.account.states_arn(format_args!(
             "{}:{}:{}",
             self.execution_type.arn_kind(),
             self.state_machine,
             self.name()
-        ))
+        ));
+        match &self.express_id {
+            Some(express_id) => format!("{id}:{express_id}"),
+            None => id,
+        }
     }
 
     /// `$$.Execution.RoleArn`.
@@ -469,5 +488,16 @@ mod tests {
         assert_eq!(context.to_value()["Task"]["Token"], "token");
         context.enter("Next");
         assert_eq!((context.retry_count(), context.task_token()), (0, None));
+    }
+
+    #[test]
+    fn an_express_execution_id_ends_with_its_random_id() {
+        let execution = Execution::new("Orders", Some("run-1".to_owned()), Value::Null)
+            .express("0f0e8e4a-1b2c-4d3e-8f90-123456789abc".to_owned());
+        assert_eq!(execution.execution_type(), ExecutionType::Express);
+        assert_eq!(
+            execution.id(),
+            "arn:aws:states:us-east-1:123456789012:express:Orders:run-1:0f0e8e4a-1b2c-4d3e-8f90-123456789abc"
+        );
     }
 }

@@ -103,9 +103,9 @@ async fn an_express_execution_runs_in_memory_and_returns_how_it_ended() {
         }
     }));
     let id = host.prepare("sizes", &text).unwrap();
-    let ended = host.run(&id, "one", json!({"n": 2})).await.unwrap();
+    let ended = host.run(&id, "one", "e1", json!({"n": 2})).await.unwrap();
     assert_eq!(ended, Ended::Succeeded(json!("big")));
-    let ended = host.run(&id, "two", json!({"n": 1})).await.unwrap();
+    let ended = host.run(&id, "two", "e2", json!({"n": 1})).await.unwrap();
     assert_eq!(
         ended,
         Ended::Failed {
@@ -379,7 +379,7 @@ async fn definitions_prepared_together_compile_together_and_run_in_one_worker() 
         let record = ended(&control, &arn).await;
         let output = json!(format!("{word} {n}")).to_string();
         assert_eq!(record.position.output.as_deref(), Some(output.as_str()));
-        let ended = host.run(id, "express", json!({})).await.unwrap();
+        let ended = host.run(id, "express", "e3", json!({})).await.unwrap();
         assert_eq!(ended, Ended::Succeeded(json!(format!("{word} {n}"))));
     }
     assert_eq!(workers(dir.path()).len(), binaries.len());
@@ -494,7 +494,7 @@ async fn idle_workers_stop_and_start_again_on_the_next_call() {
     assert_eq!(workers(dir.path()).len(), 1);
     // The first starts again on the next call, and the second, busy, stays: more
     // workers than the limit while the others are busy.
-    let ended_first = host.run(&first, "x", json!({})).await.unwrap();
+    let ended_first = host.run(&first, "x", "e4", json!({})).await.unwrap();
     assert_eq!(ended_first, Ended::Succeeded(json!("one")));
     assert_eq!(workers(dir.path()).len(), 2);
     // Idle for long enough, and the second's execution ended: none runs.
@@ -509,7 +509,7 @@ async fn idle_workers_stop_and_start_again_on_the_next_call() {
         left = workers(dir.path()).len();
     }
     assert_eq!(left, 0, "idle workers are stopped");
-    let ended_second = host.run(&second, "y", json!({})).await.unwrap();
+    let ended_second = host.run(&second, "y", "e5", json!({})).await.unwrap();
     assert_eq!(ended_second, Ended::Succeeded(json!("two")));
 }
 

@@ -131,7 +131,7 @@ async fn adversarial_definitions_compile_and_behave_as_their_json_says() {
     }
     for (n, id, definition, input, ended) in prepared {
         let outcome = host
-            .run(&id, "adversary", input)
+            .run(&id, "adversary", "e1", input)
             .await
             .unwrap_or_else(|error| {
                 panic!("case {n} does not compile or run: {error}\n{definition}")

@@ -224,6 +224,31 @@ def test_express_machines_run_synchronously(sfn):
         sfn.start_sync_execution(stateMachineArn=standard)
 
 
+def test_an_express_execution_knows_its_own_arn(sfn):
+    # `$$.Execution.Id` of an EXPRESS execution is its `express:` ARN, random id
+    # included, the one StartSyncExecution answers.
+    machine = create(
+        sfn,
+        {
+            "StartAt": "Who",
+            "States": {
+                "Who": {
+                    "Type": "Pass",
+                    "Parameters": {"id.$": "$$.Execution.Id", "name.$": "$$.Execution.Name"},
+                    "End": True,
+                }
+            },
+        },
+        machine_type="EXPRESS",
+    )
+    answer = sfn.start_sync_execution(stateMachineArn=machine, name="me")
+    output = json.loads(answer["output"])
+    assert output == {"id": answer["executionArn"], "name": "me"}
+    prefix = machine.replace(":stateMachine:", ":express:") + ":me:"
+    assert answer["executionArn"].startswith(prefix)
+    assert len(answer["executionArn"]) == len(prefix) + 36
+
+
 def test_callbacks_are_answered_through_the_api(sfn):
     machine = create(
         sfn,

@@ -65,6 +65,7 @@ pub struct RunOptions {
     seed: Option<u64>,
     storage: Option<crate::storage::Storage>,
     account: Option<Arc<Account>>,
+    express_id: Option<String>,
 }
 
 impl RunOptions {
@@ -95,6 +96,13 @@ impl RunOptions {
     /// [`Account::default`].
     pub fn account(mut self, account: impl Into<Arc<Account>>) -> RunOptions {
         self.account = Some(account.into());
+        self
+    }
+
+    /// Runs it as an Express execution whose ARN (`$$.Execution.Id`) ends with
+    /// `id`, as AWS's do: `express:<machine>:<name>:<id>`.
+    pub fn express(mut self, id: impl Into<String>) -> RunOptions {
+        self.express_id = Some(id.into());
         self
     }
 }
@@ -128,13 +136,17 @@ pub async fn run_counting<W: Workflow>(
         seed,
         storage,
         account,
+        express_id,
     } = options;
     let execution = if W::READS_CONTEXT {
         Execution::new(workflow.name(), name, input.clone())
     } else {
         Execution::without_input(workflow.name(), name)
     };
-    let execution = execution.with_seed(seed).with_storage(storage);
+    let mut execution = execution.with_seed(seed).with_storage(storage);
+    if let Some(express_id) = express_id {
+        execution = execution.express(express_id);
+    }
     let execution = Arc::new(match account {
         Some(account) => execution.with_account(account),
         None => execution,

@@ -194,14 +194,14 @@ pub async fn start(state: Arc<AppState>, input: StartInput) -> Result<StartOutpu
         .prepare(&target.machine.name, &target.definition)
         .map_err(host_error)?;
     if target.machine.machine_type == MachineType::Express {
+        let express_id = uuid::Uuid::new_v4().to_string();
         let arn = state.config.account.states_arn(format_args!(
-            "express:{}:{name}:{}",
+            "express:{}:{name}:{express_id}",
             target.machine.name,
-            uuid::Uuid::new_v4()
         ));
         let host = state.host.clone();
         tokio::spawn(async move {
-            let run = host.run(&id, &name, execution_input);
+            let run = host.run(&id, &name, &express_id, execution_input);
             if let Err(error) = tokio::time::timeout(EXPRESS_LIMIT, run).await {
                 tracing::warn!(%error, "an EXPRESS execution ran past five minutes");
             }
@@ -290,7 +290,8 @@ pub async fn start_sync(state: Arc<AppState>, input: StartInput) -> Result<SyncO
         .prepare(&target.machine.name, &target.definition)
         .map_err(host_error)?;
     let started = SystemTime::now();
-    let run = state.host.run(&id, &name, execution_input);
+    let express_id = uuid::Uuid::new_v4().to_string();
+    let run = state.host.run(&id, &name, &express_id, execution_input);
     let ended = tokio::time::timeout(EXPRESS_LIMIT, run).await;
     let stopped = SystemTime::now();
     let (status, output, error, cause) = match ended {
@@ -312,9 +313,8 @@ pub async fn start_sync(state: Arc<AppState>, input: StartInput) -> Result<SyncO
         * 100;
     Ok(SyncOutput {
         execution_arn: state.config.account.states_arn(format_args!(
-            "express:{}:{name}:{}",
+            "express:{}:{name}:{express_id}",
             target.machine.name,
-            uuid::Uuid::new_v4()
         )),
         state_machine_arn: target
             .alias_arn

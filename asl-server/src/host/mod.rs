@@ -339,16 +339,19 @@ impl Host {
         }
     }
 
-    /// An EXPRESS execution `name` of definition `id`, run in memory to its end.
+    /// An EXPRESS execution `name` of definition `id`, run in memory to its end;
+    /// its ARN ends with `express_id` (`express:<machine>:<name>:<express_id>`).
     pub async fn run(
         &self,
         id: &DefinitionId,
         name: &str,
+        express_id: &str,
         input: Value,
     ) -> Result<Ended, HostError> {
         let definition = self.definition(id)?;
         let call = Call::Run {
             name: name.to_owned(),
+            id: express_id.to_owned(),
             input,
         };
         match self.call(&definition, call).await? {

@@ -189,27 +189,19 @@ fn conform(
             }
         }
         (Kind::Integer { min, max }, Value::Number(number)) => match number.as_i64() {
-            Some(n) if n < *min => violate(
-                quote(&n.to_string()),
-                format!("Member must have value greater than or equal to {min}"),
-            ),
-            Some(n) if n > *max => violate(
-                quote(&n.to_string()),
-                format!("Member must have value less than or equal to {max}"),
-            ),
-            Some(_) => {}
+            Some(n) => {
+                if let Some(constraint) = outside(n, *min, *max) {
+                    violate(quote(&n.to_string()), constraint);
+                }
+            }
             None => return Err(wrong_type(value, kind, path)),
         },
         (Kind::Float { min, max }, Value::Number(number)) => match number.as_f64() {
-            Some(n) if n < *min => violate(
-                quote(&n.to_string()),
-                format!("Member must have value greater than or equal to {min}"),
-            ),
-            Some(n) if n > *max => violate(
-                quote(&n.to_string()),
-                format!("Member must have value less than or equal to {max}"),
-            ),
-            Some(_) => {}
+            Some(n) => {
+                if let Some(constraint) = outside(n, *min, *max) {
+                    violate(quote(&n.to_string()), constraint);
+                }
+            }
             None => return Err(wrong_type(value, kind, path)),
         },
         (Kind::Boolean, Value::Bool(_)) => {}
@@ -241,6 +233,21 @@ fn conform(
         _ => return Err(wrong_type(value, kind, path)),
     }
     Ok(())
+}
+
+/// The constraint `n` breaks when it is outside `min..=max`.
+fn outside<T: PartialOrd + std::fmt::Display>(n: T, min: T, max: T) -> Option<String> {
+    if n < min {
+        Some(format!(
+            "Member must have value greater than or equal to {min}"
+        ))
+    } else if n > max {
+        Some(format!(
+            "Member must have value less than or equal to {max}"
+        ))
+    } else {
+        None
+    }
 }
 
 fn violation(shown: &str, path: &str, constraint: &str) -> String {

@@ -289,7 +289,7 @@ where
                 Ok(arn) => Answer::Started { arn },
                 Err(error) => failed(error),
             },
-            Call::Run { name, input } => Answer::Ended(self.run(name, input).await),
+            Call::Run { name, id, input } => Answer::Ended(self.run(name, id, input).await),
             Call::TakeActivityTask { activity } => Answer::ActivityTask(
                 engine
                     .next_activity_task(&activity, Duration::ZERO)
@@ -330,10 +330,11 @@ where
     }
 
     /// Runs an EXPRESS execution in memory.
-    async fn run(&self, name: String, input: serde_json::Value) -> Ended {
+    async fn run(&self, name: String, id: String, input: serde_json::Value) -> Ended {
         let mut options = exec::RunOptions::default()
             .account(Arc::clone(&self.account))
-            .name(name);
+            .name(name)
+            .express(id);
         if let Some(root) = &self.storage_root {
             options = options.storage_root(root.clone());
         }

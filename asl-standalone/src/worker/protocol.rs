@@ -112,6 +112,8 @@ pub enum Call {
     Run {
         /// The execution's name.
         name: String,
+        /// The random id that ends its ARN (`express:<machine>:<name>:<id>`).
+        id: String,
         /// Its input.
         input: Value,
     },
