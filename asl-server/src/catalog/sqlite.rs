@@ -223,13 +223,22 @@ fn aliases_in(connection: &Connection, machine_arn: &str) -> Result<Vec<Alias>, 
 }
 
 fn machine_in(connection: &Connection, arn: &str) -> Result<Option<StateMachine>, CatalogError> {
+    let sql = format!("SELECT {MACHINE_COLUMNS} FROM state_machines WHERE arn = ?1");
+    one(connection, &sql, [arn], machine_row)
+}
+
+/// The row `sql` selects, if any, through the connection's statement cache: every
+/// StartExecution looks its machine up, and parsing the query each time cost more
+/// than running it.
+fn one<T>(
+    connection: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+    row: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Option<T>, CatalogError> {
     connection
-        .query_row(
-            &format!("SELECT {MACHINE_COLUMNS} FROM state_machines WHERE arn = ?1"),
-            [arn],
-            machine_row,
-        )
-        .optional()
+        .prepare_cached(sql)
+        .and_then(|mut statement| statement.query_row(params, row).optional())
         .map_err(backend)
 }
 
@@ -507,16 +516,15 @@ impl Catalog for SqliteCatalog {
     }
 
     fn version(&self, machine_arn: &str, number: u32) -> Result<Option<Version>, CatalogError> {
-        self.connection()
-            .query_row(
-                &format!(
-                    "SELECT {VERSION_COLUMNS} FROM versions WHERE machine_arn = ?1 AND number = ?2"
-                ),
-                params![machine_arn, number],
-                version_row,
-            )
-            .optional()
-            .map_err(backend)
+        let sql = format!(
+            "SELECT {VERSION_COLUMNS} FROM versions WHERE machine_arn = ?1 AND number = ?2"
+        );
+        one(
+            &self.connection(),
+            &sql,
+            params![machine_arn, number],
+            version_row,
+        )
     }
 
     fn versions(&self, machine_arn: &str, page: Page<'_>) -> Result<Vec<Version>, CatalogError> {
@@ -606,14 +614,8 @@ impl Catalog for SqliteCatalog {
     }
 
     fn alias(&self, arn: &str) -> Result<Option<Alias>, CatalogError> {
-        self.connection()
-            .query_row(
-                &format!("SELECT {ALIAS_COLUMNS} FROM aliases WHERE arn = ?1"),
-                [arn],
-                alias_row,
-            )
-            .optional()
-            .map_err(backend)
+        let sql = format!("SELECT {ALIAS_COLUMNS} FROM aliases WHERE arn = ?1");
+        one(&self.connection(), &sql, [arn], alias_row)
     }
 
     fn aliases(&self, machine_arn: &str) -> Result<Vec<Alias>, CatalogError> {
