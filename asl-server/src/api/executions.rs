@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::map_runs;
-use super::paging::Paging;
+use super::paging::{MAX_RESULTS, Paging};
 use super::state_machines::{ARN, NAME};
 use crate::arn::{self, Qualifier};
 use crate::catalog::{Listed, MachineType, StateMachine};
@@ -29,8 +29,6 @@ const TRACE_HEADER: Kind = Kind::string(0, 256);
 pub const ERROR: Kind = Kind::string(0, 256);
 /// `cause` of StopExecution and SendTaskFailure.
 pub const CAUSE: Kind = Kind::string(0, 32_768);
-/// `maxResults` of the list actions.
-const MAX_RESULTS: Kind = Kind::integer(0, 1000);
 /// `statusFilter` of ListExecutions.
 const STATUS: Kind = Kind::Enum(&[
     "RUNNING",

@@ -8,7 +8,7 @@ use asl_runtime::map::progress::{self, Child, Counts, Record, Status, Update};
 use serde::{Deserialize, Serialize};
 
 use super::executions::{after_cursor, host_error, stored};
-use super::paging::Paging;
+use super::paging::{MAX_RESULTS, NEXT_TOKEN, Paging};
 use super::state_machines::ARN;
 use crate::catalog::Listed;
 use crate::protocol::{ApiError, ErrorCode, Kind, Member, Request};
@@ -17,10 +17,6 @@ use crate::time::Timestamp;
 
 /// `mapRunArn`.
 pub const MAP_RUN_ARN: Kind = Kind::string(1, 2000);
-/// `maxResults` of the list actions.
-const MAX_RESULTS: Kind = Kind::integer(0, 1000);
-/// `nextToken` of ListMapRuns.
-const NEXT_TOKEN: Kind = Kind::string(1, 1024);
 
 /// ListMapRuns's request.
 #[derive(Debug, Deserialize)]

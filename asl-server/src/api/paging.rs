@@ -15,9 +15,9 @@ use crate::catalog::{Listed, Page};
 use crate::protocol::{ApiError, Kind, Member, Request};
 
 /// `maxResults` of the list actions.
-const MAX_RESULTS: Kind = Kind::integer(0, 1000);
+pub(super) const MAX_RESULTS: Kind = Kind::integer(0, 1000);
 /// `nextToken` of the list actions.
-const NEXT_TOKEN: Kind = Kind::string(1, 1024);
+pub(super) const NEXT_TOKEN: Kind = Kind::string(1, 1024);
 
 /// The request of a list of the whole account (ListStateMachines, ListActivities).
 #[derive(Debug, Deserialize)]
