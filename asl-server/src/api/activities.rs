@@ -109,12 +109,7 @@ pub async fn describe(
     let activity = state
         .catalog
         .activity(&input.activity_arn)?
-        .ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::ActivityDoesNotExist,
-                format!("Activity Does Not Exist: '{}'", input.activity_arn),
-            )
-        })?;
+        .ok_or_else(|| ApiError::activity_does_not_exist(&input.activity_arn))?;
     Ok(DescribeOutput {
         activity_arn: activity.arn,
         name: activity.name,

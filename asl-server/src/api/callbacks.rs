@@ -158,12 +158,7 @@ pub async fn activity_task(
     state
         .catalog
         .activity(&input.activity_arn)?
-        .ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::ActivityDoesNotExist,
-                format!("Activity Does Not Exist: '{}'", input.activity_arn),
-            )
-        })?;
+        .ok_or_else(|| ApiError::activity_does_not_exist(&input.activity_arn))?;
     let task = state
         .host
         .activity_task(&input.activity_arn, LONG_POLL)

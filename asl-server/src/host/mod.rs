@@ -229,7 +229,8 @@ struct Compiled {
     key: String,
 }
 
-/// How long after a worker exited another starts in its place.
+/// How long after a worker exited another starts in its place (doubled for each
+/// worker of the same binary in a row that died young: `pool::restart_delay`).
 const RESTART_DELAY: Duration = Duration::from_millis(200);
 
 /// How often `GetActivityTask` looks at the workers again while it waits.

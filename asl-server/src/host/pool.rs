@@ -28,6 +28,25 @@ pub(super) struct Binary {
     in_flight: AtomicUsize,
     /// When its last call ended (or began).
     last_used: Mutex<Instant>,
+    /// When its worker last started, and how many of its workers in a row died
+    /// before [`STEADY`]: what the next restart waits (see [`restart_delay`]).
+    starts: Mutex<(Instant, u32)>,
+}
+
+/// How long a worker must have run for its death not to count as a crash loop.
+const STEADY: Duration = Duration::from_secs(10);
+
+/// The longest wait before a worker is started again.
+const MOST_RESTART_DELAY: Duration = Duration::from_secs(30);
+
+/// How long to wait before starting a worker again after `crashes` workers of its
+/// binary in a row died young: [`RESTART_DELAY`], doubled for each, at most
+/// [`MOST_RESTART_DELAY`]; so a binary that dies at once (a machine that crashes on
+/// resume) does not take the host with it.
+fn restart_delay(crashes: u32) -> Duration {
+    RESTART_DELAY
+        .saturating_mul(2u32.saturating_pow(crashes.min(16)))
+        .min(MOST_RESTART_DELAY)
 }
 
 /// A call in flight to the worker of a binary: while it lives, the worker is not
@@ -120,6 +139,7 @@ impl Host {
                 worker: tokio::sync::Mutex::new(None),
                 in_flight: AtomicUsize::new(0),
                 last_used: Mutex::new(Instant::now()),
+                starts: Mutex::new((Instant::now(), 0)),
             })
         }))
     }
@@ -147,6 +167,7 @@ impl Host {
             self.answering(),
             self.restarting(binary),
         )?);
+        lock(&binary.starts).0 = Instant::now();
         *slot = Some(Arc::clone(&worker));
         let busy = Busy::new(binary, &worker, true);
         drop(slot);
@@ -161,15 +182,25 @@ impl Host {
     }
 
     /// What to do when the worker of `binary` exits unexpectedly: unless the host
-    /// is gone (the server stopped), start another after [`RESTART_DELAY`], which
+    /// is gone (the server stopped), start another after [`restart_delay`], which
     /// resumes the executions the dead one left, so that their timers fire even
     /// when no call comes for them.
     fn restarting(&self, binary: &Arc<Binary>) -> Box<dyn FnOnce() + Send> {
         let host = Arc::downgrade(&self.inner);
         let binary = Arc::downgrade(binary);
         Box::new(move || {
+            let delay = binary.upgrade().map_or(RESTART_DELAY, |binary| {
+                let mut starts = lock(&binary.starts);
+                let (started, crashes) = &mut *starts;
+                *crashes = if started.elapsed() < STEADY {
+                    *crashes + 1
+                } else {
+                    0
+                };
+                restart_delay(crashes.saturating_sub(1))
+            });
             tokio::spawn(async move {
-                tokio::time::sleep(RESTART_DELAY).await;
+                tokio::time::sleep(delay).await;
                 let (Some(inner), Some(binary)) = (host.upgrade(), binary.upgrade()) else {
                     return;
                 };
@@ -268,5 +299,21 @@ async fn reap(inner: &Arc<Inner>, idle: Duration) {
     let binaries: Vec<Arc<Binary>> = lock(&inner.binaries).values().cloned().collect();
     for binary in binaries {
         binary.retire_if_idle(idle).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn restarts_back_off_while_workers_die_young() {
+        let delays: Vec<Duration> = (0..10).map(restart_delay).collect();
+        assert_eq!(delays[0], RESTART_DELAY);
+        assert_eq!(delays[1], RESTART_DELAY * 2);
+        assert_eq!(delays[3], RESTART_DELAY * 8);
+        assert!(delays.windows(2).all(|pair| pair[0] <= pair[1]));
+        assert_eq!(restart_delay(9), MOST_RESTART_DELAY);
+        assert_eq!(restart_delay(u32::MAX), MOST_RESTART_DELAY);
     }
 }

@@ -177,6 +177,14 @@ impl ApiError {
         )
     }
 
+    /// `ActivityDoesNotExist` for `arn`.
+    pub fn activity_does_not_exist(arn: &str) -> ApiError {
+        ApiError::new(
+            ErrorCode::ActivityDoesNotExist,
+            format!("Activity Does Not Exist: '{arn}'"),
+        )
+    }
+
     /// `ResourceNotFound` for `arn`, with its `resourceName` member.
     pub fn resource_not_found(what: &str, arn: &str) -> ApiError {
         ApiError::new(
