@@ -1,11 +1,12 @@
 //! The Step Functions API driven by real clients: `asl serve` on a free port with a
-//! fresh data directory, and the pytest suite of `tests/api/` (boto3 and the AWS
-//! CLI) against it.
+//! fresh data directory, and the pytest suite of `tests/api/` (boto3, the AWS CLI,
+//! and the JavaScript SDK v3 run by node) against it.
 //!
-//! The clients are installed, pinned by `tests/api/requirements.txt`, into a
+//! The Python clients are installed, pinned by `tests/api/requirements.txt`, into a
 //! virtual environment in `target/python-venv` (made again when the requirements
-//! change). Without `python3`, or when the packages cannot be installed, the test
-//! fails: it never skips.
+//! change); the JavaScript SDK, pinned by `tests/api/js/package-lock.json`, with
+//! `npm ci` into `target/js-sdk`. Without `python3` or `node`, or when the packages
+//! cannot be installed, the test fails: it never skips.
 
 use std::ffi::OsStr;
 use std::io::{BufRead, BufReader};
