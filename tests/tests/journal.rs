@@ -10,6 +10,7 @@ use std::time::Duration;
 use asl_engine::Engine;
 use asl_engine::history::{EventType, HistoryEvent};
 use asl_engine::store::{ExecutionStatus, MemoryStore, Store};
+use asl_runtime::map::progress;
 use asl_runtime::{TaskContext, TaskError};
 use asl_store_sqlite::SqliteStore;
 use serde_json::{Value, json};
@@ -805,6 +806,25 @@ fn a_distributed_map_resumed_after_a_crash_runs_only_the_children_that_had_not_f
     // The same Map Run: the child keeps its name.
     let child = |calls: Vec<String>| calls.into_iter().find(|key| key.contains("-2/Item/"));
     assert_eq!(child(before.calls_of("/Item/")), Some(again[0].clone()));
+    // Listed once for its execution (ListMapRuns), and described as it ended, with
+    // the children that finished before the crash counted.
+    let listed = store
+        .notes_under(&progress::index_prefix(&record.identity.arn))
+        .unwrap();
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    let map_run = listed[0]
+        .0
+        .rsplit_once(":arn:")
+        .map(|(_, rest)| format!("arn:{rest}"));
+    let noted = store
+        .noted(&progress::record_key(&map_run.unwrap()))
+        .unwrap()
+        .unwrap();
+    let described: progress::Record = serde_json::from_str(&noted).unwrap();
+    assert_eq!(described.status, progress::Status::Succeeded);
+    assert_eq!(described.execution_counts.succeeded, 4);
+    assert_eq!(described.execution_counts.total, 4);
+    assert_eq!(described.execution_counts.running, 0);
 }
 
 mod caught {

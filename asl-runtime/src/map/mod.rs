@@ -464,12 +464,20 @@ impl MapRun {
     /// under them. `batched`: each child runs a batch of items (an `ItemBatcher`).
     pub fn govern(&mut self, run: &Run, runner: Runner, batched: bool) -> Runner {
         let execution = run.execution();
+        let journal = execution.journal().cloned();
+        // A run resumed after a restart (or redriven) is the same run: it keeps the
+        // start it was noted with, and so its one place in the execution's list.
+        let noted_start = journal
+            .as_ref()
+            .and_then(|journal| journal.read(&progress::record_key(&self.arn)))
+            .and_then(|text| serde_json::from_str::<progress::Record>(&text).ok())
+            .map(|record| record.start_ms);
         let record = progress::Record {
             map_run_arn: self.arn.clone(),
             execution_arn: execution.id(),
             state_machine_arn: self.state_machine_arn(),
             status: progress::Status::Running,
-            start_ms: progress::now_millis(),
+            start_ms: noted_start.unwrap_or_else(progress::now_millis),
             stop_ms: None,
             max_concurrency: runner.max_concurrency,
             tolerated_failure_percentage: runner.tolerance.percentage.unwrap_or(0.0),
@@ -477,7 +485,6 @@ impl MapRun {
             item_counts: progress::Counts::default(),
             execution_counts: progress::Counts::default(),
         };
-        let journal = execution.journal().cloned();
         let live = progress::Progress::start(record, runner.tolerance, batched, journal);
         self.progress = Some(Arc::clone(&live));
         Runner {
