@@ -496,3 +496,28 @@ async fn random_and_uuid_follow_the_executions_seed() {
         machine.run(json!({})).await.unwrap()
     );
 }
+
+mod whole_states {
+    asl_macros::asl!(
+        definition = r#"{
+        "QueryLanguage": "JSONata",
+        "StartAt": "Everything",
+        "States": {
+            "Everything": {"Type": "Pass", "Output": "{% $states %}", "End": true}
+        }
+    }"#
+    );
+}
+
+/// Regression: `$states` read whole holds `context` too, as on AWS (it held only
+/// `input` when no expression named `context`).
+#[tokio::test]
+async fn states_read_whole_holds_the_context_object() {
+    let output = whole_states::Machine::new(())
+        .run_named("whole", json!({"a": 1}))
+        .await
+        .unwrap();
+    assert_eq!(output["input"], json!({"a": 1}));
+    assert_eq!(output["context"]["Execution"]["Name"], "whole");
+    assert_eq!(output["context"]["State"]["Name"], "Everything");
+}

@@ -31,6 +31,13 @@ pub(super) struct Reads {
     pub from_input: bool,
 }
 
+/// Whether `text` reads `$states` as a whole (not only a member of it): then
+/// `$states.context` is part of what it reads.
+fn reads_whole_states(text: &str) -> bool {
+    text.match_indices("$states")
+        .any(|(at, name)| !text[at + name.len()..].starts_with('.'))
+}
+
 /// What the expressions written in `state` itself (not in the machines nested in
 /// it) read.
 pub(super) fn reads(state: &State, scopes: &Scopes) -> Reads {
@@ -39,7 +46,7 @@ pub(super) fn reads(state: &State, scopes: &Scopes) -> Reads {
     let mut names = BTreeSet::new();
     let mut context = false;
     for text in texts {
-        context |= text.contains("context");
+        context |= text.contains("context") || reads_whole_states(text);
         names.extend(variable_names(text));
     }
     let random = names.contains("random") || names.contains("uuid");
