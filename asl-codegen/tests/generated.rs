@@ -59,3 +59,36 @@ fn text_direction_codepoints_are_escaped_in_doc_comments() {
     }
     assert!(code.contains(r"a\u{202e}b"), "{code}");
 }
+
+/// A machine generated for TestState (`Settings::for_test_state`): its first state
+/// records each step of its data flow, takes the mock for its Task's outcome, and
+/// notes which catcher caught; the variables the test sets get slots of their own.
+#[test]
+fn a_machine_for_test_state() {
+    let definition = r#"{
+        "StartAt": "Charge",
+        "States": {
+            "Charge": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::lambda:invoke",
+                "InputPath": "$.order",
+                "Parameters": {"amount.$": "$.total", "currency.$": "$currency"},
+                "ResultSelector": {"id.$": "$.Payload.id"},
+                "ResultPath": "$.charge",
+                "Retry": [{"ErrorEquals": ["Busy"], "MaxAttempts": 2}],
+                "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Failed"}],
+                "Next": "Done"
+            },
+            "Done": {"Type": "Succeed"},
+            "Failed": {"Type": "Succeed"}
+        }
+    }"#;
+    let checked = check(&SourceFile::new("test-state", definition));
+    let workflow = checked.workflow.expect("the definition is valid");
+    let mut settings = Settings::default();
+    settings
+        .with_machine_name("TestState")
+        .for_test_state(["currency".to_owned()]);
+    let code = to_source(generate(&workflow, &settings).unwrap());
+    insta::assert_snapshot!(code);
+}

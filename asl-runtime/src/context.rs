@@ -33,6 +33,9 @@ pub struct Execution {
     /// execution it runs in, which the engine's store keeps (and task tokens name).
     top_level: Option<Arc<str>>,
     transitions: Transitions,
+    /// The whole Context object, when TestState was given one (see
+    /// [`Execution::with_context`]).
+    context: Option<Value>,
 }
 
 /// How many transitions an execution made (see [`Execution::transitions`]).
@@ -107,6 +110,16 @@ impl Execution {
             journal: None,
             top_level: None,
             transitions: Transitions::default(),
+            context: None,
+        }
+    }
+
+    /// The same execution, whose states all see `context` as their Context object
+    /// (`$$`), whatever they are: what TestState's `context` sets.
+    pub fn with_context(self, context: Value) -> Execution {
+        Execution {
+            context: Some(context),
+            ..self
         }
     }
 
@@ -164,6 +177,7 @@ impl Execution {
                 .as_ref()
                 .map(|_| self.top_level.clone().unwrap_or_else(|| self.id().into())),
             transitions: Transitions::default(),
+            context: None,
         }
     }
 
@@ -269,6 +283,16 @@ impl Execution {
         Execution {
             execution_type: ExecutionType::Express,
             express_id: Some(express_id),
+            ..self
+        }
+    }
+
+    /// The same execution as an Express one whose ARN ends with its name
+    /// (`express:<machine>:<name>`), as the executions TestState runs states in.
+    pub fn express_named(self) -> Execution {
+        Execution {
+            execution_type: ExecutionType::Express,
+            express_id: None,
             ..self
         }
     }
@@ -405,6 +429,9 @@ impl Context {
     /// The Context object as JSON, as `$$` paths see it.
     pub fn to_value(&self) -> Value {
         let execution = &self.execution;
+        if let Some(context) = &execution.context {
+            return context.clone();
+        }
         let mut exec = Map::with_capacity(6);
         exec.insert("Id".into(), execution.id().into());
         exec.insert("Input".into(), execution.input().clone());

@@ -36,6 +36,7 @@ pub mod machine;
 pub mod map;
 pub mod path;
 pub mod place;
+pub mod probe;
 pub mod retry;
 pub mod storage;
 pub mod task;
@@ -86,7 +87,7 @@ pub mod __abi_3 {
         TaskContext, TaskError, Workflow,
     };
     pub use crate::{
-        choice, context, dataflow, exec, intrinsics, jsonata, limits, map, path, retry, task,
-        timestamp, variables, wait,
+        choice, context, dataflow, exec, intrinsics, jsonata, limits, map, path, probe, retry,
+        task, timestamp, variables, wait,
     };
 }

@@ -7,6 +7,7 @@ use std::time::{Duration, SystemTime};
 use crate::error::{ExecutionError, names};
 use crate::exec::Run;
 use crate::journal::Progress;
+use crate::probe::Probe;
 
 /// One element of a state's `Retry`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -133,6 +134,9 @@ impl Retry {
         error: ExecutionError,
         run: &mut Run,
     ) -> Result<(), ExecutionError> {
+        if let Some(probe) = run.probe() {
+            return under_test(probe, self.retriers, error).await;
+        }
         let delay = self
             .next_delay(&error, || run.random_fraction())
             .ok_or(error)?;
@@ -182,6 +186,31 @@ impl Retry {
             Jitter::Full => delay.mul_f64(random()),
         })
     }
+}
+
+/// [`Retry::after`] in a TestState run: the first retrier matching `error` is
+/// noted; when it has attempts left (after `retrierRetryCount` retries), the run
+/// ends here as `RETRIABLE` (this never returns: the driver stops at
+/// [`Probe::retriable`]); otherwise `error` goes on to the catchers.
+async fn under_test(
+    probe: &Probe,
+    retriers: &[Retrier],
+    error: ExecutionError,
+) -> Result<(), ExecutionError> {
+    let Some(index) = retriers
+        .iter()
+        .position(|retrier| matches(retrier.errors, &error))
+    else {
+        return Err(error);
+    };
+    let retrier = &retriers[index];
+    let done = probe.setup().retrier_retry_count;
+    if done >= retrier.max_attempts {
+        probe.retry(index, None, &error);
+        return Err(error);
+    }
+    probe.retry(index, Some(retrier.delay(done + 1).as_secs()), &error);
+    std::future::pending().await
 }
 
 /// The journal key of the retry progress of the state `run` runs.
@@ -363,5 +392,66 @@ mod tests {
         assert_eq!(start.elapsed(), Duration::from_secs(6));
         let last = retry.after(error(FAILED), &mut run).await.unwrap_err();
         assert_eq!(last.name(), FAILED);
+    }
+
+    mod under_test {
+        use std::sync::Arc;
+
+        use super::*;
+        use crate::probe::{Probe, Setup};
+
+        static RETRIER: Retrier = Retrier {
+            errors: &["MockException"],
+            interval_seconds: 1,
+            max_attempts: 5,
+            backoff_rate: 2.0,
+            max_delay_seconds: None,
+            jitter: Jitter::None,
+        };
+
+        fn probe(retries: u64) -> Arc<Probe> {
+            Probe::new(Setup {
+                retrier_retry_count: retries,
+                ..Setup::default()
+            })
+        }
+
+        #[tokio::test]
+        async fn a_retrier_with_attempts_left_ends_the_run_retriable() {
+            let probe = probe(4);
+            let waiting = {
+                let probe = Arc::clone(&probe);
+                tokio::spawn(
+                    async move { under_test(&probe, &[RETRIER], error("MockException")).await },
+                )
+            };
+            probe.retriable().await;
+            waiting.abort();
+            let record = probe.record();
+            assert_eq!(record.retry_index, Some(0));
+            // IntervalSeconds × BackoffRate^4, as AWS reports the fifth attempt's wait.
+            assert_eq!(record.retry_backoff_seconds, Some(16));
+            assert!(record.retriable());
+        }
+
+        #[tokio::test]
+        async fn a_spent_retrier_hands_the_error_to_the_catchers() {
+            let probe = probe(5);
+            let given = under_test(&probe, &[RETRIER], error("MockException")).await;
+            assert_eq!(given, Err(error("MockException")));
+            assert_eq!(probe.record().retry_index, Some(0));
+            assert!(!probe.record().retriable());
+        }
+
+        #[tokio::test]
+        async fn an_error_no_retrier_matches_is_not_noted() {
+            let probe = probe(0);
+            assert!(
+                under_test(&probe, &[RETRIER], error("Other"))
+                    .await
+                    .is_err()
+            );
+            assert_eq!(probe.record().retry_index, None);
+        }
     }
 }

@@ -100,6 +100,12 @@ impl Variables {
         Ok(())
     }
 
+    /// Writes `value` to variable `name` at `slot` of this scope, within the limits
+    /// of [`Variables::assign`]: what TestState's `variables` set.
+    pub fn set(&mut self, slot: usize, name: &str, value: Value) -> Result<(), ExecutionError> {
+        self.assign([(slot, name, value)])
+    }
+
     /// The values of this scope, for a checkpoint: a JSON array with, for each slot,
     /// `[value]` or `null` when not assigned; `None` when nothing is assigned.
     pub fn to_json(&self) -> Option<String> {

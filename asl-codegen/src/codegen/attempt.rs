@@ -60,13 +60,17 @@ pub(super) fn argument(
                 &quote!(parameters),
                 &state.name,
             ));
+            prepare.extend(scope.inspect("AfterParameters", &quote!(&parameters)));
             quote!(parameters)
         }
-        None => match effective {
-            Effective::Input if reused => quote!(input.clone()),
-            Effective::Input => quote!(input),
-            Effective::Local => quote!(effective),
-        },
+        None => {
+            prepare.extend(scope.inspect("AfterParameters", &effective.reference()));
+            match effective {
+                Effective::Input if reused => quote!(input.clone()),
+                Effective::Input => quote!(input),
+                Effective::Local => quote!(effective),
+            }
+        }
     }
 }
 
@@ -106,6 +110,7 @@ pub(super) fn attempts(
             };
         });
     }
+    produce.extend(scope.inspect("Result", &quote!(&result)));
     produce.push(quote!(limits::check_result(&result, #name)?;));
     produce
 }
@@ -151,6 +156,7 @@ pub(super) fn body(
         }
         produce.push(quote!(let result = #selector;));
     }
+    produce.extend(scope.inspect("AfterResultSelector", &quote!(&result)));
     let mut out = if resilience.catch.is_empty() {
         produce
     } else {
@@ -158,6 +164,7 @@ pub(super) fn body(
     };
     let ((), output_reads_context) = scope.reads_context(|scope| {
         place_result(scope, flow, Owned::Local, &mut out);
+        out.extend(scope.inspect("AfterResultPath", &quote!(&output)));
         select_output(scope, flow, &mut out);
     });
     out.extend(apply);
@@ -179,8 +186,9 @@ fn catch(
     assigns: bool,
     names: &Names,
 ) -> Vec<TokenStream> {
-    let arms = catchers.iter().map(|catcher| {
+    let arms = catchers.iter().enumerate().map(|(index, catcher)| {
         let errors = error_names(&catcher.errors);
+        let caught = scope.probes.then(|| quote!(run.caught_by(#index, &error);));
         let (evaluate, apply) = catcher
             .assign
             .as_ref()
@@ -204,6 +212,7 @@ fn catch(
         quote! {
             Err(error) if retry::matches(&[#(#errors),*], &error) => {
                 run.catch();
+                #caught
                 let error_output = error.to_output();
                 #evaluate
                 #placed

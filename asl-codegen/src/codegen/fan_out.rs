@@ -100,7 +100,14 @@ pub(super) fn parallel(
         let branch = super::json::int(branch as u64);
         quote!(around.branch(#branch))
     });
-    let run = quote! {
+    let run = if scope.probes {
+        // Under test, the branches do not run: the mock is their result.
+        quote! {
+            let _ = #source;
+            let outcome = run.mocked().unwrap_or_else(rt::probe::unmocked);
+        }
+    } else {
+        quote! {
         #(#projected)*
         #(#shared)*
         let execution = run.shared_execution();
@@ -111,6 +118,7 @@ pub(super) fn parallel(
             #(exec::run_branch(&#machines, #executions, #variables, #places, #inputs)),*
         )
         .map(|(#(#outputs,)*)| Value::Array(vec![#(#outputs),*]));
+        }
     };
     let resilience = Resilience {
         retry: &parallel.retry,
@@ -142,6 +150,16 @@ pub(super) fn map(
     let reused = !map.retry.is_empty() || attempt::keeps_input(flow, &map.catch);
     let effective = select_input(scope, flow, !reused, &mut prepare);
     let reference = effective.reference();
+    let resilience = Resilience {
+        retry: &map.retry,
+        catch: &map.catch,
+        next: &map.next,
+    };
+    if scope.probes {
+        let run = mocked_map(scope, map, &effective, &mut prepare);
+        let attempt = Attempt { prepare, run };
+        return attempt::body(scope, state, flow, resilience, attempt, names);
+    }
     // `items`: in memory from ItemsPath, or a stream from the ItemReader. The
     // ItemSelector is built first: whether it reads `$$.Map.Item.Key` decides
     // whether the keys are kept.
@@ -179,45 +197,11 @@ pub(super) fn map(
         prepare.push(quote!(let items: map::reader::Items<'_> = #batches;));
         streamed = true;
     }
-    let max_concurrency = distributed::count(
-        scope,
-        &map.max_concurrency,
-        "MaxConcurrencyPath",
-        &reference,
-    );
-    let count = match &map.tolerated_failure_count {
-        None => quote!(None),
-        Some(Param::Path(path)) => {
-            let read = scope.read_reference("ToleratedFailureCountPath", path, &reference);
-            let text = &path.text;
-            quote!(Some(map::tolerated_count_from(#read, #text)?))
-        }
-        Some(count) => {
-            let count = distributed::count(scope, count, "ToleratedFailureCount", &reference);
-            quote!(Some(#count))
-        }
-    };
-    let percentage = match &map.tolerated_failure_percentage {
-        None => quote!(None),
-        Some(Param::Fixed(percentage)) => {
-            let percentage = proc_macro2::Literal::f64_unsuffixed(*percentage);
-            quote!(Some(#percentage))
-        }
-        Some(Param::Path(path)) => {
-            let read = scope.read_reference("ToleratedFailurePercentagePath", path, &reference);
-            let text = &path.text;
-            quote!(Some(map::tolerated_percentage_from(#read, #text)?))
-        }
-        Some(Param::Jsonata(expression)) => {
-            let field = "ToleratedFailurePercentage";
-            let (value, name) = super::jsonata::evaluate_named(scope, expression, field);
-            let value = scope.with_bindings(quote!(jsonata::percentage(#value, &#name, #field)?));
-            quote!(Some(#value))
-        }
-        Some(Param::Intrinsic(_)) => {
-            unreachable!("ToleratedFailurePercentage is a number or a path")
-        }
-    };
+    let Limits {
+        max_concurrency,
+        count,
+        percentage,
+    } = limits(scope, map, &reference);
     let writer = map.result_writer.as_ref();
     let writer_arguments =
         writer.and_then(|writer| distributed::writer_arguments(scope, writer, &reference));
@@ -348,11 +332,6 @@ pub(super) fn map(
         let outcome = #outcome;
         #ended
     };
-    let resilience = Resilience {
-        retry: &map.retry,
-        catch: &map.catch,
-        next: &map.next,
-    };
     attempt::body(
         scope,
         state,
@@ -361,6 +340,96 @@ pub(super) fn map(
         Attempt { prepare, run },
         names,
     )
+}
+
+/// The run of a Map state under test, after statements pushed onto `prepare`: its
+/// items (for `afterItemsPath`; none are read by an ItemReader) and limits are
+/// evaluated, and the mock is its result.
+fn mocked_map(
+    scope: &mut Scope,
+    map: &Map,
+    effective: &Effective,
+    prepare: &mut Vec<TokenStream>,
+) -> TokenStream {
+    let reference = effective.reference();
+    let items = match &map.item_reader {
+        Some(_) => quote!(None),
+        None => {
+            let items = if scope.jsonata.is_some() {
+                jsonata_items(scope, map)
+            } else {
+                items_from_path(scope, map, effective, true, false)
+            };
+            prepare.push(items);
+            prepare.extend(scope.inspect("AfterItemsPath", &quote!(&Value::Array(items.clone()))));
+            quote!(Some(items.len()))
+        }
+    };
+    let Limits {
+        max_concurrency,
+        count,
+        percentage,
+    } = limits(scope, map, &reference);
+    quote! {
+        let limits = rt::probe::MapLimits {
+            max_concurrency: #max_concurrency,
+            tolerated_failure_count: #count,
+            tolerated_failure_percentage: #percentage,
+        };
+        let outcome = run.mocked_map(#items, limits).unwrap_or_else(rt::probe::unmocked);
+    }
+}
+
+/// A Map state's `MaxConcurrency` (`u64`), `ToleratedFailureCount` and
+/// `ToleratedFailurePercentage` (`Option`s) as expressions.
+struct Limits {
+    max_concurrency: TokenStream,
+    count: TokenStream,
+    percentage: TokenStream,
+}
+
+/// The [`Limits`] of `map`, reading paths from `reference`.
+fn limits(scope: &mut Scope, map: &Map, reference: &TokenStream) -> Limits {
+    let max_concurrency =
+        distributed::count(scope, &map.max_concurrency, "MaxConcurrencyPath", reference);
+    let count = match &map.tolerated_failure_count {
+        None => quote!(None),
+        Some(Param::Path(path)) => {
+            let read = scope.read_reference("ToleratedFailureCountPath", path, reference);
+            let text = &path.text;
+            quote!(Some(map::tolerated_count_from(#read, #text)?))
+        }
+        Some(count) => {
+            let count = distributed::count(scope, count, "ToleratedFailureCount", reference);
+            quote!(Some(#count))
+        }
+    };
+    let percentage = match &map.tolerated_failure_percentage {
+        None => quote!(None),
+        Some(Param::Fixed(percentage)) => {
+            let percentage = proc_macro2::Literal::f64_unsuffixed(*percentage);
+            quote!(Some(#percentage))
+        }
+        Some(Param::Path(path)) => {
+            let read = scope.read_reference("ToleratedFailurePercentagePath", path, reference);
+            let text = &path.text;
+            quote!(Some(map::tolerated_percentage_from(#read, #text)?))
+        }
+        Some(Param::Jsonata(expression)) => {
+            let field = "ToleratedFailurePercentage";
+            let (value, name) = super::jsonata::evaluate_named(scope, expression, field);
+            let value = scope.with_bindings(quote!(jsonata::percentage(#value, &#name, #field)?));
+            quote!(Some(#value))
+        }
+        Some(Param::Intrinsic(_)) => {
+            unreachable!("ToleratedFailurePercentage is a number or a path")
+        }
+    };
+    Limits {
+        max_concurrency,
+        count,
+        percentage,
+    }
 }
 
 /// Statements leaving `items: Vec<Value>`, the array ItemsPath selects. The items

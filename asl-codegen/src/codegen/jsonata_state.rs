@@ -145,18 +145,21 @@ fn assign(
 fn wait_for(scope: &mut Scope, until: &WaitFor) -> Option<TokenStream> {
     use crate::ir::param::Param;
     match until {
+        // TestState does not wait.
         WaitFor::Seconds(Param::Jsonata(expression)) => {
             let seconds = jsonata::evaluate_count(scope, expression, "Seconds");
+            let wait = (!scope.probes).then(|| quote!(wait::seconds(run, seconds).await;));
             Some(quote! {
                 let seconds = #seconds;
-                wait::seconds(run, seconds).await;
+                #wait
             })
         }
         WaitFor::Timestamp(Param::Jsonata(expression)) => {
             let text = jsonata::evaluate_as(scope, expression, "Timestamp", "string");
+            let wait = (!scope.probes).then(|| quote!(wait::until(&instant).await;));
             Some(quote! {
                 let instant = wait::timestamp_from(&#text, "Timestamp")?;
-                wait::until(&instant).await;
+                #wait
             })
         }
         fixed => Some(super::wait::wait(scope, fixed, &quote!(&Value::Null))),
@@ -250,8 +253,9 @@ pub(super) fn work(
         out.extend(finish);
     } else {
         produce.extend(finish);
-        let arms = resilience.catch.iter().map(|catcher| {
+        let arms = resilience.catch.iter().enumerate().map(|(index, catcher)| {
             let errors = super::attempt::error_names(&catcher.errors);
+            let caught = scope.probes.then(|| quote!(run.caught_by(#index, &error);));
             let (evaluate, apply) = assign(scope, catcher.assign.as_ref());
             let output = output(scope, catcher.output.as_ref(), "errorOutput", &reads);
             let bindings = jsonata::bindings(&reads);
@@ -261,6 +265,7 @@ pub(super) fn work(
             quote! {
                 Err(error) if retry::matches(&[#(#errors),*], &error) => {
                     run.catch();
+                    #caught
                     #forget
                     jsonata::with_member(&mut states, "errorOutput", error.to_output());
                     #bindings

@@ -22,6 +22,9 @@ pub(super) struct Names<'a> {
     offset: usize,
     /// The workflow variables this machine's states see.
     pub variables: &'a Scopes,
+    /// In the top-level machine of a TestState build: its first state, the one
+    /// under test, which records its data flow and takes mocks.
+    pub tested: Option<StateId>,
 }
 
 impl Names<'_> {
@@ -95,12 +98,14 @@ fn machine_code(
     idents: &StateIdents,
     offset: usize,
     variables: &Scopes,
+    probes: bool,
     unsupported: &mut Vec<Unsupported>,
 ) -> MachineCode {
     let names = Names {
         idents,
         offset,
         variables,
+        tested: probes.then_some(machine.start_at),
     };
     let mut functions = Vec::new();
     let mut reads_context = false;
@@ -157,7 +162,7 @@ fn machine_code(
             };
             let distributed = matches!(&state.kind, StateKind::Map(map) if map.processor.mode == crate::ir::map::ProcessorMode::Distributed);
             let inner = variables.inner(sub, !distributed);
-            let code = machine_code(sub, idents, next_offset, &inner, unsupported);
+            let code = machine_code(sub, idents, next_offset, &inner, false, unsupported);
             next_offset += all_states(sub).len();
             reads_context |= code.reads_context;
             modules.push(sub_module(&module, &doc, code));
@@ -298,14 +303,17 @@ pub(super) fn items(
     machine_name: &str,
     timeout_seconds: Option<u64>,
     runtime: &TokenStream,
+    test_state: Option<&[String]>,
 ) -> Result<TokenStream, Vec<Unsupported>> {
     let states = all_states(machine);
     let idents = StateIdents::new(states.iter().map(|state| state.name.as_str()));
-    let variables = Scopes::top(machine);
+    let variables = Scopes::top(machine, test_state.unwrap_or_default());
+    let probes = test_state.is_some();
     let everything = Names {
         idents: &idents,
         offset: 0,
         variables: &variables,
+        tested: probes.then_some(machine.start_at),
     };
     let mut unsupported = Vec::new();
     let MachineCode {
@@ -314,7 +322,7 @@ pub(super) fn items(
         workflow,
         reads_context,
         modules,
-    } = machine_code(machine, &idents, 0, &variables, &mut unsupported);
+    } = machine_code(machine, &idents, 0, &variables, probes, &mut unsupported);
     if !unsupported.is_empty() {
         return Err(unsupported);
     }
@@ -325,6 +333,16 @@ pub(super) fn items(
             /// The definition's `TimeoutSeconds`.
             fn timeout(&self) -> Option<::std::time::Duration> {
                 Some(::std::time::Duration::from_secs(#seconds))
+            }
+        }
+    });
+    // A TestState machine says which slot holds which variable, so that the test
+    // can set them and report them.
+    let variable_names = probes.then(|| {
+        let names = variables.own();
+        quote! {
+            fn variable_names(&self) -> &'static [&'static str] {
+                &[#(#names),*]
             }
         }
     });
@@ -418,6 +436,8 @@ pub(super) fn items(
             }
 
             #timeout
+
+            #variable_names
 
             #workflow
         }

@@ -39,6 +39,9 @@ pub const RUNTIME_ABI: u32 = 3;
 pub struct Settings {
     machine_name: String,
     runtime_path: String,
+    /// Set for a machine compiled for TestState, with the names of the variables
+    /// the test may set.
+    test_state: Option<Vec<String>>,
 }
 
 impl Default for Settings {
@@ -46,6 +49,7 @@ impl Default for Settings {
         Settings {
             machine_name: "workflow".to_owned(),
             runtime_path: "::asl_runtime".to_owned(),
+            test_state: None,
         }
     }
 }
@@ -83,6 +87,19 @@ impl Settings {
     pub fn runtime_path(&self) -> &str {
         &self.runtime_path
     }
+
+    /// Generates the machine for the Step Functions `TestState` action, which runs
+    /// its first state alone (see `asl_runtime::probe`): each step of that state's
+    /// data flow is recorded, a Task, Parallel or Map state takes its result from
+    /// the test's mock when there is one, a Wait state does not wait, and its
+    /// retries and catches are decided without running them. `variables` are the
+    /// names of the workflow variables the test sets before the state runs (its
+    /// `variables`), which the state can then read even though no state assigns
+    /// them. Machines generated so never run executions.
+    pub fn for_test_state(&mut self, variables: impl IntoIterator<Item = String>) -> &mut Settings {
+        self.test_state = Some(variables.into_iter().collect());
+        self
+    }
 }
 
 /// Checks that `path` can name the runtime in generated code: a Rust path such as
@@ -118,6 +135,7 @@ pub fn generate(workflow: &Workflow, settings: &Settings) -> Result<TokenStream,
         &settings.machine_name,
         workflow.timeout_seconds,
         &quote::ToTokens::to_token_stream(&runtime),
+        settings.test_state.as_deref(),
     )
 }
 

@@ -40,6 +40,9 @@ pub(super) struct Scope {
     /// The locals holding the `$` values of the template being built, already moved
     /// out of its input (see [`Scope::take_paths`]), in the order it reads them.
     pub taken: std::collections::VecDeque<Ident>,
+    /// Whether the state is the one a TestState machine tests (see
+    /// `Settings::for_test_state`): it records its data flow and takes mocks.
+    pub probes: bool,
 }
 
 /// What an ItemSelector read under `$$.Map`.
@@ -111,6 +114,14 @@ impl Scope {
             variables,
             ..Scope::default()
         }
+    }
+
+    /// `run.inspect(probe::Stage::<stage>, <value>);` for a state under test, nothing
+    /// otherwise: `value` is an `&Value` expression.
+    pub fn inspect(&self, stage: &str, value: &TokenStream) -> Option<TokenStream> {
+        let stage = format_ident!("{stage}");
+        self.probes
+            .then(|| quote!(run.inspect(rt::probe::Stage::#stage, #value);))
     }
 
     /// Runs `build` and says whether what it built reads the Context object.

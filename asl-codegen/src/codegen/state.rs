@@ -27,6 +27,8 @@ pub(super) struct Body {
 /// The body of the transition function of `state` (number `index`).
 pub(super) fn body(state: &State, index: usize, names: &Names) -> Result<Body, Unsupported> {
     let mut scope = Scope::with_variables(names.variables.clone());
+    // Only the first state runs in a TestState machine.
+    scope.probes = names.tested == Some(crate::ir::StateId(index));
     // A JSONata Task, Parallel or Map state runs its work as in JSONPath mode, with
     // the default (empty) JSONPath steps; its fields are evaluated as JSONata.
     let jsonata_work = JsonPathFlow::default();
@@ -72,6 +74,7 @@ pub(super) fn body(state: &State, index: usize, names: &Names) -> Result<Body, U
                     }
                     let result = scope.constant("result", value);
                     out.push(quote!(let result = #result;));
+                    out.extend(scope.inspect("Result", &quote!(&result)));
                     if over_payload_limit(value) {
                         out.push(quote!(limits::check_result(&result, #name)?;));
                     }
@@ -91,10 +94,15 @@ pub(super) fn body(state: &State, index: usize, names: &Names) -> Result<Body, U
                     scope.taken.clear();
                     out.push(quote!(let result = #built;));
                     out.extend(template::check_size(parameters, &quote!(result), name));
+                    out.extend(scope.inspect("AfterParameters", &quote!(&result)));
                     Owned::Local
                 }
-                (None, None) => effective.into_result(),
+                (None, None) => {
+                    out.extend(scope.inspect("AfterParameters", &effective.reference()));
+                    effective.into_result()
+                }
             };
+            out.extend(scope.inspect("AfterResultSelector", &result.reference()));
             // Assign reads the result as `$`.
             let apply = state.assign.as_ref().map(|assign| {
                 let (evaluate, apply) =
@@ -103,6 +111,7 @@ pub(super) fn body(state: &State, index: usize, names: &Names) -> Result<Body, U
                 apply
             });
             place_result(&mut scope, flow, result, &mut out);
+            out.extend(scope.inspect("AfterResultPath", &quote!(&output)));
             select_output(&mut scope, flow, &mut out);
             out.extend(apply);
             out.push(transition(names, &pass.next));
@@ -239,6 +248,21 @@ impl Owned {
 /// `consume`, nothing reads the state input afterwards, and the effective input is
 /// moved out of it.
 pub(super) fn select_input(
+    scope: &mut Scope,
+    flow: &JsonPathFlow,
+    consume: bool,
+    out: &mut Vec<TokenStream>,
+) -> Effective {
+    let effective = select_effective(scope, flow, consume, out);
+    // A JSONata state has no InputPath (and its input moves into `$states`).
+    if scope.jsonata.is_none() {
+        out.extend(scope.inspect("AfterInputPath", &effective.reference()));
+    }
+    effective
+}
+
+/// [`select_input`], without recording the effective input.
+fn select_effective(
     scope: &mut Scope,
     flow: &JsonPathFlow,
     consume: bool,

@@ -114,13 +114,30 @@ pub(super) fn body(
     } else {
         quote!(self.tasks.#method(argument, task))
     };
+    // A Task under test takes the test's mock, if it has one, for its outcome.
+    let outcome = if scope.probes {
+        quote! {
+            match run.mocked() {
+                Some(mocked) => mocked,
+                None => attempt.run(#handler).await,
+            }
+        }
+    } else {
+        quote!(attempt.run(#handler).await)
+    };
+    let arguments = if scope.jsonata.is_some() {
+        scope.inspect("AfterArguments", &quote!(&argument))
+    } else {
+        None
+    };
     let run = quote! {
         static RESOURCE: task::Resource = #resource;
         let attempt = task::Attempt::new(#timeout, #heartbeat).since_start(run);
         let task = attempt.context(#name, &RESOURCE, run);
         let argument = #argument;
+        #arguments
         task.record_start(&argument);
-        let outcome = attempt.run(#handler).await;
+        let outcome = #outcome;
         task.record_end(&outcome);
     };
     let resilience = Resilience {

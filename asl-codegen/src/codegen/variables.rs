@@ -24,11 +24,21 @@ pub(super) struct Scopes {
 }
 
 impl Scopes {
-    /// The scopes of `machine`, the top-level machine.
-    pub fn top(machine: &Machine) -> Scopes {
+    /// The scopes of `machine`, the top-level machine, whose scope also holds
+    /// `extra` names (the variables a TestState sets).
+    pub fn top(machine: &Machine, extra: &[String]) -> Scopes {
+        let mut names = own_names(machine);
+        names.extend(extra.iter().cloned());
+        names.sort();
+        names.dedup();
         Scopes {
-            scopes: vec![own_names(machine)],
+            scopes: vec![names],
         }
+    }
+
+    /// The names of the innermost scope, by slot.
+    pub fn own(&self) -> &[String] {
+        self.scopes.first().map_or(&[], Vec::as_slice)
     }
 
     /// The scopes of `machine`, nested in these: a branch or Map processor, which

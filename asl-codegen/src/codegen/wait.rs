@@ -34,7 +34,12 @@ pub(super) fn wait(scope: &mut Scope, until: &WaitFor, input: &TokenStream) -> T
                     input,
                 ),
             };
-            quote!(wait::seconds(run, #seconds).await;)
+            if scope.probes {
+                // TestState does not wait.
+                quote!(let _ = #seconds;)
+            } else {
+                quote!(wait::seconds(run, #seconds).await;)
+            }
         }
         WaitFor::Timestamp(timestamp) => {
             let instant = match timestamp {
@@ -47,7 +52,11 @@ pub(super) fn wait(scope: &mut Scope, until: &WaitFor, input: &TokenStream) -> T
                     input,
                 ),
             };
-            quote!(wait::until(&#instant).await;)
+            if scope.probes {
+                quote!(let _ = #instant;)
+            } else {
+                quote!(wait::until(&#instant).await;)
+            }
         }
     }
 }

@@ -15,6 +15,7 @@ pub use crate::machine::{MachineState, StateType, Step};
 use crate::variables::Variables;
 
 mod run;
+pub mod test;
 
 pub use self::run::Run;
 
@@ -38,6 +39,13 @@ pub trait Workflow: Sync {
 
     /// The first state, carrying the execution input.
     fn start(&self, input: Value) -> Self::State;
+
+    /// The names of the workflow variables of the machine's own scope, by slot,
+    /// for a machine generated for TestState (see [`crate::probe`]); empty for
+    /// the others.
+    fn variable_names(&self) -> &'static [&'static str] {
+        &[]
+    }
 
     /// Runs a state that does not wait (Pass, Choice, Succeed, Fail: see
     /// [`StateType::waits`]) at once, without a future, and says where to go next.

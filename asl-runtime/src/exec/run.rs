@@ -7,9 +7,12 @@ use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
 
 use crate::context::{Context, Execution};
+use crate::error::ExecutionError;
 use crate::events::Events;
 use crate::place::{Anchor, Around, Place};
+use crate::probe::{MapLimits, Probe, Stage};
 use crate::variables::Variables;
+use serde_json::Value;
 
 /// One run of a machine by the executor: a whole execution, a Parallel branch, a
 /// Map iteration or a Distributed Map child execution. It holds the Context object
@@ -43,6 +46,8 @@ pub struct Run {
     events: Option<Arc<Events>>,
     /// Whether the current state's Catch caught an error (see [`Run::catch`]).
     caught: bool,
+    /// For a TestState run: what it mocks and records (see [`crate::probe`]).
+    probe: Option<Arc<Probe>>,
 }
 
 impl Run {
@@ -130,7 +135,53 @@ impl Run {
             attempt_started: None,
             events,
             caught: false,
+            probe: None,
         }
+    }
+
+    /// The same run, as a TestState run with `probe`.
+    pub fn probed(self, probe: Arc<Probe>) -> Run {
+        Run {
+            probe: Some(probe),
+            ..self
+        }
+    }
+
+    /// The probe of a TestState run (see [`crate::probe`]).
+    #[inline]
+    pub fn probe(&self) -> Option<&Arc<Probe>> {
+        self.probe.as_ref()
+    }
+
+    /// Records `value` as the outcome of data-flow step `stage`, when this is a
+    /// TestState run.
+    pub fn inspect(&self, stage: Stage, value: &Value) {
+        if let Some(probe) = &self.probe {
+            probe.inspect(stage, value);
+        }
+    }
+
+    /// Notes, in a TestState run, that catcher number `index` caught `error`.
+    pub fn caught_by(&self, index: usize, error: &ExecutionError) {
+        if let Some(probe) = &self.probe {
+            probe.caught_by(index, error);
+        }
+    }
+
+    /// The mocked outcome of a Task, Parallel or Map state's work, when this is a
+    /// TestState run with a mock.
+    pub fn mocked(&self) -> Option<Result<Value, ExecutionError>> {
+        self.probe.as_ref()?.mocked()
+    }
+
+    /// The mocked outcome of a Map state (see [`Probe::mocked_map`]), when this is
+    /// a TestState run with a mock.
+    pub fn mocked_map(
+        &self,
+        items: Option<usize>,
+        limits: MapLimits,
+    ) -> Option<Result<Value, ExecutionError>> {
+        self.probe.as_ref()?.mocked_map(items, limits)
     }
 
     /// The Context object (`$$`) of the state being run.

@@ -48,6 +48,17 @@ impl Checks {
 /// `Invalid State Machine Definition: 'CODE: message at /pointer (line L, column
 /// C), ...'`.
 pub fn require_valid(definition: &str, machine_type: MachineType) -> Result<(), ApiError> {
+    require_valid_from(definition, machine_type, 0)
+}
+
+/// [`require_valid`] for a definition whose first `lines` lines were not written
+/// by the user (TestState wraps a state alone into a machine): the lines named are
+/// the user's.
+pub fn require_valid_from(
+    definition: &str,
+    machine_type: MachineType,
+    lines: usize,
+) -> Result<(), ApiError> {
     let checks = check(definition, machine_type);
     if checks.checked.is_valid() {
         return Ok(());
@@ -68,7 +79,10 @@ pub fn require_valid(definition: &str, machine_type: MachineType) -> Result<(), 
                     &diagnostic.pointer
                 }
             );
-            if let Some((line, column)) = checks.place(diagnostic) {
+            if let Some((line, column)) = checks.place(diagnostic)
+                && line > lines
+            {
+                let line = line - lines;
                 text.push_str(&format!(" (line {line}, column {column})"));
             }
             text

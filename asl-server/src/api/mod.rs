@@ -17,6 +17,7 @@ mod paging;
 mod shapes;
 mod state_machines;
 mod tags;
+mod test_state;
 mod versions;
 
 use crate::catalog::CatalogError;
@@ -65,6 +66,7 @@ pub fn actions() -> Actions<AppState> {
         .add("SendTaskFailure", callbacks::failure)
         .add("SendTaskHeartbeat", callbacks::heartbeat)
         .add("GetActivityTask", callbacks::activity_task)
+        .add("TestState", test_state::test)
 }
 
 /// What a catalog failure answers when the action has nothing more precise to say.

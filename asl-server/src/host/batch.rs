@@ -171,7 +171,11 @@ impl Host {
                 .map(|definition| {
                     // A bug of the generator's on one definition fails that one.
                     let module = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                        compile::module(&definition.machine, &definition.text)
+                        compile::module(
+                            &definition.machine,
+                            &definition.text,
+                            definition.test.as_deref(),
+                        )
                     }))
                     .unwrap_or_else(|_| {
                         Err(HostError::Compile(

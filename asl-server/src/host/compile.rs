@@ -10,8 +10,13 @@ use asl_codegen::{Settings, SourceFile};
 
 use super::HostError;
 
-/// The generated module of `definition` as state machine `machine`.
-pub(super) fn module(machine: &str, definition: &str) -> Result<String, HostError> {
+/// The generated module of `definition` as state machine `machine`; with `test`,
+/// for TestState, setting those variables.
+pub(super) fn module(
+    machine: &str,
+    definition: &str,
+    test: Option<&[String]>,
+) -> Result<String, HostError> {
     let source = SourceFile::new(machine, definition);
     let checked = asl_codegen::check(&source);
     let Some(workflow) = checked.workflow else {
@@ -21,6 +26,9 @@ pub(super) fn module(machine: &str, definition: &str) -> Result<String, HostErro
     };
     let mut settings = Settings::default();
     settings.with_machine_name(machine);
+    if let Some(variables) = test {
+        settings.for_test_state(variables.iter().cloned());
+    }
     let items = asl_codegen::generate(&workflow, &settings).map_err(|unsupported| {
         let items: Vec<String> = unsupported.iter().map(ToString::to_string).collect();
         HostError::Compile(items.join("\n"))

@@ -48,7 +48,7 @@ use asl_engine::store::ExecutionStatus;
 use asl_runtime::arn::Account;
 use asl_runtime::task::callback;
 use asl_standalone::worker::protocol::{
-    ActivityTask, Answer, Ask, Call, Ended, Failure, definition_key,
+    ActivityTask, Answer, Ask, Call, Ended, Failure, Test, Tested, definition_key,
 };
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -163,10 +163,23 @@ pub struct DefinitionId(String);
 impl DefinitionId {
     /// The id of `definition` of the state machine `machine`.
     pub fn of(machine: &str, definition: &str) -> DefinitionId {
+        DefinitionId::built(machine, definition, None)
+    }
+
+    /// The id of `definition` of `machine` as `build` says: the same definition
+    /// compiled for TestState is another machine.
+    fn built(machine: &str, definition: &str, test: Option<&[String]>) -> DefinitionId {
         let mut hash = Sha256::new();
         hash.update(machine.as_bytes());
         hash.update([0]);
         hash.update(definition.as_bytes());
+        if let Some(variables) = test {
+            hash.update(b"\0test-state");
+            for name in variables {
+                hash.update([0]);
+                hash.update(name.as_bytes());
+            }
+        }
         let digest = hash.finalize();
         DefinitionId(
             digest[..16]
@@ -215,6 +228,8 @@ struct Definition {
     id: DefinitionId,
     machine: String,
     text: String,
+    /// For a machine compiled for TestState: the variables the test sets.
+    test: Option<Vec<String>>,
     /// Whether it was handed to the compile queue.
     queued: AtomicBool,
     /// Its binary and key there, or why it could not be compiled, once known.
@@ -268,7 +283,29 @@ impl Host {
     /// its time, is tried again); returns its id at once. The definition must be
     /// valid (checked by the caller with the diagnostics it reports).
     pub fn prepare(&self, machine: &str, definition: &str) -> Result<DefinitionId, HostError> {
-        let id = DefinitionId::of(machine, definition);
+        self.prepare_built(machine, definition, None)
+    }
+
+    /// [`Host::prepare`] for `TestState`: `definition` (valid, its first state the
+    /// one under test) compiled for TestState (see
+    /// `asl_codegen::Settings::for_test_state`), with the names of the `variables`
+    /// the test sets.
+    pub fn prepare_test(
+        &self,
+        machine: &str,
+        definition: &str,
+        variables: Vec<String>,
+    ) -> Result<DefinitionId, HostError> {
+        self.prepare_built(machine, definition, Some(variables))
+    }
+
+    fn prepare_built(
+        &self,
+        machine: &str,
+        definition: &str,
+        test: Option<Vec<String>>,
+    ) -> Result<DefinitionId, HostError> {
+        let id = DefinitionId::built(machine, definition, test.as_deref());
         let known = self.lock().get(&id).cloned();
         if let Some(known) = known {
             let failed = matches!(*known.compiled.borrow(), Some(Err(_)));
@@ -284,12 +321,16 @@ impl Host {
         }
         let path = self.definition_path(&id);
         if !path.is_file() {
-            let record = serde_json::json!({"machine": machine, "definition": definition});
+            let record = serde_json::json!({
+                "machine": machine,
+                "definition": definition,
+                "testState": test,
+            });
             write_atomically(&path, record.to_string().as_bytes()).map_err(|error| {
                 HostError::Worker(format!("cannot keep the definition: {error}"))
             })?;
         }
-        let definition = self.insert(&id, machine, definition);
+        let definition = self.insert(&id, machine, definition, test);
         let host = self.clone();
         tokio::spawn(async move {
             let _ = host.compiled_of(&definition).await;
@@ -357,6 +398,16 @@ impl Host {
         };
         match self.call(&definition, call).await? {
             Answer::Ended(ended) => Ok(ended),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    /// `TestState`: runs the first state of definition `id` (prepared with
+    /// [`Host::prepare_test`]) alone, as `test` says.
+    pub async fn test(&self, id: &DefinitionId, test: Test) -> Result<Tested, HostError> {
+        let definition = self.definition(id)?;
+        match self.call(&definition, Call::Test(Box::new(test))).await? {
+            Answer::Tested(tested) => Ok(*tested),
             other => Err(unexpected(other)),
         }
     }
@@ -563,7 +614,8 @@ impl Host {
         else {
             return Err(unknown());
         };
-        Ok(self.insert(id, machine, definition))
+        let test = serde_json::from_value(record["testState"].clone()).unwrap_or_default();
+        Ok(self.insert(id, machine, definition, test))
     }
 
     /// The definition execution `arn` runs.
@@ -594,12 +646,19 @@ impl Host {
         self.definition_of(&arn).ok()
     }
 
-    fn insert(&self, id: &DefinitionId, machine: &str, text: &str) -> Arc<Definition> {
+    fn insert(
+        &self,
+        id: &DefinitionId,
+        machine: &str,
+        text: &str,
+        test: Option<Vec<String>>,
+    ) -> Arc<Definition> {
         Arc::clone(self.lock().entry(id.clone()).or_insert_with(|| {
             Arc::new(Definition {
                 id: id.clone(),
                 machine: machine.to_owned(),
                 text: text.to_owned(),
+                test,
                 queued: AtomicBool::new(false),
                 compiled: watch::Sender::new(None),
             })

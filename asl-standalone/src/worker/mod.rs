@@ -326,7 +326,48 @@ where
             Call::Running => Answer::Running {
                 count: engine.running_count(),
             },
+            Call::Test(test) => Answer::Tested(Box::new(self.test(*test).await)),
         }
+    }
+
+    /// Runs the first state of the machine alone, as `TestState` asks.
+    async fn test(&self, request: protocol::Test) -> protocol::Tested {
+        use asl_runtime::exec::test;
+        use asl_runtime::probe::{Mock, Probe, Setup};
+        let workflow = self.engine.workflow();
+        let mock = match (request.mock, request.mock_error) {
+            (Some(result), _) => Some(Mock::Result(result)),
+            (None, Some((error, cause))) => Some(Mock::Error { error, cause }),
+            (None, None) => None,
+        };
+        let probe = Probe::new(Setup {
+            mock,
+            retrier_retry_count: request.retrier_retry_count,
+            map_iteration_failure_count: request.map_iteration_failure_count,
+        });
+        let input = request.input;
+        let mut execution =
+            asl_runtime::Execution::new(workflow.name(), Some(request.name), input.clone())
+                .with_account(Arc::clone(&self.account))
+                .express_named();
+        if let Some(context) = request.context {
+            execution = execution.with_context(context);
+        }
+        let mut run = asl_runtime::Run::new(Arc::new(execution)).probed(Arc::clone(&probe));
+        let names = workflow.variable_names();
+        for (slot, name) in names.iter().enumerate() {
+            let Some(value) = request.variables.get(*name) else {
+                continue;
+            };
+            if let Err(error) = run.variables_mut().set(slot, name, value.clone()) {
+                return protocol::Tested::failed(&error);
+            }
+        }
+        let tested = test::run(workflow, &mut run, input).await;
+        let mut answer = protocol::Tested::recorded(&probe.record());
+        answer.variables = test::variables(&run, names);
+        answer.ended(tested, &probe.record());
+        answer
     }
 
     /// Runs an EXPRESS execution in memory.

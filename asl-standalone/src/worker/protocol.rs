@@ -3,6 +3,9 @@
 //! [`FromWorker`] on its stdout. The server's [`Call`]s and the worker's [`Ask`]s
 //! are each answered by a [`Response`] with their id, in any order.
 
+use asl_runtime::exec::test;
+use asl_runtime::probe::Record;
+use asl_runtime::{ExecutionError, MachineState, Step};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -150,6 +153,76 @@ pub enum Call {
     /// ([`Answer::Running`]): a worker running none and called by no one may be
     /// stopped.
     Running,
+    /// `TestState`: runs the first state of a machine compiled for TestState alone;
+    /// [`Answer::Tested`].
+    Test(Box<Test>),
+}
+
+/// A `TestState` run (see [`Call::Test`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Test {
+    /// The state's input.
+    pub input: Value,
+    /// The name of the execution it runs in (`$$.Execution.Name`).
+    pub name: String,
+    /// The workflow variables set before the state runs.
+    #[serde(default)]
+    pub variables: serde_json::Map<String, Value>,
+    /// The whole Context object the state sees, when the test gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<Value>,
+    /// The mocked result of the state's work.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mock: Option<Value>,
+    /// The mocked error of the state's work: `[error, cause]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mock_error: Option<(String, String)>,
+    /// `retrierRetryCount`.
+    #[serde(default)]
+    pub retrier_retry_count: u64,
+    /// `mapIterationFailureCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub map_iteration_failure_count: Option<u64>,
+}
+
+/// How a [`Test`] went: what `TestState` answers, before the server shapes it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Tested {
+    /// `SUCCEEDED`, `FAILED`, `RETRIABLE` or `CAUGHT_ERROR`.
+    pub status: String,
+    /// The state's output.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<Value>,
+    /// The state it goes on to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_state: Option<String>,
+    /// The error it failed with (or a retrier would retry, or a catcher caught).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Its cause.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
+    /// Each step of the state's data flow, by its `inspectionData` member name.
+    #[serde(default)]
+    pub stages: serde_json::Map<String, Value>,
+    /// The retrier that matched the error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_index: Option<usize>,
+    /// The seconds it would wait before retrying.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_backoff_seconds: Option<u64>,
+    /// The catcher that caught the error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catch_index: Option<usize>,
+    /// A Map state's `[MaxConcurrency, ToleratedFailureCount,
+    /// ToleratedFailurePercentage]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub map: Option<(u64, Option<u64>, Option<f64>)>,
+    /// The workflow variables after the state, by name.
+    #[serde(default)]
+    pub variables: serde_json::Map<String, Value>,
 }
 
 /// The answer to the [`Request`] or [`Asking`] with the same `id`.
@@ -181,6 +254,8 @@ pub enum Answer {
     Ended(Ended),
     /// The activity task taken, if any.
     ActivityTask(Option<ActivityTask>),
+    /// How a TestState run went.
+    Tested(Box<Tested>),
     /// How many executions run in the worker.
     Running {
         /// Their number.
@@ -203,6 +278,82 @@ pub enum Ended {
         /// The cause.
         cause: String,
     },
+}
+
+impl Tested {
+    /// A test that failed with `error` before the state ran.
+    pub fn failed(error: &ExecutionError) -> Tested {
+        let mut tested = Tested {
+            status: "FAILED".into(),
+            ..Tested::default()
+        };
+        tested.noted(error);
+        tested
+    }
+
+    /// What the probe `record`ed: the data-flow steps and what matched the error.
+    pub fn recorded(record: &Record) -> Tested {
+        Tested {
+            stages: record
+                .stages
+                .iter()
+                .map(|(stage, value)| (stage.member().to_owned(), value.clone()))
+                .collect(),
+            retry_index: record.retry_index,
+            retry_backoff_seconds: record.retry_backoff_seconds,
+            catch_index: record.catch_index,
+            map: record.map.map(|limits| {
+                (
+                    limits.max_concurrency,
+                    limits.tolerated_failure_count,
+                    limits.tolerated_failure_percentage,
+                )
+            }),
+            ..Tested::default()
+        }
+    }
+
+    /// The status, output, next state or error of a state that ended as `tested`
+    /// says, having recorded `record`.
+    pub fn ended<S: MachineState>(&mut self, tested: test::Tested<S>, record: &Record) {
+        match tested {
+            test::Tested::Stepped(step) => {
+                match record
+                    .error
+                    .as_ref()
+                    .filter(|_| record.catch_index.is_some())
+                {
+                    Some(error) => {
+                        self.status = "CAUGHT_ERROR".into();
+                        self.noted(error);
+                    }
+                    None => self.status = "SUCCEEDED".into(),
+                }
+                match step {
+                    Step::Next(next) => {
+                        self.next_state = Some(next.name().to_owned());
+                        self.output = Some(next.input().clone());
+                    }
+                    Step::Succeed(output) => self.output = Some(output),
+                }
+            }
+            test::Tested::Failed(error) => {
+                self.status = "FAILED".into();
+                self.noted(&error);
+            }
+            test::Tested::Retriable => {
+                self.status = "RETRIABLE".into();
+                if let Some(error) = &record.error {
+                    self.noted(error);
+                }
+            }
+        }
+    }
+
+    fn noted(&mut self, error: &ExecutionError) {
+        self.error = Some(error.name().to_owned());
+        self.cause = Some(error.cause_text().to_owned());
+    }
 }
 
 /// An activity task handed to a worker of the activity.
