@@ -1,7 +1,7 @@
 """The AWS SDK for JavaScript v3 against the server, set up as the README shows:
 `@aws-sdk/client-sfn`, pinned by js/package-lock.json and installed with `npm ci`
 into the build directory, runs js/sdk.mjs (creates machines, StartSyncExecution
-through `disableHostPrefix`, StartExecution, lists, an error)."""
+through `disableHostPrefix`, StartExecution, lists, an error, TestState)."""
 
 import filecmp
 import json
@@ -64,3 +64,8 @@ def test_the_javascript_sdk_drives_the_api(endpoint):
     }
     assert seen["listed"] == [f"js-express-{suffix}", f"js-standard-{suffix}"]
     assert seen["missing"] == {"name": "StateMachineDoesNotExist", "status": 400}
+    assert seen["tested"] == {
+        "status": "SUCCEEDED",
+        "output": {"greeting": "hello a test"},
+        "afterParameters": {"greeting": "hello a test"},
+    }

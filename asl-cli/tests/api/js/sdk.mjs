@@ -10,6 +10,7 @@ import {
   ListStateMachinesCommand,
   StartExecutionCommand,
   StartSyncExecutionCommand,
+  TestStateCommand,
 } from "@aws-sdk/client-sfn";
 
 const sfn = new SFNClient({
@@ -76,6 +77,20 @@ seen.listed = listed.stateMachines
   .map((machine) => machine.name)
   .filter((name) => name.endsWith(suffix))
   .sort();
+
+// TestState carries the `sync-` host prefix too.
+const tested = await sfn.send(
+  new TestStateCommand({
+    definition: JSON.stringify(JSON.parse(greet).States.Greet),
+    input: JSON.stringify({ who: "a test" }),
+    inspectionLevel: "DEBUG",
+  }),
+);
+seen.tested = {
+  status: tested.status,
+  output: JSON.parse(tested.output),
+  afterParameters: JSON.parse(tested.inspectionData.afterParameters),
+};
 
 for (const machine of [express, standard]) {
   await sfn.send(new DeleteStateMachineCommand({ stateMachineArn: machine.stateMachineArn }));
