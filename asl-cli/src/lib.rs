@@ -258,6 +258,15 @@ pub struct RunArgs {
     /// The execution's name (`$$.Execution.Name`); a random UUID by default.
     #[arg(long)]
     pub name: Option<String>,
+    /// A mock configuration file in AWS Step Functions Local's format (StateMachines,
+    /// TestCases, MockedResponses) [default: $SFN_MOCK_CONFIG]
+    #[arg(long, value_name = "FILE")]
+    pub mock_config: Option<PathBuf>,
+    /// Runs the execution as this test case of the mock configuration, under the
+    /// machine's name (the definition's file name without `.asl.json`): the Task
+    /// states it names answer its mocked responses, the others run as bound.
+    #[arg(long, value_name = "NAME")]
+    pub test_case: Option<String>,
     /// Seeds the execution's random numbers (FULL retry jitter), to repeat a run
     /// exactly.
     #[arg(long)]

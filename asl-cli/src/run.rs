@@ -39,6 +39,12 @@ pub fn execute(args: &RunArgs, io: &mut Io<'_>) -> io::Result<u8> {
     if let Some(name) = &args.name {
         command.args(["--name", name]);
     }
+    if let Some(config) = &args.mock_config {
+        command.arg("--mock-config").arg(config);
+    }
+    if let Some(case) = &args.test_case {
+        command.args(["--test-case", case]);
+    }
     if let Some(seed) = args.seed {
         command.args(["--seed", &seed.to_string()]);
     }

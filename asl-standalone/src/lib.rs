@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! workflow [--input JSON|@FILE|-] [--bindings FILE] [--name NAME]
-//!          [--db FILE [--redrive]]
+//!          [--mock-config FILE --test-case NAME] [--db FILE [--redrive]]
 //! ```
 //!
 //! A hidden `--bench N` runs the execution N times and prints figures instead (see
@@ -43,12 +43,13 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use asl_bindings::Bindings;
+use asl_integrations::mock::{MockConfig, MockRun};
+use asl_integrations::{Bindings, Integrations};
 use asl_runtime::arn::Account;
 use asl_runtime::error::ExecutionError;
 use asl_runtime::exec::{self, Workflow};
 
-pub use many::{Machine, SharedBindings, machine, main_of};
+pub use many::{Machine, SharedIntegrations, machine, main_of};
 
 /// Exit status of an execution that succeeded.
 const SUCCEEDED: u8 = 0;
@@ -59,29 +60,30 @@ const USAGE: u8 = 2;
 /// Exit status when Ctrl-C stopped the execution (128 + SIGINT, as shells report).
 const INTERRUPTED: u8 = 130;
 
-/// Runs one execution of the state machine that `make` builds from the Task
-/// bindings, with the process's arguments and standard streams.
+/// Runs one execution of the state machine `machine` (its name) that `make` builds
+/// from what serves its Tasks, with the process's arguments and standard streams.
 ///
 /// `tasks` lists every Task state as (state name, Resource), as the generated
-/// module's `TASKS` does; all must be bound before the execution starts.
+/// module's `TASKS` does; all must be bound (or mocked) before the execution
+/// starts.
 ///
 /// ```ignore
 /// fn main() -> std::process::ExitCode {
-///     asl_standalone::main(workflow::TASKS, |bindings| {
-///         workflow::Machine::new(asl_runtime::Dynamic(bindings))
+///     asl_standalone::main(workflow::MACHINE_NAME, workflow::TASKS, |integrations| {
+///         workflow::Machine::new(asl_runtime::Dynamic(integrations))
 ///     })
 /// }
 /// ```
-pub fn main<W, F>(tasks: &[(&str, &str)], make: F) -> ExitCode
+pub fn main<W, F>(machine: &str, tasks: &[(&str, &str)], make: F) -> ExitCode
 where
     W: Workflow + Send + 'static,
     W::State: Serialize + DeserializeOwned + 'static,
-    F: FnOnce(Bindings) -> W,
+    F: FnOnce(Integrations) -> W,
 {
     let status = execute(
         std::env::args_os(),
         &|name| std::env::var(name).ok(),
-        tasks,
+        (machine, tasks),
         make,
         // Not locked for the whole run: Tasks running on other threads (a command's
         // messages, under the durable engine) write to stderr too.
@@ -120,6 +122,14 @@ struct Args {
     /// The execution's name (`$$.Execution.Name`); a random UUID by default.
     #[arg(long)]
     name: Option<String>,
+    /// A mock configuration file in AWS Step Functions Local's format
+    /// (StateMachines, TestCases, MockedResponses) [default: $SFN_MOCK_CONFIG]
+    #[arg(long, value_name = "FILE")]
+    mock_config: Option<PathBuf>,
+    /// Runs the execution as this test case of the mock configuration: the states
+    /// it names answer its mocked responses.
+    #[arg(long, value_name = "NAME")]
+    test_case: Option<String>,
     /// Seeds the execution's random numbers (FULL retry jitter), to repeat a run
     /// exactly.
     #[arg(long)]
@@ -175,14 +185,14 @@ type Refusal = String;
 fn execute<W, F>(
     args: impl IntoIterator<Item = OsString>,
     var: &dyn Fn(&str) -> Option<String>,
-    tasks: &[(&str, &str)],
+    (machine, tasks): (&str, &[(&str, &str)]),
     make: F,
     mut streams: Streams<'_>,
 ) -> u8
 where
     W: Workflow + Send + 'static,
     W::State: Serialize + DeserializeOwned + 'static,
-    F: FnOnce(Bindings) -> W,
+    F: FnOnce(Integrations) -> W,
 {
     let args = match parse_args_or_report(args, &mut streams) {
         Ok(args) => args,
@@ -196,7 +206,9 @@ where
     let account = account(var);
     let prepared = input
         .and_then(|input| Ok((input, account?)))
-        .and_then(|(input, account)| Ok((input, account, bindings(&args, tasks)?)))
+        .and_then(|(input, account)| {
+            Ok((input, account, integrations(&args, var, machine, tasks)?))
+        })
         .and_then(|(input, account, bindings)| Ok((input, account, bindings, runtime()?)));
     let (input, account, bindings, runtime) = match prepared {
         Ok(prepared) => prepared,
@@ -387,24 +399,54 @@ fn exit_when_stdin_closes() {
     });
 }
 
-/// The bindings `--bindings` names (none without it), checked to bind every Task
-/// unless the binary is a worker: a server hosts machines whatever their bindings,
-/// and an unbound Task fails its execution with a cause naming its Resource.
-fn bindings(args: &Args, tasks: &[(&str, &str)]) -> Result<Bindings, Refusal> {
+/// What serves the Tasks of machine `machine`: the bindings `--bindings` names
+/// (none without it), and the test case `--test-case` names of the mock
+/// configuration (`--mock-config`, else `$SFN_MOCK_CONFIG`), checked to bind or
+/// mock every Task unless the binary is a worker: a server hosts machines whatever
+/// their bindings, and an unbound Task fails its execution with a cause naming its
+/// Resource.
+fn integrations(
+    args: &Args,
+    var: &dyn Fn(&str) -> Option<String>,
+    machine: &str,
+    tasks: &[(&str, &str)],
+) -> Result<Integrations, Refusal> {
     let bindings = match &args.bindings {
         Some(path) => Bindings::load(path).map_err(|error| error.to_string())?,
         None => Bindings::default(),
     };
-    if args.worker {
-        return Ok(bindings);
+    let mut integrations = Integrations::new(bindings);
+    if let Some(case) = &args.test_case {
+        let Some(path) = args
+            .mock_config
+            .clone()
+            .or_else(|| var("SFN_MOCK_CONFIG").map(PathBuf::from))
+        else {
+            return Err(
+                "--test-case needs a mock configuration: --mock-config FILE or $SFN_MOCK_CONFIG"
+                    .into(),
+            );
+        };
+        let config = MockConfig::load(&path).map_err(|error| error.to_string())?;
+        let case = config.test_case(machine, case).map_err(|error| {
+            format!(
+                "{error}
+(in `{}`)",
+                path.display()
+            )
+        })?;
+        integrations = integrations.with_mocks(MockRun::new(case));
     }
-    bindings
+    if args.worker {
+        return Ok(integrations);
+    }
+    integrations
         .check(tasks)
         .map_err(|unbound| match &args.bindings {
             Some(path) => format!("{unbound}\n(in `{}`)", path.display()),
             None => format!("{unbound}\nthen pass that file with --bindings FILE"),
         })?;
-    Ok(bindings)
+    Ok(integrations)
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, Refusal> {
@@ -426,12 +468,12 @@ mod tests {
     static GREET: Resource = Resource::lambda_function(RESOURCE);
     const TASKS: &[(&str, &str)] = &[("Greet", RESOURCE)];
 
-    /// A hand-written machine: `Greet`, a Task bound through `Bindings`, then the
+    /// A hand-written machine: `Greet`, a Task served through `Integrations`, then the
     /// end; or, when the input has `"fail"`, a failure; or, when it has `"id"`, its
     /// execution ARN.
     #[derive(Debug)]
     struct Greeter {
-        bindings: Bindings,
+        bindings: Integrations,
     }
 
     #[derive(Debug, serde::Serialize, serde::Deserialize)]
@@ -510,7 +552,7 @@ mod tests {
         let status = execute(
             argv,
             &var,
-            TASKS,
+            ("Greeter", TASKS),
             |bindings| Greeter { bindings },
             Streams {
                 stdin: &mut stdin.as_bytes(),
@@ -585,6 +627,59 @@ mod tests {
             read_first_value(&mut stdin)
                 .unwrap_err()
                 .starts_with("the input on stdin is not valid JSON: ")
+        );
+    }
+
+    /// A mock configuration in a temporary directory: test case `Hello` of
+    /// `Greeter` answers `Greet` with a Lambda response, `Down` throws.
+    fn mock_file() -> (tempfile::TempDir, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("MockConfigFile.json");
+        let config = json!({
+            "StateMachines": {"Greeter": {"TestCases": {
+                "Hello": {"Greet": "Hi"},
+                "Down": {"Greet": "Fails"}
+            }}},
+            "MockedResponses": {
+                "Hi": {"0": {"Return": {"StatusCode": 200, "Payload": {"greeting": "hi"}}}},
+                "Fails": {"0": {"Throw": {"Error": "Lambda.ServiceException", "Cause": "down"}}}
+            }
+        });
+        std::fs::write(&path, config.to_string()).unwrap();
+        let path = path.to_str().unwrap().to_owned();
+        (dir, path)
+    }
+
+    #[test]
+    fn a_test_case_of_the_mock_configuration_answers_the_states_it_mocks() {
+        let (_dir, mocks) = mock_file();
+        // No bindings needed: the test case mocks the only Task.
+        let hello = run(&["--mock-config", &mocks, "--test-case", "Hello"], "");
+        assert_eq!(
+            (hello.status, hello.stdout.trim()),
+            (SUCCEEDED, r#"{"greeting":"hi"}"#)
+        );
+        let down = run_in(&[("SFN_MOCK_CONFIG", &mocks)], &["--test-case", "Down"], "");
+        assert_eq!(down.status, FAILED);
+        assert_eq!(
+            serde_json::from_str::<Value>(&down.stdout).unwrap(),
+            json!({"error": "Lambda.ServiceException", "cause": "down"})
+        );
+        let unknown = run(&["--mock-config", &mocks, "--test-case", "Nope"], "");
+        assert_eq!(unknown.status, USAGE);
+        assert!(
+            unknown
+                .stderr
+                .contains("Invalid mock test case name 'Nope' for state machine 'Greeter'"),
+            "{}",
+            unknown.stderr
+        );
+        let without = run(&["--test-case", "Hello"], "");
+        assert_eq!(without.status, USAGE);
+        assert!(
+            without
+                .stderr
+                .contains("--test-case needs a mock configuration")
         );
     }
 

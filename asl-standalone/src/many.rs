@@ -20,17 +20,17 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use asl_bindings::Bindings;
+use asl_integrations::Integrations;
 use asl_runtime::exec::Workflow;
 use asl_runtime::task::{Dispatch, TaskContext, TaskError};
 
 use super::{Streams, USAGE, worker};
 
-/// The Task bindings of a binary of several machines, which they all share.
+/// What serves the Tasks of a binary of several machines, which they all share.
 #[derive(Debug, Clone)]
-pub struct SharedBindings(Arc<Bindings>);
+pub struct SharedIntegrations(Arc<Integrations>);
 
-impl Dispatch for SharedBindings {
+impl Dispatch for SharedIntegrations {
     async fn call(&self, task: TaskContext<'_>, input: Value) -> Result<Value, TaskError> {
         self.0.call(task, input).await
     }
@@ -39,7 +39,7 @@ impl Dispatch for SharedBindings {
 /// One state machine of a binary of several (see [`main_of`]).
 pub struct Machine {
     key: &'static str,
-    make: Box<dyn FnOnce(SharedBindings) -> worker::Make>,
+    make: Box<dyn FnOnce(SharedIntegrations) -> worker::Make>,
 }
 
 impl std::fmt::Debug for Machine {
@@ -54,7 +54,7 @@ pub fn machine<W, F>(key: &'static str, make: F) -> Machine
 where
     W: Workflow + Send + 'static,
     W::State: Serialize + DeserializeOwned + 'static,
-    F: FnOnce(SharedBindings) -> W + 'static,
+    F: FnOnce(SharedIntegrations) -> W + 'static,
 {
     Machine {
         key,
@@ -111,7 +111,7 @@ fn execute(
         return USAGE;
     };
     let prepared = super::account(var)
-        .and_then(|account| Ok((account, super::bindings(&args, &[])?)))
+        .and_then(|account| Ok((account, super::integrations(&args, var, "", &[])?)))
         .and_then(|(account, bindings)| Ok((account, bindings, super::runtime()?)));
     let (account, bindings, runtime) = match prepared {
         Ok(prepared) => prepared,
@@ -120,7 +120,7 @@ fn execute(
             return USAGE;
         }
     };
-    let bindings = SharedBindings(Arc::new(bindings));
+    let bindings = SharedIntegrations(Arc::new(bindings));
     let machines = machines
         .into_iter()
         .map(|machine| (machine.key.to_owned(), (machine.make)(bindings.clone())))

@@ -226,7 +226,7 @@ fn definition(page: &str, line: usize, body: &str) -> Result<bool, String> {
 }
 
 fn bindings(body: &str) -> Result<(), String> {
-    asl_bindings::Bindings::parse(body, Path::new("docs/bindings.toml"))
+    asl_integrations::Bindings::parse(body, Path::new("docs/bindings.toml"))
         .map(drop)
         .map_err(|error| error.to_string())
 }

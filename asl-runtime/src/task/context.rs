@@ -93,6 +93,16 @@ impl<'a> TaskContext<'a> {
         self.run.context().task_token()
     }
 
+    /// The ARN of the execution the Task runs in (`$$.Execution.Id`; for a
+    /// Distributed Map child under the durable engine, the top-level execution's).
+    pub fn execution_arn(&self) -> String {
+        let execution = self.run.execution();
+        match execution.top_level() {
+            Some(top) => top.to_owned(),
+            None => execution.id(),
+        }
+    }
+
     /// `$$.Execution.Name`.
     pub fn execution_name(&self) -> &str {
         self.run.execution().name()

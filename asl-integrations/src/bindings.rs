@@ -30,8 +30,6 @@
 //! also dies, with its process group, when the process running its execution dies,
 //! however it dies; and its input is complete before it starts.
 
-#![deny(missing_docs)]
-
 mod answer;
 mod command;
 mod file;
