@@ -120,6 +120,11 @@ pub struct ServeArgs {
     /// run`).
     #[arg(long, value_name = "FILE")]
     pub bindings: Option<PathBuf>,
+    /// A mock configuration file in AWS Step Functions Local's format: an execution
+    /// started as `stateMachineArn#TestCase` runs that test case [default:
+    /// $SFN_MOCK_CONFIG]
+    #[arg(long, value_name = "FILE")]
+    pub mock_config: Option<PathBuf>,
     /// How requests are authenticated.
     #[arg(long, value_enum, default_value_t = AuthChoice::None)]
     pub auth: AuthChoice,

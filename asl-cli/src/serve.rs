@@ -26,6 +26,10 @@ pub fn serve(args: &ServeArgs, io: &mut Io<'_>) -> io::Result<u8> {
         }
     };
     config.bindings = args.bindings.clone();
+    config.mock_config = args
+        .mock_config
+        .clone()
+        .or_else(|| std::env::var_os("SFN_MOCK_CONFIG").map(std::path::PathBuf::from));
     match (args.auth, &args.credentials) {
         (AuthChoice::None, None) => {}
         (AuthChoice::None, Some(_)) => {

@@ -8,7 +8,7 @@ use serde_json::Value;
 use asl_runtime::task::{Dispatch, TaskContext, TaskError};
 
 use crate::bindings::{Bindings, UnboundTasks};
-use crate::mock::MockRun;
+use crate::mock::{MockConfig, MockRun, PerExecution};
 
 /// What serves the Task states of a machine: for each Task, the mock of its state
 /// in the execution's test case, else the binding of its state name, else the
@@ -17,7 +17,19 @@ use crate::mock::MockRun;
 #[derive(Debug, Default)]
 pub struct Integrations {
     bindings: Bindings,
-    mocks: Option<Arc<MockRun>>,
+    mocks: Mocks,
+}
+
+/// Which executions run a test case.
+#[derive(Debug, Default)]
+enum Mocks {
+    /// None.
+    #[default]
+    None,
+    /// All, the same one.
+    All(MockRun),
+    /// Each the one it was started with, if any.
+    PerExecution(Arc<PerExecution>),
 }
 
 impl Integrations {
@@ -25,7 +37,7 @@ impl Integrations {
     pub fn new(bindings: Bindings) -> Integrations {
         Integrations {
             bindings,
-            mocks: None,
+            mocks: Mocks::None,
         }
     }
 
@@ -33,8 +45,26 @@ impl Integrations {
     /// that test case).
     pub fn with_mocks(self, mocks: MockRun) -> Integrations {
         Integrations {
-            mocks: Some(Arc::new(mocks)),
+            mocks: Mocks::All(mocks),
             ..self
+        }
+    }
+
+    /// The same, each execution running the test case of `config` that
+    /// [`PerExecution::select`] chose for it, if any.
+    pub fn with_mock_config(self, config: MockConfig) -> Integrations {
+        Integrations {
+            mocks: Mocks::PerExecution(Arc::new(PerExecution::new(config))),
+            ..self
+        }
+    }
+
+    /// Where the test case of each execution is chosen, with
+    /// [`Integrations::with_mock_config`].
+    pub fn per_execution(&self) -> Option<Arc<PerExecution>> {
+        match &self.mocks {
+            Mocks::PerExecution(mocks) => Some(Arc::clone(mocks)),
+            _ => None,
         }
     }
 
@@ -44,15 +74,20 @@ impl Integrations {
     /// its path reaches, and a state it reaches unmocked and unbound fails there.
     pub fn check(&self, tasks: &[(&str, &str)]) -> Result<(), UnboundTasks> {
         match self.mocks {
-            Some(_) => Ok(()),
-            None => self.bindings.check(tasks),
+            Mocks::None => self.bindings.check(tasks),
+            _ => Ok(()),
         }
     }
 }
 
 impl Dispatch for Integrations {
     async fn call(&self, task: TaskContext<'_>, input: Value) -> Result<Value, TaskError> {
-        if let Some(answer) = self.mocks.as_ref().and_then(|mocks| mocks.answer(&task)) {
+        let mocked = match &self.mocks {
+            Mocks::None => None,
+            Mocks::All(mocks) => mocks.answer(&task),
+            Mocks::PerExecution(mocks) => mocks.answer(&task),
+        };
+        if let Some(answer) = mocked {
             return answer;
         }
         self.bindings.call(task, input).await

@@ -229,6 +229,55 @@ impl MockRun {
     }
 }
 
+/// A mock configuration under which each execution may run a test case of its own
+/// (`asl serve`'s `stateMachineArn#TestCase`): the test case of each execution, by
+/// its ARN.
+#[derive(Debug)]
+pub struct PerExecution {
+    config: MockConfig,
+    runs: Mutex<HashMap<String, Arc<MockRun>>>,
+}
+
+impl PerExecution {
+    /// Executions that may run test cases of `config`.
+    pub fn new(config: MockConfig) -> PerExecution {
+        PerExecution {
+            config,
+            runs: Mutex::default(),
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &MockConfig {
+        &self.config
+    }
+
+    /// Execution `arn` of state machine `machine` runs test case `case`.
+    pub fn select(&self, arn: &str, machine: &str, case: &str) -> Result<(), UnknownTestCase> {
+        let run = MockRun::new(self.config.test_case(machine, case)?);
+        self.lock().insert(arn.to_owned(), Arc::new(run));
+        Ok(())
+    }
+
+    /// Execution `arn` ended: it runs its test case no more.
+    pub fn forget(&self, arn: &str) {
+        self.lock().remove(arn);
+    }
+
+    /// The mocked outcome of this invocation of `task`, when its execution runs a
+    /// test case that mocks its state.
+    pub fn answer(&self, task: &TaskContext<'_>) -> Option<Result<Value, TaskError>> {
+        let run = self.lock().get(&task.execution_arn()).cloned()?;
+        run.answer(task)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<MockRun>>> {
+        self.runs
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
 /// The Task result a mocked service `response` makes: the response itself, as a
 /// real one would be, but a legacy Lambda function ARN Task's result is the
 /// function's `Payload`.

@@ -12,6 +12,8 @@ use asl_store_sqlite::SqliteStore;
 use tokio::net::TcpListener;
 
 use crate::catalog::{Catalog, CatalogError, SqliteCatalog};
+use asl_integrations::mock::{MockConfig, MockConfigError};
+
 use crate::catalog::{Page, StateMachine};
 use crate::host::{DefinitionId, Host, HostConfig};
 use crate::protocol::{self, Actions};
@@ -26,6 +28,9 @@ pub struct Config {
     /// The TOML file binding Task states to commands and HTTP endpoints, as `asl
     /// run --bindings` reads it.
     pub bindings: Option<PathBuf>,
+    /// A mock configuration in AWS Step Functions Local's format, whose test cases
+    /// executions run when started as `stateMachineArn#TestCase`.
+    pub mock_config: Option<PathBuf>,
     /// The partition, region and account of the ARNs it makes.
     pub account: Account,
     /// How requests are authenticated: not at all by default.
@@ -40,6 +45,7 @@ impl Config {
         Ok(Config {
             data_dir: data_dir.into(),
             bindings: None,
+            mock_config: None,
             account: Account::from_env()?,
             auth: Auth::None,
         })
@@ -64,6 +70,8 @@ pub struct AppState {
     pub host: Host,
     /// The configuration the server was opened with.
     pub config: Config,
+    /// Its mock configuration, read when it opened.
+    pub mocks: Option<MockConfig>,
 }
 
 impl AppState {
@@ -129,6 +137,9 @@ pub enum OpenError {
     /// The execution store cannot be opened.
     #[error("cannot open the execution store: {0}")]
     Store(#[from] StoreError),
+    /// The mock configuration cannot be used.
+    #[error("{0}")]
+    MockConfig(#[from] MockConfigError),
 }
 
 /// The Step Functions API over a data directory: the actions of
@@ -148,6 +159,11 @@ impl Server {
             path: dir.clone(),
             source,
         })?;
+        let mocks = config
+            .mock_config
+            .as_deref()
+            .map(MockConfig::load)
+            .transpose()?;
         let catalog = Arc::new(SqliteCatalog::open(dir.join("catalog.db"))?);
         let db = dir.join("executions.db");
         let store = Arc::new(SqliteStore::open(&db)?);
@@ -157,6 +173,7 @@ impl Server {
         let cache = Cache::from_env().unwrap_or_else(|| Cache::new(dir.join("cache")));
         let mut host_config = HostConfig::new(dir.clone(), db, cache);
         host_config.bindings = config.bindings.clone();
+        host_config.mock_config = config.mock_config.clone();
         host_config.account = Arc::new(config.account.clone());
         let host = Host::new(host_config, Arc::clone(&control));
         Ok(Server {
@@ -165,6 +182,7 @@ impl Server {
                 control,
                 host,
                 config,
+                mocks,
             }),
             actions: crate::api::actions(),
         })

@@ -30,6 +30,7 @@ fn host_with(dir: &Path, limits: Limits) -> (Host, Arc<Control>) {
         db: dir.join("executions.db"),
         cache: Cache::new(concat!(env!("CARGO_TARGET_TMPDIR"), "/asl-cache")),
         bindings: None,
+        mock_config: None,
         account: Arc::new(Account::default()),
         limits,
     };

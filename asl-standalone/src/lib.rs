@@ -217,12 +217,14 @@ where
             return USAGE;
         }
     };
+    let mocks = bindings.per_execution();
     let workflow = make(bindings);
     if let (true, Some(db)) = (args.worker, &args.db) {
         let key = workflow.name().to_owned();
         let make: worker::Make = Box::new(move |shared| worker::hosted(workflow, shared));
         let machines = vec![(key, make)];
-        return worker::serve(machines, db, account, args.s3_root, runtime, streams);
+        let places = (args.s3_root, mocks);
+        return worker::serve(machines, db, account, places, runtime, streams);
     }
     if let Some(db) = &args.db {
         let name = args.name.clone();
@@ -416,26 +418,30 @@ fn integrations(
         None => Bindings::default(),
     };
     let mut integrations = Integrations::new(bindings);
-    if let Some(case) = &args.test_case {
-        let Some(path) = args
-            .mock_config
-            .clone()
-            .or_else(|| var("SFN_MOCK_CONFIG").map(PathBuf::from))
-        else {
+    let path = args
+        .mock_config
+        .clone()
+        .or_else(|| var("SFN_MOCK_CONFIG").map(PathBuf::from));
+    match (&args.test_case, path) {
+        (Some(case), Some(path)) => {
+            let config = MockConfig::load(&path).map_err(|error| error.to_string())?;
+            let case = config
+                .test_case(machine, case)
+                .map_err(|error| format!("{error}\n(in `{}`)", path.display()))?;
+            integrations = integrations.with_mocks(MockRun::new(case));
+        }
+        (Some(_), None) => {
             return Err(
                 "--test-case needs a mock configuration: --mock-config FILE or $SFN_MOCK_CONFIG"
                     .into(),
             );
-        };
-        let config = MockConfig::load(&path).map_err(|error| error.to_string())?;
-        let case = config.test_case(machine, case).map_err(|error| {
-            format!(
-                "{error}
-(in `{}`)",
-                path.display()
-            )
-        })?;
-        integrations = integrations.with_mocks(MockRun::new(case));
+        }
+        // A worker's executions each choose a test case, or none.
+        (None, Some(path)) if args.worker => {
+            let config = MockConfig::load(&path).map_err(|error| error.to_string())?;
+            integrations = integrations.with_mock_config(config);
+        }
+        (None, _) => {}
     }
     if args.worker {
         return Ok(integrations);

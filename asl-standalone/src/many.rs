@@ -120,12 +120,20 @@ fn execute(
             return USAGE;
         }
     };
+    let mocks = bindings.per_execution();
     let bindings = SharedIntegrations(Arc::new(bindings));
     let machines = machines
         .into_iter()
         .map(|machine| (machine.key.to_owned(), (machine.make)(bindings.clone())))
         .collect();
-    worker::serve(machines, db, account, args.s3_root, runtime, streams)
+    worker::serve(
+        machines,
+        db,
+        account,
+        (args.s3_root, mocks),
+        runtime,
+        streams,
+    )
 }
 
 #[cfg(test)]

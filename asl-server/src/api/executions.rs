@@ -129,6 +129,44 @@ fn parse_input(input: Option<&str>) -> Result<Value, ApiError> {
     })
 }
 
+/// A state machine ARN as StartExecution takes it, and the mock test case it
+/// names after `#` (Step Functions Local's `stateMachineArn#TestCase`).
+fn test_case<'a>(
+    state: &AppState,
+    requested: &'a str,
+) -> Result<(&'a str, Option<String>), ApiError> {
+    let Some((arn, case)) = requested.split_once('#') else {
+        return Ok((requested, None));
+    };
+    if state.mocks.is_none() {
+        return Err(ApiError::new(
+            ErrorCode::InvalidName,
+            format!(
+                "Invalid mock test case name '{case}': the server has no mock configuration \
+                 (asl serve --mock-config FILE, or SFN_MOCK_CONFIG)"
+            ),
+        ));
+    }
+    Ok((arn, Some(case.to_owned())))
+}
+
+/// `InvalidName` unless the mock configuration has test case `case` for the
+/// state machine of `target`.
+fn mocked_by(state: &AppState, target: &Target, case: &str) -> Result<(), ApiError> {
+    let found = state
+        .mocks
+        .as_ref()
+        .map(|mocks| mocks.test_case(&target.machine.name, case));
+    match found {
+        Some(Ok(_)) => Ok(()),
+        Some(Err(unknown)) => Err(ApiError::new(ErrorCode::InvalidName, unknown.to_string())),
+        None => Err(ApiError::new(
+            ErrorCode::InvalidName,
+            "no mock configuration",
+        )),
+    }
+}
+
 /// The execution name a request gave, checked, or a fresh UUID.
 fn execution_name(name: Option<String>) -> Result<String, ApiError> {
     let name = name.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
@@ -184,7 +222,11 @@ pub struct StartOutput {
 /// StartExecution: a STANDARD execution starts durably (idempotent by name and
 /// input while it runs); an EXPRESS one runs in memory, without history.
 pub async fn start(state: Arc<AppState>, input: StartInput) -> Result<StartOutput, ApiError> {
-    let target = target(&state, &input.state_machine_arn)?;
+    let (requested, test_case) = test_case(&state, &input.state_machine_arn)?;
+    let target = target(&state, requested)?;
+    if let Some(case) = &test_case {
+        mocked_by(&state, &target, case)?;
+    }
     let name = execution_name(input.name)?;
     let execution_input = parse_input(input.input.as_deref())?;
     let id = state
@@ -199,7 +241,7 @@ pub async fn start(state: Arc<AppState>, input: StartInput) -> Result<StartOutpu
         ));
         let host = state.host.clone();
         tokio::spawn(async move {
-            let run = host.run(&id, &name, &express_id, execution_input);
+            let run = host.run_with(&id, (&name, &express_id), execution_input, test_case);
             if let Err(error) = tokio::time::timeout(EXPRESS_LIMIT, run).await {
                 tracing::warn!(%error, "an EXPRESS execution ran past five minutes");
             }
@@ -224,7 +266,7 @@ pub async fn start(state: Arc<AppState>, input: StartInput) -> Result<StartOutpu
     }
     let arn = state
         .host
-        .start(&id, &name, execution_input)
+        .start_with(&id, &name, execution_input, test_case)
         .await
         .map_err(|error| match error {
             HostError::Api(failure) if failure.code == "ExecutionAlreadyExists" => {
@@ -273,7 +315,11 @@ pub struct SyncOutput {
 /// answer (HTTP 200 even when it failed). A STANDARD machine is
 /// `StateMachineTypeNotSupported`.
 pub async fn start_sync(state: Arc<AppState>, input: StartInput) -> Result<SyncOutput, ApiError> {
-    let target = target(&state, &input.state_machine_arn)?;
+    let (requested, test_case) = test_case(&state, &input.state_machine_arn)?;
+    let target = target(&state, requested)?;
+    if let Some(case) = &test_case {
+        mocked_by(&state, &target, case)?;
+    }
     if target.machine.machine_type != MachineType::Express {
         return Err(ApiError::new(
             ErrorCode::StateMachineTypeNotSupported,
@@ -289,7 +335,9 @@ pub async fn start_sync(state: Arc<AppState>, input: StartInput) -> Result<SyncO
         .map_err(host_error)?;
     let started = SystemTime::now();
     let express_id = uuid::Uuid::new_v4().to_string();
-    let run = state.host.run(&id, &name, &express_id, execution_input);
+    let run = state
+        .host
+        .run_with(&id, (&name, &express_id), execution_input, test_case);
     let ended = tokio::time::timeout(EXPRESS_LIMIT, run).await;
     let stopped = SystemTime::now();
     let (status, output, error, cause) = match ended {

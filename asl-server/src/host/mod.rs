@@ -96,6 +96,8 @@ pub struct HostConfig {
     pub cache: Cache,
     /// The bindings of Task states, as for `asl run`.
     pub bindings: Option<PathBuf>,
+    /// The mock configuration whose test cases executions may run.
+    pub mock_config: Option<PathBuf>,
     /// The account the ARNs name.
     pub account: Arc<Account>,
     /// How compiles and workers are bounded.
@@ -111,6 +113,7 @@ impl HostConfig {
             db: db.into(),
             cache,
             bindings: None,
+            mock_config: None,
             account: Account::shared_default(),
             limits: Limits::default(),
         }
@@ -369,11 +372,24 @@ impl Host {
         name: &str,
         input: Value,
     ) -> Result<String, HostError> {
+        self.start_with(id, name, input, None).await
+    }
+
+    /// [`Host::start`], the execution running `test_case` of the mock
+    /// configuration if given (`InvalidName` when there is no such test case).
+    pub async fn start_with(
+        &self,
+        id: &DefinitionId,
+        name: &str,
+        input: Value,
+        test_case: Option<String>,
+    ) -> Result<String, HostError> {
         let definition = self.definition(id)?;
         let call = Call::Start {
             name: name.to_owned(),
             input,
             definition: id.0.clone(),
+            test_case,
         };
         match self.call(&definition, call).await? {
             Answer::Started { arn } => Ok(arn),
@@ -390,11 +406,24 @@ impl Host {
         express_id: &str,
         input: Value,
     ) -> Result<Ended, HostError> {
+        self.run_with(id, (name, express_id), input, None).await
+    }
+
+    /// [`Host::run`] of execution `(name, express_id)`, running `test_case` of the
+    /// mock configuration if given (`InvalidName` when there is no such test case).
+    pub async fn run_with(
+        &self,
+        id: &DefinitionId,
+        (name, express_id): (&str, &str),
+        input: Value,
+        test_case: Option<String>,
+    ) -> Result<Ended, HostError> {
         let definition = self.definition(id)?;
         let call = Call::Run {
             name: name.to_owned(),
             id: express_id.to_owned(),
             input,
+            test_case,
         };
         match self.call(&definition, call).await? {
             Answer::Ended(ended) => Ok(ended),

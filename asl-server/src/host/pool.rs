@@ -162,7 +162,7 @@ impl Host {
         let worker = Arc::new(Worker::spawn(
             &binary.path,
             &config.db,
-            config.bindings.as_deref(),
+            (config.bindings.as_deref(), config.mock_config.as_deref()),
             &config.account,
             self.answering(),
             self.restarting(binary),

@@ -39,12 +39,13 @@ pub(super) struct Worker {
 
 impl Worker {
     /// Starts `binary` as a worker checkpointing to the store `db`, its Tasks bound
-    /// by `bindings`, its ARNs naming `account`; what it asks, `answering` answers,
+    /// by `bindings` and mocked by test cases of `mock_config`, its ARNs naming
+    /// `account`; what it asks, `answering` answers,
     /// and `exited` is called once it exits, unless it was [retired](Worker::retire).
     pub(super) fn spawn(
         binary: &Path,
         db: &Path,
-        bindings: Option<&Path>,
+        (bindings, mock_config): (Option<&Path>, Option<&Path>),
         account: &Account,
         answering: Answering,
         exited: Box<dyn FnOnce() + Send>,
@@ -63,6 +64,9 @@ impl Worker {
             .kill_on_drop(true);
         if let Some(bindings) = bindings {
             command.arg("--bindings").arg(bindings);
+        }
+        if let Some(config) = mock_config {
+            command.arg("--mock-config").arg(config);
         }
         let mut child = command.spawn().map_err(|error| {
             HostError::Worker(format!("cannot start `{}`: {error}", binary.display()))

@@ -29,6 +29,7 @@ use tokio::sync::mpsc;
 
 use asl_engine::Engine;
 use asl_engine::store::Store;
+use asl_integrations::mock::PerExecution;
 use asl_runtime::arn::Account;
 use asl_runtime::exec::{self, Workflow};
 use asl_runtime::hooks::Boxed;
@@ -49,6 +50,8 @@ pub(crate) struct Shared {
     machines: Arc<ServerMachines>,
     account: Arc<Account>,
     storage_root: Option<PathBuf>,
+    /// The worker's mock configuration, whose test cases executions may run.
+    mocks: Option<Arc<PerExecution>>,
 }
 
 /// Makes one machine of the worker, once the store is open.
@@ -76,17 +79,19 @@ where
             .with_account(Arc::clone(&shared.account)),
         account: Arc::clone(&shared.account),
         storage_root: shared.storage_root.clone(),
+        mocks: shared.mocks.clone(),
     })
 }
 
 /// Serves the calls on stdin for the machines `machines` makes (by key),
-/// checkpointing to the store in `db`, their ARNs naming `account`; returns the
+/// checkpointing to the store in `db`, their ARNs naming `account`, their
+/// executions running test cases of `mocks` when started with one; returns the
 /// exit status once stdin closes.
 pub(super) fn serve(
     machines: Vec<(String, Make)>,
     db: &Path,
     account: Arc<Account>,
-    storage_root: Option<PathBuf>,
+    (storage_root, mocks): (Option<PathBuf>, Option<Arc<PerExecution>>),
     runtime: tokio::runtime::Runtime,
     streams: Streams<'_>,
 ) -> u8 {
@@ -108,6 +113,7 @@ pub(super) fn serve(
         store,
         account,
         storage_root,
+        mocks,
     };
     let machines = machines
         .into_iter()
@@ -228,6 +234,7 @@ struct Machine<W> {
     engine: Engine<W>,
     account: Arc<Account>,
     storage_root: Option<PathBuf>,
+    mocks: Option<Arc<PerExecution>>,
 }
 
 impl<W> Hosted for Machine<W>
@@ -258,13 +265,21 @@ where
                 name,
                 input,
                 definition,
+                test_case,
             } => {
+                let arn = engine.arn(&name);
+                if let Some(case) = test_case {
+                    if let Err(failure) = self.select(&arn, &case) {
+                        return Answer::Failed(failure);
+                    }
+                    drop(engine.store().note(protocol::test_case_key(&arn), case));
+                }
                 // Not awaited: the store's writer commits it with or before the
                 // start's checkpoint, which is what is awaited.
                 drop(
                     engine
                         .store()
-                        .note(protocol::definition_key(&engine.arn(&name)), definition),
+                        .note(protocol::definition_key(&arn), definition),
                 );
                 match engine.start(&name, input).await {
                     Ok(arn) => Answer::Started { arn },
@@ -274,6 +289,13 @@ where
             Call::Resume { arns } => {
                 let mut count = 0;
                 for arn in arns {
+                    // It goes on with the test case it started with.
+                    let case = engine.store().noted(&protocol::test_case_key(&arn));
+                    if let Ok(Some(case)) = case
+                        && let Err(failure) = self.select(&arn, &case)
+                    {
+                        return Answer::Failed(failure);
+                    }
                     match engine.resume_execution(&arn) {
                         Ok(resumed) => count += usize::from(resumed),
                         Err(error) => return failed(error),
@@ -289,7 +311,27 @@ where
                 Ok(arn) => Answer::Started { arn },
                 Err(error) => failed(error),
             },
-            Call::Run { name, id, input } => Answer::Ended(self.run(name, id, input).await),
+            Call::Run {
+                name,
+                id,
+                input,
+                test_case,
+            } => {
+                let arn = self.account.states_arn(format_args!(
+                    "express:{}:{name}:{id}",
+                    engine.workflow().name()
+                ));
+                if let Some(case) = test_case
+                    && let Err(failure) = self.select(&arn, &case)
+                {
+                    return Answer::Failed(failure);
+                }
+                let ended = self.run(name, id, input).await;
+                if let Some(mocks) = &self.mocks {
+                    mocks.forget(&arn);
+                }
+                Answer::Ended(ended)
+            }
             Call::TakeActivityTask { activity } => Answer::ActivityTask(
                 engine
                     .next_activity_task(&activity, Duration::ZERO)
@@ -328,6 +370,24 @@ where
             },
             Call::Test(test) => Answer::Tested(Box::new(self.test(*test).await)),
         }
+    }
+
+    /// Execution `arn` runs test case `case` of the worker's mock configuration:
+    /// `InvalidName` when there is no such test case (or no configuration).
+    fn select(&self, arn: &str, case: &str) -> Result<(), Failure> {
+        let machine = self.engine.workflow().name();
+        let unknown = asl_integrations::mock::UnknownTestCase {
+            machine: machine.to_owned(),
+            case: case.to_owned(),
+        };
+        let selected = match &self.mocks {
+            Some(mocks) => mocks.select(arn, machine, case),
+            None => Err(unknown),
+        };
+        selected.map_err(|unknown| Failure {
+            code: "InvalidName".into(),
+            message: unknown.to_string(),
+        })
     }
 
     /// Runs the first state of the machine alone, as `TestState` asks.

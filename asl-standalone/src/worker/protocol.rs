@@ -15,6 +15,12 @@ pub fn definition_key(arn: &str) -> String {
     format!("asl-serve/definition/{arn}")
 }
 
+/// The key of the store note naming the mock test case execution `arn` runs, so
+/// that it runs it again when resumed.
+pub fn test_case_key(arn: &str) -> String {
+    format!("asl-serve/test-case/{arn}")
+}
+
 /// A line on a worker's stdin.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -90,6 +96,10 @@ pub enum Call {
         /// The id of the definition the worker runs, noted for the execution (see
         /// [`definition_key`]) no later than its start is committed.
         definition: String,
+        /// The test case of the worker's mock configuration it runs
+        /// (`stateMachineArn#TestCase`), noted for it too (see [`test_case_key`]).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        test_case: Option<String>,
     },
     /// Goes on with these running executions (after a restart of the server or of
     /// the worker); [`Answer::Resumed`] with how many it took.
@@ -119,6 +129,9 @@ pub enum Call {
         id: String,
         /// Its input.
         input: Value,
+        /// The test case of the worker's mock configuration it runs.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        test_case: Option<String>,
     },
     /// Takes the next task of `activity` offered by an execution of any machine of
     /// this worker, if there is one now; [`Answer::ActivityTask`].
