@@ -135,6 +135,11 @@ impl Bindings {
         }
     }
 
+    /// Whether a binding serves Task state `state` of `resource`.
+    pub fn binds(&self, state: &str, resource: &str) -> bool {
+        self.find(state, resource).is_some()
+    }
+
     fn find(&self, state: &str, resource: &str) -> Option<&Binding> {
         self.states
             .get(state)

@@ -7,17 +7,20 @@ use serde_json::Value;
 
 use asl_runtime::task::{Dispatch, TaskContext, TaskError};
 
+use crate::aws::Aws;
 use crate::bindings::{Bindings, UnboundTasks};
 use crate::mock::{MockConfig, MockRun, PerExecution};
 
 /// What serves the Task states of a machine: for each Task, the mock of its state
 /// in the execution's test case, else the binding of its state name, else the
-/// binding of its Resource; a Task with none of them fails with `States.Runtime`,
-/// its cause showing how to bind it.
+/// binding of its Resource, else the AWS service its Resource names (when asl
+/// calls that service); a Task with none of them fails with `States.Runtime`, its
+/// cause showing how to bind it.
 #[derive(Debug, Default)]
 pub struct Integrations {
     bindings: Bindings,
     mocks: Mocks,
+    aws: Option<Aws>,
 }
 
 /// Which executions run a test case.
@@ -38,6 +41,16 @@ impl Integrations {
         Integrations {
             bindings,
             mocks: Mocks::None,
+            aws: None,
+        }
+    }
+
+    /// The same, Tasks whose Resource names an AWS service asl calls (and that no
+    /// binding serves) calling it through `aws`.
+    pub fn with_aws(self, aws: Aws) -> Integrations {
+        Integrations {
+            aws: Some(aws),
+            ..self
         }
     }
 
@@ -73,10 +86,15 @@ impl Integrations {
     /// test case, nothing is checked before the run: a test case mocks the states
     /// its path reaches, and a state it reaches unmocked and unbound fails there.
     pub fn check(&self, tasks: &[(&str, &str)]) -> Result<(), UnboundTasks> {
-        match self.mocks {
-            Mocks::None => self.bindings.check(tasks),
-            _ => Ok(()),
+        if !matches!(self.mocks, Mocks::None) {
+            return Ok(());
         }
+        let unserved: Vec<_> = tasks
+            .iter()
+            .copied()
+            .filter(|(_, resource)| self.aws.is_none() || !Aws::serves(resource))
+            .collect();
+        self.bindings.check(&unserved)
     }
 }
 
@@ -89,6 +107,12 @@ impl Dispatch for Integrations {
         };
         if let Some(answer) = mocked {
             return answer;
+        }
+        if let Some(aws) = &self.aws
+            && Aws::serves(task.resource())
+            && !self.bindings.binds(task.state_name(), task.resource())
+        {
+            return aws.call(&task, input).await;
         }
         self.bindings.call(task, input).await
     }

@@ -6,8 +6,11 @@
 //! - [`mock`]: mocked Task results in the mock configuration format of AWS Step
 //!   Functions Local (`StateMachines` → `TestCases` → `MockedResponses`), selected
 //!   per execution by test case.
+//! - [`aws`]: the AWS service integrations (Lambda, DynamoDB, SQS, SNS,
+//!   EventBridge), on AWS or an AWS-compatible endpoint.
 //! - [`Integrations`]: all of them together, in the order a Task is resolved: its
-//!   test case's mock, else its state's binding, else its Resource's binding.
+//!   test case's mock, else its state's binding, else its Resource's binding, else
+//!   the AWS service its Resource names.
 //!
 //! ```no_run
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -28,6 +31,7 @@
 
 #![deny(missing_docs)]
 
+pub mod aws;
 pub mod bindings;
 mod integrations;
 pub mod mock;

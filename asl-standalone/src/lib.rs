@@ -43,6 +43,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use asl_integrations::aws::Aws;
 use asl_integrations::mock::{MockConfig, MockRun};
 use asl_integrations::{Bindings, Integrations};
 use asl_runtime::arn::Account;
@@ -417,7 +418,9 @@ fn integrations(
         Some(path) => Bindings::load(path).map_err(|error| error.to_string())?,
         None => Bindings::default(),
     };
-    let mut integrations = Integrations::new(bindings);
+    // Tasks naming an AWS service no binding serves call it, configured as the AWS
+    // SDKs are (credentials, region, AWS_ENDPOINT_URL...).
+    let mut integrations = Integrations::new(bindings).with_aws(Aws::from_env());
     let path = args
         .mock_config
         .clone()

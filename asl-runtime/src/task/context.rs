@@ -103,6 +103,11 @@ impl<'a> TaskContext<'a> {
         }
     }
 
+    /// The ARN of the state machine the Task runs in (`$$.StateMachine.Id`).
+    pub fn state_machine_arn(&self) -> String {
+        self.run.execution().state_machine_id()
+    }
+
     /// `$$.Execution.Name`.
     pub fn execution_name(&self) -> &str {
         self.run.execution().name()

@@ -1,0 +1,246 @@
+"""AWS service integrations over real HTTP: `asl run` of definitions whose Tasks
+name DynamoDB, SQS, SNS and EventBridge against moto's server, and Lambda against
+a Lambda-compatible stub, asserting each Task's result and its side effect."""
+
+import http.server
+import json
+import os
+import pathlib
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+import urllib.request
+
+import boto3
+import pytest
+
+REGION = "us-east-1"
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def moto():
+    """moto's server (pinned in requirements.txt, first on PATH), on a free port:
+    its URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        ["moto_server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(url + "/moto-api/", timeout=1)
+            break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail("moto_server did not start (is moto[server] installed?)")
+            time.sleep(0.2)
+    yield url
+    process.kill()
+    process.wait()
+
+
+class Lambda(http.server.BaseHTTPRequestHandler):
+    """A Lambda Invoke endpoint: `echo` returns its payload, `fails` fails as a
+    function whose code raised."""
+
+    def do_POST(self):
+        name = self.path.split("/functions/")[1].split("/")[0]
+        payload = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        headers = {"X-Amz-Executed-Version": "$LATEST", "Content-Type": "application/json"}
+        if "fails" in name:
+            headers["X-Amz-Function-Error"] = "Unhandled"
+            payload = json.dumps({"errorType": "ValueError", "errorMessage": "bad order"}).encode()
+        self.send_response(200)
+        for header, value in headers.items():
+            self.send_header(header, value)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *_):
+        pass
+
+
+@pytest.fixture(scope="module")
+def lambda_endpoint():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Lambda)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def aws(moto, service):
+    return boto3.client(
+        service, endpoint_url=moto, region_name=REGION,
+        aws_access_key_id="test", aws_secret_access_key="test",
+    )
+
+
+def run(definition, moto, lambda_endpoint, given=None):
+    """`asl run` of `definition` against the test endpoints: exit status, output."""
+    binary = os.environ.get("ASL_BIN")
+    if not binary:
+        pytest.fail("ASL_BIN must name the asl binary (e.g. target/debug/asl)")
+    with tempfile.TemporaryDirectory() as place:
+        path = pathlib.Path(place) / "flow.asl.json"
+        path.write_text(json.dumps(definition))
+        environment = dict(
+            os.environ,
+            AWS_ENDPOINT_URL=moto,
+            AWS_ENDPOINT_URL_LAMBDA=lambda_endpoint,
+            AWS_ACCESS_KEY_ID="test",
+            AWS_SECRET_ACCESS_KEY="test",
+            AWS_REGION=REGION,
+            AWS_CONFIG_FILE=os.devnull,
+            AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+        )
+        environment.pop("AWS_PROFILE", None)
+        done = subprocess.run(
+            [binary, "run", str(path), "--input", json.dumps(given or {})],
+            capture_output=True, text=True, env=environment, timeout=600,
+        )
+    assert done.stdout, done.stderr
+    return done.returncode, json.loads(done.stdout)
+
+
+def test_dynamodb_sqs_sns_and_eventbridge(moto, lambda_endpoint):
+    dynamodb = aws(moto, "dynamodb")
+    dynamodb.create_table(
+        TableName="orders",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    sqs = aws(moto, "sqs")
+    queue = sqs.create_queue(QueueName="shipments")["QueueUrl"]
+    topic = aws(moto, "sns").create_topic(Name="orders")["TopicArn"]
+    definition = {
+        "StartAt": "Put",
+        "States": {
+            "Put": {
+                "Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem",
+                "Parameters": {"TableName": "orders", "Item": {"id": {"S.$": "$.id"}, "total": {"N": "70"}}},
+                "ResultPath": "$.put", "Next": "Get",
+            },
+            "Get": {
+                "Type": "Task", "Resource": "arn:aws:states:::dynamodb:getItem",
+                "Parameters": {"TableName": "orders", "Key": {"id": {"S.$": "$.id"}}},
+                "ResultSelector": {"item.$": "$.Item", "status.$": "$.SdkHttpMetadata.HttpStatusCode"},
+                "ResultPath": "$.get", "Next": "Update",
+            },
+            "Update": {
+                "Type": "Task", "Resource": "arn:aws:states:::dynamodb:updateItem",
+                "Parameters": {
+                    "TableName": "orders", "Key": {"id": {"S.$": "$.id"}},
+                    "UpdateExpression": "SET shipped = :yes",
+                    "ExpressionAttributeValues": {":yes": {"BOOL": True}},
+                    "ReturnValues": "UPDATED_NEW",
+                },
+                "ResultSelector": {"attributes.$": "$.Attributes"},
+                "ResultPath": "$.update", "Next": "Conditional",
+            },
+            "Conditional": {
+                "Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem",
+                "Parameters": {
+                    "TableName": "orders", "Item": {"id": {"S.$": "$.id"}},
+                    "ConditionExpression": "attribute_not_exists(id)",
+                },
+                "Catch": [{"ErrorEquals": ["DynamoDB.ConditionalCheckFailedException"], "ResultPath": "$.conditional", "Next": "Send"}],
+                "End": True,
+            },
+            "Send": {
+                "Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage",
+                "Parameters": {"QueueUrl": queue, "MessageBody": {"order.$": "$.id"}},
+                "ResultSelector": {"messageId.$": "$.MessageId", "md5.$": "$.MD5OfMessageBody"},
+                "ResultPath": "$.sent", "Next": "Publish",
+            },
+            "Publish": {
+                "Type": "Task", "Resource": "arn:aws:states:::sns:publish",
+                "Parameters": {"TopicArn": topic, "Message": {"order.$": "$.id"}},
+                "ResultSelector": {"messageId.$": "$.MessageId", "status.$": "$.SdkHttpMetadata.HttpStatusCode"},
+                "ResultPath": "$.published", "Next": "Emit",
+            },
+            "Emit": {
+                "Type": "Task", "Resource": "arn:aws:states:::events:putEvents",
+                "Parameters": {"Entries": [{"Source": "asl.tests", "DetailType": "OrderShipped", "Detail": {"order.$": "$.id"}}]},
+                "ResultPath": "$.events", "Next": "Missing",
+            },
+            "Missing": {
+                "Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage",
+                "Parameters": {"QueueUrl": moto + "/123456789012/nope", "MessageBody": "lost"},
+                "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.missing", "Next": "Delete"}],
+                "End": True,
+            },
+            "Delete": {
+                "Type": "Task", "Resource": "arn:aws:states:::dynamodb:deleteItem",
+                "Parameters": {"TableName": "orders", "Key": {"id": {"S.$": "$.id"}}, "ReturnValues": "ALL_OLD"},
+                "ResultSelector": {"old.$": "$.Attributes"},
+                "ResultPath": "$.deleted", "End": True,
+            },
+        },
+    }
+    status, output = run(definition, moto, lambda_endpoint, {"id": "o-1"})
+    assert status == 0, output
+    assert output["put"]["SdkHttpMetadata"]["HttpStatusCode"] == 200
+    assert output["put"]["SdkResponseMetadata"]["RequestId"]
+    assert output["get"] == {"item": {"id": {"S": "o-1"}, "total": {"N": "70"}}, "status": 200}
+    assert output["update"] == {"attributes": {"shipped": {"BOOL": True}}}
+    assert output["conditional"]["Error"] == "DynamoDB.ConditionalCheckFailedException"
+    assert "(Service: AmazonDynamoDBv2; Status Code: 400; Error Code: ConditionalCheckFailedException" in output["conditional"]["Cause"]
+    assert output["sent"]["messageId"] and len(output["sent"]["md5"]) == 32
+    assert output["published"]["messageId"] and output["published"]["status"] == 200
+    assert output["events"]["FailedEntryCount"] == 0 and output["events"]["Entries"][0]["EventId"]
+    assert output["missing"]["Error"] == "SQS.QueueDoesNotExistException", output["missing"]
+    assert output["deleted"]["old"]["shipped"] == {"BOOL": True}
+    # The side effects: the message is in the queue, the item gone.
+    messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)["Messages"]
+    assert [json.loads(message["Body"]) for message in messages] == [{"order": "o-1"}]
+    assert "Item" not in dynamodb.get_item(TableName="orders", Key={"id": {"S": "o-1"}})
+
+
+def test_lambda_invoke_and_function_arns(moto, lambda_endpoint):
+    definition = {
+        "StartAt": "Invoke",
+        "States": {
+            "Invoke": {
+                "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                "Parameters": {"FunctionName": "echo", "Payload.$": "$"},
+                "ResultPath": "$.invoked", "Next": "Direct",
+            },
+            "Direct": {
+                "Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:echo",
+                "Parameters": {"direct.$": "$.order"},
+                "ResultPath": "$.direct", "Next": "Failing",
+            },
+            "Failing": {
+                "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                "Parameters": {"FunctionName": "fails", "Payload": {}},
+                "Catch": [{"ErrorEquals": ["ValueError"], "ResultPath": "$.failure", "Next": "Done"}],
+                "End": True,
+            },
+            "Done": {"Type": "Succeed"},
+        },
+    }
+    status, output = run(definition, moto, lambda_endpoint, {"order": 7})
+    assert status == 0, output
+    invoked = output["invoked"]
+    assert invoked["Payload"] == {"order": 7}
+    assert (invoked["StatusCode"], invoked["ExecutedVersion"]) == (200, "$LATEST")
+    assert invoked["SdkHttpMetadata"]["HttpStatusCode"] == 200
+    # A function ARN as the Resource: the result is the function's alone.
+    assert output["direct"] == {"direct": 7}
+    failure = output["failure"]
+    assert failure["Error"] == "ValueError"
+    assert json.loads(failure["Cause"]) == {"errorType": "ValueError", "errorMessage": "bad order"}

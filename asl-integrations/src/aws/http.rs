@@ -1,0 +1,183 @@
+//! One signed request to an AWS service, sent with ureq on tokio's blocking pool
+//! (as the HTTP bindings are) and bounded by the Task's deadline. No retries: a
+//! failure goes to the state's Retry, as on AWS.
+
+use std::time::{Duration, SystemTime};
+
+use aws_credential_types::Credentials as AwsCredentials;
+use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
+use aws_sigv4::sign::v4;
+use aws_smithy_runtime_api::client::identity::Identity;
+
+use asl_runtime::task::{TaskContext, TaskError};
+
+use super::config::Credentials;
+
+/// How long a request may outlive its Task's deadline: the Task's own
+/// `States.Timeout` ends the attempt first.
+const DEADLINE_GRACE: Duration = Duration::from_secs(1);
+
+/// A request to send.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// `GET`, `POST`...
+    pub method: &'static str,
+    /// The whole URL, query included.
+    pub url: String,
+    /// Headers besides those of the signature.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+/// What the service answered.
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// The HTTP status.
+    pub status: u16,
+    /// The headers, as received.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    /// The first value of header `name` (any case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(header, _)| header.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// The body as text.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// Why no answer came.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unsent {
+    /// No credentials were found to sign with.
+    NoCredentials,
+    /// The request could not be made or sent, or no answer came in time.
+    Failed(String),
+}
+
+/// Signs `request` for service `signing_name` in `region` with `credentials`
+/// and sends it, within what is left of `task`'s time.
+pub async fn send(
+    agent: &ureq::Agent,
+    (credentials, region, signing_name): (Option<&Credentials>, &str, &str),
+    mut request: Request,
+    task: &TaskContext<'_>,
+) -> Result<Response, Unsent> {
+    let credentials = credentials.ok_or(Unsent::NoCredentials)?;
+    let signature = signature(credentials, region, signing_name, &request)
+        .map_err(|error| Unsent::Failed(format!("cannot sign the request: {error}")))?;
+    request.headers.extend(signature);
+    let timeout = task.remaining().map(|left| left + DEADLINE_GRACE);
+    let agent = agent.clone();
+    tokio::task::spawn_blocking(move || blocking(&agent, request, timeout))
+        .await
+        .map_err(|error| Unsent::Failed(error.to_string()))?
+}
+
+/// The headers of the Signature Version 4 of `request`.
+fn signature(
+    credentials: &Credentials,
+    region: &str,
+    signing_name: &str,
+    request: &Request,
+) -> Result<Vec<(String, String)>, Box<dyn std::error::Error + Send + Sync>> {
+    let identity: Identity = AwsCredentials::new(
+        &credentials.access_key_id,
+        &credentials.secret_access_key,
+        credentials.session_token.clone(),
+        None,
+        "asl",
+    )
+    .into();
+    let params = v4::SigningParams::builder()
+        .identity(&identity)
+        .region(region)
+        .name(signing_name)
+        .time(SystemTime::now())
+        .settings(SigningSettings::default())
+        .build()?
+        .into();
+    let signable = SignableRequest::new(
+        request.method,
+        &request.url,
+        request
+            .headers
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str())),
+        SignableBody::Bytes(&request.body),
+    )?;
+    let (instructions, _) = sign(signable, &params)?.into_parts();
+    let (headers, _) = instructions.into_parts();
+    Ok(headers
+        .into_iter()
+        .map(|header| (header.name().to_owned(), header.value().to_owned()))
+        .collect())
+}
+
+fn blocking(
+    agent: &ureq::Agent,
+    request: Request,
+    timeout: Option<Duration>,
+) -> Result<Response, Unsent> {
+    let failed = |error: &dyn std::fmt::Display| Unsent::Failed(error.to_string());
+    let mut builder = ureq::http::Request::builder()
+        .method(request.method)
+        .uri(&request.url);
+    for (name, value) in &request.headers {
+        builder = builder.header(name, value);
+    }
+    let built = builder.body(request.body).map_err(|error| failed(&error))?;
+    let configured = agent
+        .configure_request(built)
+        .timeout_global(timeout)
+        .build();
+    let mut response = agent.run(configured).map_err(|error| failed(&error))?;
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.as_str().to_owned(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let body = response
+        .body_mut()
+        .with_config()
+        .limit(64 << 20)
+        .read_to_vec()
+        .map_err(|error| failed(&error))?;
+    Ok(Response {
+        status,
+        headers,
+        body,
+    })
+}
+
+/// The error of a request that got no answer, as the AWS Java SDK names it for
+/// the service whose errors start `prefix`.
+pub fn unsent(prefix: &str, unsent: Unsent) -> TaskError {
+    match unsent {
+        Unsent::NoCredentials => TaskError::new(
+            format!("{prefix}.SdkClientException"),
+            "Unable to load AWS credentials from any provider in the chain: set \
+             AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile in ~/.aws/credentials",
+        ),
+        Unsent::Failed(why) => TaskError::new(
+            format!("{prefix}.SdkClientException"),
+            format!("Unable to execute HTTP request: {why}"),
+        ),
+    }
+}
