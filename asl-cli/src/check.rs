@@ -3,6 +3,11 @@
 use std::io;
 
 use asl_codegen::diagnostic::report::Report;
+use asl_codegen::ir::Machine;
+use asl_codegen::ir::resource::ResourceKind;
+use asl_codegen::ir::state::StateKind;
+use asl_integrations::Bindings;
+use asl_integrations::aws::Aws;
 
 use crate::definition;
 use crate::{CheckArgs, Format, Io};
@@ -43,8 +48,65 @@ pub fn check(args: &CheckArgs, io: &mut Io<'_>) -> io::Result<u8> {
         if !checked.is_valid() {
             status = status.max(INVALID);
         }
+        if let (true, Some(workflow)) = (args.integrations, &checked.workflow) {
+            let bindings = match &args.bindings {
+                Some(path) => match Bindings::load(path) {
+                    Ok(bindings) => bindings,
+                    Err(error) => {
+                        writeln!(io.stderr, "error: {error}")?;
+                        return Ok(IO_ERROR);
+                    }
+                },
+                None => Bindings::default(),
+            };
+            integrations(&workflow.machine, &bindings, io)?;
+        }
     }
     Ok(status)
+}
+
+/// Prints, for each Task state of `machine` and the machines nested in it, what
+/// will serve it: `<state>  <Resource>  <what>`; warns about those nothing serves.
+fn integrations(machine: &Machine, bindings: &Bindings, io: &mut Io<'_>) -> io::Result<()> {
+    for state in &machine.states {
+        if let StateKind::Task(task) = &state.kind {
+            let resource = &task.resource.arn;
+            let served = if bindings.binds(&state.name, resource) {
+                "a binding of --bindings".to_owned()
+            } else if Aws::serves(resource) {
+                "the AWS service it names".to_owned()
+            } else {
+                match &task.resource.kind {
+                    ResourceKind::Activity { .. } => {
+                        "activity workers (asl serve's GetActivityTask)".to_owned()
+                    }
+                    ResourceKind::Integration {
+                        service, action, ..
+                    } if service == "states" && action == "startExecution" => {
+                        "a nested execution of a machine of asl serve (or a binding)".to_owned()
+                    }
+                    _ => {
+                        writeln!(
+                            io.stderr,
+                            "warning: Task `{}` (Resource `{resource}`): asl calls nothing for this Resource; bind it (--bindings) or mock it (--mock-config)",
+                            state.name
+                        )?;
+                        "nothing: needs a binding or a mock".to_owned()
+                    }
+                }
+            };
+            writeln!(io.stdout, "{}\t{resource}\t{served}", state.name)?;
+        }
+        let nested: Vec<&Machine> = match &state.kind {
+            StateKind::Parallel(parallel) => parallel.branches.iter().collect(),
+            StateKind::Map(map) => vec![&map.processor.machine],
+            _ => Vec::new(),
+        };
+        for machine in nested {
+            integrations(machine, bindings, io)?;
+        }
+    }
+    Ok(())
 }
 
 fn summary(name: &str, diagnostics: &asl_codegen::Diagnostics) -> String {

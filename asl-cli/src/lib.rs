@@ -211,6 +211,14 @@ pub struct CheckArgs {
     /// When to colour text output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Also lists, for each Task state, what will serve it: a binding of
+    /// --bindings, an AWS service asl calls, activity workers, a nested execution,
+    /// or nothing (then the Task needs a binding or a mock, and is warned about).
+    #[arg(long)]
+    pub integrations: bool,
+    /// With --integrations: the bindings file the Tasks will run with.
+    #[arg(long, value_name = "FILE", requires = "integrations")]
+    pub bindings: Option<PathBuf>,
 }
 
 /// Arguments of `asl gen`.

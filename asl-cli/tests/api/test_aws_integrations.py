@@ -244,3 +244,82 @@ def test_lambda_invoke_and_function_arns(moto, lambda_endpoint):
     failure = output["failure"]
     assert failure["Error"] == "ValueError"
     assert json.loads(failure["Cause"]) == {"errorType": "ValueError", "errorMessage": "bad order"}
+
+
+def test_the_aws_sdk_integration(moto, lambda_endpoint):
+    secrets = aws(moto, "secretsmanager")
+    secrets.create_secret(Name="db-password", SecretString="hunter2")
+    dynamodb = aws(moto, "dynamodb")
+    dynamodb.create_table(
+        TableName="sdk-items",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    queue = aws(moto, "sqs").create_queue(QueueName="sdk-queue")["QueueUrl"]
+    topic = aws(moto, "sns").create_topic(Name="sdk-topic")["TopicArn"]
+    sdk = "arn:aws:states:::aws-sdk:"
+    definition = {
+        "StartAt": "Secret",
+        "States": {
+            "Secret": {
+                "Type": "Task", "Resource": sdk + "secretsmanager:getSecretValue",
+                "Parameters": {"SecretId": "db-password"},
+                "ResultSelector": {"value.$": "$.SecretString", "name.$": "$.Name"},
+                "ResultPath": "$.secret", "Next": "Put",
+            },
+            "Put": {
+                "Type": "Task", "Resource": sdk + "dynamodb:putItem",
+                "Parameters": {"TableName": "sdk-items", "Item": {"id": {"S": "a"}, "lowercase": {"S": "kept"}}},
+                "ResultPath": "$.put", "Next": "Scan",
+            },
+            "Scan": {
+                "Type": "Task", "Resource": sdk + "dynamodb:scan",
+                "Parameters": {"TableName": "sdk-items"},
+                "ResultSelector": {"count.$": "$.Count", "items.$": "$.Items"},
+                "ResultPath": "$.scan", "Next": "Queue",
+            },
+            "Queue": {
+                "Type": "Task", "Resource": sdk + "sqs:sendMessage",
+                "Parameters": {"QueueUrl": queue, "MessageBody": "from the sdk"},
+                "ResultSelector": {"id.$": "$.MessageId"},
+                "ResultPath": "$.queued", "Next": "Topic",
+            },
+            "Topic": {
+                "Type": "Task", "Resource": sdk + "sns:publish",
+                "Parameters": {"TopicArn": topic, "Message": "from the sdk"},
+                "ResultPath": "$.published", "Next": "Parameter",
+            },
+            "Parameter": {
+                "Type": "Task", "Resource": sdk + "ssm:putParameter",
+                "Parameters": {"Name": "/asl/test", "Value": "v1", "Type": "String"},
+                "ResultPath": "$.parameter", "Next": "Machines",
+            },
+            "Machines": {
+                "Type": "Task", "Resource": sdk + "sfn:listStateMachines",
+                "Parameters": {},
+                "ResultPath": "$.machines", "Next": "Missing",
+            },
+            "Missing": {
+                "Type": "Task", "Resource": sdk + "secretsmanager:getSecretValue",
+                "Parameters": {"SecretId": "nope"},
+                "Catch": [{"ErrorEquals": ["SecretsManager.ResourceNotFoundException"], "ResultPath": "$.missing", "Next": "Done"}],
+                "End": True,
+            },
+            "Done": {"Type": "Succeed"},
+        },
+    }
+    status, output = run(definition, moto, lambda_endpoint)
+    assert status == 0, output
+    assert output["secret"] == {"value": "hunter2", "name": "db-password"}
+    # No SDK envelope on aws-sdk results; member names as the service gives them.
+    assert "SdkHttpMetadata" not in output["put"]
+    assert output["scan"] == {"count": 1, "items": [{"id": {"S": "a"}, "lowercase": {"S": "kept"}}]}
+    assert output["queued"]["id"]
+    assert output["published"]["MessageId"]
+    assert output["parameter"]["Version"] == 1
+    # Step Functions' camelCase members come back in PascalCase.
+    assert output["machines"] == {"StateMachines": []}
+    assert output["missing"]["Error"] == "SecretsManager.ResourceNotFoundException"
+    assert "(Service: SecretsManager, Status Code:" in output["missing"]["Cause"]
+    assert aws(moto, "ssm").get_parameter(Name="/asl/test")["Parameter"]["Value"] == "v1"

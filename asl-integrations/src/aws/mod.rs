@@ -7,6 +7,7 @@ pub mod config;
 mod http;
 mod optimized;
 mod protocol;
+pub mod sdk;
 
 use serde_json::Value;
 
@@ -52,7 +53,10 @@ impl Aws {
     /// [`Aws::serves`]), on `input`.
     pub async fn call(&self, task: &TaskContext<'_>, input: Value) -> Result<Value, TaskError> {
         match integration(task.resource()) {
-            Some(integration) => self.optimized(integration, task, input).await,
+            Some(Integration::Optimized(integration)) => {
+                self.optimized(integration, task, input).await
+            }
+            Some(Integration::Sdk(service, action)) => self.sdk(service, action, task, input).await,
             None => Err(TaskError::new(
                 "States.Runtime",
                 format!("asl does not call the AWS service of `{}`", task.resource()),
@@ -61,9 +65,25 @@ impl Aws {
     }
 }
 
-/// The optimized integration `arn` names: `arn:<partition>:states:::<service>:
-/// <action>[.<pattern>]`, or a Lambda function ARN.
-fn integration(arn: &str) -> Option<Optimized> {
+/// What a Resource asl calls names.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Integration<'a> {
+    /// An optimized integration.
+    Optimized(Optimized),
+    /// Action `.1` of a service of the generic AWS SDK integration.
+    Sdk(&'static sdk::SdkService, &'a str),
+}
+
+impl PartialEq for sdk::SdkService {
+    fn eq(&self, other: &sdk::SdkService) -> bool {
+        self.sdk == other.sdk
+    }
+}
+
+/// The integration `arn` names: `arn:<partition>:states:::<service>:<action>
+/// [.<pattern>]` or `...:aws-sdk:<service>:<action>[.waitForTaskToken]`, or a
+/// Lambda function ARN.
+fn integration(arn: &str) -> Option<Integration<'_>> {
     let mut parts = arn.splitn(6, ':');
     let (Some("arn"), Some(_partition), Some(service)) = (parts.next(), parts.next(), parts.next())
     else {
@@ -71,7 +91,9 @@ fn integration(arn: &str) -> Option<Optimized> {
     };
     let (region, account, rest) = (parts.next()?, parts.next()?, parts.next()?);
     match service {
-        "lambda" if rest.starts_with("function:") => Some(Optimized::LambdaFunction),
+        "lambda" if rest.starts_with("function:") => {
+            Some(Integration::Optimized(Optimized::LambdaFunction))
+        }
         "states" if region.is_empty() && account.is_empty() => {
             let (service, action) = rest.split_once(':')?;
             let action = match action.split_once('.') {
@@ -79,7 +101,13 @@ fn integration(arn: &str) -> Option<Optimized> {
                 Some(_) => return None,
                 None => action,
             };
-            Optimized::named(service, action)
+            match service {
+                "aws-sdk" => {
+                    let (service, action) = action.split_once(':')?;
+                    Some(Integration::Sdk(sdk::service(service)?, action))
+                }
+                service => Optimized::named(service, action).map(Integration::Optimized),
+            }
         }
         _ => None,
     }
@@ -91,18 +119,27 @@ mod tests {
 
     #[test]
     fn resources_name_the_integrations_asl_calls() {
+        let optimized = |arn| match integration(arn) {
+            Some(Integration::Optimized(optimized)) => Some(optimized),
+            _ => None,
+        };
         assert_eq!(
-            integration("arn:aws:states:::dynamodb:putItem"),
+            optimized("arn:aws:states:::dynamodb:putItem"),
             Some(Optimized::DynamoDb("PutItem"))
         );
         assert_eq!(
-            integration("arn:aws:states:::sqs:sendMessage.waitForTaskToken"),
+            optimized("arn:aws:states:::sqs:sendMessage.waitForTaskToken"),
             Some(Optimized::SqsSendMessage)
         );
         assert_eq!(
-            integration("arn:aws:lambda:us-east-1:123456789012:function:f"),
+            optimized("arn:aws:lambda:us-east-1:123456789012:function:f"),
             Some(Optimized::LambdaFunction)
         );
+        assert!(matches!(
+            integration("arn:aws:states:::aws-sdk:secretsmanager:getSecretValue"),
+            Some(Integration::Sdk(service, "getSecretValue")) if service.sdk == "secretsmanager"
+        ));
+        assert_eq!(integration("arn:aws:states:::aws-sdk:s3:getObject"), None);
         assert_eq!(integration("arn:aws:states:::glue:startJobRun.sync"), None);
         assert_eq!(integration("arn:aws:states:::dynamodb:scan"), None);
         assert!(!Aws::serves(

@@ -52,7 +52,7 @@ pub async fn run<W: Workflow>(workflow: &W, run: &mut Run, input: Value) -> Test
 }
 
 /// The variables of `run`'s own scope, by the names of their slots (`names`, as
-/// the machine's [`Workflow::variable_names`](crate::exec::Workflow::variable_names)
+/// the machine's [`Workflow::variable_names`]
 /// lists them): those assigned, as a JSON object.
 pub fn variables(run: &Run, names: &[&str]) -> Map<String, Value> {
     names
