@@ -8,6 +8,7 @@ use asl_codegen::ir::resource::ResourceKind;
 use asl_codegen::ir::state::StateKind;
 use asl_integrations::Bindings;
 use asl_integrations::aws::Aws;
+use asl_integrations::http_task;
 
 use crate::definition;
 use crate::{CheckArgs, Format, Io};
@@ -75,6 +76,8 @@ fn integrations(machine: &Machine, bindings: &Bindings, io: &mut Io<'_>) -> io::
                 "a binding of --bindings".to_owned()
             } else if Aws::serves(resource) {
                 "the AWS service it names".to_owned()
+            } else if http_task::is_http_task(resource) {
+                "the HTTP Task (its connection in the bindings file)".to_owned()
             } else {
                 match &task.resource.kind {
                     ResourceKind::Activity { .. } => {

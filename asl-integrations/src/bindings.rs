@@ -45,11 +45,14 @@ use serde_json::Value;
 use asl_runtime::error::names;
 use asl_runtime::task::{Dispatch, TaskContext, TaskError};
 
+use crate::http_task::Connection;
+
 /// Task bindings: what each Task state runs, by state name or by Resource.
 #[derive(Debug, Default)]
 pub struct Bindings {
     states: BTreeMap<String, Binding>,
     resources: BTreeMap<String, Binding>,
+    connections: BTreeMap<String, Connection>,
 }
 
 /// What one Task state is bound to.
@@ -117,6 +120,7 @@ impl Bindings {
         Ok(Bindings {
             states: bind(file.states),
             resources: bind(file.resources),
+            connections: file.connections,
         })
     }
 
@@ -133,6 +137,11 @@ impl Bindings {
         } else {
             Err(UnboundTasks { tasks: unbound })
         }
+    }
+
+    /// The connections of HTTP Tasks, by ARN.
+    pub fn connections(&self) -> &BTreeMap<String, Connection> {
+        &self.connections
     }
 
     /// Whether a binding serves Task state `state` of `resource`.

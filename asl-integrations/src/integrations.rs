@@ -9,6 +9,7 @@ use asl_runtime::task::{Dispatch, TaskContext, TaskError};
 
 use crate::aws::Aws;
 use crate::bindings::{Bindings, UnboundTasks};
+use crate::http_task;
 use crate::mock::{MockConfig, MockRun, PerExecution};
 
 /// What serves the Task states of a machine: for each Task, the mock of its state
@@ -21,6 +22,22 @@ pub struct Integrations {
     bindings: Bindings,
     mocks: Mocks,
     aws: Option<Aws>,
+    /// The client of HTTP Tasks.
+    agent: Agent,
+}
+
+/// An HTTP client that answers any status.
+#[derive(Debug, Clone)]
+struct Agent(ureq::Agent);
+
+impl Default for Agent {
+    fn default() -> Agent {
+        Agent(ureq::Agent::new_with_config(
+            ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .build(),
+        ))
+    }
 }
 
 /// Which executions run a test case.
@@ -40,8 +57,7 @@ impl Integrations {
     pub fn new(bindings: Bindings) -> Integrations {
         Integrations {
             bindings,
-            mocks: Mocks::None,
-            aws: None,
+            ..Integrations::default()
         }
     }
 
@@ -92,7 +108,9 @@ impl Integrations {
         let unserved: Vec<_> = tasks
             .iter()
             .copied()
-            .filter(|(_, resource)| self.aws.is_none() || !Aws::serves(resource))
+            .filter(|(_, resource)| {
+                !http_task::is_http_task(resource) && (self.aws.is_none() || !Aws::serves(resource))
+            })
             .collect();
         self.bindings.check(&unserved)
     }
@@ -108,11 +126,16 @@ impl Dispatch for Integrations {
         if let Some(answer) = mocked {
             return answer;
         }
+        let bound = self.bindings.binds(task.state_name(), task.resource());
         if let Some(aws) = &self.aws
             && Aws::serves(task.resource())
-            && !self.bindings.binds(task.state_name(), task.resource())
+            && !bound
         {
             return aws.call(&task, input).await;
+        }
+        if http_task::is_http_task(task.resource()) && !bound {
+            let connections = self.bindings.connections();
+            return http_task::call(&self.agent.0, connections, &task, input).await;
         }
         self.bindings.call(task, input).await
     }

@@ -7,7 +7,8 @@
 //!   Functions Local (`StateMachines` → `TestCases` → `MockedResponses`), selected
 //!   per execution by test case.
 //! - [`aws`]: the AWS service integrations (Lambda, DynamoDB, SQS, SNS,
-//!   EventBridge), on AWS or an AWS-compatible endpoint.
+//!   EventBridge, `aws-sdk:*`), on AWS or an AWS-compatible endpoint.
+//! - [`http_task`]: the HTTP Task, its connections in the bindings file.
 //! - [`Integrations`]: all of them together, in the order a Task is resolved: its
 //!   test case's mock, else its state's binding, else its Resource's binding, else
 //!   the AWS service its Resource names.
@@ -33,6 +34,7 @@
 
 pub mod aws;
 pub mod bindings;
+pub mod http_task;
 mod integrations;
 pub mod mock;
 

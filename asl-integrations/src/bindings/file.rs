@@ -28,6 +28,9 @@ pub(super) struct File {
     /// Bindings by Task `Resource`.
     #[serde(default)]
     pub(super) resources: BTreeMap<String, Entry>,
+    /// The connections of HTTP Tasks, by ARN (see [`crate::http_task`]).
+    #[serde(default)]
+    pub(super) connections: BTreeMap<String, crate::http_task::Connection>,
 }
 
 /// One binding, checked: a command or an HTTP endpoint, with only the keys that
