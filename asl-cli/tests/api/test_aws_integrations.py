@@ -323,3 +323,61 @@ def test_the_aws_sdk_integration(moto, lambda_endpoint):
     assert output["missing"]["Error"] == "SecretsManager.ResourceNotFoundException"
     assert "(Service: SecretsManager, Status Code:" in output["missing"]["Cause"]
     assert aws(moto, "ssm").get_parameter(Name="/asl/test")["Parameter"]["Value"] == "v1"
+
+
+def test_s3_actions(moto, lambda_endpoint):
+    s3 = aws(moto, "s3")
+    s3.create_bucket(Bucket="asl-data")
+    s3.put_object(Bucket="asl-data", Key="in/orders.csv", Body=b"id,total\n1,70\n")
+    sdk = "arn:aws:states:::aws-sdk:s3:"
+    definition = {
+        "StartAt": "Get",
+        "States": {
+            "Get": {
+                "Type": "Task", "Resource": sdk + "getObject",
+                "Parameters": {"Bucket": "asl-data", "Key": "in/orders.csv"},
+                "ResultSelector": {"body.$": "$.Body", "length.$": "$.ContentLength"},
+                "ResultPath": "$.got", "Next": "Put",
+            },
+            "Put": {
+                "Type": "Task", "Resource": sdk + "putObject",
+                "Parameters": {"Bucket": "asl-data", "Key": "out/report.json", "Body": {"total": 70}},
+                "ResultSelector": {"etag.$": "$.ETag"},
+                "ResultPath": "$.put", "Next": "Copy",
+            },
+            "Copy": {
+                "Type": "Task", "Resource": sdk + "copyObject",
+                "Parameters": {"Bucket": "asl-data", "Key": "out/copy.json", "CopySource": "asl-data/out/report.json"},
+                "ResultPath": "$.copied", "Next": "List",
+            },
+            "List": {
+                "Type": "Task", "Resource": sdk + "listObjectsV2",
+                "Parameters": {"Bucket": "asl-data", "Prefix": "out/"},
+                "ResultSelector": {"keys.$": "$.Contents[*].Key", "count.$": "$.KeyCount"},
+                "ResultPath": "$.listed", "Next": "Delete",
+            },
+            "Delete": {
+                "Type": "Task", "Resource": sdk + "deleteObject",
+                "Parameters": {"Bucket": "asl-data", "Key": "out/copy.json"},
+                "ResultPath": "$.deleted", "Next": "Missing",
+            },
+            "Missing": {
+                "Type": "Task", "Resource": sdk + "getObject",
+                "Parameters": {"Bucket": "asl-data", "Key": "nope"},
+                "Catch": [{"ErrorEquals": ["S3.NoSuchKeyException"], "ResultPath": "$.missing", "Next": "Done"}],
+                "End": True,
+            },
+            "Done": {"Type": "Succeed"},
+        },
+    }
+    status, output = run(definition, moto, lambda_endpoint)
+    assert status == 0, output
+    assert output["got"] == {"body": "id,total\n1,70\n", "length": 14}
+    assert output["put"]["etag"]
+    assert output["copied"]["ETag"]
+    assert output["listed"] == {"keys": ["out/copy.json", "out/report.json"], "count": 2}
+    assert output["missing"]["Error"] == "S3.NoSuchKeyException"
+    assert "(Service: S3, Status Code: 404," in output["missing"]["Cause"]
+    assert json.loads(s3.get_object(Bucket="asl-data", Key="out/report.json")["Body"].read()) == {"total": 70}
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket="asl-data", Prefix="out/")["Contents"]]
+    assert keys == ["out/report.json"]

@@ -5,7 +5,10 @@
 use std::time::{Duration, SystemTime};
 
 use aws_credential_types::Credentials as AwsCredentials;
-use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
+use aws_sigv4::http_request::{
+    PayloadChecksumKind, PercentEncodingMode, SignableBody, SignableRequest, SigningSettings,
+    UriPathNormalizationMode, sign,
+};
 use aws_sigv4::sign::v4;
 use aws_smithy_runtime_api::client::identity::Identity;
 
@@ -65,16 +68,30 @@ pub enum Unsent {
     Failed(String),
 }
 
-/// Signs `request` for service `signing_name` in `region` with `credentials`
-/// and sends it, within what is left of `task`'s time.
+/// How a request is signed.
+#[derive(Debug, Clone, Copy)]
+pub struct Signing<'a> {
+    /// With these credentials (none found: the request is not sent).
+    pub credentials: Option<&'a Credentials>,
+    /// For this region.
+    pub region: &'a str,
+    /// For the service of this signing name.
+    pub name: &'a str,
+    /// As S3 wants it: the path encoded once and not normalized, the payload's
+    /// hash in `x-amz-content-sha256`.
+    pub s3: bool,
+}
+
+/// Signs `request` as `signing` says and sends it, within what is left of
+/// `task`'s time.
 pub async fn send(
     agent: &ureq::Agent,
-    (credentials, region, signing_name): (Option<&Credentials>, &str, &str),
+    signing: Signing<'_>,
     mut request: Request,
     task: &TaskContext<'_>,
 ) -> Result<Response, Unsent> {
-    let credentials = credentials.ok_or(Unsent::NoCredentials)?;
-    let signature = signature(credentials, region, signing_name, &request)
+    let credentials = signing.credentials.ok_or(Unsent::NoCredentials)?;
+    let signature = signature(credentials, signing, &request)
         .map_err(|error| Unsent::Failed(format!("cannot sign the request: {error}")))?;
     request.headers.extend(signature);
     let timeout = task.remaining().map(|left| left + DEADLINE_GRACE);
@@ -87,8 +104,7 @@ pub async fn send(
 /// The headers of the Signature Version 4 of `request`.
 fn signature(
     credentials: &Credentials,
-    region: &str,
-    signing_name: &str,
+    signing: Signing<'_>,
     request: &Request,
 ) -> Result<Vec<(String, String)>, Box<dyn std::error::Error + Send + Sync>> {
     let identity: Identity = AwsCredentials::new(
@@ -99,12 +115,18 @@ fn signature(
         "asl",
     )
     .into();
+    let mut settings = SigningSettings::default();
+    if signing.s3 {
+        settings.percent_encoding_mode = PercentEncodingMode::Single;
+        settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
+        settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
+    }
     let params = v4::SigningParams::builder()
         .identity(&identity)
-        .region(region)
-        .name(signing_name)
+        .region(signing.region)
+        .name(signing.name)
         .time(SystemTime::now())
-        .settings(SigningSettings::default())
+        .settings(settings)
         .build()?
         .into();
     let signable = SignableRequest::new(
@@ -180,4 +202,13 @@ pub fn unsent(prefix: &str, unsent: Unsent) -> TaskError {
             format!("Unable to execute HTTP request: {why}"),
         ),
     }
+}
+
+/// The hex SHA-256 of `body` (S3's `x-amz-content-sha256`).
+pub fn sha256_hex(body: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(body)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }

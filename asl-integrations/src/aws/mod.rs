@@ -7,6 +7,7 @@ pub mod config;
 mod http;
 mod optimized;
 mod protocol;
+mod s3;
 pub mod sdk;
 
 use serde_json::Value;
@@ -57,6 +58,7 @@ impl Aws {
                 self.optimized(integration, task, input).await
             }
             Some(Integration::Sdk(service, action)) => self.sdk(service, action, task, input).await,
+            Some(Integration::S3(action)) => self.s3(action, task, input).await,
             None => Err(TaskError::new(
                 "States.Runtime",
                 format!("asl does not call the AWS service of `{}`", task.resource()),
@@ -72,6 +74,8 @@ enum Integration<'a> {
     Optimized(Optimized),
     /// Action `.1` of a service of the generic AWS SDK integration.
     Sdk(&'static sdk::SdkService, &'a str),
+    /// An S3 action (`aws-sdk:s3:<action>`).
+    S3(&'a str),
 }
 
 impl PartialEq for sdk::SdkService {
@@ -102,10 +106,12 @@ fn integration(arn: &str) -> Option<Integration<'_>> {
                 None => action,
             };
             match service {
-                "aws-sdk" => {
-                    let (service, action) = action.split_once(':')?;
-                    Some(Integration::Sdk(sdk::service(service)?, action))
-                }
+                "aws-sdk" => match action.split_once(':')? {
+                    ("s3", action) => s3::ACTIONS
+                        .contains(&action)
+                        .then_some(Integration::S3(action)),
+                    (service, action) => Some(Integration::Sdk(sdk::service(service)?, action)),
+                },
                 service => Optimized::named(service, action).map(Integration::Optimized),
             }
         }
@@ -139,7 +145,14 @@ mod tests {
             integration("arn:aws:states:::aws-sdk:secretsmanager:getSecretValue"),
             Some(Integration::Sdk(service, "getSecretValue")) if service.sdk == "secretsmanager"
         ));
-        assert_eq!(integration("arn:aws:states:::aws-sdk:s3:getObject"), None);
+        assert_eq!(
+            integration("arn:aws:states:::aws-sdk:s3:getObject"),
+            Some(Integration::S3("getObject"))
+        );
+        assert_eq!(
+            integration("arn:aws:states:::aws-sdk:s3:selectObjectContent"),
+            None
+        );
         assert_eq!(integration("arn:aws:states:::glue:startJobRun.sync"), None);
         assert_eq!(integration("arn:aws:states:::dynamodb:scan"), None);
         assert!(!Aws::serves(

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use asl_runtime::task::{TaskContext, TaskError};
 
 use super::Aws;
-use super::http::{Request, Response, send, unsent};
+use super::http::{Request, Response, Signing, send, unsent};
 use super::protocol::{DYNAMODB, EVENTS, LAMBDA, SNS, SQS, Service, encode, envelope};
 
 /// An optimized integration asl calls.
@@ -90,12 +90,12 @@ impl Aws {
                 service.query_request(&endpoint, "Publish", &form(&body))
             }
         };
-        let credentials = self.config.credentials.as_ref();
-        let signing = (
-            credentials,
-            self.config.region.as_str(),
-            service.signing_name,
-        );
+        let signing = Signing {
+            credentials: self.config.credentials.as_ref(),
+            region: &self.config.region,
+            name: service.signing_name,
+            s3: false,
+        };
         let response = send(&self.agent, signing, request, task)
             .await
             .map_err(|why| unsent(service.error_prefix, why))?;

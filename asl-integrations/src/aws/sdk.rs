@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use asl_runtime::task::{TaskContext, TaskError};
 
 use super::Aws;
-use super::http::{Request, Response, send, unsent};
+use super::http::{Request, Response, Signing, send, unsent};
 use super::protocol::{encode, request_id};
 
 /// A service the generic integration calls.
@@ -316,11 +316,12 @@ impl Aws {
                 }
             }
         };
-        let signing = (
-            self.config.credentials.as_ref(),
-            self.config.region.as_str(),
-            service.signing_name,
-        );
+        let signing = Signing {
+            credentials: self.config.credentials.as_ref(),
+            region: &self.config.region,
+            name: service.signing_name,
+            s3: false,
+        };
         let response = send(&self.agent, signing, request, task)
             .await
             .map_err(|why| unsent(service.error_prefix, why))?;

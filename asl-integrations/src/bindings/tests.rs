@@ -146,7 +146,9 @@ fn toml_errors_give_the_line_and_column() {
     let message = parse_error("[state.Greet]\ncommand = \"a\"\n");
     assert!(message.contains("line 1, column 2"), "{message}");
     assert!(
-        message.contains("unknown field `state`, expected one of `states`, `resources`, `connections`"),
+        message.contains(
+            "unknown field `state`, expected one of `states`, `resources`, `connections`"
+        ),
         "{message}"
     );
 }
