@@ -17,6 +17,23 @@ use tokio::sync::oneshot;
 use crate::events::Events;
 use crate::heartbeat::Heartbeat;
 
+/// Where Distributed Map readers and writers find buckets when they are S3's (or an
+/// S3-compatible store's) rather than a local directory: implemented where the
+/// HTTP clients live (`asl-integrations`), installed with
+/// [`install_object_store`](crate::storage::install_object_store). Calls block.
+pub trait ObjectStore: Send + Sync + std::fmt::Debug {
+    /// The contents of object `key` of `bucket`.
+    fn get(&self, bucket: &str, key: &str) -> Result<Vec<u8>, String>;
+
+    /// The objects of `bucket` whose keys start with `prefix`, in key order, as
+    /// ListObjectsV2 describes them (`Etag`, `Key`, `LastModified`, `Size`,
+    /// `StorageClass`).
+    fn list(&self, bucket: &str, prefix: &str) -> Result<Vec<Value>, String>;
+
+    /// Writes `body` as object `key` of `bucket`.
+    fn put(&self, bucket: &str, key: &str, body: Vec<u8>) -> Result<(), String>;
+}
+
 /// A boxed future, as the object-safe hooks a durable engine implements return.
 pub type Boxed<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 

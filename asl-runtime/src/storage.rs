@@ -1,16 +1,44 @@
-//! A local directory standing in for S3: object `Key` of bucket `Bucket` is the
-//! file `<root>/<Bucket>/<Key>`.
+//! Where Distributed Map readers and writers find buckets: a local directory
+//! standing in for S3 (object `Key` of bucket `Bucket` is the file
+//! `<root>/<Bucket>/<Key>`), or S3 itself through an installed [`ObjectStore`].
 
+use std::io::Read;
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use serde_json::{Map, Value};
 
 use crate::error::ExecutionError;
+use crate::hooks::ObjectStore;
 
 /// Where Distributed Map readers and writers find buckets.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Storage {
     root: PathBuf,
+    /// S3, when buckets are S3's rather than directories under `root`.
+    remote: Option<Arc<dyn ObjectStore>>,
+}
+
+impl PartialEq for Storage {
+    fn eq(&self, other: &Storage) -> bool {
+        self.root == other.root
+            && match (&self.remote, &other.remote) {
+                (None, None) => true,
+                (Some(one), Some(other)) => Arc::ptr_eq(one, other),
+                _ => false,
+            }
+    }
+}
+
+impl Eq for Storage {}
+
+/// The process's object store, when S3 (or an S3-compatible store) is configured.
+static OBJECT_STORE: OnceLock<Arc<dyn ObjectStore>> = OnceLock::new();
+
+/// Makes `store` where the buckets of executions without a storage root of their
+/// own are (`ASL_S3_ROOT` unset): S3 rather than `./s3`. The first call wins.
+pub fn install_object_store(store: Arc<dyn ObjectStore>) {
+    let _ = OBJECT_STORE.set(store);
 }
 
 /// The variable naming the storage root when a run sets none.
@@ -19,14 +47,75 @@ pub const ROOT_VARIABLE: &str = "ASL_S3_ROOT";
 impl Storage {
     /// Buckets under `root`.
     pub fn new(root: impl Into<PathBuf>) -> Storage {
-        Storage { root: root.into() }
+        Storage {
+            root: root.into(),
+            remote: None,
+        }
     }
 
-    /// `$ASL_S3_ROOT`, or `./s3` when it is not set.
+    /// `$ASL_S3_ROOT`; else the installed object store (see
+    /// [`install_object_store`]); else `./s3`.
     pub fn from_env() -> Storage {
-        Storage::new(
-            std::env::var_os(ROOT_VARIABLE).map_or_else(|| PathBuf::from("s3"), PathBuf::from),
-        )
+        if let Some(root) = std::env::var_os(ROOT_VARIABLE) {
+            return Storage::new(root);
+        }
+        Storage {
+            root: PathBuf::from("s3"),
+            remote: OBJECT_STORE.get().cloned(),
+        }
+    }
+
+    /// The contents of object `key` of `bucket`.
+    pub fn open(&self, bucket: &str, key: &str) -> Result<Box<dyn Read + Send>, String> {
+        if let Some(remote) = &self.remote {
+            let contents = remote
+                .get(bucket, key)
+                .map_err(|error| format!("cannot read s3://{bucket}/{key}: {error}"))?;
+            return Ok(Box::new(std::io::Cursor::new(contents)));
+        }
+        let path = self.object(bucket, key)?;
+        let file = std::fs::File::open(&path).map_err(|error| {
+            format!(
+                "cannot read s3://{bucket}/{key} ({}): {error}",
+                path.display()
+            )
+        })?;
+        Ok(Box::new(file))
+    }
+
+    /// The directory a writer of objects under `key` of `bucket` writes its files
+    /// into: the objects' own directory, or for S3 a fresh local one, which
+    /// [`Storage::publish`] then uploads.
+    pub fn output_dir(&self, bucket: &str, key: &str) -> Result<PathBuf, String> {
+        if self.remote.is_none() {
+            return self.object(bucket, key);
+        }
+        let dir = std::env::temp_dir().join(format!(
+            "asl-results-{}-{}",
+            std::process::id(),
+            crate::context::execution_name()
+        ));
+        Ok(dir)
+    }
+
+    /// Makes the files a writer left in `dir` (see [`Storage::output_dir`])
+    /// objects under `key` of `bucket`: for S3, uploads them and removes `dir`.
+    pub fn publish(&self, bucket: &str, key: &str, dir: &Path) -> Result<(), String> {
+        let Some(remote) = &self.remote else {
+            return Ok(());
+        };
+        let mut files = Vec::new();
+        collect(dir, dir, &mut files)
+            .map_err(|error| format!("cannot list {}: {error}", dir.display()))?;
+        for (name, path) in files {
+            let body = std::fs::read(&path)
+                .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
+            remote
+                .put(bucket, &format!("{key}/{name}"), body)
+                .map_err(|error| format!("cannot write s3://{bucket}/{key}/{name}: {error}"))?;
+        }
+        let _ = std::fs::remove_dir_all(dir);
+        Ok(())
     }
 
     /// The directory of the buckets.
@@ -61,6 +150,9 @@ impl Storage {
     /// ListObjectsV2 describes them: `Etag`, `Key`, `LastModified`, `Size`,
     /// `StorageClass`.
     pub fn list(&self, bucket: &str, prefix: &str) -> Result<Vec<Value>, String> {
+        if let Some(remote) = &self.remote {
+            return remote.list(bucket, prefix);
+        }
         let dir = self.bucket(bucket)?;
         if !dir.is_dir() {
             return Err(format!(

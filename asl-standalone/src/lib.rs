@@ -43,7 +43,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use asl_integrations::aws::Aws;
+use asl_integrations::aws::{Aws, Config, S3Objects};
 use asl_integrations::mock::{MockConfig, MockRun};
 use asl_integrations::{Bindings, Integrations};
 use asl_runtime::arn::Account;
@@ -420,7 +420,13 @@ fn integrations(
     };
     // Tasks naming an AWS service no binding serves call it, configured as the AWS
     // SDKs are (credentials, region, AWS_ENDPOINT_URL...).
-    let mut integrations = Integrations::new(bindings).with_aws(Aws::from_env());
+    let aws = Aws::new(Config::from_env(var));
+    // Distributed Map buckets are S3's when S3 is configured and no --s3-root says
+    // otherwise.
+    if args.s3_root.is_none() && aws.buckets_on_s3(var) {
+        asl_runtime::storage::install_object_store(Arc::new(S3Objects::new(aws.clone())));
+    }
+    let mut integrations = Integrations::new(bindings).with_aws(aws);
     let path = args
         .mock_config
         .clone()

@@ -381,3 +381,41 @@ def test_s3_actions(moto, lambda_endpoint):
     assert json.loads(s3.get_object(Bucket="asl-data", Key="out/report.json")["Body"].read()) == {"total": 70}
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket="asl-data", Prefix="out/")["Contents"]]
     assert keys == ["out/report.json"]
+
+
+def test_a_distributed_map_reads_and_writes_s3(moto, lambda_endpoint):
+    s3 = aws(moto, "s3")
+    s3.create_bucket(Bucket="asl-map")
+    s3.put_object(Bucket="asl-map", Key="in/orders.csv", Body=b"id,total\n1,70\n2,30\n3,5\n")
+    definition = {
+        "StartAt": "Each",
+        "States": {
+            "Each": {
+                "Type": "Map",
+                "ItemReader": {
+                    "Resource": "arn:aws:states:::s3:getObject",
+                    "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW"},
+                    "Parameters": {"Bucket": "asl-map", "Key": "in/orders.csv"},
+                },
+                "ItemProcessor": {
+                    "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+                    "StartAt": "Double",
+                    "States": {"Double": {"Type": "Pass", "Parameters": {"id.$": "$.id", "doubled.$": "States.MathAdd(States.StringToJson($.total), States.StringToJson($.total))"}, "End": True}},
+                },
+                "ResultWriter": {
+                    "Resource": "arn:aws:states:::s3:putObject",
+                    "Parameters": {"Bucket": "asl-map", "Prefix": "out"},
+                },
+                "End": True,
+            }
+        },
+    }
+    status, output = run(definition, moto, lambda_endpoint)
+    assert status == 0, output
+    details = output["ResultWriterDetails"]
+    assert details["Bucket"] == "asl-map" and details["Key"].endswith("/manifest.json")
+    manifest = json.loads(s3.get_object(Bucket="asl-map", Key=details["Key"])["Body"].read())
+    [succeeded] = manifest["ResultFiles"]["SUCCEEDED"]
+    results = json.loads(s3.get_object(Bucket="asl-map", Key=succeeded["Key"])["Body"].read())
+    outputs = sorted((json.loads(result["Output"]) for result in results), key=lambda o: o["id"])
+    assert outputs == [{"id": "1", "doubled": 140}, {"id": "2", "doubled": 60}, {"id": "3", "doubled": 10}]

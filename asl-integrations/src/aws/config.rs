@@ -137,12 +137,8 @@ impl Config {
     /// `Lambda`...) whose hosts start `prefix` (`dynamodb`): an endpoint the
     /// environment or profile configures, else AWS's, without a trailing `/`.
     pub fn endpoint(&self, service_id: &str, prefix: &str) -> String {
-        let configured = self
-            .service_endpoints
-            .get(&env_name(service_id))
-            .or(self.endpoint.as_ref());
-        match configured {
-            Some(url) => url.trim_end_matches('/').to_owned(),
+        match self.configured_endpoint(service_id) {
+            Some(url) => url,
             None => {
                 let suffix = if self.region.starts_with("cn-") {
                     "amazonaws.com.cn"
@@ -152,6 +148,17 @@ impl Config {
                 format!("https://{prefix}.{}.{suffix}", self.region)
             }
         }
+    }
+}
+
+impl Config {
+    /// The endpoint the environment or profile configures for the service with id
+    /// `service_id`, if any, without a trailing `/`.
+    pub fn configured_endpoint(&self, service_id: &str) -> Option<String> {
+        self.service_endpoints
+            .get(&env_name(service_id))
+            .or(self.endpoint.as_ref())
+            .map(|url| url.trim_end_matches('/').to_owned())
     }
 }
 

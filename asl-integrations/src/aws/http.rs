@@ -101,6 +101,21 @@ pub async fn send(
         .map_err(|error| Unsent::Failed(error.to_string()))?
 }
 
+/// [`send`] from a thread that may block (not a tokio worker's), within
+/// `timeout`.
+pub fn send_blocking(
+    agent: &ureq::Agent,
+    signing: Signing<'_>,
+    mut request: Request,
+    timeout: Duration,
+) -> Result<Response, Unsent> {
+    let credentials = signing.credentials.ok_or(Unsent::NoCredentials)?;
+    let signature = signature(credentials, signing, &request)
+        .map_err(|error| Unsent::Failed(format!("cannot sign the request: {error}")))?;
+    request.headers.extend(signature);
+    blocking(agent, request, Some(timeout))
+}
+
 /// The headers of the Signature Version 4 of `request`.
 fn signature(
     credentials: &Credentials,

@@ -16,6 +16,7 @@ use asl_runtime::task::{TaskContext, TaskError};
 
 pub use config::Config;
 use optimized::Optimized;
+pub use s3::S3Objects;
 
 /// The AWS services asl calls, and how it reaches them.
 #[derive(Debug, Clone)]
@@ -43,6 +44,13 @@ impl Aws {
     /// The configuration.
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// Whether Distributed Map buckets are S3's: `ASL_S3=aws`, or an S3 endpoint is
+    /// configured (`AWS_ENDPOINT_URL_S3`, `AWS_ENDPOINT_URL`, the profile's).
+    pub fn buckets_on_s3(&self, env: config::Env<'_>) -> bool {
+        env("ASL_S3").is_some_and(|value| value == "aws")
+            || self.config.configured_endpoint("S3").is_some()
     }
 
     /// Whether a Task of `resource` (its ARN) calls an AWS service asl calls.

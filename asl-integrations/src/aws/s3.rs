@@ -8,8 +8,12 @@ use serde_json::{Map, Value};
 
 use asl_runtime::task::{TaskContext, TaskError};
 
+use std::time::Duration;
+
+use asl_runtime::hooks::ObjectStore;
+
 use super::Aws;
-use super::http::{Request, Response, Signing, send, unsent};
+use super::http::{Request, Response, Signing, send, send_blocking, unsent};
 use super::protocol::{encode, request_id};
 
 /// The error prefix of S3 errors.
@@ -116,13 +120,7 @@ impl Aws {
             headers,
             body,
         };
-        let signing = Signing {
-            credentials: self.config.credentials.as_ref(),
-            region: &self.config.region,
-            name: "s3",
-            s3: true,
-        };
-        let response = send(&self.agent, signing, request, task)
+        let response = send(&self.agent, self.s3_signing(), request, task)
             .await
             .map_err(|why| unsent(PREFIX, why))?;
         if !(200..300).contains(&response.status) {
@@ -148,20 +146,27 @@ impl Aws {
         })
     }
 
+    /// How S3 requests are signed.
+    fn s3_signing(&self) -> Signing<'_> {
+        Signing {
+            credentials: self.config.credentials.as_ref(),
+            region: &self.config.region,
+            name: "s3",
+            s3: true,
+        }
+    }
+
     /// The URL of `key` of `bucket` (the bucket itself without a key).
     fn object_url(&self, bucket: &str, key: Option<&str>, query: &str) -> String {
         let path = key
             .map(|key| key.split('/').map(encode).collect::<Vec<_>>().join("/"))
             .unwrap_or_default();
-        let configured = self.config.endpoint("S3", "s3");
-        let aws = format!("https://s3.{}.amazonaws.com", self.config.region);
-        let mut url = if configured == aws {
-            format!(
-                "https://{bucket}.s3.{}.amazonaws.com/{path}",
-                self.config.region
-            )
-        } else {
-            format!("{configured}/{bucket}/{path}")
+        let mut url = match self.config.configured_endpoint("S3") {
+            Some(configured) => format!("{configured}/{bucket}/{path}"),
+            None => {
+                let aws = self.config.endpoint("S3", &format!("{bucket}.s3"));
+                format!("{aws}/{path}")
+            }
         };
         if !query.is_empty() {
             url.push('?');
@@ -326,4 +331,101 @@ fn error(response: &Response, key: Option<&str>) -> TaskError {
             response.header("x-amz-id-2").unwrap_or_default()
         ),
     )
+}
+
+/// The buckets of Distributed Map readers and writers on S3 (or an S3-compatible
+/// store): installed with `asl_runtime::storage::install_object_store` when S3 is
+/// configured. Its calls block, each within a minute.
+#[derive(Debug, Clone)]
+pub struct S3Objects {
+    aws: Aws,
+}
+
+/// How long one object store request may take.
+const OBJECT_TIMEOUT: Duration = Duration::from_secs(60);
+
+impl S3Objects {
+    /// Buckets reached through `aws`.
+    pub fn new(aws: Aws) -> S3Objects {
+        S3Objects { aws }
+    }
+
+    fn call(&self, method: &'static str, url: String, body: Vec<u8>) -> Result<Response, String> {
+        let request = Request {
+            method,
+            url,
+            headers: vec![(
+                "x-amz-content-sha256".into(),
+                super::http::sha256_hex(&body),
+            )],
+            body,
+        };
+        let response = send_blocking(
+            &self.aws.agent,
+            self.aws.s3_signing(),
+            request,
+            OBJECT_TIMEOUT,
+        )
+        .map_err(|unsent| unsent_text(&unsent))?;
+        if (200..300).contains(&response.status) {
+            Ok(response)
+        } else {
+            let failed = error(&response, None);
+            Err(format!(
+                "{}: {}",
+                failed.error.unwrap_or_default(),
+                failed.cause.unwrap_or_default()
+            ))
+        }
+    }
+}
+
+fn unsent_text(unsent: &super::http::Unsent) -> String {
+    match unsent {
+        super::http::Unsent::NoCredentials => "no AWS credentials were found".to_owned(),
+        super::http::Unsent::Failed(why) => why.clone(),
+    }
+}
+
+impl ObjectStore for S3Objects {
+    fn get(&self, bucket: &str, key: &str) -> Result<Vec<u8>, String> {
+        let url = self.aws.object_url(bucket, Some(key), "");
+        Ok(self.call("GET", url, Vec::new())?.body)
+    }
+
+    fn list(&self, bucket: &str, prefix: &str) -> Result<Vec<Value>, String> {
+        let mut objects = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let mut query = format!("list-type=2&prefix={}", encode(prefix));
+            if let Some(token) = &token {
+                query = format!("continuation-token={}&{query}", encode(token));
+            }
+            let url = self.aws.object_url(bucket, None, &query);
+            let listing = list_result(&self.call("GET", url, Vec::new())?);
+            if let Some(Value::Array(contents)) = listing.get("Contents") {
+                // Items as Distributed Map readers list them: `Etag`, not `ETag`.
+                objects.extend(contents.iter().cloned().map(|mut object| {
+                    if let Some(members) = object.as_object_mut()
+                        && let Some(etag) = members.remove("ETag")
+                    {
+                        members.insert("Etag".into(), etag);
+                    }
+                    object
+                }));
+            }
+            token = listing
+                .get("NextContinuationToken")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            if token.is_none() {
+                return Ok(objects);
+            }
+        }
+    }
+
+    fn put(&self, bucket: &str, key: &str, body: Vec<u8>) -> Result<(), String> {
+        let url = self.aws.object_url(bucket, Some(key), "");
+        self.call("PUT", url, body).map(|_| ())
+    }
 }

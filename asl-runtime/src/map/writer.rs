@@ -111,6 +111,8 @@ pub fn record(
 /// Results being written to `<Bucket>/<Prefix>/<run id>/`.
 #[derive(Debug)]
 pub struct Writer {
+    /// Where the files go once written.
+    storage: Storage,
     bucket: String,
     prefix: String,
     dir: PathBuf,
@@ -154,10 +156,11 @@ impl Writer {
         } else {
             format!("{prefix}/{run_id}")
         };
-        let dir = storage.object(bucket, &key).map_err(writer_failed)?;
+        let dir = storage.output_dir(bucket, &key).map_err(writer_failed)?;
         std::fs::create_dir_all(&dir)
             .map_err(|error| writer_failed(format!("cannot create {}: {error}", dir.display())))?;
         Ok(Writer {
+            storage: storage.clone(),
             bucket: bucket.to_owned(),
             prefix: key,
             dir,
@@ -216,6 +219,9 @@ impl Writer {
         let path = self.dir.join("manifest.json");
         std::fs::write(&path, manifest.to_string())
             .map_err(|error| writer_failed(format!("cannot write {}: {error}", path.display())))?;
+        self.storage
+            .publish(&self.bucket, &self.prefix, &self.dir)
+            .map_err(writer_failed)?;
         Ok(serde_json::json!({
             "MapRunArn": self.map_run_arn,
             "ResultWriterDetails": {

@@ -2,7 +2,6 @@
 //! object stored gzip-compressed (as S3 Inventory and Athena write their data
 //! files) is decompressed as it is read.
 
-use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::sync::Arc;
 
@@ -18,14 +17,9 @@ pub(super) type Contents = Box<dyn BufRead + Send>;
 /// Opens object `key` of `bucket`, decompressing it when it starts with the gzip
 /// magic bytes.
 pub(super) fn open(storage: &Storage, bucket: &str, key: &str) -> Result<Contents, ExecutionError> {
-    let path = storage.object(bucket, key).map_err(reader_failed)?;
-    let failed = |error: std::io::Error| {
-        reader_failed(format!(
-            "cannot read s3://{bucket}/{key} ({}): {error}",
-            path.display()
-        ))
-    };
-    let mut file = BufReader::new(File::open(&path).map_err(failed)?);
+    let failed =
+        |error: std::io::Error| reader_failed(format!("cannot read s3://{bucket}/{key}: {error}"));
+    let mut file = BufReader::new(storage.open(bucket, key).map_err(reader_failed)?);
     let gzipped = file.fill_buf().map_err(failed)?.starts_with(&[0x1f, 0x8b]);
     Ok(if gzipped {
         Box::new(BufReader::new(flate2::bufread::MultiGzDecoder::new(file)))
