@@ -17,7 +17,7 @@ fn each_task_is_listed_with_what_serves_it() {
             "Put": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem", "Next": "Secret"},
             "Secret": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:secretsmanager:getSecretValue", "Next": "Each"},
             "Each": {"Type": "Map", "ItemProcessor": {"StartAt": "Job", "States": {
-                "Job": {"Type": "Task", "Resource": "arn:aws:states:::glue:startJobRun.sync", "End": true}}}, "Next": "Bound"},
+                "Job": {"Type": "Task", "Resource": "arn:aws:states:::emr:createCluster.sync", "End": true}}}, "Next": "Bound"},
             "Bound": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:getObject", "Next": "Work"},
             "Work": {"Type": "Task", "Resource": "arn:aws:states:us-east-1:123456789012:activity:work", "End": true}
         }}"#,
@@ -53,7 +53,7 @@ fn each_task_is_listed_with_what_serves_it() {
     );
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(
-        stderr.contains("warning: Task `Job` (Resource `arn:aws:states:::glue:startJobRun.sync`): asl calls nothing"),
+        stderr.contains("warning: Task `Job` (Resource `arn:aws:states:::emr:createCluster.sync`): asl calls nothing"),
         "{stderr}"
     );
     assert!(!stderr.contains("`Bound`"), "{stderr}");

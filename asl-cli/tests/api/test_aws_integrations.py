@@ -419,3 +419,47 @@ def test_a_distributed_map_reads_and_writes_s3(moto, lambda_endpoint):
     results = json.loads(s3.get_object(Bucket="asl-map", Key=succeeded["Key"])["Body"].read())
     outputs = sorted((json.loads(result["Output"]) for result in results), key=lambda o: o["id"])
     assert outputs == [{"id": "1", "doubled": 140}, {"id": "2", "doubled": 60}, {"id": "3", "doubled": 10}]
+
+
+def test_athena_and_glue_jobs_run_to_their_end(moto, lambda_endpoint):
+    aws(moto, "glue").create_job(
+        Name="nightly", Role="arn:aws:iam::123456789012:role/glue",
+        Command={"Name": "glueetl", "ScriptLocation": "s3://scripts/nightly.py"},
+    )
+    definition = {
+        "StartAt": "Query",
+        "States": {
+            "Query": {
+                "Type": "Task", "Resource": "arn:aws:states:::athena:startQueryExecution.sync",
+                "Parameters": {
+                    "QueryString": "SELECT 1",
+                    "ResultConfiguration": {"OutputLocation": "s3://athena-results/"},
+                },
+                "ResultSelector": {"id.$": "$.QueryExecution.QueryExecutionId", "state.$": "$.QueryExecution.Status.State"},
+                "ResultPath": "$.query", "Next": "Results",
+            },
+            "Results": {
+                "Type": "Task", "Resource": "arn:aws:states:::athena:getQueryResults",
+                "Parameters": {"QueryExecutionId.$": "$.query.id"},
+                "ResultSelector": {"rows.$": "$.ResultSet.Rows"},
+                "ResultPath": "$.results", "Next": "Start",
+            },
+            "Start": {
+                "Type": "Task", "Resource": "arn:aws:states:::glue:startJobRun",
+                "Parameters": {"JobName": "nightly"},
+                "ResultPath": "$.started", "Next": "Run",
+            },
+            "Run": {
+                "Type": "Task", "Resource": "arn:aws:states:::glue:startJobRun.sync",
+                "Parameters": {"JobName": "nightly", "Arguments": {"--day": "2026-12-07"}},
+                "ResultSelector": {"state.$": "$.JobRunState", "job.$": "$.JobName"},
+                "ResultPath": "$.run", "End": True,
+            },
+        },
+    }
+    status, output = run(definition, moto, lambda_endpoint)
+    assert status == 0, output
+    assert output["query"]["state"] == "SUCCEEDED" and output["query"]["id"]
+    assert isinstance(output["results"]["rows"], list)
+    assert output["started"]["JobName"] == "nightly" and output["started"]["JobRunId"]
+    assert output["run"] == {"state": "SUCCEEDED", "job": "nightly"}

@@ -176,6 +176,13 @@ const SERVICE_IDS: &[&str] = &[
     "Kinesis",
     "STS",
     "KMS",
+    "Athena",
+    "Glue",
+    "Batch",
+    "ECS",
+    "IAM",
+    "Firehose",
+    "CloudWatch Logs",
 ];
 
 /// A service id as the environment names it: upper case, spaces and hyphens as

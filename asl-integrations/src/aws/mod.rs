@@ -5,6 +5,7 @@
 
 pub mod config;
 mod http;
+mod jobs;
 mod optimized;
 mod protocol;
 mod s3;
@@ -67,6 +68,7 @@ impl Aws {
             }
             Some(Integration::Sdk(service, action)) => self.sdk(service, action, task, input).await,
             Some(Integration::S3(action)) => self.s3(action, task, input).await,
+            Some(Integration::Job(job, sync)) => self.job(job, sync, task, input).await,
             None => Err(TaskError::new(
                 "States.Runtime",
                 format!("asl does not call the AWS service of `{}`", task.resource()),
@@ -84,6 +86,8 @@ enum Integration<'a> {
     Sdk(&'static sdk::SdkService, &'a str),
     /// An S3 action (`aws-sdk:s3:<action>`).
     S3(&'a str),
+    /// A job integration, waited for (`.sync`) or not.
+    Job(jobs::Job, bool),
 }
 
 impl PartialEq for sdk::SdkService {
@@ -108,11 +112,18 @@ fn integration(arn: &str) -> Option<Integration<'_>> {
         }
         "states" if region.is_empty() && account.is_empty() => {
             let (service, action) = rest.split_once(':')?;
-            let action = match action.split_once('.') {
-                Some((action, "waitForTaskToken")) => action,
+            let (action, sync) = match action.split_once('.') {
+                Some((action, "waitForTaskToken")) => (action, false),
+                Some((action, "sync")) => (action, true),
                 Some(_) => return None,
-                None => action,
+                None => (action, false),
             };
+            if let Some(job) = jobs::Job::named(service, action) {
+                return (!sync || job.waits()).then_some(Integration::Job(job, sync));
+            }
+            if sync {
+                return None;
+            }
             match service {
                 "aws-sdk" => match action.split_once(':')? {
                     ("s3", action) => s3::ACTIONS
@@ -161,7 +172,15 @@ mod tests {
             integration("arn:aws:states:::aws-sdk:s3:selectObjectContent"),
             None
         );
-        assert_eq!(integration("arn:aws:states:::glue:startJobRun.sync"), None);
+        assert_eq!(
+            integration("arn:aws:states:::glue:startJobRun.sync"),
+            Some(Integration::Job(jobs::Job::GlueJobRun, true))
+        );
+        assert_eq!(
+            integration("arn:aws:states:::athena:getQueryResults.sync"),
+            None
+        );
+        assert_eq!(integration("arn:aws:states:::lambda:invoke.sync"), None);
         assert_eq!(integration("arn:aws:states:::dynamodb:scan"), None);
         assert!(!Aws::serves(
             "arn:aws:states:us-east-1:123456789012:activity:a"

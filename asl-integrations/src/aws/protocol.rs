@@ -114,6 +114,17 @@ pub const LAMBDA: Service = Service {
     base_exception: "AWSLambdaException",
 };
 
+/// AWS Batch.
+pub const BATCH: Service = Service {
+    id: "Batch",
+    endpoint_prefix: "batch",
+    signing_name: "batch",
+    protocol: Protocol::RestJson,
+    error_prefix: "Batch",
+    sdk_name: "AWSBatch",
+    base_exception: "AWSBatchException",
+};
+
 /// Error codes every AWS service may answer that no service models: the Java SDK
 /// v1 raises them as the service's base exception.
 const COMMON_ERRORS: &[&str] = &[

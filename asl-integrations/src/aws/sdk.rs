@@ -351,7 +351,7 @@ impl Aws {
 }
 
 /// `value` with the first letter of every member name changed by `case`.
-fn renamed(value: Value, case: fn(&str) -> String) -> Value {
+pub(super) fn renamed(value: Value, case: fn(&str) -> String) -> Value {
     match value {
         Value::Object(members) => Value::Object(
             members
@@ -366,7 +366,7 @@ fn renamed(value: Value, case: fn(&str) -> String) -> Value {
     }
 }
 
-fn upper_first(name: &str) -> String {
+pub(super) fn upper_first(name: &str) -> String {
     let mut chars = name.chars();
     chars
         .next()
@@ -374,7 +374,7 @@ fn upper_first(name: &str) -> String {
         .unwrap_or_default()
 }
 
-fn lower_first(name: &str) -> String {
+pub(super) fn lower_first(name: &str) -> String {
     let mut chars = name.chars();
     chars
         .next()
