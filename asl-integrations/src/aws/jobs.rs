@@ -31,7 +31,7 @@ pub enum Job {
     /// `glue:startJobRun`.
     GlueJobRun,
     /// `batch:submitJob`.
-    BatchJob,
+    Batch,
     /// `ecs:runTask`.
     EcsTask,
 }
@@ -43,7 +43,7 @@ impl Job {
             ("athena", "startQueryExecution") => Job::AthenaQuery,
             ("athena", "getQueryResults") => Job::AthenaResults,
             ("glue", "startJobRun") => Job::GlueJobRun,
-            ("batch", "submitJob") => Job::BatchJob,
+            ("batch", "submitJob") => Job::Batch,
             ("ecs", "runTask") => Job::EcsTask,
             _ => return None,
         })
@@ -174,7 +174,7 @@ impl Aws {
                 })
                 .await
             }
-            Job::BatchJob => {
+            Job::Batch => {
                 let submitted = self
                     .batch("submitjob", task, renamed_lower(parameters))
                     .await?;
