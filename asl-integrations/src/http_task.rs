@@ -104,11 +104,15 @@ enum Authorization {
 }
 
 /// What the Task asked for.
-struct Call {
-    method: String,
-    url: String,
-    headers: Vec<(String, String)>,
-    body: Option<(String, Vec<u8>)>,
+pub(crate) struct Call {
+    /// `GET`, `POST`...
+    pub(crate) method: String,
+    /// The whole URL.
+    pub(crate) url: String,
+    /// The headers.
+    pub(crate) headers: Vec<(String, String)>,
+    /// The body and its content type.
+    pub(crate) body: Option<(String, Vec<u8>)>,
 }
 
 /// Calls the HTTP API `task`'s parameters describe, authenticated by one of
@@ -438,7 +442,7 @@ fn basic(user: &str, password: &str) -> String {
 }
 
 /// An HTTP answer.
-struct Answer {
+pub(crate) struct Answer {
     status: u16,
     status_text: String,
     headers: Vec<(String, String)>,
@@ -451,8 +455,13 @@ impl Answer {
         serde_json::from_slice(&self.body).ok()
     }
 
+    /// Its status.
+    pub(crate) fn status(&self) -> u16 {
+        self.status
+    }
+
     /// `{Headers, ResponseBody, StatusCode, StatusText}`.
-    fn into_result(self) -> Value {
+    pub(crate) fn into_result(self) -> Value {
         let json = self
             .content_type
             .as_deref()
@@ -479,7 +488,13 @@ impl Answer {
     }
 }
 
-fn send(agent: &ureq::Agent, call: Call, timeout: Duration) -> Result<Answer, TaskError> {
+/// Sends `call` within `timeout`; a request that fails or times out is
+/// `States.Http.Socket`.
+pub(crate) fn send(
+    agent: &ureq::Agent,
+    call: Call,
+    timeout: Duration,
+) -> Result<Answer, TaskError> {
     let socket = |error: &dyn std::fmt::Display| TaskError::new(SOCKET_ERROR, error.to_string());
     let mut builder = ureq::http::Request::builder()
         .method(call.method.as_str())

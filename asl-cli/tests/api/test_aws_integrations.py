@@ -81,6 +81,43 @@ def lambda_endpoint():
     server.shutdown()
 
 
+class Web(http.server.BaseHTTPRequestHandler):
+    """An API Gateway stage and a Bedrock model: echoes what it received, as JSON;
+    `/prod/refused` answers 403; `/model/<id>/invoke` answers a completion."""
+
+    def answer(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
+        if self.path.startswith("/model/"):
+            reply, status = {"completion": "hello", "model": self.path.split("/")[2]}, 200
+        else:
+            reply = {
+                "method": self.command,
+                "path": self.path,
+                "signed": self.headers.get("Authorization", "").startswith("AWS4-HMAC-SHA256"),
+                "body": body,
+            }
+            status = 403 if "refused" in self.path else 200
+        data = json.dumps(reply).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    do_GET = do_POST = do_PUT = answer
+
+    def log_message(self, *_):
+        pass
+
+
+@pytest.fixture(scope="module")
+def web():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Web)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
 def aws(moto, service):
     return boto3.client(
         service, endpoint_url=moto, region_name=REGION,
@@ -88,7 +125,7 @@ def aws(moto, service):
     )
 
 
-def run(definition, moto, lambda_endpoint, given=None):
+def run(definition, moto, lambda_endpoint, given=None, web=None):
     """`asl run` of `definition` against the test endpoints: exit status, output."""
     binary = os.environ.get("ASL_BIN")
     if not binary:
@@ -100,6 +137,7 @@ def run(definition, moto, lambda_endpoint, given=None):
             os.environ,
             AWS_ENDPOINT_URL=moto,
             AWS_ENDPOINT_URL_LAMBDA=lambda_endpoint,
+            AWS_ENDPOINT_URL_BEDROCK_RUNTIME=web or lambda_endpoint,
             AWS_ACCESS_KEY_ID="test",
             AWS_SECRET_ACCESS_KEY="test",
             AWS_REGION=REGION,
@@ -463,3 +501,42 @@ def test_athena_and_glue_jobs_run_to_their_end(moto, lambda_endpoint):
     assert isinstance(output["results"]["rows"], list)
     assert output["started"]["JobName"] == "nightly" and output["started"]["JobRunId"]
     assert output["run"] == {"state": "SUCCEEDED", "job": "nightly"}
+
+
+def test_api_gateway_and_bedrock(moto, lambda_endpoint, web):
+    definition = {
+        "StartAt": "Call",
+        "States": {
+            "Call": {
+                "Type": "Task", "Resource": "arn:aws:states:::apigateway:invoke",
+                "Parameters": {
+                    "ApiEndpoint": web, "Method": "POST", "Stage": "prod", "Path": "orders",
+                    "QueryParameters": {"page": ["2"]}, "Headers": {"x-trace": ["t"]},
+                    "RequestBody": {"order": 7}, "AuthType": "IAM_ROLE",
+                },
+                "ResultSelector": {"seen.$": "$.ResponseBody", "status.$": "$.StatusCode"},
+                "ResultPath": "$.called", "Next": "Model",
+            },
+            "Model": {
+                "Type": "Task", "Resource": "arn:aws:states:::bedrock:invokeModel",
+                "Parameters": {"ModelId": "anthropic.claude-v2", "Body": {"prompt": "hi"}},
+                "ResultSelector": {"body.$": "$.Body"},
+                "ResultPath": "$.model", "Next": "Refused",
+            },
+            "Refused": {
+                "Type": "Task", "Resource": "arn:aws:states:::apigateway:invoke",
+                "Parameters": {"ApiEndpoint": web, "Method": "GET", "Stage": "prod", "Path": "refused"},
+                "Catch": [{"ErrorEquals": ["ApiGateway.403"], "ResultPath": "$.refused", "Next": "Done"}],
+                "End": True,
+            },
+            "Done": {"Type": "Succeed"},
+        },
+    }
+    status, output = run(definition, moto, lambda_endpoint, web=web)
+    assert status == 0, output
+    seen = output["called"]["seen"]
+    assert (seen["method"], seen["path"], seen["signed"]) == ("POST", "/prod/orders?page=2", True)
+    assert json.loads(seen["body"]) == {"order": 7}
+    assert output["called"]["status"] == 200
+    assert output["model"] == {"body": {"completion": "hello", "model": "anthropic.claude-v2"}}
+    assert output["refused"]["Error"] == "ApiGateway.403"

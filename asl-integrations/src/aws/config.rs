@@ -183,6 +183,7 @@ const SERVICE_IDS: &[&str] = &[
     "IAM",
     "Firehose",
     "CloudWatch Logs",
+    "Bedrock Runtime",
 ];
 
 /// A service id as the environment names it: upper case, spaces and hyphens as

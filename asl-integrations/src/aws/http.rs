@@ -101,6 +101,17 @@ pub async fn send(
         .map_err(|error| Unsent::Failed(error.to_string()))?
 }
 
+/// The headers of the signature of `request` as `signing` says, for a request
+/// sent by other means.
+pub fn signature_headers(
+    signing: Signing<'_>,
+    request: &Request,
+) -> Result<Vec<(String, String)>, Unsent> {
+    let credentials = signing.credentials.ok_or(Unsent::NoCredentials)?;
+    signature(credentials, signing, request)
+        .map_err(|error| Unsent::Failed(format!("cannot sign the request: {error}")))
+}
+
 /// [`send`] from a thread that may block (not a tokio worker's), within
 /// `timeout`.
 pub fn send_blocking(

@@ -4,6 +4,7 @@
 //! Signature Version 4 and configured as the AWS SDKs are ([`config`]).
 
 pub mod config;
+mod gateway;
 mod http;
 mod jobs;
 mod optimized;
@@ -69,6 +70,8 @@ impl Aws {
             Some(Integration::Sdk(service, action)) => self.sdk(service, action, task, input).await,
             Some(Integration::S3(action)) => self.s3(action, task, input).await,
             Some(Integration::Job(job, sync)) => self.job(job, sync, task, input).await,
+            Some(Integration::ApiGateway) => self.api_gateway(task, input).await,
+            Some(Integration::Bedrock) => self.bedrock(task, input).await,
             None => Err(TaskError::new(
                 "States.Runtime",
                 format!("asl does not call the AWS service of `{}`", task.resource()),
@@ -88,6 +91,10 @@ enum Integration<'a> {
     S3(&'a str),
     /// A job integration, waited for (`.sync`) or not.
     Job(jobs::Job, bool),
+    /// `apigateway:invoke`.
+    ApiGateway,
+    /// `bedrock:invokeModel`.
+    Bedrock,
 }
 
 impl PartialEq for sdk::SdkService {
@@ -123,6 +130,11 @@ fn integration(arn: &str) -> Option<Integration<'_>> {
             }
             if sync {
                 return None;
+            }
+            match (service, action) {
+                ("apigateway", "invoke") => return Some(Integration::ApiGateway),
+                ("bedrock", "invokeModel") => return Some(Integration::Bedrock),
+                _ => {}
             }
             match service {
                 "aws-sdk" => match action.split_once(':')? {
