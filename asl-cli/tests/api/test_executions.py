@@ -265,9 +265,11 @@ def test_callbacks_are_answered_through_the_api(sfn):
         },
     )
     arn = sfn.start_execution(stateMachineArn=machine)["executionArn"]
-    # The Task has no binding: it fails, naming its Resource, before any token.
+    # The Task has no binding: it calls SQS, which without credentials fails,
+    # naming its Resource, before any token.
     described = ended(sfn, arn)
     assert described["status"] == "FAILED"
+    assert described["error"] == "SQS.SdkClientException"
     assert "sqs:sendMessage" in described["cause"]
     with pytest.raises(sfn.exceptions.InvalidToken):
         sfn.send_task_success(taskToken="not-a-token", output="{}")

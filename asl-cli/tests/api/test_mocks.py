@@ -85,11 +85,12 @@ def test_a_thrown_error_is_caught_and_an_unknown_test_case_refused(server, order
     error = raised.value.response["Error"]
     assert error["Code"] == "InvalidName"
     assert "Invalid mock test case name 'Nope' for state machine 'order-flow'" in error["Message"]
-    # Without a test case, nothing is mocked: ChargeCard has no binding.
+    # Without a test case, nothing is mocked: ChargeCard calls Lambda, which without
+    # credentials fails, and its catcher takes the failure branch.
     plain = sfn.start_execution(stateMachineArn=order_flow, input='{"order": 1}')["executionArn"]
-    described = finished(sfn, plain)
-    assert described["status"] == "FAILED"
-    assert "Task state `ChargeCard`" in described["cause"]
+    output = json.loads(finished(sfn, plain)["output"])
+    assert output["failure"]["Error"] == "Lambda.SdkClientException"
+    assert "arn:aws:states:::lambda:invoke" in output["failure"]["Cause"]
 
 
 def test_the_cli_takes_a_test_case(server, order_flow):

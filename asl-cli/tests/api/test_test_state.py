@@ -407,7 +407,8 @@ def test_requests_aws_refuses(sfn):
 
 
 def test_a_task_without_a_mock_runs_through_the_bindings(sfn):
-    # The session's server binds no Task: the state fails, naming its Resource.
+    # The session's server binds no Task and has no AWS credentials: the state
+    # fails, naming its Resource.
     task = {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:unbound", "End": True}
     answer = run(sfn, task, roleArn=ROLE, input={"a": 1}, inspectionLevel="DEBUG")
     assert answer["status"] == "FAILED"

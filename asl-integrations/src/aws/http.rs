@@ -214,14 +214,19 @@ fn blocking(
     })
 }
 
+/// How the cause of a request made without credentials starts.
+pub const NO_CREDENTIALS: &str = "Unable to load AWS credentials from any provider in the chain";
+
 /// The error of a request that got no answer, as the AWS Java SDK names it for
 /// the service whose errors start `prefix`.
 pub fn unsent(prefix: &str, unsent: Unsent) -> TaskError {
     match unsent {
         Unsent::NoCredentials => TaskError::new(
             format!("{prefix}.SdkClientException"),
-            "Unable to load AWS credentials from any provider in the chain: set \
-             AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile in ~/.aws/credentials",
+            format!(
+                "{NO_CREDENTIALS}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a \
+                 profile in ~/.aws/credentials"
+            ),
         ),
         Unsent::Failed(why) => TaskError::new(
             format!("{prefix}.SdkClientException"),

@@ -63,6 +63,22 @@ impl Aws {
     /// Runs `task`, whose Resource is an AWS service asl calls (see
     /// [`Aws::serves`]), on `input`.
     pub async fn call(&self, task: &TaskContext<'_>, input: Value) -> Result<Value, TaskError> {
+        self.dispatch(task, input).await.map_err(|mut error| {
+            // Say which Task reached AWS without credentials, and how else to run it.
+            if let Some(cause) = error.cause.as_mut()
+                && cause.starts_with(http::NO_CREDENTIALS)
+            {
+                cause.push_str(&format!(
+                    " (Task `{}`, Resource `{}`; bind or mock it to run it without AWS)",
+                    task.state_name(),
+                    task.resource()
+                ));
+            }
+            error
+        })
+    }
+
+    async fn dispatch(&self, task: &TaskContext<'_>, input: Value) -> Result<Value, TaskError> {
         match integration(task.resource()) {
             Some(Integration::Optimized(integration)) => {
                 self.optimized(integration, task, input).await
