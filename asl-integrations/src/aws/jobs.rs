@@ -14,6 +14,7 @@ use asl_runtime::task::{TaskContext, TaskError};
 
 use super::Aws;
 use super::http::{Request, Signing, send, unsent};
+use super::protocol::{SFN, envelope};
 use super::sdk::{self, SdkService};
 
 /// The first wait between two polls of a job.
@@ -34,6 +35,20 @@ pub enum Job {
     Batch,
     /// `ecs:runTask`.
     EcsTask,
+    /// `states:startExecution`: an execution of a state machine of a Step
+    /// Functions endpoint (a machine asl runs itself is started by the runtime).
+    Execution,
+}
+
+/// How a job integration waits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wait {
+    /// It does not: the answer to starting the job is the result.
+    No,
+    /// `.sync`: until the job ends.
+    Sync,
+    /// `.sync:2`: until the job ends, with its input and output as JSON.
+    Sync2,
 }
 
 impl Job {
@@ -45,13 +60,18 @@ impl Job {
             ("glue", "startJobRun") => Job::GlueJobRun,
             ("batch", "submitJob") => Job::Batch,
             ("ecs", "runTask") => Job::EcsTask,
+            ("states", "startExecution") => Job::Execution,
             _ => return None,
         })
     }
 
-    /// Whether it can be waited for (`.sync`).
-    pub fn waits(self) -> bool {
-        self != Job::AthenaResults
+    /// Whether it can wait as `wait` says.
+    pub fn waits(self, wait: Wait) -> bool {
+        match wait {
+            Wait::No => true,
+            Wait::Sync => self != Job::AthenaResults,
+            Wait::Sync2 => self == Job::Execution,
+        }
     }
 }
 
@@ -70,15 +90,58 @@ fn service(name: &str) -> &'static SdkService {
 }
 
 impl Aws {
-    /// Runs `job` with `parameters`; with `sync`, until it ends.
+    /// Runs `job` with `parameters`, waiting as `wait` says.
     pub(super) async fn job(
         &self,
         job: Job,
-        sync: bool,
+        wait: Wait,
         task: &TaskContext<'_>,
         parameters: Value,
     ) -> Result<Value, TaskError> {
+        let sync = wait != Wait::No;
         match job {
+            Job::Execution => {
+                let mut parameters = parameters;
+                // Input is text on the wire: an object given is sent as its JSON.
+                if let Some(input) = parameters.get_mut("Input")
+                    && !input.is_string()
+                {
+                    *input = Value::String(input.to_string());
+                }
+                let body = sdk::renamed_top(parameters, sdk::lower_first);
+                let (response, started) =
+                    self.json_call(&SFN, "StartExecution", &body, task).await?;
+                let mut started = renamed_upper(started);
+                if !sync {
+                    if let Some(members) = started.as_object_mut() {
+                        envelope(&response, members);
+                    }
+                    return Ok(started);
+                }
+                let execution = json!({"executionArn": started["ExecutionArn"]});
+                self.poll(task, || async {
+                    let (_, described) = self
+                        .json_call(&SFN, "DescribeExecution", &execution, task)
+                        .await?;
+                    let mut described = renamed_upper(described);
+                    let standing = match described["Status"].as_str() {
+                        Some("RUNNING" | "PENDING_REDRIVE") => Standing::Running,
+                        Some("SUCCEEDED") => Standing::Succeeded,
+                        _ => Standing::Failed,
+                    };
+                    if wait == Wait::Sync2 {
+                        for member in ["Input", "Output"] {
+                            if let Some(text) = described[member].as_str()
+                                && let Ok(parsed) = serde_json::from_str::<Value>(text)
+                            {
+                                described[member] = parsed;
+                            }
+                        }
+                    }
+                    Ok((standing, described))
+                })
+                .await
+            }
             Job::AthenaResults => {
                 self.sdk(service("athena"), "getQueryResults", task, parameters)
                     .await

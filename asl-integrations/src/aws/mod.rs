@@ -85,7 +85,7 @@ impl Aws {
             }
             Some(Integration::Sdk(service, action)) => self.sdk(service, action, task, input).await,
             Some(Integration::S3(action)) => self.s3(action, task, input).await,
-            Some(Integration::Job(job, sync)) => self.job(job, sync, task, input).await,
+            Some(Integration::Job(job, wait)) => self.job(job, wait, task, input).await,
             Some(Integration::ApiGateway) => self.api_gateway(task, input).await,
             Some(Integration::Bedrock) => self.bedrock(task, input).await,
             None => Err(TaskError::new(
@@ -105,8 +105,8 @@ enum Integration<'a> {
     Sdk(&'static sdk::SdkService, &'a str),
     /// An S3 action (`aws-sdk:s3:<action>`).
     S3(&'a str),
-    /// A job integration, waited for (`.sync`) or not.
-    Job(jobs::Job, bool),
+    /// A job integration, waited for (`.sync`, `.sync:2`) or not.
+    Job(jobs::Job, jobs::Wait),
     /// `apigateway:invoke`.
     ApiGateway,
     /// `bedrock:invokeModel`.
@@ -135,16 +135,17 @@ fn integration(arn: &str) -> Option<Integration<'_>> {
         }
         "states" if region.is_empty() && account.is_empty() => {
             let (service, action) = rest.split_once(':')?;
-            let (action, sync) = match action.split_once('.') {
-                Some((action, "waitForTaskToken")) => (action, false),
-                Some((action, "sync")) => (action, true),
+            let (action, wait) = match action.split_once('.') {
+                Some((action, "waitForTaskToken")) => (action, jobs::Wait::No),
+                Some((action, "sync")) => (action, jobs::Wait::Sync),
+                Some((action, "sync:2")) => (action, jobs::Wait::Sync2),
                 Some(_) => return None,
-                None => (action, false),
+                None => (action, jobs::Wait::No),
             };
             if let Some(job) = jobs::Job::named(service, action) {
-                return (!sync || job.waits()).then_some(Integration::Job(job, sync));
+                return job.waits(wait).then_some(Integration::Job(job, wait));
             }
-            if sync {
+            if wait != jobs::Wait::No {
                 return None;
             }
             match (service, action) {
@@ -202,7 +203,15 @@ mod tests {
         );
         assert_eq!(
             integration("arn:aws:states:::glue:startJobRun.sync"),
-            Some(Integration::Job(jobs::Job::GlueJobRun, true))
+            Some(Integration::Job(jobs::Job::GlueJobRun, jobs::Wait::Sync))
+        );
+        assert_eq!(
+            integration("arn:aws:states:::states:startExecution.sync:2"),
+            Some(Integration::Job(jobs::Job::Execution, jobs::Wait::Sync2))
+        );
+        assert_eq!(
+            integration("arn:aws:states:::glue:startJobRun.sync:2"),
+            None
         );
         assert_eq!(
             integration("arn:aws:states:::athena:getQueryResults.sync"),

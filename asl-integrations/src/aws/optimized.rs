@@ -133,6 +133,35 @@ impl Aws {
     }
 }
 
+impl Aws {
+    /// JSON-protocol `action` of `service` with `body`: the answer, or the error
+    /// the Java SDK v1 would raise.
+    pub(super) async fn json_call(
+        &self,
+        service: &Service,
+        action: &str,
+        body: &Value,
+        task: &TaskContext<'_>,
+    ) -> Result<(Response, Value), TaskError> {
+        let endpoint = self.config.endpoint(service.id, service.endpoint_prefix);
+        let request = service.json_request(&endpoint, action, body);
+        let signing = Signing {
+            credentials: self.config.credentials.as_ref(),
+            region: &self.config.region,
+            name: service.signing_name,
+            s3: false,
+        };
+        let response = send(&self.agent, signing, request, task)
+            .await
+            .map_err(|why| unsent(service.error_prefix, why))?;
+        if !(200..300).contains(&response.status) {
+            return Err(service.error(&response));
+        }
+        let answer = Value::Object(json_object(&response)?);
+        Ok((response, answer))
+    }
+}
+
 /// The Lambda Invoke request of `lambda:invoke`'s parameters.
 fn invoke_request(endpoint: &str, parameters: &Value) -> Result<Request, TaskError> {
     let invalid = |why: &str| TaskError::new("States.Runtime", format!("lambda:invoke: {why}"));

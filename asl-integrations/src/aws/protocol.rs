@@ -114,6 +114,20 @@ pub const LAMBDA: Service = Service {
     base_exception: "AWSLambdaException",
 };
 
+/// Step Functions, as `states:startExecution` calls it.
+pub const SFN: Service = Service {
+    id: "SFN",
+    endpoint_prefix: "states",
+    signing_name: "states",
+    protocol: Protocol::Json {
+        target: "AWSStepFunctions",
+        version: "1.0",
+    },
+    error_prefix: "StepFunctions",
+    sdk_name: "AWSStepFunctions",
+    base_exception: "AWSStepFunctionsException",
+};
+
 /// AWS Batch.
 pub const BATCH: Service = Service {
     id: "Batch",

@@ -366,6 +366,20 @@ pub(super) fn renamed(value: Value, case: fn(&str) -> String) -> Value {
     }
 }
 
+/// `value` with the first letter of its own member names (not of those nested in
+/// them) changed by `case`.
+pub(super) fn renamed_top(value: Value, case: fn(&str) -> String) -> Value {
+    match value {
+        Value::Object(members) => Value::Object(
+            members
+                .into_iter()
+                .map(|(name, value)| (case(&name), value))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
 pub(super) fn upper_first(name: &str) -> String {
     let mut chars = name.chars();
     chars
