@@ -39,7 +39,7 @@ use std::sync::{Arc, Mutex};
 use serde_json::{Map, Value};
 
 use asl_runtime::error::names;
-use asl_runtime::task::{ResourceKind, TaskContext, TaskError};
+use asl_runtime::task::{IntegrationPattern, ResourceKind, TaskContext, TaskError};
 
 /// A mock configuration file: the test cases of each state machine.
 #[derive(Debug, Clone, Default)]
@@ -232,10 +232,21 @@ impl MockRun {
 /// A mock configuration under which each execution may run a test case of its own
 /// (`asl serve`'s `stateMachineArn#TestCase`): the test case of each execution, by
 /// its ARN.
-#[derive(Debug)]
 pub struct PerExecution {
     config: MockConfig,
-    runs: Mutex<HashMap<String, Arc<MockRun>>>,
+    runs: Mutex<HashMap<String, (Arc<MockRun>, Option<TokenAnswer>)>>,
+}
+
+/// Sends the outcome of a callback Task's token, as `SendTaskSuccess` or
+/// `SendTaskFailure` would, for the engine running the execution.
+pub type TokenAnswer = Arc<dyn Fn(&str, Result<Value, TaskError>) + Send + Sync>;
+
+impl std::fmt::Debug for PerExecution {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PerExecution")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
 }
 
 impl PerExecution {
@@ -252,10 +263,18 @@ impl PerExecution {
         &self.config
     }
 
-    /// Execution `arn` of state machine `machine` runs test case `case`.
-    pub fn select(&self, arn: &str, machine: &str, case: &str) -> Result<(), UnknownTestCase> {
+    /// Execution `arn` of state machine `machine` runs test case `case`; under a
+    /// durable engine, `tokens` answers the tokens of its callback Tasks, so that a
+    /// mocked `.waitForTaskToken` Task ends with its mocked response at once, as in
+    /// Step Functions Local.
+    pub fn select(
+        &self,
+        arn: &str,
+        (machine, case): (&str, &str),
+        tokens: Option<TokenAnswer>,
+    ) -> Result<(), UnknownTestCase> {
         let run = MockRun::new(self.config.test_case(machine, case)?);
-        self.lock().insert(arn.to_owned(), Arc::new(run));
+        self.lock().insert(arn.to_owned(), (Arc::new(run), tokens));
         Ok(())
     }
 
@@ -267,11 +286,26 @@ impl PerExecution {
     /// The mocked outcome of this invocation of `task`, when its execution runs a
     /// test case that mocks its state.
     pub fn answer(&self, task: &TaskContext<'_>) -> Option<Result<Value, TaskError>> {
-        let run = self.lock().get(&task.execution_arn()).cloned()?;
-        run.answer(task)
+        let (run, tokens) = self.lock().get(&task.execution_arn()).cloned()?;
+        let answer = run.answer(task)?;
+        let callback = matches!(
+            task.resource_kind(),
+            ResourceKind::Integration(IntegrationPattern::WaitForTaskToken)
+        );
+        match (callback, task.task_token(), tokens) {
+            // The mocked response is the token's outcome; the call itself answers
+            // nothing more.
+            (true, Some(token), Some(tokens)) => {
+                tokens(token, answer);
+                Some(Ok(Value::Null))
+            }
+            _ => Some(answer),
+        }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<MockRun>>> {
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<String, (Arc<MockRun>, Option<TokenAnswer>)>> {
         self.runs
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())

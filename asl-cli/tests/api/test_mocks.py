@@ -143,3 +143,34 @@ def test_a_resumed_execution_keeps_its_test_case():
             assert json.loads(described["output"]) == OUTPUT
         finally:
             second.stop()
+
+
+def test_a_mocked_callback_task_ends_with_its_mocked_response(server):
+    """A `.waitForTaskToken` Task of a durable execution answers its own token with
+    the mocked response, as in Step Functions Local: no SendTaskSuccess needed."""
+    sfn = client(server.endpoint)
+    definition = {
+        "StartAt": "AskApproval",
+        "States": {
+            "AskApproval": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                "Parameters": {"QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/approvals",
+                               "MessageBody": {"token.$": "$$.Task.Token"}},
+                "TimeoutSeconds": 60,
+                "Catch": [{"ErrorEquals": ["Rejected"], "ResultPath": "$.rejection", "Next": "Done"}],
+                "Next": "Done",
+            },
+            "Done": {"Type": "Succeed"},
+        },
+    }
+    arn = sfn.create_state_machine(name="approval-flow", definition=json.dumps(definition), roleArn=ROLE)[
+        "stateMachineArn"
+    ]
+    approved = sfn.start_execution(stateMachineArn=arn + "#Approved", input="{}")["executionArn"]
+    described = finished(sfn, approved, timeout=30)
+    assert described["status"] == "SUCCEEDED", described
+    assert json.loads(described["output"]) == {"approved": True, "by": "mock"}
+    rejected = sfn.start_execution(stateMachineArn=arn + "#Rejected", input="{}")["executionArn"]
+    output = json.loads(finished(sfn, rejected, timeout=30)["output"])
+    assert output["rejection"] == {"Error": "Rejected", "Cause": "not today"}

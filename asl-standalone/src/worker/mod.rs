@@ -380,8 +380,17 @@ where
             machine: machine.to_owned(),
             case: case.to_owned(),
         };
+        let engine = self.engine.clone();
+        let tokens: asl_integrations::mock::TokenAnswer = Arc::new(move |token, outcome| {
+            // A token no execution waits for any more is left unanswered, as a
+            // late SendTaskSuccess would be.
+            let _ = match outcome {
+                Ok(output) => engine.send_task_success(token, output),
+                Err(error) => engine.send_task_failure(token, error.error, error.cause),
+            };
+        });
         let selected = match &self.mocks {
-            Some(mocks) => mocks.select(arn, machine, case),
+            Some(mocks) => mocks.select(arn, (machine, case), Some(tokens)),
             None => Err(unknown),
         };
         selected.map_err(|unknown| Failure {
