@@ -131,6 +131,10 @@ pub async fn call(
     if let Some(connection) = connection {
         authorize(agent, connection, &mut call).await?;
     }
+    // TestState at the TRACE level shows the exchange.
+    let inspected = task
+        .inspects_http()
+        .map(|reveal| described_request(&call, connection, reveal));
     let timeout = task
         .remaining()
         .unwrap_or(DEFAULT_TIMEOUT)
@@ -139,6 +143,9 @@ pub async fn call(
     let response = tokio::task::spawn_blocking(move || send(&agent, call, timeout))
         .await
         .map_err(|error| TaskError::new(SOCKET_ERROR, error.to_string()))??;
+    if let Some(request) = inspected {
+        task.inspect_http(request, response.described());
+    }
     let status = response.status;
     let result = response.into_result();
     if (200..300).contains(&status) {
@@ -148,6 +155,66 @@ pub async fn call(
             format!("{STATUS_ERROR_PREFIX}{status}"),
             result.to_string(),
         ))
+    }
+}
+
+/// `request` as TestState's `inspectionData.request` shows it: the headers the
+/// connection added hidden unless `reveal`.
+fn described_request(call: &Call, connection: Option<&Connection>, reveal: bool) -> Value {
+    let secret = |name: &str| {
+        !reveal
+            && connection.is_some_and(|connection| {
+                name.eq_ignore_ascii_case("authorization")
+                    || connection
+                        .api_key_name
+                        .as_deref()
+                        .is_some_and(|key| key.eq_ignore_ascii_case(name))
+                    || connection
+                        .headers
+                        .keys()
+                        .any(|own| own.eq_ignore_ascii_case(name))
+            })
+    };
+    let mut headers: Vec<String> = call
+        .headers
+        .iter()
+        .map(|(name, value)| {
+            let value = if secret(name) {
+                "*****"
+            } else {
+                value.as_str()
+            };
+            format!("{name}: {value}")
+        })
+        .collect();
+    if let Some((kind, _)) = &call.body
+        && !call
+            .headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("content-type"))
+    {
+        headers.push(format!("content-type: {kind}"));
+    }
+    let body = call
+        .body
+        .as_ref()
+        .map(|(_, body)| String::from_utf8_lossy(body).into_owned())
+        .unwrap_or_default();
+    serde_json::json!({
+        "protocol": protocol(&call.url),
+        "method": call.method,
+        "url": call.url,
+        "headers": headers.join("\n"),
+        "body": body,
+    })
+}
+
+/// `HTTPS/1.1` or `HTTP/1.1`, as the URL's scheme says.
+fn protocol(url: &str) -> &'static str {
+    if url.starts_with("https:") {
+        "HTTPS/1.1"
+    } else {
+        "HTTP/1.1"
     }
 }
 
@@ -458,6 +525,22 @@ impl Answer {
     /// Its status.
     pub(crate) fn status(&self) -> u16 {
         self.status
+    }
+
+    /// As TestState's `inspectionData.response` shows it.
+    fn described(&self) -> Value {
+        let headers: Vec<String> = self
+            .headers
+            .iter()
+            .map(|(name, value)| format!("{name}: {value}"))
+            .collect();
+        serde_json::json!({
+            "protocol": "HTTP/1.1",
+            "statusCode": self.status.to_string(),
+            "statusMessage": self.status_text,
+            "headers": headers.join("\n"),
+            "body": String::from_utf8_lossy(&self.body),
+        })
     }
 
     /// `{Headers, ResponseBody, StatusCode, StatusText}`.

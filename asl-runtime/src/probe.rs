@@ -74,6 +74,9 @@ pub struct Setup {
     pub retrier_retry_count: u64,
     /// `mapIterationFailureCount`: how many iterations of a mocked Map state failed.
     pub map_iteration_failure_count: Option<u64>,
+    /// `revealSecrets`: an HTTP Task's recorded request shows what its connection
+    /// added (else those values are hidden).
+    pub reveal_secrets: bool,
 }
 
 /// What a TestState run recorded.
@@ -93,6 +96,9 @@ pub struct Record {
     /// For a Map state: `MaxConcurrency` (0 when unbounded),
     /// `ToleratedFailureCount` and `ToleratedFailurePercentage` as it ran with them.
     pub map: Option<MapLimits>,
+    /// For an HTTP Task: the request it sent and the response it got, as
+    /// `inspectionData.request` and `.response` describe them at the TRACE level.
+    pub http: Option<(Value, Value)>,
 }
 
 impl Record {
@@ -176,6 +182,11 @@ impl Probe {
         record.stages.retain(|(recorded, _)| *recorded != stage);
         record.stages.push((stage, value.clone()));
         record.stages.sort_by_key(|(stage, _)| *stage);
+    }
+
+    /// Records the request an HTTP Task sent and the response it got.
+    pub fn http_exchange(&self, request: Value, response: Value) {
+        self.lock().http = Some((request, response));
     }
 
     /// Notes that catcher number `index` caught the state's `error`.

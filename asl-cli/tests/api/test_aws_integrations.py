@@ -336,7 +336,12 @@ def test_the_aws_sdk_integration(moto, lambda_endpoint):
             "Machines": {
                 "Type": "Task", "Resource": sdk + "sfn:listStateMachines",
                 "Parameters": {},
-                "ResultPath": "$.machines", "Next": "Missing",
+                "ResultPath": "$.machines", "Next": "Events",
+            },
+            "Events": {
+                "Type": "Task", "Resource": sdk + "eventbridge:putEvents",
+                "Parameters": {"Entries": [{"Source": "asl.sdk", "DetailType": "Tested", "Detail": "{\"n\": 1}"}]},
+                "ResultPath": "$.events", "Next": "Missing",
             },
             "Missing": {
                 "Type": "Task", "Resource": sdk + "secretsmanager:getSecretValue",
@@ -358,6 +363,7 @@ def test_the_aws_sdk_integration(moto, lambda_endpoint):
     assert output["parameter"]["Version"] == 1
     # Step Functions' camelCase members come back in PascalCase.
     assert output["machines"] == {"StateMachines": []}
+    assert output["events"]["FailedEntryCount"] == 0 and output["events"]["Entries"][0]["EventId"]
     assert output["missing"]["Error"] == "SecretsManager.ResourceNotFoundException"
     assert "(Service: SecretsManager, Status Code:" in output["missing"]["Cause"]
     assert aws(moto, "ssm").get_parameter(Name="/asl/test")["Parameter"]["Value"] == "v1"

@@ -158,3 +158,28 @@ body = {{ source = "asl" }}
     assert missing["Error"] == "States.Http.StatusCode.404"
     cause = json.loads(missing["Cause"])
     assert (cause["StatusCode"], cause["ResponseBody"]) == (404, {"message": "no such order"})
+
+
+def test_test_state_traces_the_http_exchange(sfn, api):
+    from conftest import ROLE
+
+    state = {
+        "Type": "Task", "Resource": HTTP,
+        "Parameters": {"ApiEndpoint": api + "/orders", "Method": "POST", "RequestBody": {"n": 1},
+                       "Headers": {"x-trace": "t-2"}},
+        "ResultSelector": {"method.$": "$.ResponseBody.method"},
+        "End": True,
+    }
+    answer = sfn.test_state(definition=json.dumps(state), roleArn=ROLE, input="{}", inspectionLevel="TRACE")
+    assert answer["status"] == "SUCCEEDED", answer
+    assert json.loads(answer["output"]) == {"method": "POST"}
+    request = answer["inspectionData"]["request"]
+    assert (request["method"], request["url"], request["protocol"]) == ("POST", api + "/orders", "HTTP/1.1")
+    assert "x-trace: t-2" in request["headers"]
+    assert json.loads(request["body"]) == {"n": 1}
+    response = answer["inspectionData"]["response"]
+    assert (response["statusCode"], response["statusMessage"]) == ("200", "OK")
+    assert json.loads(response["body"])["path"] == "/orders"
+    # DEBUG shows the data flow, not the exchange.
+    debug = sfn.test_state(definition=json.dumps(state), roleArn=ROLE, input="{}", inspectionLevel="DEBUG")
+    assert "request" not in debug["inspectionData"]

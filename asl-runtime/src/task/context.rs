@@ -103,6 +103,20 @@ impl<'a> TaskContext<'a> {
         }
     }
 
+    /// In a TestState run: whether the secrets a connection adds to an HTTP
+    /// Task's request may be shown (`revealSecrets`); `None` in an execution.
+    pub fn inspects_http(&self) -> Option<bool> {
+        self.run.probe().map(|probe| probe.setup().reveal_secrets)
+    }
+
+    /// In a TestState run: records the request an HTTP Task sent and the response
+    /// it got (see [`crate::probe::Record::http`]).
+    pub fn inspect_http(&self, request: Value, response: Value) {
+        if let Some(probe) = self.run.probe() {
+            probe.http_exchange(request, response);
+        }
+    }
+
     /// The ARN of the state machine the Task runs in (`$$.StateMachine.Id`).
     pub fn state_machine_arn(&self) -> String {
         self.run.execution().state_machine_id()

@@ -413,6 +413,7 @@ where
             mock,
             retrier_retry_count: request.retrier_retry_count,
             map_iteration_failure_count: request.map_iteration_failure_count,
+            reveal_secrets: request.reveal_secrets,
         });
         let input = request.input;
         let mut execution =

@@ -197,6 +197,9 @@ pub struct Test {
     /// `mapIterationFailureCount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub map_iteration_failure_count: Option<u64>,
+    /// `revealSecrets`.
+    #[serde(default)]
+    pub reveal_secrets: bool,
 }
 
 /// How a [`Test`] went: what `TestState` answers, before the server shapes it.
@@ -236,6 +239,9 @@ pub struct Tested {
     /// The workflow variables after the state, by name.
     #[serde(default)]
     pub variables: serde_json::Map<String, Value>,
+    /// An HTTP Task's `[request, response]`, as `inspectionData` shows them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http: Option<(Value, Value)>,
 }
 
 /// The answer to the [`Request`] or [`Asking`] with the same `id`.
@@ -322,6 +328,7 @@ impl Tested {
                     limits.tolerated_failure_percentage,
                 )
             }),
+            http: record.http.clone(),
             ..Tested::default()
         }
     }

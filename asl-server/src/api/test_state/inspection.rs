@@ -1,5 +1,6 @@
 //! `inspectionData` at the DEBUG and TRACE levels: which of the steps the state
-//! recorded AWS shows for its type and query language, each as JSON text.
+//! recorded AWS shows for its type and query language, each as JSON text; at the
+//! TRACE level, an HTTP Task's `request` and `response` too.
 //!
 //! AWS shows, besides `input` (and `variables` when any are set, and
 //! `errorDetails` when a retrier or catcher matched the error):
@@ -61,7 +62,7 @@ fn shown(plan: &Plan) -> &'static [&'static str] {
 
 /// The `inspectionData` of a test of the state of `plan` on `input` that went as
 /// `tested` says.
-pub fn data(plan: &Plan, input: &Value, tested: &Tested) -> Value {
+pub fn data(plan: &Plan, input: &Value, tested: &Tested, trace: bool) -> Value {
     let mut data = Map::new();
     data.insert("input".into(), input.to_string().into());
     for &member in shown(plan) {
@@ -86,6 +87,10 @@ pub fn data(plan: &Plan, input: &Value, tested: &Tested) -> Value {
     if !tested.variables.is_empty() {
         let variables = Value::Object(tested.variables.clone());
         data.insert("variables".into(), variables.to_string().into());
+    }
+    if let (true, Some((request, response))) = (trace, &tested.http) {
+        data.insert("request".into(), request.clone());
+        data.insert("response".into(), response.clone());
     }
     let mut details = Map::new();
     if let Some(index) = tested.catch_index {

@@ -8,11 +8,10 @@
 //! content-addressed like any other: testing the same state again, with any input,
 //! mock or configuration, reuses it.
 //!
-//! What differs from AWS: a Task without a mock runs through the server's
-//! bindings (as in executions), not with the IAM role; `fieldValidationMode`
-//! STRICT and PRESENT do not check a mocked result against the AWS service's
-//! response shape (the service models come with the AWS integrations); TRACE shows
-//! what DEBUG shows, since no HTTP Task runs here.
+//! What differs from AWS: a Task without a mock runs as in executions (its
+//! binding, or the AWS service with the server's credentials), not with the IAM
+//! role; `fieldValidationMode` STRICT and PRESENT do not check a mocked result
+//! against the AWS service's response shape (asl carries no service models).
 
 mod inspection;
 mod plan;
@@ -197,6 +196,7 @@ pub async fn test(state: Arc<AppState>, request: TestInput) -> Result<TestOutput
         mock_error,
         retrier_retry_count: configuration.retrier_retry_count.unwrap_or(0),
         map_iteration_failure_count: configuration.map_iteration_failure_count,
+        reveal_secrets: request.reveal_secrets.unwrap_or(false),
     };
     let tested = match tokio::time::timeout(LIMIT, state.host.test(&id, test)).await {
         Ok(tested) => tested.map_err(host_error)?,
@@ -211,9 +211,11 @@ pub async fn test(state: Arc<AppState>, request: TestInput) -> Result<TestOutput
             });
         }
     };
-    let inspect = matches!(request.inspection_level.as_deref(), Some("DEBUG" | "TRACE"));
+    let level = request.inspection_level.as_deref();
+    let inspect = matches!(level, Some("DEBUG" | "TRACE"));
+    let trace = level == Some("TRACE");
     Ok(TestOutput {
-        inspection_data: inspect.then(|| inspection::data(&plan, &input, &tested)),
+        inspection_data: inspect.then(|| inspection::data(&plan, &input, &tested, trace)),
         output: tested.output.map(|output| output.to_string()),
         error: tested.error,
         cause: tested.cause,
