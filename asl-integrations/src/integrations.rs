@@ -98,9 +98,10 @@ impl Integrations {
     }
 
     /// Checks that every Task of `tasks` (state name, Resource), as a generated
-    /// module's `TASKS` lists them, is bound; names all those that are not. With a
-    /// test case, nothing is checked before the run: a test case mocks the states
-    /// its path reaches, and a state it reaches unmocked and unbound fails there.
+    /// module's `TASKS` lists them, is bound, or names an AWS service asl calls
+    /// with credentials found; names all those that are not. With a test case,
+    /// nothing is checked before the run: a test case mocks the states its path
+    /// reaches, and a state it reaches unmocked and unbound fails there.
     pub fn check(&self, tasks: &[(&str, &str)]) -> Result<(), UnboundTasks> {
         if !matches!(self.mocks, Mocks::None) {
             return Ok(());
@@ -109,7 +110,11 @@ impl Integrations {
             .iter()
             .copied()
             .filter(|(_, resource)| {
-                !http_task::is_http_task(resource) && (self.aws.is_none() || !Aws::serves(resource))
+                let calls_aws = self
+                    .aws
+                    .as_ref()
+                    .is_some_and(|aws| aws.config().credentials.is_some() && Aws::serves(resource));
+                !http_task::is_http_task(resource) && !calls_aws
             })
             .collect();
         self.bindings.check(&unserved)

@@ -455,12 +455,22 @@ fn integrations(
     if args.worker {
         return Ok(integrations);
     }
-    integrations
-        .check(tasks)
-        .map_err(|unbound| match &args.bindings {
-            Some(path) => format!("{unbound}\n(in `{}`)", path.display()),
-            None => format!("{unbound}\nthen pass that file with --bindings FILE"),
-        })?;
+    integrations.check(tasks).map_err(|unbound| {
+        let aws = unbound
+            .tasks
+            .iter()
+            .any(|(_, resource)| Aws::serves(resource))
+            .then_some(
+                "\n(a Task naming an AWS service calls it once AWS credentials are set: \
+                 AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile; AWS_ENDPOINT_URL \
+                 points it at a local endpoint)",
+            )
+            .unwrap_or_default();
+        match &args.bindings {
+            Some(path) => format!("{unbound}\n(in `{}`){aws}", path.display()),
+            None => format!("{unbound}\nthen pass that file with --bindings FILE{aws}"),
+        }
+    })?;
     Ok(integrations)
 }
 
