@@ -234,8 +234,11 @@ impl MockRun {
 /// its ARN.
 pub struct PerExecution {
     config: MockConfig,
-    runs: Mutex<HashMap<String, (Arc<MockRun>, Option<TokenAnswer>)>>,
+    runs: Mutex<HashMap<String, Selected>>,
 }
+
+/// The test case an execution runs, and how its callback Tasks' tokens are answered.
+type Selected = (Arc<MockRun>, Option<TokenAnswer>);
 
 /// Sends the outcome of a callback Task's token, as `SendTaskSuccess` or
 /// `SendTaskFailure` would, for the engine running the execution.
@@ -303,9 +306,7 @@ impl PerExecution {
         }
     }
 
-    fn lock(
-        &self,
-    ) -> std::sync::MutexGuard<'_, HashMap<String, (Arc<MockRun>, Option<TokenAnswer>)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Selected>> {
         self.runs
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())

@@ -456,16 +456,17 @@ fn integrations(
         return Ok(integrations);
     }
     integrations.check(tasks).map_err(|unbound| {
-        let aws = unbound
+        let aws = if unbound
             .tasks
             .iter()
             .any(|(_, resource)| Aws::serves(resource))
-            .then_some(
-                "\n(a Task naming an AWS service calls it once AWS credentials are set: \
-                 AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile; AWS_ENDPOINT_URL \
-                 points it at a local endpoint)",
-            )
-            .unwrap_or_default();
+        {
+            "\n(a Task naming an AWS service calls it once AWS credentials are set: \
+             AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile; AWS_ENDPOINT_URL \
+             points it at a local endpoint)"
+        } else {
+            ""
+        };
         match &args.bindings {
             Some(path) => format!("{unbound}\n(in `{}`){aws}", path.display()),
             None => format!("{unbound}\nthen pass that file with --bindings FILE{aws}"),
