@@ -32,6 +32,8 @@ use serde_json::{Map, Value};
 
 use asl_runtime::task::{TaskContext, TaskError};
 
+use crate::transport::{Outgoing, encode, exchange};
+
 /// The error of a response whose status is not 2xx: `States.Http.StatusCode.404`.
 const STATUS_ERROR_PREFIX: &str = "States.Http.StatusCode.";
 /// The error of a request that timed out.
@@ -398,19 +400,6 @@ fn form(fields: &[(String, String)]) -> String {
         .join("&")
 }
 
-fn encode(text: &str) -> String {
-    let mut encoded = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                encoded.push(byte as char);
-            }
-            _ => encoded.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    encoded
-}
-
 /// Adds the connection's authorization to `call`.
 async fn authorize(
     agent: &ureq::Agent,
@@ -578,58 +567,42 @@ pub(crate) fn send(
     call: Call,
     timeout: Duration,
 ) -> Result<Answer, TaskError> {
-    let socket = |error: &dyn std::fmt::Display| TaskError::new(SOCKET_ERROR, error.to_string());
-    let mut builder = ureq::http::Request::builder()
-        .method(call.method.as_str())
-        .uri(&call.url);
-    let mut typed = false;
-    for (name, value) in &call.headers {
-        typed |= name.eq_ignore_ascii_case("content-type");
-        builder = builder.header(name, value);
-    }
+    let mut headers = call.headers;
+    let typed = headers
+        .iter()
+        .any(|(name, _)| name.eq_ignore_ascii_case("content-type"));
     let body = match call.body {
         Some((kind, body)) => {
             if !typed {
-                builder = builder.header("content-type", kind);
+                headers.push(("content-type".to_owned(), kind));
             }
             body
         }
         None => Vec::new(),
     };
-    let request = builder.body(body).map_err(|error| socket(&error))?;
-    let configured = agent
-        .configure_request(request)
-        .timeout_global(Some(timeout))
-        .build();
-    let mut response = agent.run(configured).map_err(|error| socket(&error))?;
-    let status = response.status();
-    let headers: Vec<(String, String)> = response
-        .headers()
-        .iter()
-        .map(|(name, value)| {
-            (
-                name.as_str().to_owned(),
-                String::from_utf8_lossy(value.as_bytes()).into_owned(),
-            )
-        })
-        .collect();
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|value| value.to_str().ok())
-        .map(str::to_owned);
-    let body = response
-        .body_mut()
-        .with_config()
-        .limit(16 << 20)
-        .read_to_vec()
-        .map_err(|error| socket(&error))?;
-    Ok(Answer {
-        status: status.as_u16(),
-        status_text: status.canonical_reason().unwrap_or_default().to_owned(),
-        headers,
-        content_type,
+    let outgoing = Outgoing {
+        method: &call.method,
+        url: &call.url,
+        headers: &headers,
         body,
+    };
+    let answer = exchange(agent, outgoing, Some(timeout), 16 << 20)
+        .map_err(|why| TaskError::new(SOCKET_ERROR, why))?;
+    let content_type = answer
+        .headers
+        .iter()
+        .find(|(name, _)| name == "content-type")
+        .map(|(_, value)| value.clone());
+    Ok(Answer {
+        status: answer.status.as_u16(),
+        status_text: answer
+            .status
+            .canonical_reason()
+            .unwrap_or_default()
+            .to_owned(),
+        headers: answer.headers,
+        content_type,
+        body: answer.body,
     })
 }
 

@@ -37,6 +37,7 @@ pub mod bindings;
 pub mod http_task;
 mod integrations;
 pub mod mock;
+mod transport;
 
 pub use bindings::{Bindings, BindingsError, UnboundTasks};
 pub use integrations::Integrations;

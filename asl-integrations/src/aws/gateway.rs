@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use asl_runtime::task::{TaskContext, TaskError};
 
 use super::Aws;
-use super::http::{Request, Signing, send, signature_headers, unsent};
+use super::http::{Request, signature_headers, unsent};
 use super::protocol::{Protocol, Service, encode};
 use crate::http_task::{self, Call};
 
@@ -92,14 +92,8 @@ impl Aws {
                     .map(|(_, bytes)| bytes.clone())
                     .unwrap_or_default(),
             };
-            let signing = Signing {
-                credentials: self.config.credentials.as_ref(),
-                region: &self.config.region,
-                name: "execute-api",
-                s3: false,
-            };
-            let signature =
-                signature_headers(signing, &request).map_err(|why| unsent("ApiGateway", why))?;
+            let signature = signature_headers(self.signing("execute-api"), &request)
+                .map_err(|why| unsent("ApiGateway", why))?;
             headers.extend(signature);
         }
         let call = Call {
@@ -163,18 +157,15 @@ impl Aws {
             headers,
             body,
         };
-        let signing = Signing {
-            credentials: self.config.credentials.as_ref(),
-            region: &self.config.region,
-            name: BEDROCK.signing_name,
-            s3: false,
-        };
-        let response = send(&self.agent, signing, request, task)
-            .await
-            .map_err(|why| unsent(BEDROCK.error_prefix, why))?;
-        if !(200..300).contains(&response.status) {
-            return Err(BEDROCK.error(&response));
-        }
+        let response = self
+            .exchange(
+                BEDROCK.signing_name,
+                BEDROCK.error_prefix,
+                request,
+                task,
+                |response| BEDROCK.error(response),
+            )
+            .await?;
         let text = response.text();
         let mut result = Map::new();
         result.insert(

@@ -15,6 +15,7 @@ use aws_smithy_runtime_api::client::identity::Identity;
 use asl_runtime::task::{TaskContext, TaskError};
 
 use super::config::Credentials;
+use crate::transport::{Outgoing, exchange};
 
 /// How long a request may outlive its Task's deadline: the Task's own
 /// `States.Timeout` ends the attempt first.
@@ -177,40 +178,17 @@ fn blocking(
     request: Request,
     timeout: Option<Duration>,
 ) -> Result<Response, Unsent> {
-    let failed = |error: &dyn std::fmt::Display| Unsent::Failed(error.to_string());
-    let mut builder = ureq::http::Request::builder()
-        .method(request.method)
-        .uri(&request.url);
-    for (name, value) in &request.headers {
-        builder = builder.header(name, value);
-    }
-    let built = builder.body(request.body).map_err(|error| failed(&error))?;
-    let configured = agent
-        .configure_request(built)
-        .timeout_global(timeout)
-        .build();
-    let mut response = agent.run(configured).map_err(|error| failed(&error))?;
-    let status = response.status().as_u16();
-    let headers = response
-        .headers()
-        .iter()
-        .map(|(name, value)| {
-            (
-                name.as_str().to_owned(),
-                String::from_utf8_lossy(value.as_bytes()).into_owned(),
-            )
-        })
-        .collect();
-    let body = response
-        .body_mut()
-        .with_config()
-        .limit(64 << 20)
-        .read_to_vec()
-        .map_err(|error| failed(&error))?;
+    let outgoing = Outgoing {
+        method: request.method,
+        url: &request.url,
+        headers: &request.headers,
+        body: request.body,
+    };
+    let answer = exchange(agent, outgoing, timeout, 64 << 20).map_err(Unsent::Failed)?;
     Ok(Response {
-        status,
-        headers,
-        body,
+        status: answer.status.as_u16(),
+        headers: answer.headers,
+        body: answer.body,
     })
 }
 

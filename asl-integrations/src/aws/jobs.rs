@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use asl_runtime::task::{TaskContext, TaskError};
 
 use super::Aws;
-use super::http::{Request, Signing, send, unsent};
+use super::http::Request;
 use super::protocol::{SFN, envelope};
 use super::sdk::{self, SdkService};
 
@@ -299,18 +299,11 @@ impl Aws {
             headers: vec![("content-type".into(), "application/json".into())],
             body: body.to_string().into_bytes(),
         };
-        let signing = Signing {
-            credentials: self.config.credentials.as_ref(),
-            region: &self.config.region,
-            name: "batch",
-            s3: false,
-        };
-        let response = send(&self.agent, signing, request, task)
-            .await
-            .map_err(|why| unsent("Batch", why))?;
-        if !(200..300).contains(&response.status) {
-            return Err(super::protocol::BATCH.error(&response));
-        }
+        let response = self
+            .exchange("batch", "Batch", request, task, |response| {
+                super::protocol::BATCH.error(response)
+            })
+            .await?;
         serde_json::from_slice(&response.body)
             .map_err(|error| TaskError::new("States.TaskFailed", format!("Batch: {error}")))
     }

@@ -78,6 +78,37 @@ impl Aws {
         })
     }
 
+    /// How requests to the service signed as `name` are signed.
+    fn signing<'a>(&'a self, name: &'a str) -> http::Signing<'a> {
+        http::Signing {
+            credentials: self.config.credentials.as_ref(),
+            region: &self.config.region,
+            name,
+            s3: false,
+        }
+    }
+
+    /// Signs `request` for the service signed as `name` and sends it: its
+    /// answer, an error named after `prefix` when none came, or what `error`
+    /// makes of an answer that is not a success.
+    async fn exchange(
+        &self,
+        name: &str,
+        prefix: &str,
+        request: http::Request,
+        task: &TaskContext<'_>,
+        error: impl FnOnce(&http::Response) -> TaskError,
+    ) -> Result<http::Response, TaskError> {
+        let response = http::send(&self.agent, self.signing(name), request, task)
+            .await
+            .map_err(|why| http::unsent(prefix, why))?;
+        if (200..300).contains(&response.status) {
+            Ok(response)
+        } else {
+            Err(error(&response))
+        }
+    }
+
     async fn dispatch(&self, task: &TaskContext<'_>, input: Value) -> Result<Value, TaskError> {
         match integration(task.resource()) {
             Some(Integration::Optimized(integration)) => {

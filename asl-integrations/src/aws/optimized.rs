@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use asl_runtime::task::{TaskContext, TaskError};
 
 use super::Aws;
-use super::http::{Request, Response, Signing, send, unsent};
+use super::http::{Request, Response};
 use super::protocol::{DYNAMODB, EVENTS, LAMBDA, SNS, SQS, Service, encode, envelope};
 
 /// An optimized integration asl calls.
@@ -90,18 +90,15 @@ impl Aws {
                 service.query_request(&endpoint, "Publish", &form(&body))
             }
         };
-        let signing = Signing {
-            credentials: self.config.credentials.as_ref(),
-            region: &self.config.region,
-            name: service.signing_name,
-            s3: false,
-        };
-        let response = send(&self.agent, signing, request, task)
-            .await
-            .map_err(|why| unsent(service.error_prefix, why))?;
-        if !(200..300).contains(&response.status) {
-            return Err(service.error(&response));
-        }
+        let response = self
+            .exchange(
+                service.signing_name,
+                service.error_prefix,
+                request,
+                task,
+                |response| service.error(response),
+            )
+            .await?;
         match integration {
             Optimized::LambdaInvoke => invoke_result(&response),
             Optimized::LambdaFunction => {
@@ -145,18 +142,15 @@ impl Aws {
     ) -> Result<(Response, Value), TaskError> {
         let endpoint = self.config.endpoint(service.id, service.endpoint_prefix);
         let request = service.json_request(&endpoint, action, body);
-        let signing = Signing {
-            credentials: self.config.credentials.as_ref(),
-            region: &self.config.region,
-            name: service.signing_name,
-            s3: false,
-        };
-        let response = send(&self.agent, signing, request, task)
-            .await
-            .map_err(|why| unsent(service.error_prefix, why))?;
-        if !(200..300).contains(&response.status) {
-            return Err(service.error(&response));
-        }
+        let response = self
+            .exchange(
+                service.signing_name,
+                service.error_prefix,
+                request,
+                task,
+                |response| service.error(response),
+            )
+            .await?;
         let answer = Value::Object(json_object(&response)?);
         Ok((response, answer))
     }

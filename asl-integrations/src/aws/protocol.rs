@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 use asl_runtime::task::TaskError;
 
 use super::http::{Request, Response};
+pub(crate) use crate::transport::encode;
 
 /// A service as the optimized integrations call it.
 #[derive(Debug, Clone, Copy)]
@@ -167,18 +168,7 @@ impl Service {
         let Protocol::Json { target, version } = self.protocol else {
             unreachable!("{} does not speak JSON", self.id)
         };
-        Request {
-            method: "POST",
-            url: format!("{endpoint}/"),
-            headers: vec![
-                ("x-amz-target".into(), format!("{target}.{action}")),
-                (
-                    "content-type".into(),
-                    format!("application/x-amz-json-{version}"),
-                ),
-            ],
-            body: body.to_string().into_bytes(),
-        }
+        json_request(endpoint, (target, version), action, body)
     }
 
     /// The request of Query-protocol `action` with the form `fields`, to
@@ -192,19 +182,7 @@ impl Service {
         let Protocol::Query { version } = self.protocol else {
             unreachable!("{} does not speak the Query protocol", self.id)
         };
-        let mut form = format!("Action={}&Version={}", encode(action), encode(version));
-        for (name, value) in fields {
-            form.push_str(&format!("&{}={}", encode(name), encode(value)));
-        }
-        Request {
-            method: "POST",
-            url: format!("{endpoint}/"),
-            headers: vec![(
-                "content-type".into(),
-                "application/x-www-form-urlencoded; charset=utf-8".into(),
-            )],
-            body: form.into_bytes(),
-        }
+        query_request(endpoint, version, action, fields)
     }
 
     /// The error of a response with a non-2xx status: `<prefix>.<Code>Exception`
@@ -231,10 +209,55 @@ impl Service {
     }
 }
 
+/// The AWS JSON request of `action` with `body` to `endpoint`, for the service of
+/// this `(target prefix, protocol version)`.
+pub fn json_request(
+    endpoint: &str,
+    (target, version): (&str, &str),
+    action: &str,
+    body: &Value,
+) -> Request {
+    Request {
+        method: "POST",
+        url: format!("{endpoint}/"),
+        headers: vec![
+            ("x-amz-target".into(), format!("{target}.{action}")),
+            (
+                "content-type".into(),
+                format!("application/x-amz-json-{version}"),
+            ),
+        ],
+        body: body.to_string().into_bytes(),
+    }
+}
+
+/// The Query-protocol request of `action` of API `version` with the form
+/// `fields`, to `endpoint`.
+pub fn query_request(
+    endpoint: &str,
+    version: &str,
+    action: &str,
+    fields: &[(String, String)],
+) -> Request {
+    let mut form = format!("Action={}&Version={}", encode(action), encode(version));
+    for (name, value) in fields {
+        form.push_str(&format!("&{}={}", encode(name), encode(value)));
+    }
+    Request {
+        method: "POST",
+        url: format!("{endpoint}/"),
+        headers: vec![(
+            "content-type".into(),
+            "application/x-www-form-urlencoded; charset=utf-8".into(),
+        )],
+        body: form.into_bytes(),
+    }
+}
+
 /// The error code and message of an error response, of any protocol: the JSON
 /// `__type` (after its `#`) and `message`, the `x-amzn-ErrorType` header, or the
 /// XML `<Code>` and `<Message>`.
-fn error_code(response: &Response) -> (Option<String>, String) {
+pub fn error_code(response: &Response) -> (Option<String>, String) {
     let text = response.text();
     if let Ok(Value::Object(body)) = serde_json::from_str::<Value>(&text) {
         let code = body
@@ -316,21 +339,6 @@ pub fn envelope(response: &Response, result: &mut Map<String, Value>) {
         request_id(response).unwrap_or_default().into(),
     );
     result.insert("SdkResponseMetadata".into(), Value::Object(metadata));
-}
-
-/// `text` percent-encoded for a form or a URL path segment (RFC 3986 unreserved
-/// characters kept).
-pub fn encode(text: &str) -> String {
-    let mut encoded = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                encoded.push(byte as char);
-            }
-            _ => encoded.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    encoded
 }
 
 #[cfg(test)]

@@ -149,10 +149,8 @@ impl Aws {
     /// How S3 requests are signed.
     fn s3_signing(&self) -> Signing<'_> {
         Signing {
-            credentials: self.config.credentials.as_ref(),
-            region: &self.config.region,
-            name: "s3",
             s3: true,
+            ..self.signing("s3")
         }
     }
 

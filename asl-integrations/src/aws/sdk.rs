@@ -10,8 +10,8 @@ use serde_json::{Map, Value};
 use asl_runtime::task::{TaskContext, TaskError};
 
 use super::Aws;
-use super::http::{Request, Response, Signing, send, unsent};
-use super::protocol::{encode, request_id};
+use super::http::Response;
+use super::protocol::{error_code, json_request, query_request, request_id};
 
 /// A service the generic integration calls.
 #[derive(Debug, Clone, Copy)]
@@ -43,6 +43,23 @@ pub enum Wire {
     Query(&'static str),
 }
 
+/// A service whose hosts and signatures are named `prefix`, speaking `protocol`.
+const fn sdk_service(
+    (sdk, id, prefix): (&'static str, &'static str, &'static str),
+    protocol: Wire,
+    error_prefix: &'static str,
+) -> SdkService {
+    SdkService {
+        sdk,
+        id,
+        endpoint_prefix: prefix,
+        signing_name: prefix,
+        protocol,
+        camel_case: false,
+        error_prefix,
+    }
+}
+
 const fn json(
     sdk: &'static str,
     id: &'static str,
@@ -51,15 +68,7 @@ const fn json(
     version: &'static str,
     error_prefix: &'static str,
 ) -> SdkService {
-    SdkService {
-        sdk,
-        id,
-        endpoint_prefix: prefix,
-        signing_name: prefix,
-        protocol: Wire::Json(target, version),
-        camel_case: false,
-        error_prefix,
-    }
+    sdk_service((sdk, id, prefix), Wire::Json(target, version), error_prefix)
 }
 
 const fn query(
@@ -69,15 +78,7 @@ const fn query(
     version: &'static str,
     error_prefix: &'static str,
 ) -> SdkService {
-    SdkService {
-        sdk,
-        id,
-        endpoint_prefix: prefix,
-        signing_name: prefix,
-        protocol: Wire::Query(version),
-        camel_case: false,
-        error_prefix,
-    }
+    sdk_service((sdk, id, prefix), Wire::Query(version), error_prefix)
 }
 
 const fn camel(service: SdkService) -> SdkService {
@@ -285,49 +286,23 @@ impl Aws {
                 } else {
                     parameters
                 };
-                Request {
-                    method: "POST",
-                    url: format!("{endpoint}/"),
-                    headers: vec![
-                        ("x-amz-target".into(), format!("{target}.{operation}")),
-                        (
-                            "content-type".into(),
-                            format!("application/x-amz-json-{version}"),
-                        ),
-                    ],
-                    body: body.to_string().into_bytes(),
-                }
+                json_request(&endpoint, (target, version), &operation, &body)
             }
             Wire::Query(version) => {
-                let mut form = format!("Action={}&Version={}", encode(&operation), encode(version));
                 let mut fields = Vec::new();
                 flatten("", &parameters, &mut fields);
-                for (name, value) in fields {
-                    form.push_str(&format!("&{}={}", encode(&name), encode(&value)));
-                }
-                Request {
-                    method: "POST",
-                    url: format!("{endpoint}/"),
-                    headers: vec![(
-                        "content-type".into(),
-                        "application/x-www-form-urlencoded; charset=utf-8".into(),
-                    )],
-                    body: form.into_bytes(),
-                }
+                query_request(&endpoint, version, &operation, &fields)
             }
         };
-        let signing = Signing {
-            credentials: self.config.credentials.as_ref(),
-            region: &self.config.region,
-            name: service.signing_name,
-            s3: false,
-        };
-        let response = send(&self.agent, signing, request, task)
-            .await
-            .map_err(|why| unsent(service.error_prefix, why))?;
-        if !(200..300).contains(&response.status) {
-            return Err(error(service, &response));
-        }
+        let response = self
+            .exchange(
+                service.signing_name,
+                service.error_prefix,
+                request,
+                task,
+                |response| error(service, response),
+            )
+            .await?;
         match service.protocol {
             Wire::Json(..) => {
                 let answer: Value = if response.body.is_empty() {
@@ -460,37 +435,7 @@ fn element(node: roxmltree::Node<'_, '_>) -> Value {
 /// The error of a non-2xx answer, as the Java SDK v2 names it:
 /// `<Prefix>.<Code>Exception`, or `<Prefix>.<Prefix>Exception` without a code.
 fn error(service: &SdkService, response: &Response) -> TaskError {
-    let text = response.text();
-    let (code, message) = match serde_json::from_str::<Value>(&text) {
-        Ok(Value::Object(body)) => (
-            body.get("__type")
-                .and_then(Value::as_str)
-                .map(|code| code.rsplit('#').next().unwrap_or(code).to_owned()),
-            ["message", "Message"]
-                .iter()
-                .find_map(|key| body.get(*key).and_then(Value::as_str))
-                .unwrap_or_default()
-                .to_owned(),
-        ),
-        _ => match roxmltree::Document::parse(&text) {
-            Ok(document) => {
-                let find = |name: &str| {
-                    document
-                        .descendants()
-                        .find(|node| node.has_tag_name(name))
-                        .and_then(|node| node.text())
-                        .map(str::to_owned)
-                };
-                (find("Code"), find("Message").unwrap_or_default())
-            }
-            Err(_) => (None, text.clone()),
-        },
-    };
-    let code = code.or_else(|| {
-        response
-            .header("x-amzn-errortype")
-            .map(|code| code.split(':').next().unwrap_or(code).to_owned())
-    });
+    let (code, message) = error_code(response);
     let prefix = service.error_prefix;
     let class = match code {
         Some(code) if code.ends_with("Exception") => code,
