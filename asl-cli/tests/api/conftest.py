@@ -5,6 +5,7 @@
 Run by hand: `ASL_BIN=target/debug/asl target/python-venv/bin/pytest asl-cli/tests/api`.
 """
 
+import http.server
 import json
 import os
 import re
@@ -264,3 +265,28 @@ def aws(endpoint, *arguments, key="test", secret="test"):
     )
     output = json.loads(done.stdout) if done.stdout.strip() else None
     return done.returncode, output, done.stderr
+
+
+class Endpoint(http.server.BaseHTTPRequestHandler):
+    """A handler of a test endpoint: `reply` answers with a JSON body, nothing is
+    logged."""
+
+    def reply(self, status, body, headers=None):
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        self.send_response(status)
+        for header, value in (headers or {"Content-Type": "application/json"}).items():
+            self.send_header(header, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *_):
+        pass
+
+
+def serve(handler):
+    """Serves `handler` on a free local port in a thread; yields its URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()

@@ -2,19 +2,19 @@
 name DynamoDB, SQS, SNS and EventBridge against moto's server, and Lambda against
 a Lambda-compatible stub, asserting each Task's result and its side effect."""
 
-import http.server
 import json
 import os
 import pathlib
 import socket
 import subprocess
 import tempfile
-import threading
 import time
 import urllib.request
 
 import boto3
 import pytest
+
+from conftest import Endpoint, serve
 
 REGION = "us-east-1"
 
@@ -51,7 +51,7 @@ def moto():
     process.wait()
 
 
-class Lambda(http.server.BaseHTTPRequestHandler):
+class Lambda(Endpoint):
     """A Lambda Invoke endpoint: `echo` returns its payload, `fails` fails as a
     function whose code raised."""
 
@@ -62,26 +62,15 @@ class Lambda(http.server.BaseHTTPRequestHandler):
         if "fails" in name:
             headers["X-Amz-Function-Error"] = "Unhandled"
             payload = json.dumps({"errorType": "ValueError", "errorMessage": "bad order"}).encode()
-        self.send_response(200)
-        for header, value in headers.items():
-            self.send_header(header, value)
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, *_):
-        pass
+        self.reply(200, payload, headers)
 
 
 @pytest.fixture(scope="module")
 def lambda_endpoint():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Lambda)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    yield from serve(Lambda)
 
 
-class Web(http.server.BaseHTTPRequestHandler):
+class Web(Endpoint):
     """An API Gateway stage and a Bedrock model: echoes what it received, as JSON;
     `/prod/refused` answers 403; `/model/<id>/invoke` answers a completion."""
 
@@ -97,25 +86,14 @@ class Web(http.server.BaseHTTPRequestHandler):
                 "body": body,
             }
             status = 403 if "refused" in self.path else 200
-        data = json.dumps(reply).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        self.reply(status, reply)
 
     do_GET = do_POST = do_PUT = answer
-
-    def log_message(self, *_):
-        pass
 
 
 @pytest.fixture(scope="module")
 def web():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Web)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    yield from serve(Web)
 
 
 def aws(moto, service):

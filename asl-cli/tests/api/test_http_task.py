@@ -4,16 +4,16 @@ API-key, Basic and OAuth client-credentials connections of the bindings file, an
 a 4xx answer caught by its `States.Http.StatusCode.<status>` error."""
 
 import base64
-import http.server
 import json
 import os
 import pathlib
 import subprocess
 import tempfile
-import threading
 import urllib.parse
 
 import pytest
+
+from conftest import Endpoint, serve
 
 HTTP = "arn:aws:states:::http:invoke"
 API_KEY = "arn:aws:events:us-east-1:123456789012:connection/orders/1"
@@ -21,7 +21,7 @@ BASIC = "arn:aws:events:us-east-1:123456789012:connection/forms/2"
 OAUTH = "arn:aws:events:us-east-1:123456789012:connection/partner/3"
 
 
-class Api(http.server.BaseHTTPRequestHandler):
+class Api(Endpoint):
     """Answers every request with what it received, as JSON; `/token` grants an
     OAuth token to client `c` (secret `s`); `/missing` is a 404."""
 
@@ -43,26 +43,12 @@ class Api(http.server.BaseHTTPRequestHandler):
             "body": body,
         })
 
-    def reply(self, status, body):
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = answer
-
-    def log_message(self, *_):
-        pass
 
 
 @pytest.fixture(scope="module")
 def api():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Api)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    yield from serve(Api)
 
 
 def test_the_http_task(api):

@@ -157,15 +157,7 @@ impl Aws {
             headers,
             body,
         };
-        let response = self
-            .exchange(
-                BEDROCK.signing_name,
-                BEDROCK.error_prefix,
-                request,
-                task,
-                |response| BEDROCK.error(response),
-            )
-            .await?;
+        let response = self.call_service(&BEDROCK, request, task).await?;
         let text = response.text();
         let mut result = Map::new();
         result.insert(

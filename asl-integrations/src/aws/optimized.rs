@@ -10,7 +10,7 @@ use asl_runtime::task::{TaskContext, TaskError};
 
 use super::Aws;
 use super::http::{Request, Response};
-use super::protocol::{DYNAMODB, EVENTS, LAMBDA, SNS, SQS, Service, encode, envelope};
+use super::protocol::{DYNAMODB, EVENTS, LAMBDA, SNS, SQS, Service, encode, envelope, xml};
 
 /// An optimized integration asl calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,15 +90,7 @@ impl Aws {
                 service.query_request(&endpoint, "Publish", &form(&body))
             }
         };
-        let response = self
-            .exchange(
-                service.signing_name,
-                service.error_prefix,
-                request,
-                task,
-                |response| service.error(response),
-            )
-            .await?;
+        let response = self.call_service(service, request, task).await?;
         match integration {
             Optimized::LambdaInvoke => invoke_result(&response),
             Optimized::LambdaFunction => {
@@ -131,6 +123,24 @@ impl Aws {
 }
 
 impl Aws {
+    /// Sends `request` to `service`: its answer, or the error the Java SDK v1
+    /// would raise.
+    pub(super) async fn call_service(
+        &self,
+        service: &Service,
+        request: Request,
+        task: &TaskContext<'_>,
+    ) -> Result<Response, TaskError> {
+        self.exchange(
+            service.signing_name,
+            service.error_prefix,
+            request,
+            task,
+            |response| service.error(response),
+        )
+        .await
+    }
+
     /// JSON-protocol `action` of `service` with `body`: the answer, or the error
     /// the Java SDK v1 would raise.
     pub(super) async fn json_call(
@@ -142,15 +152,7 @@ impl Aws {
     ) -> Result<(Response, Value), TaskError> {
         let endpoint = self.config.endpoint(service.id, service.endpoint_prefix);
         let request = service.json_request(&endpoint, action, body);
-        let response = self
-            .exchange(
-                service.signing_name,
-                service.error_prefix,
-                request,
-                task,
-                |response| service.error(response),
-            )
-            .await?;
+        let response = self.call_service(service, request, task).await?;
         let answer = Value::Object(json_object(&response)?);
         Ok((response, answer))
     }
@@ -338,12 +340,7 @@ fn json_object(response: &Response) -> Result<Map<String, Value>, TaskError> {
 /// SNS Publish's XML answer: `MessageId` (and `SequenceNumber`).
 fn publish_result(response: &Response) -> Result<Map<String, Value>, TaskError> {
     let text = response.text();
-    let document = roxmltree::Document::parse(&text).map_err(|error| {
-        TaskError::new(
-            "States.TaskFailed",
-            format!("SNS answered what is not XML: {error}"),
-        )
-    })?;
+    let document = xml(&text, "SNS")?;
     let mut result = Map::new();
     for member in ["MessageId", "SequenceNumber"] {
         if let Some(value) = document

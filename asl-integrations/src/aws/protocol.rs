@@ -295,6 +295,16 @@ fn short_code(code: &str) -> String {
     code.split(':').next().unwrap_or(code).to_owned()
 }
 
+/// The XML document of an answer from `who`, or the Task's failure.
+pub fn xml<'a>(text: &'a str, who: &str) -> Result<roxmltree::Document<'a>, TaskError> {
+    roxmltree::Document::parse(text).map_err(|error| {
+        TaskError::new(
+            "States.TaskFailed",
+            format!("{who} answered what is not XML: {error}"),
+        )
+    })
+}
+
 /// The request id a response names.
 pub fn request_id(response: &Response) -> Option<String> {
     ["x-amzn-requestid", "x-amz-request-id"]

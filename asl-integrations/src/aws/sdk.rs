@@ -11,7 +11,7 @@ use asl_runtime::task::{TaskContext, TaskError};
 
 use super::Aws;
 use super::http::Response;
-use super::protocol::{error_code, json_request, query_request, request_id};
+use super::protocol::{error_code, json_request, query_request, request_id, xml};
 
 /// A service the generic integration calls.
 #[derive(Debug, Clone, Copy)]
@@ -402,12 +402,7 @@ fn flatten(prefix: &str, value: &Value, fields: &mut Vec<(String, String)>) {
 /// `member` elements as arrays, texts as strings.
 fn query_result(response: &Response, operation: &str) -> Result<Value, TaskError> {
     let text = response.text();
-    let document = roxmltree::Document::parse(&text).map_err(|error| {
-        TaskError::new(
-            "States.TaskFailed",
-            format!("the service answered what is not XML: {error}"),
-        )
-    })?;
+    let document = xml(&text, "the service")?;
     let result = document
         .descendants()
         .find(|node| node.has_tag_name(format!("{operation}Result").as_str()));
