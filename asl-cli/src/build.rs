@@ -13,7 +13,7 @@ use crate::{BuildArgs, Io};
 /// `args.output`. Returns the exit status: 0, 1 for an invalid definition, 2 when
 /// it cannot be read or compiled.
 pub fn build(args: &BuildArgs, io: &mut Io<'_>) -> io::Result<u8> {
-    let module = match definition::generate(&args.file, args.color, io)? {
+    let module = match definition::generate(&args.file, args.color, true, io)? {
         Ok(module) => module,
         Err(Refusal::Invalid | Refusal::Unsupported) => return Ok(1),
         Err(Refusal::Unreadable) => return Ok(2),

@@ -5,7 +5,6 @@ use std::io;
 use asl_codegen::diagnostic::report::Report;
 use asl_codegen::ir::Machine;
 use asl_codegen::ir::resource::ResourceKind;
-use asl_codegen::ir::state::StateKind;
 use asl_integrations::Bindings;
 use asl_integrations::aws::Aws;
 use asl_integrations::http_task;
@@ -69,45 +68,34 @@ pub fn check(args: &CheckArgs, io: &mut Io<'_>) -> io::Result<u8> {
 /// Prints, for each Task state of `machine` and the machines nested in it, what
 /// will serve it: `<state>  <Resource>  <what>`; warns about those nothing serves.
 fn integrations(machine: &Machine, bindings: &Bindings, io: &mut Io<'_>) -> io::Result<()> {
-    for state in &machine.states {
-        if let StateKind::Task(task) = &state.kind {
-            let resource = &task.resource.arn;
-            let served = if bindings.binds(&state.name, resource) {
-                "a binding of --bindings".to_owned()
-            } else if Aws::serves(resource) {
-                "the AWS service it names".to_owned()
-            } else if http_task::is_http_task(resource) {
-                "the HTTP Task (its connection in the bindings file)".to_owned()
-            } else {
-                match &task.resource.kind {
-                    ResourceKind::Activity { .. } => {
-                        "activity workers (asl serve's GetActivityTask)".to_owned()
-                    }
-                    ResourceKind::Integration {
-                        service, action, ..
-                    } if service == "states" && action == "startExecution" => {
-                        "a nested execution of a machine of asl serve (or a binding)".to_owned()
-                    }
-                    _ => {
-                        writeln!(
-                            io.stderr,
-                            "warning: Task `{}` (Resource `{resource}`): asl calls nothing for this Resource; bind it (--bindings) or mock it (--mock-config)",
-                            state.name
-                        )?;
-                        "nothing: needs a binding or a mock".to_owned()
-                    }
+    for (name, task) in definition::task_states(machine) {
+        let resource = &task.resource.arn;
+        let served = if bindings.binds(name, resource) {
+            "a binding of --bindings"
+        } else if Aws::serves(resource) {
+            "the AWS service it names"
+        } else if http_task::is_http_task(resource) {
+            "the HTTP Task (its connection in the bindings file)"
+        } else {
+            match &task.resource.kind {
+                ResourceKind::Activity { .. } => "activity workers (asl serve's GetActivityTask)",
+                ResourceKind::Integration {
+                    service, action, ..
+                } if service == "states" && action == "startExecution" => {
+                    "a nested execution of a machine of asl serve (or a binding)"
                 }
-            };
-            writeln!(io.stdout, "{}\t{resource}\t{served}", state.name)?;
-        }
-        let nested: Vec<&Machine> = match &state.kind {
-            StateKind::Parallel(parallel) => parallel.branches.iter().collect(),
-            StateKind::Map(map) => vec![&map.processor.machine],
-            _ => Vec::new(),
+                _ => {
+                    let why = Aws::why_not(resource)
+                        .unwrap_or_else(|| "asl calls nothing for this Resource".to_owned());
+                    writeln!(
+                        io.stderr,
+                        "warning: Task `{name}` (Resource `{resource}`): {why}; bind it (--bindings) or mock it (--mock-config)"
+                    )?;
+                    "nothing: needs a binding or a mock"
+                }
+            }
         };
-        for machine in nested {
-            integrations(machine, bindings, io)?;
-        }
+        writeln!(io.stdout, "{name}\t{resource}\t{served}")?;
     }
     Ok(())
 }

@@ -5,7 +5,10 @@ use std::io;
 use std::path::Path;
 
 use asl_codegen::diagnostic::render::Style;
+use asl_codegen::ir::Machine;
+use asl_codegen::ir::state::{StateKind, Task};
 use asl_codegen::{Settings, SourceFile, Syntax};
+use asl_integrations::aws::Aws;
 
 use crate::{ColorChoice, Io};
 
@@ -21,10 +24,13 @@ pub(crate) enum Refusal {
 }
 
 /// The Rust module (items, formatted) for the definition in `file` (`-`: stdin).
-/// Warnings go to stderr; errors too, and then nothing is generated.
+/// Warnings go to stderr; errors too, and then nothing is generated. With
+/// `warn`, also a warning for each Task naming an AWS service integration asl
+/// does not call (`asl run` says it when it refuses to run them instead).
 pub(crate) fn generate(
     file: &str,
     color: ColorChoice,
+    warn: bool,
     io: &mut Io<'_>,
 ) -> io::Result<Result<String, Refusal>> {
     let source = match read(file, io) {
@@ -50,6 +56,9 @@ pub(crate) fn generate(
         )?;
         return Ok(Err(Refusal::Invalid));
     };
+    if warn {
+        warn_unserved(&workflow.machine, &source, io)?;
+    }
     let mut settings = Settings::default();
     settings.with_machine_name(machine_name(file));
     match asl_codegen::generate(&workflow, &settings) {
@@ -61,6 +70,41 @@ pub(crate) fn generate(
             Ok(Err(Refusal::Unsupported))
         }
     }
+}
+
+/// The Task states of `machine` and of the machines nested in it (Parallel
+/// branches, Map processors), each after the state holding it: (name, Task).
+pub(crate) fn task_states(machine: &Machine) -> Vec<(&str, &Task)> {
+    let mut tasks = Vec::new();
+    for state in &machine.states {
+        match &state.kind {
+            StateKind::Task(task) => tasks.push((state.name.as_str(), &**task)),
+            StateKind::Parallel(parallel) => {
+                for branch in &parallel.branches {
+                    tasks.extend(task_states(branch));
+                }
+            }
+            StateKind::Map(map) => tasks.extend(task_states(&map.processor.machine)),
+            _ => {}
+        }
+    }
+    tasks
+}
+
+/// Warns about each Task of `machine` whose Resource names an AWS service
+/// integration asl does not call: it runs only bound or mocked.
+fn warn_unserved(machine: &Machine, source: &SourceFile, io: &mut Io<'_>) -> io::Result<()> {
+    for (name, task) in task_states(machine) {
+        if let Some(why) = Aws::why_not(&task.resource.arn) {
+            writeln!(
+                io.stderr,
+                "warning: {}: Task `{name}` (Resource `{}`): {why}; it runs only with a binding or a mock",
+                source.name(),
+                task.resource.arn
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// How to render diagnostics on stderr.

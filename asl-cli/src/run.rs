@@ -113,7 +113,7 @@ pub(crate) fn prepare(
         )?;
         return Ok(Err(NOT_RUN));
     }
-    let module = match definition::generate(launch.file, launch.color, io)? {
+    let module = match definition::generate(launch.file, launch.color, false, io)? {
         Ok(module) => module,
         Err(Refusal::Invalid | Refusal::Unsupported | Refusal::Unreadable) => {
             return Ok(Err(NOT_RUN));

@@ -45,6 +45,7 @@ use serde_json::Value;
 use asl_runtime::error::names;
 use asl_runtime::task::{Dispatch, TaskContext, TaskError};
 
+use crate::aws::Aws;
 use crate::http_task::Connection;
 
 /// Task bindings: what each Task state runs, by state name or by Resource.
@@ -188,13 +189,18 @@ impl fmt::Display for UnboundTasks {
             [(state, resource)] => {
                 writeln!(
                     f,
-                    "Task state `{state}` (Resource `{resource}`) has no binding"
+                    "Task state `{state}` (Resource `{resource}`) has no binding{}",
+                    why_unserved(resource)
                 )?;
             }
             tasks => {
                 writeln!(f, "{} Task states have no binding:", tasks.len())?;
                 for (state, resource) in tasks {
-                    writeln!(f, "  `{state}` (Resource `{resource}`)")?;
+                    writeln!(
+                        f,
+                        "  `{state}` (Resource `{resource}`){}",
+                        why_unserved(resource)
+                    )?;
                 }
             }
         }
@@ -226,6 +232,13 @@ impl fmt::Display for UnboundTasks {
 }
 
 impl std::error::Error for UnboundTasks {}
+
+/// `: <why>` when `resource` names an AWS service integration asl does not call.
+fn why_unserved(resource: &str) -> String {
+    Aws::why_not(resource)
+        .map(|why| format!(": {why}"))
+        .unwrap_or_default()
+}
 
 #[cfg(test)]
 mod tests;

@@ -818,8 +818,17 @@ mod tests {
             run.stderr
         );
         assert!(
+            run.stderr.contains("\nthen pass that file with --bindings FILE\n"),
+            "{}",
             run.stderr
-                .ends_with("\nthen pass that file with --bindings FILE\n"),
+        );
+        // The Task names Lambda: it would call it with credentials.
+        assert!(
+            run.stderr.ends_with(
+                "\n(a Task naming an AWS service calls it once AWS credentials are set: \
+                 AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile; AWS_ENDPOINT_URL \
+                 points it at a local endpoint)\n"
+            ),
             "{}",
             run.stderr
         );
@@ -830,7 +839,7 @@ mod tests {
         assert_eq!(run.status, 2);
         assert!(
             run.stderr
-                .ends_with(&format!("\n(in `{}`)\n", path.display())),
+                .contains(&format!("\n(in `{}`)\n(a Task naming", path.display())),
             "{}",
             run.stderr
         );

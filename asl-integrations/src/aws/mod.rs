@@ -7,6 +7,7 @@ pub mod config;
 mod gateway;
 mod http;
 mod jobs;
+mod operations;
 mod optimized;
 mod protocol;
 mod s3;
@@ -58,6 +59,54 @@ impl Aws {
     /// Whether a Task of `resource` (its ARN) calls an AWS service asl calls.
     pub fn serves(resource: &str) -> bool {
         integration(resource).is_some()
+    }
+
+    /// Why asl calls no AWS service for a Task of `resource`, when `resource`
+    /// looks like a Resource of an AWS service integration: the service or action
+    /// asl does not call, and what it calls instead. `None` for the Resources it
+    /// calls and those that name no AWS integration (activities, anything else).
+    pub fn why_not(resource: &str) -> Option<String> {
+        if Aws::serves(resource) || crate::http_task::is_http_task(resource) {
+            return None;
+        }
+        let rest = resource
+            .strip_prefix("arn:")?
+            .split_once(':')?
+            .1
+            .strip_prefix("states:::")?;
+        let (service, action) = rest.split_once(':')?;
+        if service != "aws-sdk" {
+            let action = action.split('.').next().unwrap_or(action);
+            return Some(match sdk::service(service) {
+                Some(sdk) if sdk.has(action) => format!(
+                    "asl has no optimized integration `{service}:{action}`; the AWS SDK \
+                     integration `arn:aws:states:::aws-sdk:{}:{action}` calls that action",
+                    sdk.sdk
+                ),
+                _ => format!("asl calls no AWS service integration `{service}:{action}`"),
+            });
+        }
+        let (service, action) = action.split_once(':').unwrap_or((action, ""));
+        let action = action.split('.').next().unwrap_or(action);
+        if service == "s3" {
+            return Some(format!(
+                "asl calls these S3 actions only: {}",
+                s3::ACTIONS.join(", ")
+            ));
+        }
+        let Some(sdk) = sdk::service(service) else {
+            let names: Vec<&str> = sdk::SERVICES.iter().map(|service| service.sdk).collect();
+            return Some(format!(
+                "asl does not call the AWS SDK service `{service}`; it calls s3, {}",
+                names.join(", ")
+            ));
+        };
+        Some(match sdk.like(action) {
+            Some(like) => {
+                format!("`aws-sdk:{service}` has no action `{action}`; did you mean `{like}`?")
+            }
+            None => format!("`aws-sdk:{service}` has no action `{action}`"),
+        })
     }
 
     /// Runs `task`, whose Resource is an AWS service asl calls (see
@@ -189,7 +238,12 @@ fn integration(arn: &str) -> Option<Integration<'_>> {
                     ("s3", action) => s3::ACTIONS
                         .contains(&action)
                         .then_some(Integration::S3(action)),
-                    (service, action) => Some(Integration::Sdk(sdk::service(service)?, action)),
+                    (service, action) => {
+                        let service = sdk::service(service)?;
+                        service
+                            .has(action)
+                            .then_some(Integration::Sdk(service, action))
+                    }
                 },
                 service => Optimized::named(service, action).map(Integration::Optimized),
             }
@@ -253,5 +307,78 @@ mod tests {
         assert!(!Aws::serves(
             "arn:aws:states:us-east-1:123456789012:activity:a"
         ));
+        assert!(!Aws::serves(
+            "arn:aws:states:::aws-sdk:secretsmanager:getSecretValu"
+        ));
+    }
+
+    #[test]
+    fn every_sdk_service_knows_its_actions() {
+        for service in sdk::SERVICES {
+            assert!(
+                operations::OPERATIONS
+                    .iter()
+                    .any(|(sdk, operations)| *sdk == service.sdk && !operations.is_empty()),
+                "no operations for aws-sdk:{}",
+                service.sdk
+            );
+        }
+        assert!(operations::OPERATIONS.is_sorted_by_key(|(sdk, _)| *sdk));
+        assert!(
+            operations::OPERATIONS
+                .iter()
+                .all(|(_, operations)| operations.is_sorted())
+        );
+        let sfn = sdk::service("sfn").unwrap();
+        assert!(sfn.has("startExecution") && sfn.has("sendTaskSuccess"));
+        assert!(!sfn.has("startExecutions"));
+        // Step Functions does not call Kinesis' event stream.
+        assert!(!sdk::service("kinesis").unwrap().has("subscribeToShard"));
+    }
+
+    #[test]
+    fn resources_asl_does_not_call_say_why() {
+        let why = |arn| Aws::why_not(arn);
+        assert_eq!(
+            why("arn:aws:states:::aws-sdk:secretsmanager:getSecretvalue").as_deref(),
+            Some(
+                "`aws-sdk:secretsmanager` has no action `getSecretvalue`; did you mean `getSecretValue`?"
+            )
+        );
+        assert_eq!(
+            why("arn:aws:states:::aws-sdk:sfn:startThing.waitForTaskToken").as_deref(),
+            Some("`aws-sdk:sfn` has no action `startThing`")
+        );
+        assert!(
+            why("arn:aws:states:::aws-sdk:nosuch:doIt")
+                .unwrap()
+                .starts_with(
+                    "asl does not call the AWS SDK service `nosuch`; it calls s3, dynamodb, sqs"
+                )
+        );
+        assert_eq!(
+            why("arn:aws:states:::dynamodb:scan").as_deref(),
+            Some(
+                "asl has no optimized integration `dynamodb:scan`; the AWS SDK integration \
+                 `arn:aws:states:::aws-sdk:dynamodb:scan` calls that action"
+            )
+        );
+        assert_eq!(
+            why("arn:aws:states:::aws-sdk:s3:createBucket").as_deref(),
+            Some(
+                "asl calls these S3 actions only: getObject, putObject, headObject, listObjectsV2, copyObject, deleteObject"
+            )
+        );
+        assert_eq!(
+            why("arn:aws:states:::mediaconvert:createJob.sync").as_deref(),
+            Some("asl calls no AWS service integration `mediaconvert:createJob`")
+        );
+        assert_eq!(why("arn:aws:states:::aws-sdk:sfn:startExecution"), None);
+        assert_eq!(
+            why("arn:aws:states:us-east-1:123456789012:activity:a"),
+            None
+        );
+        assert_eq!(why("my-handler"), None);
+        assert_eq!(why("arn:aws:states:::http:invoke"), None);
     }
 }

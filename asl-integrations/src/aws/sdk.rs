@@ -11,6 +11,7 @@ use asl_runtime::task::{TaskContext, TaskError};
 
 use super::Aws;
 use super::http::Response;
+use super::operations::OPERATIONS;
 use super::protocol::{error_code, json_request, query_request, request_id, xml};
 
 /// A service the generic integration calls.
@@ -262,6 +263,31 @@ pub const SERVICES: &[SdkService] = &[
         "ElastiCache",
     ),
 ];
+
+impl SdkService {
+    /// Whether the service has `action` (camelCase, as Resources name it).
+    pub fn has(&self, action: &str) -> bool {
+        self.operations()
+            .binary_search(&upper_first(action).as_str())
+            .is_ok()
+    }
+
+    /// The action of the service whose name differs from `action` only in case,
+    /// in camelCase.
+    pub fn like(&self, action: &str) -> Option<String> {
+        self.operations()
+            .iter()
+            .find(|operation| operation.eq_ignore_ascii_case(action))
+            .map(|operation| lower_first(operation))
+    }
+
+    /// Its operations, sorted.
+    fn operations(&self) -> &'static [&'static str] {
+        OPERATIONS
+            .binary_search_by_key(&self.sdk, |(sdk, _)| sdk)
+            .map_or(&[], |found| OPERATIONS[found].1)
+    }
+}
 
 /// The service `aws-sdk:<sdk>` names, when the generic integration calls it.
 pub fn service(sdk: &str) -> Option<&'static SdkService> {
