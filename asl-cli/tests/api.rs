@@ -21,6 +21,18 @@ mod api_common;
 
 use api_common::{CACHE, clients, passed, pytest, run, suite, workspace};
 
+/// The variables that would give the server under test AWS keys or endpoints.
+const NO_AWS: &[&str] = &[
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_PROFILE",
+    "AWS_ENDPOINT_URL",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+];
+
 /// `asl serve`, stopped (SIGTERM) when dropped if it still runs.
 struct Served {
     child: Child,
@@ -30,10 +42,18 @@ struct Served {
 
 impl Served {
     fn start(data_dir: &Path) -> Served {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_asl"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_asl"));
+        // It reaches no AWS account, whatever the environment of the tests.
+        for name in NO_AWS {
+            command.env_remove(name);
+        }
+        let mut child = command
             .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
             .arg(data_dir)
             .env("ASL_CACHE_DIR", CACHE)
+            .env("AWS_CONFIG_FILE", "/dev/null")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
             .stderr(Stdio::piped())
             .spawn()
             .expect("asl serve starts");

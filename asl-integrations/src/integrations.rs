@@ -106,14 +106,14 @@ impl Integrations {
         if !matches!(self.mocks, Mocks::None) {
             return Ok(());
         }
+        // The credentials chain is asked once, and only for Tasks naming AWS.
+        let signed = std::cell::OnceCell::new();
         let unserved: Vec<_> = tasks
             .iter()
             .copied()
             .filter(|(_, resource)| {
-                let calls_aws = self
-                    .aws
-                    .as_ref()
-                    .is_some_and(|aws| aws.config().credentials.is_some() && Aws::serves(resource));
+                let calls_aws = Aws::serves(resource)
+                    && *signed.get_or_init(|| self.aws.as_ref().is_some_and(Aws::has_credentials));
                 !http_task::is_http_task(resource) && !calls_aws
             })
             .collect();

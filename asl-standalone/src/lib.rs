@@ -818,7 +818,8 @@ mod tests {
             run.stderr
         );
         assert!(
-            run.stderr.contains("\nthen pass that file with --bindings FILE\n"),
+            run.stderr
+                .contains("\nthen pass that file with --bindings FILE\n"),
             "{}",
             run.stderr
         );

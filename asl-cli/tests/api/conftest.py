@@ -56,11 +56,13 @@ class Server:
         # The servers under test reach no AWS account: whoever runs the tests may
         # have credentials or endpoints set, which Tasks naming AWS services would use.
         for name in list(inherited):
-            if name.startswith(("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY", "AWS_SECRET", "AWS_SESSION")):
+            if name.startswith(("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY", "AWS_SECRET", "AWS_SESSION", "AWS_CONTAINER")):
                 del inherited[name]
-        for name in ("AWS_SECURITY_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "ASL_S3"):
+        for name in ("AWS_SECURITY_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "ASL_S3"):
             inherited.pop(name, None)
-        inherited.update(AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull)
+        inherited.update(
+            AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull, AWS_EC2_METADATA_DISABLED="true",
+        )
         for name, value in (environment or {}).items():
             if value is None:
                 inherited.pop(name, None)

@@ -103,8 +103,9 @@ def aws(moto, service):
     )
 
 
-def run(definition, moto, lambda_endpoint, given=None, web=None):
-    """`asl run` of `definition` against the test endpoints: exit status, output."""
+def run(definition, moto, lambda_endpoint, given=None, web=None, changes=None):
+    """`asl run` of `definition` against the test endpoints: exit status, output.
+    `changes` changes the environment (None: removes the variable)."""
     binary = os.environ.get("ASL_BIN")
     if not binary:
         pytest.fail("ASL_BIN must name the asl binary (e.g. target/debug/asl)")
@@ -123,6 +124,11 @@ def run(definition, moto, lambda_endpoint, given=None, web=None):
             AWS_SHARED_CREDENTIALS_FILE=os.devnull,
         )
         environment.pop("AWS_PROFILE", None)
+        for name, value in (changes or {}).items():
+            if value is None:
+                environment.pop(name, None)
+            else:
+                environment[name] = value
         done = subprocess.run(
             [binary, "run", str(path), "--input", json.dumps(given or {})],
             capture_output=True, text=True, env=environment, timeout=600,
@@ -524,3 +530,53 @@ def test_api_gateway_and_bedrock(moto, lambda_endpoint, web):
     assert output["called"]["status"] == 200
     assert output["model"] == {"body": {"completion": "hello", "model": "anthropic.claude-v2"}}
     assert output["refused"]["Error"] == "ApiGateway.403"
+
+
+def test_credentials_from_an_assumed_role_and_a_credential_process(moto, lambda_endpoint, tmp_path):
+    """Without keys in the environment, the AWS SDKs' chain signs the requests: a
+    profile that assumes a role (through moto's STS) or runs a credential_process."""
+    aws(moto, "dynamodb").create_table(
+        TableName="signed",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    (tmp_path / "credentials").write_text("[base]\naws_access_key_id = base\naws_secret_access_key = base\n")
+    keys = tmp_path / "keys.json"
+    keys.write_text(json.dumps({"Version": 1, "AccessKeyId": "FROMPROCESS", "SecretAccessKey": "s"}))
+    (tmp_path / "config").write_text(
+        "[profile role]\nrole_arn = arn:aws:iam::123456789012:role/asl-runner\nsource_profile = base\n\n"
+        f"[profile process]\ncredential_process = cat {keys}\n"
+    )
+    definition = {
+        "StartAt": "Who",
+        "States": {
+            "Who": {
+                "Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sts:getCallerIdentity",
+                "ResultSelector": {"arn.$": "$.Arn"}, "ResultPath": "$.caller", "Next": "Put",
+            },
+            "Put": {
+                "Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem",
+                "Parameters": {"TableName": "signed", "Item": {"id": {"S.$": "$.profile"}}},
+                "ResultPath": None, "End": True,
+            },
+        },
+    }
+    callers = {}
+    for profile in ["role", "process"]:
+        status, output = run(definition, moto, lambda_endpoint, given={"profile": profile}, changes={
+            "AWS_ACCESS_KEY_ID": None,
+            "AWS_SECRET_ACCESS_KEY": None,
+            "AWS_PROFILE": profile,
+            "AWS_CONFIG_FILE": str(tmp_path / "config"),
+            "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "credentials"),
+            "AWS_ENDPOINT_URL_STS": moto,
+            "AWS_EC2_METADATA_DISABLED": "true",
+        })
+        assert status == 0, output
+        callers[profile] = output["caller"]["arn"]
+    # moto names the caller by the access key that signed the request.
+    assert callers["role"].startswith("arn:aws:sts::123456789012:assumed-role/asl-runner/"), callers
+    assert not callers["process"].startswith("arn:aws:sts::123456789012:assumed-role/"), callers
+    items = aws(moto, "dynamodb").scan(TableName="signed")["Items"]
+    assert sorted(item["id"]["S"] for item in items) == ["process", "role"]

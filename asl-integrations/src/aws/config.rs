@@ -1,11 +1,14 @@
 //! Where AWS requests go and whose they are, found as the AWS SDKs find them: the
-//! region, the credentials (environment, then the shared credentials and config
-//! files of the profile), and each service's endpoint (`AWS_ENDPOINT_URL_<SERVICE>`,
+//! region, the credentials (the environment's or the profile's keys, else the rest
+//! of the SDKs' chain, see [`credentials`](super::credentials)), and each
+//! service's endpoint (`AWS_ENDPOINT_URL_<SERVICE>`,
 //! `AWS_ENDPOINT_URL`, the profile's `endpoint_url` and `services` section, else
 //! AWS's own).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+
+use super::credentials::{self, Chain, EnvConfigFileKind, Keys, Sources};
 
 /// Reads an environment variable (replaceable in tests).
 pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
@@ -34,8 +37,8 @@ impl std::fmt::Debug for Credentials {
 pub struct Config {
     /// The region requests go to.
     pub region: String,
-    /// The credentials they are signed with, if any were found.
-    pub credentials: Option<Credentials>,
+    /// The keys they are signed with.
+    pub credentials: Keys,
     /// `AWS_ENDPOINT_URL`, else the profile's `endpoint_url`.
     endpoint: Option<String>,
     /// Endpoints by service: `AWS_ENDPOINT_URL_<SERVICE>` (keyed by `<SERVICE>`),
@@ -50,16 +53,21 @@ impl Config {
             .or_else(|| env("AWS_DEFAULT_PROFILE"))
             .unwrap_or_else(|| "default".to_owned());
         let home = env("HOME").map(PathBuf::from);
-        let file = |variable: &str, default: &str| {
+        let path = |variable: &str, default: &str| {
             env(variable)
                 .map(PathBuf::from)
                 .or_else(|| home.as_ref().map(|home| home.join(".aws").join(default)))
+        };
+        let config_path = path("AWS_CONFIG_FILE", "config");
+        let credentials_path = path("AWS_SHARED_CREDENTIALS_FILE", "credentials");
+        let file = |path: &Option<PathBuf>| {
+            path.as_ref()
                 .and_then(|path| std::fs::read_to_string(path).ok())
                 .map(|text| parse_profiles(&text))
                 .unwrap_or_default()
         };
-        let config_file = file("AWS_CONFIG_FILE", "config");
-        let credentials_file = file("AWS_SHARED_CREDENTIALS_FILE", "credentials");
+        let config_file = file(&config_path);
+        let credentials_file = file(&credentials_path);
         let config_section = if profile_name == "default" {
             "default".to_owned()
         } else {
@@ -93,10 +101,54 @@ impl Config {
                 secret_access_key,
                 session_token: setting("aws_session_token"),
             });
-        let credentials = if explicit {
+        let fixed = if explicit {
             from_profile.or(from_env)
         } else {
             from_env.or(from_profile)
+        };
+        let credentials = match fixed {
+            Some(fixed) => Keys::Fixed(fixed),
+            None => {
+                // The rest of the chain: what the profile says (a process, SSO, a
+                // role), a web identity, the container's or the instance's role.
+                let files: Vec<_> = [
+                    (EnvConfigFileKind::Config, config_path, profile.is_some()),
+                    (
+                        EnvConfigFileKind::Credentials,
+                        credentials_path,
+                        credentials_file.contains_key(&profile_name),
+                    ),
+                ]
+                .into_iter()
+                .filter_map(|(kind, path, has)| path.map(|path| (kind, path, has)))
+                .filter(|(_, path, _)| path.is_file())
+                .collect();
+                let in_files = files.iter().any(|(_, _, has)| *has);
+                let sources = Sources {
+                    profile: in_files.then(|| credentials::Profile {
+                        name: profile_name.clone(),
+                        files: files
+                            .into_iter()
+                            .map(|(kind, path, _)| (kind, path))
+                            .collect(),
+                    }),
+                    web_identity: env("AWS_WEB_IDENTITY_TOKEN_FILE")
+                        .zip(env("AWS_ROLE_ARN"))
+                        .map(|(file, role)| {
+                            (PathBuf::from(file), role, env("AWS_ROLE_SESSION_NAME"))
+                        }),
+                    container: env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI").is_some()
+                        || env("AWS_CONTAINER_CREDENTIALS_FULL_URI").is_some(),
+                    instance_metadata: !env("AWS_EC2_METADATA_DISABLED")
+                        .is_some_and(|value| value.eq_ignore_ascii_case("true")),
+                    region: region.clone(),
+                };
+                if sources.any() {
+                    Keys::Chain(Chain::new(sources))
+                } else {
+                    Keys::None
+                }
+            }
         };
         let ignore = env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
             .is_some_and(|value| value == "true")
@@ -124,7 +176,8 @@ impl Config {
                 }
             }
         }
-        for service in SERVICE_IDS {
+        let sdk_services = super::sdk::SERVICES.iter().map(|service| service.id);
+        for service in SERVICE_IDS.iter().copied().chain(sdk_services) {
             let name = env_name(service);
             if let Some(url) = env(&format!("AWS_ENDPOINT_URL_{name}")) {
                 config.service_endpoints.insert(name, url);
@@ -162,7 +215,8 @@ impl Config {
     }
 }
 
-/// The service ids whose `AWS_ENDPOINT_URL_<SERVICE>` variables are read.
+/// The service ids whose `AWS_ENDPOINT_URL_<SERVICE>` variables are read, besides
+/// those of the services `aws-sdk:*` calls.
 const SERVICE_IDS: &[&str] = &[
     "DynamoDB",
     "SQS",
@@ -265,6 +319,14 @@ mod tests {
         Config::from_env(&|name| vars.get(name).cloned())
     }
 
+    /// The fixed keys of `config`.
+    fn fixed(config: &Config) -> &Credentials {
+        match &config.credentials {
+            Keys::Fixed(keys) => keys,
+            other => panic!("no fixed keys: {other:?}"),
+        }
+    }
+
     #[test]
     fn the_environment_names_region_keys_and_endpoints() {
         let config = config(&[
@@ -273,9 +335,10 @@ mod tests {
             ("AWS_SECRET_ACCESS_KEY", "secret"),
             ("AWS_ENDPOINT_URL", "http://127.0.0.1:5000/"),
             ("AWS_ENDPOINT_URL_SECRETS_MANAGER", "http://127.0.0.1:6000"),
+            ("AWS_ENDPOINT_URL_TEXTRACT", "http://127.0.0.1:7000"),
         ]);
         assert_eq!(config.region, "eu-west-1");
-        assert_eq!(config.credentials.clone().unwrap().access_key_id, "AKID");
+        assert_eq!(fixed(&config).access_key_id, "AKID");
         assert_eq!(
             config.endpoint("DynamoDB", "dynamodb"),
             "http://127.0.0.1:5000"
@@ -284,16 +347,23 @@ mod tests {
             config.endpoint("Secrets Manager", "secretsmanager"),
             "http://127.0.0.1:6000"
         );
+        assert_eq!(
+            config.endpoint("Textract", "textract"),
+            "http://127.0.0.1:7000"
+        );
     }
 
     #[test]
     fn without_overrides_the_endpoint_is_aws() {
-        let config = config(&[("AWS_REGION", "ap-south-1")]);
+        let config = config(&[
+            ("AWS_REGION", "ap-south-1"),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+        ]);
         assert_eq!(
             config.endpoint("DynamoDB", "dynamodb"),
             "https://dynamodb.ap-south-1.amazonaws.com"
         );
-        assert!(config.credentials.is_none());
+        assert!(matches!(config.credentials, Keys::None));
     }
 
     #[test]
@@ -319,7 +389,7 @@ mod tests {
             ("AWS_ACCESS_KEY_ID", "ENV"),
             ("AWS_SECRET_ACCESS_KEY", "env"),
         ]);
-        let keys = dev.credentials.clone().unwrap();
+        let keys = fixed(&dev);
         assert_eq!(
             (keys.access_key_id.as_str(), keys.session_token.as_deref()),
             ("DEV", Some("token"))
@@ -339,7 +409,7 @@ mod tests {
             ("AWS_ACCESS_KEY_ID", "ENV"),
             ("AWS_SECRET_ACCESS_KEY", "env"),
         ]);
-        assert_eq!(default.credentials.unwrap().access_key_id, "ENV");
+        assert_eq!(fixed(&default).access_key_id, "ENV");
         let ignored = config(&[
             ("AWS_ENDPOINT_URL", "http://x"),
             ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"),
@@ -348,5 +418,53 @@ mod tests {
             ignored.endpoint("SQS", "sqs"),
             "https://sqs.us-east-1.amazonaws.com"
         );
+    }
+
+    #[test]
+    fn without_keys_the_rest_of_the_chain_is_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("config");
+        std::fs::write(
+            &file,
+            "[profile ci]\ncredential_process = /bin/true\n[profile sso]\nsso_session = s\n",
+        )
+        .unwrap();
+        let file = file.to_str().unwrap();
+        let chain = |vars: &[(&str, &str)]| match config(vars).credentials {
+            Keys::Chain(chain) => chain.sources().clone(),
+            other => panic!("not a chain: {other:?}"),
+        };
+        let ci = chain(&[("AWS_CONFIG_FILE", file), ("AWS_PROFILE", "ci")]);
+        assert_eq!(ci.profile.unwrap().name, "ci");
+        assert!(ci.instance_metadata && !ci.container && ci.web_identity.is_none());
+        let eks = chain(&[
+            ("AWS_WEB_IDENTITY_TOKEN_FILE", "/var/token"),
+            ("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/r"),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+        ]);
+        assert!(eks.profile.is_none() && !eks.instance_metadata);
+        assert_eq!(
+            eks.web_identity,
+            Some((
+                PathBuf::from("/var/token"),
+                "arn:aws:iam::123456789012:role/r".to_owned(),
+                None
+            ))
+        );
+        let ecs = chain(&[
+            (
+                "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+                "/v2/credentials/x",
+            ),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+        ]);
+        assert!(ecs.container);
+        // A profile that is in neither file is not asked.
+        let missing = config(&[
+            ("AWS_CONFIG_FILE", file),
+            ("AWS_PROFILE", "nobody"),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+        ]);
+        assert!(matches!(missing.credentials, Keys::None));
     }
 }

@@ -92,7 +92,8 @@ impl Aws {
                     .map(|(_, bytes)| bytes.clone())
                     .unwrap_or_default(),
             };
-            let signature = signature_headers(self.signing("execute-api"), &request)
+            let keys = self.config.credentials.get().await;
+            let signature = signature_headers(self.signing(&keys, "execute-api"), &request)
                 .map_err(|why| unsent("ApiGateway", why))?;
             headers.extend(signature);
         }

@@ -63,8 +63,8 @@ impl Response {
 /// Why no answer came.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unsent {
-    /// No credentials were found to sign with.
-    NoCredentials,
+    /// No credentials were found to sign with, for this reason.
+    NoCredentials(String),
     /// The request could not be made or sent, or no answer came in time.
     Failed(String),
 }
@@ -72,8 +72,8 @@ pub enum Unsent {
 /// How a request is signed.
 #[derive(Debug, Clone, Copy)]
 pub struct Signing<'a> {
-    /// With these credentials (none found: the request is not sent).
-    pub credentials: Option<&'a Credentials>,
+    /// With these credentials, or why none were found (the request is not sent).
+    pub credentials: Result<&'a Credentials, &'a str>,
     /// For this region.
     pub region: &'a str,
     /// For the service of this signing name.
@@ -91,7 +91,9 @@ pub async fn send(
     mut request: Request,
     task: &TaskContext<'_>,
 ) -> Result<Response, Unsent> {
-    let credentials = signing.credentials.ok_or(Unsent::NoCredentials)?;
+    let credentials = signing
+        .credentials
+        .map_err(|why| Unsent::NoCredentials(why.to_owned()))?;
     let signature = signature(credentials, signing, &request)
         .map_err(|error| Unsent::Failed(format!("cannot sign the request: {error}")))?;
     request.headers.extend(signature);
@@ -108,7 +110,9 @@ pub fn signature_headers(
     signing: Signing<'_>,
     request: &Request,
 ) -> Result<Vec<(String, String)>, Unsent> {
-    let credentials = signing.credentials.ok_or(Unsent::NoCredentials)?;
+    let credentials = signing
+        .credentials
+        .map_err(|why| Unsent::NoCredentials(why.to_owned()))?;
     signature(credentials, signing, request)
         .map_err(|error| Unsent::Failed(format!("cannot sign the request: {error}")))
 }
@@ -121,7 +125,9 @@ pub fn send_blocking(
     mut request: Request,
     timeout: Duration,
 ) -> Result<Response, Unsent> {
-    let credentials = signing.credentials.ok_or(Unsent::NoCredentials)?;
+    let credentials = signing
+        .credentials
+        .map_err(|why| Unsent::NoCredentials(why.to_owned()))?;
     let signature = signature(credentials, signing, &request)
         .map_err(|error| Unsent::Failed(format!("cannot sign the request: {error}")))?;
     request.headers.extend(signature);
@@ -199,12 +205,9 @@ pub const NO_CREDENTIALS: &str = "Unable to load AWS credentials from any provid
 /// the service whose errors start `prefix`.
 pub fn unsent(prefix: &str, unsent: Unsent) -> TaskError {
     match unsent {
-        Unsent::NoCredentials => TaskError::new(
+        Unsent::NoCredentials(why) => TaskError::new(
             format!("{prefix}.SdkClientException"),
-            format!(
-                "{NO_CREDENTIALS}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a \
-                 profile in ~/.aws/credentials"
-            ),
+            format!("{NO_CREDENTIALS}: {why}"),
         ),
         Unsent::Failed(why) => TaskError::new(
             format!("{prefix}.SdkClientException"),

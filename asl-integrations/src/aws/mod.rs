@@ -4,6 +4,7 @@
 //! Signature Version 4 and configured as the AWS SDKs are ([`config`]).
 
 pub mod config;
+pub mod credentials;
 mod gateway;
 mod http;
 mod jobs;
@@ -17,7 +18,7 @@ use serde_json::Value;
 
 use asl_runtime::task::{TaskContext, TaskError};
 
-pub use config::Config;
+pub use config::{Config, Credentials};
 use optimized::Optimized;
 pub use s3::S3Objects;
 
@@ -54,6 +55,12 @@ impl Aws {
     pub fn buckets_on_s3(&self, env: config::Env<'_>) -> bool {
         env("ASL_S3").is_some_and(|value| value == "aws")
             || self.config.configured_endpoint("S3").is_some()
+    }
+
+    /// Whether requests can be signed: keys are configured, or the credentials
+    /// chain gives some now (it is asked, and may wait for the services it asks).
+    pub fn has_credentials(&self) -> bool {
+        self.config.credentials.get_blocking().is_ok()
     }
 
     /// Whether a Task of `resource` (its ARN) calls an AWS service asl calls.
@@ -127,10 +134,15 @@ impl Aws {
         })
     }
 
-    /// How requests to the service signed as `name` are signed.
-    fn signing<'a>(&'a self, name: &'a str) -> http::Signing<'a> {
+    /// How requests to the service signed as `name` are signed, with `keys`
+    /// (see [`credentials::Keys::get`]).
+    fn signing<'a>(
+        &'a self,
+        keys: &'a Result<Credentials, String>,
+        name: &'a str,
+    ) -> http::Signing<'a> {
         http::Signing {
-            credentials: self.config.credentials.as_ref(),
+            credentials: keys.as_ref().map_err(String::as_str),
             region: &self.config.region,
             name,
             s3: false,
@@ -148,7 +160,8 @@ impl Aws {
         task: &TaskContext<'_>,
         error: impl FnOnce(&http::Response) -> TaskError,
     ) -> Result<http::Response, TaskError> {
-        let response = http::send(&self.agent, self.signing(name), request, task)
+        let keys = self.config.credentials.get().await;
+        let response = http::send(&self.agent, self.signing(&keys, name), request, task)
             .await
             .map_err(|why| http::unsent(prefix, why))?;
         if (200..300).contains(&response.status) {

@@ -12,9 +12,9 @@ use std::time::Duration;
 
 use asl_runtime::hooks::ObjectStore;
 
-use super::Aws;
 use super::http::{Request, Response, Signing, send, send_blocking, unsent};
 use super::protocol::{encode, request_id};
+use super::{Aws, Credentials};
 
 /// The error prefix of S3 errors.
 const PREFIX: &str = "S3";
@@ -120,7 +120,8 @@ impl Aws {
             headers,
             body,
         };
-        let response = send(&self.agent, self.s3_signing(), request, task)
+        let keys = self.config.credentials.get().await;
+        let response = send(&self.agent, self.s3_signing(&keys), request, task)
             .await
             .map_err(|why| unsent(PREFIX, why))?;
         if !(200..300).contains(&response.status) {
@@ -147,10 +148,10 @@ impl Aws {
     }
 
     /// How S3 requests are signed.
-    fn s3_signing(&self) -> Signing<'_> {
+    fn s3_signing<'a>(&'a self, keys: &'a Result<Credentials, String>) -> Signing<'a> {
         Signing {
             s3: true,
-            ..self.signing("s3")
+            ..self.signing(keys, "s3")
         }
     }
 
@@ -358,9 +359,10 @@ impl S3Objects {
             )],
             body,
         };
+        let keys = self.aws.config.credentials.get_blocking();
         let response = send_blocking(
             &self.aws.agent,
-            self.aws.s3_signing(),
+            self.aws.s3_signing(&keys),
             request,
             OBJECT_TIMEOUT,
         )
@@ -380,7 +382,7 @@ impl S3Objects {
 
 fn unsent_text(unsent: &super::http::Unsent) -> String {
     match unsent {
-        super::http::Unsent::NoCredentials => "no AWS credentials were found".to_owned(),
+        super::http::Unsent::NoCredentials(why) => format!("no AWS credentials were found: {why}"),
         super::http::Unsent::Failed(why) => why.clone(),
     }
 }
