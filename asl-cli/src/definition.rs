@@ -5,8 +5,8 @@ use std::io;
 use std::path::Path;
 
 use asl_codegen::diagnostic::render::Style;
-use asl_codegen::ir::Machine;
 use asl_codegen::ir::state::{StateKind, Task};
+use asl_codegen::ir::{Machine, Workflow};
 use asl_codegen::{Settings, SourceFile, Syntax};
 use asl_integrations::aws::Aws;
 
@@ -23,16 +23,15 @@ pub(crate) enum Refusal {
     Unsupported,
 }
 
-/// The Rust module (items, formatted) for the definition in `file` (`-`: stdin).
-/// Warnings go to stderr; errors too, and then nothing is generated. With
-/// `warn`, also a warning for each Task naming an AWS service integration asl
-/// does not call (`asl run` says it when it refuses to run them instead).
-pub(crate) fn generate(
+/// The checked definition in `file` (`-`: stdin): its source and its workflow.
+/// Warnings go to stderr; errors too, and then there is no workflow and
+/// `refused` (what was not done) ends the message.
+pub(crate) fn checked(
     file: &str,
     color: ColorChoice,
-    warn: bool,
+    refused: &str,
     io: &mut Io<'_>,
-) -> io::Result<Result<String, Refusal>> {
+) -> io::Result<Result<(SourceFile, Workflow), Refusal>> {
     let source = match read(file, io) {
         Ok(source) => source,
         Err(error) => {
@@ -48,13 +47,32 @@ pub(crate) fn generate(
             checked.diagnostics.render(&source, style(color, io))
         )?;
     }
-    let Some(workflow) = checked.workflow else {
-        writeln!(
-            io.stderr,
-            "error: `{}` is invalid; no code was generated",
-            source.name()
-        )?;
-        return Ok(Err(Refusal::Invalid));
+    match checked.workflow {
+        Some(workflow) => Ok(Ok((source, workflow))),
+        None => {
+            writeln!(
+                io.stderr,
+                "error: `{}` is invalid; {refused}",
+                source.name()
+            )?;
+            Ok(Err(Refusal::Invalid))
+        }
+    }
+}
+
+/// The Rust module (items, formatted) for the definition in `file` (`-`: stdin).
+/// Warnings go to stderr; errors too, and then nothing is generated. With
+/// `warn`, also a warning for each Task naming an AWS service integration asl
+/// does not call (`asl run` says it when it refuses to run them instead).
+pub(crate) fn generate(
+    file: &str,
+    color: ColorChoice,
+    warn: bool,
+    io: &mut Io<'_>,
+) -> io::Result<Result<String, Refusal>> {
+    let (source, workflow) = match checked(file, color, "no code was generated", io)? {
+        Ok(checked) => checked,
+        Err(refusal) => return Ok(Err(refusal)),
     };
     if warn {
         warn_unserved(&workflow.machine, &source, io)?;
@@ -133,7 +151,7 @@ pub(crate) fn read(file: &str, io: &mut Io<'_>) -> io::Result<SourceFile> {
 
 /// The state machine's name (`$$.StateMachine.Name`): the file's name without its
 /// definition extension, `workflow` for stdin.
-fn machine_name(file: &str) -> String {
+pub(crate) fn machine_name(file: &str) -> String {
     const EXTENSIONS: [&str; 6] = [
         ".asl.json",
         ".asl.yaml",

@@ -7,6 +7,7 @@ mod check;
 mod definition;
 mod executions;
 mod generate;
+mod graph;
 mod run;
 mod serve;
 
@@ -21,6 +22,7 @@ pub use build::build;
 pub use check::check;
 pub use executions::executions;
 pub use generate::generate;
+pub use graph::graph;
 pub use run::execute;
 pub use serve::serve;
 
@@ -58,6 +60,15 @@ pub enum Command {
     /// Exit status: 0 when the binary was written, 1 when the definition is invalid
     /// (its diagnostics are on stderr), 2 for I/O or compile errors.
     Build(BuildArgs),
+    /// Draw a definition: its states, transitions, Choice rules, Catch edges,
+    /// Parallel branches and Map processors.
+    ///
+    /// `--format svg` (the default) is laid out by asl itself; `dot` is for
+    /// Graphviz (`dot -Tpng`), `mermaid` for Markdown pages (GitHub, GitLab).
+    ///
+    /// Exit status: 0 when the picture was written, 1 when the definition is
+    /// invalid (its diagnostics are on stderr), 2 for I/O errors.
+    Graph(GraphArgs),
     /// Compile a definition (cached) and run one execution.
     ///
     /// Compiled workflows are cached in $ASL_CACHE_DIR, else $XDG_CACHE_HOME/asl,
@@ -236,6 +247,34 @@ pub struct GenArgs {
     pub color: ColorChoice,
 }
 
+/// Arguments of `asl graph`.
+#[derive(Debug, clap::Args)]
+pub struct GraphArgs {
+    /// The definition; `-` reads standard input.
+    #[arg(value_name = "FILE")]
+    pub file: String,
+    /// The picture's format.
+    #[arg(short, long, value_enum, default_value_t = GraphFormat::Svg)]
+    pub format: GraphFormat,
+    /// Write the picture to this file instead of standard output.
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    /// When to colour diagnostics.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// Formats of `asl graph`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// An SVG image, laid out by asl.
+    Svg,
+    /// Graphviz DOT.
+    Dot,
+    /// A Mermaid flowchart.
+    Mermaid,
+}
+
 /// Arguments of `asl build`.
 #[derive(Debug, clap::Args)]
 pub struct BuildArgs {
@@ -374,6 +413,7 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> io::Result<u8> {
         Command::Check(args) => check(&args, io),
         Command::Gen(args) => generate(&args, io),
         Command::Build(args) => build(&args, io),
+        Command::Graph(args) => graph(&args, io),
         Command::Run(args) => execute(&args, io),
         Command::Bench(args) => bench(&args, io),
         Command::Executions(args) => executions(&args, io),

@@ -12,6 +12,7 @@ pub mod builder;
 mod check;
 pub mod codegen;
 pub mod diagnostic;
+pub mod graph;
 pub mod ir;
 pub mod source;
 pub mod spec;
