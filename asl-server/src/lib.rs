@@ -28,6 +28,7 @@ pub mod api;
 pub mod arn;
 pub mod catalog;
 pub mod host;
+pub mod metrics;
 pub mod protocol;
 mod server;
 pub mod time;

@@ -9,6 +9,8 @@ use asl_engine::Control;
 use asl_engine::store::StoreError;
 use asl_runtime::arn::{Account, InvalidAccount};
 use asl_store_sqlite::SqliteStore;
+
+use crate::metrics::Metrics;
 use tokio::net::TcpListener;
 
 use crate::catalog::{Catalog, CatalogError, SqliteCatalog};
@@ -72,6 +74,8 @@ pub struct AppState {
     pub config: Config,
     /// Its mock configuration, read when it opened.
     pub mocks: Option<MockConfig>,
+    /// The metrics `GET /metrics` shows.
+    pub metrics: Metrics,
 }
 
 impl AppState {
@@ -167,6 +171,7 @@ impl Server {
         let catalog = Arc::new(SqliteCatalog::open(dir.join("catalog.db"))?);
         let db = dir.join("executions.db");
         let store = Arc::new(SqliteStore::open(&db)?);
+        let metrics = Metrics::new(Arc::clone(&store) as Arc<dyn asl_engine::store::Store>);
         let control = Arc::new(Control::new(store));
         // The cache is shared with `asl run` and `asl build` when the environment
         // names one, so that the runtime is compiled once for all of them.
@@ -183,6 +188,7 @@ impl Server {
                 host,
                 config,
                 mocks,
+                metrics,
             }),
             actions: crate::api::actions(),
         })
@@ -202,7 +208,10 @@ impl Server {
     /// (`tower::ServiceExt::oneshot`).
     pub fn into_router(self) -> axum::Router {
         let auth = self.state.config.auth.clone();
-        protocol::router(self.actions, self.state, auth)
+        let pages = axum::Router::new()
+            .route("/metrics", axum::routing::get(metrics_page))
+            .with_state(Arc::clone(&self.state));
+        pages.merge(protocol::router(self.actions, self.state, auth))
     }
 
     /// Answers requests on `listener` until `shutdown` completes, then finishes
@@ -235,4 +244,20 @@ impl Server {
             .with_graceful_shutdown(shutdown)
             .await
     }
+}
+
+/// `GET /metrics`, in Prometheus's text format.
+async fn metrics_page(
+    axum::extract::State(state): axum::extract::State<Arc<AppState>>,
+) -> impl axum::response::IntoResponse {
+    let page = tokio::task::spawn_blocking(move || state.metrics.render())
+        .await
+        .unwrap_or_default();
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        page,
+    )
 }

@@ -28,8 +28,8 @@ mod compact;
 
 use asl_engine::history::HistoryEvent;
 use asl_engine::store::{
-    Ack, BackendError, Checkpoint, Created, ExecutionRecord, ExecutionStatus, Identity, Position,
-    Store, StoreError, from_unix_millis as from_millis, unix_millis as millis,
+    Ack, BackendError, Checkpoint, Committed, Created, ExecutionRecord, ExecutionStatus, Identity,
+    Position, Store, StoreError, from_unix_millis as from_millis, unix_millis as millis,
 };
 
 /// How hard each commit waits for the disk (SQLite's `synchronous` in WAL mode).
@@ -254,6 +254,40 @@ impl Store for SqliteStore {
             notes.push((key, value));
         }
         Ok(notes)
+    }
+
+    fn committed_after(&self, cursor: u64, limit: usize) -> Result<Vec<Committed>, StoreError> {
+        // A transition's rowid grows with each commit, whichever process wrote it.
+        let connection = self.read();
+        let mut statement = connection
+            .prepare_cached(
+                "SELECT rowid, arn, events FROM transitions WHERE rowid > ?1 ORDER BY rowid LIMIT ?2",
+            )
+            .map_err(backend)?;
+        let cursor = i64::try_from(cursor).unwrap_or(i64::MAX);
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = statement
+            .query_map(rusqlite::params![cursor, limit], |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                ))
+            })
+            .map_err(backend)?;
+        let mut committed = Vec::new();
+        for row in rows {
+            let (rowid, arn, events) = row.map_err(backend)?;
+            let mut events: Vec<HistoryEvent> = serde_json::from_str(&events)
+                .map_err(|error| StoreError::Corrupt(format!("history of {arn}: {error}")))?;
+            compact::expand(&mut events);
+            committed.push(Committed {
+                cursor: u64::try_from(rowid).unwrap_or_default(),
+                arn,
+                events,
+            });
+        }
+        Ok(committed)
     }
 }
 

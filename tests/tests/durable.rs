@@ -409,6 +409,14 @@ impl Store for Recording {
     ) -> Result<Vec<(String, String)>, asl_engine::store::StoreError> {
         self.inner.notes_under(prefix)
     }
+
+    fn committed_after(
+        &self,
+        cursor: u64,
+        limit: usize,
+    ) -> Result<Vec<asl_engine::store::Committed>, asl_engine::store::StoreError> {
+        self.inner.committed_after(cursor, limit)
+    }
 }
 
 #[test]

@@ -255,6 +255,46 @@ pub async fn keeps_concurrent_executions_apart(store: &dyn Store) {
     }
 }
 
+/// Every checkpoint is read back by whoever follows all executions, in commit
+/// order, from any cursor on, in pages; a second start of an ARN adds nothing.
+pub async fn reads_commits_in_order(store: &dyn Store) {
+    assert_eq!(store.committed_after(0, 10), Ok(Vec::new()));
+    let mut recorders = [Recorder::after(0), Recorder::after(0)];
+    let order = [("x", 0), ("y", 0), ("x", 1), ("x", 2), ("y", 1)];
+    for (name, seq) in order {
+        let recorder = &mut recorders[usize::from(name == "y")];
+        let ack = store.commit(checkpoint(name, seq, ExecutionStatus::Running, recorder));
+        assert_eq!(ack.await, Ok(Created::New));
+    }
+    let again = checkpoint("x", 0, ExecutionStatus::Running, &mut Recorder::after(0));
+    assert!(matches!(
+        store.commit(again).await,
+        Ok(Created::Existing(_))
+    ));
+    let all = store.committed_after(0, 100).unwrap();
+    let read: Vec<(String, u64)> = all
+        .iter()
+        .map(|committed| (committed.arn.clone(), committed.events[0].id))
+        .collect();
+    let expected: Vec<(String, u64)> = [("x", 1), ("y", 1), ("x", 2), ("x", 3), ("y", 2)]
+        .iter()
+        .map(|(name, id)| (identity(name).arn, *id))
+        .collect();
+    assert_eq!(read, expected);
+    assert!(all.windows(2).all(|pair| pair[0].cursor < pair[1].cursor));
+    // In pages of two, from each cursor.
+    let mut cursor = 0;
+    let mut paged = Vec::new();
+    loop {
+        let page = store.committed_after(cursor, 2).unwrap();
+        let Some(last) = page.last() else { break };
+        assert!(page.len() <= 2);
+        cursor = last.cursor;
+        paged.extend(page);
+    }
+    assert_eq!(paged, all);
+}
+
 /// Runs every rule of the suite, each on a fresh store from `make`.
 pub async fn check<S: Store>(mut make: impl FnMut() -> S) {
     keeps_the_checkpoint_rules(&make()).await;
@@ -263,6 +303,7 @@ pub async fn check<S: Store>(mut make: impl FnMut() -> S) {
     keeps_the_last_note(&make()).await;
     lists_notes_by_prefix(&make()).await;
     keeps_concurrent_executions_apart(&make()).await;
+    reads_commits_in_order(&make()).await;
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
-use super::{Ack, Checkpoint, Created, ExecutionRecord, Store, StoreError};
+use super::{Ack, Checkpoint, Committed, Created, ExecutionRecord, Store, StoreError};
 use crate::history::HistoryEvent;
 
 /// Keeps executions in memory, with the same rules as a durable store: a first
@@ -20,6 +20,9 @@ struct Executions {
     callbacks: HashMap<String, String>,
     notes: BTreeMap<String, String>,
     by_arn: HashMap<String, (ExecutionRecord, Vec<HistoryEvent>)>,
+    /// Each checkpoint applied, in order: its execution and the range of its
+    /// events in that execution's history.
+    log: Vec<(String, std::ops::Range<usize>)>,
 }
 
 impl MemoryStore {
@@ -92,6 +95,23 @@ impl Store for MemoryStore {
         Ok(self.lock().notes.get(key).cloned())
     }
 
+    fn committed_after(&self, cursor: u64, limit: usize) -> Result<Vec<Committed>, StoreError> {
+        let executions = self.lock();
+        let first = usize::try_from(cursor).unwrap_or(usize::MAX);
+        Ok(executions
+            .log
+            .iter()
+            .enumerate()
+            .skip(first)
+            .take(limit)
+            .map(|(index, (arn, range))| Committed {
+                cursor: index as u64 + 1,
+                arn: arn.clone(),
+                events: executions.by_arn[arn].1[range.clone()].to_vec(),
+            })
+            .collect())
+    }
+
     fn notes_under(&self, prefix: &str) -> Result<Vec<(String, String)>, StoreError> {
         Ok(self
             .lock()
@@ -124,6 +144,7 @@ impl Executions {
                     return Err(conflict());
                 }
                 self.order.push(arn.clone());
+                self.log.push((arn.clone(), 0..events.len()));
                 let record = ExecutionRecord { identity, position };
                 self.by_arn.insert(arn, (record, events));
             }
@@ -137,7 +158,9 @@ impl Executions {
                 let kept = record.position.variables.take();
                 record.position = position;
                 record.position.variables = record.position.variables.take().or(kept);
+                let added = history.len()..history.len() + events.len();
                 history.extend(events);
+                self.log.push((arn, added));
             }
         }
         Ok(Created::New)

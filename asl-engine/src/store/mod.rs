@@ -293,6 +293,22 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
 
     /// Every note whose key starts with `prefix`, as (key, value), in key order.
     fn notes_under(&self, prefix: &str) -> Result<Vec<(String, String)>, StoreError>;
+
+    /// The checkpoints committed after `cursor` (0: from the first), in the order
+    /// they were committed, at most `limit` of them: what follows every execution
+    /// as it goes (metrics, execution logs, a live console) reads them.
+    fn committed_after(&self, cursor: u64, limit: usize) -> Result<Vec<Committed>, StoreError>;
+}
+
+/// The events one checkpoint added, as [`Store::committed_after`] reads them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Committed {
+    /// Where it stands among all commits: read on after it.
+    pub cursor: u64,
+    /// The execution's ARN.
+    pub arn: String,
+    /// The history events it added.
+    pub events: Vec<HistoryEvent>,
 }
 
 /// The acknowledgement of a [`Store::commit`]: resolves once the checkpoint is

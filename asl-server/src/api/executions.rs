@@ -16,7 +16,7 @@ use super::paging::{MAX_RESULTS, Paging};
 use super::state_machines::{ARN, NAME};
 use crate::arn::{self, Qualifier};
 use crate::catalog::{Listed, MachineType, StateMachine};
-use crate::host::HostError;
+use crate::host::{DefinitionId, HostError};
 use crate::protocol::{ApiError, ErrorCode, Kind, Member, Request};
 use crate::server::AppState;
 use crate::time::Timestamp;
@@ -239,11 +239,13 @@ pub async fn start(state: Arc<AppState>, input: StartInput) -> Result<StartOutpu
             "express:{}:{name}:{express_id}",
             target.machine.name,
         ));
-        let host = state.host.clone();
+        let state = Arc::clone(&state);
+        let machine = target.machine.arn.clone();
         tokio::spawn(async move {
-            let run = host.run_with(&id, (&name, &express_id), execution_input, test_case);
-            if let Err(error) = tokio::time::timeout(EXPRESS_LIMIT, run).await {
-                tracing::warn!(%error, "an EXPRESS execution ran past five minutes");
+            let run = (name.as_str(), express_id.as_str());
+            let ended = run_express(&state, &machine, &id, run, execution_input, test_case);
+            if ended.await.is_err() {
+                tracing::warn!("an EXPRESS execution ran past five minutes");
             }
         });
         return Ok(StartOutput {
@@ -335,10 +337,9 @@ pub async fn start_sync(state: Arc<AppState>, input: StartInput) -> Result<SyncO
         .map_err(host_error)?;
     let started = SystemTime::now();
     let express_id = uuid::Uuid::new_v4().to_string();
-    let run = state
-        .host
-        .run_with(&id, (&name, &express_id), execution_input, test_case);
-    let ended = tokio::time::timeout(EXPRESS_LIMIT, run).await;
+    let run = (name.as_str(), express_id.as_str());
+    let machine = &target.machine.arn;
+    let ended = run_express(&state, machine, &id, run, execution_input, test_case).await;
     let stopped = SystemTime::now();
     let (status, output, error, cause) = match ended {
         Ok(Ok(Ended::Succeeded(output))) => ("SUCCEEDED", Some(output.to_string()), None, None),
@@ -381,6 +382,33 @@ pub async fn start_sync(state: Arc<AppState>, input: StartInput) -> Result<SyncO
             "billedDurationInMilliseconds": billed.max(100),
         }),
     })
+}
+
+/// Runs an EXPRESS execution of `machine` (its ARN) to its end, five minutes
+/// at most, counted in the server's metrics.
+async fn run_express(
+    state: &AppState,
+    machine: &str,
+    id: &DefinitionId,
+    run: (&str, &str),
+    input: Value,
+    test_case: Option<String>,
+) -> Result<Result<Ended, HostError>, tokio::time::error::Elapsed> {
+    state.metrics.express_started(machine);
+    let started = std::time::Instant::now();
+    let running = state.host.run_with(id, run, input, test_case);
+    let ended = tokio::time::timeout(EXPRESS_LIMIT, running).await;
+    let status = match &ended {
+        Ok(Ok(Ended::Succeeded(_))) => Some("SUCCEEDED"),
+        Ok(Ok(Ended::Failed { .. })) => Some("FAILED"),
+        Ok(Err(_)) => None,
+        Err(_) => Some("TIMED_OUT"),
+    };
+    if let Some(status) = status {
+        let seconds = started.elapsed().as_secs_f64();
+        state.metrics.express_ended(machine, status, seconds);
+    }
+    ended
 }
 
 /// The request of the actions on one execution.

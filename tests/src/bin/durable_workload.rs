@@ -14,7 +14,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use asl_engine::history::HistoryEvent;
-use asl_engine::store::{Ack, Checkpoint, Created, ExecutionRecord, Store, StoreError};
+use asl_engine::store::{Ack, Checkpoint, Committed, Created, ExecutionRecord, Store, StoreError};
 use asl_engine::{Engine, EngineError};
 use asl_store_sqlite::SqliteStore;
 use asl_tests::workload;
@@ -69,6 +69,10 @@ impl Store for Logged {
 
     fn notes_under(&self, prefix: &str) -> Result<Vec<(String, String)>, StoreError> {
         self.store.notes_under(prefix)
+    }
+
+    fn committed_after(&self, cursor: u64, limit: usize) -> Result<Vec<Committed>, StoreError> {
+        self.store.committed_after(cursor, limit)
     }
 
     fn execution(&self, arn: &str) -> Result<Option<ExecutionRecord>, StoreError> {
