@@ -145,6 +145,12 @@ pub struct ServeArgs {
     /// of the environment are accepted too.
     #[arg(long, value_name = "FILE")]
     pub credentials: Option<PathBuf>,
+    /// Append the execution logs (one JSON line per history event, as Step
+    /// Functions sends them to CloudWatch Logs, for the state machines whose
+    /// loggingConfiguration level is ALL, ERROR or FATAL) to this file instead of
+    /// stderr.
+    #[arg(long, value_name = "FILE")]
+    pub execution_logs: Option<PathBuf>,
 }
 
 /// How `asl serve` authenticates requests.

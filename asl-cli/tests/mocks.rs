@@ -24,6 +24,13 @@ fn run(case: &str) -> (i32, Value) {
         .args(["--input", r#"{"order": "o-7"}"#, "--mock-config"])
         .arg(fixture("MockConfigFile.json"))
         .args(["--test-case", case])
+        // No AWS account is reached, whatever the environment of the tests.
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_PROFILE")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
         .output()
         .unwrap();
     let stdout: Value = serde_json::from_slice(&output.stdout)
@@ -61,11 +68,16 @@ fn test_cases_run_with_their_mocked_responses() {
 
 #[test]
 fn a_state_the_test_case_does_not_mock_runs_as_bound() {
-    // ChargeCard has neither mock nor binding: reached, it fails the execution
-    // (`States.Runtime`, which no catcher catches), naming how to bind it.
-    let (status, failed) = run("Unmocked");
-    assert_eq!(status, 1);
-    assert_eq!(failed["error"], "States.Runtime");
-    let cause = failed["cause"].as_str().unwrap();
-    assert!(cause.contains("Task state `ChargeCard`"), "{cause}");
+    // ChargeCard has neither mock nor binding: reached, it calls Lambda, as Step
+    // Functions Local calls the service of a state its test case does not mock;
+    // without credentials that fails, and the state's catcher takes the error.
+    let (status, output) = run("Unmocked");
+    assert_eq!(status, 0, "{output}");
+    assert_eq!(output["failure"]["Error"], "Lambda.SdkClientException");
+    let cause = output["failure"]["Cause"].as_str().unwrap();
+    assert!(
+        cause.starts_with("Unable to load AWS credentials from any provider in the chain"),
+        "{cause}"
+    );
+    assert!(cause.contains("Task `ChargeCard`"), "{cause}");
 }

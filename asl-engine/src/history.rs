@@ -66,13 +66,22 @@ impl Recorder {
     }
 
     /// Records an event of `kind` with `details`, at `time`.
+    ///
+    /// It points at the event before it, except where AWS's histories point at
+    /// none (0): the first state entered, after `ExecutionStarted`, and
+    /// `ExecutionAborted`.
     pub fn record_at(&mut self, time: SystemTime, kind: EventType, details: Details) {
         self.last_id += 1;
+        let previous_event_id = match self.last_id - 1 {
+            1 => 0,
+            _ if kind == EventType::ExecutionAborted => 0,
+            previous => previous,
+        };
         self.events.push(HistoryEvent {
             timestamp: event_time(time),
             kind,
             id: self.last_id,
-            previous_event_id: self.last_id - 1,
+            previous_event_id,
             details,
         });
     }

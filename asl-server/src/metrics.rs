@@ -246,7 +246,7 @@ fn seconds(from: DateTime<FixedOffset>, to: DateTime<FixedOffset>) -> f64 {
 /// The ARN of the state machine of execution `arn`
 /// (`arn:aws:states:r:a:execution:NAME:id` → `arn:aws:states:r:a:stateMachine:NAME`;
 /// a Map Run's child executions count as their machine's).
-fn machine_arn(arn: &str) -> String {
+pub(crate) fn machine_arn(arn: &str) -> String {
     let parts: Vec<&str> = arn.splitn(8, ':').collect();
     match parts.as_slice() {
         [

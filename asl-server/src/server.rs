@@ -37,6 +37,10 @@ pub struct Config {
     pub account: Account,
     /// How requests are authenticated: not at all by default.
     pub auth: Auth,
+    /// Where the execution logs of the state machines whose
+    /// `loggingConfiguration` asks for them go: this file (appended to), else
+    /// stderr.
+    pub execution_logs: Option<PathBuf>,
 }
 
 impl Config {
@@ -50,6 +54,7 @@ impl Config {
             mock_config: None,
             account: Account::from_env()?,
             auth: Auth::None,
+            execution_logs: None,
         })
     }
 
@@ -225,6 +230,20 @@ impl Server {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         self.state.deploy_all().map_err(std::io::Error::other)?;
+        let sink: Box<dyn std::io::Write + Send> = match &self.state.config.execution_logs {
+            Some(path) => Box::new(
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)?,
+            ),
+            None => Box::new(std::io::stderr()),
+        };
+        crate::execution_logs::follow(
+            Arc::clone(self.state.control.store()),
+            Arc::clone(&self.state.catalog),
+            Arc::new(std::sync::Mutex::new(sink)),
+        );
         let host = self.state.host.clone();
         tokio::spawn(async move {
             match host.resume().await {
