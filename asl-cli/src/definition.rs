@@ -125,6 +125,25 @@ fn warn_unserved(machine: &Machine, source: &SourceFile, io: &mut Io<'_>) -> io:
     Ok(())
 }
 
+/// Writes `text` to `output`, else to stdout; the exit status: 0, or 2 (and the
+/// reason on stderr) when the file cannot be written.
+pub(crate) fn write_out(output: Option<&Path>, text: &str, io: &mut Io<'_>) -> io::Result<u8> {
+    match output {
+        None => io.stdout.write_all(text.as_bytes())?,
+        Some(path) => {
+            if let Err(error) = std::fs::write(path, text) {
+                writeln!(
+                    io.stderr,
+                    "error: cannot write `{}`: {error}",
+                    path.display()
+                )?;
+                return Ok(2);
+            }
+        }
+    }
+    Ok(0)
+}
+
 /// How to render diagnostics on stderr.
 pub(crate) fn style(color: ColorChoice, io: &Io<'_>) -> Style {
     match color {

@@ -13,18 +13,5 @@ pub fn generate(args: &GenArgs, io: &mut Io<'_>) -> io::Result<u8> {
         Err(Refusal::Invalid | Refusal::Unsupported) => return Ok(1),
         Err(Refusal::Unreadable) => return Ok(2),
     };
-    match &args.output {
-        None => io.stdout.write_all(source.as_bytes())?,
-        Some(path) => {
-            if let Err(error) = std::fs::write(path, source) {
-                writeln!(
-                    io.stderr,
-                    "error: cannot write `{}`: {error}",
-                    path.display()
-                )?;
-                return Ok(2);
-            }
-        }
-    }
-    Ok(0)
+    definition::write_out(args.output.as_deref(), &source, io)
 }

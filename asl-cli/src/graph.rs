@@ -22,18 +22,5 @@ pub fn graph(args: &GraphArgs, io: &mut Io<'_>) -> io::Result<u8> {
         GraphFormat::Dot => dot::render(&graph, &name),
         GraphFormat::Mermaid => mermaid::render(&graph),
     };
-    match &args.output {
-        None => io.stdout.write_all(picture.as_bytes())?,
-        Some(path) => {
-            if let Err(error) = std::fs::write(path, picture) {
-                writeln!(
-                    io.stderr,
-                    "error: cannot write `{}`: {error}",
-                    path.display()
-                )?;
-                return Ok(2);
-            }
-        }
-    }
-    Ok(0)
+    definition::write_out(args.output.as_deref(), &picture, io)
 }

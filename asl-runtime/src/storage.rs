@@ -90,11 +90,7 @@ impl Storage {
         if self.remote.is_none() {
             return self.object(bucket, key);
         }
-        let dir = std::env::temp_dir().join(format!(
-            "asl-results-{}-{}",
-            std::process::id(),
-            crate::context::execution_name()
-        ));
+        let dir = std::env::temp_dir().join(format!("asl-results-{}", uuid::Uuid::new_v4()));
         Ok(dir)
     }
 

@@ -106,14 +106,7 @@ fn executions_survive_being_killed_at_random_points() {
             serde_json::from_str(record.position.output.as_deref().unwrap()).unwrap();
         assert_eq!(output, expected[n as usize], "e{n}");
         let history = store.history(&arn(n)).unwrap();
-        for (index, event) in history.iter().enumerate() {
-            assert_eq!(
-                event.id,
-                index as u64 + 1,
-                "e{n}: ids without gap or duplicate"
-            );
-            assert_eq!(event.previous_event_id, index as u64);
-        }
+        asl_tests::assert_numbered(&history);
         assert_eq!(history[0].kind, EventType::ExecutionStarted);
         assert_eq!(history.last().unwrap().kind, EventType::ExecutionSucceeded);
         histories.insert(arn(n), (record, history));

@@ -62,13 +62,6 @@ fn kinds(history: &[HistoryEvent]) -> Vec<EventType> {
     history.iter().map(|event| event.kind).collect()
 }
 
-fn assert_numbered(history: &[HistoryEvent]) {
-    for (index, event) in history.iter().enumerate() {
-        assert_eq!(event.id, index as u64 + 1, "{history:#?}");
-        assert_eq!(event.previous_event_id, index as u64);
-    }
-}
-
 #[tokio::test]
 async fn every_transition_is_recorded_as_aws_names_the_events() {
     let (engine, charges) = engine(Arc::new(MemoryStore::new()));
@@ -108,7 +101,7 @@ async fn every_transition_is_recorded_as_aws_names_the_events() {
             ExecutionSucceeded
         ]
     );
-    assert_numbered(&history);
+    asl_tests::assert_numbered(&history);
     let scheduled = serde_json::to_value(&history[4]).unwrap();
     assert_eq!(
         scheduled["taskScheduledEventDetails"],
@@ -147,7 +140,7 @@ async fn a_failed_task_fails_the_execution_with_its_error() {
     let history = engine.history("declined").unwrap();
     let tail: Vec<_> = kinds(&history).into_iter().rev().take(2).collect();
     assert_eq!(tail, [EventType::ExecutionFailed, EventType::TaskFailed]);
-    assert_numbered(&history);
+    asl_tests::assert_numbered(&history);
 }
 
 /// A store that can no longer write stops the run, not the process: waiting for the
@@ -224,7 +217,7 @@ async fn a_stopped_execution_is_aborted_with_the_error_and_cause_given() {
         serde_json::to_value(history.last().unwrap()).unwrap()["executionAbortedEventDetails"],
         json!({"error": "Operator", "cause": "changed my mind"})
     );
-    assert_numbered(&history);
+    asl_tests::assert_numbered(&history);
     // Stopping it again changes nothing.
     assert_eq!(engine.stop("stop-me", None, None).await.unwrap(), record);
 }
@@ -328,7 +321,7 @@ fn a_week_long_wait_goes_on_after_a_restart_without_running_anything_again() {
             "the Task ran before the crash"
         );
         let history = engine.history("week").unwrap();
-        assert_numbered(&history);
+        asl_tests::assert_numbered(&history);
         let entered = history
             .iter()
             .filter(|event| event.kind == EventType::WaitStateEntered)
@@ -801,7 +794,7 @@ async fn redrive_on(store: Arc<dyn Store>) {
         "not reserved again"
     );
     let history = engine.history("order").unwrap();
-    assert_numbered(&history);
+    asl_tests::assert_numbered(&history);
     use EventType::*;
     let tail: Vec<EventType> = kinds(&history).into_iter().skip(7).collect();
     assert_eq!(
@@ -926,7 +919,7 @@ async fn an_execution_fails_before_its_history_passes_25000_events() {
     assert_eq!(record.position.status, ExecutionStatus::Failed);
     assert_eq!(record.position.error.as_deref(), Some("States.Runtime"));
     let history = engine.history("long").unwrap();
-    assert_numbered(&history);
+    asl_tests::assert_numbered(&history);
     assert!(
         history.len() <= 25_000 && history.len() > 24_990,
         "{}",
@@ -1237,7 +1230,7 @@ async fn a_control_drives_the_executions_of_machines_whose_types_it_does_not_kno
         std::slice::from_ref(&asked)
     );
     let history = control.history(&shipped).unwrap();
-    assert_numbered(&history);
+    asl_tests::assert_numbered(&history);
     assert_eq!(history.first().unwrap().kind, EventType::ExecutionStarted);
     assert_eq!(history.last().unwrap().kind, EventType::ExecutionFailed);
 

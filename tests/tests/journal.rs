@@ -264,10 +264,7 @@ async fn the_history_records_map_iterations_and_parallel_states_as_aws_does() {
         "MapStateSucceeded has no details: {}",
         json(17)
     );
-    for (index, event) in history.iter().enumerate() {
-        assert_eq!(event.id, index as u64 + 1);
-        assert_eq!(event.previous_event_id, index as u64);
-    }
+    asl_tests::assert_numbered(&history);
     // What is stored reads back as it was written.
     let text = serde_json::to_string(&history).unwrap();
     let back: Vec<HistoryEvent> = serde_json::from_str(&text).unwrap();

@@ -292,3 +292,14 @@ def serve(handler):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+
+
+def finished(sfn, arn, timeout=120):
+    """DescribeExecution of `arn` once it is no longer RUNNING (or `timeout`
+    seconds passed)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        described = sfn.describe_execution(executionArn=arn)
+        if described["status"] != "RUNNING" or time.monotonic() > deadline:
+            return described
+        time.sleep(0.1)

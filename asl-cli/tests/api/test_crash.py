@@ -12,7 +12,7 @@ through the restarts, as clients of a server that crashes would.
 
 Then every execution must have succeeded with its output, its history must count
 ids from 1 without a gap or a duplicate, each event's previousEventId the one
-before, each state entered once, each Task attempt (those that failed before a
+before (0 for the first state entered, as on AWS), each state entered once, each Task attempt (those that failed before a
 restart too); and nothing committed ran twice:
 
 - a Task is at least once (docs/durable-executions.md): the attempt in flight when
@@ -531,8 +531,10 @@ def check_executions(crashes, sfn):
         ids = [event["id"] for event in events]
         if ids != list(range(1, len(events) + 1)):
             problems.append(f"{name}: event ids {ids}")
+        # Each event points at the one before, except where AWS's point at none:
+        # the first state entered.
         previous = [event["previousEventId"] for event in events]
-        if previous != list(range(len(events))):
+        if previous != [0, 0] + list(range(2, len(events))):
             problems.append(f"{name}: previousEventIds {previous}")
         kinds = [event["type"] for event in events]
         if kinds[0] != "ExecutionStarted" or kinds[-1] != "ExecutionSucceeded":

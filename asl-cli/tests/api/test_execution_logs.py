@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from conftest import ROLE, Server, client, unique
+from conftest import ROLE, Server, client, finished, unique
 
 PASS_RESULT = {"StartAt": "State_1", "States": {"State_1": {"Type": "Pass", "Result": {"Arg1": "argument1"}, "End": True}}}
 RAISE_FAILURE = {
@@ -97,10 +97,7 @@ def test_each_level_logs_the_events_aws_logs(server, definition, level, include)
         loggingConfiguration=logging,
     )["stateMachineArn"]
     arn = sfn.start_execution(stateMachineArn=machine, input="{}")["executionArn"]
-    deadline = time.monotonic() + 60
-    while sfn.describe_execution(executionArn=arn)["status"] == "RUNNING":
-        assert time.monotonic() < deadline
-        time.sleep(0.1)
+    assert finished(sfn, arn)["status"] != "RUNNING"
     # The role of the execution as its history gives it.
     history = sfn.get_execution_history(executionArn=arn)["events"]
     role = history[0]["executionStartedEventDetails"]["roleArn"]

@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from conftest import ROLE, Server, client
+from conftest import ROLE, Server, client, finished
 
 TASK = "arn:aws:states:::lambda:invoke"
 
@@ -60,15 +60,6 @@ def server():
         server.stop()
 
 
-def ended(sfn, arn, timeout=120):
-    deadline = time.monotonic() + timeout
-    while True:
-        described = sfn.describe_execution(executionArn=arn)
-        if described["status"] != "RUNNING" or time.monotonic() > deadline:
-            return described
-        time.sleep(0.1)
-
-
 def scrape(endpoint):
     """The page's samples: {(name, ((label, value), ...)): value}, and its text."""
     with urllib.request.urlopen(endpoint + "/metrics") as response:
@@ -104,14 +95,14 @@ def test_the_counters_match_the_executions_run(server):
         for machine, given in runs
     ]
     waiting = sfn.start_execution(stateMachineArn=arns["metered"], input=json.dumps({"outcome": "wait"}))
-    statuses = [ended(sfn, arn)["status"] for arn in started]
+    statuses = [finished(sfn, arn)["status"] for arn in started]
     assert statuses == ["SUCCEEDED", "SUCCEEDED", "FAILED", "SUCCEEDED", "TIMED_OUT"]
     deadline = time.monotonic() + 60
     while sfn.get_execution_history(executionArn=waiting["executionArn"])["events"][-1]["type"] != "WaitStateEntered":
         assert time.monotonic() < deadline
         time.sleep(0.1)
     sfn.stop_execution(executionArn=waiting["executionArn"])
-    assert ended(sfn, waiting["executionArn"])["status"] == "ABORTED"
+    assert finished(sfn, waiting["executionArn"])["status"] == "ABORTED"
     for _ in range(3):
         assert sfn.start_sync_execution(stateMachineArn=arns["quick"])["status"] == "SUCCEEDED"
 

@@ -5,12 +5,11 @@ boto3 and the AWS CLI, and keep it across a restart of the server."""
 import json
 import pathlib
 import tempfile
-import time
 
 import botocore.exceptions
 import pytest
 
-from conftest import ROLE, Server, aws, client
+from conftest import ROLE, Server, aws, client, finished
 
 FIXTURES = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "mocks"
 # The machine the mock configuration's test cases are written for.
@@ -20,16 +19,6 @@ OUTPUT = {
     "payment": {"charged": True},
     "notification": {"messageId": "00000000-0000-0000-0000-000000000001"},
 }
-
-
-def finished(sfn, arn, timeout=120):
-    """DescribeExecution of `arn` once it is no longer RUNNING."""
-    deadline = time.monotonic() + timeout
-    while True:
-        described = sfn.describe_execution(executionArn=arn)
-        if described["status"] != "RUNNING" or time.monotonic() > deadline:
-            return described
-        time.sleep(0.1)
 
 
 @pytest.fixture(scope="module")

@@ -76,7 +76,7 @@ fn machine(graph: &Graph, path: &str, depth: usize, out: &mut String) {
                 let _ = writeln!(
                     out,
                     "{pad}  label={}; style=\"rounded,filled\"; fillcolor=\"{}\"; color=\"#6b7280\";",
-                    quoted(&format!("{} ({})", node.name, kind_label(kind))),
+                    quoted(&format!("{} ({})", node.name, kind.label())),
                     fill(kind)
                 );
                 for (number, child) in node.children.iter().enumerate() {
@@ -109,7 +109,7 @@ fn machine(graph: &Graph, path: &str, depth: usize, out: &mut String) {
                 let _ = writeln!(
                     out,
                     "{pad}{node_id} [label={}, shape={shape}, style=\"rounded,filled\", fillcolor=\"{}\"];",
-                    quoted(&format!("{}\n{}", node.name, kind_label(kind))),
+                    quoted(&format!("{}\n{}", node.name, kind.label())),
                     fill(kind)
                 );
             }
@@ -138,14 +138,6 @@ fn machine(graph: &Graph, path: &str, depth: usize, out: &mut String) {
         } else {
             let _ = writeln!(out, "{pad}{from} -> {to} [{}];", attributes.join(", "));
         }
-    }
-}
-
-/// The type under a state's name.
-fn kind_label(kind: StateType) -> &'static str {
-    match kind {
-        StateType::DistributedMap => "Distributed Map",
-        other => other.type_name(),
     }
 }
 

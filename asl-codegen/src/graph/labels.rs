@@ -154,10 +154,10 @@ mod tests {
             vec![
                 "$.total > 100",
                 "$.kind == \"gift\"",
-                "$.a is present and not ($.b …",
+                "$.a is present and not ($.b =…",
                 "$.note is not null",
                 "rush orders",
-                "$states.input.total > 1000 a…",
+                "$states.input.total > 1000 an…",
             ]
         );
     }
@@ -170,7 +170,7 @@ mod tests {
         ]});
         assert_eq!(
             catches(&state),
-            vec!["States.Timeout, Lambda.ServiceException", "States.ALL"]
+            vec!["States.Timeout, Lambda.Servic…", "States.ALL"]
         );
     }
 }

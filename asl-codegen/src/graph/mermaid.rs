@@ -58,14 +58,12 @@ fn machine(graph: &Graph, depth: usize, next_id: &mut usize, out: &mut String) {
             }
             NodeKind::State(kind) => {
                 let name = text(&node.name);
-                let (open, close, class) = match kind {
-                    StateType::Choice => ("{\"", "\"}", "choice"),
-                    StateType::Succeed => ("([\"", "\"])", "succeed"),
-                    StateType::Fail => ("([\"", "\"])", "fail"),
-                    StateType::Pass => ("[\"", "\"]", "pass"),
-                    StateType::Wait => ("[\"", "\"]", "wait"),
-                    _ => ("[\"", "\"]", "task"),
+                let (open, close) = match kind {
+                    StateType::Choice => ("{\"", "\"}"),
+                    StateType::Succeed | StateType::Fail => ("([\"", "\"])"),
+                    _ => ("[\"", "\"]"),
                 };
+                let class = kind.class();
                 let _ = writeln!(out, "{pad}{id}{open}{name}{close}:::{class}");
             }
         }

@@ -86,6 +86,29 @@ impl StateType {
             StateType::Map | StateType::DistributedMap => "Map",
         }
     }
+
+    /// What the picture says under a state's name: its type (`Distributed Map`
+    /// for a Map with a distributed processor).
+    pub fn label(self) -> &'static str {
+        match self {
+            StateType::DistributedMap => "Distributed Map",
+            other => other.type_name(),
+        }
+    }
+
+    /// Its class in SVG and Mermaid: the type in lower case.
+    pub fn class(self) -> &'static str {
+        match self {
+            StateType::Pass => "pass",
+            StateType::Task => "task",
+            StateType::Choice => "choice",
+            StateType::Wait => "wait",
+            StateType::Succeed => "succeed",
+            StateType::Fail => "fail",
+            StateType::Parallel => "parallel",
+            StateType::Map | StateType::DistributedMap => "map",
+        }
+    }
 }
 
 /// A transition.

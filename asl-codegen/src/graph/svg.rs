@@ -590,7 +590,7 @@ fn draw(laid: &Laid, graph: &Graph, left: f64, top: f64, out: &mut String) {
                 let _ = write!(
                     out,
                     r#"<g class="state {}" data-state="{}" data-type="{}"><title>{}</title><rect x="{x0:.1}" y="{y0:.1}" width="{:.1}" height="{:.1}" rx="6"/>"#,
-                    class(kind),
+                    kind.class(),
                     escape(&node.name),
                     kind.type_name(),
                     escape(&format!("{} ({})", node.name, kind.type_name())),
@@ -604,7 +604,7 @@ fn draw(laid: &Laid, graph: &Graph, left: f64, top: f64, out: &mut String) {
                         y - 2.0,
                         escape(&shown(&node.name)),
                         y + 13.0,
-                        type_label(kind)
+                        kind.label()
                     );
                     out.push_str("</g>\n");
                 } else {
@@ -660,31 +660,9 @@ fn draw(laid: &Laid, graph: &Graph, left: f64, top: f64, out: &mut String) {
     }
 }
 
-/// The CSS class of a state's type.
-fn class(kind: StateType) -> &'static str {
-    match kind {
-        StateType::Pass => "pass",
-        StateType::Task => "task",
-        StateType::Choice => "choice",
-        StateType::Wait => "wait",
-        StateType::Succeed => "succeed",
-        StateType::Fail => "fail",
-        StateType::Parallel => "parallel",
-        StateType::Map | StateType::DistributedMap => "map",
-    }
-}
-
-/// The type under a state's name.
-fn type_label(kind: StateType) -> &'static str {
-    match kind {
-        StateType::DistributedMap => "Distributed Map",
-        other => other.type_name(),
-    }
-}
-
 /// The header of a Parallel's or Map's box.
 fn title(name: &str, kind: StateType) -> String {
-    format!("{} · {}", shown(name), type_label(kind))
+    format!("{} · {}", shown(name), kind.label())
 }
 
 /// `name` as its box shows it: cut to [`MAX_NAME`] characters.

@@ -91,11 +91,7 @@ pub async fn send(
     mut request: Request,
     task: &TaskContext<'_>,
 ) -> Result<Response, Unsent> {
-    let credentials = signing
-        .credentials
-        .map_err(|why| Unsent::NoCredentials(why.to_owned()))?;
-    let signature = signature(credentials, signing, &request)
-        .map_err(|error| Unsent::Failed(format!("cannot sign the request: {error}")))?;
+    let signature = signature_headers(signing, &request)?;
     request.headers.extend(signature);
     let timeout = task.remaining().map(|left| left + DEADLINE_GRACE);
     let agent = agent.clone();
@@ -125,11 +121,7 @@ pub fn send_blocking(
     mut request: Request,
     timeout: Duration,
 ) -> Result<Response, Unsent> {
-    let credentials = signing
-        .credentials
-        .map_err(|why| Unsent::NoCredentials(why.to_owned()))?;
-    let signature = signature(credentials, signing, &request)
-        .map_err(|error| Unsent::Failed(format!("cannot sign the request: {error}")))?;
+    let signature = signature_headers(signing, &request)?;
     request.headers.extend(signature);
     blocking(agent, request, Some(timeout))
 }
