@@ -40,8 +40,14 @@ pub fn run(command: &mut Command, what: &str) {
     );
 }
 
-/// The virtual environment with the pinned clients: its `bin` directory.
+/// The virtual environment with the pinned clients: its `bin` directory. Made
+/// by one test at a time: the tests of a target run in parallel, and two
+/// `python3 -m venv` in one directory fail.
 pub fn clients() -> PathBuf {
+    static MAKING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _making = MAKING
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let venv = workspace().join("target/python-venv");
     let requirements = std::fs::read_to_string(suite().join("requirements.txt")).unwrap();
     let installed = venv.join("asl-requirements.txt");
