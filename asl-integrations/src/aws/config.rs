@@ -1,6 +1,6 @@
 //! Where AWS requests go and whose they are, found as the AWS SDKs find them: the
 //! region, the credentials (the environment's or the profile's keys, else the rest
-//! of the SDKs' chain, see [`credentials`](super::credentials)), and each
+//! of the SDKs' chain, see [`credentials`]), and each
 //! service's endpoint (`AWS_ENDPOINT_URL_<SERVICE>`,
 //! `AWS_ENDPOINT_URL`, the profile's `endpoint_url` and `services` section, else
 //! AWS's own).
