@@ -27,6 +27,7 @@
 pub mod api;
 pub mod arn;
 pub mod catalog;
+pub mod console;
 pub mod execution_logs;
 pub mod host;
 pub mod metrics;

@@ -81,6 +81,8 @@ pub struct AppState {
     pub mocks: Option<MockConfig>,
     /// The metrics `GET /metrics` shows.
     pub metrics: Metrics,
+    /// Wakes the console's live execution pages.
+    pub console_commits: crate::console::Commits,
 }
 
 impl AppState {
@@ -194,6 +196,7 @@ impl Server {
                 config,
                 mocks,
                 metrics,
+                console_commits: Default::default(),
             }),
             actions: crate::api::actions(),
         })
@@ -216,7 +219,8 @@ impl Server {
         let pages = axum::Router::new()
             .route("/metrics", axum::routing::get(metrics_page))
             .with_state(Arc::clone(&self.state));
-        pages.merge(protocol::router(self.actions, self.state, auth))
+        let api = protocol::router(self.actions, Arc::clone(&self.state), auth);
+        pages.merge(crate::console::router(self.state, api))
     }
 
     /// Answers requests on `listener` until `shutdown` completes, then finishes
@@ -252,12 +256,14 @@ impl Server {
                 Err(error) => tracing::error!(%error, "cannot go on with running executions"),
             }
         });
-        let polls = self.state.host.clone();
+        let stopping = Arc::clone(&self.state);
         let shutdown = async move {
             shutdown.await;
             // The requests in flight finish, but GetActivityTask's long polls
-            // end now rather than after up to 60 s.
-            polls.stop_polls();
+            // end now rather than after up to 60 s, and the console's live pages
+            // now.
+            stopping.host.stop_polls();
+            stopping.console_commits.close();
         };
         axum::serve(listener, self.into_router())
             .with_graceful_shutdown(shutdown)

@@ -5,10 +5,13 @@
 Run by hand: `ASL_BIN=target/debug/asl target/python-venv/bin/pytest asl-cli/tests/api`.
 """
 
+import filecmp
 import http.server
 import json
 import os
+import pathlib
 import re
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -303,3 +306,35 @@ def finished(sfn, arn, timeout=120):
         if described["status"] != "RUNNING" or time.monotonic() > deadline:
             return described
         time.sleep(0.1)
+
+
+JS = pathlib.Path(__file__).parent / "js"
+
+
+def js_packages():
+    """A directory with js/'s pinned packages installed (`npm ci`) and its
+    scripts: beside the asl binary's build directory, installed again when the
+    lock file changed."""
+    binary = os.environ.get("ASL_BIN")
+    if not binary:
+        pytest.fail("ASL_BIN must name the asl binary (e.g. target/debug/asl)")
+    place = pathlib.Path(binary).resolve().parent.parent / "js-sdk"
+    lock = place / "package-lock.json"
+    fresh = lock.exists() and filecmp.cmp(lock, JS / "package-lock.json", shallow=False)
+    if not (fresh and (place / "node_modules" / "playwright-core").is_dir()):
+        shutil.rmtree(place, ignore_errors=True)
+        place.mkdir(parents=True)
+        for name in ("package.json", "package-lock.json"):
+            shutil.copy(JS / name, place / name)
+        done = subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund"],
+            cwd=place,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        if done.returncode != 0:
+            pytest.fail(f"npm ci failed: {done.stderr}")
+    for script in JS.glob("*.mjs"):
+        shutil.copy(script, place / script.name)
+    return place

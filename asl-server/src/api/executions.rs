@@ -439,7 +439,7 @@ fn execution_arn(arn: &str) -> Result<(), ApiError> {
 }
 
 /// Execution `arn` as stored, or `ExecutionDoesNotExist`.
-pub(super) fn stored(state: &AppState, arn: &str) -> Result<ExecutionRecord, ApiError> {
+pub(crate) fn stored(state: &AppState, arn: &str) -> Result<ExecutionRecord, ApiError> {
     execution_arn(arn)?;
     state
         .control
@@ -829,7 +829,7 @@ pub async fn history(state: Arc<AppState>, input: HistoryInput) -> Result<Histor
 
 /// `event` as GetExecutionHistory answers it: the timestamp in epoch seconds, and
 /// without inputs and outputs unless `include`.
-fn answered_event(event: &asl_engine::history::HistoryEvent, include: bool) -> Value {
+pub(crate) fn answered_event(event: &asl_engine::history::HistoryEvent, include: bool) -> Value {
     let mut value = serde_json::to_value(event).unwrap_or_default();
     if let Some(millis) = asl_engine::history::event_millis(&event.timestamp) {
         value["timestamp"] = serde_json::to_value(Timestamp(millis)).unwrap_or_default();

@@ -11,7 +11,7 @@ mod activities;
 mod aliases;
 mod callbacks;
 mod definition;
-mod executions;
+pub(crate) mod executions;
 mod map_runs;
 mod paging;
 mod shapes;
