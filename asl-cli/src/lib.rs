@@ -151,6 +151,11 @@ pub struct ServeArgs {
     /// stderr.
     #[arg(long, value_name = "FILE")]
     pub execution_logs: Option<PathBuf>,
+    /// Export the executions' traces (a span per execution, state, Task attempt
+    /// and HTTP request) over OTLP/HTTP to this collector, e.g.
+    /// http://127.0.0.1:4318 [default: $OTEL_EXPORTER_OTLP_ENDPOINT]
+    #[arg(long, value_name = "URL")]
+    pub otlp_endpoint: Option<String>,
 }
 
 /// How `asl serve` authenticates requests.
@@ -342,6 +347,11 @@ pub struct RunArgs {
     /// state it ended in (its finished steps are kept), instead of starting one.
     #[arg(long, requires_all = ["db", "name"])]
     pub redrive: bool,
+    /// Export the execution's trace (a span per execution, state, Task attempt
+    /// and HTTP request) over OTLP/HTTP to this collector, e.g.
+    /// http://127.0.0.1:4318 [default: $OTEL_EXPORTER_OTLP_ENDPOINT]
+    #[arg(long, value_name = "URL")]
+    pub otlp_endpoint: Option<String>,
     /// When to colour diagnostics.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

@@ -57,6 +57,9 @@ pub fn execute(args: &RunArgs, io: &mut Io<'_>) -> io::Result<u8> {
     if args.redrive {
         command.arg("--redrive");
     }
+    if let Some(endpoint) = &args.otlp_endpoint {
+        command.env("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint);
+    }
     let output = match spawn(&mut command, &binary, &input, io)? {
         Ok(output) => output,
         Err(status) => return Ok(status),

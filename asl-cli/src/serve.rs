@@ -27,6 +27,7 @@ pub fn serve(args: &ServeArgs, io: &mut Io<'_>) -> io::Result<u8> {
     };
     config.bindings = args.bindings.clone();
     config.execution_logs = args.execution_logs.clone();
+    config.otlp_endpoint = args.otlp_endpoint.clone();
     config.mock_config = args
         .mock_config
         .clone()

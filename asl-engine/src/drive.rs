@@ -1,6 +1,7 @@
 //! One durable run: the executor loop with a checkpoint after every transition.
 
 use std::time::SystemTime;
+use tracing::Instrument;
 
 use serde::Serialize;
 use tokio::sync::oneshot;
@@ -84,6 +85,11 @@ where
         &self.arn
     }
 
+    /// The span the run goes in (see [`asl_runtime::exec::execution_span`]).
+    pub(crate) fn span(&self, machine: &str) -> tracing::Span {
+        asl_runtime::exec::execution_span(self.run.execution(), machine)
+    }
+
     /// Runs the execution to its end, committing each transition before the next
     /// state starts. A refused or failed commit ends the run with its error (another
     /// process runs the execution, or the store failed or is poisoned); what was
@@ -145,7 +151,8 @@ where
                 } else {
                     workflow.step_now(state, &mut run)
                 }
-            };
+            }
+            .instrument(asl_runtime::exec::state_span(name, state_type));
             let outcome = tokio::select! {
                 biased;
                 stop = &mut stopped => Outcome::Stopped(stop),

@@ -23,6 +23,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::{Duration, SystemTime};
+use tracing::Instrument;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -593,14 +594,18 @@ where
         );
         self.shared.lock_stopped().remove(&arn);
         let shared = Arc::clone(&self.shared);
-        tokio::spawn(async move {
-            let outcome = run.run(&shared.workflow, &*shared.store, stopped).await;
-            if let Err(error) = outcome {
-                shared.lock_stopped().insert(arn.clone(), error);
+        let span = run.span(shared.workflow.name());
+        tokio::spawn(
+            async move {
+                let outcome = run.run(&shared.workflow, &*shared.store, stopped).await;
+                if let Err(error) = outcome {
+                    shared.lock_stopped().insert(arn.clone(), error);
+                }
+                shared.lock_running().remove(&arn);
+                ended_sender.send_replace(true);
             }
-            shared.lock_running().remove(&arn);
-            ended_sender.send_replace(true);
-        });
+            .instrument(span),
+        );
     }
 
     fn running(&self) -> MutexGuard<'_, HashMap<String, Handle>> {

@@ -142,7 +142,7 @@ pub async fn call(
         .unwrap_or(DEFAULT_TIMEOUT)
         .min(DEFAULT_TIMEOUT);
     let agent = agent.clone();
-    let response = tokio::task::spawn_blocking(move || send(&agent, call, timeout))
+    let response = crate::transport::blocking(move || send(&agent, call, timeout))
         .await
         .map_err(|error| TaskError::new(SOCKET_ERROR, error.to_string()))??;
     if let Some(request) = inspected {
@@ -464,7 +464,7 @@ async fn authorize(
             };
             let agent = agent.clone();
             let answer =
-                tokio::task::spawn_blocking(move || send(&agent, token_call, DEFAULT_TIMEOUT))
+                crate::transport::blocking(move || send(&agent, token_call, DEFAULT_TIMEOUT))
                     .await
                     .map_err(|error| TaskError::new(SOCKET_ERROR, error.to_string()))??;
             let token = match answer.status {

@@ -41,6 +41,9 @@ pub struct Config {
     /// `loggingConfiguration` asks for them go: this file (appended to), else
     /// stderr.
     pub execution_logs: Option<PathBuf>,
+    /// The OTLP/HTTP endpoint (a collector's base URL) the executions' traces are
+    /// exported to; without it, `OTEL_EXPORTER_OTLP_ENDPOINT` if set.
+    pub otlp_endpoint: Option<String>,
 }
 
 impl Config {
@@ -55,6 +58,7 @@ impl Config {
             account: Account::from_env()?,
             auth: Auth::None,
             execution_logs: None,
+            otlp_endpoint: None,
         })
     }
 
@@ -187,6 +191,7 @@ impl Server {
         host_config.bindings = config.bindings.clone();
         host_config.mock_config = config.mock_config.clone();
         host_config.account = Arc::new(config.account.clone());
+        host_config.otlp_endpoint = config.otlp_endpoint.clone();
         let host = Host::new(host_config, Arc::clone(&control));
         Ok(Server {
             state: Arc::new(AppState {

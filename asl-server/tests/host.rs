@@ -33,6 +33,7 @@ fn host_with(dir: &Path, limits: Limits) -> (Host, Arc<Control>) {
         mock_config: None,
         account: Arc::new(Account::default()),
         limits,
+        otlp_endpoint: None,
     };
     (Host::new(config, Arc::clone(&control)), control)
 }

@@ -29,6 +29,7 @@
 mod bench;
 mod durable;
 mod many;
+pub mod telemetry;
 pub mod worker;
 
 use std::ffi::OsString;
@@ -51,6 +52,7 @@ use asl_runtime::error::ExecutionError;
 use asl_runtime::exec::{self, Workflow};
 
 pub use many::{Machine, SharedIntegrations, machine, main_of};
+pub use telemetry::Telemetry;
 
 /// Exit status of an execution that succeeded.
 const SUCCEEDED: u8 = 0;
@@ -81,6 +83,7 @@ where
     W::State: Serialize + DeserializeOwned + 'static,
     F: FnOnce(Integrations) -> W,
 {
+    let telemetry = Telemetry::from_env(&|name| std::env::var(name).ok());
     let status = execute(
         std::env::args_os(),
         &|name| std::env::var(name).ok(),
@@ -94,6 +97,7 @@ where
             stderr: &mut io::stderr(),
         },
     );
+    drop(telemetry);
     ExitCode::from(status)
 }
 

@@ -76,6 +76,7 @@ where
 /// }
 /// ```
 pub fn main_of(machines: Vec<Machine>) -> ExitCode {
+    let telemetry = super::Telemetry::from_env(&|name| std::env::var(name).ok());
     let status = execute(
         std::env::args_os(),
         &|name| std::env::var(name).ok(),
@@ -86,6 +87,7 @@ pub fn main_of(machines: Vec<Machine>) -> ExitCode {
             stderr: &mut io::stderr(),
         },
     );
+    drop(telemetry);
     ExitCode::from(status)
 }
 

@@ -108,7 +108,7 @@ impl Aws {
             .unwrap_or(GATEWAY_TIMEOUT)
             .min(GATEWAY_TIMEOUT);
         let agent = self.agent.clone();
-        let answer = tokio::task::spawn_blocking(move || http_task::send(&agent, call, timeout))
+        let answer = crate::transport::blocking(move || http_task::send(&agent, call, timeout))
             .await
             .map_err(|error| TaskError::new("ApiGateway.Exception", error.to_string()))?
             .map_err(|error| {

@@ -95,7 +95,7 @@ pub async fn send(
     request.headers.extend(signature);
     let timeout = task.remaining().map(|left| left + DEADLINE_GRACE);
     let agent = agent.clone();
-    tokio::task::spawn_blocking(move || blocking(&agent, request, timeout))
+    crate::transport::blocking(move || blocking(&agent, request, timeout))
         .await
         .map_err(|error| Unsent::Failed(error.to_string()))?
 }

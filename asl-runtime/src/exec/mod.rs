@@ -5,6 +5,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use serde_json::Value;
+use tracing::Instrument;
 
 use crate::arn::Account;
 use crate::context::{Execution, ExecutionType};
@@ -159,7 +160,8 @@ pub async fn run_counting<W: Workflow>(
         Some(account) => execution.with_account(account),
         None => execution,
     });
-    let run = run_execution(workflow, Arc::clone(&execution), input);
+    let span = execution_span(&execution, workflow.name());
+    let run = run_execution(workflow, Arc::clone(&execution), input).instrument(span);
     let ended = match workflow.timeout() {
         None => run.await,
         Some(limit) => tokio::time::timeout(limit, run)
@@ -320,10 +322,11 @@ async fn drive<W: Workflow>(
         let from = events
             .as_ref()
             .map(|events| events.entered(name, state_type, state.input()));
+        let span = state_span(name, state_type);
         let outcome = if state_type.waits() {
-            workflow.step(state, run).await
+            workflow.step(state, run).instrument(span).await
         } else {
-            workflow.step_now(state, run)
+            span.in_scope(|| workflow.step_now(state, run))
         };
         if let Some(events) = &events
             && let Some(from) = from
@@ -341,6 +344,22 @@ async fn drive<W: Workflow>(
     };
     run.execution().count_transitions(transitions);
     ended
+}
+
+/// The span of an execution (`execution`, named after it): the root of its
+/// states' spans.
+pub fn execution_span(execution: &Execution, machine: &str) -> tracing::Span {
+    tracing::info_span!(
+        "execution",
+        otel.name = execution.name(),
+        execution.arn = %execution.id(),
+        state_machine = machine,
+    )
+}
+
+/// The span of one state's run (`state`), named after the state.
+pub fn state_span(name: &'static str, state_type: crate::machine::StateType) -> tracing::Span {
+    tracing::info_span!("state", otel.name = name, state.name = name, state.type = ?state_type)
 }
 
 /// [`drive`] for a machine none of whose states waits, recording no history events

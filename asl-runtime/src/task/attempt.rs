@@ -9,6 +9,7 @@ use std::time::Duration;
 use futures::FutureExt;
 use serde_json::Value;
 use tokio::time::Instant;
+use tracing::Instrument;
 
 use super::context::TaskContext;
 use super::error::TaskError;
@@ -37,6 +38,9 @@ pub struct Attempt {
     /// How long the Task has gone without a heartbeat when the attempt starts: zero,
     /// or for a resumed one the time since its recorded entry or last heartbeat.
     silent: Duration,
+    /// The attempt's span (`attempt`, inside its state's), which the handler runs
+    /// in: the parent of the spans of the requests it sends.
+    span: tracing::Span,
 }
 
 impl Attempt {
@@ -55,6 +59,7 @@ impl Attempt {
                 Heartbeat::NONE
             },
             silent: Duration::ZERO,
+            span: tracing::Span::none(),
         }
     }
 
@@ -64,6 +69,13 @@ impl Attempt {
     /// `HeartbeatSeconds` count from the attempt's start or the last heartbeat noted
     /// for its task token. Elsewhere nothing changes.
     pub fn since_start(mut self, run: &Run) -> Attempt {
+        let context = run.context();
+        self.span = tracing::info_span!(
+            "attempt",
+            otel.name = context.state_name(),
+            state = context.state_name(),
+            retry_count = i64::from(context.retry_count()),
+        );
         let elapsed = run.since_attempt_start();
         if elapsed.is_zero() {
             return self;
@@ -102,7 +114,9 @@ impl Attempt {
         &self,
         handler: impl Future<Output = Result<Value, TaskError>>,
     ) -> Result<Value, ExecutionError> {
-        let handler = AssertUnwindSafe(handler).catch_unwind();
+        let handler = AssertUnwindSafe(handler)
+            .catch_unwind()
+            .instrument(self.span.clone());
         let outcome = match (self.deadline, self.heartbeat_every) {
             (None, None) => handler.await,
             (Some(deadline), None) => tokio::time::timeout_at(deadline, handler)

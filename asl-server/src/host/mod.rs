@@ -102,6 +102,9 @@ pub struct HostConfig {
     pub account: Arc<Account>,
     /// How compiles and workers are bounded.
     pub limits: Limits,
+    /// The OTLP/HTTP endpoint the workers export their traces to; without it,
+    /// they export to `OTEL_EXPORTER_OTLP_ENDPOINT` if the environment names one.
+    pub otlp_endpoint: Option<String>,
 }
 
 impl HostConfig {
@@ -116,6 +119,7 @@ impl HostConfig {
             mock_config: None,
             account: Account::shared_default(),
             limits: Limits::default(),
+            otlp_endpoint: None,
         }
     }
 }

@@ -161,9 +161,7 @@ impl Host {
         let config = &self.inner.config;
         let worker = Arc::new(Worker::spawn(
             &binary.path,
-            &config.db,
-            (config.bindings.as_deref(), config.mock_config.as_deref()),
-            &config.account,
+            config,
             self.answering(),
             self.restarting(binary),
         )?);

@@ -7,7 +7,7 @@ use std::process::Stdio;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use asl_runtime::arn::Account;
+use super::HostConfig;
 use asl_standalone::worker::protocol::{
     Answer, Ask, Call, FromWorker, Request, Response, ToWorker,
 };
@@ -38,23 +38,23 @@ pub(super) struct Worker {
 }
 
 impl Worker {
-    /// Starts `binary` as a worker checkpointing to the store `db`, its Tasks bound
-    /// by `bindings` and mocked by test cases of `mock_config`, its ARNs naming
-    /// `account`; what it asks, `answering` answers,
-    /// and `exited` is called once it exits, unless it was [retired](Worker::retire).
+    /// Starts `binary` as a worker as `config` says: checkpointing to its store,
+    /// its Tasks bound by its bindings and mocked by test cases of its mock
+    /// configuration, its ARNs naming its account, its traces exported to its
+    /// OTLP endpoint; what it asks, `answering` answers, and `exited` is called
+    /// once it exits, unless it was [retired](Worker::retire).
     pub(super) fn spawn(
         binary: &Path,
-        db: &Path,
-        (bindings, mock_config): (Option<&Path>, Option<&Path>),
-        account: &Account,
+        config: &HostConfig,
         answering: Answering,
         exited: Box<dyn FnOnce() + Send>,
     ) -> Result<Worker, HostError> {
+        let account = &config.account;
         let mut command = Command::new(binary);
         command
             .arg("--worker")
             .arg("--db")
-            .arg(db)
+            .arg(&config.db)
             .env("AWS_REGION", account.region())
             .env("ASL_ACCOUNT_ID", account.id())
             .env("ASL_PARTITION", account.partition())
@@ -62,11 +62,14 @@ impl Worker {
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .kill_on_drop(true);
-        if let Some(bindings) = bindings {
+        if let Some(bindings) = &config.bindings {
             command.arg("--bindings").arg(bindings);
         }
-        if let Some(config) = mock_config {
-            command.arg("--mock-config").arg(config);
+        if let Some(mock_config) = &config.mock_config {
+            command.arg("--mock-config").arg(mock_config);
+        }
+        if let Some(endpoint) = &config.otlp_endpoint {
+            command.env("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint);
         }
         let mut child = command.spawn().map_err(|error| {
             HostError::Worker(format!("cannot start `{}`: {error}", binary.display()))
