@@ -48,6 +48,6 @@ def test_the_console_shows_executions_live_and_answers_callbacks(tmp_path):
         )
         print(done.stdout)
         assert done.returncode == 0, done.stdout + done.stderr + "".join(server.log)
-        assert done.stdout.count("ok - ") == 10
+        assert done.stdout.count("ok - ") == 11
     finally:
         server.stop()

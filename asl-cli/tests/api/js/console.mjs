@@ -68,6 +68,29 @@ const flaky = await create("flaky", {
     Recover: { Type: "Pass", End: true },
   },
 });
+const fanOut = await create("fan-out", {
+  StartAt: "Both",
+  States: {
+    Both: {
+      Type: "Parallel",
+      Branches: [
+        {
+          StartAt: "Each",
+          States: {
+            Each: {
+              Type: "Map",
+              ItemsPath: "$.items",
+              ItemProcessor: { StartAt: "Double", States: { Double: { Type: "Pass", End: true } } },
+              End: true,
+            },
+          },
+        },
+        { StartAt: "Aside", States: { Aside: { Type: "Pass", End: true } } },
+      ],
+      End: true,
+    },
+  },
+});
 const evil = "<img src=x onerror=alert(1)>";
 const hostile = await create("hostile", {
   StartAt: evil,
@@ -152,6 +175,18 @@ try {
   await page.locator('[data-state="Flaky"]').click();
   await detail.locator(".error-name").first().waitFor();
   check("a Task retried then caught is colored caught with its attempts, its error shown");
+
+  // A Parallel's branches and a Map's iterations.
+  const { executionArn: fanOutRun } = await api("StartExecution", { stateMachineArn: fanOut, input: '{"items": [1, 2, 3]}' });
+  await ended(fanOutRun);
+  await page.goto(endpoint + "/#/execution/" + encodeURIComponent(fanOutRun));
+  for (const name of ["Both", "Each", "Double", "Aside"]) await page.locator(`[data-state="${name}"].succeeded`).waitFor();
+  // On the Map's own header, not on the states drawn inside it.
+  await page.locator('[data-state="Each"]').click({ position: { x: 12, y: 8 } });
+  await detail.locator("tr", { hasText: "#2" }).getByRole("link", { name: "Double" }).click();
+  await detail.getByRole("heading", { name: "Double" }).waitFor();
+  assert.equal(await detail.getByText("Each iteration", { exact: false }).count(), 3);
+  check("the states of a Parallel's branches and a Map's iterations are colored, each iteration listed");
 
   // Hostile names and outputs stay text.
   const { executionArn: hostileRun } = await api("StartExecution", { stateMachineArn: hostile });

@@ -273,8 +273,9 @@ const NOT_STATE_FAILURES = /^(Execution|MapIteration|MapRun|ParallelState|MapSta
 
 /**
  * The states of one execution as its history tells them: every entry into a
- * state is a visit, found again by following each event's previousEventId to
- * the visit it belongs to.
+ * state is a visit, which the events after it belong to (found by following
+ * each event's previousEventId); a visit inside a Map belongs to the iteration
+ * whose end comes next, as the history writes each iteration's events before it.
  */
 class Story {
   constructor() {
@@ -282,7 +283,7 @@ class Story {
     this.byId = new Map();
     this.visits = [];
     this.owner = new Map(); // event id -> visit
-    this.iterations = new Map(); // event id -> {map, index} of a Map iteration
+    this.unplaced = []; // visits inside a Map, their iteration not known yet
     this.ended = null; // the execution's closing event type
   }
 
@@ -294,10 +295,11 @@ class Story {
     const previous = event.previousEventId;
     const type = event.type;
     let owner = this.owner.get(previous);
-    let iteration = this.iterations.get(previous);
-    if (type === "MapIterationStarted") {
-      const details = event.mapIterationStartedEventDetails || {};
-      iteration = { map: details.name, index: details.index };
+    if (/^MapIteration(Succeeded|Failed|Aborted)$/.test(type)) {
+      // An iteration's events come before its end: the visits since belong to it.
+      const details = Object.entries(event).find(([key]) => key.endsWith("EventDetails"))[1];
+      for (const visit of this.unplaced) visit.iteration = { map: details.name, index: details.index };
+      this.unplaced = [];
     }
     if (event.stateEnteredEventDetails) {
       const from = this.byId.get(previous);
@@ -318,10 +320,11 @@ class Story {
         failed: type === "FailStateEntered",
         open: true,
         caught: false,
-        iteration,
+        iteration: undefined,
         entered: event.id,
       };
       if (visit.kind === "Fail") visit.open = false;
+      if (this.visits.some((one) => one.open && one.kind === "Map")) this.unplaced.push(visit);
       this.visits.push(visit);
       owner = visit;
     } else if (event.stateExitedEventDetails) {
@@ -355,7 +358,6 @@ class Story {
       for (const visit of this.visits) if (visit.open) visit.failed = true;
     }
     if (owner) this.owner.set(event.id, owner);
-    if (iteration) this.iterations.set(event.id, iteration);
   }
 
   /** The last visit still open of state `name` (or of a state of `kind`). */
@@ -555,8 +557,16 @@ async function executionView(arn) {
   };
   for (const element of states) {
     element.setAttribute("tabindex", "0");
-    element.addEventListener("click", () => select(element.dataset.state));
-    element.addEventListener("keydown", (event) => { if (event.key === "Enter") select(element.dataset.state); });
+    // A state inside a Parallel or Map is inside its box too: the innermost wins.
+    element.addEventListener("click", (event) => {
+      event.stopPropagation();
+      select(element.dataset.state);
+    });
+    element.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter") return;
+      event.stopPropagation();
+      select(element.dataset.state);
+    });
   }
 
   drawHeader(execution);
