@@ -357,9 +357,11 @@ pub fn execution_span(execution: &Execution, machine: &str) -> tracing::Span {
     )
 }
 
-/// The span of one state's run (`state`), named after the state.
+/// The span of one state's run (`state`, named after the state), at DEBUG level:
+/// a subscriber that keeps INFO only (a service's usual logs) makes none, so that
+/// a transition costs nothing more.
 pub fn state_span(name: &'static str, state_type: crate::machine::StateType) -> tracing::Span {
-    tracing::info_span!("state", otel.name = name, state.name = name, state.type = ?state_type)
+    tracing::debug_span!("state", otel.name = name, state.name = name, state.type = ?state_type)
 }
 
 /// [`drive`] for a machine none of whose states waits, recording no history events

@@ -70,7 +70,8 @@ impl Attempt {
     /// for its task token. Elsewhere nothing changes.
     pub fn since_start(mut self, run: &Run) -> Attempt {
         let context = run.context();
-        self.span = tracing::info_span!(
+        // At DEBUG level, as the states' spans.
+        self.span = tracing::debug_span!(
             "attempt",
             otel.name = context.state_name(),
             state = context.state_name(),

@@ -65,35 +65,33 @@ impl Commits {
 /// latest cursor.
 async fn follow(store: Arc<dyn Store>, sender: watch::Sender<u64>) {
     let mut cursor = 0;
-    let mut first = true;
     loop {
-        if !first {
-            tokio::time::sleep(POLL).await;
-        }
-        first = false;
-        if sender.receiver_count() == 0 && cursor != 0 {
-            continue;
-        }
-        let read = Arc::clone(&store);
-        let latest = tokio::task::spawn_blocking(move || {
-            let mut latest = cursor;
-            loop {
-                let page = read.committed_after(latest, PAGE).ok()?;
-                match page.last() {
-                    Some(last) => latest = last.cursor,
-                    None => return Some(latest),
-                }
+        // While no page listens, only the first read is made (to start from
+        // what is committed by then).
+        if cursor == 0 || sender.receiver_count() > 0 {
+            let read = Arc::clone(&store);
+            let latest = tokio::task::spawn_blocking(move || latest_after(&*read, cursor)).await;
+            if *sender.borrow() == CLOSED {
+                return;
             }
-        })
-        .await;
-        if *sender.borrow() == CLOSED {
-            return;
+            if let Ok(Some(latest)) = latest
+                && latest != cursor
+            {
+                cursor = latest;
+                sender.send_replace(cursor);
+            }
         }
-        if let Ok(Some(latest)) = latest
-            && latest != cursor
-        {
-            cursor = latest;
-            sender.send_replace(cursor);
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+/// The cursor of the last commit after `cursor`, `cursor` when there is none.
+fn latest_after(store: &dyn Store, mut cursor: u64) -> Option<u64> {
+    loop {
+        let page = store.committed_after(cursor, PAGE).ok()?;
+        match page.last() {
+            Some(last) => cursor = last.cursor,
+            None => return Some(cursor),
         }
     }
 }

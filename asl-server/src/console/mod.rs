@@ -22,7 +22,7 @@ use asl_codegen::graph::{Graph, svg};
 use asl_codegen::ir::map::ExecutionType;
 use asl_codegen::{SourceFile, Syntax};
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -98,11 +98,7 @@ pub struct GraphQuery {
 
 /// `POST /console/graph`: the SVG of the definition in the body, or 400 with
 /// why it cannot be drawn.
-async fn graph(
-    State(_): State<Arc<AppState>>,
-    Query(query): Query<GraphQuery>,
-    body: String,
-) -> Response {
+async fn graph(Query(query): Query<GraphQuery>, body: String) -> Response {
     let execution_type = match query.machine_type.as_deref() {
         Some("EXPRESS") => ExecutionType::Express,
         _ => ExecutionType::Standard,
