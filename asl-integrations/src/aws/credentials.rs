@@ -287,14 +287,7 @@ mod tests {
             ),
         )
         .unwrap();
-        let chain = Keys::Chain(Chain::new(Sources {
-            profile: Some(Profile {
-                name: "ci".to_owned(),
-                files: vec![(EnvConfigFileKind::Config, config)],
-            }),
-            region: "us-east-1".to_owned(),
-            ..Sources::default()
-        }));
+        let chain = profile_chain(config);
         let keys = chain.get().await.unwrap();
         assert_eq!(
             (keys.access_key_id.as_str(), keys.session_token.as_deref()),
@@ -305,19 +298,24 @@ mod tests {
         assert_eq!(chain.get_blocking().unwrap().access_key_id, "PROCESS");
     }
 
-    #[test]
-    fn a_chain_that_finds_nothing_says_why_and_how_to_set_keys() {
-        let dir = tempfile::tempdir().unwrap();
-        let config = dir.path().join("config");
-        std::fs::write(&config, "[profile ci]\ncredential_process = false\n").unwrap();
-        let chain = Keys::Chain(Chain::new(Sources {
+    /// The chain of profile `ci` of the config file `config`.
+    fn profile_chain(config: std::path::PathBuf) -> Keys {
+        Keys::Chain(Chain::new(Sources {
             profile: Some(Profile {
                 name: "ci".to_owned(),
                 files: vec![(EnvConfigFileKind::Config, config)],
             }),
             region: "us-east-1".to_owned(),
             ..Sources::default()
-        }));
+        }))
+    }
+
+    #[test]
+    fn a_chain_that_finds_nothing_says_why_and_how_to_set_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("config");
+        std::fs::write(&config, "[profile ci]\ncredential_process = false\n").unwrap();
+        let chain = profile_chain(config);
         let why = chain.get_blocking().unwrap_err();
         assert!(why.contains("credential_process"), "{why}");
         assert!(why.ends_with(HOW_TO_SET), "{why}");
