@@ -110,14 +110,16 @@ pub(crate) struct Crate {
     pub(crate) files: Vec<(String, String)>,
 }
 
-/// Whether a binary can run executions durably (`--db FILE`): with the SQLite
-/// store compiled in, which the first build of the runtime pays for.
+/// Whether a binary can run executions durably (`--db FILE` or `--db
+/// postgres://...`): with the SQLite and PostgreSQL stores compiled in, which the
+/// first build of the runtime pays for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Durability {
     /// One execution per process, not persisted.
     None,
-    /// `--db FILE` checkpoints every transition to a SQLite file.
-    Sqlite,
+    /// `--db` checkpoints every transition to a SQLite file or a PostgreSQL
+    /// database.
+    Durable,
 }
 
 impl Durability {
@@ -125,7 +127,7 @@ impl Durability {
     fn features(self) -> &'static str {
         match self {
             Durability::None => "[]",
-            Durability::Sqlite => r#"["sqlite"]"#,
+            Durability::Durable => r#"["sqlite", "postgres"]"#,
         }
     }
 }
@@ -296,7 +298,7 @@ mod tests {
             scaffold(
                 "pub const A: u8 = 1;",
                 runtime,
-                Durability::Sqlite,
+                Durability::Durable,
                 &example
             )
             .name
@@ -360,7 +362,7 @@ mod tests {
         let durable = scaffold(
             "",
             Path::new("/rt"),
-            Durability::Sqlite,
+            Durability::Durable,
             &Fingerprint::example(),
         );
         assert!(durable.files[0].1.contains(r#"features = ["sqlite"]"#));
@@ -374,7 +376,7 @@ mod tests {
             ("k1", "pub const A: u8 = 1;"),
             ("k2", "pub const B: u8 = 2;"),
         ];
-        let krate = scaffold_many(&modules, runtime, Durability::Sqlite, &example);
+        let krate = scaffold_many(&modules, runtime, Durability::Durable, &example);
         assert!(krate.name.starts_with("asl-machines-"), "{}", krate.name);
         let file = |path: &str| {
             krate
@@ -400,7 +402,7 @@ mod tests {
         );
         // The name follows every module, its key, and the order.
         let name = |modules: &[(&str, &str)]| {
-            scaffold_many(modules, runtime, Durability::Sqlite, &example).name
+            scaffold_many(modules, runtime, Durability::Durable, &example).name
         };
         assert_eq!(krate.name, name(&modules));
         assert_ne!(krate.name, name(&[modules[0]]));
@@ -420,14 +422,14 @@ mod tests {
         };
         assert_ne!(
             krate.name,
-            scaffold_many(&modules, runtime, Durability::Sqlite, &other_toolchain).name
+            scaffold_many(&modules, runtime, Durability::Durable, &other_toolchain).name
         );
         assert_ne!(
-            build_key(runtime, Durability::Sqlite, &example),
-            build_key(runtime, Durability::Sqlite, &other_toolchain)
+            build_key(runtime, Durability::Durable, &example),
+            build_key(runtime, Durability::Durable, &other_toolchain)
         );
         assert_ne!(
-            build_key(runtime, Durability::Sqlite, &example),
+            build_key(runtime, Durability::Durable, &example),
             build_key(runtime, Durability::None, &example)
         );
     }

@@ -22,7 +22,7 @@ pub fn build(args: &BuildArgs, io: &mut Io<'_>) -> io::Result<u8> {
         .ok_or(CompileError::NoCache)
         .and_then(|cache| {
             let durability = if args.durable {
-                Durability::Sqlite
+                Durability::Durable
             } else {
                 Durability::None
             };

@@ -16,7 +16,7 @@ pub(crate) const NOT_RUN: u8 = 2;
 /// JSON on stdout, 1 with `{"error", "cause"}` on stdout, 2 when it could not run.
 pub fn execute(args: &RunArgs, io: &mut Io<'_>) -> io::Result<u8> {
     let durability = match args.db {
-        Some(_) => Durability::Sqlite,
+        Some(_) => Durability::Durable,
         None => Durability::None,
     };
     let launch = Launch {

@@ -48,7 +48,7 @@ fn binary(dir: &Path) -> PathBuf {
     assert!(generated.status.success(), "{generated:?}");
     let module = String::from_utf8(generated.stdout).unwrap();
     let cache = Cache::new(concat!(env!("CARGO_TARGET_TMPDIR"), "/asl-cache"));
-    compile(&module, Profile::Run, Durability::Sqlite, &cache).unwrap()
+    compile(&module, Profile::Run, Durability::Durable, &cache).unwrap()
 }
 
 /// The processes whose command line holds `marker`, with their command lines; none

@@ -48,7 +48,7 @@ use crate::error::{EngineError, valid_name};
 use crate::history::{Details, EventType, HistoryEvent, Recorder, Redriven, Started, Truncated};
 use crate::machines::{self, Machines};
 use crate::store::{
-    Checkpoint, Created, ExecutionRecord, ExecutionStatus, Identity, Position, Store,
+    Checkpoint, Created, ExecutionRecord, ExecutionStatus, Identity, Position, Store, StoreError,
 };
 
 /// Runs and keeps executions of the state machine `W`.
@@ -707,8 +707,13 @@ impl Notes for StoreNotes {
         Box::pin(async move {
             // A store that cannot write is poisoned and fails the next checkpoint;
             // one whose writer is gone (the engine is being dropped) leaves the
-            // note unwritten, which costs only work again.
-            let _ = ack.await;
+            // note unwritten, which costs only work again. A refused note means that
+            // another process took the execution over: the work goes no further
+            // here (no more Task attempts, no more iterations), and the process's
+            // server stops this worker.
+            if let Err(StoreError::Fenced(_)) = ack.await {
+                std::future::pending::<()>().await;
+            }
         })
     }
 }

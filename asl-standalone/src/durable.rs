@@ -1,5 +1,5 @@
-//! `--db FILE`: a standalone binary's execution run by the durable
-//! [`Engine`](asl_engine::Engine) on a SQLite store.
+//! `--db FILE` or `--db postgres://...`: a standalone binary's execution run by the
+//! durable [`Engine`](asl_engine::Engine) on a SQLite or PostgreSQL store.
 //!
 //! The binary first goes on with the executions of its machine that the file holds
 //! as running (a run killed or interrupted before), then starts execution `--name`
@@ -108,9 +108,21 @@ where
     Ok(Engine::with_store(workflow, store(db)?))
 }
 
+/// The store `db` names: a PostgreSQL database for a `postgres://` or
+/// `postgresql://` URL, else a SQLite file. A worker of `asl serve` on PostgreSQL is
+/// given the node it writes for in `ASL_NODE` (see `asl_store_postgres::fleet`).
+pub(super) fn store(db: &Path) -> Result<Arc<dyn Store>, String> {
+    match db.to_str() {
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            postgres(url)
+        }
+        _ => sqlite(db),
+    }
+}
+
 /// The SQLite store in `db`.
 #[cfg(feature = "sqlite")]
-pub(super) fn store(db: &Path) -> Result<Arc<dyn Store>, String> {
+fn sqlite(db: &Path) -> Result<Arc<dyn Store>, String> {
     let store = SqliteStore::open(db).map_err(|error| {
         format!(
             "cannot open the execution store `{}`: {error}",
@@ -120,8 +132,31 @@ pub(super) fn store(db: &Path) -> Result<Arc<dyn Store>, String> {
     Ok(Arc::new(store))
 }
 
-/// Without the `sqlite` feature there is no store to run on.
+/// Without the `sqlite` feature there is no SQLite store to run on.
 #[cfg(not(feature = "sqlite"))]
-pub(super) fn store(_: &Path) -> Result<Arc<dyn Store>, String> {
+fn sqlite(_: &Path) -> Result<Arc<dyn Store>, String> {
     Err("this binary was built without the SQLite store: build it with `asl run --db`".into())
+}
+
+/// The PostgreSQL store at `url`, writing for the node `ASL_NODE` names if set.
+#[cfg(feature = "postgres")]
+fn postgres(url: &str) -> Result<Arc<dyn Store>, String> {
+    use asl_store_postgres::{Database, PostgresStore};
+    let failed =
+        |error: &dyn std::fmt::Display| format!("cannot open the execution store: {error}");
+    let node = match std::env::var("ASL_NODE") {
+        Ok(node) => Some(node.parse::<i64>().map_err(|error| failed(&error))?),
+        Err(_) => None,
+    };
+    let database = Database::open(url).map_err(|error| failed(&error))?;
+    Ok(Arc::new(match node {
+        Some(node) => PostgresStore::for_node(Arc::new(database), node),
+        None => PostgresStore::on(Arc::new(database)),
+    }))
+}
+
+/// Without the `postgres` feature there is no PostgreSQL store to run on.
+#[cfg(not(feature = "postgres"))]
+fn postgres(_: &str) -> Result<Arc<dyn Store>, String> {
+    Err("this binary was built without the PostgreSQL store: build it with `asl run --db`".into())
 }

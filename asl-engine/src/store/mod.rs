@@ -14,6 +14,8 @@
 //! - [`MemoryStore`]: in the process, for tests and runs that need no durability.
 //! - `SqliteStore` (crate `asl-store-sqlite`): an embedded SQLite database file, one
 //!   writer thread committing many executions' transitions per transaction.
+//! - `PostgresStore` (crate `asl-store-postgres`): a PostgreSQL database that many
+//!   processes share, each owning the executions it runs under a lease.
 //!
 //! Every store passes the same conformance suite, `store::conformance` (feature
 //! `test-util`).
@@ -207,6 +209,11 @@ pub enum StoreError {
         /// The refused sequence number.
         seq: u64,
     },
+    /// A write of a process that no longer owns the execution: it lost its lease
+    /// (paused or cut off past it) and another process took the execution over, so
+    /// that it may never write for it again (a store shared by several processes).
+    #[error("refused, this process lost its lease: {0}")]
+    Fenced(String),
     /// The store could not be read, written or opened; the back end's error is the
     /// source.
     #[error("the execution store failed: {0}")]
@@ -248,7 +255,8 @@ impl PartialEq for StoreError {
             ) => arn == other_arn && seq == other_seq,
             (StoreError::Backend(a), StoreError::Backend(b))
             | (StoreError::Poisoned(a), StoreError::Poisoned(b)) => a.to_string() == b.to_string(),
-            (StoreError::Corrupt(a), StoreError::Corrupt(b)) => a == b,
+            (StoreError::Corrupt(a), StoreError::Corrupt(b))
+            | (StoreError::Fenced(a), StoreError::Fenced(b)) => a == b,
             _ => false,
         }
     }

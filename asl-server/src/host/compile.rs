@@ -46,7 +46,7 @@ pub(super) fn binary(
     asl_build::compile_many(
         modules,
         Profile::Run,
-        Durability::Sqlite,
+        Durability::Durable,
         cache,
         Some(timeout),
     )
@@ -55,6 +55,6 @@ pub(super) fn binary(
 /// What binaries compiled now are built from besides their modules (see
 /// [`asl_build::build_key`]).
 pub(super) fn build_key() -> Result<String, HostError> {
-    asl_build::build_key(Profile::Run, Durability::Sqlite)
+    asl_build::build_key(Profile::Run, Durability::Durable)
         .map_err(|error| HostError::Compile(error.to_string()))
 }

@@ -1,0 +1,364 @@
+//! The store against a real PostgreSQL server (`ASL_TEST_POSTGRES`): the conformance
+//! suite, fencing, reconnecting, and commits read in order across processes.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use asl_engine::history::{Details, EventType, Failure, Recorder};
+use asl_engine::store::{
+    Checkpoint, Created, ExecutionStatus, Identity, Position, Store, StoreError, conformance,
+    from_unix_millis,
+};
+
+use crate::fleet::{Announcement, Heard, Lease, Node};
+use crate::testing::TestDatabase;
+use crate::{Database, PostgresStore};
+
+fn checkpoint(name: &str, seq: u64, recorder: &mut Recorder) -> Checkpoint {
+    recorder.record_at(
+        from_unix_millis(seq as i64),
+        EventType::ExecutionAborted,
+        Details::ExecutionAborted(Failure::default()),
+    );
+    let arn = format!("arn:aws:states:us-east-1:123456789012:execution:M:{name}");
+    Checkpoint {
+        arn: arn.clone(),
+        start: (seq == 0).then(|| Identity {
+            arn,
+            machine: "M".into(),
+            name: name.into(),
+            input: "{}".into(),
+            start: from_unix_millis(1_000),
+        }),
+        position: Position::running(
+            seq,
+            format!("{{\"S\":{seq}}}"),
+            None,
+            recorder.last_id(),
+            from_unix_millis(2_000),
+        ),
+        events: recorder.take(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_postgres_store_conforms() {
+    let Some(test) = TestDatabase::create("the_postgres_store_conforms") else {
+        return;
+    };
+    let database = Arc::new(test.open());
+    let mut count = 0;
+    conformance::check(|| {
+        // Each rule on empty tables.
+        count += 1;
+        let pool = database.pool().clone();
+        database
+            .block(async move {
+                pool.get()
+                    .await?
+                    .batch_execute(
+                        "TRUNCATE asl_executions, asl_transitions, asl_callbacks, asl_notes",
+                    )
+                    .await?;
+                Ok(())
+            })
+            .unwrap();
+        PostgresStore::on(Arc::clone(&database))
+    })
+    .await;
+    assert_eq!(count, 7);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_postgres_store_keeps_its_data_across_reopening() {
+    let Some(test) = TestDatabase::create("the_postgres_store_keeps_its_data_across_reopening")
+    else {
+        return;
+    };
+    let store = PostgresStore::open(&test.url).unwrap();
+    conformance::keeps_the_checkpoint_rules(&store).await;
+    let before = store.executions().unwrap();
+    let arn = before[0].identity.arn.clone();
+    let history = store.history(&arn).unwrap();
+    drop(store);
+    let store = PostgresStore::open(&test.url).unwrap();
+    assert_eq!(store.executions().unwrap(), before);
+    assert_eq!(store.history(&arn).unwrap(), history);
+    // Opening again applied no migration twice.
+    let (version, known) = store.database().schema_version().unwrap();
+    assert_eq!(version, known);
+    assert_eq!(store.database().migrate().unwrap(), Vec::<i32>::new());
+}
+
+/// A node that lost its lease and was taken over can write neither checkpoints nor
+/// notes any more; the node that took the execution over goes on with it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_node_that_lost_its_lease_can_no_longer_write() {
+    let Some(test) = TestDatabase::create("a_node_that_lost_its_lease_can_no_longer_write") else {
+        return;
+    };
+    let database = Arc::new(test.open());
+    let short = Lease {
+        takeover: Duration::from_millis(300),
+    };
+    let paused = Node::join(Arc::clone(&database), "paused", short).unwrap();
+    let alive = Node::join(Arc::clone(&database), "alive", Lease::default()).unwrap();
+    let old = PostgresStore::for_node(Arc::clone(&database), paused.id());
+    let new = PostgresStore::for_node(Arc::clone(&database), alive.id());
+    let mut recorder = Recorder::after(0);
+    let first = checkpoint("e", 0, &mut recorder);
+    let arn = first.arn.clone();
+    assert_eq!(old.commit(first).await, Ok(Created::New));
+    assert_eq!(
+        old.commit(checkpoint("e", 1, &mut recorder)).await,
+        Ok(Created::New)
+    );
+    // Nothing to take over while the owner's lease lasts.
+    assert_eq!(alive.take_over(100).await.unwrap(), Vec::<String>::new());
+    tokio::time::sleep(short.ttl() + Duration::from_millis(100)).await;
+    assert_eq!(
+        alive.take_over(100).await.unwrap(),
+        std::slice::from_ref(&arn)
+    );
+    assert_eq!(alive.owner(&arn).await.unwrap(), Some(alive.id()));
+    assert!(!paused.renew().await.unwrap(), "its row is gone");
+
+    let mut late = recorder.clone();
+    let refused = old.commit(checkpoint("e", 2, &mut late)).await;
+    assert!(matches!(refused, Err(StoreError::Fenced(_))), "{refused:?}");
+    let refused = old.note("k".into(), "late".into()).await;
+    assert!(matches!(refused, Err(StoreError::Fenced(_))), "{refused:?}");
+    assert_eq!(old.fenced_writes(), 2);
+    let pool = database.pool().clone();
+    let recorded: i64 = database
+        .block(async move {
+            let row = pool
+                .get()
+                .await?
+                .query_one("SELECT count(*) FROM asl_refused_writes", &[])
+                .await?;
+            Ok(row.get(0))
+        })
+        .unwrap();
+    assert_eq!(recorded, 2, "the refusals are recorded for operators");
+    assert_eq!(old.noted("k"), Ok(None));
+
+    assert_eq!(
+        new.commit(checkpoint("e", 2, &mut recorder)).await,
+        Ok(Created::New)
+    );
+    assert_eq!(new.note("k".into(), "v".into()).await, Ok(Created::New));
+    let record = new.execution(&arn).unwrap().unwrap();
+    assert_eq!(record.position.seq, 2);
+    assert_eq!(new.history(&arn).unwrap().len(), 3);
+    assert_eq!(new.fenced_writes(), 0);
+}
+
+/// Each live node claims its share of a dead node's executions, and none twice.
+#[tokio::test(flavor = "multi_thread")]
+async fn live_nodes_share_a_dead_nodes_executions() {
+    let Some(test) = TestDatabase::create("live_nodes_share_a_dead_nodes_executions") else {
+        return;
+    };
+    let database = Arc::new(test.open());
+    let dead = Node::join(
+        Arc::clone(&database),
+        "dead",
+        Lease {
+            takeover: Duration::from_millis(200),
+        },
+    )
+    .unwrap();
+    let store = PostgresStore::for_node(Arc::clone(&database), dead.id());
+    for index in 0..10 {
+        let start = checkpoint(&format!("x{index}"), 0, &mut Recorder::after(0));
+        assert_eq!(store.commit(start).await, Ok(Created::New));
+    }
+    let nodes: Vec<Node> = (0..2)
+        .map(|index| {
+            Node::join(
+                Arc::clone(&database),
+                &format!("n{index}"),
+                Lease::default(),
+            )
+        })
+        .collect::<Result<_, _>>()
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    // Each looks again until nothing is left, as they do every scan.
+    let mut claimed = Vec::new();
+    loop {
+        let (a, b) = tokio::join!(nodes[0].take_over(100), nodes[1].take_over(100));
+        let (a, b) = (a.unwrap(), b.unwrap());
+        if a.is_empty() && b.is_empty() {
+            break;
+        }
+        claimed.extend(a.into_iter().chain(b));
+    }
+    let count = claimed.len();
+    claimed.sort();
+    claimed.dedup();
+    assert_eq!((count, claimed.len()), (10, 10), "each claimed once");
+    for node in &nodes {
+        let owned = node.owned().await.unwrap().len();
+        assert!((3..=7).contains(&owned), "node {} owns {owned}", node.id());
+    }
+}
+
+/// The connection is killed under the writer: it connects again and commits, and a
+/// checkpoint is never stored twice nor refused for having been committed.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lost_connection_is_connected_again_without_losing_or_repeating_a_commit() {
+    let Some(test) = TestDatabase::create(
+        "a_lost_connection_is_connected_again_without_losing_or_repeating_a_commit",
+    ) else {
+        return;
+    };
+    let store = PostgresStore::open(&test.url).unwrap();
+    let killer = Database::connect(&test.url).unwrap();
+    let pool = killer.pool().clone();
+    let schema = test.schema().to_owned();
+    let kill = move || {
+        let (pool, schema) = (pool.clone(), schema.clone());
+        async move {
+            let client = pool.get().await?;
+            client
+                .execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                     WHERE pid <> pg_backend_pid() AND datname = current_database() \
+                     AND application_name = $1",
+                    &[&schema],
+                )
+                .await?;
+            Ok(())
+        }
+    };
+    let names: Vec<String> = (0..20).map(|index| format!("r{index}")).collect();
+    let mut recorders: Vec<Recorder> = names.iter().map(|_| Recorder::after(0)).collect();
+    for seq in 0..10 {
+        let acks: Vec<_> = names
+            .iter()
+            .zip(&mut recorders)
+            .map(|(name, recorder)| store.commit(checkpoint(name, seq, recorder)))
+            .collect();
+        if seq % 3 == 1 {
+            killer.block(kill()).unwrap();
+        }
+        for ack in acks {
+            assert_eq!(ack.await, Ok(Created::New), "seq {seq}");
+        }
+    }
+    for name in &names {
+        let arn = format!("arn:aws:states:us-east-1:123456789012:execution:M:{name}");
+        let ids: Vec<u64> = store.history(&arn).unwrap().iter().map(|e| e.id).collect();
+        assert_eq!(ids, (1..=10).collect::<Vec<_>>(), "{name}");
+        assert_eq!(store.execution(&arn).unwrap().unwrap().position.seq, 9);
+    }
+}
+
+/// Two processes commit at once; a follower reads every commit of both, once, in
+/// an order that never puts a later-read commit before its cursor.
+#[tokio::test(flavor = "multi_thread")]
+async fn commits_of_two_processes_are_followed_without_a_gap() {
+    let Some(test) = TestDatabase::create("commits_of_two_processes_are_followed_without_a_gap")
+    else {
+        return;
+    };
+    let stores = [
+        PostgresStore::open(&test.url).unwrap(),
+        PostgresStore::open(&test.url).unwrap(),
+    ];
+    let follower = PostgresStore::open(&test.url).unwrap();
+    let writers = stores.iter().enumerate().map(|(index, store)| async move {
+        let mut recorder = Recorder::after(0);
+        for seq in 0..200 {
+            let ack = store.commit(checkpoint(&format!("w{index}"), seq, &mut recorder));
+            assert_eq!(ack.await, Ok(Created::New));
+        }
+    });
+    let following = async {
+        let mut cursor = 0;
+        let mut seen = Vec::new();
+        while seen.len() < 400 {
+            let page = follower.committed_after(cursor, 37).unwrap();
+            match page.last() {
+                Some(last) => cursor = last.cursor,
+                None => tokio::time::sleep(Duration::from_millis(5)).await,
+            }
+            seen.extend(
+                page.into_iter()
+                    .map(|committed| (committed.arn, committed.events[0].id)),
+            );
+        }
+        seen
+    };
+    let (seen, ()) = tokio::join!(following, async {
+        futures::future::join_all(writers).await;
+    });
+    let mut sorted = seen.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len(), 400, "each commit once");
+    for arn in ["w0", "w1"] {
+        let ids: Vec<u64> = seen
+            .iter()
+            .filter(|(seen, _)| seen.ends_with(arn))
+            .map(|(_, id)| *id)
+            .collect();
+        assert_eq!(ids, (1..=200).collect::<Vec<_>>(), "{arn} in order");
+    }
+    assert_eq!(follower.committed_after(u64::MAX >> 1, 10), Ok(Vec::new()));
+    let _ = ExecutionStatus::Running;
+}
+
+/// An outcome recorded for a token is announced to every listener, with the node's
+/// own announcements.
+#[tokio::test(flavor = "multi_thread")]
+async fn announcements_reach_every_listener() {
+    let Some(test) = TestDatabase::create("announcements_reach_every_listener") else {
+        return;
+    };
+    let database = Arc::new(test.open());
+    let node = Node::join(Arc::clone(&database), "n", Lease::default()).unwrap();
+    let mut first = crate::fleet::listen(&database);
+    let other = Database::connect(&test.url).unwrap();
+    let mut second = crate::fleet::listen(&other);
+    // The listeners are listening once an announcement of their own reaches them.
+    loop {
+        node.announce(&Announcement::Stop("probe".into()))
+            .await
+            .unwrap();
+        let heard = tokio::time::timeout(Duration::from_millis(200), second.recv()).await;
+        if heard.is_ok() {
+            break;
+        }
+    }
+    while tokio::time::timeout(Duration::from_millis(200), first.recv())
+        .await
+        .is_ok()
+    {}
+    while tokio::time::timeout(Duration::from_millis(100), second.recv())
+        .await
+        .is_ok()
+    {}
+    let store = PostgresStore::on(Arc::clone(&database));
+    assert_eq!(store.record_callback("t1", "{}"), Ok(true));
+    assert_eq!(store.record_callback("t1", "{}"), Ok(false));
+    node.announce(&Announcement::Heartbeat("t2".into()))
+        .await
+        .unwrap();
+    for listener in [&mut first, &mut second] {
+        let mut heard = Vec::new();
+        for _ in 0..2 {
+            let next = tokio::time::timeout(Duration::from_secs(5), listener.recv()).await;
+            heard.push(next.unwrap().unwrap());
+        }
+        assert_eq!(
+            heard,
+            [
+                Heard::Announcement(Announcement::Callback("t1".into())),
+                Heard::Announcement(Announcement::Heartbeat("t2".into())),
+            ]
+        );
+    }
+}
