@@ -156,6 +156,19 @@ pub struct ServeArgs {
     /// http://127.0.0.1:4318 [default: $OTEL_EXPORTER_OTLP_ENDPOINT]
     #[arg(long, value_name = "URL")]
     pub otlp_endpoint: Option<String>,
+    /// Keep the catalog and the executions in this PostgreSQL database
+    /// (postgres://user:password@host:port/dbname) instead of the data directory:
+    /// any number of servers may share it, each running the executions it owns
+    /// and taking over those of a server that died [default: $ASL_DATABASE_URL]
+    #[arg(long, value_name = "URL")]
+    pub db: Option<String>,
+    /// With --db: the longest a dead server's executions wait before the others
+    /// take them over.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub takeover_seconds: f64,
+    /// With --db: create or migrate the database's schema, then exit.
+    #[arg(long, requires = "db")]
+    pub migrate_only: bool,
 }
 
 /// How `asl serve` authenticates requests.

@@ -4,6 +4,8 @@ use std::io;
 
 use asl_server::protocol::{Auth, Credentials, CredentialsError};
 use asl_server::{Config, Server};
+use asl_store_postgres::Database;
+use asl_store_postgres::fleet::Lease;
 use tracing_subscriber::EnvFilter;
 
 use crate::{AuthChoice, Io, ServeArgs};
@@ -28,6 +30,22 @@ pub fn serve(args: &ServeArgs, io: &mut Io<'_>) -> io::Result<u8> {
     config.bindings = args.bindings.clone();
     config.execution_logs = args.execution_logs.clone();
     config.otlp_endpoint = args.otlp_endpoint.clone();
+    config.database = args
+        .db
+        .clone()
+        .or_else(|| std::env::var("ASL_DATABASE_URL").ok());
+    if let Some(url) = config.database.as_deref().filter(|_| args.migrate_only) {
+        return migrate(url, io);
+    }
+    match std::time::Duration::try_from_secs_f64(args.takeover_seconds) {
+        Ok(takeover) if takeover >= std::time::Duration::from_secs(1) => {
+            config.lease = Lease { takeover };
+        }
+        _ => {
+            writeln!(io.stderr, "error: --takeover-seconds must be 1 or more")?;
+            return Ok(CANNOT_START);
+        }
+    }
     config.mock_config = args
         .mock_config
         .clone()
@@ -90,16 +108,41 @@ pub fn serve(args: &ServeArgs, io: &mut Io<'_>) -> io::Result<u8> {
                 return Ok(CANNOT_START);
             }
         };
+        let data = match server.state().host.fleet() {
+            Some(node) => format!("node {} of the fleet on PostgreSQL", node.id()),
+            None => format!("data in {}", server.data_dir().display()),
+        };
         writeln!(
             io.stderr,
-            "asl serve: listening on http://{} (data in {}; {auth})",
+            "asl serve: listening on http://{} ({data}; {auth})",
             listener.local_addr()?,
-            server.data_dir().display()
         )?;
         io.stderr.flush()?;
         server.serve(listener, stopped()).await?;
         Ok(STOPPED)
     })
+}
+
+/// `--migrate-only`: brings the schema of the database at `url` up to date.
+fn migrate(url: &str, io: &mut Io<'_>) -> io::Result<u8> {
+    let migrated = Database::connect(url).and_then(|database| {
+        let applied = database.migrate()?;
+        let (version, _) = database.schema_version()?;
+        Ok((applied, version))
+    });
+    match migrated {
+        Ok((applied, version)) => {
+            writeln!(
+                io.stderr,
+                "asl serve: the database schema is at version {version} (applied now: {applied:?})"
+            )?;
+            Ok(STOPPED)
+        }
+        Err(error) => {
+            writeln!(io.stderr, "error: cannot migrate the database: {error}")?;
+            Ok(CANNOT_START)
+        }
+    }
 }
 
 /// The keys of `--auth sigv4`: those of `file` and of the environment.

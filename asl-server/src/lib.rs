@@ -29,6 +29,7 @@ pub mod arn;
 pub mod catalog;
 pub mod console;
 pub mod execution_logs;
+pub mod fleet;
 pub mod host;
 pub mod metrics;
 pub mod protocol;

@@ -8,12 +8,14 @@ use asl_build::Cache;
 use asl_engine::Control;
 use asl_engine::store::StoreError;
 use asl_runtime::arn::{Account, InvalidAccount};
+use asl_store_postgres::fleet::{Lease, Node};
+use asl_store_postgres::{Database, DatabaseError, PostgresStore};
 use asl_store_sqlite::SqliteStore;
 
 use crate::metrics::Metrics;
 use tokio::net::TcpListener;
 
-use crate::catalog::{Catalog, CatalogError, SqliteCatalog};
+use crate::catalog::{Catalog, CatalogError, PostgresCatalog, SqliteCatalog};
 use asl_integrations::mock::{MockConfig, MockConfigError};
 
 use crate::catalog::{Page, StateMachine};
@@ -44,6 +46,13 @@ pub struct Config {
     /// The OTLP/HTTP endpoint (a collector's base URL) the executions' traces are
     /// exported to; without it, `OTEL_EXPORTER_OTLP_ENDPOINT` if set.
     pub otlp_endpoint: Option<String>,
+    /// A PostgreSQL database (`postgres://...`) holding the catalog and the
+    /// executions instead of the data directory's SQLite files: several servers
+    /// may share it (see [`crate::fleet`]).
+    pub database: Option<String>,
+    /// On PostgreSQL, how long a dead server's executions wait at most before
+    /// the others take them over.
+    pub lease: Lease,
 }
 
 impl Config {
@@ -59,6 +68,8 @@ impl Config {
             auth: Auth::None,
             execution_logs: None,
             otlp_endpoint: None,
+            database: None,
+            lease: Lease::default(),
         })
     }
 
@@ -152,9 +163,50 @@ pub enum OpenError {
     /// The execution store cannot be opened.
     #[error("cannot open the execution store: {0}")]
     Store(#[from] StoreError),
+    /// The PostgreSQL database cannot be opened or migrated.
+    #[error("cannot open the database: {0}")]
+    Database(#[from] DatabaseError),
     /// The mock configuration cannot be used.
     #[error("{0}")]
     MockConfig(#[from] MockConfigError),
+}
+
+/// Where a server keeps its catalog and executions.
+struct Stores {
+    catalog: Arc<dyn Catalog>,
+    executions: Arc<dyn asl_engine::store::Store>,
+    /// What its workers are given as `--db`: the SQLite file or the URL.
+    location: PathBuf,
+    /// On PostgreSQL, the server's node of the fleet.
+    node: Option<Arc<Node>>,
+}
+
+impl Stores {
+    /// `catalog.db` and `executions.db` in `dir`.
+    fn sqlite(dir: &Path) -> Result<Stores, OpenError> {
+        let location = dir.join("executions.db");
+        Ok(Stores {
+            catalog: Arc::new(SqliteCatalog::open(dir.join("catalog.db"))?),
+            executions: Arc::new(SqliteStore::open(&location)?),
+            location,
+            node: None,
+        })
+    }
+
+    /// The database at `url`, migrated, which the server joins as a node holding
+    /// leases as `lease` says.
+    fn postgres(url: &str, lease: Lease) -> Result<Stores, OpenError> {
+        let database = Arc::new(Database::open(url)?);
+        let node = Node::join(Arc::clone(&database), &crate::fleet::node_name(), lease)?;
+        Ok(Stores {
+            catalog: Arc::new(PostgresCatalog::new(Arc::clone(&database))),
+            // The server's own writes (answers to task tokens, definitions, stops
+            // asked of other nodes) are not fenced: its workers' are.
+            executions: Arc::new(PostgresStore::on(database)),
+            location: PathBuf::from(url),
+            node: Some(Arc::new(node)),
+        })
+    }
 }
 
 /// The Step Functions API over a data directory: the actions of
@@ -179,19 +231,22 @@ impl Server {
             .as_deref()
             .map(MockConfig::load)
             .transpose()?;
-        let catalog = Arc::new(SqliteCatalog::open(dir.join("catalog.db"))?);
-        let db = dir.join("executions.db");
-        let store = Arc::new(SqliteStore::open(&db)?);
-        let metrics = Metrics::new(Arc::clone(&store) as Arc<dyn asl_engine::store::Store>);
-        let control = Arc::new(Control::new(store));
+        let stores = match &config.database {
+            Some(url) => Stores::postgres(url, config.lease)?,
+            None => Stores::sqlite(dir)?,
+        };
+        let metrics = Metrics::new(Arc::clone(&stores.executions));
+        let control = Arc::new(Control::new(stores.executions));
         // The cache is shared with `asl run` and `asl build` when the environment
         // names one, so that the runtime is compiled once for all of them.
         let cache = Cache::from_env().unwrap_or_else(|| Cache::new(dir.join("cache")));
-        let mut host_config = HostConfig::new(dir.clone(), db, cache);
+        let mut host_config = HostConfig::new(dir.clone(), stores.location, cache);
         host_config.bindings = config.bindings.clone();
         host_config.mock_config = config.mock_config.clone();
         host_config.account = Arc::new(config.account.clone());
         host_config.otlp_endpoint = config.otlp_endpoint.clone();
+        host_config.fleet = stores.node;
+        let catalog = stores.catalog;
         let host = Host::new(host_config, Arc::clone(&control));
         Ok(Server {
             state: Arc::new(AppState {
@@ -254,6 +309,10 @@ impl Server {
             Arc::new(std::sync::Mutex::new(sink)),
         );
         let host = self.state.host.clone();
+        let node = host.fleet().cloned();
+        if let Some(node) = &node {
+            crate::fleet::run(Arc::clone(node), &host);
+        }
         tokio::spawn(async move {
             match host.resume().await {
                 Ok(0) => {}
@@ -272,7 +331,13 @@ impl Server {
         };
         axum::serve(listener, self.into_router())
             .with_graceful_shutdown(shutdown)
-            .await
+            .await?;
+        if let Some(node) = node
+            && let Err(error) = node.leave().await
+        {
+            tracing::warn!(%error, "cannot leave the fleet: the others take over when the lease runs out");
+        }
+        Ok(())
     }
 }
 

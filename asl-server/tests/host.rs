@@ -34,6 +34,7 @@ fn host_with(dir: &Path, limits: Limits) -> (Host, Arc<Control>) {
         account: Arc::new(Account::default()),
         limits,
         otlp_endpoint: None,
+        fleet: None,
     };
     (Host::new(config, Arc::clone(&control)), control)
 }

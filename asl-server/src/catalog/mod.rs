@@ -8,10 +8,14 @@
 //! [`api`](crate::api)'s business. Configuration members (logging, tracing,
 //! encryption) are kept as the JSON the API normalised them to.
 
+mod postgres;
 mod sqlite;
+#[cfg(test)]
+mod tests;
 
 use serde_json::Value;
 
+pub use postgres::PostgresCatalog;
 pub use sqlite::SqliteCatalog;
 
 use crate::time::Timestamp;

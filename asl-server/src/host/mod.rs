@@ -1,9 +1,9 @@
 //! The compiled machines of the server, run by worker processes.
 //!
 //! A definition given to [`Host::prepare`] (with the name of its state machine) is
-//! kept in the data directory (`definitions/<id>.json`, its id a hash of both) so
-//! that executions can be resumed with it after a restart, and compiled in the
-//! background.
+//! kept in the execution store (a note, its id a hash of both) so that executions
+//! can be resumed with it after a restart, by any server sharing the store, and
+//! compiled in the background.
 //!
 //! **Compiles come in batches.** One compile runs at a time; the definitions
 //! prepared meanwhile queue up, and the next compile takes them all (up to
@@ -50,6 +50,7 @@ use asl_runtime::task::callback;
 use asl_standalone::worker::protocol::{
     ActivityTask, Answer, Ask, Call, Ended, Failure, Test, Tested, definition_key,
 };
+use asl_store_postgres::fleet::{Announcement, Node, stop_key};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use tokio::sync::{OnceCell, watch};
@@ -90,7 +91,8 @@ impl HostError {
 pub struct HostConfig {
     /// Where definitions are kept (`definitions/<id>.json`).
     pub data_dir: PathBuf,
-    /// The execution store the workers checkpoint to (a SQLite file).
+    /// The execution store the workers checkpoint to: a SQLite file, or a
+    /// PostgreSQL URL (`postgres://...`) with [`HostConfig::fleet`].
     pub db: PathBuf,
     /// The cache compiled machines are kept in.
     pub cache: Cache,
@@ -105,6 +107,9 @@ pub struct HostConfig {
     /// The OTLP/HTTP endpoint the workers export their traces to; without it,
     /// they export to `OTEL_EXPORTER_OTLP_ENDPOINT` if the environment names one.
     pub otlp_endpoint: Option<String>,
+    /// On PostgreSQL, the node of the fleet this server is: its workers write for
+    /// it, and it runs only the executions it owns (see [`crate::fleet`]).
+    pub fleet: Option<Arc<Node>>,
 }
 
 impl HostConfig {
@@ -120,6 +125,7 @@ impl HostConfig {
             account: Account::shared_default(),
             limits: Limits::default(),
             otlp_endpoint: None,
+            fleet: None,
         }
     }
 }
@@ -208,6 +214,17 @@ pub struct Host {
     inner: Arc<Inner>,
 }
 
+/// A [`Host`] that does not keep it alive (for the tasks that end with it).
+#[derive(Debug, Clone)]
+pub struct WeakHost(std::sync::Weak<Inner>);
+
+impl WeakHost {
+    /// The host, while it lives.
+    pub fn upgrade(&self) -> Option<Host> {
+        self.0.upgrade().map(|inner| Host { inner })
+    }
+}
+
 #[derive(Debug)]
 struct Inner {
     config: HostConfig,
@@ -255,6 +272,9 @@ struct Compiled {
 /// worker of the same binary in a row that died young: `pool::restart_delay`).
 const RESTART_DELAY: Duration = Duration::from_millis(200);
 
+/// How long `StopExecution` of an execution another node runs waits for it to stop.
+const STOP_ELSEWHERE: Duration = Duration::from_secs(60);
+
 /// How often `GetActivityTask` looks at the workers again while it waits.
 const ACTIVITY_POLL: Duration = Duration::from_millis(50);
 
@@ -275,6 +295,16 @@ impl Host {
                 stopping: watch::Sender::new(false),
             }),
         }
+    }
+
+    /// On PostgreSQL, the node of the fleet this server is.
+    pub fn fleet(&self) -> Option<&Arc<Node>> {
+        self.inner.config.fleet.as_ref()
+    }
+
+    /// This host, without keeping it alive.
+    pub fn downgrade(&self) -> WeakHost {
+        WeakHost(Arc::downgrade(&self.inner))
     }
 
     /// The server stops: the `GetActivityTask` long polls in flight end at once
@@ -326,17 +356,19 @@ impl Host {
             }
             return Ok(id);
         }
-        let path = self.definition_path(&id);
-        if !path.is_file() {
-            let record = serde_json::json!({
-                "machine": machine,
-                "definition": definition,
-                "testState": test,
-            });
-            write_atomically(&path, record.to_string().as_bytes()).map_err(|error| {
-                HostError::Worker(format!("cannot keep the definition: {error}"))
-            })?;
-        }
+        // Kept in the store, where every server sharing it finds it (to resume an
+        // execution another started).
+        let record = serde_json::json!({
+            "machine": machine,
+            "definition": definition,
+            "testState": test,
+        });
+        drop(
+            self.inner
+                .control
+                .store()
+                .note(stored_definition_key(&id), record.to_string()),
+        );
         let definition = self.insert(&id, machine, definition, test);
         let host = self.clone();
         tokio::spawn(async move {
@@ -446,13 +478,17 @@ impl Host {
     }
 
     /// `StopExecution` of the running execution `arn`, once `ExecutionAborted` is
-    /// committed.
+    /// committed. On PostgreSQL, an execution another node runs is stopped there
+    /// (see [`Host::stop_elsewhere`]).
     pub async fn stop(
         &self,
         arn: &str,
         error: Option<String>,
         cause: Option<String>,
     ) -> Result<(), HostError> {
+        if let Some(node) = self.elsewhere(arn).await? {
+            return self.stop_elsewhere(node, arn, error, cause).await;
+        }
         let definition = self.definition_of(arn)?;
         let call = Call::Stop {
             arn: arn.to_owned(),
@@ -460,6 +496,102 @@ impl Host {
             cause,
         };
         self.call(&definition, call).await.map(|_| ())
+    }
+
+    /// Stops `arn`, which another node runs: notes the error and cause, announces
+    /// the stop, and waits until the execution ended, announcing it again every
+    /// second (the node running it may die meanwhile, and the one taking it over
+    /// must hear it too).
+    async fn stop_elsewhere(
+        &self,
+        node: &Node,
+        arn: &str,
+        error: Option<String>,
+        cause: Option<String>,
+    ) -> Result<(), HostError> {
+        let store = self.inner.control.store();
+        let stop = serde_json::json!({ "error": error, "cause": cause }).to_string();
+        store
+            .note(stop_key(arn), stop)
+            .await
+            .map_err(|error| HostError::Worker(error.to_string()))?;
+        let deadline = tokio::time::Instant::now() + STOP_ELSEWHERE;
+        loop {
+            node.announce(&Announcement::Stop(arn.to_owned()))
+                .await
+                .map_err(|error| HostError::Worker(error.to_string()))?;
+            for _ in 0..20 {
+                let record = store
+                    .execution(arn)
+                    .map_err(|error| HostError::Worker(error.to_string()))?;
+                if record.is_none_or(|record| record.position.status != ExecutionStatus::Running) {
+                    return Ok(());
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Err(HostError::Worker(format!(
+                    "the node running {arn} did not stop it within {STOP_ELSEWHERE:?}"
+                )));
+            }
+        }
+    }
+
+    /// What a node announced that concerns this one: hands an answer or a
+    /// heartbeat to a task waiting here, stops an execution that runs here.
+    pub async fn announced(&self, announcement: Announcement) {
+        let concerns_me = |arn: String| async move {
+            match &self.inner.config.fleet {
+                Some(node) => node.owns(&arn).await.unwrap_or(false),
+                None => true,
+            }
+        };
+        match announcement {
+            Announcement::Callback(token) => {
+                if let Some(arn) = callback::execution_of(&token)
+                    && concerns_me(arn).await
+                {
+                    self.deliver_here(&token).await;
+                }
+            }
+            Announcement::Heartbeat(token) => {
+                if let Some(arn) = callback::execution_of(&token)
+                    && concerns_me(arn).await
+                {
+                    self.heartbeat_here(&token).await;
+                }
+            }
+            Announcement::Stop(arn) => {
+                if !concerns_me(arn.clone()).await {
+                    return;
+                }
+                let noted = self.inner.control.store().noted(&stop_key(&arn));
+                let stop: Value = noted
+                    .ok()
+                    .flatten()
+                    .and_then(|text| serde_json::from_str(&text).ok())
+                    .unwrap_or_default();
+                let text = |key: &str| stop[key].as_str().map(str::to_owned);
+                let (error, cause) = (text("error"), text("cause"));
+                if let Ok(definition) = self.definition_of(&arn) {
+                    let call = Call::Stop { arn, error, cause };
+                    let _ = self.call(&definition, call).await;
+                }
+            }
+        }
+    }
+
+    /// On PostgreSQL, the fleet's node when another node owns execution `arn`;
+    /// `None` when this server runs it (or runs alone).
+    async fn elsewhere(&self, arn: &str) -> Result<Option<&Node>, HostError> {
+        let Some(node) = &self.inner.config.fleet else {
+            return Ok(None);
+        };
+        let owns = node
+            .owns(arn)
+            .await
+            .map_err(|error| HostError::Worker(error.to_string()))?;
+        Ok((!owns).then_some(&**node))
     }
 
     /// `UpdateMapRun` of Map Run `map_run` of the running execution `execution`, in
@@ -494,8 +626,15 @@ impl Host {
 
     /// After an outcome was recorded for `token` (`SendTaskSuccess`,
     /// `SendTaskFailure`): hands it to the state waiting for it now, rather than at
-    /// its next look at the store.
+    /// its next look at the store. On PostgreSQL the store announced it, and the
+    /// node that runs the execution hands it over.
     pub async fn deliver(&self, token: &str) {
+        if self.inner.config.fleet.is_none() {
+            self.deliver_here(token).await;
+        }
+    }
+
+    async fn deliver_here(&self, token: &str) {
         if let Some(definition) = self.definition_of_token(token) {
             let call = Call::Deliver {
                 token: token.to_owned(),
@@ -504,8 +643,21 @@ impl Host {
         }
     }
 
-    /// `SendTaskHeartbeat` for `token`, to the worker of its execution.
+    /// `SendTaskHeartbeat` for `token`, to the worker of its execution, on
+    /// whichever node runs it.
     pub async fn heartbeat(&self, token: &str) {
+        if let Some(arn) = callback::execution_of(token)
+            && let Ok(Some(node)) = self.elsewhere(&arn).await
+        {
+            let _ = node
+                .announce(&Announcement::Heartbeat(token.to_owned()))
+                .await;
+            return;
+        }
+        self.heartbeat_here(token).await;
+    }
+
+    async fn heartbeat_here(&self, token: &str) {
         if let Some(definition) = self.definition_of_token(token) {
             let call = Call::Heartbeat {
                 token: token.to_owned(),
@@ -541,26 +693,25 @@ impl Host {
         }
     }
 
-    /// Goes on with every running execution in the store, each with the definition
-    /// it started with (after a restart); returns how many.
+    /// Goes on with every running execution in the store (on PostgreSQL, every one
+    /// this node owns), each with the definition it started with (after a
+    /// restart); returns how many.
     pub async fn resume(&self) -> Result<usize, HostError> {
+        let arns = self.running().await?;
+        self.resume_executions(arns).await
+    }
+
+    /// Goes on with the running executions `arns` (those a node took over), each
+    /// with the definition it started with; returns how many.
+    pub async fn resume_executions(&self, arns: Vec<String>) -> Result<usize, HostError> {
         let mut by_definition: HashMap<DefinitionId, Vec<String>> = HashMap::new();
         let store = self.inner.control.store();
-        let executions = store
-            .executions()
-            .map_err(|error| HostError::Worker(error.to_string()))?;
-        for record in executions {
-            if record.position.status != ExecutionStatus::Running {
-                continue;
-            }
+        for arn in arns {
             let noted = store
-                .noted(&definition_key(&record.identity.arn))
+                .noted(&definition_key(&arn))
                 .map_err(|error| HostError::Worker(error.to_string()))?;
             if let Some(id) = noted {
-                by_definition
-                    .entry(DefinitionId(id))
-                    .or_default()
-                    .push(record.identity.arn);
+                by_definition.entry(DefinitionId(id)).or_default().push(arn);
             }
         }
         let mut resumed = 0;
@@ -572,6 +723,37 @@ impl Host {
             }
         }
         Ok(resumed)
+    }
+
+    /// The running executions this server runs: all those in the store, or on
+    /// PostgreSQL those its node owns.
+    async fn running(&self) -> Result<Vec<String>, HostError> {
+        if let Some(node) = &self.inner.config.fleet {
+            return node
+                .owned()
+                .await
+                .map_err(|error| HostError::Worker(error.to_string()));
+        }
+        let executions = self
+            .inner
+            .control
+            .store()
+            .executions()
+            .map_err(|error| HostError::Worker(error.to_string()))?;
+        Ok(executions
+            .into_iter()
+            .filter(|record| record.position.status == ExecutionStatus::Running)
+            .map(|record| record.identity.arn)
+            .collect())
+    }
+
+    /// Stops every worker now (their executions stop as in a crash): after this
+    /// node lost its lease, so that none writes for it any more; the next call
+    /// starts workers writing for its new id.
+    pub async fn stop_workers(&self) {
+        for binary in self.binaries() {
+            binary.retire_now().await;
+        }
     }
 
     /// Makes `call` to the machine of `definition` in its binary's worker, starting
@@ -640,7 +822,17 @@ impl Host {
             return Ok(Arc::clone(definition));
         }
         let unknown = || HostError::Unknown(id.0.clone());
-        let text = std::fs::read_to_string(self.definition_path(id)).map_err(|_| unknown())?;
+        let noted = self
+            .inner
+            .control
+            .store()
+            .noted(&stored_definition_key(id))
+            .map_err(|error| HostError::Worker(error.to_string()))?;
+        // Data directories of before the store kept definitions have them as files.
+        let text = match noted {
+            Some(text) => text,
+            None => std::fs::read_to_string(self.definition_path(id)).map_err(|_| unknown())?,
+        };
         let record: Value = serde_json::from_str(&text).map_err(|_| unknown())?;
         let (Some(machine), Some(definition)) =
             (record["machine"].as_str(), record["definition"].as_str())
@@ -709,6 +901,12 @@ impl Host {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<DefinitionId, Arc<Definition>>> {
         lock(&self.inner.definitions)
     }
+}
+
+/// The key of the store note keeping definition `id` (its machine, text and, for
+/// TestState, variables).
+fn stored_definition_key(id: &DefinitionId) -> String {
+    format!("asl-serve/definitions/{}", id.0)
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -7,7 +7,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use asl_engine::store::ExecutionStatus;
 use asl_standalone::worker::protocol::{Answer, Call, definition_key};
 
 use super::worker::Worker;
@@ -119,6 +118,15 @@ impl Binary {
         true
     }
 
+    /// Stops its worker, busy or not (its executions stop as in a crash).
+    pub(super) async fn retire_now(&self) {
+        let mut slot = self.worker.lock().await;
+        if let Some(worker) = slot.take() {
+            worker.retire();
+            tracing::warn!(binary = %self.path.display(), "stopped a worker");
+        }
+    }
+
     /// Whether its worker runs, as far as a look without waiting tells.
     fn is_live(&self) -> bool {
         self.worker
@@ -172,7 +180,7 @@ impl Host {
         self.start_reaping();
         if restarted {
             tracing::warn!(binary = %binary.path.display(), "a worker exited; started another");
-            for (key, arns) in self.running_of(binary) {
+            for (key, arns) in self.running_of(binary).await {
                 worker.call(Some(key), Call::Resume { arns }).await?;
             }
         }
@@ -209,18 +217,17 @@ impl Host {
         })
     }
 
-    /// The running executions of the machines of `binary`, by machine key.
-    fn running_of(&self, binary: &Arc<Binary>) -> HashMap<String, Vec<String>> {
+    /// The running executions of the machines of `binary` (that this server runs),
+    /// by machine key.
+    async fn running_of(&self, binary: &Arc<Binary>) -> HashMap<String, Vec<String>> {
         let mut running: HashMap<String, Vec<String>> = HashMap::new();
         let store = self.inner.control.store();
-        let Ok(executions) = store.executions() else {
+        let Ok(arns) = self.running().await else {
             return running;
         };
-        let noted: Vec<(String, DefinitionId)> = executions
+        let noted: Vec<(String, DefinitionId)> = arns
             .into_iter()
-            .filter(|record| record.position.status == ExecutionStatus::Running)
-            .filter_map(|record| {
-                let arn = record.identity.arn;
+            .filter_map(|arn| {
                 let id = store.noted(&definition_key(&arn)).ok()??;
                 Some((arn, DefinitionId(id)))
             })

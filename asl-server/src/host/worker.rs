@@ -71,6 +71,10 @@ impl Worker {
         if let Some(endpoint) = &config.otlp_endpoint {
             command.env("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint);
         }
+        if let Some(node) = &config.fleet {
+            // Its writes are fenced with the node's id of now.
+            command.env("ASL_NODE", node.id().to_string());
+        }
         let mut child = command.spawn().map_err(|error| {
             HostError::Worker(format!("cannot start `{}`: {error}", binary.display()))
         })?;

@@ -1,0 +1,100 @@
+//! The server as a node of a fleet on PostgreSQL (`asl serve --db postgres://...`):
+//! several servers share one database, any of them answers any call, and each runs
+//! the executions it owns (see [`asl_store_postgres::fleet`]).
+//!
+//! Three tasks keep the node going:
+//! - **the lease**: renewed a few times per lease; when the renewal finds that the
+//!   others took the node's executions over (the process was paused or cut off past
+//!   its lease), its workers are stopped at once, since none of their writes can
+//!   land any more, and it joins again under a new id;
+//! - **takeover**: every tenth of the takeover bound, the node deletes the nodes
+//!   whose lease ran out and takes its share of the executions they left, which its
+//!   workers resume (their Waits, retries and timeouts count from what was
+//!   committed, so they fire wherever the execution goes on);
+//! - **announcements**: an answer to a task token, a heartbeat or a stop, heard over
+//!   `LISTEN/NOTIFY` and handed to the worker running the execution, if it runs here.
+
+use std::sync::Arc;
+
+use asl_store_postgres::fleet::{self, Heard, Node};
+
+use crate::host::Host;
+
+/// The most executions a node takes over in one look (the next look takes more).
+const TAKEOVER_BATCH: i64 = 500;
+
+/// Runs the node's tasks (see the [module](self)) until the host is dropped.
+pub fn run(node: Arc<Node>, host: &Host) {
+    tokio::spawn(keep_lease(Arc::clone(&node), host.downgrade()));
+    tokio::spawn(take_over(Arc::clone(&node), host.downgrade()));
+    tokio::spawn(hear(fleet::listen(node.database()), host.downgrade()));
+}
+
+async fn keep_lease(node: Arc<Node>, host: crate::host::WeakHost) {
+    let mut every = tokio::time::interval(node.lease().renew_every());
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        let Some(host) = host.upgrade() else { return };
+        match node.renew().await {
+            Ok(true) => {}
+            Ok(false) => {
+                let lost = node.id();
+                host.stop_workers().await;
+                match node.rejoin().await {
+                    Ok(id) => tracing::warn!(
+                        lost,
+                        id,
+                        "this node lost its lease and its executions to the others; joined again"
+                    ),
+                    Err(error) => tracing::error!(%error, "cannot join the fleet again"),
+                }
+            }
+            Err(error) => tracing::warn!(%error, "cannot renew this node's lease"),
+        }
+    }
+}
+
+async fn take_over(node: Arc<Node>, host: crate::host::WeakHost) {
+    let mut every = tokio::time::interval(node.lease().scan_every());
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        let Some(host) = host.upgrade() else { return };
+        let claimed = match node.take_over(TAKEOVER_BATCH).await {
+            Ok(claimed) if claimed.is_empty() => continue,
+            Ok(claimed) => claimed,
+            Err(error) => {
+                tracing::warn!(%error, "cannot look for executions to take over");
+                continue;
+            }
+        };
+        let count = claimed.len();
+        match host.resume_executions(claimed).await {
+            Ok(resumed) => tracing::info!(node = node.id(), count, resumed, "took executions over"),
+            Err(error) => tracing::error!(%error, "cannot go on with executions taken over"),
+        }
+    }
+}
+
+async fn hear(mut heard: tokio::sync::mpsc::UnboundedReceiver<Heard>, host: crate::host::WeakHost) {
+    while let Some(heard) = heard.recv().await {
+        let Some(host) = host.upgrade() else { return };
+        match heard {
+            Heard::Announcement(announcement) => {
+                tokio::spawn(async move { host.announced(announcement).await });
+            }
+            // What was announced meanwhile is found by the tasks' own looks at the
+            // store (a waiting task token looks every second).
+            Heard::Reconnected => tracing::info!("listening to the fleet again"),
+        }
+    }
+}
+
+/// A name for this process in `asl_nodes`: the host and the process id.
+pub fn node_name() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|name| name.trim().to_owned())
+        .unwrap_or_else(|_| "localhost".to_owned());
+    format!("{host}:{}", std::process::id())
+}
