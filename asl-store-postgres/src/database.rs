@@ -195,6 +195,20 @@ impl Database {
         retrying(|| async { work(self.pool.get().await?).await }).await
     }
 
+    /// Runs `work` on the database's runtime and waits for it, from async code on
+    /// any runtime. Every query runs there: a connection made elsewhere would be
+    /// driven by that runtime, whose threads a synchronous read may be blocking.
+    pub async fn run<T, Fut>(&self, work: Fut) -> Result<T, DatabaseError>
+    where
+        T: Send + 'static,
+        Fut: Future<Output = Result<T, DatabaseError>> + Send + 'static,
+    {
+        self.handle
+            .spawn(work)
+            .await
+            .map_err(|error| DatabaseError::Runtime(error.to_string()))?
+    }
+
     /// Waits for `work`, run on the database's runtime, from synchronous code (in an
     /// async runtime's thread or not).
     pub fn block<T, Fut>(&self, work: Fut) -> Result<T, DatabaseError>

@@ -150,17 +150,24 @@ impl Node {
     pub async fn renew(&self) -> Result<bool, DatabaseError> {
         let ttl = millis(self.lease.ttl());
         let id = self.id();
-        let renewed = retrying(|| async {
-            let client = self.database.pool().get().await?;
-            Ok(client
-                .execute(
-                    "UPDATE asl_nodes SET lease_until = now() + $2::bigint * interval '1 millisecond' \
-                     WHERE id = $1",
-                    &[&id, &ttl],
-                )
-                .await?)
-        })
-        .await?;
+        let database = Arc::clone(&self.database);
+        let renewed = self
+            .database
+            .run(async move {
+                retrying(|| async {
+                    let client = database.pool().get().await?;
+                    Ok(client
+                        .execute(
+                            "UPDATE asl_nodes \
+                             SET lease_until = now() + $2::bigint * interval '1 millisecond' \
+                             WHERE id = $1",
+                            &[&id, &ttl],
+                        )
+                        .await?)
+                })
+                .await
+            })
+            .await?;
         Ok(renewed == 1)
     }
 
@@ -169,24 +176,27 @@ impl Node {
     /// the live nodes, rounded up, and at most `most`. Returns the ARNs it claimed.
     pub async fn take_over(&self, most: i64) -> Result<Vec<String>, DatabaseError> {
         let id = self.id();
-        retrying(|| async {
-            let client = self.database.pool().get().await?;
-            let expired = client
-                .query(
-                    "DELETE FROM asl_nodes WHERE lease_until < now() RETURNING id",
-                    &[],
-                )
-                .await?;
-            for row in &expired {
-                let dead: i64 = row.get(0);
-                tracing::warn!(
-                    node = dead,
-                    "a node's lease ran out: its executions are taken over"
-                );
-            }
-            let claimed = client
-                .query(
-                    "WITH live AS (SELECT count(*) AS nodes FROM asl_nodes),
+        let database = Arc::clone(&self.database);
+        self.database
+            .run(async move {
+                retrying(|| async {
+                    let client = database.pool().get().await?;
+                    let expired = client
+                        .query(
+                            "DELETE FROM asl_nodes WHERE lease_until < now() RETURNING id",
+                            &[],
+                        )
+                        .await?;
+                    for row in &expired {
+                        let dead: i64 = row.get(0);
+                        tracing::warn!(
+                            node = dead,
+                            "a node's lease ran out: its executions are taken over"
+                        );
+                    }
+                    let claimed = client
+                        .query(
+                            "WITH live AS (SELECT count(*) AS nodes FROM asl_nodes),
                      orphans AS (
                          SELECT arn FROM asl_executions e
                          WHERE status = 'RUNNING' AND (owner IS NULL
@@ -206,69 +216,94 @@ impl Node {
                      UPDATE asl_executions e SET owner = $1 FROM picked
                      WHERE e.arn = picked.arn AND e.status = 'RUNNING'
                      RETURNING e.arn",
-                    &[&id, &most],
-                )
-                .await?;
-            Ok(claimed.iter().map(|row| row.get(0)).collect())
-        })
-        .await
+                            &[&id, &most],
+                        )
+                        .await?;
+                    Ok(claimed.iter().map(|row| row.get(0)).collect())
+                })
+                .await
+            })
+            .await
     }
 
     /// The running executions this node owns.
     pub async fn owned(&self) -> Result<Vec<String>, DatabaseError> {
         let id = self.id();
-        retrying(|| async {
-            let client = self.database.pool().get().await?;
-            let rows = client
+        let database = Arc::clone(&self.database);
+        self.database
+            .run(async move {
+                retrying(|| async {
+                    let client = database.pool().get().await?;
+                    let rows = client
                 .query(
                     "SELECT arn FROM asl_executions WHERE owner = $1 AND status = 'RUNNING' \
                      ORDER BY started",
                     &[&id],
                 )
                 .await?;
-            Ok(rows.iter().map(|row| row.get(0)).collect())
-        })
-        .await
+                    Ok(rows.iter().map(|row| row.get(0)).collect())
+                })
+                .await
+            })
+            .await
     }
 
     /// The node that owns execution `arn`, if any.
     pub async fn owner(&self, arn: &str) -> Result<Option<i64>, DatabaseError> {
-        retrying(|| async {
-            let client = self.database.pool().get().await?;
-            let row = client
-                .query_opt("SELECT owner FROM asl_executions WHERE arn = $1", &[&arn])
-                .await?;
-            Ok(row.and_then(|row| row.get(0)))
-        })
-        .await
+        let (database, arn) = (Arc::clone(&self.database), arn.to_owned());
+        self.database
+            .run(async move {
+                retrying(|| async {
+                    let client = database.pool().get().await?;
+                    let row = client
+                        .query_opt("SELECT owner FROM asl_executions WHERE arn = $1", &[&arn])
+                        .await?;
+                    Ok(row.and_then(|row| row.get(0)))
+                })
+                .await
+            })
+            .await
     }
 
     /// Tells every node (this one too) `announcement`.
     pub async fn announce(&self, announcement: &Announcement) -> Result<(), DatabaseError> {
-        let payload = announcement.to_payload();
-        retrying(|| async {
-            let client = self.database.pool().get().await?;
-            client
-                .execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &payload])
-                .await?;
-            Ok(())
-        })
-        .await
+        let (database, payload) = (Arc::clone(&self.database), announcement.to_payload());
+        self.database
+            .run(async move {
+                retrying(|| async {
+                    let client = database.pool().get().await?;
+                    client
+                        .execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &payload])
+                        .await?;
+                    Ok(())
+                })
+                .await
+            })
+            .await
     }
 
     /// Leaves the fleet (the process stops): its running executions are taken over
     /// by the others at their next look, without waiting for the lease to run out.
     pub async fn leave(&self) -> Result<(), DatabaseError> {
-        let client = self.database.pool().get().await?;
-        client
-            .execute("DELETE FROM asl_nodes WHERE id = $1", &[&self.id()])
-            .await?;
-        Ok(())
+        let (database, id) = (Arc::clone(&self.database), self.id());
+        self.database
+            .run(async move {
+                let client = database.pool().get().await?;
+                client
+                    .execute("DELETE FROM asl_nodes WHERE id = $1", &[&id])
+                    .await?;
+                Ok(())
+            })
+            .await
     }
 
     /// Joins again under a new id, after [`Node::renew`] found the lease lost.
     pub async fn rejoin(&self) -> Result<i64, DatabaseError> {
-        let id = retrying(|| join(&self.database, &self.name, self.lease)).await?;
+        let (database, name, lease) = (Arc::clone(&self.database), self.name.clone(), self.lease);
+        let id = self
+            .database
+            .run(async move { retrying(|| join(&database, &name, lease)).await })
+            .await?;
         self.id.store(id, Ordering::SeqCst);
         Ok(id)
     }

@@ -1,0 +1,495 @@
+"""Several `asl serve` processes on one PostgreSQL database (`--db postgres://...`).
+
+The database is the server ASL_TEST_POSTGRES names (`.ci/run` points it at the
+machine's); each test works in a schema of its own. Without the variable the tests
+are skipped, and say so; with it, a server that does not answer fails them.
+
+- Any server answers any call: a machine created on one is seen by the others, and
+  an answer to a task token, a heartbeat or a stop sent to one reaches the execution
+  that another runs (LISTEN/NOTIFY: in milliseconds, not at the next poll).
+- A server killed by SIGKILL: the others take its executions over within the
+  takeover bound, each its share, and they end as an undisturbed run would.
+- A server paused by SIGSTOP past its lease: taken over the same way; once it
+  resumes, what its workers still try to write is refused (fencing), and counted.
+- The chaos test: the crash test's workload (test_crash.py: Waits, command Tasks with
+  retries, callbacks, activities) on three servers, one killed and started again every
+  few seconds, one paused past its lease, and PostgreSQL itself restarted once
+  (ASL_TEST_POSTGRES_RESTART, the command that restarts it). ASL_FLEET_EXECUTIONS sets
+  how many executions (CI runs a short form).
+"""
+
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter
+
+import pytest
+
+import test_crash
+from conftest import ROLE, STATES, Server
+from test_crash import Crashes, check_executions, client, free_port, names, wait_until
+
+#: How long a dead server's executions wait at most before the others take over.
+TAKEOVER = 3
+
+
+def database_url():
+    url = os.environ.get("ASL_TEST_POSTGRES")
+    if not url:
+        pytest.skip("set ASL_TEST_POSTGRES to a PostgreSQL URL to run the fleet tests")
+    return url
+
+
+def psql(url, sql):
+    """Runs `sql` with psql; its output, unaligned."""
+    done = subprocess.run(
+        ["psql", url, "-v", "ON_ERROR_STOP=1", "-Atc", sql], capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        pytest.fail(f"psql {url}: {done.stderr}")
+    return done.stdout.strip()
+
+
+class Schema:
+    """A schema of its own in the test server, and the URL that works in it."""
+
+    def __init__(self):
+        self.server = database_url()
+        self.name = f"fleet_{uuid.uuid4().hex[:12]}"
+        psql(self.server, f"CREATE SCHEMA {self.name}")
+        separator = "&" if "?" in self.server else "?"
+        self.url = f"{self.server}{separator}options=-csearch_path%3D{self.name}"
+
+    def query(self, sql):
+        return psql(self.url, sql)
+
+    def drop(self):
+        psql(self.server, f"DROP SCHEMA IF EXISTS {self.name} CASCADE")
+
+
+@pytest.fixture
+def schema():
+    schema = Schema()
+    yield schema
+    schema.drop()
+
+
+def serve(schema, base, index, bindings=None, port=None, environment=None):
+    """Server `index` of a fleet on `schema`."""
+    data_dir = os.path.join(base, f"node-{index}")
+    bind = f"127.0.0.1:{port or 0}"
+    return Server(
+        data_dir,
+        "--db",
+        schema.url,
+        "--takeover-seconds",
+        str(TAKEOVER),
+        bindings=bindings,
+        bind=bind,
+        environment=environment,
+    )
+
+
+WAIT_THEN_PASS = {
+    "StartAt": "Wait",
+    "States": {
+        "Wait": {"Type": "Wait", "SecondsPath": "$.wait", "Next": "Done"},
+        "Done": {"Type": "Pass", "Parameters": {"n.$": "$.n", "twice.$": "States.MathAdd($.n, $.n)"}, "End": True},
+    },
+}
+
+
+def history(sfn, arn):
+    events, token = [], None
+    while True:
+        page = sfn.get_execution_history(executionArn=arn, **({"nextToken": token} if token else {}))
+        events += page["events"]
+        token = page.get("nextToken")
+        if not token:
+            return events
+
+
+def assert_whole(sfn, arn, states):
+    """The history of `arn` counts ids from 1 without a gap or a duplicate, and
+    enters `states` once each, in order."""
+    events = history(sfn, arn)
+    assert [event["id"] for event in events] == list(range(1, len(events) + 1)), events
+    entered = [
+        event["stateEnteredEventDetails"]["name"] for event in events if "stateEnteredEventDetails" in event
+    ]
+    assert entered == states, entered
+
+
+def test_any_server_answers_and_a_killed_servers_executions_are_taken_over(schema):
+    with tempfile.TemporaryDirectory() as base:
+        servers = [serve(schema, base, index) for index in range(3)]
+        try:
+            sfns = [client(server.endpoint, read_timeout=600) for server in servers]
+            machine = sfns[0].create_state_machine(
+                name="takeover", definition=json.dumps(WAIT_THEN_PASS), roleArn=ROLE
+            )["stateMachineArn"]
+            for sfn in sfns[1:]:
+                assert sfn.describe_state_machine(stateMachineArn=machine)["name"] == "takeover"
+            # Compiled (by each server, from the same cache) before the clock runs.
+            for index, sfn in enumerate(sfns):
+                arn = sfn.start_execution(
+                    stateMachineArn=machine, name=f"warm-{index}", input=json.dumps({"n": index, "wait": 0})
+                )["executionArn"]
+                wait_until(lambda: sfn.describe_execution(executionArn=arn)["status"] == "SUCCEEDED", 60)
+            started = []
+            for index in range(30):
+                started.append(
+                    sfns[0].start_execution(
+                        stateMachineArn=machine, name=f"e{index}", input=json.dumps({"n": index, "wait": 2})
+                    )["executionArn"]
+                )
+            node = schema.query("SELECT DISTINCT owner FROM asl_executions WHERE status = 'RUNNING'")
+            assert node and "\n" not in node, f"one node runs them all: {node}"
+            time.sleep(0.5)
+            servers[0].kill()
+            killed = time.monotonic()
+            survivor = sfns[1]
+            wait_until(lambda: not names(survivor, machine, statusFilter="RUNNING"), 2 + TAKEOVER + 20)
+            ended = time.monotonic() - killed
+            for index, arn in enumerate(started):
+                described = sfns[2].describe_execution(executionArn=arn)
+                assert described["status"] == "SUCCEEDED", described
+                assert json.loads(described["output"]) == {"n": index, "twice": 2 * index}
+                assert_whole(survivor, arn, ["Wait", "Done"])
+            owners = Counter(
+                schema.query(
+                    "SELECT owner FROM asl_executions WHERE name LIKE 'e%' ORDER BY owner"
+                ).split()
+            )
+            assert len(owners) == 2 and min(owners.values()) >= 5, f"both live servers took a share: {owners}"
+            print(f"\nfleet: 30 executions of a killed server ended {ended:.1f} s after the kill; split {dict(owners)}")
+            assert ended < 2 + TAKEOVER + 5
+        finally:
+            for server in servers:
+                if server.process.poll() is None:
+                    server.stop()
+
+
+#: A callback Task whose handler (a command) hands the token to the test.
+CALLBACK = {
+    "StartAt": "Ask",
+    "States": {
+        "Ask": {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+            "Parameters": {"MessageBody": {"token.$": "$$.Task.Token", "name.$": "$$.Execution.Name"}},
+            "HeartbeatSeconds": 30,
+            "End": True,
+        }
+    },
+}
+
+SPOOL = """
+import json, os, sys
+message = json.load(sys.stdin)["MessageBody"]
+spool = os.environ["FLEET_SPOOL"]
+temporary = os.path.join(spool, "." + message["name"])
+with open(temporary, "w") as out:
+    json.dump(message, out)
+os.rename(temporary, os.path.join(spool, message["name"]))
+print(json.dumps({"MessageId": message["name"]}))
+"""
+
+
+def spool_bindings(base):
+    spool = os.path.join(base, "spool")
+    os.makedirs(spool)
+    with open(os.path.join(base, "spool.py"), "w") as script:
+        script.write(SPOOL)
+    path = os.path.join(base, "bindings.toml")
+    with open(path, "w") as toml:
+        toml.write(
+            f'[states.Ask]\ncommand = ["{sys.executable}", "spool.py"]\n'
+            f'env = {{ FLEET_SPOOL = "{spool}" }}\n'
+        )
+    return spool, path
+
+
+def token_of(spool, name, timeout=60):
+    path = os.path.join(spool, name)
+    wait_until(lambda: os.path.exists(path), timeout)
+    with open(path) as spooled:
+        return json.load(spooled)["token"]
+
+
+def test_answers_heartbeats_and_stops_reach_the_server_running_the_execution(schema):
+    with tempfile.TemporaryDirectory() as base:
+        spool, bindings = spool_bindings(base)
+        servers = [serve(schema, base, index, bindings=bindings) for index in range(2)]
+        try:
+            runner, other = (client(server.endpoint, read_timeout=600) for server in servers)
+            machine = runner.create_state_machine(
+                name="callbacks", definition=json.dumps(CALLBACK), roleArn=ROLE
+            )["stateMachineArn"]
+            latencies = []
+            for index in range(6):
+                name = f"answered-{index}"
+                arn = runner.start_execution(stateMachineArn=machine, name=name)["executionArn"]
+                token = token_of(spool, name)
+                # The task waits (its TaskSubmitted is noted) before it is answered.
+                time.sleep(0.3)
+                other.send_task_heartbeat(taskToken=token)
+                sent = time.monotonic()
+                other.send_task_success(taskToken=token, output=json.dumps({"index": index}))
+                while runner.describe_execution(executionArn=arn)["status"] == "RUNNING":
+                    time.sleep(0.01)
+                latencies.append(time.monotonic() - sent)
+                described = other.describe_execution(executionArn=arn)
+                assert described["status"] == "SUCCEEDED", described
+                assert json.loads(described["output"]) == {"index": index}
+            latencies.sort()
+            print(f"\nfleet: SendTaskSuccess on one server to the end of the execution on another: "
+                  f"median {latencies[3] * 1000:.0f} ms, most {latencies[-1] * 1000:.0f} ms")
+            # Without the announcement, the waiting task would find the answer at its
+            # next look at the store, a second later.
+            assert latencies[3] < 0.5, latencies
+
+            arn = runner.start_execution(stateMachineArn=machine, name="stopped")["executionArn"]
+            token_of(spool, "stopped")
+            other.stop_execution(executionArn=arn, error="Enough", cause="stopped elsewhere")
+            described = runner.describe_execution(executionArn=arn)
+            assert (described["status"], described["error"], described["cause"]) == (
+                "ABORTED",
+                "Enough",
+                "stopped elsewhere",
+            )
+            assert history(runner, arn)[-1]["type"] == "ExecutionAborted"
+        finally:
+            for server in servers:
+                server.stop()
+
+
+#: Ten Task attempts in a row, each a command that sleeps a little.
+LOOP = {
+    "StartAt": "Step",
+    "States": {
+        "Step": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:step", "Next": "More?"},
+        "More?": {
+            "Type": "Choice",
+            "Choices": [{"Variable": "$.i", "NumericLessThan": 10, "Next": "Step"}],
+            "Default": "Done",
+        },
+        "Done": {"Type": "Succeed"},
+    },
+}
+
+STEP = """
+import json, sys, time
+task = json.load(sys.stdin)
+time.sleep(0.2)
+print(json.dumps({"i": task["i"] + 1}))
+"""
+
+
+def test_a_paused_server_is_taken_over_and_its_late_writes_are_refused(schema):
+    with tempfile.TemporaryDirectory() as base:
+        with open(os.path.join(base, "step.py"), "w") as script:
+            script.write(STEP)
+        bindings = os.path.join(base, "bindings.toml")
+        with open(bindings, "w") as toml:
+            toml.write(f'[states.Step]\ncommand = ["{sys.executable}", "{os.path.join(base, "step.py")}"]\n')
+        servers = [serve(schema, base, index, bindings=bindings) for index in range(2)]
+        try:
+            paused, other = (client(server.endpoint, read_timeout=600) for server in servers)
+            machine = paused.create_state_machine(
+                name="loop", definition=json.dumps(LOOP), roleArn=ROLE
+            )["stateMachineArn"]
+            warm = other.start_execution(stateMachineArn=machine, name="warm", input='{"i": 9}')["executionArn"]
+            wait_until(lambda: other.describe_execution(executionArn=warm)["status"] != "RUNNING", 600)
+            arns = [
+                paused.start_execution(stateMachineArn=machine, name=f"p{index}", input='{"i": 0}')["executionArn"]
+                for index in range(8)
+            ]
+            time.sleep(0.5)
+            # The server stops; its workers go on, as on a host whose server process
+            # hangs, until their writes are refused.
+            servers[0].process.send_signal(signal.SIGSTOP)
+            time.sleep(TAKEOVER + 2)
+            servers[0].process.send_signal(signal.SIGCONT)
+            wait_until(lambda: not names(other, machine, statusFilter="RUNNING"), 60)
+            for arn in arns:
+                described = other.describe_execution(executionArn=arn)
+                assert described["status"] == "SUCCEEDED", described
+                assert json.loads(described["output"]) == {"i": 10}
+                assert_whole(other, arn, ["Step", "More?"] * 10 + ["Done"])
+            refused = int(schema.query("SELECT count(*) FROM asl_refused_writes"))
+            print(f"\nfleet: writes refused to the paused server's workers: {refused}")
+            assert refused > 0
+            wait_until(lambda: any("lost its lease" in line for line in servers[0].log), 10)
+        finally:
+            for server in servers:
+                server.stop()
+
+
+class Fleet(Crashes):
+    """The crash test's workload on three servers sharing `schema`: its clients
+    spread over them (each thread talks to the next server), one server killed
+    and started again at a time."""
+
+    SERVERS = 3
+
+    def __init__(self, base, seed, schema):
+        self.schema = schema
+        self.ports = [free_port() for _ in range(self.SERVERS)]
+        self.endpoints = [f"http://127.0.0.1:{port}" for port in self.ports]
+        self.servers = [None] * self.SERVERS
+        self.turn = 0
+        self.pauses = []
+        super().__init__(base, seed)
+
+    @property
+    def endpoint(self):
+        """Each client made gets the next server."""
+        self.turn += 1
+        return self.endpoints[self.turn % self.SERVERS]
+
+    @endpoint.setter
+    def endpoint(self, _):
+        pass
+
+    def start_one(self, index):
+        self.life += 1
+        server = Server(
+            os.path.join(self.base, f"node-{index}"),
+            "--db",
+            self.schema.url,
+            "--takeover-seconds",
+            str(TAKEOVER),
+            bindings=self.bindings,
+            bind=f"127.0.0.1:{self.ports[index]}",
+            environment={"CRASH_LIFE": str(self.life)},
+        )
+        self.logs.append(server.log)
+        self.servers[index] = server
+        return server
+
+    def start(self):
+        return [self.start_one(index) for index in range(self.SERVERS)][0]
+
+    def crash(self):
+        index = self.random.randrange(self.SERVERS)
+        killed = time.time()
+        self.servers[index].kill()
+        gone = time.time()
+        self.start_one(index)
+        self.kills.append((killed, gone, time.time()))
+
+    def pause(self):
+        """SIGSTOPs a server past its lease, then lets it go on; once it noticed,
+        starts it again (a new life)."""
+        index = self.random.randrange(self.SERVERS)
+        server = self.servers[index]
+        stopped = time.time()
+        server.process.send_signal(signal.SIGSTOP)
+        time.sleep(TAKEOVER + 2)
+        server.process.send_signal(signal.SIGCONT)
+        wait_until(lambda: any("lost its lease" in line for line in server.log), 15)
+        # Counted as a kill: an activity task handed out by the paused server may be
+        # lost with it.
+        self.kills.append((stopped, time.time(), time.time()))
+        self.pauses.append(index)
+        server.kill()
+        self.start_one(index)
+
+    def stop_all(self):
+        return [server.stop() for server in self.servers]
+
+
+def test_executions_survive_servers_killed_paused_and_postgres_restarted(schema):
+    executions = int(os.environ.get("ASL_FLEET_EXECUTIONS", "120"))
+    restart = os.environ.get("ASL_TEST_POSTGRES_RESTART")
+    seed = int(os.environ.get("ASL_CRASH_SEED") or random.SystemRandom().randrange(2**32))
+    print(f"\nfleet chaos: seed {seed}, {executions} executions")
+    began = time.monotonic()
+    with tempfile.TemporaryDirectory() as base:
+        fleet = Fleet(base, seed, schema)
+        try:
+            chaos(fleet, executions, restart, began)
+        except BaseException:
+            print(f"fleet chaos: seed {seed}; the servers' logs end with:\n{fleet.log_tail(120)}")
+            fleet.done.set()
+            for server in fleet.servers:
+                server.process.kill()
+            raise
+        fleet.done.set()
+        assert fleet.stop_all() == [0] * Fleet.SERVERS
+
+
+def chaos(fleet, executions, restart, began):
+    sfn = client(fleet.endpoints[0], read_timeout=600)
+    machine = sfn.create_state_machine(
+        name=test_crash.MACHINE, definition=json.dumps(test_crash.DEFINITION), roleArn=ROLE
+    )["stateMachineArn"]
+    sfn.create_activity(name="crash-work")
+    # Each server compiles (from the shared cache) before the chaos.
+    for index, endpoint in enumerate(fleet.endpoints):
+        warm = {"n": index, "wait": 0, "flaky": False}
+        name = f"warm-{index}"
+        fleet.started[name] = (
+            client(endpoint, read_timeout=600).start_execution(
+                stateMachineArn=machine, name=name, input=json.dumps(warm)
+            )["executionArn"],
+            warm,
+        )
+    compiled = time.monotonic()
+    rng = fleet.random
+    inputs = []
+    for index in range(executions):
+        n = rng.randrange(1, 1000)
+        inputs.append((f"run-{index:03}", {"n": n, "wait": rng.choice([0, 0, 1, 2]), "flaky": rng.random() < 0.3}))
+    kills = max(6, executions // 25)
+    intervals = [rng.uniform(1.0, 3.0) for _ in range(kills)]
+    spread = sum(intervals) * 2 / 3 / executions
+    starting = fleet.thread(fleet.start_executions, inputs, spread)
+    fleet.thread(fleet.answer_callbacks)
+    for worker in range(Fleet.SERVERS):
+        fleet.thread(fleet.work_activities, f"worker-{worker}")
+    pause_at, restart_at = kills // 3, 2 * kills // 3
+    restarted = None
+    for turn, interval in enumerate(intervals):
+        time.sleep(interval)
+        if turn == pause_at:
+            fleet.pause()
+        elif turn == restart_at and restart:
+            stopped = time.time()
+            subprocess.run(restart, shell=True, check=True)
+            restarted = time.time() - stopped
+            fleet.kills.append((stopped, time.time(), time.time()))
+        else:
+            fleet.crash()
+    chaos_done = time.monotonic()
+    starting.join(timeout=test_crash.SETTLE)
+    assert not starting.is_alive(), "the executions did not all start"
+    sfn = client(fleet.endpoints[1])
+    wait_until(lambda: not names(sfn, machine, statusFilter="RUNNING"), test_crash.SETTLE)
+    settled = time.monotonic()
+    fleet.done.set()
+    assert not fleet.errors, fleet.errors
+    check_executions(fleet, sfn)
+    refused = int(fleet.schema.query("SELECT count(*) FROM asl_refused_writes"))
+    owners = fleet.schema.query(
+        "SELECT count(DISTINCT owner) FROM asl_executions"
+    )
+    print(
+        f"fleet chaos: {len(fleet.started)} executions on {Fleet.SERVERS} servers ({owners} nodes "
+        f"ended them), {len(fleet.kills)} disruptions (a server paused past its lease: "
+        f"{len(fleet.pauses)}; PostgreSQL restarted: "
+        f"{'in %.1f s' % restarted if restarted is not None else 'no, ASL_TEST_POSTGRES_RESTART is not set'}); "
+        f"late writes of the paused server refused: {refused}; compile {compiled - began:.0f} s, chaos "
+        f"{chaos_done - compiled:.0f} s, settling {settled - chaos_done:.0f} s; client retries "
+        f"{dict(fleet.retries)}"
+    )
+    shutil.rmtree(fleet.spool, ignore_errors=True)
