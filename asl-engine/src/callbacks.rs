@@ -197,6 +197,13 @@ impl ActivityQueue {
         }
     }
 
+    /// Whether a task of `activity` is offered now (none is taken).
+    pub fn offers(&self, activity: &str) -> bool {
+        self.lock()
+            .get(activity)
+            .is_some_and(|offers| !offers.is_empty())
+    }
+
     fn lock(&self) -> MutexGuard<'_, HashMap<String, VecDeque<Offer>>> {
         self.offered
             .lock()

@@ -467,6 +467,12 @@ where
         self.shared.activities.next(activity_arn, wait).await
     }
 
+    /// Whether a task of the activity `activity_arn` is offered now, without taking
+    /// it.
+    pub fn offers_activity_task(&self, activity_arn: &str) -> bool {
+        self.shared.activities.offers(activity_arn)
+    }
+
     /// Hands the outcome recorded for `token` (by another process sharing the
     /// store, such as a server answering `SendTaskSuccess`) to the state of this
     /// engine waiting for it, at once rather than at its next look at the store;

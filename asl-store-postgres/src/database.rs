@@ -216,8 +216,17 @@ impl Database {
         T: Send + 'static,
         Fut: Future<Output = Result<T, DatabaseError>> + Send + 'static,
     {
-        futures::executor::block_on(self.handle.spawn(work))
-            .map_err(|error| DatabaseError::Runtime(error.to_string()))?
+        // A plain channel, not a future: awaiting the task's JoinHandle here would
+        // spend the cooperative budget of the async task this thread may be
+        // running, and once it is spent the wake-up is deferred until that task
+        // yields, which it cannot while this waits.
+        let (sender, receiver) = std::sync::mpsc::sync_channel(1);
+        self.handle.spawn(async move {
+            let _ = sender.send(work.await);
+        });
+        receiver
+            .recv()
+            .map_err(|_| DatabaseError::Runtime("the query's task ended without an answer".into()))?
     }
 
     /// The runtime the database's connections run on.

@@ -41,17 +41,31 @@ pub enum Announcement {
     /// `StopExecution` of this execution, its error and cause noted under
     /// [`stop_key`]: the node that runs it stops it.
     Stop(String),
+    /// `GetActivityTask` on a node none of whose executions offers a task of the
+    /// activity: the first node that offers one claims the request (recording an
+    /// outcome for [`want_key`]), takes the task and gives it ([`given_key`],
+    /// [`Announcement::Gave`]).
+    Want {
+        /// The request's id.
+        request: String,
+        /// The activity's ARN.
+        activity: String,
+    },
+    /// The task asked for by request `.0` is noted under [`given_key`].
+    Gave(String),
 }
 
 impl Announcement {
-    /// The notification's payload: `<kind>:<subject>`.
+    /// The notification's payload: `<kind>:<subject>` (the subject of a want is
+    /// `<request> <activity>`).
     pub fn to_payload(&self) -> String {
-        let (kind, subject) = match self {
-            Announcement::Callback(token) => ("callback", token),
-            Announcement::Heartbeat(token) => ("heartbeat", token),
-            Announcement::Stop(arn) => ("stop", arn),
-        };
-        format!("{kind}:{subject}")
+        match self {
+            Announcement::Callback(token) => format!("callback:{token}"),
+            Announcement::Heartbeat(token) => format!("heartbeat:{token}"),
+            Announcement::Stop(arn) => format!("stop:{arn}"),
+            Announcement::Want { request, activity } => format!("want:{request} {activity}"),
+            Announcement::Gave(request) => format!("gave:{request}"),
+        }
     }
 
     /// The announcement `payload` holds, if it is one.
@@ -62,6 +76,14 @@ impl Announcement {
             "callback" => Some(Announcement::Callback(subject)),
             "heartbeat" => Some(Announcement::Heartbeat(subject)),
             "stop" => Some(Announcement::Stop(subject)),
+            "want" => {
+                let (request, activity) = subject.split_once(' ')?;
+                Some(Announcement::Want {
+                    request: request.to_owned(),
+                    activity: activity.to_owned(),
+                })
+            }
+            "gave" => Some(Announcement::Gave(subject)),
             _ => None,
         }
     }
@@ -70,6 +92,17 @@ impl Announcement {
 /// The key of the note holding the error and cause of a stop asked of another node.
 pub fn stop_key(arn: &str) -> String {
     format!("asl-fleet/stop/{arn}")
+}
+
+/// The key of the outcome the node answering `GetActivityTask` request `request`
+/// records to claim it (one node claims it).
+pub fn want_key(request: &str) -> String {
+    format!("asl-fleet/want/{request}")
+}
+
+/// The key of the note holding the activity task given for request `request`.
+pub fn given_key(request: &str) -> String {
+    format!("asl-fleet/given/{request}")
 }
 
 /// How long a node's lease lasts, and how often it is renewed and others' looked at.
@@ -198,23 +231,26 @@ impl Node {
                         .query(
                             "WITH live AS (SELECT count(*) AS nodes FROM asl_nodes),
                      orphans AS (
-                         SELECT arn FROM asl_executions e
+                         SELECT count(*) AS count FROM asl_executions e
                          WHERE status = 'RUNNING' AND (owner IS NULL
                              OR NOT EXISTS (SELECT 1 FROM asl_nodes n WHERE n.id = e.owner))
                      ),
                      share AS (
-                         SELECT LEAST($2::bigint, CEIL((SELECT count(*) FROM orphans)::numeric
+                         SELECT LEAST($2::bigint, CEIL((SELECT count FROM orphans)::numeric
                              / GREATEST((SELECT nodes FROM live), 1)))::bigint AS most
                      ),
+                     -- The condition is on the row itself, so that a row another
+                     -- claim took meanwhile is checked again once its lock is free.
                      picked AS (
                          SELECT e.arn FROM asl_executions e
-                         WHERE e.arn IN (SELECT arn FROM orphans)
+                         WHERE e.status = 'RUNNING' AND (e.owner IS NULL
+                             OR NOT EXISTS (SELECT 1 FROM asl_nodes n WHERE n.id = e.owner))
                          ORDER BY e.started
                          LIMIT (SELECT most FROM share)
                          FOR UPDATE SKIP LOCKED
                      )
                      UPDATE asl_executions e SET owner = $1 FROM picked
-                     WHERE e.arn = picked.arn AND e.status = 'RUNNING'
+                     WHERE e.arn = picked.arn
                      RETURNING e.arn",
                             &[&id, &most],
                         )

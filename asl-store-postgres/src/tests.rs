@@ -362,3 +362,37 @@ async fn announcements_reach_every_listener() {
         );
     }
 }
+
+/// Regression: many synchronous reads inside one poll of an async task (ListExecutions
+/// reads a note per execution) once hung the task's thread for good: waiting for
+/// each query spent the task's cooperative budget, and the wake-up of the read that
+/// found it spent was deferred until the task yielded.
+#[test]
+fn many_reads_in_one_poll_of_an_async_task_do_not_hang() {
+    let Some(test) = TestDatabase::create("many_reads_in_one_poll_of_an_async_task_do_not_hang")
+    else {
+        return;
+    };
+    let store = PostgresStore::open(&test.url).unwrap();
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            tokio::spawn(async move {
+                for index in 0..1000 {
+                    assert_eq!(store.noted(&format!("k{index}")), Ok(None));
+                }
+            })
+            .await
+            .unwrap();
+        });
+        let _ = done.send(());
+    });
+    finished
+        .recv_timeout(Duration::from_secs(60))
+        .expect("1,000 reads in one poll end");
+}

@@ -4,9 +4,10 @@ The database is the server ASL_TEST_POSTGRES names (`.ci/run` points it at the
 machine's); each test works in a schema of its own. Without the variable the tests
 are skipped, and say so; with it, a server that does not answer fails them.
 
-- Any server answers any call: a machine created on one is seen by the others, and
-  an answer to a task token, a heartbeat or a stop sent to one reaches the execution
-  that another runs (LISTEN/NOTIFY: in milliseconds, not at the next poll).
+- Any server answers any call: a machine created on one is seen by the others; an
+  answer to a task token, a heartbeat or a stop sent to one reaches the execution
+  that another runs (LISTEN/NOTIFY: in milliseconds, not at the next poll), and an
+  activity task offered by an execution on one is handed out by another.
 - A server killed by SIGKILL: the others take its executions over within the
   takeover bound, each its share, and they end as an undisturbed run would.
 - A server paused by SIGSTOP past its lease: taken over the same way; once it
@@ -267,6 +268,26 @@ def test_answers_heartbeats_and_stops_reach_the_server_running_the_execution(sch
                 "stopped elsewhere",
             )
             assert history(runner, arn)[-1]["type"] == "ExecutionAborted"
+
+            # An activity task offered by an execution that one server runs is handed
+            # out by another.
+            activity = other.create_activity(name="fleet-work")["activityArn"]
+            work = {
+                "StartAt": "Work",
+                "States": {"Work": {"Type": "Task", "Resource": activity, "End": True}},
+            }
+            machine = runner.create_state_machine(
+                name="work", definition=json.dumps(work), roleArn=ROLE
+            )["stateMachineArn"]
+            arn = runner.start_execution(stateMachineArn=machine, input='{"n": 7}')["executionArn"]
+            task = other.get_activity_task(activityArn=activity, workerName="elsewhere")
+            assert json.loads(task["input"]) == {"n": 7}, task
+            other.send_task_success(taskToken=task["taskToken"], output='{"done": 7}')
+            wait_until(lambda: runner.describe_execution(executionArn=arn)["status"] != "RUNNING", 30)
+            described = runner.describe_execution(executionArn=arn)
+            assert (described["status"], described["output"]) == ("SUCCEEDED", '{"done":7}')
+            kinds = [event["type"] for event in history(other, arn)]
+            assert kinds.count("ActivityStarted") == 1, kinds
         finally:
             for server in servers:
                 server.stop()

@@ -50,7 +50,7 @@ use asl_runtime::task::callback;
 use asl_standalone::worker::protocol::{
     ActivityTask, Answer, Ask, Call, Ended, Failure, Test, Tested, definition_key,
 };
-use asl_store_postgres::fleet::{Announcement, Node, stop_key};
+use asl_store_postgres::fleet::{Announcement, Node, given_key, stop_key, want_key};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use tokio::sync::{OnceCell, watch};
@@ -244,6 +244,9 @@ struct Inner {
     reaping: AtomicBool,
     /// Becomes `true` when the server stops: `GetActivityTask` waits no longer.
     stopping: watch::Sender<bool>,
+    /// On PostgreSQL, the `GetActivityTask` requests this node asked the others
+    /// to answer, by id: where a task given for one goes.
+    wanted: Mutex<HashMap<String, tokio::sync::mpsc::UnboundedSender<ActivityTask>>>,
 }
 
 /// A definition of a state machine, and where it is compiled once it is.
@@ -275,6 +278,9 @@ const RESTART_DELAY: Duration = Duration::from_millis(200);
 /// How long `StopExecution` of an execution another node runs waits for it to stop.
 const STOP_ELSEWHERE: Duration = Duration::from_secs(60);
 
+/// How often `GetActivityTask` asks the other nodes of a fleet again while it waits.
+const ASK_EVERY: Duration = Duration::from_millis(250);
+
 /// How often `GetActivityTask` looks at the workers again while it waits.
 const ACTIVITY_POLL: Duration = Duration::from_millis(50);
 
@@ -293,6 +299,7 @@ impl Host {
                 binaries: Mutex::new(HashMap::new()),
                 reaping: AtomicBool::new(false),
                 stopping: watch::Sender::new(false),
+                wanted: Mutex::new(HashMap::new()),
             }),
         }
     }
@@ -561,6 +568,22 @@ impl Host {
                     self.heartbeat_here(&token).await;
                 }
             }
+            Announcement::Want { request, activity } => {
+                if let Some(node) = &self.inner.config.fleet {
+                    self.give_activity_task(node, request, activity).await;
+                }
+            }
+            Announcement::Gave(request) => {
+                let waiting = lock(&self.inner.wanted).remove(&request);
+                let noted = self.inner.control.store().noted(&given_key(&request));
+                let task = noted
+                    .ok()
+                    .flatten()
+                    .and_then(|text| serde_json::from_str::<ActivityTask>(&text).ok());
+                if let (Some(waiting), Some(task)) = (waiting, task) {
+                    let _ = waiting.send(task);
+                }
+            }
             Announcement::Stop(arn) => {
                 if !concerns_me(arn.clone()).await {
                     return;
@@ -667,30 +690,103 @@ impl Host {
     }
 
     /// `GetActivityTask`: the next task of `activity` that an execution of any
-    /// worker offers, waiting up to `wait`; `None` when none came.
+    /// worker offers, waiting up to `wait`; `None` when none came. On PostgreSQL,
+    /// while no worker here offers one, the other nodes are asked every
+    /// [`ASK_EVERY`] (see [`Announcement::Want`]); a task given after the wait
+    /// ended is lost as a response cut off would be (its attempt times out).
     pub async fn activity_task(&self, activity: &str, wait: Duration) -> Option<ActivityTask> {
         let deadline = tokio::time::Instant::now() + wait;
         let mut stopping = self.inner.stopping.subscribe();
-        loop {
-            for binary in self.binaries() {
-                let Some(busy) = binary.live_worker().await else {
-                    continue;
-                };
-                let call = Call::TakeActivityTask {
-                    activity: activity.to_owned(),
-                };
-                if let Ok(Answer::ActivityTask(Some(task))) = busy.worker.call(None, call).await {
-                    return Some(task);
-                }
+        let (given, mut received) = tokio::sync::mpsc::unbounded_channel();
+        let mut asked = Vec::new();
+        let mut last_ask: Option<tokio::time::Instant> = None;
+        let found = loop {
+            if let Some(task) = self.take_activity_task(activity).await {
+                break Some(task);
+            }
+            if let Ok(task) = received.try_recv() {
+                break Some(task);
             }
             if tokio::time::Instant::now() >= deadline || *stopping.borrow_and_update() {
-                return None;
+                break None;
+            }
+            if let Some(node) = &self.inner.config.fleet
+                && last_ask.is_none_or(|asked| asked.elapsed() >= ASK_EVERY)
+            {
+                let request = uuid::Uuid::new_v4().to_string();
+                lock(&self.inner.wanted).insert(request.clone(), given.clone());
+                asked.push(request.clone());
+                last_ask = Some(tokio::time::Instant::now());
+                let want = Announcement::Want {
+                    request,
+                    activity: activity.to_owned(),
+                };
+                if let Err(error) = node.announce(&want).await {
+                    tracing::warn!(%error, "cannot ask the other nodes for an activity task");
+                }
             }
             tokio::select! {
                 () = tokio::time::sleep(ACTIVITY_POLL) => {}
                 _ = stopping.changed() => {}
+                task = received.recv() => if let Some(task) = task { break Some(task) },
+            }
+        };
+        let mut wanted = lock(&self.inner.wanted);
+        for request in asked {
+            wanted.remove(&request);
+        }
+        found
+    }
+
+    /// The next task of `activity` a live worker of this server offers now.
+    async fn take_activity_task(&self, activity: &str) -> Option<ActivityTask> {
+        for binary in self.binaries() {
+            let Some(busy) = binary.live_worker().await else {
+                continue;
+            };
+            let call = Call::TakeActivityTask {
+                activity: activity.to_owned(),
+            };
+            if let Ok(Answer::ActivityTask(Some(task))) = busy.worker.call(None, call).await {
+                return Some(task);
             }
         }
+        None
+    }
+
+    /// Another node's `GetActivityTask` request: when a live worker here offers a
+    /// task of `activity`, claims the request (only one node does), takes the task
+    /// and gives it.
+    async fn give_activity_task(&self, node: &Node, request: String, activity: String) {
+        let mut offering = false;
+        for binary in self.binaries() {
+            let Some(busy) = binary.live_worker().await else {
+                continue;
+            };
+            let call = Call::OffersActivityTask {
+                activity: activity.clone(),
+            };
+            if let Ok(Answer::Offers(true)) = busy.worker.call(None, call).await {
+                offering = true;
+                break;
+            }
+        }
+        let store = self.inner.control.store();
+        if !offering || !store.record_callback(&want_key(&request), &node.id().to_string()).unwrap_or(false) {
+            return;
+        }
+        // None when a local GetActivityTask took it meanwhile: the requester asks again.
+        let Some(task) = self.take_activity_task(&activity).await else {
+            return;
+        };
+        let Ok(text) = serde_json::to_string(&task) else {
+            return;
+        };
+        let given = store.note(given_key(&request), text).await;
+        if given.is_ok() && node.announce(&Announcement::Gave(request)).await.is_ok() {
+            return;
+        }
+        tracing::warn!(token = %task.token, "an activity task taken for another node could not be given: its attempt will time out");
     }
 
     /// Goes on with every running execution in the store (on PostgreSQL, every one

@@ -198,6 +198,17 @@ impl Worker {
                 }
                 Answer::ActivityTask(None)
             }
+            Call::OffersActivityTask { activity } => {
+                for machine in self.machines.values() {
+                    let call = Call::OffersActivityTask {
+                        activity: activity.clone(),
+                    };
+                    if matches!(machine.answer(call).await, Answer::Offers(true)) {
+                        return Answer::Offers(true);
+                    }
+                }
+                Answer::Offers(false)
+            }
             Call::Running => Answer::Running {
                 count: self
                     .machines
@@ -341,6 +352,9 @@ where
                         input: task.input,
                     }),
             ),
+            Call::OffersActivityTask { activity } => {
+                Answer::Offers(engine.offers_activity_task(&activity))
+            }
             Call::UpdateMapRun {
                 arn,
                 max_concurrency,

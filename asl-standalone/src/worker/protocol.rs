@@ -139,6 +139,12 @@ pub enum Call {
         /// The activity's ARN.
         activity: String,
     },
+    /// Whether an execution of any machine of this worker offers a task of
+    /// `activity` now (none is taken); [`Answer::Offers`].
+    OffersActivityTask {
+        /// The activity's ARN.
+        activity: String,
+    },
     /// An outcome was recorded for `token` in the store: hand it to the state
     /// waiting for it here, if one does; [`Answer::Done`].
     Deliver {
@@ -273,6 +279,8 @@ pub enum Answer {
     Ended(Ended),
     /// The activity task taken, if any.
     ActivityTask(Option<ActivityTask>),
+    /// Whether a task of the activity is offered ([`Call::OffersActivityTask`]).
+    Offers(bool),
     /// How a TestState run went.
     Tested(Box<Tested>),
     /// How many executions run in the worker.
