@@ -17,7 +17,15 @@ use api_common::{pytest, suite};
 #[test]
 fn servers_share_one_postgres_database_and_survive_each_others_deaths() {
     let test = suite().join("test_fleet.py");
-    let output = pytest([OsStr::new("-q"), OsStr::new("-s"), OsStr::new("-rs"), test.as_os_str()], []);
+    let output = pytest(
+        [
+            OsStr::new("-q"),
+            OsStr::new("-s"),
+            OsStr::new("-rs"),
+            test.as_os_str(),
+        ],
+        [],
+    );
     let printed = String::from_utf8_lossy(&output.stdout);
     let summary = printed.lines().last().unwrap_or_default();
     let ok = output.status.success() && !summary.contains("failed");

@@ -14,7 +14,8 @@
 //! - **announcements**: an answer to a task token, a heartbeat or a stop, heard over
 //!   `LISTEN/NOTIFY` and handed to the worker running the execution, if it runs here.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use asl_store_postgres::fleet::{self, Heard, Node};
 
@@ -23,20 +24,43 @@ use crate::host::Host;
 /// The most executions a node takes over in one look (the next look takes more).
 const TAKEOVER_BATCH: i64 = 500;
 
+/// Since when this node has renewed its lease without a failure in between: it
+/// takes nothing over until the others had a whole lease to renew theirs, so that
+/// after PostgreSQL was unreachable for all (a restart) the first node back does not
+/// take every other's executions.
+type Healthy = Arc<Mutex<Option<Instant>>>;
+
 /// Runs the node's tasks (see the [module](self)) until the host is dropped.
 pub fn run(node: Arc<Node>, host: &Host) {
-    tokio::spawn(keep_lease(Arc::clone(&node), host.downgrade()));
-    tokio::spawn(take_over(Arc::clone(&node), host.downgrade()));
+    let healthy = Healthy::default();
+    tokio::spawn(keep_lease(
+        Arc::clone(&node),
+        host.downgrade(),
+        Arc::clone(&healthy),
+    ));
+    tokio::spawn(take_over(Arc::clone(&node), host.downgrade(), healthy));
     tokio::spawn(hear(fleet::listen(node.database()), host.downgrade()));
 }
 
-async fn keep_lease(node: Arc<Node>, host: crate::host::WeakHost) {
+async fn keep_lease(node: Arc<Node>, host: crate::host::WeakHost, healthy: Healthy) {
     let mut every = tokio::time::interval(node.lease().renew_every());
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         every.tick().await;
         let Some(host) = host.upgrade() else { return };
-        match node.renew().await {
+        let renewed = node.renew().await;
+        {
+            let mut since = healthy
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            match &renewed {
+                Ok(true) => {
+                    since.get_or_insert_with(Instant::now);
+                }
+                _ => *since = None,
+            }
+        }
+        match renewed {
             Ok(true) => {}
             Ok(false) => {
                 let lost = node.id();
@@ -55,12 +79,19 @@ async fn keep_lease(node: Arc<Node>, host: crate::host::WeakHost) {
     }
 }
 
-async fn take_over(node: Arc<Node>, host: crate::host::WeakHost) {
+async fn take_over(node: Arc<Node>, host: crate::host::WeakHost, healthy: Healthy) {
     let mut every = tokio::time::interval(node.lease().scan_every());
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         every.tick().await;
         let Some(host) = host.upgrade() else { return };
+        let steady = healthy
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .is_some_and(|since| since.elapsed() >= node.lease().ttl());
+        if !steady {
+            continue;
+        }
         let claimed = match node.take_over(TAKEOVER_BATCH).await {
             Ok(claimed) if claimed.is_empty() => continue,
             Ok(claimed) => claimed,

@@ -4,11 +4,17 @@
 //! exported to it over OTLP/HTTP (protobuf), and the HTTP requests of Tasks carry
 //! the W3C `traceparent`. The other `OTEL_*` variables of the OpenTelemetry SDK
 //! apply (`OTEL_SERVICE_NAME`, by default `asl`; `OTEL_BSP_SCHEDULE_DELAY`...).
+//!
+//! Whether or not traces are exported, warnings and errors of the libraries (a
+//! store that retries or can no longer write, a write refused to a node that lost
+//! its lease) are printed on stderr, which a worker of `asl serve` shares with its
+//! server.
 
 use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::propagation::TraceContextPropagator;
 use opentelemetry_sdk::trace::SdkTracerProvider;
+use tracing_subscriber::Layer as _;
 use tracing_subscriber::layer::SubscriberExt;
 
 /// The variables that turn the export on.
@@ -28,37 +34,48 @@ impl Telemetry {
     /// collector that cannot be set up is reported on stderr and the process goes
     /// on without traces.
     pub fn from_env(var: &dyn Fn(&str) -> Option<String>) -> Telemetry {
-        if !ENDPOINTS
+        let warnings = tracing_subscriber::fmt::layer()
+            .with_writer(std::io::stderr)
+            .with_ansi(false)
+            .with_filter(tracing_subscriber::filter::LevelFilter::WARN);
+        let provider = ENDPOINTS
             .iter()
             .any(|name| var(name).is_some_and(|value| !value.is_empty()))
-        {
-            return Telemetry { provider: None };
-        }
-        // The exporter's blocking HTTP client may not be made on a tokio thread.
-        let made = std::thread::spawn(exporter).join();
-        let exporter = match made {
-            Ok(Ok(exporter)) => exporter,
-            Ok(Err(error)) => {
-                eprintln!("asl: traces are not exported: {error}");
-                return Telemetry { provider: None };
-            }
-            Err(_) => return Telemetry { provider: None },
-        };
-        let name = var("OTEL_SERVICE_NAME").unwrap_or_else(|| "asl".to_owned());
-        let provider = SdkTracerProvider::builder()
-            .with_batch_exporter(exporter)
-            .with_resource(Resource::builder().with_service_name(name).build())
-            .build();
-        let layer = tracing_opentelemetry::layer().with_tracer(provider.tracer("asl"));
-        let subscriber = tracing_subscriber::registry().with(layer);
+            .then(|| provider(var))
+            .flatten();
+        let traces = provider
+            .as_ref()
+            .map(|provider| tracing_opentelemetry::layer().with_tracer(provider.tracer("asl")));
+        let subscriber = tracing_subscriber::registry().with(warnings).with(traces);
         if tracing::subscriber::set_global_default(subscriber).is_err() {
             return Telemetry { provider: None };
         }
-        opentelemetry::global::set_text_map_propagator(TraceContextPropagator::new());
-        Telemetry {
-            provider: Some(provider),
+        if provider.is_some() {
+            opentelemetry::global::set_text_map_propagator(TraceContextPropagator::new());
         }
+        Telemetry { provider }
     }
+}
+
+/// The provider exporting to the collector the environment names; `None`, said on
+/// stderr, when it cannot be set up.
+fn provider(var: &dyn Fn(&str) -> Option<String>) -> Option<SdkTracerProvider> {
+    // The exporter's blocking HTTP client may not be made on a tokio thread.
+    let exporter = match std::thread::spawn(exporter).join() {
+        Ok(Ok(exporter)) => exporter,
+        Ok(Err(error)) => {
+            eprintln!("asl: traces are not exported: {error}");
+            return None;
+        }
+        Err(_) => return None,
+    };
+    let name = var("OTEL_SERVICE_NAME").unwrap_or_else(|| "asl".to_owned());
+    Some(
+        SdkTracerProvider::builder()
+            .with_batch_exporter(exporter)
+            .with_resource(Resource::builder().with_service_name(name).build())
+            .build(),
+    )
 }
 
 fn exporter() -> Result<opentelemetry_otlp::SpanExporter, opentelemetry_otlp::ExporterBuildError> {

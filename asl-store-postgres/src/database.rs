@@ -224,9 +224,9 @@ impl Database {
         self.handle.spawn(async move {
             let _ = sender.send(work.await);
         });
-        receiver
-            .recv()
-            .map_err(|_| DatabaseError::Runtime("the query's task ended without an answer".into()))?
+        receiver.recv().map_err(|_| {
+            DatabaseError::Runtime("the query's task ended without an answer".into())
+        })?
     }
 
     /// The runtime the database's connections run on.

@@ -216,8 +216,9 @@ impl Node {
                     let client = database.pool().get().await?;
                     let expired = client
                         .query(
-                            "DELETE FROM asl_nodes WHERE lease_until < now() RETURNING id",
-                            &[],
+                            "DELETE FROM asl_nodes WHERE lease_until < now() AND id <> $1 \
+                             RETURNING id",
+                            &[&id],
                         )
                         .await?;
                     for row in &expired {
@@ -256,6 +257,28 @@ impl Node {
                         )
                         .await?;
                     Ok(claimed.iter().map(|row| row.get(0)).collect())
+                })
+                .await
+            })
+            .await
+    }
+
+    /// Gives up executions `arns` this node claimed but could not go on with: the
+    /// next look of any node claims them again.
+    pub async fn release(&self, arns: Vec<String>) -> Result<(), DatabaseError> {
+        let (database, id) = (Arc::clone(&self.database), self.id());
+        self.database
+            .run(async move {
+                retrying(|| async {
+                    let client = database.pool().get().await?;
+                    client
+                        .execute(
+                            "UPDATE asl_executions SET owner = NULL \
+                             WHERE arn = ANY($1) AND owner = $2 AND status = 'RUNNING'",
+                            &[&arns, &id],
+                        )
+                        .await?;
+                    Ok(())
                 })
                 .await
             })

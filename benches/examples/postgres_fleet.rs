@@ -22,8 +22,8 @@ use std::time::{Duration, Instant};
 
 use asl_benches::pass_chain;
 use asl_engine::Engine;
-use asl_engine::store::{Ack, Checkpoint, Committed, ExecutionRecord, Store, StoreError};
 use asl_engine::history::HistoryEvent;
+use asl_engine::store::{Ack, Checkpoint, Committed, ExecutionRecord, Store, StoreError};
 use asl_store_postgres::fleet::{Lease, Node};
 use asl_store_postgres::{Database, PostgresStore};
 use serde_json::{Value, json};
@@ -85,7 +85,12 @@ fn main() -> ExitCode {
         .sum();
     let mut latencies: Vec<f64> = reports
         .iter()
-        .flat_map(|report| report["first_transition_ms"].as_array().cloned().unwrap_or_default())
+        .flat_map(|report| {
+            report["first_transition_ms"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
         .filter_map(|latency| latency.as_f64())
         .collect();
     latencies.sort_by(f64::total_cmp);
@@ -126,21 +131,32 @@ fn node(url: &str, seconds: u64, concurrent: u64) -> ExitCode {
     let began = Instant::now();
     let finished = runtime.block_on(async {
         let lanes = (0..concurrent).map(|lane| {
-            let (engine, input, store, name) = (engine.clone(), input.clone(), Arc::clone(&store), name.clone());
+            let (engine, input, store, name) = (
+                engine.clone(),
+                input.clone(),
+                Arc::clone(&store),
+                name.clone(),
+            );
             async move {
                 let mut done = 0u64;
                 while Instant::now() < deadline {
                     let execution = format!("{name}-{lane}-{done}");
                     let arn = engine.arn(&execution);
                     store.starting(&arn);
-                    engine.start(&execution, input.clone()).await.expect("starts");
+                    engine
+                        .start(&execution, input.clone())
+                        .await
+                        .expect("starts");
                     engine.wait(&execution).await.expect("ends");
                     done += 1;
                 }
                 done
             }
         });
-        futures::future::join_all(lanes).await.into_iter().sum::<u64>()
+        futures::future::join_all(lanes)
+            .await
+            .into_iter()
+            .sum::<u64>()
     });
     let elapsed = began.elapsed().as_secs_f64();
     let latencies = store.latencies();

@@ -16,6 +16,7 @@ const LAYERS: &[(&str, (u8, u8))] = &[
     ("asl-runtime", (1, 0)),
     ("asl-engine", (2, 0)),
     ("asl-store-sqlite", (3, 0)),
+    ("asl-store-postgres", (3, 0)),
     ("asl-integrations", (3, 0)),
     ("asl-build", (4, 0)),
     ("asl-standalone", (4, 0)),

@@ -1,6 +1,8 @@
 //! The catalog: the durable records of the API's resources (state machines, their
 //! versions and aliases, activities, tags), behind the [`Catalog`] trait so that
-//! another database can keep them. [`SqliteCatalog`] keeps them in `catalog.db`.
+//! another database can keep them. [`SqliteCatalog`] keeps them in `catalog.db`;
+//! [`PostgresCatalog`] in a PostgreSQL database that several servers share (`asl
+//! serve --db postgres://...`). Both pass the same tests (`catalog::tests`).
 //!
 //! A catalog stores and finds records and keeps the invariants that need a
 //! transaction (unique names, version numbers never reused, an alias's versions

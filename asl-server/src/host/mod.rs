@@ -772,7 +772,11 @@ impl Host {
             }
         }
         let store = self.inner.control.store();
-        if !offering || !store.record_callback(&want_key(&request), &node.id().to_string()).unwrap_or(false) {
+        if !offering
+            || !store
+                .record_callback(&want_key(&request), &node.id().to_string())
+                .unwrap_or(false)
+        {
             return;
         }
         // None when a local GetActivityTask took it meanwhile: the requester asks again.
@@ -811,14 +815,28 @@ impl Host {
             }
         }
         let mut resumed = 0;
+        let mut failed = None;
         for (id, arns) in by_definition {
-            let definition = self.definition(&id)?;
-            if let Answer::Resumed { count } = self.call(&definition, Call::Resume { arns }).await?
-            {
-                resumed += count;
+            let call = Call::Resume { arns: arns.clone() };
+            let answer = match self.definition(&id) {
+                Ok(definition) => self.call(&definition, call).await,
+                Err(error) => Err(error),
+            };
+            match answer {
+                Ok(Answer::Resumed { count }) => resumed += count,
+                Ok(_) => {}
+                Err(error) => {
+                    // On PostgreSQL, others may go on with them.
+                    if let Some(node) = &self.inner.config.fleet
+                        && let Err(released) = node.release(arns).await
+                    {
+                        tracing::warn!(%released, "cannot give up executions this node cannot run");
+                    }
+                    failed = Some(error);
+                }
             }
         }
-        Ok(resumed)
+        failed.map_or(Ok(resumed), Err)
     }
 
     /// The running executions this server runs: all those in the store, or on
