@@ -15,7 +15,7 @@
 //!   `LISTEN/NOTIFY` and handed to the worker running the execution, if it runs here.
 
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use asl_store_postgres::fleet::{self, Heard, Node};
 
@@ -54,9 +54,13 @@ async fn keep_lease(node: Arc<Node>, host: crate::host::WeakHost, healthy: Healt
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
             match &renewed {
-                Ok(true) => {
-                    since.get_or_insert_with(Instant::now);
+                Ok(true) if since.is_none() => {
+                    *since = Some(Instant::now());
+                    // Back after the database was unreachable (or at the start): the
+                    // workers may have stopped meanwhile; those owned go on.
+                    resume_owned(&host);
                 }
+                Ok(true) => {}
                 _ => *since = None,
             }
         }
@@ -79,12 +83,32 @@ async fn keep_lease(node: Arc<Node>, host: crate::host::WeakHost, healthy: Healt
     }
 }
 
+/// Goes on with the running executions the node owns (a no-op for those its
+/// workers run): after the database was unreachable, and every [`RESUME_EVERY`].
+fn resume_owned(host: &Host) {
+    let host = host.clone();
+    tokio::spawn(async move {
+        if let Err(error) = host.resume().await {
+            tracing::warn!(%error, "cannot go on with this node's executions");
+        }
+    });
+}
+
+/// How often a node goes on with the executions it owns, in case a worker stopped
+/// without their being resumed (its restart found the database unreachable).
+const RESUME_EVERY: Duration = Duration::from_secs(30);
+
 async fn take_over(node: Arc<Node>, host: crate::host::WeakHost, healthy: Healthy) {
     let mut every = tokio::time::interval(node.lease().scan_every());
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut resumed = Instant::now();
     loop {
         every.tick().await;
         let Some(host) = host.upgrade() else { return };
+        if resumed.elapsed() >= RESUME_EVERY {
+            resumed = Instant::now();
+            resume_owned(&host);
+        }
         let steady = healthy
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())

@@ -148,11 +148,19 @@ fn postgres(url: &str) -> Result<Arc<dyn Store>, String> {
         Ok(node) => Some(node.parse::<i64>().map_err(|error| failed(&error))?),
         Err(_) => None,
     };
-    let database = Database::open(url).map_err(|error| failed(&error))?;
-    Ok(Arc::new(match node {
-        Some(node) => PostgresStore::for_node(Arc::new(database), node),
-        None => PostgresStore::on(Arc::new(database)),
-    }))
+    let database = Arc::new(Database::open(url).map_err(|error| failed(&error))?);
+    let Some(node) = node else {
+        return Ok(Arc::new(PostgresStore::on(database)));
+    };
+    // A worker whose node may have lost its lease stops at once, as a crash would:
+    // nothing it would still do is its own any more (its server starts another).
+    let watched = Arc::clone(&database);
+    database.handle().spawn(async move {
+        asl_store_postgres::fleet::lease_lost(watched, node).await;
+        eprintln!("asl worker: node {node} may have lost its lease; stopping");
+        std::process::exit(i32::from(super::INTERRUPTED));
+    });
+    Ok(Arc::new(PostgresStore::for_node(database, node)))
 }
 
 /// Without the `postgres` feature there is no PostgreSQL store to run on.

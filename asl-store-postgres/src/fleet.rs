@@ -385,6 +385,47 @@ async fn join(database: &Database, name: &str, lease: Lease) -> Result<i64, Data
     Ok(row.get(0))
 }
 
+/// Completes when node `node` no longer surely holds its lease: its row is gone (the
+/// others took it over), or its lease runs out within a tenth of what was left at the
+/// last look without being renewed meanwhile (the process that renews it hangs, or
+/// the database is unreachable). A process writing for a node (a worker of `asl
+/// serve`) stops when it completes, before the others may take its executions over,
+/// so that no Task attempt of theirs starts here once another node may run it.
+pub async fn lease_lost(database: Arc<Database>, node: i64) {
+    let mut deadline: Option<tokio::time::Instant> = None;
+    loop {
+        let asked = tokio::time::Instant::now();
+        let left = async {
+            let client = database.pool().get().await?;
+            let row = client
+                .query_opt(
+                    "SELECT (EXTRACT(EPOCH FROM lease_until - now()) * 1000)::bigint \
+                     FROM asl_nodes WHERE id = $1",
+                    &[&node],
+                )
+                .await?;
+            Ok::<_, DatabaseError>(row.map(|row| row.get::<_, i64>(0)))
+        };
+        match tokio::time::timeout(Duration::from_secs(1), left).await {
+            Ok(Ok(None)) => return,
+            Ok(Ok(Some(left))) => {
+                let left = Duration::from_millis(u64::try_from(left).unwrap_or(0));
+                deadline = Some(asked + left.mul_f64(0.9));
+            }
+            // Unreachable: the lease runs out as last seen.
+            Ok(Err(_)) | Err(_) => {}
+        }
+        let Some(until) = deadline else { return };
+        let now = tokio::time::Instant::now();
+        if now >= until {
+            return;
+        }
+        let pause =
+            ((until - now) / 4).clamp(Duration::from_millis(20), Duration::from_millis(500));
+        tokio::time::sleep(pause).await;
+    }
+}
+
 /// What a listener hears.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Heard {

@@ -63,9 +63,13 @@ pub enum HostError {
     /// The definition could not be compiled; what the compiler said.
     #[error("the state machine could not be compiled: {0}")]
     Compile(String),
-    /// The worker running the machine failed or exited.
+    /// The worker running the machine failed.
     #[error("{0}")]
     Worker(String),
+    /// The worker running the machine exited before answering (it crashed, or its
+    /// node lost its lease).
+    #[error("the worker running the state machine exited")]
+    Exited,
     /// The call failed as the API says (an execution that exists, a bad name...).
     #[error("{}", .0.message)]
     Api(Failure),
@@ -434,7 +438,16 @@ impl Host {
             definition: id.0.clone(),
             test_case,
         };
-        match self.call(&definition, call).await? {
+        // A start is idempotent (the same name and input start nothing twice): when
+        // the worker exited before answering, the next one is asked again.
+        let answer = match self.call(&definition, call.clone()).await {
+            Err(HostError::Exited) => {
+                tokio::time::sleep(RESTART_DELAY).await;
+                self.call(&definition, call).await?
+            }
+            answer => answer?,
+        };
+        match answer {
             Answer::Started { arn } => Ok(arn),
             other => Err(unexpected(other)),
         }

@@ -169,15 +169,10 @@ impl Worker {
         let request = ToWorker::Request(Request { id, machine, call });
         if !self.is_alive() || self.requests.send(request).is_err() {
             lock(&self.pending).remove(&id);
-            return Err(exited());
+            return Err(HostError::Exited);
         }
-        answered.await.map_err(|_| exited())
+        answered.await.map_err(|_| HostError::Exited)
     }
-}
-
-/// The error of a call whose worker exited before answering.
-fn exited() -> HostError {
-    HostError::Worker("the worker running the state machine exited".into())
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
