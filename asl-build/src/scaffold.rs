@@ -365,7 +365,11 @@ mod tests {
             Durability::Durable,
             &Fingerprint::example(),
         );
-        assert!(durable.files[0].1.contains(r#"features = ["sqlite"]"#));
+        assert!(
+            durable.files[0]
+                .1
+                .contains(r#"features = ["sqlite", "postgres"]"#)
+        );
     }
 
     #[test]
@@ -398,7 +402,7 @@ mod tests {
         assert!(
             file("Cargo.toml")
                 .unwrap()
-                .contains(r#"features = ["sqlite"]"#)
+                .contains(r#"features = ["sqlite", "postgres"]"#)
         );
         // The name follows every module, its key, and the order.
         let name = |modules: &[(&str, &str)]| {

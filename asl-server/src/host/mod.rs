@@ -587,13 +587,16 @@ impl Host {
                 }
             }
             Announcement::Gave(request) => {
-                let waiting = lock(&self.inner.wanted).remove(&request);
+                // Only the node that asked reads what was given.
+                let Some(waiting) = lock(&self.inner.wanted).remove(&request) else {
+                    return;
+                };
                 let noted = self.inner.control.store().noted(&given_key(&request));
                 let task = noted
                     .ok()
                     .flatten()
                     .and_then(|text| serde_json::from_str::<ActivityTask>(&text).ok());
-                if let (Some(waiting), Some(task)) = (waiting, task) {
+                if let Some(task) = task {
                     let _ = waiting.send(task);
                 }
             }
