@@ -5,10 +5,10 @@
 //! the W3C `traceparent`. The other `OTEL_*` variables of the OpenTelemetry SDK
 //! apply (`OTEL_SERVICE_NAME`, by default `asl`; `OTEL_BSP_SCHEDULE_DELAY`...).
 //!
-//! Whether or not traces are exported, warnings and errors of the libraries (a
-//! store that retries or can no longer write, a write refused to a node that lost
-//! its lease) are printed on stderr, which a worker of `asl serve` shares with its
-//! server.
+//! Whether or not traces are exported, the warnings and errors of the PostgreSQL
+//! store (retrying a lost connection, unable to write, a write refused to a node
+//! that lost its lease) are printed on stderr, which a worker of `asl serve` shares
+//! with its server.
 
 use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_sdk::Resource;
@@ -34,10 +34,15 @@ impl Telemetry {
     /// collector that cannot be set up is reported on stderr and the process goes
     /// on without traces.
     pub fn from_env(var: &dyn Fn(&str) -> Option<String>) -> Telemetry {
+        // asl's own store warnings only: the SDKs' (a credential provider that
+        // found nothing) are not the user's business.
         let warnings = tracing_subscriber::fmt::layer()
             .with_writer(std::io::stderr)
             .with_ansi(false)
-            .with_filter(tracing_subscriber::filter::LevelFilter::WARN);
+            .with_filter(
+                tracing_subscriber::filter::Targets::new()
+                    .with_target("asl_store_postgres", tracing::Level::WARN),
+            );
         let provider = ENDPOINTS
             .iter()
             .any(|name| var(name).is_some_and(|value| !value.is_empty()))
