@@ -30,10 +30,11 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tokio::sync::{oneshot, watch};
 
+use asl_runtime::ExecutionError;
 use asl_runtime::arn::Account;
 use asl_runtime::context::Execution;
 use asl_runtime::exec::{MachineState, Workflow};
-use asl_runtime::hooks::{Boxed, Notes};
+use asl_runtime::hooks::{Boxed, Notes, Spread, SpreadChild};
 use asl_runtime::journal::Journal;
 use asl_runtime::limits;
 use asl_runtime::task::Callbacks;
@@ -81,6 +82,8 @@ pub(crate) struct Shared<W> {
     stopped: Mutex<HashMap<String, EngineError>>,
     /// The account the ARNs of its executions name (see [`Engine::with_account`]).
     account: RwLock<Arc<Account>>,
+    /// Where the children of its Distributed Maps run (see [`Engine::with_spread`]).
+    spread: RwLock<Option<Arc<dyn Spread>>>,
 }
 
 /// An execution running in this process.
@@ -186,6 +189,7 @@ where
                 running: Mutex::new(HashMap::new()),
                 stopped: Mutex::new(HashMap::new()),
                 account: RwLock::new(Account::shared_default()),
+                spread: RwLock::new(None),
             }),
         }
     }
@@ -208,6 +212,46 @@ where
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner()) = account.into();
         self
+    }
+
+    /// The same engine, the children of the Distributed Maps of the executions it
+    /// starts or resumes from now on run wherever `spread` hands them (any process
+    /// of a fleet sharing the store), each process running them with
+    /// [`Engine::run_map_child`].
+    pub fn with_spread(self, spread: Arc<dyn Spread>) -> Engine<W> {
+        *self
+            .shared
+            .spread
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(spread);
+        self
+    }
+
+    /// Runs `child`, a child execution of a Distributed Map that a process of the
+    /// fleet handed out (see [`Engine::with_spread`]), as its parent's process
+    /// would: its output, or the error it failed with.
+    pub async fn run_map_child(&self, child: SpreadChild) -> Result<Value, ExecutionError> {
+        let SpreadChild {
+            parent,
+            state_machine,
+            map_state,
+            name,
+            input,
+            seed,
+            ..
+        } = child;
+        let parent_name = parent.rsplit(':').next().unwrap_or_default().to_owned();
+        let parent = Execution::without_input(&state_machine, Some(parent_name))
+            .with_account(self.account())
+            .with_seed(seed);
+        let workflow = &self.shared.workflow;
+        match workflow.map_child(&map_state, &parent, name, input) {
+            Some(ran) => ran.await,
+            None => Err(ExecutionError::runtime(format!(
+                "The state machine '{state_machine}' has no Distributed Map state '{map_state}' \
+                 whose children run in any process"
+            ))),
+        }
     }
 
     /// The account the ARNs of its executions name.
@@ -542,6 +586,13 @@ where
             .with_account(self.account())
             .with_callbacks(Arc::clone(&self.shared.callbacks))
             .with_journal(Arc::new(self.journal()))
+            .with_spread(
+                self.shared
+                    .spread
+                    .read()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .clone(),
+            )
     }
 
     /// The journal of an execution: its notes kept in the store.

@@ -29,6 +29,9 @@ pub struct Execution {
     account: Arc<Account>,
     callbacks: Option<Arc<crate::hooks::Callbacks>>,
     journal: Option<Arc<crate::journal::Journal>>,
+    /// Where the children of its Distributed Maps may run, under an engine shared
+    /// by a fleet.
+    spread: Option<Arc<dyn crate::hooks::Spread>>,
     /// For a Distributed Map child under the engine: the ARN of the top-level
     /// execution it runs in, which the engine's store keeps (and task tokens name).
     top_level: Option<Arc<str>>,
@@ -108,6 +111,7 @@ impl Execution {
             account: Account::shared_default(),
             callbacks: None,
             journal: None,
+            spread: None,
             top_level: None,
             transitions: Transitions::default(),
             context: None,
@@ -171,6 +175,8 @@ impl Execution {
             callbacks: self.callbacks.clone(),
             // A child keeps no journal: a Distributed Map's children run again whole.
             journal: None,
+            // Its own Distributed Maps run their children where it runs.
+            spread: None,
             // Only the task tokens of the engine's callback tasks need it.
             top_level: self
                 .callbacks
@@ -230,6 +236,17 @@ impl Execution {
     /// Where the work inside states is kept, under the engine.
     pub fn journal(&self) -> Option<&Arc<crate::journal::Journal>> {
         self.journal.as_ref()
+    }
+
+    /// The same execution, the children of its Distributed Maps run wherever
+    /// `spread` hands them (as a durable engine shared by a fleet runs it).
+    pub fn with_spread(self, spread: Option<Arc<dyn crate::hooks::Spread>>) -> Execution {
+        Execution { spread, ..self }
+    }
+
+    /// Where the children of its Distributed Maps may run, under such an engine.
+    pub fn spread(&self) -> Option<&Arc<dyn crate::hooks::Spread>> {
+        self.spread.as_ref()
     }
 
     /// Whether this is a Standard or an Express execution.

@@ -1,7 +1,8 @@
 //! The hooks a durable engine implements (the runtime's SPI): where the journal's
 //! notes go ([`Notes`]), where callback Tasks wait for their tokens
 //! ([`TaskTokens`]), where activity tasks are offered ([`Activities`]), and which
-//! machines nested executions can start ([`Machines`]). The runtime calls them
+//! machines nested executions can start ([`Machines`]), and which process of a
+//! fleet runs a Distributed Map's child ([`Spread`]). The runtime calls them
 //! only under an engine; without one they cost nothing, and the runtime does no
 //! file or network I/O of its own for them.
 
@@ -140,4 +141,40 @@ pub trait Starter: Send + Sync {
 pub trait Machines: Send + Sync + std::fmt::Debug {
     /// The engine of machine `name`, if there is one.
     fn starter(&self, name: &str) -> Option<Arc<dyn Starter>>;
+}
+
+/// A child execution of a Distributed Map, handed to [`Spread`]: what another
+/// process running the same machine needs to run it as the parent's process would.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SpreadChild {
+    /// The ARN of the (top-level) execution whose Map runs it.
+    pub parent: String,
+    /// The name of that execution's state machine.
+    pub state_machine: String,
+    /// The Distributed Map state (state names are unique in a definition).
+    pub map_state: String,
+    /// The child execution's name.
+    pub name: String,
+    /// Its ARN: the key it is known by while it runs.
+    pub arn: String,
+    /// Its input.
+    pub input: Value,
+    /// The seed of the parent's random numbers, if it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+}
+
+/// Where a durable engine runs the children of its Distributed Maps when several
+/// processes share the work (a fleet on one database): any process that runs the
+/// same machine may take a child, so a Map Run's children spread over all of them,
+/// while the parent, which hands out at most `MaxConcurrency` at a time, bounds them
+/// across the fleet.
+pub trait Spread: Send + Sync + std::fmt::Debug {
+    /// Runs `child` in whichever process takes it, and gives its outcome; `None` to
+    /// run it in this process after all.
+    fn run(
+        &self,
+        child: SpreadChild,
+    ) -> Option<Boxed<'static, Result<Value, crate::error::ExecutionError>>>;
 }

@@ -50,12 +50,12 @@ pub use exec::{MachineState, Run, RunOptions, StateType, Step, Workflow};
 pub use task::{Dispatch, Dynamic, Heartbeat, TaskContext, TaskError};
 
 /// The version of the interface between generated code and this runtime: what
-/// `__abi_3` holds and how it behaves. `asl_codegen::RUNTIME_ABI` is the version
+/// `__abi_4` holds and how it behaves. `asl_codegen::RUNTIME_ABI` is the version
 /// code is generated for; `__abi_check!` compares the two where generated code
 /// starts, so code generated for another version fails to compile, saying why,
 /// instead of misbehaving.
 #[doc(hidden)]
-pub const __ABI_VERSION: u32 = 3;
+pub const __ABI_VERSION: u32 = 4;
 
 /// `__abi_check!(<version>)` starts generated code: nothing when it was generated for
 /// this runtime's `__ABI_VERSION`, a compile error saying what to do otherwise.
@@ -63,12 +63,12 @@ pub const __ABI_VERSION: u32 = 3;
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __abi_check {
-    (3) => {};
+    (4) => {};
     ($generated:literal) => {
         ::core::compile_error!(::core::concat!(
             "this code was generated for asl-runtime ABI ",
             ::core::stringify!($generated),
-            ", but this asl-runtime has ABI 3: use asl-codegen, asl-macros and the asl CLI ",
+            ", but this asl-runtime has ABI 4: use asl-codegen, asl-macros and the asl CLI ",
             "of the same release as asl-runtime, and generate the code again",
         ));
     };
@@ -77,17 +77,17 @@ macro_rules! __abi_check {
 /// Everything generated code names, and the only way it reaches this crate; not a
 /// public API. The name carries `__ABI_VERSION`.
 #[doc(hidden)]
-pub mod __abi_3 {
+pub mod __abi_4 {
     pub use futures;
     pub use serde;
     pub use serde_json;
 
     pub use crate::{
-        Context, Dispatch, Dynamic, ExecutionError, MachineState, Run, RunOptions, StateType, Step,
-        TaskContext, TaskError, Workflow,
+        Context, Dispatch, Dynamic, Execution, ExecutionError, MachineState, Run, RunOptions,
+        StateType, Step, TaskContext, TaskError, Workflow,
     };
     pub use crate::{
-        choice, context, dataflow, exec, intrinsics, jsonata, limits, map, path, probe, retry,
-        task, timestamp, variables, wait,
+        choice, context, dataflow, exec, hooks, intrinsics, jsonata, limits, map, path, probe,
+        retry, task, timestamp, variables, wait,
     };
 }

@@ -12,14 +12,22 @@
 //!   workers resume (their Waits, retries and timeouts count from what was
 //!   committed, so they fire wherever the execution goes on);
 //! - **announcements**: an answer to a task token, a heartbeat or a stop, heard over
-//!   `LISTEN/NOTIFY` and handed to the worker running the execution, if it runs here.
+//!   `LISTEN/NOTIFY` and handed to the worker running the execution, if it runs here;
+//! - **Distributed Map children**: the node claims children offered by any node's
+//!   executions while it runs fewer than [`CHILDREN_AT_ONCE`], runs each in the worker
+//!   of its parent's definition and records how it ended (see
+//!   [`asl_store_postgres::children`]).
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
-use asl_store_postgres::fleet::{self, Heard, Node};
+use asl_standalone::worker::protocol::Ended;
+use asl_store_postgres::children::{Claimed, Outcome};
+use asl_store_postgres::fleet::{self, Announcement, Heard, Node};
+use tokio::sync::{Notify, Semaphore, mpsc};
 
-use crate::host::Host;
+use crate::host::{Host, HostError};
+use crate::server::AppState;
 
 /// The most executions a node takes over in one look (the next look takes more).
 const TAKEOVER_BATCH: i64 = 500;
@@ -30,16 +38,23 @@ const TAKEOVER_BATCH: i64 = 500;
 /// take every other's executions.
 type Healthy = Arc<Mutex<Option<Instant>>>;
 
-/// Runs the node's tasks (see the [module](self)) until the host is dropped.
-pub fn run(node: Arc<Node>, host: &Host) {
+/// Runs the node's tasks (see the [module](self)) until the server is dropped.
+pub fn run(node: Arc<Node>, state: &Arc<AppState>) {
+    let host = &state.host;
     let healthy = Healthy::default();
+    let offered = Arc::new(Notify::new());
     tokio::spawn(keep_lease(
         Arc::clone(&node),
         host.downgrade(),
         Arc::clone(&healthy),
     ));
     tokio::spawn(take_over(Arc::clone(&node), host.downgrade(), healthy));
-    tokio::spawn(hear(fleet::listen(node.database()), host.downgrade()));
+    tokio::spawn(hear(
+        fleet::listen(node.database()),
+        host.downgrade(),
+        Arc::clone(&offered),
+    ));
+    tokio::spawn(run_children(node, Arc::downgrade(state), offered));
 }
 
 async fn keep_lease(node: Arc<Node>, host: crate::host::WeakHost, healthy: Healthy) {
@@ -132,16 +147,126 @@ async fn take_over(node: Arc<Node>, host: crate::host::WeakHost, healthy: Health
     }
 }
 
-async fn hear(mut heard: tokio::sync::mpsc::UnboundedReceiver<Heard>, host: crate::host::WeakHost) {
+async fn hear(
+    mut heard: mpsc::UnboundedReceiver<Heard>,
+    host: crate::host::WeakHost,
+    offered: Arc<Notify>,
+) {
     while let Some(heard) = heard.recv().await {
         let Some(host) = host.upgrade() else { return };
         match heard {
+            Heard::Announcement(Announcement::Children) => offered.notify_one(),
             Heard::Announcement(announcement) => {
                 tokio::spawn(async move { host.announced(announcement).await });
             }
             // What was announced meanwhile is found by the tasks' own looks at the
             // store (a waiting task token looks every second).
             Heard::Reconnected => tracing::info!("listening to the fleet again"),
+        }
+    }
+}
+
+/// The most Distributed Map children a node runs at once (of all parents).
+const CHILDREN_AT_ONCE: usize = 256;
+
+/// How often a node looks for children offered when it heard of none.
+const CHILDREN_LOOK_EVERY: Duration = Duration::from_millis(500);
+
+/// The most outcomes recorded in one statement.
+const OUTCOMES_BATCH: usize = 1000;
+
+/// Claims and runs Distributed Map children while the server lives: at most
+/// [`CHILDREN_AT_ONCE`] at a time, looking again when a node announces children
+/// (`offered`) or every [`CHILDREN_LOOK_EVERY`].
+async fn run_children(node: Arc<Node>, state: Weak<AppState>, offered: Arc<Notify>) {
+    let room = Arc::new(Semaphore::new(CHILDREN_AT_ONCE));
+    let (ended, outcomes) = mpsc::unbounded_channel();
+    tokio::spawn(record_children(Arc::clone(&node), state.clone(), outcomes));
+    loop {
+        // Wait for room, then claim as many as there is room for.
+        match Arc::clone(&room).acquire_owned().await {
+            Ok(permit) => drop(permit),
+            Err(_) => return,
+        }
+        let free = room.available_permits() as i64;
+        let claimed = match node.claim_children(free).await {
+            Ok(claimed) => claimed,
+            Err(error) => {
+                tracing::warn!(%error, "cannot look for Distributed Map children to run");
+                tokio::time::sleep(CHILDREN_LOOK_EVERY).await;
+                continue;
+            }
+        };
+        if claimed.is_empty() {
+            let _ = tokio::time::timeout(CHILDREN_LOOK_EVERY, offered.notified()).await;
+            continue;
+        }
+        let Some(server) = state.upgrade() else {
+            return;
+        };
+        for Claimed { arn, child } in claimed {
+            let Ok(permit) = Arc::clone(&room).acquire_owned().await else {
+                return;
+            };
+            let (host, ended) = (server.host.clone(), ended.clone());
+            tokio::spawn(async move {
+                let outcome = run_child(&host, child).await;
+                let _ = ended.send((arn, outcome));
+                drop(permit);
+            });
+        }
+    }
+}
+
+/// How child `child` ended when run here; `None` when it could not run here (its
+/// worker exited: another node, or this one again, claims it again).
+async fn run_child(host: &Host, child: asl_runtime::hooks::SpreadChild) -> Option<Outcome> {
+    match host.run_map_child(child).await {
+        Ok(Ended::Succeeded(output)) => Some(Outcome::Succeeded { output }),
+        Ok(Ended::Failed { error, cause }) => Some(Outcome::Failed { error, cause }),
+        Err(HostError::Exited) => None,
+        Err(error) => Some(Outcome::Failed {
+            error: asl_runtime::error::names::RUNTIME.to_owned(),
+            cause: format!("cannot run the child execution: {error}"),
+        }),
+    }
+}
+
+/// Records the outcomes of the children this node ran, many in one statement, and
+/// gives back those it could not run.
+async fn record_children(
+    node: Arc<Node>,
+    state: Weak<AppState>,
+    mut outcomes: mpsc::UnboundedReceiver<(String, Option<Outcome>)>,
+) {
+    let mut batch = Vec::new();
+    while outcomes.recv_many(&mut batch, OUTCOMES_BATCH).await > 0 {
+        let (ended, unrun): (Vec<_>, Vec<_>) =
+            batch.drain(..).partition(|(_, outcome)| outcome.is_some());
+        let ended: Vec<(String, Outcome)> = ended
+            .into_iter()
+            .filter_map(|(arn, outcome)| Some((arn, outcome?)))
+            .collect();
+        if !unrun.is_empty() {
+            let arns = unrun.into_iter().map(|(arn, _)| arn).collect();
+            if let Err(error) = node.release_children(arns).await {
+                tracing::warn!(%error, "cannot give up Distributed Map children this node could not run");
+            }
+        }
+        if ended.is_empty() {
+            continue;
+        }
+        match node.finish_children(ended).await {
+            Ok(recorded) => {
+                if let Some(server) = state.upgrade() {
+                    server.metrics.map_children_ran(recorded);
+                }
+            }
+            Err(error) => {
+                // Their rows stay claimed by this node: once it is gone (it lost
+                // its lease), others run them again.
+                tracing::error!(%error, "cannot record how Distributed Map children ended");
+            }
         }
     }
 }

@@ -22,6 +22,7 @@
 //! | `asl_task_attempts_total{state}` | per Task state: attempts (scheduled) |
 //! | `asl_task_failures_total{state}` | per Task state: failed or timed-out attempts |
 //! | `asl_task_latency_seconds{state}` (histogram) | per Task state: scheduled to ended |
+//! | `asl_map_children_run_total` | Distributed Map children this server ran for the fleet (`--db postgres://...`; its own count, not the store's) |
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -118,6 +119,14 @@ impl Metrics {
             let label = ("state_machine_arn", machine.to_owned());
             counter!(name, std::slice::from_ref(&label)).increment(1);
             histogram!("asl_execution_time_seconds", &[label]).record(seconds);
+        });
+    }
+
+    /// This server ran `count` more children of Distributed Maps handed out to the
+    /// fleet.
+    pub fn map_children_ran(&self, count: u64) {
+        metrics::with_local_recorder(&self.recorder, || {
+            counter!("asl_map_children_run_total").increment(count);
         });
     }
 
@@ -305,6 +314,10 @@ fn describe() {
         (
             "asl_task_failures_total",
             "Task attempts that failed or timed out, by Task state.",
+        ),
+        (
+            "asl_map_children_run_total",
+            "Distributed Map children this server ran for the fleet.",
         ),
     ] {
         describe_counter!(name, help);

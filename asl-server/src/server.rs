@@ -311,7 +311,7 @@ impl Server {
         let host = self.state.host.clone();
         let node = host.fleet().cloned();
         if let Some(node) = &node {
-            crate::fleet::run(Arc::clone(node), &host);
+            crate::fleet::run(Arc::clone(node), &self.state);
         }
         tokio::spawn(async move {
             match host.resume().await {

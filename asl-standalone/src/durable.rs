@@ -22,6 +22,7 @@ use asl_engine::store::Store;
 use asl_runtime::arn::Account;
 use asl_runtime::error::ExecutionError;
 use asl_runtime::exec::Workflow;
+use asl_runtime::hooks::Spread;
 #[cfg(feature = "sqlite")]
 use asl_store_sqlite::SqliteStore;
 
@@ -112,11 +113,17 @@ where
 /// `postgresql://` URL, else a SQLite file. A worker of `asl serve` on PostgreSQL is
 /// given the node it writes for in `ASL_NODE` (see `asl_store_postgres::fleet`).
 pub(super) fn store(db: &Path) -> Result<Arc<dyn Store>, String> {
+    Ok(shared_store(db)?.0)
+}
+
+/// [`store`], and for a worker of a node of a fleet on PostgreSQL the hook that
+/// spreads the children of its Distributed Maps over the fleet.
+pub(super) fn shared_store(db: &Path) -> Result<(Arc<dyn Store>, Option<Arc<dyn Spread>>), String> {
     match db.to_str() {
         Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
             postgres(url)
         }
-        _ => sqlite(db),
+        _ => Ok((sqlite(db)?, None)),
     }
 }
 
@@ -138,9 +145,10 @@ fn sqlite(_: &Path) -> Result<Arc<dyn Store>, String> {
     Err("this binary was built without the SQLite store: build it with `asl run --db`".into())
 }
 
-/// The PostgreSQL store at `url`, writing for the node `ASL_NODE` names if set.
+/// The PostgreSQL store at `url`, writing for the node `ASL_NODE` names if set
+/// (and then spreading Distributed Map children over the fleet).
 #[cfg(feature = "postgres")]
-fn postgres(url: &str) -> Result<Arc<dyn Store>, String> {
+fn postgres(url: &str) -> Result<(Arc<dyn Store>, Option<Arc<dyn Spread>>), String> {
     use asl_store_postgres::{Database, PostgresStore};
     let failed =
         |error: &dyn std::fmt::Display| format!("cannot open the execution store: {error}");
@@ -150,7 +158,7 @@ fn postgres(url: &str) -> Result<Arc<dyn Store>, String> {
     };
     let database = Arc::new(Database::open(url).map_err(|error| failed(&error))?);
     let Some(node) = node else {
-        return Ok(Arc::new(PostgresStore::on(database)));
+        return Ok((Arc::new(PostgresStore::on(database)), None));
     };
     // A worker whose node may have lost its lease stops at once, as a crash would:
     // nothing it would still do is its own any more (its server starts another).
@@ -160,11 +168,17 @@ fn postgres(url: &str) -> Result<Arc<dyn Store>, String> {
         eprintln!("asl worker: node {node} may have lost its lease; stopping");
         std::process::exit(i32::from(super::INTERRUPTED));
     });
-    Ok(Arc::new(PostgresStore::for_node(database, node)))
+    let spread = Arc::new(asl_store_postgres::children::Offers::new(Arc::clone(
+        &database,
+    )));
+    Ok((
+        Arc::new(PostgresStore::for_node(database, node)),
+        Some(spread),
+    ))
 }
 
 /// Without the `postgres` feature there is no PostgreSQL store to run on.
 #[cfg(not(feature = "postgres"))]
-fn postgres(_: &str) -> Result<Arc<dyn Store>, String> {
+fn postgres(_: &str) -> Result<(Arc<dyn Store>, Option<Arc<dyn Spread>>), String> {
     Err("this binary was built without the PostgreSQL store: build it with `asl run --db`".into())
 }

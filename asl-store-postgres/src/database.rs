@@ -21,6 +21,11 @@ const MIGRATIONS: &[(i32, &str, &str)] = &[
         include_str!("../migrations/0001_executions.sql"),
     ),
     (2, "catalog", include_str!("../migrations/0002_catalog.sql")),
+    (
+        3,
+        "map_children",
+        include_str!("../migrations/0003_map_children.sql"),
+    ),
 ];
 
 /// The advisory lock that serializes migrations when several processes start at once.

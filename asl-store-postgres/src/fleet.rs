@@ -53,6 +53,9 @@ pub enum Announcement {
     },
     /// The task asked for by request `.0` is noted under [`given_key`].
     Gave(String),
+    /// Children of a Distributed Map were offered (see [`crate::children`]): the
+    /// nodes with room claim them.
+    Children,
 }
 
 impl Announcement {
@@ -65,6 +68,7 @@ impl Announcement {
             Announcement::Stop(arn) => format!("stop:{arn}"),
             Announcement::Want { request, activity } => format!("want:{request} {activity}"),
             Announcement::Gave(request) => format!("gave:{request}"),
+            Announcement::Children => "children:".to_owned(),
         }
     }
 
@@ -84,6 +88,7 @@ impl Announcement {
                 })
             }
             "gave" => Some(Announcement::Gave(subject)),
+            "children" => Some(Announcement::Children),
             _ => None,
         }
     }

@@ -20,6 +20,7 @@
 //! stored with the same events) rather than refused. Any other failure poisons the
 //! store, as the SQLite store's does.
 
+pub mod children;
 pub mod database;
 pub mod fleet;
 #[cfg(any(test, feature = "test-util"))]

@@ -396,3 +396,116 @@ fn many_reads_in_one_poll_of_an_async_task_do_not_hang() {
         .recv_timeout(Duration::from_secs(60))
         .expect("1,000 reads in one poll end");
 }
+
+/// Children of a Distributed Map offered by one process: a node claims some and
+/// dies; another claims the rest and those, runs each once, and every parent's
+/// future gets its child's outcome; the dead node's late outcomes are refused, and a
+/// child no one waits for any more is withdrawn.
+#[tokio::test(flavor = "multi_thread")]
+async fn distributed_map_children_are_claimed_once_and_their_outcomes_handed_back() {
+    use asl_runtime::hooks::{Spread, SpreadChild};
+
+    use crate::children::{Offers, Outcome};
+
+    let Some(test) = TestDatabase::create("distributed_map_children_are_claimed_once") else {
+        return;
+    };
+    let database = Arc::new(test.open());
+    let offers = Offers::new(Arc::clone(&database));
+    let child = |index: usize| SpreadChild {
+        parent: "arn:aws:states:us-east-1:123456789012:execution:M:parent".into(),
+        state_machine: "M".into(),
+        map_state: "Each".into(),
+        name: format!("run-{index}"),
+        arn: format!("arn:aws:states:us-east-1:123456789012:execution:M/Each:run-{index}"),
+        input: serde_json::json!({ "id": index }),
+        seed: None,
+    };
+    let waiting: Vec<_> = (0..20)
+        .map(|index| tokio::spawn(offers.run(child(index)).unwrap()))
+        .collect();
+    let rows = || async {
+        let client = database.pool().get().await.unwrap();
+        let row = client
+            .query_one("SELECT count(*) FROM asl_map_children", &[])
+            .await
+            .unwrap();
+        row.get::<_, i64>(0)
+    };
+    while rows().await < 20 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let short = Lease {
+        takeover: Duration::from_millis(200),
+    };
+    let dead = Node::join(Arc::clone(&database), "dead", short).unwrap();
+    let live = Node::join(Arc::clone(&database), "live", Lease::default()).unwrap();
+    let taken_by_dead = dead.claim_children(5).await.unwrap();
+    assert_eq!(taken_by_dead.len(), 5);
+    assert_eq!(live.claim_children(100).await.unwrap().len(), 15);
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    live.take_over(10).await.unwrap();
+    // The dead node's children are claimable again, and no other.
+    let again = live.claim_children(100).await.unwrap();
+    let mut names: Vec<_> = again.iter().map(|claimed| claimed.arn.clone()).collect();
+    let mut dead_names: Vec<_> = taken_by_dead
+        .iter()
+        .map(|claimed| claimed.arn.clone())
+        .collect();
+    names.sort();
+    dead_names.sort();
+    assert_eq!(names, dead_names);
+    assert_eq!(again[0].child.map_state, "Each");
+    let outcome = |claimed: &crate::children::Claimed| {
+        let id = claimed.child.input["id"].as_u64().unwrap();
+        let outcome = match id % 4 {
+            0 => Outcome::Failed {
+                error: "Odd".into(),
+                cause: format!("{id}"),
+            },
+            _ => Outcome::Succeeded {
+                output: serde_json::json!({ "double": id * 2 }),
+            },
+        };
+        (claimed.arn.clone(), outcome)
+    };
+    let late = taken_by_dead.iter().map(outcome).collect();
+    assert_eq!(dead.finish_children(late).await.unwrap(), 0, "refused");
+    let ended = (0..20)
+        .map(|index| {
+            outcome(&crate::children::Claimed {
+                arn: child(index).arn,
+                child: child(index),
+            })
+        })
+        .collect();
+    assert_eq!(live.finish_children(ended).await.unwrap(), 20);
+    for (index, waiter) in waiting.into_iter().enumerate() {
+        let ended = tokio::time::timeout(Duration::from_secs(10), waiter)
+            .await
+            .unwrap()
+            .unwrap();
+        match index % 4 {
+            0 => {
+                let error = ended.unwrap_err();
+                assert_eq!(
+                    (error.name(), error.cause_text()),
+                    ("Odd", &*index.to_string())
+                );
+            }
+            _ => assert_eq!(ended.unwrap(), serde_json::json!({ "double": index * 2 })),
+        }
+    }
+    assert_eq!(rows().await, 0, "the outcomes taken are deleted");
+    // A child whose parent stopped waiting is withdrawn.
+    drop(offers.run(child(20)).unwrap());
+    let until = std::time::Instant::now() + Duration::from_secs(10);
+    while std::time::Instant::now() < until && live.claim_children(1).await.unwrap().is_empty() {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let withdrawn = std::time::Instant::now() + Duration::from_secs(10);
+    while rows().await > 0 {
+        assert!(std::time::Instant::now() < withdrawn, "withdrawn");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}

@@ -19,6 +19,11 @@ are skipped, and say so; with it, a server that does not answer fails them.
   few seconds, one paused past its lease, and PostgreSQL itself restarted once
   (ASL_TEST_POSTGRES_RESTART, the command that restarts it). ASL_FLEET_EXECUTIONS sets
   how many executions (CI runs a short form).
+- A Distributed Map over a JSONL file: its children spread over the three servers,
+  each running a share (its `/metrics` count), never more than MaxConcurrency at once
+  across the fleet, and the one killed mid-run leaves its children to the others.
+  ASL_FLEET_MAP_ITEMS sets how many items (CI runs a short form; 100000 is the
+  acceptance run).
 """
 
 import json
@@ -32,6 +37,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 import uuid
 from collections import Counter
 
@@ -176,6 +182,138 @@ def test_any_server_answers_and_a_killed_servers_executions_are_taken_over(schem
             assert len(owners) == 2 and min(owners.values()) >= 5, f"both live servers took a share: {owners}"
             print(f"\nfleet: 30 executions of a killed server ended {ended:.1f} s after the kill; split {dict(owners)}")
             assert ended < 2 + TAKEOVER + 5
+        finally:
+            for server in servers:
+                if server.process.poll() is None:
+                    server.stop()
+
+
+#: A Distributed Map whose children (Standard executions, a Choice and a Pass) each
+#: double an item; the results go to a JSONL file.
+SPREAD_MAP = {
+    "StartAt": "Each",
+    "States": {
+        "Each": {
+            "Type": "Map",
+            "ItemReader": {
+                "Resource": "arn:aws:states:::s3:getObject",
+                "ReaderConfig": {"InputType": "JSONL"},
+                "Parameters": {"Bucket": "items", "Key.$": "$.items"},
+            },
+            "MaxConcurrency": 300,
+            "ItemProcessor": {
+                "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                "StartAt": "Odd",
+                "States": {
+                    "Odd": {
+                        "Type": "Choice",
+                        "Choices": [{"Variable": "$.odd", "BooleanEquals": True, "Next": "Double"}],
+                        "Default": "Double",
+                    },
+                    "Double": {
+                        "Type": "Pass",
+                        "Parameters": {"id.$": "$.id", "double.$": "States.MathAdd($.id, $.id)"},
+                        "End": True,
+                    },
+                },
+            },
+            "ResultWriter": {
+                "Resource": "arn:aws:states:::s3:putObject",
+                "Parameters": {"Bucket": "out", "Prefix": "doubled"},
+                "WriterConfig": {"OutputType": "JSONL", "Transformation": "COMPACT"},
+            },
+            "End": True,
+        }
+    },
+}
+
+
+def children_ran(server):
+    """How many Distributed Map children `server` ran for the fleet (its metric)."""
+    with urllib.request.urlopen(f"{server.endpoint}/metrics", timeout=30) as page:
+        text = page.read().decode()
+    found = re.search(r"^asl_map_children_run_total (\d+)", text, re.MULTILINE)
+    return int(found.group(1)) if found else 0
+
+
+def test_a_distributed_maps_children_spread_over_the_fleet(schema):
+    items = int(os.environ.get("ASL_FLEET_MAP_ITEMS", "3000"))
+    with tempfile.TemporaryDirectory() as base:
+        root = os.path.join(base, "s3")
+        os.makedirs(os.path.join(root, "items"))
+        for key, count in (("warm.jsonl", 900), ("items.jsonl", items)):
+            with open(os.path.join(root, "items", key), "w") as out:
+                for index in range(count):
+                    out.write(json.dumps({"id": index, "odd": index % 2 == 1}) + "\n")
+        environment = {"ASL_S3_ROOT": root}
+        servers = [serve(schema, base, index, environment=environment) for index in range(3)]
+        try:
+            sfns = [client(server.endpoint, read_timeout=600) for server in servers]
+            machine = sfns[0].create_state_machine(
+                name="spread", definition=json.dumps(SPREAD_MAP), roleArn=ROLE
+            )["stateMachineArn"]
+            # Every server compiles the machine (from the same cache) for the children
+            # of a first run, before the clock runs.
+            warm = sfns[0].start_execution(
+                stateMachineArn=machine, name="warm", input=json.dumps({"items": "warm.jsonl"})
+            )["executionArn"]
+            wait_until(lambda: sfns[0].describe_execution(executionArn=warm)["status"] != "RUNNING", 600)
+            assert sfns[0].describe_execution(executionArn=warm)["status"] == "SUCCEEDED"
+            warmed = [children_ran(server) for server in servers]
+            shutil.rmtree(os.path.join(root, "out"))
+            began = time.monotonic()
+            arn = sfns[0].start_execution(
+                stateMachineArn=machine, name="spread", input=json.dumps({"items": "items.jsonl"})
+            )["executionArn"]
+            # Children in flight across the fleet, sampled while it runs.
+            most, sampling = [0], threading.Event()
+
+            def sample():
+                while not sampling.is_set():
+                    count = int(schema.query("SELECT count(*) FROM asl_map_children WHERE outcome IS NULL"))
+                    most[0] = max(most[0], count)
+                    time.sleep(0.1)
+
+            sampler = threading.Thread(target=sample, daemon=True)
+            sampler.start()
+            # The third server is killed once it ran a twentieth of them, and started
+            # again: the others run those it had claimed, and it goes on with a share.
+            wait_until(lambda: children_ran(servers[2]) - warmed[2] >= items // 20, 600)
+            killed_after = children_ran(servers[2]) - warmed[2]
+            servers[2].kill()
+            servers[2] = serve(schema, base, 2, environment=environment)
+            wait_until(lambda: sfns[1].describe_execution(executionArn=arn)["status"] != "RUNNING", 1800)
+            took = time.monotonic() - began
+            sampling.set()
+            sampler.join()
+            described = sfns[1].describe_execution(executionArn=arn)
+            assert described["status"] == "SUCCEEDED", described
+            split = [children_ran(server) - warmed[index] for index, server in enumerate(servers[:2])]
+            split.append(killed_after + children_ran(servers[2]))
+            map_run = sfns[0].list_map_runs(executionArn=arn)["mapRuns"][0]["mapRunArn"]
+            counts = sfns[1].describe_map_run(mapRunArn=map_run)["executionCounts"]
+            assert counts["succeeded"] == items and counts["failed"] == 0, counts
+            written = json.loads(described["output"])["ResultWriterDetails"]
+            results = []
+            for directory, _, files in os.walk(os.path.join(root, "out")):
+                for name in files:
+                    if name != "manifest.json":
+                        with open(os.path.join(directory, name)) as lines:
+                            results += [json.loads(line) for line in lines if line.strip()]
+            assert written["Bucket"] == "out"
+            assert sorted(result["id"] for result in results) == list(range(items))
+            assert all(result["double"] == 2 * result["id"] for result in results)
+            print(
+                f"\nfleet: a Distributed Map of {items} items on 3 servers took {took:.1f} s "
+                f"({items / took:.0f} children/s); children run per server {split} (the third "
+                f"killed after at least {killed_after} and started again); at most {most[0]} in "
+                f"flight (MaxConcurrency 300)"
+            )
+            assert all(count >= items // 20 for count in split), split
+            # What the killed server had claimed and not recorded ran again elsewhere.
+            assert items <= sum(split) <= items + 256, split
+            assert most[0] <= 300, most[0]
+            assert schema.query("SELECT count(*) FROM asl_map_children") == "0"
         finally:
             for server in servers:
                 if server.process.poll() is None:

@@ -4,14 +4,48 @@
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
 
+use crate::ir::Machine;
 use crate::ir::map::{
-    CsvDelimiter, CsvHeaderLocation, InputType, ItemBatcher, ItemReader, ManifestType, OutputType,
-    ReaderTransformation, ResultWriter, WriterTransformation,
+    CsvDelimiter, CsvHeaderLocation, ExecutionType, InputType, ItemBatcher, ItemReader,
+    ManifestType, Map, OutputType, ReaderTransformation, ResultWriter, WriterTransformation,
 };
 use crate::ir::param::Param;
+use crate::ir::resource::{IntegrationPattern, ResourceKind};
+use crate::ir::state::StateKind;
 
 use super::scope::Scope;
 use super::{json, template};
+
+/// `map::ExecutionType::...` of a Distributed Map's children.
+pub(super) fn execution_type(map: &Map) -> TokenStream {
+    match map.processor.execution_type {
+        Some(ExecutionType::Express) => quote!(map::ExecutionType::Express),
+        Some(ExecutionType::Standard) | None => quote!(map::ExecutionType::Standard),
+    }
+}
+
+/// Whether a Distributed Map's children may run in another process of a fleet
+/// than their parent's: unless a Task of its processor waits for a task token or
+/// an activity worker, whose answers reach the process that runs the parent.
+pub(super) fn spreads(map: &Map) -> bool {
+    !waits_for_answers(&map.processor.machine)
+}
+
+fn waits_for_answers(machine: &Machine) -> bool {
+    machine.states.iter().any(|state| match &state.kind {
+        StateKind::Task(task) => matches!(
+            task.resource.kind,
+            ResourceKind::Activity { .. }
+                | ResourceKind::Integration {
+                    pattern: IntegrationPattern::WaitForTaskToken,
+                    ..
+                }
+        ),
+        _ => super::machine::sub_machines(state)
+            .into_iter()
+            .any(waits_for_answers),
+    })
+}
 
 /// Statements opening the ItemReader: `items`, a stream of the items, each with
 /// its `$$.Map.Item.Source` when `sourced`.

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use crate::ir::StateId;
 use crate::ir::io::JsonPathFlow;
-use crate::ir::map::{ExecutionType, Items, Map, ProcessorMode};
+use crate::ir::map::{Items, Map, ProcessorMode};
 use crate::ir::param::Param;
 use crate::ir::path::Root;
 use crate::ir::state::{Parallel, State};
@@ -224,9 +224,13 @@ pub(super) fn map(
         let batched = map.item_batcher.is_some();
         // Items in memory are all known at the start; a reader's as they are read.
         let items_known = (!streamed).then(|| quote!(map_run.items_known(items.len());));
-        let execution_type = match map.processor.execution_type {
-            Some(ExecutionType::Express) => quote!(map::ExecutionType::Express),
-            Some(ExecutionType::Standard) | None => quote!(map::ExecutionType::Standard),
+        let execution_type = distributed::execution_type(map);
+        let map_state = match distributed::spreads(map) {
+            true => {
+                let name = &state.name;
+                quote!(Some(#name))
+            }
+            false => quote!(None),
         };
         (
             quote! {
@@ -240,14 +244,13 @@ pub(super) fn map(
             },
             quote!(move |index, item| {
                 map_run.child(index, item, move |name, item| {
-                    exec::run_child(
-                        processor,
-                        parent,
-                        #label,
-                        map_run.execution_type(),
+                    let child = exec::Child {
+                        map_state: #map_state,
+                        label: #label,
+                        execution_type: #execution_type,
                         name,
-                        item,
-                    )
+                    };
+                    exec::run_child(processor, parent, child, item)
                 })
             }),
         )

@@ -89,6 +89,19 @@ struct MachineCode {
     reads_context: bool,
     /// The modules of the nested machines.
     modules: Vec<TokenStream>,
+    /// The Distributed Maps whose children may run in another process (see
+    /// [`map_children`]).
+    spread: Vec<SpreadMap>,
+}
+
+/// A Distributed Map whose children may run in another process of a fleet: its
+/// state's name, the path of its processor's module, its label and the type of its
+/// children.
+struct SpreadMap {
+    state: String,
+    module: TokenStream,
+    label: String,
+    execution_type: TokenStream,
 }
 
 /// Generates `machine`, whose states' identifiers start at `offset`; nested
@@ -142,6 +155,7 @@ fn machine_code(
         });
     }
     let mut modules = Vec::new();
+    let mut spread = Vec::new();
     let mut next_offset = offset + machine.states.len();
     for (index, state) in machine.states.iter().enumerate() {
         let id = StateId(index);
@@ -160,11 +174,34 @@ fn machine_code(
                     ),
                 ),
             };
-            let distributed = matches!(&state.kind, StateKind::Map(map) if map.processor.mode == crate::ir::map::ProcessorMode::Distributed);
-            let inner = variables.inner(sub, !distributed);
-            let code = machine_code(sub, idents, next_offset, &inner, false, unsupported);
+            let distributed = match &state.kind {
+                StateKind::Map(map) => (map.processor.mode
+                    == crate::ir::map::ProcessorMode::Distributed)
+                    .then_some(map),
+                _ => None,
+            };
+            let inner = variables.inner(sub, distributed.is_none());
+            let mut code = machine_code(sub, idents, next_offset, &inner, false, unsupported);
             next_offset += all_states(sub).len();
             reads_context |= code.reads_context;
+            let inner_spread = std::mem::take(&mut code.spread);
+            match distributed {
+                // Its children's own Distributed Maps run theirs where they run.
+                Some(map) if super::distributed::spreads(map) => spread.push(SpreadMap {
+                    state: state.name.clone(),
+                    module: quote!(#module),
+                    label: map.label.clone().unwrap_or_else(|| state.name.clone()),
+                    execution_type: super::distributed::execution_type(map),
+                }),
+                Some(_) => {}
+                None => spread.extend(inner_spread.into_iter().map(|inner| SpreadMap {
+                    module: {
+                        let path = inner.module;
+                        quote!(#module::#path)
+                    },
+                    ..inner
+                })),
+            }
             modules.push(sub_module(&module, &doc, code));
         }
     }
@@ -174,7 +211,53 @@ fn machine_code(
         functions,
         reads_context,
         modules,
+        spread,
     }
+}
+
+/// `Workflow::map_child` of a top-level machine with Distributed Maps whose
+/// children may run in another process: by the Map state's name, its processor run
+/// as the parent's process would run the child.
+fn map_children(spread: &[SpreadMap]) -> Option<TokenStream> {
+    if spread.is_empty() {
+        return None;
+    }
+    let arms = spread.iter().map(|map| {
+        let SpreadMap {
+            state,
+            module,
+            label,
+            execution_type,
+        } = map;
+        quote! {
+            #state => Some(Box::pin(async move {
+                let processor = #module::Machine::new(self.tasks());
+                let child = exec::Child {
+                    map_state: None,
+                    label: #label,
+                    execution_type: #execution_type,
+                    name,
+                };
+                exec::run_child(&processor, parent, child, input).await
+            })),
+        }
+    });
+    Some(quote! {
+        /// Runs a child of a Distributed Map state that another process of a
+        /// fleet handed out, as that process would have run it.
+        fn map_child<'a>(
+            &'a self,
+            map_state: &str,
+            parent: &'a rt::Execution,
+            name: String,
+            input: Value,
+        ) -> Option<rt::hooks::Boxed<'a, Result<Value, ExecutionError>>> {
+            match map_state {
+                #(#arms)*
+                _ => None,
+            }
+        }
+    })
 }
 
 /// The module of a nested machine: its own `State` enum and a `Machine` borrowing
@@ -186,6 +269,7 @@ fn sub_module(module: &Ident, doc: &str, code: MachineCode) -> TokenStream {
         workflow,
         reads_context,
         modules,
+        spread: _,
     } = code;
     let doc = doc_text(doc);
     quote! {
@@ -322,6 +406,7 @@ pub(super) fn items(
         workflow,
         reads_context,
         modules,
+        spread,
     } = machine_code(machine, &idents, 0, &variables, probes, &mut unsupported);
     if !unsupported.is_empty() {
         return Err(unsupported);
@@ -346,6 +431,7 @@ pub(super) fn items(
             }
         }
     });
+    let map_children = map_children(&spread);
     let task_list = states.iter().filter_map(|state| match &state.kind {
         StateKind::Task(task) => {
             let (name, resource) = (&state.name, &task.resource.arn);
@@ -440,6 +526,8 @@ pub(super) fn items(
             #variable_names
 
             #workflow
+
+            #map_children
         }
 
         #(#modules)*

@@ -32,7 +32,7 @@ pub use unsupported::Unsupported;
 /// code generator targets. Generated code reaches the runtime only through its module
 /// `__abi_<version>` and fails to compile, saying why, against a runtime of another
 /// version.
-pub const RUNTIME_ABI: u32 = 3;
+pub const RUNTIME_ABI: u32 = 4;
 
 /// How to generate a workflow's Rust code.
 #[derive(Debug, Clone)]

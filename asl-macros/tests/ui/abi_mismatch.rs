@@ -2,7 +2,7 @@
 //! compile, first with an error that says what to do.
 
 mod flow {
-    include!("generated/for_abi_4.rs");
+    include!("generated/for_abi_5.rs");
 }
 
 fn main() {}

@@ -65,6 +65,22 @@ pub trait Workflow: Sync {
         state: Self::State,
         run: &mut Run,
     ) -> impl Future<Output = Result<Step<Self::State>, ExecutionError>> + Send;
+
+    /// Runs child execution `name` of the Distributed Map state `map_state` from
+    /// `input`, as [`run_child`] runs it in the process of its parent `parent`: how
+    /// another process of a fleet runs a child handed out there (see
+    /// [`Spread`](crate::hooks::Spread)). `None` when no Distributed Map state of
+    /// the machine (outside the processors of other Distributed Maps) has that name.
+    fn map_child<'a>(
+        &'a self,
+        map_state: &str,
+        parent: &'a Execution,
+        name: String,
+        input: Value,
+    ) -> Option<crate::hooks::Boxed<'a, Result<Value, ExecutionError>>> {
+        let _ = (map_state, parent, name, input);
+        None
+    }
 }
 
 /// How to start an execution.
@@ -264,43 +280,92 @@ impl<'a> Iterations<'a> {
     }
 }
 
+/// A child execution of a Distributed Map, as the generated code names it.
+#[derive(Debug, Clone)]
+pub struct Child {
+    /// The Distributed Map state, when its children may run in another process of
+    /// a fleet (see [`Spread`](crate::hooks::Spread)); `None` for a processor with
+    /// Tasks that wait for a task token or an activity worker, whose children run
+    /// where their parent runs.
+    pub map_state: Option<&'static str>,
+    /// The Map's `Label` (or its name): the children's state machine is
+    /// `<machine>/<label>`.
+    pub label: &'static str,
+    /// Whether the children are Standard or Express executions.
+    pub execution_type: ExecutionType,
+    /// The child's name.
+    pub name: String,
+}
+
 /// Runs a child execution of a Distributed Map: the processor `workflow` from
-/// `input`, as its own execution (`$$.Execution` is the child's) named `name`. An
-/// Express child that runs longer than 5 minutes fails with `States.Timeout`. Under
-/// the durable engine, a child that finished before is not run again (see
-/// [`Journal`](crate::journal::Journal)).
+/// `input`, as its own execution (`$$.Execution` is the child's) named as `child`
+/// says. An Express child that runs longer than 5 minutes fails with
+/// `States.Timeout`. Under the durable engine, a child that finished before is not
+/// run again (see [`Journal`](crate::journal::Journal)), and one the engine spreads
+/// over a fleet runs in whichever process takes it.
 pub async fn run_child<W: Workflow>(
     workflow: &W,
     parent: &Execution,
-    label: &str,
-    execution_type: ExecutionType,
-    name: String,
+    child: Child,
     input: Value,
 ) -> Result<Value, ExecutionError> {
+    let Child {
+        map_state,
+        label,
+        execution_type,
+        name,
+    } = child;
     let kept = W::READS_CONTEXT.then(|| input.clone());
     let execution = Arc::new(parent.child(label, execution_type, name, kept));
-    let arn = parent.journal().map(|_| execution.id());
-    let mut run = Run::new(Arc::clone(&execution));
-    let ran = async {
-        let ran = drive(workflow, &mut run, input);
-        match execution_type {
-            ExecutionType::Standard => ran.await,
-            ExecutionType::Express => tokio::time::timeout(ExecutionType::EXPRESS_DURATION, ran)
-                .await
-                .unwrap_or_else(|_| {
-                    Err(ExecutionError::new(
-                        crate::error::names::TIMEOUT,
-                        "The Express execution ran for longer than 5 minutes.",
-                    ))
-                }),
-        }
+    let Some(journal) = parent.journal() else {
+        let ended = run_child_here(workflow, &execution, input).await;
+        parent.count_transitions(execution.transitions());
+        return ended;
     };
-    let ended = match (parent.journal(), arn) {
-        (Some(journal), Some(arn)) => journal.once(arn, ran).await,
-        _ => ran.await,
+    let arn = execution.id();
+    let elsewhere = match (parent.spread(), map_state) {
+        (Some(spread), Some(map_state)) => spread.run(crate::hooks::SpreadChild {
+            parent: parent.id(),
+            state_machine: parent.state_machine_name().to_owned(),
+            map_state: map_state.to_owned(),
+            name: execution.name().to_owned(),
+            arn: arn.clone(),
+            input: input.clone(),
+            seed: parent.seed(),
+        }),
+        _ => None,
+    };
+    let ended = match elsewhere {
+        Some(ran) => journal.once(arn, ran).await,
+        None => {
+            journal
+                .once(arn, run_child_here(workflow, &execution, input))
+                .await
+        }
     };
     parent.count_transitions(execution.transitions());
     ended
+}
+
+/// Runs the child execution `execution` of a Distributed Map in this process.
+async fn run_child_here<W: Workflow>(
+    workflow: &W,
+    execution: &Arc<Execution>,
+    input: Value,
+) -> Result<Value, ExecutionError> {
+    let mut run = Run::new(Arc::clone(execution));
+    let ran = drive(workflow, &mut run, input);
+    match execution.execution_type() {
+        ExecutionType::Standard => ran.await,
+        ExecutionType::Express => tokio::time::timeout(ExecutionType::EXPRESS_DURATION, ran)
+            .await
+            .unwrap_or_else(|_| {
+                Err(ExecutionError::new(
+                    crate::error::names::TIMEOUT,
+                    "The Express execution ran for longer than 5 minutes.",
+                ))
+            }),
+    }
 }
 
 /// The executor loop: one transition at a time until the machine ends. An error

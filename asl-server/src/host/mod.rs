@@ -46,6 +46,7 @@ use asl_build::Cache;
 use asl_engine::Control;
 use asl_engine::store::ExecutionStatus;
 use asl_runtime::arn::Account;
+use asl_runtime::hooks::SpreadChild;
 use asl_runtime::task::callback;
 use asl_standalone::worker::protocol::{
     ActivityTask, Answer, Ask, Call, Ended, Failure, Test, Tested, definition_key,
@@ -600,6 +601,8 @@ impl Host {
                     let _ = waiting.send(task);
                 }
             }
+            // The fleet's claimer of Distributed Map children hears those.
+            Announcement::Children => {}
             Announcement::Stop(arn) => {
                 if !concerns_me(arn.clone()).await {
                     return;
@@ -815,6 +818,19 @@ impl Host {
     pub async fn resume(&self) -> Result<usize, HostError> {
         let arns = self.running().await?;
         self.resume_executions(arns).await
+    }
+
+    /// Runs `child`, a child of a Distributed Map that a node of the fleet handed
+    /// out, in the worker of the definition its parent runs.
+    pub async fn run_map_child(&self, child: SpreadChild) -> Result<Ended, HostError> {
+        let definition = self.definition_of(&child.parent)?;
+        match self
+            .call(&definition, Call::RunChild(Box::new(child)))
+            .await?
+        {
+            Answer::Ended(ended) => Ok(ended),
+            other => Err(unexpected(other)),
+        }
     }
 
     /// Goes on with the running executions `arns` (those a node took over), each

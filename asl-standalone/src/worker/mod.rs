@@ -52,6 +52,8 @@ pub(crate) struct Shared {
     storage_root: Option<PathBuf>,
     /// The worker's mock configuration, whose test cases executions may run.
     mocks: Option<Arc<PerExecution>>,
+    /// Where the children of Distributed Maps run, on a fleet.
+    spread: Option<Arc<dyn asl_runtime::hooks::Spread>>,
 }
 
 /// Makes one machine of the worker, once the store is open.
@@ -74,9 +76,15 @@ where
     W::State: Serialize + DeserializeOwned + 'static,
 {
     let machines = Arc::clone(&shared.machines) as Arc<dyn asl_runtime::hooks::Machines>;
+    let mut engine = Engine::with_nested(workflow, Arc::clone(&shared.store), machines)
+        .with_account(Arc::clone(&shared.account));
+    // The test cases of a mock configuration are selected per execution in this
+    // worker: their children run here.
+    if let (Some(spread), None) = (&shared.spread, &shared.mocks) {
+        engine = engine.with_spread(Arc::clone(spread));
+    }
     Box::new(Machine {
-        engine: Engine::with_nested(workflow, Arc::clone(&shared.store), machines)
-            .with_account(Arc::clone(&shared.account)),
+        engine,
         account: Arc::clone(&shared.account),
         storage_root: shared.storage_root.clone(),
         mocks: shared.mocks.clone(),
@@ -95,8 +103,8 @@ pub(super) fn serve(
     runtime: tokio::runtime::Runtime,
     streams: Streams<'_>,
 ) -> u8 {
-    let store = match super::durable::store(db) {
-        Ok(store) => store,
+    let (store, spread) = match super::durable::shared_store(db) {
+        Ok(shared) => shared,
         Err(message) => {
             let _ = writeln!(streams.stderr, "error: {message}");
             return USAGE;
@@ -114,6 +122,7 @@ pub(super) fn serve(
         account,
         storage_root,
         mocks,
+        spread,
     };
     let machines = machines
         .into_iter()
@@ -382,6 +391,7 @@ where
             Call::Running => Answer::Running {
                 count: engine.running_count(),
             },
+            Call::RunChild(child) => Answer::Ended(ended(engine.run_map_child(*child).await)),
             Call::Test(test) => Answer::Tested(Box::new(self.test(*test).await)),
         }
     }
@@ -463,13 +473,18 @@ where
         if let Some(root) = &self.storage_root {
             options = options.storage_root(root.clone());
         }
-        match exec::run(self.engine.workflow(), options, input).await {
-            Ok(output) => Ended::Succeeded(output),
-            Err(error) => Ended::Failed {
-                error: error.name().to_owned(),
-                cause: error.cause_text().to_owned(),
-            },
-        }
+        ended(exec::run(self.engine.workflow(), options, input).await)
+    }
+}
+
+/// How an execution that ended with `outcome` ended, as the server is told.
+fn ended(outcome: Result<serde_json::Value, asl_runtime::ExecutionError>) -> Ended {
+    match outcome {
+        Ok(output) => Ended::Succeeded(output),
+        Err(error) => Ended::Failed {
+            error: error.name().to_owned(),
+            cause: error.cause_text().to_owned(),
+        },
     }
 }
 

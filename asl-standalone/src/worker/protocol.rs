@@ -168,6 +168,10 @@ pub enum Call {
         /// A new `ToleratedFailureCount`.
         tolerated_failure_count: Option<u64>,
     },
+    /// A child execution of a Distributed Map that a process of the fleet handed
+    /// out (see `asl_runtime::hooks::Spread`): runs it as its parent's process
+    /// would; [`Answer::Ended`].
+    RunChild(Box<asl_runtime::hooks::SpreadChild>),
     /// How many executions the worker runs now, all its machines together
     /// ([`Answer::Running`]): a worker running none and called by no one may be
     /// stopped.
