@@ -53,6 +53,9 @@ pub enum Announcement {
     },
     /// The task asked for by request `.0` is noted under [`given_key`].
     Gave(String),
+    /// `UpdateMapRun` of this Map Run, its execution and changes noted under
+    /// [`update_key`]: the node that runs the execution applies them.
+    UpdateMapRun(String),
     /// Children of a Distributed Map were offered (see [`crate::children`]): the
     /// nodes with room claim them.
     Children,
@@ -68,6 +71,7 @@ impl Announcement {
             Announcement::Stop(arn) => format!("stop:{arn}"),
             Announcement::Want { request, activity } => format!("want:{request} {activity}"),
             Announcement::Gave(request) => format!("gave:{request}"),
+            Announcement::UpdateMapRun(arn) => format!("update-map-run:{arn}"),
             Announcement::Children => "children:".to_owned(),
         }
     }
@@ -88,6 +92,7 @@ impl Announcement {
                 })
             }
             "gave" => Some(Announcement::Gave(subject)),
+            "update-map-run" => Some(Announcement::UpdateMapRun(subject)),
             "children" => Some(Announcement::Children),
             _ => None,
         }
@@ -97,6 +102,12 @@ impl Announcement {
 /// The key of the note holding the error and cause of a stop asked of another node.
 pub fn stop_key(arn: &str) -> String {
     format!("asl-fleet/stop/{arn}")
+}
+
+/// The key of the note holding an `UpdateMapRun` asked of another node: the Map
+/// Run's execution and its new settings.
+pub fn update_key(map_run: &str) -> String {
+    format!("asl-fleet/update-map-run/{map_run}")
 }
 
 /// The key of the outcome the node answering `GetActivityTask` request `request`

@@ -21,7 +21,8 @@ are skipped, and say so; with it, a server that does not answer fails them.
   how many executions (CI runs a short form).
 - A Distributed Map over a JSONL file: its children spread over the three servers,
   each running a share (its `/metrics` count), never more than MaxConcurrency at once
-  across the fleet, and the one killed mid-run leaves its children to the others.
+  across the fleet (UpdateMapRun sent to any server changes it), and the one killed
+  mid-run leaves its children to the others.
   ASL_FLEET_MAP_ITEMS sets how many items (CI runs a short form; 100000 is the
   acceptance run).
 """
@@ -265,6 +266,12 @@ def test_a_distributed_maps_children_spread_over_the_fleet(schema):
             arn = sfns[0].start_execution(
                 stateMachineArn=machine, name="spread", input=json.dumps({"items": "items.jsonl"})
             )["executionArn"]
+            # UpdateMapRun sent to a server that does not run the execution reaches
+            # the one that does.
+            wait_until(lambda: sfns[1].list_map_runs(executionArn=arn)["mapRuns"], 60)
+            map_run = sfns[1].list_map_runs(executionArn=arn)["mapRuns"][0]["mapRunArn"]
+            sfns[1].update_map_run(mapRunArn=map_run, maxConcurrency=250)
+            assert sfns[2].describe_map_run(mapRunArn=map_run)["maxConcurrency"] == 250
             # Children in flight across the fleet, sampled while it runs.
             most, sampling = [0], threading.Event()
 
@@ -290,7 +297,6 @@ def test_a_distributed_maps_children_spread_over_the_fleet(schema):
             assert described["status"] == "SUCCEEDED", described
             split = [children_ran(server) - warmed[index] for index, server in enumerate(servers[:2])]
             split.append(killed_after + children_ran(servers[2]))
-            map_run = sfns[0].list_map_runs(executionArn=arn)["mapRuns"][0]["mapRunArn"]
             counts = sfns[1].describe_map_run(mapRunArn=map_run)["executionCounts"]
             assert counts["succeeded"] == items and counts["failed"] == 0, counts
             written = json.loads(described["output"])["ResultWriterDetails"]
@@ -307,7 +313,7 @@ def test_a_distributed_maps_children_spread_over_the_fleet(schema):
                 f"\nfleet: a Distributed Map of {items} items on 3 servers took {took:.1f} s "
                 f"({items / took:.0f} children/s); children run per server {split} (the third "
                 f"killed after at least {killed_after} and started again); at most {most[0]} in "
-                f"flight (MaxConcurrency 300)"
+                f"flight (MaxConcurrency 300, then 250)"
             )
             assert all(count >= items // 20 for count in split), split
             # What the killed server had claimed and not recorded ran again elsewhere.

@@ -47,11 +47,12 @@ use asl_engine::Control;
 use asl_engine::store::ExecutionStatus;
 use asl_runtime::arn::Account;
 use asl_runtime::hooks::SpreadChild;
+use asl_runtime::map::progress::{self, Update};
 use asl_runtime::task::callback;
 use asl_standalone::worker::protocol::{
     ActivityTask, Answer, Ask, Call, Ended, Failure, Test, Tested, definition_key,
 };
-use asl_store_postgres::fleet::{Announcement, Node, given_key, stop_key, want_key};
+use asl_store_postgres::fleet::{Announcement, Node, given_key, stop_key, update_key, want_key};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use tokio::sync::{OnceCell, watch};
@@ -601,6 +602,30 @@ impl Host {
                     let _ = waiting.send(task);
                 }
             }
+            Announcement::UpdateMapRun(map_run) => {
+                let noted = self.inner.control.store().noted(&update_key(&map_run));
+                let Some(noted) = noted
+                    .ok()
+                    .flatten()
+                    .and_then(|text| serde_json::from_str::<Value>(&text).ok())
+                else {
+                    return;
+                };
+                let Some(execution) = noted["execution"].as_str() else {
+                    return;
+                };
+                if !concerns_me(execution.to_owned()).await {
+                    return;
+                }
+                let update = Update {
+                    max_concurrency: noted["maxConcurrency"].as_u64(),
+                    tolerated_failure_percentage: noted["toleratedFailurePercentage"].as_f64(),
+                    tolerated_failure_count: noted["toleratedFailureCount"].as_u64(),
+                };
+                if let Err(error) = self.update_map_run_here(execution, &map_run, update).await {
+                    tracing::warn!(%error, %map_run, "cannot update a Map Run as another node asked");
+                }
+            }
             // The fleet's claimer of Distributed Map children hears those.
             Announcement::Children => {}
             Announcement::Stop(arn) => {
@@ -637,12 +662,27 @@ impl Host {
     }
 
     /// `UpdateMapRun` of Map Run `map_run` of the running execution `execution`, in
-    /// the worker that runs it.
+    /// the worker that runs it. On PostgreSQL, a Map Run another node runs is
+    /// updated there (see [`Host::update_map_run_elsewhere`]).
     pub async fn update_map_run(
         &self,
         execution: &str,
         map_run: &str,
-        update: asl_runtime::map::progress::Update,
+        update: Update,
+    ) -> Result<(), HostError> {
+        if let Some(node) = self.elsewhere(execution).await? {
+            return self
+                .update_map_run_elsewhere(node, execution, map_run, update)
+                .await;
+        }
+        self.update_map_run_here(execution, map_run, update).await
+    }
+
+    async fn update_map_run_here(
+        &self,
+        execution: &str,
+        map_run: &str,
+        update: Update,
     ) -> Result<(), HostError> {
         let definition = self.definition_of(execution)?;
         let call = Call::UpdateMapRun {
@@ -652,6 +692,58 @@ impl Host {
             tolerated_failure_count: update.tolerated_failure_count,
         };
         self.call(&definition, call).await.map(|_| ())
+    }
+
+    /// Updates `map_run`, which another node runs: notes the changes, announces
+    /// them, and waits until the run's record shows them (announcing again every
+    /// second, as [`Host::stop_elsewhere`] does); `ValidationException` when the run
+    /// ended meanwhile.
+    async fn update_map_run_elsewhere(
+        &self,
+        node: &Node,
+        execution: &str,
+        map_run: &str,
+        update: Update,
+    ) -> Result<(), HostError> {
+        let store = self.inner.control.store();
+        let failed = |error: &dyn std::fmt::Display| HostError::Worker(error.to_string());
+        let noted = serde_json::json!({
+            "execution": execution,
+            "maxConcurrency": update.max_concurrency,
+            "toleratedFailurePercentage": update.tolerated_failure_percentage,
+            "toleratedFailureCount": update.tolerated_failure_count,
+        });
+        store
+            .note(update_key(map_run), noted.to_string())
+            .await
+            .map_err(|error| failed(&error))?;
+        let deadline = tokio::time::Instant::now() + STOP_ELSEWHERE;
+        loop {
+            node.announce(&Announcement::UpdateMapRun(map_run.to_owned()))
+                .await
+                .map_err(|error| failed(&error))?;
+            for _ in 0..20 {
+                let record = store
+                    .noted(&progress::record_key(map_run))
+                    .map_err(|error| failed(&error))?
+                    .and_then(|text| serde_json::from_str::<progress::Record>(&text).ok());
+                match record {
+                    Some(record) if record.status != progress::Status::Running => {
+                        return Err(HostError::Api(Failure {
+                            code: "ValidationException".into(),
+                            message: format!("Map Run '{map_run}' has ended and cannot be updated"),
+                        }));
+                    }
+                    Some(record) if applied(&record, update) => return Ok(()),
+                    _ => tokio::time::sleep(Duration::from_millis(50)).await,
+                }
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Err(HostError::Worker(format!(
+                    "the node running {map_run} did not update it within {STOP_ELSEWHERE:?}"
+                )));
+            }
+        }
     }
 
     /// `RedriveExecution` of `arn`, with the definition it started with.
@@ -1047,6 +1139,19 @@ impl Host {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<DefinitionId, Arc<Definition>>> {
         lock(&self.inner.definitions)
     }
+}
+
+/// Whether the Map Run `record` shows every change of `update`.
+fn applied(record: &progress::Record, update: Update) -> bool {
+    update
+        .max_concurrency
+        .is_none_or(|value| record.max_concurrency == value)
+        && update
+            .tolerated_failure_percentage
+            .is_none_or(|value| record.tolerated_failure_percentage == value)
+        && update
+            .tolerated_failure_count
+            .is_none_or(|value| record.tolerated_failure_count == value)
 }
 
 /// The key of the store note keeping definition `id` (its machine, text and, for
