@@ -463,3 +463,41 @@ fn run_reads_and_writes_distributed_map_data_under_s3_root() {
         .sum();
     assert_eq!(rows, 1000);
 }
+
+#[test]
+fn serve_refuses_a_database_url_that_is_not_postgresql() {
+    let output = asl()
+        .args([
+            "serve",
+            "--db",
+            "postgres://user@host:notaport/db",
+            "--migrate-only",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr_of(&output));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("error: cannot migrate the database: invalid PostgreSQL URL"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn serve_refuses_a_takeover_bound_under_a_second() {
+    let output = asl()
+        .args([
+            "serve",
+            "--db",
+            "postgres://user@127.0.0.1:5432/db",
+            "--takeover-seconds",
+            "0.5",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr_of(&output));
+    assert_eq!(
+        stderr_of(&output),
+        "error: --takeover-seconds must be 1 or more\n"
+    );
+}

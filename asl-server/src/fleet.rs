@@ -14,7 +14,7 @@
 //! - **announcements**: an answer to a task token, a heartbeat or a stop, heard over
 //!   `LISTEN/NOTIFY` and handed to the worker running the execution, if it runs here;
 //! - **Distributed Map children**: the node claims children offered by any node's
-//!   executions while it runs fewer than [`CHILDREN_AT_ONCE`], runs each in the worker
+//!   executions while it runs fewer than `CHILDREN_AT_ONCE` (256), runs each in the worker
 //!   of its parent's definition and records how it ended (see
 //!   [`asl_store_postgres::children`]).
 
@@ -172,6 +172,9 @@ const CHILDREN_AT_ONCE: usize = 256;
 /// How often a node looks for children offered when it heard of none.
 const CHILDREN_LOOK_EVERY: Duration = Duration::from_millis(500);
 
+/// How often an idle node deletes the children left by parents that ended.
+const TIDY_EVERY: Duration = Duration::from_secs(60);
+
 /// The most outcomes recorded in one statement.
 const OUTCOMES_BATCH: usize = 1000;
 
@@ -181,6 +184,7 @@ const OUTCOMES_BATCH: usize = 1000;
 async fn run_children(node: Arc<Node>, state: Weak<AppState>, offered: Arc<Notify>) {
     let room = Arc::new(Semaphore::new(CHILDREN_AT_ONCE));
     let (ended, outcomes) = mpsc::unbounded_channel();
+    let mut tidied = Instant::now();
     tokio::spawn(record_children(Arc::clone(&node), state.clone(), outcomes));
     loop {
         // Wait for room, then claim as many as there is room for.
@@ -198,6 +202,18 @@ async fn run_children(node: Arc<Node>, state: Weak<AppState>, offered: Arc<Notif
             }
         };
         if claimed.is_empty() {
+            if tidied.elapsed() >= TIDY_EVERY {
+                tidied = Instant::now();
+                match node.forget_orphan_children().await {
+                    Ok(0) => {}
+                    Ok(count) => {
+                        tracing::info!(count, "forgot Distributed Map children whose parent ended")
+                    }
+                    Err(error) => {
+                        tracing::warn!(%error, "cannot forget Distributed Map children whose parent ended")
+                    }
+                }
+            }
             let _ = tokio::time::timeout(CHILDREN_LOOK_EVERY, offered.notified()).await;
             continue;
         }

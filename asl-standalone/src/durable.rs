@@ -116,9 +116,12 @@ pub(super) fn store(db: &Path) -> Result<Arc<dyn Store>, String> {
     Ok(shared_store(db)?.0)
 }
 
-/// [`store`], and for a worker of a node of a fleet on PostgreSQL the hook that
+/// A store, and for a worker of a node of a fleet on PostgreSQL the hook that
 /// spreads the children of its Distributed Maps over the fleet.
-pub(super) fn shared_store(db: &Path) -> Result<(Arc<dyn Store>, Option<Arc<dyn Spread>>), String> {
+pub(super) type SharedStore = (Arc<dyn Store>, Option<Arc<dyn Spread>>);
+
+/// [`store`], and its [`SharedStore`] hook.
+pub(super) fn shared_store(db: &Path) -> Result<SharedStore, String> {
     match db.to_str() {
         Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
             postgres(url)
@@ -148,7 +151,7 @@ fn sqlite(_: &Path) -> Result<Arc<dyn Store>, String> {
 /// The PostgreSQL store at `url`, writing for the node `ASL_NODE` names if set
 /// (and then spreading Distributed Map children over the fleet).
 #[cfg(feature = "postgres")]
-fn postgres(url: &str) -> Result<(Arc<dyn Store>, Option<Arc<dyn Spread>>), String> {
+fn postgres(url: &str) -> Result<SharedStore, String> {
     use asl_store_postgres::{Database, PostgresStore};
     let failed =
         |error: &dyn std::fmt::Display| format!("cannot open the execution store: {error}");
@@ -179,6 +182,6 @@ fn postgres(url: &str) -> Result<(Arc<dyn Store>, Option<Arc<dyn Spread>>), Stri
 
 /// Without the `postgres` feature there is no PostgreSQL store to run on.
 #[cfg(not(feature = "postgres"))]
-fn postgres(_: &str) -> Result<(Arc<dyn Store>, Option<Arc<dyn Spread>>), String> {
+fn postgres(_: &str) -> Result<SharedStore, String> {
     Err("this binary was built without the PostgreSQL store: build it with `asl run --db`".into())
 }

@@ -9,7 +9,9 @@
 //! so that bound holds across the fleet. A row a dead node claimed is claimed again
 //! by another; an outcome of a node that lost its lease meanwhile is refused (the
 //! row is no longer its). A child whose parent stopped waiting (the Map failed, the
-//! execution stopped) has its row deleted, claimed or not.
+//! execution stopped) has its row deleted, claimed or not; so have the rows a parent
+//! left when its process died and it ended before it offered them again
+//! ([`Node::forget_orphan_children`]).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -257,7 +259,7 @@ pub struct Claimed {
 
 impl Node {
     /// Claims at most `most` children offered and not claimed (or claimed by a node
-    /// that died), the first offered first.
+    /// that died) whose parent runs, the first offered first.
     pub async fn claim_children(&self, most: i64) -> Result<Vec<Claimed>, DatabaseError> {
         let (database, id) = (Arc::clone(self.database()), self.id());
         let rows = self
@@ -271,6 +273,8 @@ impl Node {
                                  SELECT c.arn FROM asl_map_children c
                                  WHERE c.outcome IS NULL AND (c.node IS NULL
                                      OR NOT EXISTS (SELECT 1 FROM asl_nodes n WHERE n.id = c.node))
+                                 AND EXISTS (SELECT 1 FROM asl_executions e
+                                     WHERE e.arn = c.parent AND e.status = 'RUNNING')
                                  ORDER BY c.offered
                                  LIMIT $2
                                  FOR UPDATE SKIP LOCKED
@@ -324,6 +328,29 @@ impl Node {
                              WHERE c.arn = u.arn AND c.node = $1 AND c.outcome IS NULL \
                              AND EXISTS (SELECT 1 FROM asl_nodes n WHERE n.id = $1)",
                             &[&id, &arns, &outcomes],
+                        )
+                        .await?)
+                })
+                .await
+            })
+            .await
+    }
+
+    /// Deletes the rows of children whose parent no longer runs (it ended, or was
+    /// stopped, while its process was down and could not withdraw them); returns
+    /// how many.
+    pub async fn forget_orphan_children(&self) -> Result<u64, DatabaseError> {
+        let database = Arc::clone(self.database());
+        self.database()
+            .run(async move {
+                retrying(|| async {
+                    let client = database.pool().get().await?;
+                    Ok(client
+                        .execute(
+                            "DELETE FROM asl_map_children c WHERE NOT EXISTS \
+                             (SELECT 1 FROM asl_executions e \
+                              WHERE e.arn = c.parent AND e.status = 'RUNNING')",
+                            &[],
                         )
                         .await?)
                 })

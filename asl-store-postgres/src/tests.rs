@@ -411,6 +411,10 @@ async fn distributed_map_children_are_claimed_once_and_their_outcomes_handed_bac
         return;
     };
     let database = Arc::new(test.open());
+    // The parent runs (children of parents that ended are not claimed).
+    let store = PostgresStore::on(Arc::clone(&database));
+    let start = checkpoint("parent", 0, &mut Recorder::after(0));
+    assert_eq!(store.commit(start).await, Ok(Created::New));
     let offers = Offers::new(Arc::clone(&database));
     let child = |index: usize| SpreadChild {
         parent: "arn:aws:states:us-east-1:123456789012:execution:M:parent".into(),
@@ -508,4 +512,17 @@ async fn distributed_map_children_are_claimed_once_and_their_outcomes_handed_bac
         assert!(std::time::Instant::now() < withdrawn, "withdrawn");
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
+    // A child whose parent ended (its process died before withdrawing it) is not
+    // claimed, and is forgotten.
+    let orphan = SpreadChild {
+        parent: "arn:aws:states:us-east-1:123456789012:execution:M:ended".into(),
+        ..child(21)
+    };
+    let _waiting = offers.run(orphan).unwrap();
+    while rows().await == 0 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(live.claim_children(10).await.unwrap().is_empty());
+    assert_eq!(live.forget_orphan_children().await.unwrap(), 1);
+    assert_eq!(rows().await, 0);
 }

@@ -501,7 +501,7 @@ impl Host {
 
     /// `StopExecution` of the running execution `arn`, once `ExecutionAborted` is
     /// committed. On PostgreSQL, an execution another node runs is stopped there
-    /// (see [`Host::stop_elsewhere`]).
+    /// (see `Host::stop_elsewhere`).
     pub async fn stop(
         &self,
         arn: &str,
@@ -663,7 +663,7 @@ impl Host {
 
     /// `UpdateMapRun` of Map Run `map_run` of the running execution `execution`, in
     /// the worker that runs it. On PostgreSQL, a Map Run another node runs is
-    /// updated there (see [`Host::update_map_run_elsewhere`]).
+    /// updated there (see `Host::update_map_run_elsewhere`).
     pub async fn update_map_run(
         &self,
         execution: &str,
@@ -803,7 +803,7 @@ impl Host {
     /// `GetActivityTask`: the next task of `activity` that an execution of any
     /// worker offers, waiting up to `wait`; `None` when none came. On PostgreSQL,
     /// while no worker here offers one, the other nodes are asked every
-    /// [`ASK_EVERY`] (see [`Announcement::Want`]); a task given after the wait
+    /// `ASK_EVERY` (see [`Announcement::Want`]); a task given after the wait
     /// ended is lost as a response cut off would be (its attempt times out).
     pub async fn activity_task(&self, activity: &str, wait: Duration) -> Option<ActivityTask> {
         let deadline = tokio::time::Instant::now() + wait;
