@@ -172,7 +172,9 @@ pub struct SpreadChild {
 /// across the fleet.
 pub trait Spread: Send + Sync + std::fmt::Debug {
     /// Runs `child` in whichever process takes it, and gives its outcome; `None` to
-    /// run it in this process after all.
+    /// run it in this process after all. Nothing is handed out until the future is
+    /// first polled: the runtime drops it unpolled for a child whose output the
+    /// parent's journal already holds.
     fn run(
         &self,
         child: SpreadChild,

@@ -105,14 +105,23 @@ impl Offers {
 
 impl Spread for Offers {
     fn run(&self, child: SpreadChild) -> Option<Boxed<'static, Result<Value, ExecutionError>>> {
-        let (outcome, ended) = oneshot::channel();
-        self.offers.send(Offer { child, outcome }).ok()?;
+        if self.offers.is_closed() {
+            return None;
+        }
+        let offers = self.offers.clone();
+        // Offered when first polled: a child that finished before (its output is in
+        // the parent's journal) is never offered again.
         Some(Box::pin(async move {
-            ended.await.unwrap_or_else(|_| {
+            let (outcome, ended) = oneshot::channel();
+            let stopped = || {
                 Err(ExecutionError::runtime(
                     "the process stopped handing out Distributed Map children",
                 ))
-            })
+            };
+            if offers.send(Offer { child, outcome }).is_err() {
+                return stopped();
+            }
+            ended.await.unwrap_or_else(|_| stopped())
         }))
     }
 }

@@ -501,12 +501,17 @@ async fn distributed_map_children_are_claimed_once_and_their_outcomes_handed_bac
         }
     }
     assert_eq!(rows().await, 0, "the outcomes taken are deleted");
-    // A child whose parent stopped waiting is withdrawn.
-    drop(offers.run(child(20)).unwrap());
+    // A child whose output the parent already has (a resumed Map) is never offered:
+    // its future is dropped unpolled.
+    drop(offers.run(child(19)).unwrap());
+    // A child whose parent stopped waiting is withdrawn, even once claimed.
+    let waiting = tokio::spawn(offers.run(child(20)).unwrap());
     let until = std::time::Instant::now() + Duration::from_secs(10);
     while std::time::Instant::now() < until && live.claim_children(1).await.unwrap().is_empty() {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
+    assert_eq!(rows().await, 1, "child 20 alone was offered");
+    waiting.abort();
     let withdrawn = std::time::Instant::now() + Duration::from_secs(10);
     while rows().await > 0 {
         assert!(std::time::Instant::now() < withdrawn, "withdrawn");
@@ -518,7 +523,7 @@ async fn distributed_map_children_are_claimed_once_and_their_outcomes_handed_bac
         parent: "arn:aws:states:us-east-1:123456789012:execution:M:ended".into(),
         ..child(21)
     };
-    let _waiting = offers.run(orphan).unwrap();
+    let _waiting = tokio::spawn(offers.run(orphan).unwrap());
     while rows().await == 0 {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
