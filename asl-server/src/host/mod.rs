@@ -287,6 +287,10 @@ const STOP_ELSEWHERE: Duration = Duration::from_secs(60);
 /// How often `GetActivityTask` asks the other nodes of a fleet again while it waits.
 const ASK_EVERY: Duration = Duration::from_millis(250);
 
+/// How long `GetActivityTask` waits for the task another node claimed its request
+/// for (it takes the task, notes it and announces it).
+const GIVEN_WITHIN: Duration = Duration::from_secs(10);
+
 /// How often `GetActivityTask` looks at the workers again while it waits.
 const ACTIVITY_POLL: Duration = Duration::from_millis(50);
 
@@ -809,24 +813,36 @@ impl Host {
         let deadline = tokio::time::Instant::now() + wait;
         let mut stopping = self.inner.stopping.subscribe();
         let (given, mut received) = tokio::sync::mpsc::unbounded_channel();
-        let mut asked = Vec::new();
+        // The one request of this poll the other nodes may answer (see
+        // `Host::withdraw`): never two, so that at most one task is given for it.
+        let mut outstanding: Option<String> = None;
         let mut last_ask: Option<tokio::time::Instant> = None;
         let found = loop {
-            if let Some(task) = self.take_activity_task(activity).await {
-                break Some(task);
-            }
             if let Ok(task) = received.try_recv() {
                 break Some(task);
             }
-            if tokio::time::Instant::now() >= deadline || *stopping.borrow_and_update() {
+            let ending = tokio::time::Instant::now() >= deadline || *stopping.borrow_and_update();
+            let asking_again = last_ask.is_none_or(|asked| asked.elapsed() >= ASK_EVERY);
+            let offered_here = self.offers_activity_task(activity).await;
+            if let Some(request) = outstanding.take_if(|_| ending || asking_again || offered_here)
+                && !self.withdraw(&request)
+            {
+                // Another node claimed it: its task is on its way.
+                let task = tokio::time::timeout(GIVEN_WITHIN, received.recv()).await;
+                break task.ok().flatten();
+            }
+            if offered_here && let Some(task) = self.take_activity_task(activity).await {
+                break Some(task);
+            }
+            if ending {
                 break None;
             }
             if let Some(node) = &self.inner.config.fleet
-                && last_ask.is_none_or(|asked| asked.elapsed() >= ASK_EVERY)
+                && asking_again
             {
                 let request = uuid::Uuid::new_v4().to_string();
                 lock(&self.inner.wanted).insert(request.clone(), given.clone());
-                asked.push(request.clone());
+                outstanding = Some(request.clone());
                 last_ask = Some(tokio::time::Instant::now());
                 let want = Announcement::Want {
                     request,
@@ -842,11 +858,35 @@ impl Host {
                 task = received.recv() => if let Some(task) = task { break Some(task) },
             }
         };
-        let mut wanted = lock(&self.inner.wanted);
-        for request in asked {
-            wanted.remove(&request);
-        }
+        lock(&self.inner.wanted).retain(|_, waiting| !waiting.same_channel(&given));
         found
+    }
+
+    /// Withdraws this node's request `request` for an activity task: `false` when
+    /// another node claimed it first (it takes a task and gives it for the
+    /// request). The first to record an outcome for it wins, so a request is
+    /// either withdrawn or answered, never both.
+    fn withdraw(&self, request: &str) -> bool {
+        let store = self.inner.control.store();
+        store
+            .record_callback(&want_key(request), "withdrawn")
+            .unwrap_or(true)
+    }
+
+    /// Whether a live worker of this server offers a task of `activity` now.
+    async fn offers_activity_task(&self, activity: &str) -> bool {
+        for binary in self.binaries() {
+            let Some(busy) = binary.live_worker().await else {
+                continue;
+            };
+            let call = Call::OffersActivityTask {
+                activity: activity.to_owned(),
+            };
+            if let Ok(Answer::Offers(true)) = busy.worker.call(None, call).await {
+                return true;
+            }
+        }
+        false
     }
 
     /// The next task of `activity` a live worker of this server offers now.
@@ -869,19 +909,7 @@ impl Host {
     /// task of `activity`, claims the request (only one node does), takes the task
     /// and gives it.
     async fn give_activity_task(&self, node: &Node, request: String, activity: String) {
-        let mut offering = false;
-        for binary in self.binaries() {
-            let Some(busy) = binary.live_worker().await else {
-                continue;
-            };
-            let call = Call::OffersActivityTask {
-                activity: activity.clone(),
-            };
-            if let Ok(Answer::Offers(true)) = busy.worker.call(None, call).await {
-                offering = true;
-                break;
-            }
-        }
+        let offering = self.offers_activity_task(&activity).await;
         let store = self.inner.control.store();
         if !offering
             || !store
