@@ -6,8 +6,9 @@ same data directory and port. Each execution waits (0 to 2 s), runs a Task bound
 a command (`compute.py`, which fails its first attempt for some inputs: Retry runs
 it again), a `.waitForTaskToken` Task whose handler (a command too) hands its token
 to a thread of this test that answers through SendTaskSuccess, and an activity Task
-that threads of this test take with GetActivityTask and answer; a Pass state then
-gathers the results, so that each output follows from the input. The clients retry
+that threads of this test take with GetActivityTask and answer, and a Distributed
+Map of three children; a Pass state then gathers the results, so that each output
+follows from the input. The clients retry
 through the restarts, as clients of a server that crashes would.
 
 Then every execution must have succeeded with its output, its history must count
@@ -61,7 +62,7 @@ ACTIVITY = f"{STATES}:activity:crash-work"
 ACTIVITY_WORKERS = 3
 
 DEFINITION = {
-    "Comment": "a Wait, a command Task with Retry, a callback, an activity, data flow",
+    "Comment": "a Wait, a command Task with Retry, a callback, an activity, a Distributed Map, data flow",
     "StartAt": "Pause",
     "States": {
         "Pause": {"Type": "Wait", "SecondsPath": "$.wait", "Next": "Compute"},
@@ -103,6 +104,21 @@ DEFINITION = {
                 }
             ],
             "ResultPath": "$.work",
+            "Next": "Fan",
+        },
+        # Children that run anywhere (on a fleet, on every server).
+        "Fan": {
+            "Type": "Map",
+            "ItemsPath": "$.parts",
+            "ItemSelector": {"n.$": "$.n", "part.$": "$$.Map.Item.Value"},
+            "ItemProcessor": {
+                "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                "StartAt": "Part",
+                "States": {
+                    "Part": {"Type": "Pass", "Parameters": {"sum.$": "States.MathAdd($.n, $.part)"}, "End": True}
+                },
+            },
+            "ResultPath": "$.fanned",
             "Next": "Gather",
         },
         "Gather": {
@@ -114,13 +130,17 @@ DEFINITION = {
                 "double.$": "$.approval.double",
                 "cube.$": "$.work.cube",
                 "sum.$": "States.MathAdd($.computed.square, $.approval.double)",
+                "fanned.$": "$.fanned",
             },
             "End": True,
         },
     },
 }
 
-STATE_NAMES = ["Pause", "Compute", "Approve", "Work", "Gather"]
+STATE_NAMES = ["Pause", "Compute", "Approve", "Work", "Fan", "Gather"]
+
+#: The items of the Distributed Map of every execution.
+PARTS = [1, 2, 3]
 
 #: The command of the Compute Task: logs its run, fails the first attempt of a
 #: flaky input, squares n.
@@ -169,6 +189,7 @@ def expected(n, flaky):
         "double": 2 * n,
         "cube": n**3,
         "sum": n * n + 2 * n,
+        "fanned": [{"sum": n + part} for part in PARTS],
     }
 
 
@@ -455,7 +476,7 @@ def check_crashes(crashes, seed, began):
     sfn.create_activity(name="crash-work")
     # Compiled before the kills (a kill during a compile would test the compiler,
     # not the executions): StartExecution answers once it is.
-    warm = {"n": 0, "wait": 0, "flaky": False}
+    warm = {"n": 0, "wait": 0, "flaky": False, "parts": PARTS}
     crashes.started["warm-up"] = (
         client(crashes.endpoint, read_timeout=600).start_execution(
             stateMachineArn=machine, name="warm-up", input=json.dumps(warm)
@@ -469,7 +490,7 @@ def check_crashes(crashes, seed, began):
     for index in range(EXECUTIONS):
         n = rng.randrange(1, 1000)
         wait, flaky = rng.choice([0, 0, 1, 2]), rng.random() < 0.3
-        inputs.append((f"run-{index:03}", {"n": n, "wait": wait, "flaky": flaky}))
+        inputs.append((f"run-{index:03}", {"n": n, "wait": wait, "flaky": flaky, "parts": PARTS}))
     intervals = [rng.uniform(*KILL_AFTER) for _ in range(KILLS)]
     # The starts spread over about the first two thirds of the kills.
     spread = sum(intervals) * 2 / 3 / EXECUTIONS

@@ -15,7 +15,7 @@ are skipped, and say so; with it, a server that does not answer fails them.
   another server may run the execution; a write still on its way is refused by the
   store (fencing), and counted.
 - The chaos test: the crash test's workload (test_crash.py: Waits, command Tasks with
-  retries, callbacks, activities) on three servers, one killed and started again every
+  retries, callbacks, activities, a Distributed Map whose children spread) on three servers, one killed and started again every
   few seconds, one paused past its lease, and PostgreSQL itself restarted once
   (ASL_TEST_POSTGRES_RESTART, the command that restarts it). ASL_FLEET_EXECUTIONS sets
   how many executions (CI runs a short form).
@@ -636,7 +636,7 @@ def chaos(fleet, executions, restart, began):
     sfn.create_activity(name="crash-work")
     # Each server compiles (from the shared cache) before the chaos.
     for index, endpoint in enumerate(fleet.endpoints):
-        warm = {"n": index, "wait": 0, "flaky": False}
+        warm = {"n": index, "wait": 0, "flaky": False, "parts": test_crash.PARTS}
         name = f"warm-{index}"
         fleet.started[name] = (
             client(endpoint, read_timeout=600).start_execution(
@@ -649,7 +649,8 @@ def chaos(fleet, executions, restart, began):
     inputs = []
     for index in range(executions):
         n = rng.randrange(1, 1000)
-        inputs.append((f"run-{index:03}", {"n": n, "wait": rng.choice([0, 0, 1, 2]), "flaky": rng.random() < 0.3}))
+        execution_input = {"n": n, "wait": rng.choice([0, 0, 1, 2]), "flaky": rng.random() < 0.3, "parts": test_crash.PARTS}
+        inputs.append((f"run-{index:03}", execution_input))
     kills = max(6, executions // 25)
     intervals = [rng.uniform(1.0, 3.0) for _ in range(kills)]
     spread = sum(intervals) * 2 / 3 / executions
