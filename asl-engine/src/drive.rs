@@ -4,7 +4,9 @@ use std::time::SystemTime;
 use tracing::Instrument;
 
 use serde::Serialize;
-use tokio::sync::oneshot;
+use std::sync::Arc;
+
+use tokio::sync::{Notify, oneshot};
 
 use asl_runtime::clock::from_unix_millis;
 use asl_runtime::error::ExecutionError;
@@ -36,6 +38,8 @@ pub(crate) struct DurableRun<W: Workflow> {
     seq: u64,
     /// When the execution was last redriven: its `TimeoutSeconds` count from then.
     redrive_date: Option<SystemTime>,
+    /// Notified when the execution was parked (see [`crate::park`]): the run ends.
+    parked: Arc<Notify>,
 }
 
 /// How a state's run ended.
@@ -43,6 +47,7 @@ enum Outcome<S> {
     Ran(Result<Step<S>, ExecutionError>),
     Stopped(Stop),
     TimedOut,
+    Parked,
 }
 
 /// How the execution ended, as its last checkpoint records it.
@@ -60,7 +65,7 @@ where
 {
     /// The durable run of `arn` from `state` (committed as checkpoint `seq`), the
     /// executor's `run` of it, whose last event is `recorder`'s, last redriven at
-    /// `redrive_date`.
+    /// `redrive_date`, which ends when `parked` is notified.
     pub(crate) fn new(
         arn: String,
         state: W::State,
@@ -68,6 +73,7 @@ where
         recorder: Recorder,
         seq: u64,
         redrive_date: Option<SystemTime>,
+        parked: Arc<Notify>,
     ) -> Result<DurableRun<W>, EngineError> {
         Ok(DurableRun {
             arn,
@@ -77,6 +83,7 @@ where
             recorder,
             seq,
             redrive_date,
+            parked,
         })
     }
 
@@ -117,6 +124,7 @@ where
             mut recorder,
             mut seq,
             redrive_date,
+            parked,
         } = self;
         let redrive_count = run.execution().redrive_count();
         let deadline = workflow.timeout().map(|limit| {
@@ -157,6 +165,7 @@ where
                 biased;
                 stop = &mut stopped => Outcome::Stopped(stop),
                 () = expiry(deadline) => Outcome::TimedOut,
+                () = parked.notified() => Outcome::Parked,
                 ran = step => Outcome::Ran(ran),
             };
             let before = recorder.last_id();
@@ -228,6 +237,8 @@ where
                         Failure { error, cause },
                     )
                 }
+                // Whoever fires its timer goes on from its last checkpoint.
+                Outcome::Parked => return Ok(()),
                 Outcome::TimedOut => {
                     inner_events(&mut recorder, &run, state_type, None);
                     let ExecutionError { error, cause, .. } = ExecutionError::timeout();

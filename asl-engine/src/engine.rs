@@ -48,6 +48,7 @@ use crate::drive::{self, DurableRun, Stop};
 use crate::error::{EngineError, valid_name};
 use crate::history::{Details, EventType, HistoryEvent, Recorder, Redriven, Started, Truncated};
 use crate::machines::{self, Machines};
+use crate::park::Parker;
 use crate::store::{
     Checkpoint, Created, ExecutionRecord, ExecutionStatus, Identity, Position, Store, StoreError,
 };
@@ -312,9 +313,13 @@ where
         };
         match shared.store.commit(checkpoint).await? {
             Created::New => {
+                let parker = self.parker(&arn, execution.start_time());
+                let parked = parker.parked();
+                let execution = execution.with_park(Some(Arc::new(parker)));
                 let mut run = asl_runtime::Run::new(Arc::new(execution));
                 run.enter_at(state.name(), recorder.last_id(), entered);
-                self.spawn(DurableRun::new(arn.clone(), state, run, recorder, 0, None)?);
+                let run = DurableRun::new(arn.clone(), state, run, recorder, 0, None, parked)?;
+                self.spawn(run, None);
                 Ok(arn)
             }
             Created::Existing(record) => {
@@ -347,7 +352,7 @@ where
                 && record.identity.machine == machine
                 && !self.running().contains_key(&record.identity.arn);
             if running {
-                self.spawn(self.resumed(record)?);
+                self.spawn(self.resumed(record)?, None);
                 resumed += 1;
             }
         }
@@ -365,7 +370,7 @@ where
             && record.identity.machine == self.shared.workflow.name()
             && !self.running().contains_key(arn);
         if resumable {
-            self.spawn(self.resumed(record)?);
+            self.spawn(self.resumed(record)?, None);
         }
         Ok(resumable)
     }
@@ -421,13 +426,25 @@ where
         error: Option<String>,
         cause: Option<String>,
     ) -> Result<ExecutionRecord, EngineError> {
-        let stop = self
+        let stop = Stop { error, cause };
+        let running = self
             .running()
             .get_mut(&self.arn_of(execution))
-            .and_then(|handle| handle.stop.take());
-        if let Some(stop) = stop {
-            // A closed channel means the run ended meanwhile: nothing to stop.
-            let _ = stop.send(Stop { error, cause });
+            .map(|handle| handle.stop.take());
+        match running {
+            Some(Some(stopper)) => {
+                // A closed channel means the run ended meanwhile: nothing to stop.
+                let _ = stopper.send(stop);
+            }
+            // Being stopped.
+            Some(None) => {}
+            // Not run here: parked, or not resumed yet. It goes on only to stop.
+            None => {
+                let record = self.describe(execution)?;
+                if record.position.status == ExecutionStatus::Running {
+                    self.spawn(self.resumed(record)?, Some(stop));
+                }
+            }
         }
         self.wait(execution).await
     }
@@ -486,7 +503,7 @@ where
         };
         self.shared.store.commit(checkpoint).await?;
         let identity = record.identity;
-        self.spawn(self.resumed(ExecutionRecord { identity, position })?);
+        self.spawn(self.resumed(ExecutionRecord { identity, position })?, None);
         Ok(arn)
     }
 
@@ -617,9 +634,15 @@ where
             Some(text) => Variables::from_json(text).ok_or_else(|| corrupt("the variables"))?,
             None => Variables::default(),
         };
+        let parker = self.parker(
+            &identity.arn,
+            position.redrive_date.unwrap_or(identity.start),
+        );
+        let parked = parker.parked();
         let execution = self
             .execution(&identity.name, &input, identity.start)
-            .redriven(position.redrive_count);
+            .redriven(position.redrive_count)
+            .with_park(Some(Arc::new(parker)));
         let journal = execution.journal().cloned();
         let mut run = asl_runtime::Run::resumed(Arc::new(execution), variables);
         run.enter_at(state.name(), position.entered_event_id, position.entered);
@@ -635,18 +658,35 @@ where
             Recorder::after(position.last_event_id),
             position.seq,
             position.redrive_date,
+            parked,
         )
     }
 
-    fn spawn(&self, run: DurableRun<W>) {
-        let (stop, stopped) = oneshot::channel();
+    /// The [`Parker`] of execution `arn`, whose `TimeoutSeconds` count from `since`.
+    fn parker(&self, arn: &str, since: SystemTime) -> Parker {
+        let deadline = self.shared.workflow.timeout().map(|limit| since + limit);
+        Parker::new(Arc::clone(&self.shared.store), arn.to_owned(), deadline)
+    }
+
+    /// Runs `run` until its execution ends (or its run here stops without ending:
+    /// parked, refused, failed). With `stop`, it is stopped before its state runs.
+    fn spawn(&self, run: DurableRun<W>, stop: Option<Stop>) {
+        let (stopper, stopped) = oneshot::channel();
         let (ended_sender, ended) = watch::channel(false);
         let arn = run.arn().to_owned();
+        let stopper = match stop {
+            Some(stop) => {
+                // The receiver is alive: it is in `stopped`.
+                let _ = stopper.send(stop);
+                None
+            }
+            None => Some(stopper),
+        };
         self.running().insert(
             arn.clone(),
             Handle {
                 ended,
-                stop: Some(stop),
+                stop: stopper,
             },
         );
         self.shared.lock_stopped().remove(&arn);

@@ -26,6 +26,7 @@ mod engine;
 mod error;
 pub mod history;
 mod machines;
+mod park;
 pub mod store;
 
 pub use callbacks::{ActivityQueue, TokenRegistry};

@@ -32,6 +32,9 @@ pub struct Execution {
     /// Where the children of its Distributed Maps may run, under an engine shared
     /// by a fleet.
     spread: Option<Arc<dyn crate::hooks::Spread>>,
+    /// Where it waits out a long Wait or backoff, under an engine whose store keeps
+    /// timers.
+    park: Option<Arc<dyn crate::hooks::Park>>,
     /// For a Distributed Map child under the engine: the ARN of the top-level
     /// execution it runs in, which the engine's store keeps (and task tokens name).
     top_level: Option<Arc<str>>,
@@ -112,6 +115,7 @@ impl Execution {
             callbacks: None,
             journal: None,
             spread: None,
+            park: None,
             top_level: None,
             transitions: Transitions::default(),
             context: None,
@@ -177,6 +181,8 @@ impl Execution {
             journal: None,
             // Its own Distributed Maps run their children where it runs.
             spread: None,
+            // It waits in its parent's run, which may not leave memory meanwhile.
+            park: None,
             // Only the task tokens of the engine's callback tasks need it.
             top_level: self
                 .callbacks
@@ -247,6 +253,17 @@ impl Execution {
     /// Where the children of its Distributed Maps may run, under such an engine.
     pub fn spread(&self) -> Option<&Arc<dyn crate::hooks::Spread>> {
         self.spread.as_ref()
+    }
+
+    /// The same execution, its long Waits and backoffs parked with `park` (as a
+    /// durable engine whose store keeps timers runs it).
+    pub fn with_park(self, park: Option<Arc<dyn crate::hooks::Park>>) -> Execution {
+        Execution { park, ..self }
+    }
+
+    /// Where its long Waits and backoffs are parked, under such an engine.
+    pub fn park(&self) -> Option<&Arc<dyn crate::hooks::Park>> {
+        self.park.as_ref()
     }
 
     /// Whether this is a Standard or an Express execution.

@@ -1,8 +1,9 @@
 //! The hooks a durable engine implements (the runtime's SPI): where the journal's
 //! notes go ([`Notes`]), where callback Tasks wait for their tokens
 //! ([`TaskTokens`]), where activity tasks are offered ([`Activities`]), and which
-//! machines nested executions can start ([`Machines`]), and which process of a
-//! fleet runs a Distributed Map's child ([`Spread`]). The runtime calls them
+//! machines nested executions can start ([`Machines`]), which process of a
+//! fleet runs a Distributed Map's child ([`Spread`]), and where an execution that
+//! only waits goes meanwhile ([`Park`]). The runtime calls them
 //! only under an engine; without one they cost nothing, and the runtime does no
 //! file or network I/O of its own for them.
 
@@ -179,4 +180,17 @@ pub trait Spread: Send + Sync + std::fmt::Debug {
         &self,
         child: SpreadChild,
     ) -> Option<Boxed<'static, Result<Value, crate::error::ExecutionError>>>;
+}
+
+/// Where a durable engine puts an execution that has nothing to do but wait (a Wait
+/// state, a retry's backoff) instead of keeping it in memory: a timer in its store,
+/// which whichever process is alive then fires, resuming the execution from what
+/// was committed (the state's entry, the retry's note). Only a top-level execution's
+/// own states park; a Parallel branch or Map iteration waits among its siblings.
+pub trait Park: Send + Sync + std::fmt::Debug {
+    /// Parks the execution until `due`, which its journal or its last checkpoint
+    /// already holds. Completes at once when it was not parked (the wait is short,
+    /// or the store keeps no timers): the caller sleeps until `due` itself. When it
+    /// was, never: the engine drops the run, and it goes on when due.
+    fn park(&self, due: SystemTime) -> Boxed<'static, ()>;
 }

@@ -121,7 +121,7 @@ impl Retry {
             let due = crate::clock::from_unix_millis(due);
             run.resume_attempt(retries, due);
             let left = due.duration_since(SystemTime::now()).unwrap_or_default();
-            tokio::time::sleep(left).await;
+            crate::wait::sleep_or_park(run, left).await;
         }
         retry
     }
@@ -155,7 +155,7 @@ impl Retry {
             let text = serde_json::to_string(&progress).unwrap_or_default();
             journal.write(progress_key(run), text).await;
         }
-        tokio::time::sleep(delay).await;
+        crate::wait::sleep_or_park(run, delay).await;
         self.retries += 1;
         run.set_retry_count(self.retries);
         Ok(())

@@ -64,16 +64,33 @@ pub async fn seconds(run: &Run, seconds: u64) {
         }
     }
     if !remaining.is_zero() {
-        tokio::time::sleep(remaining).await;
+        sleep_or_park(run, remaining).await;
     }
 }
 
 /// `Timestamp` (and `TimestampPath` after [`timestamp_from`]): waits until `timestamp`,
 /// measured against the wall clock when called and slept on tokio time. An instant in the
 /// past returns at once, as on AWS.
-pub async fn until(timestamp: &Timestamp) {
+pub async fn until(run: &Run, timestamp: &Timestamp) {
     let remaining = timestamp.duration_from(SystemTime::now());
     if !remaining.is_zero() {
+        sleep_or_park(run, remaining).await;
+    }
+}
+
+/// Waits `remaining` (until a Wait's end, a retry's next attempt, which the
+/// execution's last checkpoint or journal holds): parked by the engine when the run
+/// is a top-level execution's whose engine parks (see [`Park`](crate::hooks::Park)),
+/// else asleep on tokio time.
+pub(crate) async fn sleep_or_park(run: &Run, remaining: Duration) {
+    let park = run.execution().park().filter(|_| !run.in_branch());
+    // Beyond what a clock can hold (a SecondsPath of years): the execution times out
+    // first, in memory.
+    if let (Some(park), Some(due)) = (park, SystemTime::now().checked_add(remaining)) {
+        park.park(due).await;
+        let left = due.duration_since(SystemTime::now()).unwrap_or_default();
+        tokio::time::sleep(left).await;
+    } else {
         tokio::time::sleep(remaining).await;
     }
 }

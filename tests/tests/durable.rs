@@ -332,13 +332,15 @@ fn a_week_long_wait_goes_on_after_a_restart_without_running_anything_again() {
 
 /// A store that notes which checkpoints carry the variables, and stores them in the
 /// store it wraps, up to checkpoint `poisoned_from`: from there on it is poisoned, as
-/// a store whose disk filled up.
+/// a store whose disk filled up. With `timers`, it parks every waiting execution
+/// asked, noting `(arn, due)`, as a fleet's store does.
 #[derive(Debug)]
 struct Recording {
     inner: Arc<dyn Store>,
     /// `(seq, variables)` of each checkpoint.
     checkpoints: std::sync::Mutex<Vec<(u64, Option<String>)>>,
     poisoned_from: Option<u64>,
+    timers: Option<std::sync::Mutex<Vec<(String, std::time::SystemTime)>>>,
 }
 
 impl Recording {
@@ -347,7 +349,19 @@ impl Recording {
             inner,
             checkpoints: std::sync::Mutex::default(),
             poisoned_from,
+            timers: None,
         }
+    }
+
+    fn parking(inner: Arc<dyn Store>) -> Recording {
+        Recording {
+            timers: Some(std::sync::Mutex::default()),
+            ..Recording::over(inner, None)
+        }
+    }
+
+    fn timers(&self) -> Vec<(String, std::time::SystemTime)> {
+        self.timers.as_ref().unwrap().lock().unwrap().clone()
     }
 }
 
@@ -410,6 +424,72 @@ impl Store for Recording {
     ) -> Result<Vec<asl_engine::store::Committed>, asl_engine::store::StoreError> {
         self.inner.committed_after(cursor, limit)
     }
+
+    fn park(&self, arn: &str, due: std::time::SystemTime) -> asl_engine::store::Parking {
+        let parked = self.timers.as_ref().map(|timers| {
+            timers.lock().unwrap().push((arn.to_owned(), due));
+        });
+        Box::pin(std::future::ready(Ok(parked.is_some())))
+    }
+}
+
+#[tokio::test]
+async fn a_waiting_execution_is_parked_out_of_memory_and_only_stopping_runs_it_again() {
+    let store = Arc::new(Recording::parking(Arc::new(MemoryStore::new())));
+    let (engine, charges) = engine(store.clone());
+    let arn = engine
+        .start("cool-off", json!({"order": "o-7", "amount": 500}))
+        .await
+        .unwrap();
+    // The run ends once parked; the execution runs on, in the store only.
+    let record = engine.wait("cool-off").await.unwrap();
+    assert_eq!(record.position.status, ExecutionStatus::Running);
+    assert_eq!(engine.running_count(), 0);
+    let timers = store.timers();
+    assert_eq!(timers.len(), 1);
+    let week = Duration::from_secs(604_800);
+    assert_eq!(timers[0].0, arn);
+    assert_near(timers[0].1, record.position.entered + week);
+
+    // Whoever fires the timer resumes it from its checkpoint: the Wait still ends a
+    // week after its entry (here, too early, it parks again).
+    assert!(engine.resume_execution(&arn).unwrap());
+    assert_eq!(engine.wait("cool-off").await.unwrap(), record);
+    assert_near(store.timers()[1].1, timers[0].1);
+
+    // Stopped while parked: run again only to be aborted, nothing else run again.
+    let stopped = engine
+        .stop("cool-off", Some("Operator".into()), None)
+        .await
+        .unwrap();
+    assert_eq!(stopped.position.status, ExecutionStatus::Aborted);
+    assert_eq!(charges.calls.load(Ordering::SeqCst), 1);
+    let history = engine.history("cool-off").unwrap();
+    asl_tests::assert_numbered(&history);
+    assert_eq!(
+        kinds(&history[history.len() - 2..]),
+        [EventType::WaitStateEntered, EventType::ExecutionAborted]
+    );
+    assert_eq!(store.timers().len(), 2);
+}
+
+#[tokio::test]
+async fn a_parked_execution_wakes_by_its_timeout_seconds_to_time_out() {
+    let store = Arc::new(Recording::parking(Arc::new(MemoryStore::new())));
+    let engine = Engine::with_store(slow::Machine::new(()), store.clone());
+    engine.start("late", json!({})).await.unwrap();
+    let record = engine.wait("late").await.unwrap();
+    assert_eq!(record.position.status, ExecutionStatus::Running);
+    // The Wait's 10 s end after the execution's 5 s TimeoutSeconds.
+    let (_, due) = store.timers()[0];
+    assert_eq!(due, record.identity.start + Duration::from_secs(5));
+}
+
+/// Asserts that two instants are within 10 ms of each other (the real time between
+/// reading the clock and computing from it).
+fn assert_near(a: std::time::SystemTime, b: std::time::SystemTime) {
+    let apart = a.duration_since(b).unwrap_or_else(|early| early.duration());
+    assert!(apart < Duration::from_millis(10), "{a:?} and {b:?}");
 }
 
 #[test]

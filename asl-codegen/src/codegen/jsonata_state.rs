@@ -156,7 +156,7 @@ fn wait_for(scope: &mut Scope, until: &WaitFor) -> Option<TokenStream> {
         }
         WaitFor::Timestamp(Param::Jsonata(expression)) => {
             let text = jsonata::evaluate_as(scope, expression, "Timestamp", "string");
-            let wait = (!scope.probes).then(|| quote!(wait::until(&instant).await;));
+            let wait = (!scope.probes).then(|| quote!(wait::until(run, &instant).await;));
             Some(quote! {
                 let instant = wait::timestamp_from(&#text, "Timestamp")?;
                 #wait

@@ -55,7 +55,7 @@ pub(super) fn wait(scope: &mut Scope, until: &WaitFor, input: &TokenStream) -> T
             if scope.probes {
                 quote!(let _ = #instant;)
             } else {
-                quote!(wait::until(&#instant).await;)
+                quote!(wait::until(run, &#instant).await;)
             }
         }
     }

@@ -306,7 +306,22 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// they were committed, at most `limit` of them: what follows every execution
     /// as it goes (metrics, execution logs, a live console) reads them.
     fn committed_after(&self, cursor: u64, limit: usize) -> Result<Vec<Committed>, StoreError>;
+
+    /// Parks the running execution `arn`, whose run has nothing to do until `due`
+    /// but wait (its last checkpoint or note says so), so that its process may drop
+    /// it: `Ok(true)` when the store now holds a timer that any process sharing the
+    /// store fires when due, resuming the execution there. `Ok(false)` when it keeps
+    /// no timers (a store of one process: the default), the wait is too short to be
+    /// worth it, or this process no longer runs the execution; the run then waits
+    /// in memory.
+    fn park(&self, arn: &str, due: SystemTime) -> Parking {
+        let _ = (arn, due);
+        Box::pin(std::future::ready(Ok(false)))
+    }
 }
+
+/// What [`Store::park`] answers: whether the execution was parked.
+pub type Parking = Pin<Box<dyn Future<Output = Result<bool, StoreError>> + Send>>;
 
 /// The events one checkpoint added, as [`Store::committed_after`] reads them.
 #[derive(Debug, Clone, PartialEq)]

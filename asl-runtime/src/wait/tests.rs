@@ -102,7 +102,7 @@ async fn seconds_count_from_an_entry_the_engine_recorded() {
 async fn a_future_timestamp_waits_until_then() {
     let at = from_now(3600);
     let start = Instant::now();
-    until(&at).await;
+    until(&run(), &at).await;
     let waited = start.elapsed();
     // Less only by the real time between computing `at` and calling `until`.
     assert!(
@@ -124,7 +124,7 @@ async fn a_timestamp_with_an_offset_waits_for_the_same_instant() {
     let at = timestamp_from(&json!(text), "$.at").unwrap();
     assert_eq!(at.unix_seconds(), now.unix_seconds());
     let start = Instant::now();
-    until(&at).await;
+    until(&run(), &at).await;
     let waited = start.elapsed();
     assert!(
         waited > Duration::from_secs(3598) && waited <= Duration::from_secs(3600),
@@ -136,17 +136,17 @@ async fn a_timestamp_with_an_offset_waits_for_the_same_instant() {
 async fn past_timestamps_do_not_wait() {
     let start = Instant::now();
     // The corpus's Wait Timestamp cases, both long past: AWS continued at once.
-    until(&Timestamp::from_unix(1_457_920_740, 0)).await; // 2016-03-14T01:59:00Z
-    until(&Timestamp::from_unix(1_457_213_369, 243_167_252)).await; // ...29.243167252Z
-    until(&from_now(-1)).await;
-    until(&Timestamp::from_unix(i64::MIN, 0)).await;
+    until(&run(), &Timestamp::from_unix(1_457_920_740, 0)).await; // 2016-03-14T01:59:00Z
+    until(&run(), &Timestamp::from_unix(1_457_213_369, 243_167_252)).await; // ...29.243167252Z
+    until(&run(), &from_now(-1)).await;
+    until(&run(), &Timestamp::from_unix(i64::MIN, 0)).await;
     assert_eq!(start.elapsed(), Duration::ZERO);
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_timestamp_far_in_the_future_does_not_overflow() {
     let start = Instant::now();
-    until(&Timestamp::parse("9999-12-31T23:59:59Z").unwrap()).await;
+    until(&run(), &Timestamp::parse("9999-12-31T23:59:59Z").unwrap()).await;
     assert!(start.elapsed() > 10 * YEAR, "{:?}", start.elapsed());
 }
 
@@ -308,4 +308,75 @@ fn a_missing_timestamp_path() {
         error.cause_text(),
         "The TimestampPath parameter does not reference an input value: $.start_at"
     );
+}
+
+// ---------------------------------------------------------------------------------------
+// Parking
+// ---------------------------------------------------------------------------------------
+
+/// A [`Park`](crate::hooks::Park) that records what it was asked, and parks what is
+/// due after `after`.
+#[derive(Debug, Default)]
+struct Parks {
+    after: Duration,
+    asked: std::sync::Mutex<Vec<SystemTime>>,
+}
+
+impl crate::hooks::Park for Parks {
+    fn park(&self, due: SystemTime) -> crate::hooks::Boxed<'static, ()> {
+        self.asked.lock().unwrap().push(due);
+        let parked = due.duration_since(SystemTime::now()).unwrap_or_default() >= self.after;
+        Box::pin(async move {
+            if parked {
+                std::future::pending::<()>().await;
+            }
+        })
+    }
+}
+
+fn parking_run(after: Duration) -> (Run, std::sync::Arc<Parks>) {
+    let parks = std::sync::Arc::new(Parks {
+        after,
+        ..Parks::default()
+    });
+    let park: std::sync::Arc<dyn crate::hooks::Park> = parks.clone();
+    let execution = crate::context::Execution::new("M", None, Value::Null).with_park(Some(park));
+    (Run::new(std::sync::Arc::new(execution)), parks)
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_top_level_wait_asks_to_park_until_it_is_due_and_sleeps_when_not_parked() {
+    let (run, parks) = parking_run(Duration::from_secs(3600));
+    let start = Instant::now();
+    let asked = SystemTime::now();
+    seconds(&run, 60).await;
+    assert_eq!(start.elapsed(), Duration::from_secs(60));
+    until(&run, &from_now(120)).await;
+    let due = parks.asked.lock().unwrap().clone();
+    assert_eq!(due.len(), 2, "{due:?}");
+    let ahead = |due: SystemTime| due.duration_since(asked).unwrap().as_secs();
+    assert_eq!((ahead(due[0]), ahead(due[1])), (60, 120));
+    // Nothing to wait: nothing asked.
+    seconds(&run, 0).await;
+    until(&run, &from_now(-5)).await;
+    assert_eq!(parks.asked.lock().unwrap().len(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_parked_wait_never_returns() {
+    let (run, _) = parking_run(Duration::from_secs(10));
+    let parked = tokio::time::timeout(Duration::from_secs(7200), seconds(&run, 60)).await;
+    assert!(parked.is_err(), "the engine drops a parked run");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_branch_waits_among_its_siblings_without_parking() {
+    let (run, parks) = parking_run(Duration::ZERO);
+    let branch =
+        Run::inner(run.shared_execution(), run.shared_variables()).in_place(run.around().branch(0));
+    let start = Instant::now();
+    seconds(&branch, 60).await;
+    until(&branch, &from_now(60)).await;
+    assert!(start.elapsed() >= Duration::from_secs(119));
+    assert!(parks.asked.lock().unwrap().is_empty());
 }
