@@ -26,6 +26,7 @@ const MIGRATIONS: &[(i32, &str, &str)] = &[
         "map_children",
         include_str!("../migrations/0003_map_children.sql"),
     ),
+    (4, "timers", include_str!("../migrations/0004_timers.sql")),
 ];
 
 /// The advisory lock that serializes migrations when several processes start at once.

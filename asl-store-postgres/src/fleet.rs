@@ -221,8 +221,9 @@ impl Node {
     }
 
     /// Deletes the nodes whose lease ran out, then claims this node's share of the
-    /// running executions that no live node owns: at most the orphans divided by
-    /// the live nodes, rounded up, and at most `most`. Returns the ARNs it claimed.
+    /// running executions that no live node owns (and that are not parked: see
+    /// [`crate::timers`]): at most the orphans divided by the live nodes, rounded up,
+    /// and at most `most`. Returns the ARNs it claimed.
     pub async fn take_over(&self, most: i64) -> Result<Vec<String>, DatabaseError> {
         let id = self.id();
         let database = Arc::clone(&self.database);
@@ -251,6 +252,7 @@ impl Node {
                          SELECT count(*) AS count FROM asl_executions e
                          WHERE status = 'RUNNING' AND (owner IS NULL
                              OR NOT EXISTS (SELECT 1 FROM asl_nodes n WHERE n.id = e.owner))
+                             AND NOT EXISTS (SELECT 1 FROM asl_timers t WHERE t.arn = e.arn)
                      ),
                      share AS (
                          SELECT LEAST($2::bigint, CEIL((SELECT count FROM orphans)::numeric
@@ -262,6 +264,8 @@ impl Node {
                          SELECT e.arn FROM asl_executions e
                          WHERE e.status = 'RUNNING' AND (e.owner IS NULL
                              OR NOT EXISTS (SELECT 1 FROM asl_nodes n WHERE n.id = e.owner))
+                             -- A parked execution is its timer's.
+                             AND NOT EXISTS (SELECT 1 FROM asl_timers t WHERE t.arn = e.arn)
                          ORDER BY e.started
                          LIMIT (SELECT most FROM share)
                          FOR UPDATE SKIP LOCKED

@@ -4,7 +4,8 @@
 //! Tables (see `migrations/`): `asl_executions` (one row per execution: its identity,
 //! last position and owner), `asl_transitions` (one row per committed checkpoint,
 //! keyed by `(arn, seq)`, its history events as a JSON array), `asl_callbacks` and
-//! `asl_notes`, and `asl_nodes`, the processes that own executions (see [`fleet`]).
+//! `asl_notes`, `asl_nodes`, the processes that own executions (see [`fleet`]),
+//! and `asl_timers`, the executions parked while they wait (see [`timers`]).
 //!
 //! Writes go to one task that commits every checkpoint and note waiting in one
 //! transaction (group commit), its statements pipelined on one connection. A
@@ -25,6 +26,7 @@ pub mod database;
 pub mod fleet;
 #[cfg(any(test, feature = "test-util"))]
 pub mod testing;
+pub mod timers;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -37,8 +39,9 @@ use tokio_postgres::types::ToSql;
 use asl_engine::history::HistoryEvent;
 use asl_engine::store::{
     Ack, BackendError, Checkpoint, Committed, Created, ExecutionRecord, ExecutionStatus, Identity,
-    Position, Store, StoreError, from_unix_millis as from_millis, unix_millis as millis,
+    Parking, Position, Store, StoreError, from_unix_millis as from_millis, unix_millis as millis,
 };
+use std::time::SystemTime;
 
 pub use database::{Database, DatabaseError};
 
@@ -304,6 +307,25 @@ impl Store for PostgresStore {
                     })
                 })
                 .collect()
+        })
+    }
+
+    /// Parks `arn` (see [`timers`]) when the store belongs to a node that owns it and
+    /// the wait is at least [`timers::PARK_AFTER`].
+    fn park(&self, arn: &str, due: SystemTime) -> Parking {
+        let Some(node) = self.node else {
+            return Box::pin(std::future::ready(Ok(false)));
+        };
+        let worth = due
+            .duration_since(SystemTime::now())
+            .is_ok_and(|ahead| ahead >= timers::PARK_AFTER);
+        if !worth {
+            return Box::pin(std::future::ready(Ok(false)));
+        }
+        let (database, arn) = (Arc::clone(&self.database), arn.to_owned());
+        Box::pin(async move {
+            let parking = timers::park(Arc::clone(&database), node, arn, millis(due));
+            database.run(parking).await.map_err(store_error)
         })
     }
 }

@@ -2,17 +2,17 @@
 //! suite, fencing, reconnecting, and commits read in order across processes.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use asl_engine::history::{Details, EventType, Failure, Recorder};
 use asl_engine::store::{
     Checkpoint, Created, ExecutionStatus, Identity, Position, Store, StoreError, conformance,
-    from_unix_millis,
+    from_unix_millis, unix_millis as millis,
 };
 
 use crate::fleet::{Announcement, Heard, Lease, Node};
 use crate::testing::TestDatabase;
-use crate::{Database, PostgresStore};
+use crate::{Database, PostgresStore, timers};
 
 fn checkpoint(name: &str, seq: u64, recorder: &mut Recorder) -> Checkpoint {
     recorder.record_at(
@@ -530,4 +530,98 @@ async fn distributed_map_children_are_claimed_once_and_their_outcomes_handed_bac
     assert!(live.claim_children(10).await.unwrap().is_empty());
     assert_eq!(live.forget_orphan_children().await.unwrap(), 1);
     assert_eq!(rows().await, 0);
+}
+
+/// A waiting execution parked by its owner is no node's until its timer is due;
+/// then one live node fires it (or wakes it early, to stop it), and a dead node fires
+/// nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_parked_execution_is_fired_once_by_a_live_node_and_never_taken_over() {
+    let Some(test) = TestDatabase::create("a_parked_execution_is_fired_once") else {
+        return;
+    };
+    let database = Arc::new(test.open());
+    let short = Lease {
+        takeover: Duration::from_millis(300),
+    };
+    let owner = Node::join(Arc::clone(&database), "owner", short).unwrap();
+    let nodes: Vec<Node> = ["a", "b"]
+        .iter()
+        .map(|name| Node::join(Arc::clone(&database), name, Lease::default()).unwrap())
+        .collect();
+    let store = PostgresStore::for_node(Arc::clone(&database), owner.id());
+    let mut arns = Vec::new();
+    for name in ["waits", "runs"] {
+        let start = checkpoint(name, 0, &mut Recorder::after(0));
+        arns.push(start.arn.clone());
+        assert_eq!(store.commit(start).await, Ok(Created::New));
+    }
+    let (waits, runs) = (arns[0].clone(), arns[1].clone());
+    let in_a_minute = SystemTime::now() + Duration::from_secs(60);
+
+    // Only the owner parks, and only a wait worth it.
+    let soon = SystemTime::now() + timers::PARK_AFTER / 2;
+    assert_eq!(store.park(&waits, soon).await, Ok(false));
+    let other = PostgresStore::for_node(Arc::clone(&database), nodes[0].id());
+    assert_eq!(other.park(&waits, in_a_minute).await, Ok(false));
+    let alone = PostgresStore::on(Arc::clone(&database));
+    assert_eq!(alone.park(&waits, in_a_minute).await, Ok(false));
+    assert_eq!(store.park(&waits, in_a_minute).await, Ok(true));
+    assert_eq!(owner.owner(&waits).await.unwrap(), None);
+    let next = nodes[0].next_timer().await.unwrap().unwrap();
+    assert_eq!(millis(next), millis(in_a_minute));
+
+    // Its owner dies: the running execution is taken over, the parked one is not.
+    tokio::time::sleep(short.ttl() + Duration::from_millis(100)).await;
+    assert_eq!(nodes[0].take_over(100).await.unwrap(), [runs.clone()]);
+    assert_eq!(nodes[1].take_over(100).await.unwrap(), Vec::<String>::new());
+    assert_eq!(
+        nodes[0].fire_timers(100).await.unwrap(),
+        Vec::<String>::new()
+    );
+
+    // Due: fired by one node, once.
+    set_due(&database, &waits, SystemTime::now()).await;
+    let (a, b) = tokio::join!(nodes[0].fire_timers(100), nodes[1].fire_timers(100));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.len() + b.len(), 1, "{a:?} {b:?}");
+    let firer = &nodes[usize::from(a.is_empty())];
+    assert_eq!(firer.owner(&waits).await.unwrap(), Some(firer.id()));
+    assert_eq!(nodes[0].next_timer().await.unwrap(), None);
+
+    // Parked again by the node that fired it, then woken early by another.
+    let firer_store = PostgresStore::for_node(Arc::clone(&database), firer.id());
+    assert_eq!(firer_store.park(&waits, in_a_minute).await, Ok(true));
+    let waker = &nodes[usize::from(!a.is_empty())];
+    assert!(waker.wake(&waits).await.unwrap());
+    assert!(!firer.wake(&waits).await.unwrap(), "woken once");
+    assert_eq!(waker.owner(&waits).await.unwrap(), Some(waker.id()));
+
+    // A node that lost its lease fires nothing.
+    let waker_store = PostgresStore::for_node(Arc::clone(&database), waker.id());
+    assert_eq!(waker_store.park(&waits, in_a_minute).await, Ok(true));
+    set_due(&database, &waits, SystemTime::now()).await;
+    assert!(owner.fire_timers(100).await.unwrap().is_empty());
+    assert!(!owner.wake(&waits).await.unwrap());
+    assert!(nodes[0].next_timer().await.unwrap().is_some());
+}
+
+/// Makes the timer of `arn` due at `due`, as if the time had come.
+async fn set_due(database: &Arc<Database>, arn: &str, due: SystemTime) {
+    let (pool, arn, due) = (database.pool().clone(), arn.to_owned(), millis(due));
+    database
+        .run(async move {
+            let updated = pool
+                .get()
+                .await?
+                .execute(
+                    "UPDATE asl_timers SET due_ms = $2 WHERE arn = $1",
+                    &[&arn, &due],
+                )
+                .await?;
+            assert_eq!(updated, 1);
+            Ok(())
+        })
+        .await
+        .unwrap();
 }
