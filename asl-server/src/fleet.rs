@@ -2,7 +2,7 @@
 //! several servers share one database, any of them answers any call, and each runs
 //! the executions it owns (see [`asl_store_postgres::fleet`]).
 //!
-//! Three tasks keep the node going:
+//! Five tasks keep the node going:
 //! - **the lease**: renewed a few times per lease; when the renewal finds that the
 //!   others took the node's executions over (the process was paused or cut off past
 //!   its lease), its workers are stopped at once, since none of their writes can
@@ -16,7 +16,11 @@
 //! - **Distributed Map children**: the node claims children offered by any node's
 //!   executions while it runs fewer than `CHILDREN_AT_ONCE` (256), runs each in the worker
 //!   of its parent's definition and records how it ended (see
-//!   [`asl_store_postgres::children`]).
+//!   [`asl_store_postgres::children`]);
+//! - **timers**: the node claims the parked executions that are due (a long Wait or
+//!   backoff, parked by whichever node ran it; see [`asl_store_postgres::timers`])
+//!   and goes on with them, sleeping until the soonest timer or for at most
+//!   `TIMERS_LOOK_EVERY` (1 s).
 
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
@@ -54,7 +58,49 @@ pub fn run(node: Arc<Node>, state: &Arc<AppState>) {
         host.downgrade(),
         Arc::clone(&offered),
     ));
+    tokio::spawn(fire_timers(Arc::clone(&node), Arc::downgrade(state)));
     tokio::spawn(run_children(node, Arc::downgrade(state), offered));
+}
+
+/// The most timers a node fires in one look (it looks again at once after a full one).
+const TIMERS_BATCH: i64 = 100;
+
+/// The longest a node sleeps between two looks for due timers: another node may
+/// have parked an execution meanwhile (a parked wait is at least
+/// [`asl_store_postgres::timers::PARK_AFTER`] ahead, so a look sees it in time).
+const TIMERS_LOOK_EVERY: Duration = Duration::from_secs(1);
+
+/// Fires the timers that are due while the server lives: claims the parked
+/// executions and goes on with them here.
+async fn fire_timers(node: Arc<Node>, state: Weak<AppState>) {
+    loop {
+        let Some(server) = state.upgrade() else {
+            return;
+        };
+        match node.fire_timers(TIMERS_BATCH).await {
+            Ok(fired) if !fired.is_empty() => {
+                let count = fired.len();
+                server.metrics.timers_fired(count as u64);
+                if let Err(error) = server.host.resume_executions(fired).await {
+                    tracing::error!(%error, "cannot go on with executions whose timer fired");
+                }
+                if count as i64 == TIMERS_BATCH {
+                    continue;
+                }
+            }
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "cannot look for timers that are due"),
+        }
+        drop(server);
+        let pause = match node.next_timer().await {
+            Ok(Some(due)) => due
+                .duration_since(std::time::SystemTime::now())
+                .unwrap_or_default()
+                .min(TIMERS_LOOK_EVERY),
+            _ => TIMERS_LOOK_EVERY,
+        };
+        tokio::time::sleep(pause).await;
+    }
 }
 
 async fn keep_lease(node: Arc<Node>, host: crate::host::WeakHost, healthy: Healthy) {

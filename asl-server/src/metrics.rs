@@ -23,6 +23,7 @@
 //! | `asl_task_failures_total{state}` | per Task state: failed or timed-out attempts |
 //! | `asl_task_latency_seconds{state}` (histogram) | per Task state: scheduled to ended |
 //! | `asl_map_children_run_total` | Distributed Map children this server ran for the fleet (`--db postgres://...`; its own count, not the store's) |
+//! | `asl_timers_fired_total` | parked executions this server went on with when their timer was due (`--db postgres://...`; its own count) |
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -127,6 +128,13 @@ impl Metrics {
     pub fn map_children_ran(&self, count: u64) {
         metrics::with_local_recorder(&self.recorder, || {
             counter!("asl_map_children_run_total").increment(count);
+        });
+    }
+
+    /// This server fired `count` more timers of parked executions.
+    pub fn timers_fired(&self, count: u64) {
+        metrics::with_local_recorder(&self.recorder, || {
+            counter!("asl_timers_fired_total").increment(count);
         });
     }
 
@@ -318,6 +326,10 @@ fn describe() {
         (
             "asl_map_children_run_total",
             "Distributed Map children this server ran for the fleet.",
+        ),
+        (
+            "asl_timers_fired_total",
+            "Parked executions this server went on with when their timer was due.",
         ),
     ] {
         describe_counter!(name, help);

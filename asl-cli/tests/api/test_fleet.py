@@ -10,6 +10,10 @@ are skipped, and say so; with it, a server that does not answer fails them.
   activity task offered by an execution on one is handed out by another.
 - A server killed by SIGKILL: the others take its executions over within the
   takeover bound, each its share, and they end as an undisturbed run would.
+- Waiting executions (a Wait or a retry's backoff of at least 5 s) are parked as
+  timer rows rather than kept in memory: the server that parked them may die, the
+  others fire them when due; stopping a parked execution wakes it on the server
+  asked.
 - A server paused by SIGSTOP past its lease: taken over the same way. Its workers
   stop themselves before the lease runs out, so that none starts a Task attempt once
   another server may run the execution; a write still on its way is refused by the
@@ -189,6 +193,109 @@ def test_any_server_answers_and_a_killed_servers_executions_are_taken_over(schem
                     server.stop()
 
 
+#: Waits `$.wait` seconds, then retries a Parallel whose branch always fails after a
+#: 6 s backoff, and catches its second failure: a Wait and a backoff long enough to
+#: be parked (asl_store_postgres::timers::PARK_AFTER is 5 s). `$.warm` skips both.
+PARKED = {
+    "StartAt": "Warm?",
+    "States": {
+        "Warm?": {
+            "Type": "Choice",
+            "Choices": [{"Variable": "$.warm", "IsPresent": True, "Next": "Warmed"}],
+            "Default": "Nap",
+        },
+        "Warmed": {"Type": "Succeed"},
+        "Nap": {"Type": "Wait", "SecondsPath": "$.wait", "Next": "Try"},
+        "Try": {
+            "Type": "Parallel",
+            "Branches": [
+                {"StartAt": "Fail", "States": {"Fail": {"Type": "Fail", "Error": "Flaky", "Cause": "always"}}}
+            ],
+            "Retry": [{"ErrorEquals": ["Flaky"], "IntervalSeconds": 6, "MaxAttempts": 1}],
+            "Catch": [{"ErrorEquals": ["Flaky"], "ResultPath": "$.caught", "Next": "Done"}],
+            "Next": "Done",
+        },
+        "Done": {"Type": "Pass", "Parameters": {"n.$": "$.n", "error.$": "$.caught.Error"}, "End": True},
+    },
+}
+
+
+def metric_children(server):
+    """How many Distributed Map children `server` ran for the fleet (its metric)."""
+    return metric(server, "asl_map_children_run_total")
+
+
+def metric(server, name):
+    """The value of counter `name` on `server`'s `/metrics` (0 before any)."""
+    with urllib.request.urlopen(f"{server.endpoint}/metrics", timeout=30) as page:
+        text = page.read().decode()
+    found = re.search(rf"^{name} (\d+)", text, re.MULTILINE)
+    return int(found.group(1)) if found else 0
+
+
+def test_waiting_executions_are_parked_as_timers_that_any_live_server_fires(schema):
+    with tempfile.TemporaryDirectory() as base:
+        servers = [serve(schema, base, index) for index in range(3)]
+        try:
+            sfns = [client(server.endpoint, read_timeout=600) for server in servers]
+            machine = sfns[0].create_state_machine(
+                name="parked", definition=json.dumps(PARKED), roleArn=ROLE
+            )["stateMachineArn"]
+            for index, sfn in enumerate(sfns):
+                arn = sfn.start_execution(
+                    stateMachineArn=machine, name=f"warm-{index}", input='{"warm": true}'
+                )["executionArn"]
+                wait_until(lambda: sfn.describe_execution(executionArn=arn)["status"] == "SUCCEEDED", 60)
+            started = [
+                sfns[0].start_execution(
+                    stateMachineArn=machine, name=f"p{index}", input=json.dumps({"n": index, "wait": 6})
+                )["executionArn"]
+                for index in range(30)
+            ]
+            long = sfns[0].start_execution(
+                stateMachineArn=machine, name="long", input=json.dumps({"n": -1, "wait": 3600})
+            )["executionArn"]
+            # Parked: a timer each, and no owner; nothing of them in the server's memory.
+            wait_until(lambda: schema.query("SELECT count(*) FROM asl_timers") == "31", 10)
+            assert schema.query(
+                "SELECT count(*) FROM asl_executions WHERE status = 'RUNNING' AND owner IS NOT NULL"
+            ) == "0"
+            # The server that parked them dies; the others fire their timers when due.
+            servers[0].kill()
+            killed = time.monotonic()
+            survivor = sfns[1]
+            wait_until(lambda: names(survivor, machine, statusFilter="RUNNING") == {"long"}, 30)
+            ended = time.monotonic() - killed
+            late = []
+            for index, arn in enumerate(started):
+                described = sfns[2].describe_execution(executionArn=arn)
+                assert described["status"] == "SUCCEEDED", described
+                assert json.loads(described["output"]) == {"n": index, "error": "Flaky"}
+                assert_whole(survivor, arn, ["Warm?", "Nap", "Try", "Fail", "Fail", "Done"])
+                # 6 s of Wait and 6 s of backoff: late only by the time it takes to
+                # fire a timer and go on.
+                took = described["stopDate"] - described["startDate"]
+                late.append(took.total_seconds() - 12)
+            fired = [metric(server, "asl_timers_fired_total") for server in servers[1:]]
+            print(f"\nfleet: 30 executions parked twice by a server killed at once ended "
+                  f"{ended:.1f} s after the kill; timers fired {fired}; late by at most {max(late):.2f} s")
+            # Each Wait and each backoff fired by a live server (warm-up excluded).
+            assert sum(fired) == 60, fired
+            assert max(late) < 2.5, late
+
+            # Stopped on any server while parked: woken there, aborted at once.
+            sfns[2].stop_execution(executionArn=long, error="Enough", cause="no more waiting")
+            described = survivor.describe_execution(executionArn=long)
+            assert (described["status"], described["error"]) == ("ABORTED", "Enough")
+            kinds = [event["type"] for event in history(survivor, long)]
+            assert kinds[-2:] == ["WaitStateEntered", "ExecutionAborted"], kinds
+            assert schema.query("SELECT count(*) FROM asl_timers") == "0"
+        finally:
+            for server in servers:
+                if server.process.poll() is None:
+                    server.stop()
+
+
 #: A Distributed Map whose children (Standard executions, a Choice and a Pass) each
 #: double an item; the results go to a JSONL file.
 SPREAD_MAP = {
@@ -229,13 +336,6 @@ SPREAD_MAP = {
 }
 
 
-def children_ran(server):
-    """How many Distributed Map children `server` ran for the fleet (its metric)."""
-    with urllib.request.urlopen(f"{server.endpoint}/metrics", timeout=30) as page:
-        text = page.read().decode()
-    found = re.search(r"^asl_map_children_run_total (\d+)", text, re.MULTILINE)
-    return int(found.group(1)) if found else 0
-
 
 @pytest.mark.parametrize("killed", [2, 0], ids=["a-server-running-children", "the-parents-server"])
 def test_a_distributed_maps_children_spread_over_the_fleet(schema, killed):
@@ -265,7 +365,7 @@ def test_a_distributed_maps_children_spread_over_the_fleet(schema, killed):
             )["executionArn"]
             wait_until(lambda: sfns[0].describe_execution(executionArn=warm)["status"] != "RUNNING", 600)
             assert sfns[0].describe_execution(executionArn=warm)["status"] == "SUCCEEDED"
-            warmed = [children_ran(server) for server in servers]
+            warmed = [metric_children(server) for server in servers]
             shutil.rmtree(os.path.join(root, "out"))
             began = time.monotonic()
             arn = sfns[0].start_execution(
@@ -290,8 +390,8 @@ def test_a_distributed_maps_children_spread_over_the_fleet(schema, killed):
             sampler.start()
             # A server is killed once it ran a twentieth of them, and started again:
             # the others run those it had claimed, and it goes on with a share.
-            wait_until(lambda: children_ran(servers[killed]) - warmed[killed] >= items // 20, 600)
-            killed_after = children_ran(servers[killed]) - warmed[killed]
+            wait_until(lambda: metric_children(servers[killed]) - warmed[killed] >= items // 20, 600)
+            killed_after = metric_children(servers[killed]) - warmed[killed]
             servers[killed].kill()
             servers[killed] = serve(schema, base, killed, environment=environment)
             wait_until(lambda: sfns[1].describe_execution(executionArn=arn)["status"] != "RUNNING", 1800)
@@ -300,8 +400,8 @@ def test_a_distributed_maps_children_spread_over_the_fleet(schema, killed):
             sampler.join()
             described = sfns[1].describe_execution(executionArn=arn)
             assert described["status"] == "SUCCEEDED", described
-            split = [children_ran(server) - warmed[index] for index, server in enumerate(servers)]
-            split[killed] = killed_after + children_ran(servers[killed])
+            split = [metric_children(server) - warmed[index] for index, server in enumerate(servers)]
+            split[killed] = killed_after + metric_children(servers[killed])
             counts = sfns[1].describe_map_run(mapRunArn=map_run)["executionCounts"]
             assert counts["succeeded"] == items and counts["failed"] == 0, counts
             written = json.loads(described["output"])["ResultWriterDetails"]

@@ -505,16 +505,28 @@ impl Host {
 
     /// `StopExecution` of the running execution `arn`, once `ExecutionAborted` is
     /// committed. On PostgreSQL, an execution another node runs is stopped there
-    /// (see `Host::stop_elsewhere`).
+    /// (see `Host::stop_elsewhere`); a parked one is woken here to be stopped.
     pub async fn stop(
         &self,
         arn: &str,
         error: Option<String>,
         cause: Option<String>,
     ) -> Result<(), HostError> {
-        if let Some(node) = self.elsewhere(arn).await? {
+        if let Some(node) = self.elsewhere(arn).await?
+            && !wake(node, arn).await?
+        {
             return self.stop_elsewhere(node, arn, error, cause).await;
         }
+        self.stop_here(arn, error, cause).await
+    }
+
+    /// Stops `arn`, which this server runs (or owns, not running it yet).
+    async fn stop_here(
+        &self,
+        arn: &str,
+        error: Option<String>,
+        cause: Option<String>,
+    ) -> Result<(), HostError> {
         let definition = self.definition_of(arn)?;
         let call = Call::Stop {
             arn: arn.to_owned(),
@@ -527,7 +539,7 @@ impl Host {
     /// Stops `arn`, which another node runs: notes the error and cause, announces
     /// the stop, and waits until the execution ended, announcing it again every
     /// second (the node running it may die meanwhile, and the one taking it over
-    /// must hear it too).
+    /// must hear it too; or park it, and then this one wakes it to stop it).
     async fn stop_elsewhere(
         &self,
         node: &Node,
@@ -543,6 +555,9 @@ impl Host {
             .map_err(|error| HostError::Worker(error.to_string()))?;
         let deadline = tokio::time::Instant::now() + STOP_ELSEWHERE;
         loop {
+            if wake(node, arn).await? {
+                return self.stop_here(arn, error, cause).await;
+            }
             node.announce(&Announcement::Stop(arn.to_owned()))
                 .await
                 .map_err(|error| HostError::Worker(error.to_string()))?;
@@ -1186,6 +1201,13 @@ fn applied(record: &progress::Record, update: Update) -> bool {
 /// TestState, variables).
 fn stored_definition_key(id: &DefinitionId) -> String {
     format!("asl-serve/definitions/{}", id.0)
+}
+
+/// Wakes `arn` if it is parked, for `node` to run it now (see [`Node::wake`]).
+async fn wake(node: &Node, arn: &str) -> Result<bool, HostError> {
+    node.wake(arn)
+        .await
+        .map_err(|error| HostError::Worker(error.to_string()))
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
