@@ -25,7 +25,7 @@ use asl_runtime::ExecutionError;
 use asl_runtime::hooks::{Boxed, Spread, SpreadChild};
 
 use crate::database::{Database, DatabaseError, retrying};
-use crate::fleet::{Announcement, CHANNEL, Node};
+use crate::fleet::{Announcement, Node};
 
 /// How often the parent's process looks for the outcomes of the children it waits
 /// for.
@@ -220,7 +220,7 @@ async fn offer(database: &Database, children: Vec<SpreadChild>) -> Result<(), Da
         client
             .execute(
                 "SELECT pg_notify($1, $2)",
-                &[&CHANNEL, &Announcement::Children.to_payload()],
+                &[&database.channel(), &Announcement::Children.to_payload()],
             )
             .await?;
         Ok(())

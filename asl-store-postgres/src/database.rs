@@ -29,6 +29,19 @@ const MIGRATIONS: &[(i32, &str, &str)] = &[
     (4, "timers", include_str!("../migrations/0004_timers.sql")),
 ];
 
+/// The channel of the fleet whose tables are in `schema`: `asl_fleet` in `public`,
+/// else `asl_fleet_<schema>`, cut to the 63 bytes of a PostgreSQL name.
+fn channel(schema: &str) -> String {
+    if schema == "public" {
+        return "asl_fleet".to_owned();
+    }
+    let mut channel = format!("asl_fleet_{schema}");
+    while channel.len() > 63 {
+        channel.pop();
+    }
+    channel
+}
+
 /// The advisory lock that serializes migrations when several processes start at once.
 const MIGRATION_LOCK: i64 = 0x0a51_5c4e_6d61;
 
@@ -93,6 +106,7 @@ pub struct Database {
     config: tokio_postgres::Config,
     runtime: Option<Runtime>,
     handle: Handle,
+    channel: String,
 }
 
 impl Database {
@@ -128,15 +142,24 @@ impl Database {
             .build()
             .map_err(|error| DatabaseError::Runtime(error.to_string()))?;
         let handle = runtime.handle().clone();
-        let database = Database {
+        let mut database = Database {
             pool,
             config,
             runtime: Some(runtime),
             handle,
+            channel: String::new(),
         };
         // Fails now, not at the first query, when nothing answers.
         let pool = database.pool.clone();
-        database.block(async move { pool.get().await.map(drop).map_err(DatabaseError::from) })?;
+        let schema = database.block(async move {
+            let row = pool
+                .get()
+                .await?
+                .query_one("SELECT COALESCE(current_schema(), 'public')", &[])
+                .await?;
+            Ok(row.get::<_, String>(0))
+        })?;
+        database.channel = channel(&schema);
         Ok(database)
     }
 
@@ -233,6 +256,13 @@ impl Database {
         receiver.recv().map_err(|_| {
             DatabaseError::Runtime("the query's task ended without an answer".into())
         })?
+    }
+
+    /// The `LISTEN/NOTIFY` channel of the fleet on this database's schema (see
+    /// [`crate::fleet`]): fleets in other schemas of the same database do not hear
+    /// each other.
+    pub fn channel(&self) -> &str {
+        &self.channel
     }
 
     /// The runtime the database's connections run on.

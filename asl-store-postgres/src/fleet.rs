@@ -13,7 +13,7 @@
 //!   its share, with `FOR UPDATE SKIP LOCKED` so that two claims never take the same
 //!   one ([`Node::take_over`]).
 //! - What one process must tell another goes through `LISTEN/NOTIFY` on
-//!   [`CHANNEL`] ([`Announcement`], [`listen`]): an answer sent to a task token
+//!   the database's [channel](Database::channel) ([`Announcement`], [`listen`]): an answer sent to a task token
 //!   (announced by the store in the same statement that records it), a heartbeat, a
 //!   stop.
 
@@ -26,9 +26,6 @@ use tokio::sync::mpsc;
 use tokio_postgres::{AsyncMessage, NoTls};
 
 use crate::database::{Database, DatabaseError, retrying};
-
-/// The `LISTEN/NOTIFY` channel of the fleet.
-pub const CHANNEL: &str = "asl_fleet";
 
 /// What one process tells the others.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -352,7 +349,7 @@ impl Node {
                 retrying(|| async {
                     let client = database.pool().get().await?;
                     client
-                        .execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &payload])
+                        .execute("SELECT pg_notify($1, $2)", &[&database.channel(), &payload])
                         .await?;
                     Ok(())
                 })
@@ -456,11 +453,12 @@ pub enum Heard {
     Reconnected,
 }
 
-/// Listens on [`CHANNEL`] with a connection of its own, connected again whenever
+/// Listens on the database's [channel](Database::channel) with a connection of its own, connected again whenever
 /// it is lost, until the receiver is dropped.
 pub fn listen(database: &Database) -> mpsc::UnboundedReceiver<Heard> {
     let (heard, receiver) = mpsc::unbounded_channel();
     let config = database.config().clone();
+    let statement = format!("LISTEN \"{}\"", database.channel().replace('"', "\"\""));
     database.handle().spawn(async move {
         let mut first = true;
         let mut pause = Duration::from_millis(50);
@@ -470,7 +468,6 @@ pub fn listen(database: &Database) -> mpsc::UnboundedReceiver<Heard> {
                     pause = Duration::from_millis(50);
                     let mut messages =
                         futures::stream::poll_fn(move |context| connection.poll_message(context));
-                    let statement = format!("LISTEN {CHANNEL}");
                     let listening = client.batch_execute(&statement);
                     // The connection is driven by polling its messages: both at once.
                     let mut listening = std::pin::pin!(listening);

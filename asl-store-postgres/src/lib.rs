@@ -201,8 +201,9 @@ impl Store for PostgresStore {
         let (token, outcome) = (token.to_owned(), outcome.to_owned());
         // One statement: recorded and announced (see `fleet::Announcement`) together,
         // so that the process where the task waits hands it over at once.
+        let channel = self.database.channel().to_owned();
         self.read(move |client| {
-            let (token, outcome) = (token.clone(), outcome.clone());
+            let (token, outcome, channel) = (token.clone(), outcome.clone(), channel.clone());
             async move {
                 let rows = client
                     .query(
@@ -212,7 +213,7 @@ impl Store for PostgresStore {
                         &[
                             &token,
                             &outcome,
-                            &fleet::CHANNEL,
+                            &channel,
                             &fleet::Announcement::Callback(token.clone()).to_payload(),
                         ],
                     )

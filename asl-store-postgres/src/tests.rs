@@ -341,6 +341,16 @@ async fn announcements_reach_every_listener() {
         .await
         .is_ok()
     {}
+    // A fleet in another schema of the same database is not heard (regression: CI
+    // once heard another test's announcements).
+    let elsewhere = TestDatabase::create("announcements_of_another_schema").unwrap();
+    let elsewhere = Arc::new(elsewhere.open());
+    assert_ne!(elsewhere.channel(), database.channel());
+    Node::join(Arc::clone(&elsewhere), "e", Lease::default())
+        .unwrap()
+        .announce(&Announcement::Children)
+        .await
+        .unwrap();
     let store = PostgresStore::on(Arc::clone(&database));
     assert_eq!(store.record_callback("t1", "{}"), Ok(true));
     assert_eq!(store.record_callback("t1", "{}"), Ok(false));

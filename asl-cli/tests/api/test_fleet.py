@@ -18,8 +18,9 @@ are skipped, and say so; with it, a server that does not answer fails them.
   stop themselves before the lease runs out, so that none starts a Task attempt once
   another server may run the execution; a write still on its way is refused by the
   store (fencing), and counted.
-- The chaos test: the crash test's workload (test_crash.py: Waits, command Tasks with
-  retries, callbacks, activities, a Distributed Map whose children spread) on three servers, one killed and started again every
+- The chaos test: the crash test's workload (test_crash.py: Waits, a fifth of them
+  long enough to be parked as timers, command Tasks with retries, callbacks,
+  activities, a Distributed Map whose children spread) on three servers, one killed and started again every
   few seconds, one paused past its lease, and PostgreSQL itself restarted once
   (ASL_TEST_POSTGRES_RESTART, the command that restarts it). ASL_FLEET_EXECUTIONS sets
   how many executions (CI runs a short form).
@@ -750,7 +751,10 @@ def chaos(fleet, executions, restart, began):
     inputs = []
     for index in range(executions):
         n = rng.randrange(1, 1000)
-        execution_input = {"n": n, "wait": rng.choice([0, 0, 1, 2]), "flaky": rng.random() < 0.3, "parts": test_crash.PARTS}
+        # A Wait of 6 s is parked as a timer (at least 5 s): fired by whichever server
+        # lives when it is due.
+        wait = rng.choice([0, 0, 1, 2, 6])
+        execution_input = {"n": n, "wait": wait, "flaky": rng.random() < 0.3, "parts": test_crash.PARTS}
         inputs.append((f"run-{index:03}", execution_input))
     kills = max(6, executions // 25)
     intervals = [rng.uniform(1.0, 3.0) for _ in range(kills)]
@@ -791,6 +795,8 @@ def chaos(fleet, executions, restart, began):
     assert not fleet.errors, fleet.errors
     check_executions(fleet, sfn)
     refused = int(fleet.schema.query("SELECT count(*) FROM asl_refused_writes"))
+    assert fleet.schema.query("SELECT count(*) FROM asl_timers") == "0", "every timer fired"
+    parked = sum(1 for _, execution_input in inputs if execution_input["wait"] == 6)
     owners = fleet.schema.query(
         "SELECT count(DISTINCT owner) FROM asl_executions"
     )
@@ -799,7 +805,8 @@ def chaos(fleet, executions, restart, began):
         f"ended them), {len(fleet.kills)} disruptions (a server paused past its lease: "
         f"{len(fleet.pauses)}; PostgreSQL restarted: "
         f"{'in %.1f s' % restarted if restarted is not None else 'no, ASL_TEST_POSTGRES_RESTART is not set'}); "
-        f"late writes of the paused server refused: {refused}; compile {compiled - began:.0f} s, chaos "
+        f"late writes of the paused server refused: {refused}; executions with a Wait "
+        f"parked as a timer: {parked}; compile {compiled - began:.0f} s, chaos "
         f"{chaos_done - compiled:.0f} s, settling {settled - chaos_done:.0f} s; client retries "
         f"{dict(fleet.retries)}"
     )
