@@ -419,7 +419,9 @@ where
 
     /// `StopExecution`: aborts `execution` (its name or ARN) with `error` and
     /// `cause` (both optional, as AWS allows), and waits until `ExecutionAborted` is
-    /// committed. Stopping an execution that has ended changes nothing.
+    /// committed. Stopping an execution that has ended changes nothing; one the
+    /// store holds as running that this engine does not run (parked, or not resumed
+    /// yet) goes on only to be stopped, before its state runs again.
     pub async fn stop(
         &self,
         execution: &str,

@@ -583,7 +583,10 @@ async fn a_parked_execution_is_fired_once_by_a_live_node_and_never_taken_over() 
 
     // Its owner dies: the running execution is taken over, the parked one is not.
     tokio::time::sleep(short.ttl() + Duration::from_millis(100)).await;
-    assert_eq!(nodes[0].take_over(100).await.unwrap(), [runs.clone()]);
+    assert_eq!(
+        nodes[0].take_over(100).await.unwrap(),
+        std::slice::from_ref(&runs)
+    );
     assert_eq!(nodes[1].take_over(100).await.unwrap(), Vec::<String>::new());
     assert_eq!(
         nodes[0].fire_timers(100).await.unwrap(),

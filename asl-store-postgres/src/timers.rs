@@ -74,7 +74,8 @@ const CLAIM: &str = "WITH picked AS (
 
 impl Node {
     /// Claims at most `most` parked executions that are due now, by this process's
-    /// clock, as [`CLAIM`] says; returns their ARNs, for the node to resume them.
+    /// clock (their rows deleted, this node their owner); returns their ARNs, for
+    /// the node to resume them.
     pub async fn fire_timers(&self, most: i64) -> Result<Vec<String>, DatabaseError> {
         let now = millis(SystemTime::now());
         let statement = CLAIM
