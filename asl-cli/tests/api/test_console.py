@@ -1,6 +1,7 @@
 """The web console in real headless Chromium: Debian's `chromium`, driven by
 `playwright-core` (pinned by js/package-lock.json) running js/console.mjs against
-a server whose bindings make `Approve` wait for its task token and `Flaky` fail.
+a server whose bindings make `Approve` wait for its task token (handed out 2 s
+after the state starts) and `Flaky` fail.
 
 The script creates the machines, starts an execution from the page's form,
 watches the graph color the states live, reads a state's input and output,
@@ -29,7 +30,10 @@ def test_the_console_shows_executions_live_and_answers_callbacks(tmp_path):
     place = js_packages()
     bindings = tmp_path / "bindings.toml"
     bindings.write_text(
-        '[states.Approve]\ncommand = ["echo", "{}"]\n\n[states.Flaky]\ncommand = ["false"]\n'
+        # Approve hands its token out 2 s after the page shows it running: the page
+        # finds it without a history event to redraw on (regression: CI once waited
+        # for the form in vain).
+        '[states.Approve]\ncommand = ["sh", "-c", "sleep 2; echo {}"]\n\n[states.Flaky]\ncommand = ["false"]\n'
     )
     server = Server(str(tmp_path / "data"), bindings=str(bindings))
     try:

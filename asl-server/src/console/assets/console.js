@@ -515,15 +515,28 @@ async function executionView(arn) {
       }))));
   };
 
+  // The tokens whose forms are shown, and the next look for others.
+  let shownTokens = null;
+  let lookAgain = null;
   const drawCallbacks = async () => {
     let waiting = [];
     if (!story.ended) {
       const response = await fetch("/console/callbacks?executionArn=" + encodeURIComponent(arn));
       waiting = response.ok ? await response.json() : [];
     }
-    callbacks.replaceChildren(waiting.length === 0 ? [] : h("div", { class: "panel" },
-      h("h2", {}, "Waiting for a callback"),
-      waiting.map((one) => callbackForm(one))));
+    // Redrawn only when they change, so that what was typed in a form stays.
+    const tokens = waiting.map((one) => one.token).join(" ");
+    if (tokens !== shownTokens) {
+      shownTokens = tokens;
+      callbacks.replaceChildren(waiting.length === 0 ? [] : h("div", { class: "panel" },
+        h("h2", {}, "Waiting for a callback"),
+        waiting.map((one) => callbackForm(one))));
+    }
+    // A token handed out after the last history event brings no event of its own
+    // (its TaskSubmitted is noted, not committed until the Task ends): look again
+    // every second while the execution runs.
+    clearTimeout(lookAgain);
+    if (!story.ended) lookAgain = setTimeout(drawCallbacks, 1000);
   };
 
   const callbackForm = (one) => {
