@@ -114,6 +114,24 @@ def serve(schema, base, index, bindings=None, port=None, environment=None):
     )
 
 
+def stop_all(servers):
+    """Stops the servers still running (a test may have killed some)."""
+    for server in servers:
+        if server.process.poll() is None:
+            server.stop()
+
+
+def warm_up(sfns, machine, input_of):
+    """Runs execution `warm-<index>` of `machine` with `input_of(index)` on each
+    server until it succeeds: each has compiled the machine before the test's clock
+    runs."""
+    for index, sfn in enumerate(sfns):
+        arn = sfn.start_execution(
+            stateMachineArn=machine, name=f"warm-{index}", input=json.dumps(input_of(index))
+        )["executionArn"]
+        wait_until(lambda: sfn.describe_execution(executionArn=arn)["status"] == "SUCCEEDED", 60)
+
+
 WAIT_THEN_PASS = {
     "StartAt": "Wait",
     "States": {
@@ -155,11 +173,7 @@ def test_any_server_answers_and_a_killed_servers_executions_are_taken_over(schem
             for sfn in sfns[1:]:
                 assert sfn.describe_state_machine(stateMachineArn=machine)["name"] == "takeover"
             # Compiled (by each server, from the same cache) before the clock runs.
-            for index, sfn in enumerate(sfns):
-                arn = sfn.start_execution(
-                    stateMachineArn=machine, name=f"warm-{index}", input=json.dumps({"n": index, "wait": 0})
-                )["executionArn"]
-                wait_until(lambda: sfn.describe_execution(executionArn=arn)["status"] == "SUCCEEDED", 60)
+            warm_up(sfns, machine, lambda index: {"n": index, "wait": 0})
             started = []
             for index in range(30):
                 started.append(
@@ -189,9 +203,7 @@ def test_any_server_answers_and_a_killed_servers_executions_are_taken_over(schem
             print(f"\nfleet: 30 executions of a killed server ended {ended:.1f} s after the kill; split {dict(owners)}")
             assert ended < 2 + TAKEOVER + 5
         finally:
-            for server in servers:
-                if server.process.poll() is None:
-                    server.stop()
+            stop_all(servers)
 
 
 #: Waits `$.wait` seconds, then retries a Parallel whose branch always fails after a
@@ -242,11 +254,7 @@ def test_waiting_executions_are_parked_as_timers_that_any_live_server_fires(sche
             machine = sfns[0].create_state_machine(
                 name="parked", definition=json.dumps(PARKED), roleArn=ROLE
             )["stateMachineArn"]
-            for index, sfn in enumerate(sfns):
-                arn = sfn.start_execution(
-                    stateMachineArn=machine, name=f"warm-{index}", input='{"warm": true}'
-                )["executionArn"]
-                wait_until(lambda: sfn.describe_execution(executionArn=arn)["status"] == "SUCCEEDED", 60)
+            warm_up(sfns, machine, lambda index: {"warm": True})
             started = [
                 sfns[0].start_execution(
                     stateMachineArn=machine, name=f"p{index}", input=json.dumps({"n": index, "wait": 6})
@@ -292,9 +300,7 @@ def test_waiting_executions_are_parked_as_timers_that_any_live_server_fires(sche
             assert kinds[-2:] == ["WaitStateEntered", "ExecutionAborted"], kinds
             assert schema.query("SELECT count(*) FROM asl_timers") == "0"
         finally:
-            for server in servers:
-                if server.process.poll() is None:
-                    server.stop()
+            stop_all(servers)
 
 
 #: A Distributed Map whose children (Standard executions, a Choice and a Pass) each
@@ -430,9 +436,7 @@ def test_a_distributed_maps_children_spread_over_the_fleet(schema, killed):
             assert most[0] <= 300, most[0]
             assert schema.query("SELECT count(*) FROM asl_map_children") == "0"
         finally:
-            for server in servers:
-                if server.process.poll() is None:
-                    server.stop()
+            stop_all(servers)
 
 
 #: A callback Task whose handler (a command) hands the token to the test.
