@@ -40,9 +40,9 @@ impl Parker {
 }
 
 impl Park for Parker {
-    fn park(&self, due: SystemTime) -> Boxed<'static, ()> {
+    fn park(&self, due: SystemTime, awaiting: Option<&str>) -> Boxed<'static, ()> {
         let due = self.deadline.map_or(due, |deadline| due.min(deadline));
-        let parking = self.store.park(&self.arn, due);
+        let parking = self.store.park(&self.arn, due, awaiting);
         let (parked, arn) = (Arc::clone(&self.parked), self.arn.clone());
         Box::pin(async move {
             match parking.await {

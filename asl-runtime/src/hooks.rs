@@ -183,14 +183,18 @@ pub trait Spread: Send + Sync + std::fmt::Debug {
 }
 
 /// Where a durable engine puts an execution that has nothing to do but wait (a Wait
-/// state, a retry's backoff) instead of keeping it in memory: a timer in its store,
-/// which whichever process is alive then fires, resuming the execution from what
-/// was committed (the state's entry, the retry's note). Only a top-level execution's
-/// own states park; a Parallel branch or Map iteration waits among its siblings.
+/// state, a retry's backoff, a Task waiting for the outcome of its token) instead of
+/// keeping it in memory: a timer in its store, which whichever process is alive
+/// then fires, resuming the execution from what was committed (the state's entry,
+/// the retry's note, the handler's answer). Only a top-level execution's own states
+/// park; a Parallel branch or Map iteration waits among its siblings.
 pub trait Park: Send + Sync + std::fmt::Debug {
     /// Parks the execution until `due`, which its journal or its last checkpoint
-    /// already holds. Completes at once when it was not parked (the wait is short,
-    /// or the store keeps no timers): the caller sleeps until `due` itself. When it
-    /// was, never: the engine drops the run, and it goes on when due.
-    fn park(&self, due: SystemTime) -> Boxed<'static, ()>;
+    /// already holds. With `awaiting`, a task token: until an outcome is sent for
+    /// it, if that comes first; the engine refuses to park when one is recorded
+    /// already, and one recorded later wakes the execution. Completes at once when
+    /// it was not parked (the wait is short, or the store keeps no timers): the
+    /// caller waits itself. When it was, never: the engine drops the run, and it
+    /// goes on when due or answered.
+    fn park(&self, due: SystemTime, awaiting: Option<&str>) -> Boxed<'static, ()>;
 }

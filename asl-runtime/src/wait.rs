@@ -87,7 +87,7 @@ pub(crate) async fn sleep_or_park(run: &Run, remaining: Duration) {
     // Beyond what a clock can hold (a SecondsPath of years): the execution times out
     // first, in memory.
     if let (Some(park), Some(due)) = (park, SystemTime::now().checked_add(remaining)) {
-        park.park(due).await;
+        park.park(due, None).await;
         let left = due.duration_since(SystemTime::now()).unwrap_or_default();
         tokio::time::sleep(left).await;
     } else {

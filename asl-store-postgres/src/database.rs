@@ -27,6 +27,11 @@ const MIGRATIONS: &[(i32, &str, &str)] = &[
         include_str!("../migrations/0003_map_children.sql"),
     ),
     (4, "timers", include_str!("../migrations/0004_timers.sql")),
+    (
+        5,
+        "awaited_tokens",
+        include_str!("../migrations/0005_awaited_tokens.sql"),
+    ),
 ];
 
 /// The channel of the fleet whose tables are in `schema`: `asl_fleet` in `public`,

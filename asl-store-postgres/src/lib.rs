@@ -200,15 +200,17 @@ impl Store for PostgresStore {
     fn record_callback(&self, token: &str, outcome: &str) -> Result<bool, StoreError> {
         let (token, outcome) = (token.to_owned(), outcome.to_owned());
         // One statement: recorded and announced (see `fleet::Announcement`) together,
-        // so that the process where the task waits hands it over at once.
+        // so that the process where the task waits hands it over at once; under the
+        // token's advisory lock, as parking a Task that awaits it (see `timers::park`).
         let channel = self.database.channel().to_owned();
         self.read(move |client| {
             let (token, outcome, channel) = (token.clone(), outcome.clone(), channel.clone());
             async move {
                 let rows = client
                     .query(
-                        "WITH recorded AS (INSERT INTO asl_callbacks (token, outcome) \
-                         VALUES ($1, $2) ON CONFLICT (token) DO NOTHING RETURNING token) \
+                        "WITH locked AS (SELECT pg_advisory_xact_lock(hashtextextended($1, 0))), \
+                         recorded AS (INSERT INTO asl_callbacks (token, outcome) \
+                         SELECT $1, $2 FROM locked ON CONFLICT (token) DO NOTHING RETURNING token) \
                          SELECT pg_notify($3, $4) FROM recorded",
                         &[
                             &token,
@@ -311,9 +313,10 @@ impl Store for PostgresStore {
         })
     }
 
-    /// Parks `arn` (see [`timers`]) when the store belongs to a node that owns it and
-    /// the wait is at least [`timers::PARK_AFTER`].
-    fn park(&self, arn: &str, due: SystemTime) -> Parking {
+    /// Parks `arn` (see [`timers`]) when the store belongs to a node that owns it,
+    /// the wait is at least [`timers::PARK_AFTER`] and the token it awaits, if any,
+    /// has no outcome yet.
+    fn park(&self, arn: &str, due: SystemTime, awaiting: Option<&str>) -> Parking {
         let Some(node) = self.node else {
             return Box::pin(std::future::ready(Ok(false)));
         };
@@ -324,8 +327,9 @@ impl Store for PostgresStore {
             return Box::pin(std::future::ready(Ok(false)));
         }
         let (database, arn) = (Arc::clone(&self.database), arn.to_owned());
+        let awaiting = awaiting.map(str::to_owned);
         Box::pin(async move {
-            let parking = timers::park(Arc::clone(&database), node, arn, millis(due));
+            let parking = timers::park(Arc::clone(&database), node, arn, millis(due), awaiting);
             database.run(parking).await.map_err(store_error)
         })
     }

@@ -571,12 +571,12 @@ async fn a_parked_execution_is_fired_once_by_a_live_node_and_never_taken_over() 
 
     // Only the owner parks, and only a wait worth it.
     let soon = SystemTime::now() + timers::PARK_AFTER / 2;
-    assert_eq!(store.park(&waits, soon).await, Ok(false));
+    assert_eq!(store.park(&waits, soon, None).await, Ok(false));
     let other = PostgresStore::for_node(Arc::clone(&database), nodes[0].id());
-    assert_eq!(other.park(&waits, in_a_minute).await, Ok(false));
+    assert_eq!(other.park(&waits, in_a_minute, None).await, Ok(false));
     let alone = PostgresStore::on(Arc::clone(&database));
-    assert_eq!(alone.park(&waits, in_a_minute).await, Ok(false));
-    assert_eq!(store.park(&waits, in_a_minute).await, Ok(true));
+    assert_eq!(alone.park(&waits, in_a_minute, None).await, Ok(false));
+    assert_eq!(store.park(&waits, in_a_minute, None).await, Ok(true));
     assert_eq!(owner.owner(&waits).await.unwrap(), None);
     let next = nodes[0].next_timer().await.unwrap().unwrap();
     assert_eq!(millis(next), millis(in_a_minute));
@@ -604,7 +604,7 @@ async fn a_parked_execution_is_fired_once_by_a_live_node_and_never_taken_over() 
 
     // Parked again by the node that fired it, then woken early by another.
     let firer_store = PostgresStore::for_node(Arc::clone(&database), firer.id());
-    assert_eq!(firer_store.park(&waits, in_a_minute).await, Ok(true));
+    assert_eq!(firer_store.park(&waits, in_a_minute, None).await, Ok(true));
     let waker = &nodes[usize::from(!a.is_empty())];
     assert!(waker.wake(&waits).await.unwrap());
     assert!(!firer.wake(&waits).await.unwrap(), "woken once");
@@ -612,11 +612,126 @@ async fn a_parked_execution_is_fired_once_by_a_live_node_and_never_taken_over() 
 
     // A node that lost its lease fires nothing.
     let waker_store = PostgresStore::for_node(Arc::clone(&database), waker.id());
-    assert_eq!(waker_store.park(&waits, in_a_minute).await, Ok(true));
+    assert_eq!(waker_store.park(&waits, in_a_minute, None).await, Ok(true));
     set_due(&database, &waits, SystemTime::now()).await;
     assert!(owner.fire_timers(100).await.unwrap().is_empty());
     assert!(!owner.wake(&waits).await.unwrap());
     assert!(nodes[0].next_timer().await.unwrap().is_some());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_task_parked_for_its_token_wakes_by_the_answer_and_never_parks_once_answered() {
+    let Some(test) = TestDatabase::create("a_task_parked_for_its_token") else {
+        return;
+    };
+    let database = Arc::new(test.open());
+    let nodes: Vec<Node> = ["a", "b"]
+        .iter()
+        .map(|name| Node::join(Arc::clone(&database), name, Lease::default()).unwrap())
+        .collect();
+    let stores: Vec<PostgresStore> = nodes
+        .iter()
+        .map(|node| PostgresStore::for_node(Arc::clone(&database), node.id()))
+        .collect();
+    let asks = checkpoint("asks", 0, &mut Recorder::after(0));
+    let arn = asks.arn.clone();
+    assert_eq!(stores[0].commit(asks).await, Ok(Created::New));
+    let in_an_hour = SystemTime::now() + Duration::from_secs(3600);
+
+    // Parked awaiting its token; answered on the other node, which wakes it then.
+    assert_eq!(
+        stores[0].park(&arn, in_an_hour, Some("t-1")).await,
+        Ok(true)
+    );
+    assert!(nodes[1].fire_answered(100).await.unwrap().is_empty());
+    assert_eq!(stores[1].record_callback("t-1", "{}"), Ok(true));
+    assert!(nodes[1].wake(&arn).await.unwrap());
+    assert_eq!(nodes[1].owner(&arn).await.unwrap(), Some(nodes[1].id()));
+
+    // Its token answered already, it is not parked: the run goes on with the answer.
+    assert_eq!(
+        stores[1].park(&arn, in_an_hour, Some("t-1")).await,
+        Ok(false)
+    );
+    assert_eq!(nodes[1].owner(&arn).await.unwrap(), Some(nodes[1].id()));
+
+    // Answered by a node that died before waking it: found by one live node.
+    assert_eq!(
+        stores[1].park(&arn, in_an_hour, Some("t-2")).await,
+        Ok(true)
+    );
+    assert_eq!(stores[0].record_callback("t-2", "{}"), Ok(true));
+    let (a, b) = tokio::join!(nodes[0].fire_answered(100), nodes[1].fire_answered(100));
+    let found = [a.unwrap(), b.unwrap()].concat();
+    assert_eq!(found, std::slice::from_ref(&arn));
+
+    // Parking and answering at the same moment: each waits for the other's
+    // transaction under the token's lock, so that either the park sees the answer
+    // or the answerer, waking it next, sees the timer.
+    let owner = usize::from(nodes[0].owner(&arn).await.unwrap() != Some(nodes[0].id()));
+    let answering = hold_token_lock(&database, "t-3", true).await;
+    let parking = stores[owner].park(&arn, in_an_hour, Some("t-3"));
+    let parking = tokio::spawn(parking);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(
+        !parking.is_finished(),
+        "the park waits for the answer's transaction"
+    );
+    answering.send(()).unwrap();
+    assert_eq!(parking.await.unwrap(), Ok(false), "and then sees it");
+
+    let parking = hold_token_lock(&database, "t-4", false).await;
+    let answerer = Arc::new(PostgresStore::on(Arc::clone(&database)));
+    let answer = tokio::task::spawn_blocking(move || answerer.record_callback("t-4", "{}"));
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(
+        !answer.is_finished(),
+        "the answer waits for the park's transaction"
+    );
+    parking.send(()).unwrap();
+    assert_eq!(answer.await.unwrap(), Ok(true));
+}
+
+/// Takes the advisory lock of `token` in a transaction, as parking a Task awaiting
+/// it or answering it does (`answering`: recording an outcome for it too), and
+/// holds it until told, then commits.
+async fn hold_token_lock(
+    database: &Arc<Database>,
+    token: &str,
+    answering: bool,
+) -> tokio::sync::oneshot::Sender<()> {
+    let (pool, token) = (database.pool().clone(), token.to_owned());
+    let (release, released) = tokio::sync::oneshot::channel::<()>();
+    let (locked, holds) = tokio::sync::oneshot::channel();
+    let database = Arc::clone(database);
+    tokio::spawn(async move {
+        database
+            .run(async move {
+                let mut client = pool.get().await?;
+                let transaction = client.transaction().await?;
+                transaction
+                    .execute(
+                        "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+                        &[&token],
+                    )
+                    .await?;
+                if answering {
+                    transaction
+                        .execute(
+                            "INSERT INTO asl_callbacks (token, outcome) VALUES ($1, '{}')",
+                            &[&token],
+                        )
+                        .await?;
+                }
+                let _ = locked.send(());
+                let _ = released.await;
+                transaction.commit().await?;
+                Ok(())
+            })
+            .await
+    });
+    holds.await.unwrap();
+    release
 }
 
 /// Makes the timer of `arn` due at `due`, as if the time had come.

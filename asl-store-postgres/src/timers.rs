@@ -12,6 +12,14 @@
 //! from its recorded entry, a retry from its noted due time). A parked execution is
 //! not taken over (no dead node owns it); stopping one wakes it at once
 //! ([`Node::wake`]).
+//!
+//! A Task waiting for the outcome of its task token (a callback, an activity a
+//! worker took) parks the same way, due when its attempt would time out (by
+//! `TimeoutSeconds` or `HeartbeatSeconds`), its row naming the token: the node that
+//! records an outcome for the token wakes it at once, and any node finds those
+//! answered whose answerer died first ([`Node::fire_answered`]). A heartbeat is
+//! noted only; the timer fires at the old due time, and the execution, resumed,
+//! counts from the beat and parks again.
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -27,30 +35,48 @@ use crate::fleet::Node;
 pub const PARK_AFTER: Duration = Duration::from_secs(5);
 
 /// Parks execution `arn`, which node `node` runs, until `due` (milliseconds since the
-/// epoch): `false` when the node no longer owns it, or no longer lives.
+/// epoch) or, with `awaiting`, until an outcome is recorded for that task token:
+/// `false` when the node no longer owns it, or no longer lives, or an outcome for
+/// the token is recorded already. With a token, the check and the timer are one
+/// transaction under the token's advisory lock, which recording an outcome takes
+/// too (see `PostgresStore::record_callback`): an outcome recorded meanwhile is
+/// seen here, or sees the timer and wakes the execution.
 pub(crate) async fn park(
     database: Arc<Database>,
     node: i64,
     arn: String,
     due: i64,
+    awaiting: Option<String>,
 ) -> Result<bool, DatabaseError> {
     database
-        .with_client(|client| {
-            let arn = arn.clone();
+        .with_client(|mut client| {
+            let (arn, awaiting) = (arn.clone(), awaiting.clone());
             async move {
-                let parked = client
+                let transaction = client.transaction().await?;
+                if let Some(token) = &awaiting {
+                    transaction
+                        .execute(
+                            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+                            &[token],
+                        )
+                        .await?;
+                }
+                let parked = transaction
                     .execute(
                         "WITH parked AS (
                              UPDATE asl_executions e SET owner = NULL
                              WHERE e.arn = $1 AND e.owner = $2 AND e.status = 'RUNNING'
                                  AND EXISTS (SELECT 1 FROM asl_nodes n WHERE n.id = $2)
+                                 AND NOT EXISTS (SELECT 1 FROM asl_callbacks c WHERE c.token = $4)
                              RETURNING e.arn
                          )
-                         INSERT INTO asl_timers (arn, due_ms) SELECT arn, $3 FROM parked
-                         ON CONFLICT (arn) DO UPDATE SET due_ms = EXCLUDED.due_ms",
-                        &[&arn, &node, &due],
+                         INSERT INTO asl_timers (arn, due_ms, token) SELECT arn, $3, $4 FROM parked
+                         ON CONFLICT (arn) DO UPDATE
+                         SET due_ms = EXCLUDED.due_ms, token = EXCLUDED.token",
+                        &[&arn, &node, &due, &awaiting],
                     )
                     .await?;
+                transaction.commit().await?;
                 Ok(parked == 1)
             }
         })
@@ -84,8 +110,9 @@ impl Node {
         self.claim_timers(statement, now).await
     }
 
-    /// Claims the parked execution `arn` before it is due (to stop it): `false` when
-    /// it is not parked (another node runs it, or fired its timer first).
+    /// Claims the parked execution `arn` before it is due (to stop it, or because
+    /// the task token it awaits was answered): `false` when it is not parked
+    /// (another node runs it, or fired its timer first).
     pub async fn wake(&self, arn: &str) -> Result<bool, DatabaseError> {
         let statement = CLAIM
             .replace("{which}", "t.arn = $2")
@@ -94,6 +121,22 @@ impl Node {
             .claim_timers(statement, arn.to_owned())
             .await?
             .is_empty())
+    }
+
+    /// Claims at most `most` parked executions whose awaited task token has an
+    /// outcome recorded (their rows deleted, this node their owner): those whose
+    /// answerer died before it woke them (see [`Node::wake`]).
+    pub async fn fire_answered(&self, most: i64) -> Result<Vec<String>, DatabaseError> {
+        let now = millis(SystemTime::now());
+        // Those due are fired as such.
+        let statement = CLAIM
+            .replace(
+                "{which}",
+                "t.token IS NOT NULL AND t.due_ms > $2 \
+                 AND EXISTS (SELECT 1 FROM asl_callbacks c WHERE c.token = t.token)",
+            )
+            .replace("{most}", &most.max(0).to_string());
+        self.claim_timers(statement, now).await
     }
 
     /// When the soonest timer is due, if any is set.

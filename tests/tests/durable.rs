@@ -333,15 +333,20 @@ fn a_week_long_wait_goes_on_after_a_restart_without_running_anything_again() {
 /// A store that notes which checkpoints carry the variables, and stores them in the
 /// store it wraps, up to checkpoint `poisoned_from`: from there on it is poisoned, as
 /// a store whose disk filled up. With `timers`, it parks every waiting execution
-/// asked, noting `(arn, due)`, as a fleet's store does.
+/// asked, noting a [`Timer`], as a fleet's store does (unless the token it awaits
+/// has an outcome).
 #[derive(Debug)]
 struct Recording {
     inner: Arc<dyn Store>,
     /// `(seq, variables)` of each checkpoint.
     checkpoints: std::sync::Mutex<Vec<(u64, Option<String>)>>,
     poisoned_from: Option<u64>,
-    timers: Option<std::sync::Mutex<Vec<(String, std::time::SystemTime)>>>,
+    timers: Option<std::sync::Mutex<Vec<Timer>>>,
 }
+
+/// A timer [`Recording`] set: the execution's ARN, when it is due, and the task
+/// token it awaits, if any.
+type Timer = (String, std::time::SystemTime, Option<String>);
 
 impl Recording {
     fn over(inner: Arc<dyn Store>, poisoned_from: Option<u64>) -> Recording {
@@ -360,7 +365,7 @@ impl Recording {
         }
     }
 
-    fn timers(&self) -> Vec<(String, std::time::SystemTime)> {
+    fn timers(&self) -> Vec<Timer> {
         self.timers.as_ref().unwrap().lock().unwrap().clone()
     }
 }
@@ -425,9 +430,17 @@ impl Store for Recording {
         self.inner.committed_after(cursor, limit)
     }
 
-    fn park(&self, arn: &str, due: std::time::SystemTime) -> asl_engine::store::Parking {
-        let parked = self.timers.as_ref().map(|timers| {
-            timers.lock().unwrap().push((arn.to_owned(), due));
+    fn park(
+        &self,
+        arn: &str,
+        due: std::time::SystemTime,
+        awaiting: Option<&str>,
+    ) -> asl_engine::store::Parking {
+        let answered =
+            awaiting.is_some_and(|token| matches!(self.inner.callback(token), Ok(Some(_))));
+        let parked = self.timers.as_ref().filter(|_| !answered).map(|timers| {
+            let timer = (arn.to_owned(), due, awaiting.map(str::to_owned));
+            timers.lock().unwrap().push(timer);
         });
         Box::pin(std::future::ready(Ok(parked.is_some())))
     }
@@ -481,15 +494,20 @@ async fn a_parked_execution_wakes_by_its_timeout_seconds_to_time_out() {
     let record = engine.wait("late").await.unwrap();
     assert_eq!(record.position.status, ExecutionStatus::Running);
     // The Wait's 10 s end after the execution's 5 s TimeoutSeconds.
-    let (_, due) = store.timers()[0];
+    let (_, due, _) = store.timers()[0].clone();
     assert_eq!(due, record.identity.start + Duration::from_secs(5));
 }
 
 /// Asserts that two instants are within 10 ms of each other (the real time between
 /// reading the clock and computing from it).
 fn assert_near(a: std::time::SystemTime, b: std::time::SystemTime) {
+    assert_within(a, b, Duration::from_millis(10));
+}
+
+/// Asserts that two instants are less than `tolerance` apart.
+fn assert_within(a: std::time::SystemTime, b: std::time::SystemTime, tolerance: Duration) {
     let apart = a.duration_since(b).unwrap_or_else(|early| early.duration());
-    assert!(apart < Duration::from_millis(10), "{a:?} and {b:?}");
+    assert!(apart < tolerance, "{a:?} and {b:?}");
 }
 
 #[test]
@@ -623,6 +641,70 @@ async fn a_callback_task_waits_for_send_task_success_with_its_token() {
     assert_eq!(
         engine.send_task_heartbeat(&token),
         Err(EngineError::TaskTimedOut)
+    );
+}
+
+#[tokio::test]
+async fn a_callback_task_is_parked_until_its_token_is_answered_and_hands_it_out_once() {
+    let store = Arc::new(Recording::parking(Arc::new(MemoryStore::new())));
+    let (engine, mailbox) = approvals(store.clone());
+    let arn = engine.start("parked", json!({"order": 3})).await.unwrap();
+    let token = token_in(&mailbox).await;
+    let record = engine.wait("parked").await.unwrap();
+    assert_eq!(record.position.status, ExecutionStatus::Running);
+    assert_eq!(engine.running_count(), 0);
+    // Awaiting its token, due when its HeartbeatSeconds (600) run out, before its
+    // TimeoutSeconds (86400).
+    let heartbeat = Duration::from_secs(600);
+    let (parked, due, awaiting) = store.timers()[0].clone();
+    assert_eq!((parked, awaiting), (arn.clone(), Some(token.clone())));
+    assert_within(
+        due,
+        record.position.entered + heartbeat,
+        Duration::from_secs(1),
+    );
+
+    // Fired early, it goes on from its entry: the handler is not asked again, and
+    // it parks again, due as before.
+    assert!(engine.resume_execution(&arn).unwrap());
+    engine.wait("parked").await.unwrap();
+    assert_eq!(store.timers().len(), 2);
+    assert_near(store.timers()[1].1, record.position.entered + heartbeat);
+    // A heartbeat sent while it is parked is noted: resumed, it counts from it.
+    engine.send_task_heartbeat(&token).unwrap();
+    let beat = std::time::SystemTime::now();
+    assert!(engine.resume_execution(&arn).unwrap());
+    engine.wait("parked").await.unwrap();
+    assert_near(store.timers()[2].1, beat + heartbeat);
+
+    // Answered while parked: woken by whoever recorded the outcome, the Task
+    // succeeds with it, and the execution parks in its Wait.
+    engine
+        .send_task_success(&token, json!({"approved": true}))
+        .unwrap();
+    assert!(engine.resume_execution(&arn).unwrap());
+    let record = engine.wait("parked").await.unwrap();
+    assert_eq!(record.position.status, ExecutionStatus::Running);
+    assert_eq!(store.timers().len(), 4);
+    assert_eq!(store.timers()[3].2, None, "a Wait awaits no token");
+    assert_eq!(mailbox.tokens.lock().unwrap().len(), 1, "handed out once");
+    let history = engine.history("parked").unwrap();
+    asl_tests::assert_numbered(&history);
+    use EventType::*;
+    assert_eq!(
+        kinds(&history)[2..],
+        [
+            TaskScheduled,
+            TaskStarted,
+            TaskSubmitted,
+            TaskSucceeded,
+            TaskStateExited,
+            WaitStateEntered
+        ]
+    );
+    assert_eq!(
+        serde_json::to_value(&history[5]).unwrap()["taskSucceededEventDetails"]["output"],
+        r#"{"approved":true}"#
     );
 }
 
@@ -976,6 +1058,47 @@ async fn workers_take_activity_tasks_and_answer_with_their_tokens() {
     assert_eq!(
         engine.send_task_success(&task.token, json!(1)),
         Err(EngineError::TaskTimedOut)
+    );
+}
+
+#[tokio::test]
+async fn an_activity_task_is_parked_once_a_worker_took_it() {
+    let store = Arc::new(Recording::parking(Arc::new(MemoryStore::new())));
+    let engine = Engine::with_store(review::Machine::new(NoHandler), store.clone());
+    let arn = engine.start("doc-3", json!({"doc": 3})).await.unwrap();
+    // Offered and not taken, it waits here, where its offer is.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(store.timers().is_empty());
+    let task = engine.get_activity_task(REVIEW).await.unwrap();
+    // Taken, it parks (within a second), due when its HeartbeatSeconds (60) run out.
+    let record = engine.wait("doc-3").await.unwrap();
+    assert_eq!(record.position.status, ExecutionStatus::Running);
+    let (_, due, awaiting) = store.timers()[0].clone();
+    assert_eq!(awaiting.as_deref(), Some(&*task.token));
+    let heartbeat = Duration::from_secs(60);
+    assert_within(
+        due,
+        record.position.entered + heartbeat,
+        Duration::from_secs(1),
+    );
+
+    // Answered, woken: it succeeds, its worker having started it once.
+    engine
+        .send_task_success(&task.token, json!({"verdict": "fine"}))
+        .unwrap();
+    assert!(engine.resume_execution(&arn).unwrap());
+    let record = engine.wait("doc-3").await.unwrap();
+    assert_eq!(record.position.status, ExecutionStatus::Succeeded);
+    assert_eq!(
+        record.position.output.as_deref(),
+        Some(r#"{"verdict":"fine"}"#)
+    );
+    use EventType::*;
+    let history = engine.history("doc-3").unwrap();
+    asl_tests::assert_numbered(&history);
+    assert_eq!(
+        kinds(&history)[2..5],
+        [ActivityScheduled, ActivityStarted, ActivitySucceeded]
     );
 }
 

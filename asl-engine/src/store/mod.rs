@@ -314,8 +314,14 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// no timers (a store of one process: the default), the wait is too short to be
     /// worth it, or this process no longer runs the execution; the run then waits
     /// in memory.
-    fn park(&self, arn: &str, due: SystemTime) -> Parking {
-        let _ = (arn, due);
+    ///
+    /// With `awaiting`, the run waits for the outcome of that task token too: also
+    /// `Ok(false)` when one is recorded already ([`Store::record_callback`]), and a
+    /// store that parks must make that check and the timer one with each
+    /// `record_callback`, so that an outcome is never recorded unseen by a run
+    /// parking at that moment. Whoever records one then wakes the execution.
+    fn park(&self, arn: &str, due: SystemTime, awaiting: Option<&str>) -> Parking {
+        let _ = (arn, due, awaiting);
         Box::pin(std::future::ready(Ok(false)))
     }
 }

@@ -329,6 +329,15 @@ impl Run {
         }
     }
 
+    /// Whether the current attempt began before a restart (or before the execution
+    /// was parked): what [`Run::since_attempt_start`] counts from is recorded.
+    pub(crate) fn resumes_attempt(&self) -> bool {
+        match self.context.retry_count() {
+            0 => self.entry_recorded,
+            _ => self.attempt_started.is_some(),
+        }
+    }
+
     /// Counts `count` more history events in the current state.
     #[inline]
     pub fn record_events(&mut self, count: u64) {

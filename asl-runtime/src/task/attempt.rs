@@ -33,11 +33,7 @@ pub const DEFAULT_TIMEOUT_SECONDS: u64 = 99_999_999;
 #[derive(Debug)]
 pub struct Attempt {
     deadline: Option<Instant>,
-    heartbeat_every: Option<Duration>,
     heartbeat: Heartbeat,
-    /// How long the Task has gone without a heartbeat when the attempt starts: zero,
-    /// or for a resumed one the time since its recorded entry or last heartbeat.
-    silent: Duration,
     /// The attempt's span (`attempt`, inside its state's), which the handler runs
     /// in: the parent of the spans of the requests it sends.
     span: tracing::Span,
@@ -52,13 +48,9 @@ impl Attempt {
             .then(|| Instant::now() + Duration::from_secs(timeout_seconds));
         Attempt {
             deadline,
-            heartbeat_every: heartbeat_seconds.map(Duration::from_secs),
-            heartbeat: if heartbeat_seconds.is_some() {
-                Heartbeat::listened()
-            } else {
-                Heartbeat::NONE
-            },
-            silent: Duration::ZERO,
+            heartbeat: heartbeat_seconds.map_or(Heartbeat::NONE, |seconds| {
+                Heartbeat::listened(Duration::from_secs(seconds))
+            }),
             span: tracing::Span::none(),
         }
     }
@@ -84,14 +76,15 @@ impl Attempt {
         self.deadline = self
             .deadline
             .map(|deadline| deadline.checked_sub(elapsed).unwrap_or_else(Instant::now));
-        if self.heartbeat_every.is_some() {
+        if self.heartbeat.is_listened() {
             let last_beat = run
                 .execution()
                 .callbacks()
                 .zip(run.context().task_token())
                 .and_then(|(callbacks, token)| callbacks.tokens.last_beat(token))
                 .and_then(|beat| std::time::SystemTime::now().duration_since(beat).ok());
-            self.silent = last_beat.map_or(elapsed, |since| since.min(elapsed));
+            self.heartbeat
+                .silent_for(last_beat.map_or(elapsed, |since| since.min(elapsed)));
         }
         self
     }
@@ -118,15 +111,16 @@ impl Attempt {
         let handler = AssertUnwindSafe(handler)
             .catch_unwind()
             .instrument(self.span.clone());
-        let outcome = match (self.deadline, self.heartbeat_every) {
+        let outcome = match (self.deadline, self.heartbeat.silent_until()) {
             (None, None) => handler.await,
             (Some(deadline), None) => tokio::time::timeout_at(deadline, handler)
                 .await
                 .map_err(|_| ExecutionError::timeout())?,
-            (deadline, Some(every)) => {
+            (deadline, Some(_)) => {
                 let mut handler = std::pin::pin!(handler);
-                let mut silent_until = Instant::now() + every.saturating_sub(self.silent);
                 loop {
+                    // Moved on by each beat.
+                    let silent_until = self.heartbeat.silent_until().unwrap_or_else(Instant::now);
                     tokio::select! {
                         biased;
                         outcome = &mut handler => break outcome,
@@ -134,7 +128,7 @@ impl Attempt {
                         () = tokio::time::sleep_until(silent_until) => {
                             return Err(ExecutionError::heartbeat_timeout());
                         }
-                        () = self.heartbeat.next() => silent_until = Instant::now() + every,
+                        () = self.heartbeat.next() => {}
                     }
                 }
             }

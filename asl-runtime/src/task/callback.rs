@@ -18,6 +18,14 @@
 //! the handler's answer (`TaskSubmitted`), so that the history of a Task resumed
 //! with its outcome recorded still shows it.
 //!
+//! Once nothing but an outcome can move it on (the handler answered, or a worker
+//! took the activity task), a top-level Task offers its execution to the engine's
+//! [`Park`](crate::hooks::Park) until the attempt would time out, awaiting its
+//! token: a fleet's store keeps a timer row and the run leaves memory; whoever
+//! records an outcome wakes it, and the Task resumed finds the outcome without
+//! calling its handler again (nor when resumed early, to count a heartbeat: it
+//! waits on).
+//!
 //! Outside an engine there is nobody to send a token to, and the handler's own
 //! result is the Task's result, as for other Tasks.
 
@@ -32,6 +40,7 @@ use tokio::sync::oneshot;
 use super::{TaskContext, TaskError};
 use crate::events::Pending;
 use crate::exec::Run;
+use crate::hooks::Boxed;
 pub use crate::hooks::{Activities, ActivityTask, Callbacks, Outcome, TaskTokens};
 
 /// How often a waiting state asks the engine for an outcome another process
@@ -89,8 +98,9 @@ pub fn execution_of(token: &str) -> Option<String> {
 
 /// Runs a callback Task: calls `handler` (which hands out the token), then waits for
 /// the outcome sent for the token. Outside the engine, the handler's result is the
-/// result. A resumed Task whose outcome was recorded before the crash returns it
-/// without calling the handler.
+/// result. A resumed Task whose handler answered before (the execution restarted,
+/// or was parked while it waited) is not called again: it returns the outcome
+/// recorded meanwhile, or waits on.
 pub async fn wait_for_token(
     task: TaskContext<'_>,
     handler: impl Future<Output = Result<Value, TaskError>>,
@@ -100,27 +110,44 @@ pub async fn wait_for_token(
     };
     let journal = task.journal();
     let submitted = format!("{token}/submitted");
+    // The handler's TaskSubmitted, as noted when it answered before.
+    let noted = journal
+        .filter(|_| task.resumed())
+        .and_then(|journal| journal.read(&submitted))
+        .and_then(|text| serde_json::from_str::<Pending>(&text).ok());
     if let Some(outcome) = callbacks.tokens.recorded(token) {
-        // The handler answered before a restart: its TaskSubmitted, as noted then.
-        let noted = journal.and_then(|journal| journal.read(&submitted));
-        let event = noted.and_then(|text| serde_json::from_str::<Pending>(&text).ok());
-        if let (Some(events), Some(event)) = (task.events(), event) {
+        if let (Some(events), Some(event)) = (task.events(), noted) {
             events.extend(vec![event]);
         }
         return into_result(outcome);
     }
     let outcome = callbacks.tokens.register(token, task.heartbeat().clone());
     let forget = Forget { callbacks, token };
-    let response = handler.await?;
-    if let Some(events) = task.events() {
-        let event = events.task_submitted(task.classified_resource(), &response);
-        if let Some(journal) = journal {
-            // An answer that comes meanwhile waits in `outcome`.
-            let text = serde_json::to_string(&event).unwrap_or_default();
-            journal.write(submitted, text).await;
+    match noted {
+        Some(event) => {
+            if let Some(events) = task.events() {
+                events.extend(vec![event]);
+            }
+        }
+        None => {
+            let response = handler.await?;
+            if let Some(events) = task.events() {
+                let event = events.task_submitted(task.classified_resource(), &response);
+                if let Some(journal) = journal {
+                    // An answer that comes meanwhile waits in `outcome`.
+                    let text = serde_json::to_string(&event).unwrap_or_default();
+                    journal.write(submitted, text).await;
+                }
+            }
         }
     }
-    wait(callbacks, token, outcome, forget).await
+    let waiting = Waiting {
+        task,
+        callbacks,
+        token,
+        parks: Parks::Now,
+    };
+    waiting.wait(outcome, forget).await
 }
 
 /// Runs an activity Task: under the engine, offers `input` to the workers of the
@@ -150,44 +177,112 @@ where
     let outcome = callbacks.tokens.register(token, task.heartbeat().clone());
     let forget = Forget { callbacks, token };
     let events = task.events().cloned();
-    if callbacks.activities.leased(token) {
+    let parks = if callbacks.activities.leased(token) {
         if let Some(events) = events {
             events.activity_started();
         }
+        Parks::Now
     } else {
         let offered = ActivityTask {
             token: token.to_owned(),
             input,
         };
         callbacks.activities.offer(task.resource(), offered, events);
-    }
-    wait(callbacks, token, outcome, forget).await
-}
-
-/// Waits for the outcome of `token`: from this process through `outcome`, or
-/// recorded by another process.
-async fn wait(
-    callbacks: &Callbacks,
-    token: &str,
-    mut outcome: oneshot::Receiver<Outcome>,
-    forget: Forget<'_>,
-) -> Result<Value, TaskError> {
-    let outcome = loop {
-        tokio::select! {
-            sent = &mut outcome => match sent {
-                Ok(outcome) => break outcome,
-                // The registration was replaced: this attempt is superseded.
-                Err(_) => std::future::pending().await,
-            },
-            () = tokio::time::sleep(POLL) => {
-                if let Some(outcome) = callbacks.tokens.recorded(token) {
-                    break outcome;
-                }
-            }
+        // Looking for the lease costs a read a second: only where it may park.
+        if task.park().is_some() {
+            Parks::OnceLeased
+        } else {
+            Parks::Asked
         }
     };
-    drop(forget);
-    into_result(outcome)
+    let waiting = Waiting {
+        task,
+        callbacks,
+        token,
+        parks,
+    };
+    waiting.wait(outcome, forget).await
+}
+
+/// A Task waiting for the outcome of its token.
+struct Waiting<'a> {
+    task: TaskContext<'a>,
+    callbacks: &'a Callbacks,
+    token: &'a str,
+    parks: Parks,
+}
+
+/// When a waiting Task may be parked (see [`Park`](crate::hooks::Park)): once
+/// nothing but an outcome sent for its token can move it on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Parks {
+    /// It only waits: its handler handed the token out, or a worker took its
+    /// activity task.
+    Now,
+    /// Once a worker takes its activity task: until then the offer lives here.
+    OnceLeased,
+    /// Not any more: it asked once (or cannot park).
+    Asked,
+}
+
+impl Waiting<'_> {
+    /// Waits for the outcome: from this process through `outcome`, or recorded by
+    /// another process. Meanwhile, the engine may park the execution until the
+    /// attempt would time out, or an outcome comes (see [`Waiting::park`]).
+    async fn wait(
+        mut self,
+        mut outcome: oneshot::Receiver<Outcome>,
+        forget: Forget<'_>,
+    ) -> Result<Value, TaskError> {
+        let mut parking = self.park();
+        let outcome = loop {
+            tokio::select! {
+                sent = &mut outcome => match sent {
+                    Ok(outcome) => break outcome,
+                    // The registration was replaced: this attempt is superseded.
+                    Err(_) => std::future::pending().await,
+                },
+                () = &mut parking => parking = Box::pin(std::future::pending()),
+                () = tokio::time::sleep(POLL) => {
+                    if let Some(outcome) = self.callbacks.tokens.recorded(self.token) {
+                        break outcome;
+                    }
+                    if self.parks == Parks::OnceLeased
+                        && self.callbacks.activities.leased(self.token)
+                    {
+                        self.parks = Parks::Now;
+                        parking = self.park();
+                    }
+                }
+            }
+        };
+        drop(forget);
+        into_result(outcome)
+    }
+
+    /// Asks the engine to park the execution until the attempt times out (by
+    /// `TimeoutSeconds` or `HeartbeatSeconds`; at the latest the execution's own
+    /// timeout), unless an outcome for the token is recorded first: a future that
+    /// completes at once when it was not parked, and never when it was. Nothing
+    /// to do unless the Task [`Parks::Now`], at most once.
+    fn park(&mut self) -> Boxed<'static, ()> {
+        let park = self.task.park().filter(|_| self.parks == Parks::Now);
+        let Some(park) = park else {
+            return Box::pin(std::future::pending());
+        };
+        self.parks = Parks::Asked;
+        let now = tokio::time::Instant::now();
+        let ahead = self
+            .task
+            .times_out_at()
+            .map_or(Duration::from_secs(super::DEFAULT_TIMEOUT_SECONDS), |at| {
+                at.saturating_duration_since(now)
+            });
+        match std::time::SystemTime::now().checked_add(ahead) {
+            Some(due) => park.park(due, Some(self.token)),
+            None => Box::pin(std::future::pending()),
+        }
+    }
 }
 
 /// The Task's result for `outcome`.

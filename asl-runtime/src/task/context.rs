@@ -158,6 +158,32 @@ impl<'a> TaskContext<'a> {
         self.deadline
     }
 
+    /// When this attempt times out unless something comes first: its deadline or,
+    /// sooner, the end of its `HeartbeatSeconds` since the last beat; `None` when
+    /// it has no practical limit.
+    pub(crate) fn times_out_at(&self) -> Option<Instant> {
+        match (self.deadline, self.heartbeat.silent_until()) {
+            (Some(deadline), Some(silent)) => Some(deadline.min(silent)),
+            (deadline, silent) => deadline.or(silent),
+        }
+    }
+
+    /// Whether this attempt began before a restart (or before the execution was
+    /// parked) and goes on now.
+    pub(crate) fn resumed(&self) -> bool {
+        self.run.resumes_attempt()
+    }
+
+    /// Where the engine parks the execution while this Task only waits for its
+    /// token's outcome: a top-level execution's own Task, under an engine that
+    /// parks (see [`Park`](crate::hooks::Park)).
+    pub(crate) fn park(&self) -> Option<&'a Arc<dyn crate::hooks::Park>> {
+        self.run
+            .execution()
+            .park()
+            .filter(|_| !self.run.in_branch())
+    }
+
     /// Records that this attempt calls its handler with `argument` (`TaskScheduled`,
     /// `TaskStarted`) in the history of a durable execution.
     pub fn record_start(&self, argument: &Value) {

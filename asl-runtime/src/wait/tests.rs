@@ -323,7 +323,8 @@ struct Parks {
 }
 
 impl crate::hooks::Park for Parks {
-    fn park(&self, due: SystemTime) -> crate::hooks::Boxed<'static, ()> {
+    fn park(&self, due: SystemTime, awaiting: Option<&str>) -> crate::hooks::Boxed<'static, ()> {
+        assert_eq!(awaiting, None, "a Wait awaits no token");
         self.asked.lock().unwrap().push(due);
         let parked = due.duration_since(SystemTime::now()).unwrap_or_default() >= self.after;
         Box::pin(async move {
