@@ -18,9 +18,9 @@
 //!   of its parent's definition and records how it ended (see
 //!   [`asl_store_postgres::children`]);
 //! - **timers**: the node claims the parked executions that are due (a long Wait or
-//!   backoff, parked by whichever node ran it; see [`asl_store_postgres::timers`])
-//!   and goes on with them, sleeping until the soonest timer or for at most
-//!   `TIMERS_LOOK_EVERY` (1 s).
+//!   backoff, a Task waiting for its token, parked by whichever node ran it; see
+//!   [`asl_store_postgres::timers`]) and goes on with them, sleeping until the
+//!   soonest timer or for at most `TIMERS_LOOK_EVERY` (1 s).
 
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
@@ -70,9 +70,15 @@ const TIMERS_BATCH: i64 = 100;
 /// [`asl_store_postgres::timers::PARK_AFTER`] ahead, so a look sees it in time).
 const TIMERS_LOOK_EVERY: Duration = Duration::from_secs(1);
 
+/// How often a node looks for parked executions whose task token was answered by a
+/// node that died before it woke them (the answering node wakes them at once).
+const ANSWERED_LOOK_EVERY: Duration = Duration::from_secs(10);
+
 /// Fires the timers that are due while the server lives: claims the parked
-/// executions and goes on with them here.
+/// executions and goes on with them here; and every [`ANSWERED_LOOK_EVERY`], those
+/// whose awaited task token was answered.
 async fn fire_timers(node: Arc<Node>, state: Weak<AppState>) {
+    let mut looked_for_answered = Instant::now();
     loop {
         let Some(server) = state.upgrade() else {
             return;
@@ -90,6 +96,22 @@ async fn fire_timers(node: Arc<Node>, state: Weak<AppState>) {
             }
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "cannot look for timers that are due"),
+        }
+        if looked_for_answered.elapsed() >= ANSWERED_LOOK_EVERY {
+            looked_for_answered = Instant::now();
+            match node.fire_answered(TIMERS_BATCH).await {
+                Ok(answered) if answered.is_empty() => {}
+                Ok(answered) => {
+                    tracing::info!(
+                        count = answered.len(),
+                        "woke parked executions whose task tokens were answered"
+                    );
+                    if let Err(error) = server.host.resume_executions(answered).await {
+                        tracing::error!(%error, "cannot go on with executions whose task token was answered");
+                    }
+                }
+                Err(error) => tracing::warn!(%error, "cannot look for answered task tokens"),
+            }
         }
         drop(server);
         let pause = match node.next_timer().await {

@@ -10,10 +10,11 @@ are skipped, and say so; with it, a server that does not answer fails them.
   activity task offered by an execution on one is handed out by another.
 - A server killed by SIGKILL: the others take its executions over within the
   takeover bound, each its share, and they end as an undisturbed run would.
-- Waiting executions (a Wait or a retry's backoff of at least 5 s) are parked as
-  timer rows rather than kept in memory: the server that parked them may die, the
-  others fire them when due; stopping a parked execution wakes it on the server
-  asked.
+- Waiting executions (a Wait or a retry's backoff of at least 5 s, a Task waiting
+  for its token's answer at least that long before it would time out) are parked
+  as timer rows rather than kept in memory: the server that parked them may die,
+  the others fire them when due; an answer to a parked Task's token, or a stop,
+  wakes it on the server asked.
 - A server paused by SIGSTOP past its lease: taken over the same way. Its workers
   stop themselves before the lease runs out, so that none starts a Task attempt once
   another server may run the execution; a write still on its way is refused by the
@@ -439,19 +440,19 @@ def test_a_distributed_maps_children_spread_over_the_fleet(schema, killed):
             stop_all(servers)
 
 
-#: A callback Task whose handler (a command) hands the token to the test.
-CALLBACK = {
-    "StartAt": "Ask",
-    "States": {
-        "Ask": {
-            "Type": "Task",
-            "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
-            "Parameters": {"MessageBody": {"token.$": "$$.Task.Token", "name.$": "$$.Execution.Name"}},
-            "HeartbeatSeconds": 30,
-            "End": True,
-        }
-    },
-}
+def callback(**limits):
+    """A machine of one callback Task whose handler (a command) hands the token to
+    the test, with `limits` (TimeoutSeconds, HeartbeatSeconds...)."""
+    ask = {
+        "Type": "Task",
+        "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+        "Parameters": {"MessageBody": {"token.$": "$$.Task.Token", "name.$": "$$.Execution.Name"}},
+        "End": True,
+    }
+    return {"StartAt": "Ask", "States": {"Ask": {**ask, **limits}}}
+
+
+CALLBACK = callback(HeartbeatSeconds=30)
 
 SPOOL = """
 import json, os, sys
@@ -461,6 +462,8 @@ temporary = os.path.join(spool, "." + message["name"])
 with open(temporary, "w") as out:
     json.dump(message, out)
 os.rename(temporary, os.path.join(spool, message["name"]))
+with open(spool + ".calls", "a") as calls:
+    calls.write(message["name"] + "\\n")
 print(json.dumps({"MessageId": message["name"]}))
 """
 
@@ -551,6 +554,106 @@ def test_answers_heartbeats_and_stops_reach_the_server_running_the_execution(sch
         finally:
             for server in servers:
                 server.stop()
+
+
+#: A callback Task that waits long enough to be parked, unless its input's
+#: heartbeat is short.
+PARKED_CALLBACK = callback(HeartbeatSecondsPath="$.heartbeat", TimeoutSeconds=600)
+
+
+def test_tasks_waiting_for_their_tokens_are_parked_and_woken_by_an_answer_to_any_server(schema):
+    with tempfile.TemporaryDirectory() as base:
+        spool, bindings = spool_bindings(base)
+        servers = [serve(schema, base, index, bindings=bindings) for index in range(3)]
+        try:
+            sfns = [client(server.endpoint, read_timeout=600) for server in servers]
+            machine = sfns[0].create_state_machine(
+                name="asks", definition=json.dumps(PARKED_CALLBACK), roleArn=ROLE
+            )["stateMachineArn"]
+            # Each server runs one to its end first (its worker started).
+            for index, sfn in enumerate(sfns):
+                name = f"warm-{index}"
+                arn = sfn.start_execution(
+                    stateMachineArn=machine, name=name, input='{"heartbeat": 60}'
+                )["executionArn"]
+                sfn.send_task_success(taskToken=token_of(spool, name), output="{}")
+                wait_until(lambda: sfn.describe_execution(executionArn=arn)["status"] == "SUCCEEDED", 60)
+
+            heartbeats = {f"ask-{index}": 60 for index in range(20)}
+            # One goes silent, one keeps beating: 6 s of HeartbeatSeconds each.
+            heartbeats.update(silent=6, beating=6)
+            arns = {
+                name: sfns[0].start_execution(
+                    stateMachineArn=machine, name=name, input=json.dumps({"heartbeat": heartbeat})
+                )["executionArn"]
+                for name, heartbeat in heartbeats.items()
+            }
+            tokens = {name: token_of(spool, name) for name in arns}
+            # Parked once the token is handed out: a timer each, awaiting its token,
+            # and no server holds them. The server that parked them dies.
+            wait_until(
+                lambda: schema.query("SELECT count(*) FROM asl_timers WHERE token IS NOT NULL") == "22", 10
+            )
+            assert schema.query(
+                "SELECT count(*) FROM asl_executions WHERE status = 'RUNNING' AND owner IS NOT NULL"
+            ) == "0"
+            servers[0].kill()
+
+            beats = threading.Event()
+
+            def beat():
+                for index in range(7):
+                    sfns[1 + index % 2].send_task_heartbeat(taskToken=tokens["beating"])
+                    if beats.wait(2):
+                        return
+
+            beating = threading.Thread(target=beat)
+            beating.start()
+            latencies = []
+            for index in range(20):
+                name, sfn = f"ask-{index}", sfns[1 + index % 2]
+                sent = time.monotonic()
+                sfn.send_task_success(taskToken=tokens[name], output=json.dumps({"answer": index}))
+                while sfn.describe_execution(executionArn=arns[name])["status"] == "RUNNING":
+                    time.sleep(0.01)
+                latencies.append(time.monotonic() - sent)
+                described = sfns[2 - index % 2].describe_execution(executionArn=arns[name])
+                assert described["status"] == "SUCCEEDED", described
+                assert json.loads(described["output"]) == {"answer": index}
+                assert_whole(sfn, arns[name], ["Ask"])
+            latencies.sort()
+
+            # The silent one times out when its heartbeat runs out, fired by a live
+            # server; the beating one outlives it, and succeeds when answered.
+            silent = arns["silent"]
+            wait_until(lambda: sfns[1].describe_execution(executionArn=silent)["status"] != "RUNNING", 30)
+            described = sfns[1].describe_execution(executionArn=silent)
+            assert (described["status"], described["error"]) == ("FAILED", "States.Timeout"), described
+            kinds = [event["type"] for event in history(sfns[2], silent)]
+            assert kinds.count("TaskTimedOut") == 1, kinds
+            beating.join()
+            beaten = sfns[1].describe_execution(executionArn=arns["beating"])
+            assert beaten["status"] == "RUNNING", beaten
+            took = time.monotonic()
+            sfns[2].send_task_success(taskToken=tokens["beating"], output='{"beaten": true}')
+            wait_until(lambda: sfns[1].describe_execution(executionArn=arns["beating"])["status"] == "SUCCEEDED", 10)
+            assert time.monotonic() - took < 5
+
+            # Each token handed out once, however often its execution was resumed.
+            with open(spool + ".calls") as calls:
+                handed = Counter(line.strip() for line in calls)
+            assert all(handed[name] == 1 for name in arns), handed
+            for name, arn in arns.items():
+                kinds = [event["type"] for event in history(sfns[1], arn)]
+                assert kinds.count("TaskSubmitted") == 1, (name, kinds)
+            assert schema.query("SELECT count(*) FROM asl_timers") == "0"
+            print(f"\nfleet: SendTaskSuccess to a parked Task (its server killed) to the end of "
+                  f"its execution: median {latencies[10] * 1000:.0f} ms, most {latencies[-1] * 1000:.0f} ms; "
+                  f"silent for 6 s timed out {(described['stopDate'] - described['startDate']).total_seconds():.1f} s "
+                  f"after its start")
+            assert latencies[10] < 1, latencies
+        finally:
+            stop_all(servers)
 
 
 #: Twenty Task attempts in a row, each a command that sleeps a little: the

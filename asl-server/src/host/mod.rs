@@ -780,10 +780,26 @@ impl Host {
     /// After an outcome was recorded for `token` (`SendTaskSuccess`,
     /// `SendTaskFailure`): hands it to the state waiting for it now, rather than at
     /// its next look at the store. On PostgreSQL the store announced it, and the
-    /// node that runs the execution hands it over.
+    /// node that runs the execution hands it over; an execution parked while it
+    /// waited is woken here, and goes on here.
     pub async fn deliver(&self, token: &str) {
-        if self.inner.config.fleet.is_none() {
-            self.deliver_here(token).await;
+        let Some(node) = &self.inner.config.fleet else {
+            return self.deliver_here(token).await;
+        };
+        let Some(arn) = callback::execution_of(token) else {
+            return;
+        };
+        match wake(node, &arn).await {
+            Ok(true) => {
+                if let Err(error) = self.resume_executions(vec![arn]).await {
+                    tracing::error!(%error, "cannot go on with an execution whose task token was answered");
+                }
+            }
+            Ok(false) => {}
+            // Another node finds it answered (see `Node::fire_answered`).
+            Err(error) => {
+                tracing::warn!(%error, "cannot wake an execution whose task token was answered")
+            }
         }
     }
 
