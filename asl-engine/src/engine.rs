@@ -28,13 +28,13 @@ use tracing::Instrument;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use tokio::sync::{oneshot, watch};
+use tokio::sync::{Notify, oneshot, watch};
 
 use asl_runtime::ExecutionError;
 use asl_runtime::arn::Account;
 use asl_runtime::context::Execution;
 use asl_runtime::exec::{MachineState, Workflow};
-use asl_runtime::hooks::{Boxed, Notes, Spread, SpreadChild};
+use asl_runtime::hooks::{Boxed, Notes, Park, Spread, SpreadChild};
 use asl_runtime::journal::Journal;
 use asl_runtime::limits;
 use asl_runtime::task::Callbacks;
@@ -313,9 +313,8 @@ where
         };
         match shared.store.commit(checkpoint).await? {
             Created::New => {
-                let parker = self.parker(&arn, execution.start_time());
-                let parked = parker.parked();
-                let execution = execution.with_park(Some(Arc::new(parker)));
+                let (park, parked) = self.parker(&arn, execution.start_time());
+                let execution = execution.with_park(park);
                 let mut run = asl_runtime::Run::new(Arc::new(execution));
                 run.enter_at(state.name(), recorder.last_id(), entered);
                 let run = DurableRun::new(arn.clone(), state, run, recorder, 0, None, parked)?;
@@ -636,15 +635,14 @@ where
             Some(text) => Variables::from_json(text).ok_or_else(|| corrupt("the variables"))?,
             None => Variables::default(),
         };
-        let parker = self.parker(
+        let (park, parked) = self.parker(
             &identity.arn,
             position.redrive_date.unwrap_or(identity.start),
         );
-        let parked = parker.parked();
         let execution = self
             .execution(&identity.name, &input, identity.start)
             .redriven(position.redrive_count)
-            .with_park(Some(Arc::new(parker)));
+            .with_park(park);
         let journal = execution.journal().cloned();
         let mut run = asl_runtime::Run::resumed(Arc::new(execution), variables);
         run.enter_at(state.name(), position.entered_event_id, position.entered);
@@ -664,10 +662,17 @@ where
         )
     }
 
-    /// The [`Parker`] of execution `arn`, whose `TimeoutSeconds` count from `since`.
-    fn parker(&self, arn: &str, since: SystemTime) -> Parker {
+    /// The [`Parker`] of execution `arn`, whose `TimeoutSeconds` count from `since`,
+    /// when the store parks (see [`Store::parks`](crate::store::Store::parks)), and
+    /// what it notifies once the execution is parked (never without one).
+    fn parker(&self, arn: &str, since: SystemTime) -> (Option<Arc<dyn Park>>, Arc<Notify>) {
+        if !self.shared.store.parks() {
+            return (None, Arc::new(Notify::new()));
+        }
         let deadline = self.shared.workflow.timeout().map(|limit| since + limit);
-        Parker::new(Arc::clone(&self.shared.store), arn.to_owned(), deadline)
+        let parker = Parker::new(Arc::clone(&self.shared.store), arn.to_owned(), deadline);
+        let parked = parker.parked();
+        (Some(Arc::new(parker)), parked)
     }
 
     /// Runs `run` until its execution ends (or its run here stops without ending:

@@ -313,6 +313,11 @@ impl Store for PostgresStore {
         })
     }
 
+    /// A node's store parks (see [`timers`]).
+    fn parks(&self) -> bool {
+        self.node.is_some()
+    }
+
     /// Parks `arn` (see [`timers`]) when the store belongs to a node that owns it,
     /// the wait is at least [`timers::PARK_AFTER`] and the token it awaits, if any,
     /// has no outcome yet.

@@ -430,6 +430,10 @@ impl Store for Recording {
         self.inner.committed_after(cursor, limit)
     }
 
+    fn parks(&self) -> bool {
+        self.timers.is_some()
+    }
+
     fn park(
         &self,
         arn: &str,
@@ -873,6 +877,62 @@ fn a_callback_sent_while_the_process_is_down_is_found_after_the_restart() {
         assert!(
             mailbox.tokens.lock().unwrap().is_empty(),
             "the recorded outcome is used without asking again"
+        );
+    });
+}
+
+#[test]
+fn a_callback_task_restarted_unanswered_hands_its_token_out_again_where_nothing_parks() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("executions.db");
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).unwrap());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let token = runtime.block_on(async {
+        let (engine, mailbox) = approvals(Arc::clone(&store));
+        engine.start("lost", json!({"order": 11})).await.unwrap();
+        let token = token_in(&mailbox).await;
+        // Its TaskSubmitted noted.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        token
+    });
+    // The process dies with the approver that held the token.
+    runtime.shutdown_background();
+    drop(store);
+
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).unwrap());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let (engine, mailbox) = approvals(Arc::clone(&store));
+        assert_eq!(engine.resume().unwrap(), 1);
+        // At least once: the same token, handed out again.
+        assert_eq!(token_in(&mailbox).await, token);
+        engine.send_task_success(&token, json!("found")).unwrap();
+        // On to its Wait, with one TaskSubmitted.
+        let mut history = Vec::new();
+        for _ in 0..500 {
+            history = kinds(&engine.history("lost").unwrap());
+            if history.contains(&EventType::WaitStateEntered) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        use EventType::*;
+        assert_eq!(
+            history[2..],
+            [
+                TaskScheduled,
+                TaskStarted,
+                TaskSubmitted,
+                TaskSucceeded,
+                TaskStateExited,
+                WaitStateEntered
+            ]
         );
     });
 }

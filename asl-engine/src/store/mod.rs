@@ -307,6 +307,15 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// as it goes (metrics, execution logs, a live console) reads them.
     fn committed_after(&self, cursor: u64, limit: usize) -> Result<Vec<Committed>, StoreError>;
 
+    /// Whether [`Store::park`] may park executions (a store shared by a fleet):
+    /// without it the engine offers none, and a callback Task resumed after a
+    /// restart calls its handler again (at least once); with it, the token a
+    /// handler handed out is handed out for good, since parking and waking resume
+    /// the Task too.
+    fn parks(&self) -> bool {
+        false
+    }
+
     /// Parks the running execution `arn`, whose run has nothing to do until `due`
     /// but wait (its last checkpoint or note says so), so that its process may drop
     /// it: `Ok(true)` when the store now holds a timer that any process sharing the

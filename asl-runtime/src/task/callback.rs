@@ -98,9 +98,9 @@ pub fn execution_of(token: &str) -> Option<String> {
 
 /// Runs a callback Task: calls `handler` (which hands out the token), then waits for
 /// the outcome sent for the token. Outside the engine, the handler's result is the
-/// result. A resumed Task whose handler answered before (the execution restarted,
-/// or was parked while it waited) is not called again: it returns the outcome
-/// recorded meanwhile, or waits on.
+/// result. A resumed Task whose outcome was recorded returns it without calling the
+/// handler; under an engine that parks, one whose handler answered before is not
+/// called again either, and waits on.
 pub async fn wait_for_token(
     task: TaskContext<'_>,
     handler: impl Future<Output = Result<Value, TaskError>>,
@@ -110,7 +110,10 @@ pub async fn wait_for_token(
     };
     let journal = task.journal();
     let submitted = format!("{token}/submitted");
-    // The handler's TaskSubmitted, as noted when it answered before.
+    // The handler's TaskSubmitted, as noted when it answered before: under an
+    // engine that parks, where the Task resumes after each park, it is not called
+    // again; elsewhere only with the outcome recorded, a restart calling it again
+    // otherwise (at least once).
     let noted = journal
         .filter(|_| task.resumed())
         .and_then(|journal| journal.read(&submitted))
@@ -123,7 +126,7 @@ pub async fn wait_for_token(
     }
     let outcome = callbacks.tokens.register(token, task.heartbeat().clone());
     let forget = Forget { callbacks, token };
-    match noted {
+    match noted.filter(|_| task.park().is_some()) {
         Some(event) => {
             if let Some(events) = task.events() {
                 events.extend(vec![event]);
