@@ -845,23 +845,31 @@ async fn a_token_handed_out_inside_a_distributed_map_child_is_answered() {
     assert_eq!(answers, [json!({"answer": 0}), json!({"answer": 1})]);
 }
 
-#[test]
-fn a_callback_sent_while_the_process_is_down_is_found_after_the_restart() {
-    let directory = tempfile::tempdir().unwrap();
-    let path = directory.path().join("executions.db");
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).unwrap());
+/// Starts approval `name` on the SQLite store at `path` in a runtime that then
+/// dies (as its process would) while the Task waits, its `TaskSubmitted` noted;
+/// returns the token its handler handed out.
+fn ask_then_die(path: &std::path::Path, name: &str) -> String {
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(path).unwrap());
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
     let token = runtime.block_on(async {
         let (engine, mailbox) = approvals(Arc::clone(&store));
-        engine.start("later", json!({"order": 10})).await.unwrap();
-        token_in(&mailbox).await
+        engine.start(name, json!({"order": 10})).await.unwrap();
+        let token = token_in(&mailbox).await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        token
     });
-    // The process dies while the task waits.
     runtime.shutdown_background();
-    drop(store);
+    token
+}
+
+#[test]
+fn a_callback_sent_while_the_process_is_down_is_found_after_the_restart() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("executions.db");
+    let token = ask_then_die(&path, "later");
 
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).unwrap());
     let paused = paused_runtime();
@@ -885,22 +893,8 @@ fn a_callback_sent_while_the_process_is_down_is_found_after_the_restart() {
 fn a_callback_task_restarted_unanswered_hands_its_token_out_again_where_nothing_parks() {
     let directory = tempfile::tempdir().unwrap();
     let path = directory.path().join("executions.db");
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).unwrap());
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let token = runtime.block_on(async {
-        let (engine, mailbox) = approvals(Arc::clone(&store));
-        engine.start("lost", json!({"order": 11})).await.unwrap();
-        let token = token_in(&mailbox).await;
-        // Its TaskSubmitted noted.
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        token
-    });
     // The process dies with the approver that held the token.
-    runtime.shutdown_background();
-    drop(store);
+    let token = ask_then_die(&path, "lost");
 
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).unwrap());
     let runtime = tokio::runtime::Builder::new_current_thread()
